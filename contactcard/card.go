@@ -1,0 +1,96 @@
+package contactcard
+
+// Card is one contact read from a vCard: the names, the organization, the phone
+// numbers and the e-mail addresses. Other vCard properties (addresses, notes,
+// photos, …) are not kept.
+type Card struct {
+	// FormattedName is the display name (FN). When a card has no FN it is
+	// built from the structured name, or else from the company.
+	FormattedName string
+
+	// FirstName, MiddleName and LastName come from the structured name (N).
+	// A card without N takes them from FN: one word is a first name, two are
+	// first and last, more put the words between them into MiddleName.
+	FirstName  string
+	MiddleName string
+	LastName   string
+
+	// Prefix and Suffix are the honorifics of N ("Dr.", "Jr.").
+	Prefix string
+	Suffix string
+
+	// Company is the first component of ORG; Title is TITLE.
+	Company string
+	Title   string
+
+	// Phones holds every TEL in the order written; two TELs that normalize to
+	// the same number are kept once.
+	Phones []Phone
+
+	// Emails holds every non-empty EMAIL in the order written.
+	Emails []string
+}
+
+// Phone is one TEL of a card.
+type Phone struct {
+	// Raw is the value as written in the card, unescaped ("+7 900 123-45-67",
+	// "tel:+44-7911-123456").
+	Raw string
+
+	// Number is the number as international digits without "+", the form
+	// providers accept ("79001234567"). It is empty when the value could not
+	// be normalized; Err then says why.
+	Number string
+
+	// WAID is the WhatsApp id of a WhatsApp-made card (the waid parameter),
+	// or empty. When it is set, Number is taken from it.
+	WAID string
+
+	// Types are the TYPE values in lower case ("cell", "home", "work",
+	// "voice", "fax", …), without "pref", which sets Preferred instead.
+	Types []string
+
+	// Label is the custom label of a grouped TEL (item1.X-ABLabel). Apple's
+	// built-in labels such as "_$!<Mobile>!$_" read "Mobile".
+	Label string
+
+	// Preferred is set by TYPE=pref, a bare PREF (vCard 2.1) or PREF=n (4.0).
+	Preferred bool
+
+	// Err is nil when Number is set; otherwise it says why the value was
+	// rejected, and errors.Is(Err, ErrInvalidPhone) or
+	// errors.Is(Err, ErrPhoneLength) tells the kind. It is a *PhoneError.
+	Err error
+}
+
+// PrimaryPhone returns the phone a provider send should use: the preferred
+// phone with a normalized number, else the first phone with one. It reports
+// false when no phone of the card could be normalized.
+func (c Card) PrimaryPhone() (Phone, bool) {
+	first := -1
+	for i, p := range c.Phones {
+		if p.Number == "" {
+			continue
+		}
+		if p.Preferred {
+			return p, true
+		}
+		if first < 0 {
+			first = i
+		}
+	}
+	if first < 0 {
+		return Phone{}, false
+	}
+	return c.Phones[first], true
+}
+
+// HasType reports whether t is among the phone's types, ignoring case.
+func (p Phone) HasType(t string) bool {
+	for _, have := range p.Types {
+		if equalFoldASCII(have, t) {
+			return true
+		}
+	}
+	return false
+}

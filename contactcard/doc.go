@@ -1,0 +1,68 @@
+// Package contactcard reads the contact cards (vCards) that people share in
+// messengers and upload as .vcf files, turns their phone numbers into the
+// international digits that messaging providers accept, and writes cards
+// back as vCard text.
+//
+// # Reading
+//
+// Parse and Parser.Parse read what real phones and programs export, not only
+// what the RFCs allow:
+//
+//   - vCard 2.1 (Android, Outlook, feature phones), 3.0 (iOS, macOS, Google,
+//     WhatsApp) and 4.0, any number of cards per input, with text before,
+//     between and after them;
+//   - UTF-8 with or without BOM, UTF-16 LE or BE, and legacy charsets named
+//     by CHARSET parameters (windows-1251, KOI8-R, Shift_JIS, any WHATWG
+//     label); text that is not UTF-8 and names no charset is read in the
+//     fallback charset, windows-1251 by default;
+//   - CRLF, LF, bare CR and CR CR LF line ends, folded lines, whitespace-only
+//     lines, QUOTED-PRINTABLE values with soft line breaks (ENCODING=… or a
+//     bare token), bare 2.1 parameters (TEL;CELL;PREF), base64 blocks ended
+//     by a blank line, lower-case names, spaces after BEGIN:VCARD;
+//   - grouped properties (item1.TEL with item1.X-ABLabel), WhatsApp's waid
+//     parameter, TYPE=pref, PREF=1, tel: URIs, escaped structured values
+//     ("N:O\;Brien;Pat" is the last name "O;Brien");
+//   - a truncated last card (what was read is kept) and cards nested in a
+//     card (vCard 2.1 AGENT), which are returned as cards of their own after
+//     the card they are in.
+//
+// A Card keeps the names (FN, N), the company (ORG), the title, the phones
+// and the e-mail addresses. Photos, logos, sounds and keys are skipped
+// without being decoded, and so is every other property. Time and memory
+// grow linearly with the input, whatever its folding; the input is capped
+// (4 MiB by default) and so is the number of phones normalized per input.
+//
+// # Numbers
+//
+// Every phone is normalized as Normalize describes: cleaned of invisible
+// characters, labels and extensions, parsed in the default region (RU
+// unless Parser.Region says otherwise), retried as an international number,
+// required to be a valid number, and held to the providers' length rule of
+// 11–12 digits (Parser.MinDigits and MaxDigits change it). The digits of a
+// WhatsApp id are taken as they are when they meet the length rule, since
+// WhatsApp assigned them. A phone that fails keeps its Raw value and says
+// why in Err. Card.PrimaryPhone picks the number to send.
+//
+// # Errors
+//
+// Parse fails only when it has no card to return:
+//
+//   - ErrNoCard: the input holds no BEGIN:VCARD;
+//   - ErrTooLarge: the input is over the size cap; nothing of it is read;
+//   - ErrNotText: the input is binary (NUL bytes outside UTF-16);
+//   - the reader's own error, wrapped, when reading fails;
+//   - an error naming the setting, when a Parser's settings are invalid.
+//
+// A phone's Err is a *PhoneError that wraps one of:
+//
+//   - ErrInvalidPhone: no digits, an unknown country code, too short or too
+//     long for a number, or not a valid number in any region;
+//   - ErrPhoneLength: a valid number whose international digits break the
+//     length rule (Singapore's 10, China's 13 for mobiles);
+//   - ErrPhoneLimit: the input held more phones than Parser.MaxPhones.
+//
+// # Writing
+//
+// Encode writes cards as vCard 3.0 with CRLF line ends, escaping and
+// folding at 75 octets, so that a bot can forward cards as a .vcf file.
+package contactcard

@@ -1,0 +1,60 @@
+package contactcard
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Errors of Parse and Parser.Parse. They are returned wrapped; test them with
+// errors.Is.
+var (
+	// ErrNoCard means the input holds no BEGIN:VCARD … END:VCARD block.
+	ErrNoCard = errors.New("contactcard: no vCard in the input")
+
+	// ErrTooLarge means the input is longer than the size cap
+	// (DefaultMaxBytes unless Parser.MaxBytes says otherwise). Nothing of it
+	// is returned.
+	ErrTooLarge = errors.New("contactcard: input over the size cap")
+
+	// ErrNotText means the input is binary data, not text in any encoding
+	// vCards are written in.
+	ErrNotText = errors.New("contactcard: input is not text")
+)
+
+// Errors of Normalize, found in Phone.Err. Test them with errors.Is; the
+// *PhoneError that wraps them says why in words.
+var (
+	// ErrInvalidPhone means the value is not a phone number, or not a valid
+	// number in any region (a digit missing or too many, an unassigned range).
+	ErrInvalidPhone = errors.New("invalid phone number")
+
+	// ErrPhoneLength means the number is valid but its international digits
+	// do not meet the length rule (11–12 digits unless configured).
+	ErrPhoneLength = errors.New("phone number length not accepted")
+
+	// ErrPhoneLimit means the input held more phone numbers than
+	// Parser.MaxPhones; the rest keep their Raw value but are not normalized.
+	ErrPhoneLimit = errors.New("phone number limit reached")
+)
+
+// PhoneError says why one phone value could not be normalized. It wraps
+// ErrInvalidPhone, ErrPhoneLength or ErrPhoneLimit.
+type PhoneError struct {
+	// Raw is the value as given.
+	Raw string
+	// Digits is the international number it read as, when it got that far
+	// ("6561234567" for a valid Singapore number of 10 digits).
+	Digits string
+	// Reason says in words what is wrong ("not a valid number for any region").
+	Reason string
+	// Err is the sentinel: ErrInvalidPhone, ErrPhoneLength or ErrPhoneLimit.
+	Err error
+}
+
+// Error returns a message that names the value and the reason.
+func (e *PhoneError) Error() string {
+	return fmt.Sprintf("%v: %q: %s", e.Err, e.Raw, e.Reason)
+}
+
+// Unwrap returns the sentinel error.
+func (e *PhoneError) Unwrap() error { return e.Err }

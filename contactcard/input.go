@@ -1,0 +1,69 @@
+package contactcard
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+
+	"golang.org/x/text/encoding/unicode"
+)
+
+// readInput reads at most max bytes of r and returns them as UTF-8 (or as the
+// legacy 8-bit text they are): a UTF-8 BOM is dropped and UTF-16 is decoded.
+func readInput(r io.Reader, max int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("contactcard: reading input: %w", err)
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, max)
+	}
+	if bytes.HasPrefix(data, utf8BOM) {
+		data = data[len(utf8BOM):]
+	}
+	if order, skip, ok := utf16Order(data); ok {
+		if data, err = decodeUTF16(data[skip:], order); err != nil {
+			return nil, err
+		}
+	}
+	if bytes.IndexByte(data, 0) >= 0 {
+		return nil, fmt.Errorf("%w: it holds NUL bytes", ErrNotText)
+	}
+	return data, nil
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// utf16Order reports whether data is UTF-16 and in which byte order. A BOM
+// says so; without one, text whose first two bytes are an ASCII character
+// and a NUL (or a NUL and an ASCII character) is taken as UTF-16 too, since
+// every vCard starts with ASCII. skip is the length of the BOM.
+func utf16Order(data []byte) (bigEndian bool, skip int, ok bool) {
+	if len(data) < 2 {
+		return false, 0, false
+	}
+	switch {
+	case data[0] == 0xFF && data[1] == 0xFE:
+		return false, 2, true
+	case data[0] == 0xFE && data[1] == 0xFF:
+		return true, 2, true
+	case data[0] != 0 && data[0] < 0x80 && data[1] == 0:
+		return false, 0, true
+	case data[0] == 0 && data[1] != 0 && data[1] < 0x80:
+		return true, 0, true
+	}
+	return false, 0, false
+}
+
+// decodeUTF16 turns UTF-16 into UTF-8; malformed units become U+FFFD.
+func decodeUTF16(data []byte, bigEndian bool) ([]byte, error) {
+	order := unicode.LittleEndian
+	if bigEndian {
+		order = unicode.BigEndian
+	}
+	out, err := unicode.UTF16(order, unicode.IgnoreBOM).NewDecoder().Bytes(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: bad UTF-16: %w", ErrNotText, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,132 @@
+package contactcard
+
+import (
+	"fmt"
+	"io"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/htmlindex"
+)
+
+// Defaults of a zero Parser, which Parse uses.
+const (
+	// DefaultRegion is the region national numbers are read in (trunk
+	// prefix 8: "8 900 123-45-67" is +7 900 123-45-67).
+	DefaultRegion = "RU"
+	// DefaultMinDigits and DefaultMaxDigits are the providers' length rule:
+	// 11 or 12 international digits.
+	DefaultMinDigits = 11
+	DefaultMaxDigits = 12
+	// DefaultMaxBytes caps the input of one Parse call: 4 MiB.
+	DefaultMaxBytes = 4 << 20
+	// DefaultMaxPhones caps how many phone values one Parse call normalizes.
+	DefaultMaxPhones = 10000
+	// DefaultFallbackCharset decodes text that is not valid UTF-8 and names
+	// no CHARSET (old Windows exports in Cyrillic).
+	DefaultFallbackCharset = "windows-1251"
+)
+
+// Parser reads vCards with settings other than the defaults. The zero value
+// uses the defaults; a Parser is safe for use by several goroutines as long
+// as its fields are not changed.
+type Parser struct {
+	// Region is the ISO 3166 region national numbers are read in ("RU",
+	// "KZ", "GB"); DefaultRegion when empty.
+	Region string
+
+	// MinDigits and MaxDigits bound the length of a normalized number in
+	// international digits; DefaultMinDigits and DefaultMaxDigits when zero.
+	MinDigits, MaxDigits int
+
+	// MaxBytes caps the input; DefaultMaxBytes when zero or less.
+	MaxBytes int64
+
+	// MaxPhones caps how many phone values are normalized, so that a file of
+	// a million TEL lines costs no more than a few thousand; DefaultMaxPhones
+	// when zero or less. Phones past the cap keep Raw and get ErrPhoneLimit.
+	MaxPhones int
+
+	// FallbackCharset decodes values that are not valid UTF-8 and name no
+	// CHARSET; DefaultFallbackCharset when empty. Any WHATWG encoding label
+	// works ("windows-1251", "koi8-r", "windows-1252", "shift_jis").
+	FallbackCharset string
+}
+
+// Parse reads every card in r with the default settings: region RU, numbers
+// of 11–12 digits, input up to 4 MiB. See Parser.Parse.
+func Parse(r io.Reader) ([]Card, error) {
+	return Parser{}.Parse(r)
+}
+
+// Parse reads every card in r. The input may hold several cards and text
+// around them; it may be UTF-8 (with or without BOM), UTF-16 with a BOM, or a
+// legacy charset named by CHARSET parameters or p.FallbackCharset.
+//
+// The error is nil when at least one card was read: problems within a card
+// (a number that does not normalize, a truncated last card, a line that is
+// not a property) are not fatal, and each phone's Err says why its number is
+// empty. Parse fails on input with no card (ErrNoCard), over the size cap
+// (ErrTooLarge), that is binary (ErrNotText), that cannot be read (the
+// reader's error, wrapped), or when p names an unknown FallbackCharset.
+func (p Parser) Parse(r io.Reader) ([]Card, error) {
+	cfg, err := p.config()
+	if err != nil {
+		return nil, err
+	}
+	data, err := readInput(r, cfg.maxBytes)
+	if err != nil {
+		return nil, err
+	}
+	return cfg.parse(data)
+}
+
+// Normalize returns raw as international digits without "+" under p's region
+// and length rule. See the package function Normalize.
+func (p Parser) Normalize(raw string) (string, error) {
+	return p.normalizer().normalize(raw)
+}
+
+// config is a Parser with its defaults filled in and its charset resolved.
+type config struct {
+	norm      normalizer
+	maxBytes  int64
+	maxPhones int
+	fallback  encoding.Encoding
+}
+
+func (p Parser) normalizer() normalizer {
+	n := normalizer{region: p.Region, min: p.MinDigits, max: p.MaxDigits}
+	if n.region == "" {
+		n.region = DefaultRegion
+	}
+	if n.min <= 0 {
+		n.min = DefaultMinDigits
+	}
+	if n.max <= 0 {
+		n.max = DefaultMaxDigits
+	}
+	return n
+}
+
+func (p Parser) config() (*config, error) {
+	c := &config{norm: p.normalizer(), maxBytes: p.MaxBytes, maxPhones: p.MaxPhones}
+	if c.maxBytes <= 0 {
+		c.maxBytes = DefaultMaxBytes
+	}
+	if c.maxPhones <= 0 {
+		c.maxPhones = DefaultMaxPhones
+	}
+	if c.norm.min > c.norm.max {
+		return nil, fmt.Errorf("contactcard: MinDigits %d is over MaxDigits %d", c.norm.min, c.norm.max)
+	}
+	name := p.FallbackCharset
+	if name == "" {
+		name = DefaultFallbackCharset
+	}
+	enc, err := htmlindex.Get(name)
+	if err != nil {
+		return nil, fmt.Errorf("contactcard: unknown fallback charset %q: %w", name, err)
+	}
+	c.fallback = enc
+	return c, nil
+}

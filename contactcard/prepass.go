@@ -1,0 +1,347 @@
+package contactcard
+
+import (
+	"bytes"
+
+	"golang.org/x/text/encoding"
+)
+
+// maxNesting bounds how deep cards may nest (vCard 2.1 AGENT). A BEGIN
+// deeper than that is ignored, so hostile input cannot grow the stack.
+const maxNesting = 8
+
+// prepass rewrites raw vCard text into clean lines that go-vcard reads
+// without loss, in one pass over the input:
+//
+//   - lines end in CRLF, LF, a lone CR or CR CR LF (iOS);
+//   - folded lines are joined, and so are QUOTED-PRINTABLE soft line breaks;
+//   - whitespace-only lines and text outside BEGIN:VCARD … END:VCARD are
+//     skipped, BEGIN and END are matched without regard to case or spaces;
+//   - only the properties a Card keeps are written: photos, sounds, keys,
+//     base64 blocks (vCard 2.1 ends them with a blank line) and everything
+//     else are skipped without being copied, so their size costs one scan;
+//   - bare vCard 2.1 parameters become TYPE=, ENCODING and CHARSET are
+//     applied to the value and dropped, text that is not UTF-8 is decoded
+//     with the fallback charset;
+//   - values are re-escaped so that go-vcard's unescaping keeps "\;" and
+//     "\\" apart (see appendValue);
+//   - a card nested in another is written after it, as a card of its own.
+//
+// Every line is scanned a constant number of times, so time and memory grow
+// linearly with the input.
+type prepass struct {
+	charsets charsets
+
+	out    []byte   // finished cards
+	nested [][]byte // cards begun inside an open card, in BEGIN order
+	open   []int    // the open cards, innermost last: -1 is out, i is nested[i]
+	cards  int      // how many cards were begun
+
+	inProp bool   // a property is being read
+	keep   bool   // … and it is one a Card keeps, assembled in prop
+	qp     bool   // … and it is QUOTED-PRINTABLE
+	soft   bool   // the last line ended in a QP soft line break
+	base64 bool   // skipping the data lines of a base64 property
+	prop   []byte // the logical line being assembled
+	value  []byte // scratch for decoding a value
+}
+
+func newPrepass(fallback encoding.Encoding, sizeHint int) *prepass {
+	return &prepass{
+		charsets: charsets{fallback: fallback},
+		out:      make([]byte, 0, sizeHint/2),
+	}
+}
+
+// run feeds every line of data to the pass and closes what is left open: a
+// truncated last card keeps what was read.
+func (p *prepass) run(data []byte) {
+	nl := -1 // absolute index of the next LF at or after the current line
+	for pos := 0; pos < len(data); {
+		if nl < pos {
+			if i := bytes.IndexByte(data[pos:], '\n'); i >= 0 {
+				nl = pos + i
+			} else {
+				nl = len(data)
+			}
+		}
+		end, next := nl, nl+1
+		if cr := bytes.IndexByte(data[pos:nl], '\r'); cr >= 0 {
+			end = pos + cr
+			// CR LF and CR CR LF end one line; a CR followed by anything
+			// else is a line end of its own (old Mac).
+			k := end
+			for k < len(data) && data[k] == '\r' {
+				k++
+			}
+			if k == nl {
+				next = nl + 1
+			} else {
+				next = end + 1
+			}
+		}
+		p.line(data[pos:end])
+		pos = next
+	}
+	p.flush()
+	for len(p.open) > 0 {
+		p.closeCard()
+	}
+}
+
+// line takes one physical line, without its line end.
+func (p *prepass) line(l []byte) {
+	if p.base64 {
+		if isBlank(l) {
+			p.base64 = false
+			return
+		}
+		if bytes.IndexByte(l, ':') < 0 {
+			return // base64 data
+		}
+		p.base64 = false
+	}
+	if p.soft {
+		p.soft = false
+		if !isEndVCard(l) {
+			p.appendLine(l)
+			return
+		}
+	}
+	if isBlank(l) {
+		p.flush()
+		return
+	}
+	if l[0] == ' ' || l[0] == '\t' {
+		if p.inProp {
+			p.appendLine(l[1:])
+		}
+		return
+	}
+	p.flush()
+	p.begin(l)
+}
+
+// begin starts a property (or a card, or the end of one) at line l.
+func (p *prepass) begin(l []byte) {
+	colon := headerEnd(l)
+	header := l
+	if colon >= 0 {
+		header = l[:colon]
+	}
+	group, name, params := splitHeader(header)
+	if colon >= 0 && len(group) == 0 {
+		switch {
+		case isName(name, "BEGIN") && isVCard(l[colon+1:]):
+			p.openCard()
+			return
+		case isName(name, "END") && isVCard(l[colon+1:]):
+			p.closeCard()
+			return
+		}
+	}
+	if len(p.open) == 0 || !validName(name) || (len(group) > 0 && !validName(group)) {
+		return // not a property of a card: skip it and what is folded into it
+	}
+	p.inProp = true
+	enc := paramEncoding(params)
+	if enc == encBase64 {
+		p.inProp = false
+		p.base64 = true
+		return
+	}
+	p.qp = enc == encQP
+	p.keep = keptProperty(name)
+	p.prop = p.prop[:0]
+	p.appendLine(l)
+}
+
+// appendLine adds a physical line to the property being read.
+func (p *prepass) appendLine(l []byte) {
+	if p.keep {
+		p.prop = append(p.prop, l...)
+	}
+	if p.qp && len(l) > 0 && l[len(l)-1] == '=' {
+		p.soft = true
+		if p.keep {
+			p.prop = p.prop[:len(p.prop)-1]
+		}
+	}
+}
+
+// flush ends the property being read and writes it when it is kept.
+func (p *prepass) flush() {
+	if p.inProp && p.keep {
+		p.emit(p.prop)
+	}
+	p.inProp, p.keep, p.qp, p.soft = false, false, false, false
+}
+
+func (p *prepass) openCard() {
+	if len(p.open) >= maxNesting {
+		return
+	}
+	p.cards++
+	if len(p.open) == 0 {
+		p.open = append(p.open, -1)
+		p.out = append(p.out, "BEGIN:VCARD\n"...)
+		return
+	}
+	p.nested = append(p.nested, []byte("BEGIN:VCARD\n"))
+	p.open = append(p.open, len(p.nested)-1)
+}
+
+func (p *prepass) closeCard() {
+	if len(p.open) == 0 {
+		return
+	}
+	p.write("END:VCARD\n")
+	p.open = p.open[:len(p.open)-1]
+	if len(p.open) == 0 {
+		for _, card := range p.nested {
+			p.out = append(p.out, card...)
+		}
+		p.nested = p.nested[:0]
+	}
+}
+
+// dst returns the text of the innermost open card.
+func (p *prepass) dst() *[]byte {
+	if i := p.open[len(p.open)-1]; i >= 0 {
+		return &p.nested[i]
+	}
+	return &p.out
+}
+
+func (p *prepass) write(s string) {
+	d := p.dst()
+	*d = append(*d, s...)
+}
+
+// emit writes one kept property as a clean line: group, upper-case name,
+// the parameters a Card uses, and the decoded value.
+func (p *prepass) emit(line []byte) {
+	colon := headerEnd(line)
+	if colon < 0 {
+		return // a name with no value
+	}
+	group, name, params := splitHeader(line[:colon])
+	d := p.dst()
+	out := *d
+	if len(group) > 0 {
+		out = append(out, group...)
+		out = append(out, '.')
+	}
+	out = appendUpperASCII(out, name)
+
+	var charset []byte
+	qp := false
+	for len(params) > 0 {
+		var param []byte
+		param, params = nextParam(params)
+		key, val, hasValue := bytes.Cut(bytes.TrimSpace(param), []byte{'='})
+		if !hasValue {
+			// A vCard 2.1 bare parameter: an encoding, or a type.
+			val = key
+			if isEncodingWord(val) {
+				qp = qp || isName(val, "QUOTED-PRINTABLE")
+				continue
+			}
+			key = []byte("TYPE")
+		}
+		val = trimQuotes(val)
+		switch {
+		case isName(key, "ENCODING"):
+			qp = qp || isName(val, "QUOTED-PRINTABLE")
+		case isName(key, "CHARSET"):
+			charset = val
+		case isName(key, "TYPE"),
+			isName(key, "PREF"),
+			isName(key, "WAID"),
+			isName(key, "VALUE"):
+			out = appendParam(out, key, val)
+		}
+	}
+
+	value := line[colon+1:]
+	if qp {
+		p.value = decodeQP(p.value[:0], value)
+		value = p.value
+	}
+	value = p.charsets.decode(value, charset)
+	out = append(out, ':')
+	out = appendValue(out, value)
+	out = append(out, '\n')
+	*d = out
+}
+
+// appendParam writes ";KEY=v1,v2" keeping only the values made of
+// characters that need no quoting, so go-vcard reads them as written.
+func appendParam(out, key, val []byte) []byte {
+	start := len(out)
+	out = append(out, ';')
+	out = appendUpperASCII(out, key)
+	out = append(out, '=')
+	n := 0
+	for _, v := range bytes.Split(val, []byte{','}) {
+		v = bytes.TrimSpace(v)
+		if len(v) == 0 || !safeParamValue(v) {
+			continue
+		}
+		if n > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, v...)
+		n++
+	}
+	if n == 0 {
+		return out[:start]
+	}
+	return out
+}
+
+// appendValue writes a value so that go-vcard's unescaping (which turns
+// "\\" into "\", "\n" into a newline and "\," into ",", and leaves "\;"
+// alone) yields a text in which exactly "\\" and "\;" remain escaped; the
+// Card builder undoes those two, after splitting structured values on the
+// unescaped ";". Raw line breaks (from QUOTED-PRINTABLE) become "\n"; "\N"
+// is read as "\n" and "\:" as ":"; a backslash before any other character
+// is a backslash.
+func appendValue(out, v []byte) []byte {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch c {
+		case '\r':
+			if i+1 < len(v) && v[i+1] == '\n' {
+				i++
+			}
+			out = append(out, `\n`...)
+		case '\n':
+			out = append(out, `\n`...)
+		case '\\':
+			next := byte(0)
+			if i+1 < len(v) {
+				next = v[i+1]
+			}
+			switch next {
+			case '\\':
+				out = append(out, `\\\\`...)
+				i++
+			case 'n', 'N':
+				out = append(out, `\n`...)
+				i++
+			case ',', ';':
+				out = append(out, '\\', next)
+				i++
+			case ':':
+				out = append(out, ':')
+				i++
+			default:
+				out = append(out, `\\\\`...)
+			}
+		default:
+			out = append(out, c)
+		}
+	}
+	return out
+}
