@@ -19,7 +19,7 @@ const maxLineOctets = 75
 // Number; types, the preferred flag, a label (as an item group with
 // X-ABLabel) and a WhatsApp id are kept. N and FN are always written, as
 // vCard 3.0 requires. Parse reads back the same names, company, title,
-// numbers and e-mail addresses.
+// numbers and e-mail addresses (less surrounding spaces, which it trims).
 //
 // The error is w's, wrapped; nothing is written when there are no cards.
 func Encode(w io.Writer, cards ...Card) error {
@@ -44,7 +44,7 @@ type encoder struct {
 func (e *encoder) card(c *Card) {
 	e.raw("BEGIN:VCARD")
 	e.raw("VERSION:3.0")
-	e.start("N")
+	e.start("N:")
 	for i, part := range [...]string{c.LastName, c.FirstName, c.MiddleName, c.Prefix, c.Suffix} {
 		if i > 0 {
 			e.line = append(e.line, ';')

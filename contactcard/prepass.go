@@ -37,13 +37,16 @@ type prepass struct {
 	open   []int    // the open cards, innermost last: -1 is out, i is nested[i]
 	cards  int      // how many cards were begun
 
-	inProp bool   // a property is being read
-	keep   bool   // … and it is one a Card keeps, assembled in prop
-	qp     bool   // … and it is QUOTED-PRINTABLE
-	soft   bool   // the last line ended in a QP soft line break
-	base64 bool   // skipping the data lines of a base64 property
-	prop   []byte // the logical line being assembled
-	value  []byte // scratch for decoding a value
+	inProp  bool   // a property is being read
+	keep    bool   // … and it is assembled in prop: a Card keeps it, or
+	pending bool   // … its header is not complete yet, so no one knows
+	scanned int    // how far prop was searched for the header's end
+	quoted  bool   // … and whether that search is inside quotes
+	qp      bool   // the property is QUOTED-PRINTABLE
+	soft    bool   // the last line ended in a QP soft line break
+	base64  bool   // skipping the data lines of a base64 property
+	prop    []byte // the logical line being assembled
+	value   []byte // scratch for decoding a value
 }
 
 func newPrepass(fallback encoding.Encoding, sizeHint int) *prepass {
@@ -125,56 +128,101 @@ func (p *prepass) line(l []byte) {
 // begin starts a property (or a card, or the end of one) at line l.
 func (p *prepass) begin(l []byte) {
 	colon := headerEnd(l)
-	header := l
 	if colon >= 0 {
-		header = l[:colon]
-	}
-	group, name, params := splitHeader(header)
-	if colon >= 0 && len(group) == 0 {
-		switch {
-		case isName(name, "BEGIN") && isVCard(l[colon+1:]):
+		group, name, _ := splitHeader(l[:colon])
+		if len(group) == 0 && isName(bytes.TrimSpace(name), "BEGIN") && isVCard(l[colon+1:]) {
 			p.openCard()
 			return
-		case isName(name, "END") && isVCard(l[colon+1:]):
+		}
+		if len(group) == 0 && isName(bytes.TrimSpace(name), "END") && isVCard(l[colon+1:]) {
 			p.closeCard()
 			return
 		}
 	}
-	if len(p.open) == 0 || !validName(name) || (len(group) > 0 && !validName(group)) {
-		return // not a property of a card: skip it and what is folded into it
+	if len(p.open) == 0 {
+		return // text outside the cards: skip it and what is folded into it
 	}
 	p.inProp = true
-	enc := paramEncoding(params)
-	if enc == encBase64 {
-		p.inProp = false
-		p.base64 = true
+	p.prop = append(p.prop[:0], l...)
+	if colon < 0 {
+		// The header goes on in a folded line: keep assembling until it
+		// ends, then decide (see appendLine).
+		p.keep, p.pending, p.scanned = true, true, 0
 		return
 	}
-	p.qp = enc == encQP
+	p.decide(colon)
+}
+
+// decide reads the complete header prop[:colon] of the property being read
+// and settles whether it is kept, QUOTED-PRINTABLE or a base64 block.
+func (p *prepass) decide(colon int) {
+	p.pending = false
+	group, name, params := splitHeader(p.prop[:colon])
+	if !validName(name) || (len(group) > 0 && !validName(group)) {
+		p.keep = false // not a property: skip it and what is folded into it
+		return
+	}
+	switch paramEncoding(params) {
+	case encBase64:
+		p.inProp, p.keep, p.base64 = false, false, true
+		return
+	case encQP:
+		p.qp = true
+	}
 	p.keep = keptProperty(name)
-	p.prop = p.prop[:0]
-	p.appendLine(l)
+	p.softBreak()
 }
 
 // appendLine adds a physical line to the property being read.
 func (p *prepass) appendLine(l []byte) {
-	if p.keep {
-		p.prop = append(p.prop, l...)
+	if !p.keep {
+		if p.qp && len(l) > 0 && l[len(l)-1] == '=' {
+			p.soft = true
+		}
+		return
 	}
-	if p.qp && len(l) > 0 && l[len(l)-1] == '=' {
+	p.prop = append(p.prop, l...)
+	if p.pending {
+		if colon := p.headerEndFrom(); colon >= 0 {
+			p.decide(colon)
+		}
+		return
+	}
+	p.softBreak()
+}
+
+// softBreak notes a QUOTED-PRINTABLE soft line break at the end of the
+// assembled property and drops its "=".
+func (p *prepass) softBreak() {
+	if p.qp && len(p.prop) > 0 && p.prop[len(p.prop)-1] == '=' {
 		p.soft = true
-		if p.keep {
-			p.prop = p.prop[:len(p.prop)-1]
+		p.prop = p.prop[:len(p.prop)-1]
+	}
+}
+
+// headerEndFrom goes on looking for the end of a header that spans folded
+// lines, from where the last look stopped, so that the header costs one
+// scan however many lines it is folded into.
+func (p *prepass) headerEndFrom() int {
+	for ; p.scanned < len(p.prop); p.scanned++ {
+		switch p.prop[p.scanned] {
+		case '"':
+			p.quoted = !p.quoted
+		case ':':
+			if !p.quoted {
+				return p.scanned
+			}
 		}
 	}
+	return -1
 }
 
 // flush ends the property being read and writes it when it is kept.
 func (p *prepass) flush() {
-	if p.inProp && p.keep {
+	if p.inProp && p.keep && !p.pending {
 		p.emit(p.prop)
 	}
-	p.inProp, p.keep, p.qp, p.soft = false, false, false, false
+	p.inProp, p.keep, p.pending, p.quoted, p.qp, p.soft = false, false, false, false, false, false
 }
 
 func (p *prepass) openCard() {
