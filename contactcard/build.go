@@ -20,6 +20,8 @@ func (b *builder) card(vc vcard.Card) Card {
 		var n [5]string
 		splitStructured(f.Value, n[:])
 		c.LastName, c.FirstName, c.MiddleName, c.Prefix, c.Suffix = n[0], n[1], n[2], n[3], n[4]
+	} else {
+		namesFromFN(&c)
 	}
 	if f := vc.Get(vcard.FieldOrganization); f != nil {
 		var org [1]string
@@ -33,7 +35,7 @@ func (b *builder) card(vc vcard.Card) Card {
 		}
 	}
 	b.phones(&c, vc)
-	fillNames(&c)
+	c.FormattedName = formattedName(&c)
 	return c
 }
 
@@ -175,32 +177,37 @@ func groupLabel(labels []*vcard.Field, group string) string {
 	return ""
 }
 
-// fillNames completes the names of a card from one another: a card without
-// N takes its names from FN, and one without FN gets it from its names or
-// its company.
-func fillNames(c *Card) {
-	if c.FirstName == "" && c.LastName == "" && c.MiddleName == "" && c.FormattedName != "" {
-		words := strings.Fields(c.FormattedName)
-		switch len(words) {
-		case 1:
-			c.FirstName = words[0]
-		default:
-			c.FirstName, c.LastName = words[0], words[len(words)-1]
-			c.MiddleName = strings.Join(words[1:len(words)-1], " ")
+// namesFromFN gives a card without N the names in its FN: one word is a
+// first name; two are first and last; more put the words between them into
+// the middle name. An empty N (as iOS writes for a company) is an N.
+func namesFromFN(c *Card) {
+	words := strings.Fields(c.FormattedName)
+	switch len(words) {
+	case 0:
+	case 1:
+		c.FirstName = words[0]
+	default:
+		c.FirstName, c.LastName = words[0], words[len(words)-1]
+		c.MiddleName = strings.Join(words[1:len(words)-1], " ")
+	}
+}
+
+// formattedName returns FN as it should read: the card's own, else its names
+// in order, else its company.
+func formattedName(c *Card) string {
+	if c.FormattedName != "" {
+		return c.FormattedName
+	}
+	var parts []string
+	for _, p := range [...]string{c.Prefix, c.FirstName, c.MiddleName, c.LastName, c.Suffix} {
+		if p != "" {
+			parts = append(parts, p)
 		}
 	}
-	if c.FormattedName == "" {
-		var parts []string
-		for _, p := range [...]string{c.Prefix, c.FirstName, c.MiddleName, c.LastName, c.Suffix} {
-			if p != "" {
-				parts = append(parts, p)
-			}
-		}
-		c.FormattedName = strings.Join(parts, " ")
-		if c.FormattedName == "" {
-			c.FormattedName = c.Company
-		}
+	if len(parts) == 0 {
+		return c.Company
 	}
+	return strings.Join(parts, " ")
 }
 
 func firstValue(vc vcard.Card, key string) string {

@@ -9,8 +9,9 @@ type Card struct {
 	FormattedName string
 
 	// FirstName, MiddleName and LastName come from the structured name (N).
-	// A card without N takes them from FN: one word is a first name, two are
-	// first and last, more put the words between them into MiddleName.
+	// A card without N (an empty N counts as one) takes them from FN: one
+	// word is a first name, two are first and last, more put the words
+	// between them into MiddleName.
 	FirstName  string
 	MiddleName string
 	LastName   string

@@ -90,16 +90,6 @@ func (e *encoder) card(c *Card) {
 	e.raw("END:VCARD")
 }
 
-// formattedName is FN as written: the card's, else built from its names.
-func formattedName(c *Card) string {
-	if c.FormattedName != "" {
-		return c.FormattedName
-	}
-	filled := *c
-	fillNames(&filled)
-	return filled.FormattedName
-}
-
 // types writes ";TYPE=CELL,VOICE,PREF" with the types made of letters,
 // digits and '-' (anything else cannot be a parameter value unquoted).
 func (e *encoder) types(types []string, preferred bool) {
