@@ -1,0 +1,112 @@
+package contactcard_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/cardbot/cardbot/contactcard"
+)
+
+func ExampleParse() {
+	// A card as WhatsApp shares it, and one as an old Android phone exports
+	// it: vCard 2.1, bare parameters, quoted-printable UTF-8.
+	vcf := "BEGIN:VCARD\nVERSION:3.0\nN:Andreevich;Victor;;;\nFN:Victor Andreevich\n" +
+		"item1.TEL;waid=79001234569:+7 900 123-45-69\nitem1.X-ABLabel:Mobile\nEND:VCARD\n" +
+		"BEGIN:VCARD\r\nVERSION:2.1\r\n" +
+		"N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=D0=9F=D0=B5=D1=82=D1=80=D0=BE=D0=B2;=D0=98=D0=B2=D0=B0=D0=BD;;;\r\n" +
+		"TEL;CELL;PREF:8 (900) 765-43-21\r\nTEL;HOME:+65 6123 4567\r\nEND:VCARD\r\n"
+	cards, err := contactcard.Parse(strings.NewReader(vcf))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, c := range cards {
+		fmt.Println(c.FormattedName)
+		for _, p := range c.Phones {
+			if p.Err != nil {
+				fmt.Printf("  %s: %v\n", p.Raw, p.Err)
+				continue
+			}
+			fmt.Printf("  %s → %s %v %q\n", p.Raw, p.Number, p.Types, p.Label)
+		}
+		if p, ok := c.PrimaryPhone(); ok {
+			fmt.Println("  send:", p.Number)
+		}
+	}
+	// Output:
+	// Victor Andreevich
+	//   +7 900 123-45-69 → 79001234569 [] "Mobile"
+	//   send: 79001234569
+	// Иван Петров
+	//   8 (900) 765-43-21 → 79007654321 [cell] ""
+	//   +65 6123 4567: phone number length not accepted: "+65 6123 4567": +6561234567 has 10 digits where 11–12 are needed
+	//   send: 79007654321
+}
+
+func ExampleParser() {
+	// Numbers written nationally in Kazakhstan, and a provider that takes
+	// 10 to 13 digits.
+	p := contactcard.Parser{Region: "KZ", MinDigits: 10, MaxDigits: 13}
+	cards, err := p.Parse(strings.NewReader("BEGIN:VCARD\nFN:Aigerim\nTEL:8 701 123 4567\nTEL:+65 6123 4567\nEND:VCARD"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, ph := range cards[0].Phones {
+		fmt.Println(ph.Number)
+	}
+	// Output:
+	// 77011234567
+	// 6561234567
+}
+
+func ExampleNormalize() {
+	for _, raw := range []string{
+		"8 (900) 123-45-67",
+		"\u200e+44 7911 123456\u202c",
+		"00 380 50 123 4567 (work)",
+		"+7 (495) 123-45-67 доб. 123",
+		"+65 6123 4567",
+		"8 900 123 45 6",
+	} {
+		digits, err := contactcard.Normalize(raw, "RU")
+		switch {
+		case errors.Is(err, contactcard.ErrPhoneLength):
+			fmt.Println("length:", err)
+		case errors.Is(err, contactcard.ErrInvalidPhone):
+			fmt.Println("invalid:", err)
+		default:
+			fmt.Println(digits)
+		}
+	}
+	// Output:
+	// 79001234567
+	// 447911123456
+	// 380501234567
+	// 74951234567
+	// length: phone number length not accepted: "+65 6123 4567": +6561234567 has 10 digits where 11–12 are needed
+	// invalid: invalid phone number: "8 900 123 45 6": +78900123456 is not a valid number in any region
+}
+
+func ExampleEncode() {
+	card := contactcard.Card{
+		FirstName: "Pat", LastName: "O'Brien", Company: "Smith, Sons & Co",
+		Phones: []contactcard.Phone{{Number: "447911123456", Types: []string{"cell"}, Preferred: true}},
+	}
+	var buf strings.Builder
+	if err := contactcard.Encode(&buf, card); err != nil {
+		fmt.Println(err)
+		return
+	}
+	// The lines end in CRLF, as vCard requires; shown here with LF.
+	fmt.Print(strings.ReplaceAll(buf.String(), "\r\n", "\n"))
+	// Output:
+	// BEGIN:VCARD
+	// VERSION:3.0
+	// N:O'Brien;Pat;;;
+	// FN:Pat O'Brien
+	// ORG:Smith\, Sons & Co
+	// TEL;TYPE=CELL,PREF:+447911123456
+	// END:VCARD
+}
