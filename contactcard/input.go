@@ -18,9 +18,7 @@ func readInput(r io.Reader, max int64) ([]byte, error) {
 	if int64(len(data)) > max {
 		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, max)
 	}
-	if bytes.HasPrefix(data, utf8BOM) {
-		data = data[len(utf8BOM):]
-	}
+	data = bytes.TrimPrefix(data, utf8BOM)
 	if order, skip, ok := utf16Order(data); ok {
 		if data, err = decodeUTF16(data[skip:], order); err != nil {
 			return nil, err
