@@ -6,8 +6,8 @@ import (
 	"unicode/utf8"
 )
 
-// maxPhoneInput bounds the text cleanPhone reads; phonenumbers refuses more
-// than 250 characters anyway.
+// maxPhoneInput bounds the characters cleanPhone reads; phonenumbers refuses
+// more than 250 anyway.
 const maxPhoneInput = 250
 
 // cleanPhone cuts a phone value down to the number in it: "+", digits (of
@@ -31,36 +31,35 @@ func cleanPhone(raw string) string {
 	b.Grow(len(s))
 	started, digits := false, 0
 	for _, r := range s {
-		switch {
-		case r == utf8.RuneError || unicode.Is(unicode.Cf, r) || unicode.IsControl(r):
-			continue // invisible: bidi marks, BOM, zero-width space, line ends
-		case unicode.IsDigit(r):
-			started = true
-			digits++
-		case r == '+' || r == '＋':
-			if started {
-				goto done // a second number
+		if !started {
+			switch {
+			case unicode.IsDigit(r):
+				digits++
+			case r == '+' || r == '＋':
+				r = '+'
+			case r == '(' || r == '[':
+			default:
+				continue // invisible characters, a word or label before the number
 			}
-			started, r = true, '+'
-		case r == '(' || r == '[':
 			started = true
-		case !started:
-			continue // a word or label before the number
-		case unicode.IsSpace(r) || unicode.Is(unicode.Pd, r) || strings.ContainsRune(".)]/", r):
-			// punctuation inside the number
-		default:
-			goto done // a word, an extension marker, a pause, a separator
+			b.WriteRune(r)
+			continue
+		}
+		if invisible(r) {
+			continue
+		}
+		if !inNumber(r) {
+			break // a word, an extension marker, a pause, a second number
+		}
+		if unicode.IsDigit(r) {
+			digits++
 		}
 		b.WriteRune(r)
 	}
-done:
 	if digits == 0 {
 		return ""
 	}
 	out := strings.TrimRightFunc(b.String(), func(r rune) bool { return !unicode.IsDigit(r) })
-	if len(out) > maxPhoneInput {
-		out = out[:maxPhoneInput]
-	}
 	if strings.HasPrefix(out, "00") {
 		out = "+" + out[2:]
 	}
@@ -102,4 +101,16 @@ func countDigits(s string) int {
 		}
 	}
 	return n
+}
+
+// inNumber reports whether r may stand inside a written number after its
+// start: digits of any script and the punctuation people put between them.
+func inNumber(r rune) bool {
+	return unicode.IsDigit(r) || unicode.IsSpace(r) || unicode.Is(unicode.Pd, r) || strings.ContainsRune(".()[]/", r)
+}
+
+// invisible reports whether r is a character nobody sees: bidi marks, a BOM,
+// zero-width spaces, control characters, a decoding error.
+func invisible(r rune) bool {
+	return r == utf8.RuneError || unicode.Is(unicode.Cf, r) || unicode.IsControl(r)
 }

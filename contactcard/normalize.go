@@ -42,6 +42,22 @@ func (n normalizer) normalize(raw string) (string, error) {
 	if s == "" {
 		return "", n.fail(raw, "", "no digits in it", ErrInvalidPhone)
 	}
+	digits, err := n.parse(raw, s)
+	if err != nil {
+		// Outlook writes an extension after a spaced dash: "+49 (0611)
+		// 123456 - 11". Only when the whole fails is the tail cut off, so
+		// that no number that reads as it is changes.
+		if head, ok := cutDashExtension(s); ok {
+			if d, err2 := n.parse(raw, head); err2 == nil {
+				return d, nil
+			}
+		}
+	}
+	return digits, err
+}
+
+// parse reads the cleaned number s; raw is for the error.
+func (n normalizer) parse(raw, s string) (string, error) {
 	intl := s[0] == '+'
 	num, err := phonenumbers.Parse(s, n.region)
 	valid := err == nil && phonenumbers.IsValidNumber(num)
@@ -62,6 +78,20 @@ func (n normalizer) normalize(raw string) (string, error) {
 		return "", n.fail(raw, digits, lengthReason(digits, n.min, n.max), ErrPhoneLength)
 	}
 	return digits, nil
+}
+
+// cutDashExtension splits "number - 123" into the number, when the tail
+// after the last " - " is one to five digits.
+func cutDashExtension(s string) (string, bool) {
+	i := strings.LastIndex(s, " - ")
+	if i < 0 {
+		return "", false
+	}
+	tail := s[i+len(" - "):]
+	if len(tail) == 0 || len(tail) > 5 || strings.Trim(tail, "0123456789") != "" {
+		return "", false
+	}
+	return s[:i], true
 }
 
 func (n normalizer) fail(raw, digits, reason string, kind error) error {
