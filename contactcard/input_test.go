@@ -1,0 +1,106 @@
+package contactcard
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/text/encoding/unicode"
+)
+
+const simpleCard = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Жанна Ли\r\nTEL:+7 900 123-45-67\r\nEND:VCARD\r\n"
+
+func TestParseInputEncodings(t *testing.T) {
+	utf16 := func(order unicode.Endianness, bom unicode.BOMPolicy) []byte {
+		b, err := unicode.UTF16(order, bom).NewEncoder().Bytes([]byte(simpleCard))
+		require.NoError(t, err)
+		return b
+	}
+	tests := []struct {
+		name string
+		data []byte
+	}{
+		{"UTF-8", []byte(simpleCard)},
+		{"UTF-8 with BOM", append([]byte("\xef\xbb\xbf"), simpleCard...)},
+		{"UTF-16 LE with BOM", utf16(unicode.LittleEndian, unicode.UseBOM)},
+		{"UTF-16 BE with BOM", utf16(unicode.BigEndian, unicode.UseBOM)},
+		{"UTF-16 LE without BOM", utf16(unicode.LittleEndian, unicode.IgnoreBOM)},
+		{"UTF-16 BE without BOM", utf16(unicode.BigEndian, unicode.IgnoreBOM)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cards, err := Parse(bytes.NewReader(tt.data))
+			require.NoError(t, err)
+			require.Len(t, cards, 1)
+			assert.Equal(t, "Жанна Ли", cards[0].FormattedName)
+			require.Len(t, cards[0].Phones, 1)
+			assert.Equal(t, "79001234567", cards[0].Phones[0].Number)
+		})
+	}
+}
+
+func TestParseInputErrors(t *testing.T) {
+	errRead := errors.New("connection reset")
+	tests := []struct {
+		name   string
+		parser Parser
+		r      io.Reader
+		want   error
+	}{
+		{"empty", Parser{}, strings.NewReader(""), ErrNoCard},
+		{"text without a card", Parser{}, strings.NewReader("Hello, my number is +7 900 123-45-67"), ErrNoCard},
+		{"a card that never begins", Parser{}, strings.NewReader("FN:Ann\r\nTEL:+7 900 123-45-67\r\nEND:VCARD\r\n"), ErrNoCard},
+		{"NUL bytes", Parser{}, strings.NewReader("BEGIN:VCARD\r\nFN:A\x00nn\r\nEND:VCARD\r\n"), ErrNotText},
+		{"control characters", Parser{}, strings.NewReader(strings.Repeat("\x01\x02\x03BEGIN:VCARD\r\n", 10)), ErrNotText},
+		{"over the cap", Parser{MaxBytes: int64(len(simpleCard) - 1)}, strings.NewReader(simpleCard), ErrTooLarge},
+		{"read error", Parser{}, iotest.ErrReader(errRead), errRead},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cards, err := tt.parser.Parse(tt.r)
+			require.ErrorIs(t, err, tt.want)
+			assert.Nil(t, cards)
+		})
+	}
+	// Exactly at the cap is fine.
+	cards, err := Parser{MaxBytes: int64(len(simpleCard))}.Parse(strings.NewReader(simpleCard))
+	require.NoError(t, err)
+	assert.Len(t, cards, 1)
+}
+
+func TestParserSettingsErrors(t *testing.T) {
+	_, err := Parser{FallbackCharset: "no-such-charset"}.Parse(strings.NewReader(simpleCard))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "no-such-charset")
+
+	_, err = Parser{MinDigits: 13, MaxDigits: 11}.Parse(strings.NewReader(simpleCard))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "MinDigits")
+}
+
+func TestParsePhoneLimit(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("BEGIN:VCARD\nFN:Many\n")
+	for i := range 5 {
+		b.WriteString("TEL:+7 900 123-45-6" + string(rune('0'+i)) + "\n")
+	}
+	b.WriteString("END:VCARD\n")
+	cards, err := Parser{MaxPhones: 3}.Parse(strings.NewReader(b.String()))
+	require.NoError(t, err)
+	require.Len(t, cards[0].Phones, 5)
+	for i, p := range cards[0].Phones {
+		if i < 3 {
+			assert.NoError(t, p.Err)
+			assert.NotEmpty(t, p.Number)
+			continue
+		}
+		assert.ErrorIs(t, p.Err, ErrPhoneLimit)
+		assert.Empty(t, p.Number)
+		assert.Equal(t, "+7 900 123-45-6"+string(rune('0'+i)), p.Raw, "the raw value is kept")
+	}
+}
