@@ -20,8 +20,6 @@ func (b *builder) card(vc vcard.Card) Card {
 		var n [5]string
 		splitStructured(f.Value, n[:])
 		c.LastName, c.FirstName, c.MiddleName, c.Prefix, c.Suffix = n[0], n[1], n[2], n[3], n[4]
-	} else {
-		namesFromFN(&c)
 	}
 	if f := vc.Get(vcard.FieldOrganization); f != nil {
 		var org [1]string
@@ -33,6 +31,9 @@ func (b *builder) card(vc vcard.Card) Card {
 		if v := strings.TrimSpace(unescape(f.Value)); v != "" {
 			c.Emails = append(c.Emails, v)
 		}
+	}
+	if c.FirstName == "" && c.MiddleName == "" && c.LastName == "" && !isCompanyCard(&c, vc) {
+		namesFromFN(&c)
 	}
 	b.phones(&c, vc)
 	c.FormattedName = formattedName(&c)
@@ -177,9 +178,16 @@ func groupLabel(labels []*vcard.Field, group string) string {
 	return ""
 }
 
-// namesFromFN gives a card without N the names in its FN: one word is a
+// isCompanyCard reports whether a card stands for an organization: Apple
+// marks it with X-ABShowAs:COMPANY and writes the company as FN.
+func isCompanyCard(c *Card, vc vcard.Card) bool {
+	return (c.Company != "" && c.FormattedName == c.Company) ||
+		strings.EqualFold(strings.TrimSpace(firstValue(vc, "X-ABSHOWAS")), "COMPANY")
+}
+
+// namesFromFN gives a card without names the ones in its FN: one word is a
 // first name; two are first and last; more put the words between them into
-// the middle name. An empty N (as iOS writes for a company) is an N.
+// the middle name.
 func namesFromFN(c *Card) {
 	words := strings.Fields(c.FormattedName)
 	switch len(words) {

@@ -9,9 +9,10 @@ type Card struct {
 	FormattedName string
 
 	// FirstName, MiddleName and LastName come from the structured name (N).
-	// A card without N (an empty N counts as one) takes them from FN: one
-	// word is a first name, two are first and last, more put the words
-	// between them into MiddleName.
+	// A card whose N is missing or empty takes them from FN (one word is a
+	// first name, two are first and last, more put the words between them
+	// into MiddleName), unless it is a company's card: its FN is the
+	// company, or Apple's X-ABShowAs says COMPANY.
 	FirstName  string
 	MiddleName string
 	LastName   string
