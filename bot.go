@@ -1,0 +1,141 @@
+package cardbot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Bot routes the updates of one or more providers to handlers. Build it
+// with New, register handlers with Handle, Use and Group, and feed it with
+// Dispatch (the webhook receiver and the pollers do). A Bot is safe for
+// concurrent use; handlers may be registered while it runs.
+type Bot struct {
+	logger  *slog.Logger
+	onError func(*Context, error)
+	timeout time.Duration
+	dedup   DedupStore
+	region  string
+	maxDoc  int64
+	async   *AsyncConfig
+
+	// mu guards the registration state below and the providers.
+	mu        sync.RWMutex
+	reg       registry
+	providers map[string]Provider
+
+	// table is the compiled routing table with composed chains; nil after
+	// a registration until the next dispatch compiles it again.
+	table atomic.Pointer[table]
+
+	life lifecycle
+	q    *queue // nil in sync mode
+}
+
+// New returns a Bot configured by opts. By default it delivers
+// synchronously, deduplicates with a bounded in-memory store (100 000 keys,
+// 24 h), logs through slog.Default() and has no handler timeout.
+func New(opts ...Option) *Bot {
+	b := &Bot{
+		logger:    slog.Default(),
+		maxDoc:    DefaultMaxDocumentSize,
+		providers: make(map[string]Provider),
+	}
+	b.reg.commands = make(map[string]*entry)
+	for _, opt := range opts {
+		opt(b)
+	}
+	if b.dedup == nil {
+		b.dedup = NewMemoryDedupStore(DefaultDedupSize, DefaultDedupTTL)
+	}
+	if b.onError == nil {
+		b.onError = b.logError
+	}
+	b.life.init()
+	if b.async != nil {
+		b.q = newQueue(b, *b.async)
+	}
+	return b
+}
+
+// Logger returns the bot's logger (WithLogger).
+func (b *Bot) Logger() *slog.Logger { return b.logger }
+
+// AddProvider registers p so that Bot.Send can reach its chats by its name.
+// Dispatch does not need it: replies go through the provider given to
+// Dispatch. It fails on a nil provider or a name already registered.
+func (b *Bot) AddProvider(p Provider) error {
+	if p == nil {
+		return errors.New("cardbot: AddProvider with a nil Provider")
+	}
+	name := p.Name()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if _, ok := b.providers[name]; ok {
+		return dupProvider(name)
+	}
+	b.providers[name] = p
+	return nil
+}
+
+// Provider returns the registered provider of that name.
+func (b *Bot) Provider(name string) (Provider, bool) {
+	b.mu.RLock()
+	p, ok := b.providers[name]
+	b.mu.RUnlock()
+	return p, ok
+}
+
+// Send sends out to a chat of any registered provider: to forward a message
+// to another chat or another messenger, or to write first. A Contact whose
+// card has no usable number fails before the provider is called (see
+// Context.SendContact). An unregistered provider name gives
+// ErrUnknownProvider.
+func (b *Bot) Send(ctx context.Context, provider, chatID string, out Outgoing) (SentMessage, error) {
+	p, ok := b.Provider(provider)
+	if !ok {
+		return SentMessage{}, fmt.Errorf("%w: %q", ErrUnknownProvider, provider)
+	}
+	return send(ctx, p, chatID, out)
+}
+
+// send checks out and hands it to p.
+func send(ctx context.Context, p Provider, chatID string, out Outgoing) (SentMessage, error) {
+	switch o := out.(type) {
+	case nil:
+		return SentMessage{}, errors.New("cardbot: send of a nil Outgoing")
+	case Contact:
+		if err := checkCard(o); err != nil {
+			return SentMessage{}, err
+		}
+	}
+	return p.Send(ctx, chatID, out)
+}
+
+// checkCard fails when the card has no number a provider would take.
+func checkCard(c Contact) error {
+	if _, ok := c.Card.PrimaryPhone(); ok {
+		return nil
+	}
+	name := c.Card.FormattedName
+	for _, ph := range c.Card.Phones {
+		if ph.Err != nil {
+			return fmt.Errorf("%w: contact %q: %w", ErrNoUsableNumber, name, ph.Err)
+		}
+	}
+	return fmt.Errorf("%w: contact %q has no phone", ErrNoUsableNumber, name)
+}
+
+// logError is the default error handler.
+func (b *Bot) logError(c *Context, err error) {
+	u := c.Update()
+	b.logger.LogAttrs(c.Context(), slog.LevelError, "cardbot: handler failed",
+		slog.String("provider", u.Provider),
+		slog.String("chat", u.Chat.ID),
+		slog.String("kind", u.Kind.String()),
+		slog.Any("error", err))
+}

@@ -1,0 +1,267 @@
+package cardbot
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/cardbot/cardbot/contactcard"
+)
+
+// Context is the handling of one update: the update, the provider that
+// delivered it, a context.Context, replies, and values that middlewares and
+// handlers share. The dispatcher makes one per update; tests make one with
+// NewContext. A Context is not safe for use by several goroutines at once,
+// and must not be kept after the handler returned.
+type Context struct {
+	ctx      context.Context
+	bot      *Bot
+	provider Provider
+	update   *Update
+
+	payload string   // command arguments
+	args    []string // strings.Fields(payload), made on demand
+	match   []string // submatches of a pattern route
+
+	cards    []contactcard.Card
+	cardsErr error
+	cardsOK  bool
+
+	values map[string]any
+}
+
+// NewContext returns the Context for handling u, delivered by p, within
+// ctx. The dispatcher calls it for every update; tests call it to run a
+// handler directly. b may be nil in tests; the Context then uses the
+// defaults of New for the region and the document size cap.
+func NewContext(ctx context.Context, b *Bot, p Provider, u *Update) *Context {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if u == nil {
+		u = &Update{}
+	}
+	return &Context{ctx: ctx, bot: b, provider: p, update: u}
+}
+
+// Context returns the context.Context of the handling. It is cancelled when
+// the handler timeout (WithHandlerTimeout) passes, when the request of a
+// sync delivery ends, and when Shutdown gives up waiting.
+func (c *Context) Context() context.Context { return c.ctx }
+
+// SetContext replaces the context.Context of the handling, for middlewares
+// that derive one (a deadline, a value). Middlewares that set it should
+// restore the previous one when their handler returned. It panics on a nil
+// ctx.
+func (c *Context) SetContext(ctx context.Context) {
+	if ctx == nil {
+		panic("cardbot: SetContext with a nil context.Context")
+	}
+	c.ctx = ctx
+}
+
+// Bot returns the bot handling the update; nil for a Context made by
+// NewContext without one.
+func (c *Context) Bot() *Bot { return c.bot }
+
+// Provider returns the provider that delivered the update.
+func (c *Context) Provider() Provider { return c.provider }
+
+// Update returns the update. Handlers must not change it.
+func (c *Context) Update() *Update { return c.update }
+
+// Message returns the update's message, or nil when it is not a message.
+func (c *Context) Message() *Message { return c.update.Message }
+
+// Chat returns the chat of the update.
+func (c *Context) Chat() Chat { return c.update.Chat }
+
+// Sender returns who caused the update.
+func (c *Context) Sender() User { return c.update.Sender }
+
+// Text returns the message's text or caption; "" when there is none.
+func (c *Context) Text() string {
+	if m := c.update.Message; m != nil {
+		return m.Text
+	}
+	return ""
+}
+
+// Payload returns the text after the command, trimmed, when a Command route
+// matched ("/start ref 42" gives "ref 42"); "" otherwise.
+func (c *Context) Payload() string { return c.payload }
+
+// Args returns the words of Payload ("/start ref 42" gives ["ref" "42"]);
+// nil when there are none.
+func (c *Context) Args() []string {
+	if c.args == nil && c.payload != "" {
+		c.args = strings.Fields(c.payload)
+	}
+	return c.args
+}
+
+// Match returns the submatches of the Regexp or Pattern route that matched
+// the text, the whole match first; nil for other routes.
+func (c *Context) Match() []string { return c.match }
+
+// Get returns the value Set stored under key, or nil.
+func (c *Context) Get(key string) any { return c.values[key] }
+
+// Set stores a value under key for the rest of the handling.
+func (c *Context) Set(key string, v any) {
+	if c.values == nil {
+		c.values = make(map[string]any)
+	}
+	c.values[key] = v
+}
+
+// Send sends a text to the update's chat through the provider that
+// delivered the update.
+func (c *Context) Send(text string) error {
+	_, err := c.SendOutgoing(Text{Body: text})
+	return err
+}
+
+// Reply sends a text to the update's chat that quotes the update's message.
+func (c *Context) Reply(text string) error {
+	_, err := c.SendOutgoing(Text{Body: text, ReplyTo: c.messageID()})
+	return err
+}
+
+// SendContact sends card to the update's chat. A card without a number that
+// normalized fails before the provider is called, with an error that wraps
+// ErrNoUsableNumber and the first phone's Err: errors.Is(err,
+// contactcard.ErrInvalidPhone) and errors.As(err, *contactcard.PhoneError)
+// tell which number was rejected and why.
+func (c *Context) SendContact(card contactcard.Card) error {
+	_, err := c.SendOutgoing(Contact{Card: card})
+	return err
+}
+
+// SendOutgoing sends out to the update's chat and returns what the provider
+// reports about the sent message.
+func (c *Context) SendOutgoing(out Outgoing) (SentMessage, error) {
+	if c.provider == nil {
+		return SentMessage{}, errors.New("cardbot: Context has no provider")
+	}
+	if c.update.Chat.ID == "" {
+		return SentMessage{}, ErrNoChat
+	}
+	return send(c.ctx, c.provider, c.update.Chat.ID, out)
+}
+
+func (c *Context) messageID() string {
+	if m := c.update.Message; m != nil {
+		return m.ID
+	}
+	return ""
+}
+
+// Contacts returns the cards of the message: of every contact it carries
+// (a contact message, a contacts array) and of a vCard document, which it
+// downloads through the provider (Downloader), up to the size cap
+// (WithMaxDocumentSize; ErrDocumentTooLarge over it). National numbers are
+// read in the provider's region (RegionHinter), else the bot's
+// (WithDefaultRegion), else contactcard's default.
+//
+// Each phone of a card says in Number or Err whether it normalized. The
+// error says which contacts or documents could not be read at all; the
+// cards of the others are returned with it. The result is kept: a second
+// call does not download again.
+func (c *Context) Contacts() ([]contactcard.Card, error) {
+	if !c.cardsOK {
+		c.cards, c.cardsErr = c.readContacts()
+		c.cardsOK = true
+	}
+	return c.cards, c.cardsErr
+}
+
+func (c *Context) readContacts() ([]contactcard.Card, error) {
+	m := c.update.Message
+	if m == nil {
+		return nil, nil
+	}
+	p := contactcard.Parser{Region: c.region()}
+	var cards []contactcard.Card
+	var errs []error
+	for i, ref := range m.Contacts {
+		if ref.VCard == "" {
+			cards = append(cards, cardOfFields(p, ref))
+			continue
+		}
+		got, err := p.Parse(strings.NewReader(ref.VCard))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("cardbot: contact %d (%q): %w", i, ref.DisplayName, err))
+		}
+		cards = append(cards, got...)
+	}
+	if d := m.Document; d != nil && d.IsVCard() {
+		got, err := c.readDocument(p, *d)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("cardbot: document %q: %w", d.FileName, err))
+		}
+		cards = append(cards, got...)
+	}
+	return cards, errors.Join(errs...)
+}
+
+// cardOfFields makes a card of a contact the provider sent as fields.
+func cardOfFields(p contactcard.Parser, ref VCardRef) contactcard.Card {
+	card := contactcard.Card{
+		FormattedName: ref.DisplayName,
+		FirstName:     ref.FirstName,
+		LastName:      ref.LastName,
+	}
+	if card.FormattedName == "" {
+		card.FormattedName = strings.TrimSpace(ref.FirstName + " " + ref.LastName)
+	}
+	if ref.Phone != "" {
+		n, err := p.Normalize(ref.Phone)
+		card.Phones = []contactcard.Phone{{Raw: ref.Phone, Number: n, Err: err}}
+	}
+	return card
+}
+
+func (c *Context) readDocument(p contactcard.Parser, d Document) ([]contactcard.Card, error) {
+	limit := int64(DefaultMaxDocumentSize)
+	if c.bot != nil {
+		limit = c.bot.maxDoc
+	}
+	if d.Size > limit {
+		return nil, fmt.Errorf("%w: %d bytes, the cap is %d", ErrDocumentTooLarge, d.Size, limit)
+	}
+	dl, ok := c.provider.(Downloader)
+	if !ok {
+		return nil, ErrNoDownloader
+	}
+	rc, err := dl.Download(c.ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%w: over %d bytes", ErrDocumentTooLarge, limit)
+	}
+	p.MaxBytes = limit
+	return p.Parse(bytes.NewReader(data))
+}
+
+// region returns the default phone region for this update.
+func (c *Context) region() string {
+	if h, ok := c.provider.(RegionHinter); ok {
+		if r := h.DefaultRegion(); r != "" {
+			return r
+		}
+	}
+	if c.bot != nil {
+		return c.bot.region
+	}
+	return ""
+}

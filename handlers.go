@@ -1,0 +1,301 @@
+package cardbot
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+)
+
+// HandlerFunc handles one update. A returned error reaches the dispatcher:
+// see Bot.Dispatch for what becomes of it.
+type HandlerFunc func(c *Context) error
+
+// MiddlewareFunc wraps a handler: it may run code before and after it, skip
+// it, or change its Context. See package middleware for ready ones.
+type MiddlewareFunc func(next HandlerFunc) HandlerFunc
+
+// Handle registers h for the updates route selects, with middlewares mw
+// around it (the first is outermost). Middlewares of Use run around those
+// of Group, which run around mw.
+//
+// Each update runs at most one handler, of the most specific route that
+// matches it:
+//
+//  1. a Command;
+//  2. a Regexp, Pattern or Match route, the first registered that matches;
+//  3. the content: OnContact (contacts or a vCard document), then
+//     OnDocument, OnText; or OnStatus for a status update;
+//  4. OnMessage, for any message;
+//  5. OnAny.
+//
+// An update that matches nothing runs no handler (but the middlewares of
+// Use still run; see Bot.Use).
+//
+// Handle panics on a nil route, a nil handler, a nil middleware, and a
+// command or event registered twice (a second one could never run).
+// Handlers may be registered while the bot runs.
+func (b *Bot) Handle(route Route, h HandlerFunc, mw ...MiddlewareFunc) {
+	b.handle(nil, route, h, mw)
+}
+
+// Use adds middlewares that run around every update, whether or not a
+// handler matches it, in the order given and after those added before. They
+// also apply to handlers registered before Use was called. Chains are
+// composed once per change, not per update. Use panics on a nil middleware.
+func (b *Bot) Use(mw ...MiddlewareFunc) {
+	checkMiddleware("Use", mw)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.reg.global = append(b.reg.global, mw...)
+	b.table.Store(nil)
+}
+
+// Group returns a group of handlers that share the middlewares mw, which run
+// inside those of Bot.Use. It panics on a nil middleware.
+func (b *Bot) Group(mw ...MiddlewareFunc) *Group {
+	checkMiddleware("Group", mw)
+	return &Group{bot: b, mw: append([]MiddlewareFunc(nil), mw...)}
+}
+
+// Group is a set of handlers with middlewares of their own. Its routes
+// compete with all others of the bot as Bot.Handle describes; a group does
+// not change which handler wins.
+type Group struct {
+	bot    *Bot
+	parent *Group
+	mw     []MiddlewareFunc // guarded by bot.mu
+}
+
+// Handle registers h like Bot.Handle, with the group's middlewares around
+// mw.
+func (g *Group) Handle(route Route, h HandlerFunc, mw ...MiddlewareFunc) {
+	g.bot.handle(g, route, h, mw)
+}
+
+// Use adds middlewares to the group; they also apply to the handlers the
+// group registered before.
+func (g *Group) Use(mw ...MiddlewareFunc) {
+	checkMiddleware("Group.Use", mw)
+	g.bot.mu.Lock()
+	defer g.bot.mu.Unlock()
+	g.mw = append(g.mw, mw...)
+	g.bot.table.Store(nil)
+}
+
+// Group returns a subgroup whose middlewares mw run inside g's.
+func (g *Group) Group(mw ...MiddlewareFunc) *Group {
+	checkMiddleware("Group", mw)
+	return &Group{bot: g.bot, parent: g, mw: append([]MiddlewareFunc(nil), mw...)}
+}
+
+func checkMiddleware(where string, mw []MiddlewareFunc) {
+	for i, m := range mw {
+		if m == nil {
+			panic(fmt.Sprintf("cardbot: %s with a nil middleware (argument %d)", where, i))
+		}
+	}
+}
+
+// entry is one registered handler.
+type entry struct {
+	route Route
+	h     HandlerFunc
+	mw    []MiddlewareFunc
+	group *Group
+}
+
+// registry is what Handle, Use and Group.Use record; compile turns it into
+// a table.
+type registry struct {
+	commands map[string]*entry
+	matchers []*entry
+	events   [eventEnd]*entry
+	global   []MiddlewareFunc
+}
+
+func (b *Bot) handle(g *Group, route Route, h HandlerFunc, mw []MiddlewareFunc) {
+	if route == nil {
+		panic("cardbot: Handle with a nil route")
+	}
+	if h == nil {
+		panic(fmt.Sprintf("cardbot: Handle %v with a nil handler", route))
+	}
+	checkMiddleware("Handle "+route.String(), mw)
+	e := &entry{route: route, h: h, mw: append([]MiddlewareFunc(nil), mw...), group: g}
+
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	switch r := route.(type) {
+	case Event:
+		if r == 0 || r >= eventEnd {
+			panic(fmt.Sprintf("cardbot: Handle with an unknown event %v", r))
+		}
+		if b.reg.events[r] != nil {
+			panic(fmt.Sprintf("cardbot: Handle %v registered twice", r))
+		}
+		b.reg.events[r] = e
+	case commandRoute:
+		if r.name == "" {
+			panic("cardbot: Handle with an empty command; use Command(name)")
+		}
+		if _, dup := b.reg.commands[r.name]; dup {
+			panic(fmt.Sprintf("cardbot: Handle command %v registered twice", r))
+		}
+		b.reg.commands[r.name] = e
+	case patternRoute:
+		if r.re == nil {
+			panic("cardbot: Handle with an empty pattern; use Regexp or Pattern")
+		}
+		b.reg.matchers = append(b.reg.matchers, e)
+	case predicateRoute:
+		if r.fn == nil {
+			panic("cardbot: Handle with an empty predicate; use Match")
+		}
+		b.reg.matchers = append(b.reg.matchers, e)
+	default:
+		panic(fmt.Sprintf("cardbot: Handle with an unknown route type %T", route))
+	}
+	b.table.Store(nil)
+}
+
+// table is the compiled routing table: every handler with its full chain.
+type table struct {
+	commands map[string]HandlerFunc
+	matchers []compiledMatcher
+	events   [eventEnd]HandlerFunc
+	none     HandlerFunc // the global middlewares around a no-op
+}
+
+type compiledMatcher struct {
+	m matcher
+	h HandlerFunc
+}
+
+// routes returns the current table, compiling it after a registration.
+func (b *Bot) routes() *table {
+	if t := b.table.Load(); t != nil {
+		return t
+	}
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	if t := b.table.Load(); t != nil {
+		return t
+	}
+	t := b.compile()
+	// Stored under the read lock: a registration, which takes the write
+	// lock, cannot slip in between and be overwritten by a stale table.
+	b.table.Store(t)
+	return t
+}
+
+func (b *Bot) compile() *table {
+	t := &table{commands: make(map[string]HandlerFunc, len(b.reg.commands))}
+	for name, e := range b.reg.commands {
+		t.commands[name] = b.chain(e)
+	}
+	for _, e := range b.reg.matchers {
+		t.matchers = append(t.matchers, compiledMatcher{e.route.(matcher), b.chain(e)})
+	}
+	for ev, e := range b.reg.events {
+		if e != nil {
+			t.events[ev] = b.chain(e)
+		}
+	}
+	t.none = compose(noop, b.reg.global)
+	return t
+}
+
+func noop(*Context) error { return nil }
+
+// chain composes e's handler with its own, its groups' and the global
+// middlewares.
+func (b *Bot) chain(e *entry) HandlerFunc {
+	h := compose(e.h, e.mw)
+	for g := e.group; g != nil; g = g.parent {
+		h = compose(h, g.mw)
+	}
+	return compose(h, b.reg.global)
+}
+
+// compose wraps h in mw, mw[0] outermost.
+func compose(h HandlerFunc, mw []MiddlewareFunc) HandlerFunc {
+	for i := len(mw) - 1; i >= 0; i-- {
+		h = mw[i](h)
+		if h == nil {
+			panic("cardbot: a middleware returned a nil handler")
+		}
+	}
+	return h
+}
+
+// find returns the chain for c's update, and records the command payload
+// or the pattern submatches in c.
+func (t *table) find(c *Context) HandlerFunc {
+	u := c.update
+	if u.Kind == KindMessage && len(t.commands) > 0 {
+		if name, payload, ok := parseCommand(c.Text()); ok {
+			if h := t.commands[strings.ToLower(name)]; h != nil {
+				c.payload = payload
+				return h
+			}
+		}
+	}
+	for _, m := range t.matchers {
+		if m.m.match(c) {
+			return m.h
+		}
+	}
+	switch u.Kind {
+	case KindMessage:
+		if h := t.content(u.Message); h != nil {
+			return h
+		}
+		if h := t.events[OnMessage]; h != nil {
+			return h
+		}
+	case KindStatus:
+		if h := t.events[OnStatus]; h != nil {
+			return h
+		}
+	}
+	if h := t.events[OnAny]; h != nil {
+		return h
+	}
+	return t.none
+}
+
+// content returns the handler of the message's content type, if any.
+func (t *table) content(m *Message) HandlerFunc {
+	if m == nil {
+		return nil
+	}
+	if len(m.Contacts) > 0 || (m.Document != nil && m.Document.IsVCard()) {
+		if h := t.events[OnContact]; h != nil {
+			return h
+		}
+	}
+	if m.Document != nil {
+		return t.events[OnDocument]
+	}
+	if m.Text != "" && len(m.Contacts) == 0 {
+		return t.events[OnText]
+	}
+	return nil
+}
+
+// parseCommand splits "/name payload" into its parts.
+func parseCommand(text string) (name, payload string, ok bool) {
+	text = strings.TrimLeftFunc(text, unicode.IsSpace)
+	if len(text) < 2 || text[0] != '/' {
+		return "", "", false
+	}
+	text = text[1:]
+	i := strings.IndexFunc(text, unicode.IsSpace)
+	if i < 0 {
+		return text, "", true
+	}
+	if i == 0 {
+		return "", "", false
+	}
+	return text[:i], strings.TrimSpace(text[i:]), true
+}

@@ -1,0 +1,135 @@
+package cardbot
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Option configures a Bot in New. Options panic on arguments that can only
+// be programming mistakes (a nil provider, two providers of one name), like
+// Handle does; everything else falls back to the documented default.
+type Option func(*Bot)
+
+// Defaults of New.
+const (
+	// DefaultQueueSize is the async queue bound when AsyncConfig.QueueSize
+	// is zero.
+	DefaultQueueSize = 1024
+	// DefaultConcurrency is how many async handlers run at once when
+	// AsyncConfig.Concurrency is zero.
+	DefaultConcurrency = 16
+	// DefaultMaxDocumentSize caps a downloaded .vcf document: 1 MiB.
+	DefaultMaxDocumentSize = 1 << 20
+)
+
+// AsyncConfig configures async delivery (WithAsync).
+type AsyncConfig struct {
+	// QueueSize bounds the updates taken but not yet started, over all
+	// chats; past it Dispatch returns ErrQueueFull. DefaultQueueSize when
+	// zero or less.
+	QueueSize int
+
+	// Concurrency bounds the handlers running at once, over all chats;
+	// updates of one chat never run at the same time. DefaultConcurrency
+	// when zero or less.
+	Concurrency int
+}
+
+// WithLogger sets the logger of the bot's own messages and of the default
+// error handler. The default is slog.Default(); pass
+// slog.New(slog.DiscardHandler) to silence the bot. A nil logger keeps the
+// default.
+func WithLogger(l *slog.Logger) Option {
+	return func(b *Bot) {
+		if l != nil {
+			b.logger = l
+		}
+	}
+}
+
+// WithErrorHandler sets the function that receives the errors of handlers
+// no caller will see: in sync mode the errors that are not retryable
+// (IsRetryable false) and recovered panics (*PanicError); in async mode
+// every handler error. The default logs them at level Error. A nil f keeps
+// the default.
+func WithErrorHandler(f func(c *Context, err error)) Option {
+	return func(b *Bot) {
+		if f != nil {
+			b.onError = f
+		}
+	}
+}
+
+// WithAsync turns async delivery on: Dispatch queues the update and returns
+// at once. See Bot.Dispatch.
+func WithAsync(cfg AsyncConfig) Option {
+	return func(b *Bot) {
+		if cfg.QueueSize <= 0 {
+			cfg.QueueSize = DefaultQueueSize
+		}
+		if cfg.Concurrency <= 0 {
+			cfg.Concurrency = DefaultConcurrency
+		}
+		b.async = &cfg
+	}
+}
+
+// WithHandlerTimeout bounds the time of each update's handling: the
+// Context's context.Context is cancelled d after the handling started.
+// Handlers must watch it (every provider Send does). Zero, the default,
+// means no timeout.
+func WithHandlerTimeout(d time.Duration) Option {
+	return func(b *Bot) {
+		if d > 0 {
+			b.timeout = d
+		}
+	}
+}
+
+// WithDedupStore sets the store of dedup keys. The default is
+// NewMemoryDedupStore(DefaultDedupSize, DefaultDedupTTL); use a shared
+// store when several processes receive the same webhooks. A nil store
+// keeps the default.
+func WithDedupStore(s DedupStore) Option {
+	return func(b *Bot) {
+		if s != nil {
+			b.dedup = s
+		}
+	}
+}
+
+// WithProviders registers providers, like Bot.AddProvider, so that
+// Bot.Send can reach their chats. It panics on a nil provider or a name
+// already registered.
+func WithProviders(ps ...Provider) Option {
+	return func(b *Bot) {
+		for _, p := range ps {
+			if err := b.AddProvider(p); err != nil {
+				panic(err.Error())
+			}
+		}
+	}
+}
+
+// WithDefaultRegion sets the ISO 3166 region ("RU", "KZ") in which
+// Context.Contacts reads national phone numbers when the provider gives no
+// region (RegionHinter). The default is contactcard's (RU).
+func WithDefaultRegion(region string) Option {
+	return func(b *Bot) { b.region = region }
+}
+
+// WithMaxDocumentSize caps the size of a .vcf document Context.Contacts
+// downloads; over it, Contacts fails with ErrDocumentTooLarge.
+// DefaultMaxDocumentSize (1 MiB) when n is zero or less.
+func WithMaxDocumentSize(n int64) Option {
+	return func(b *Bot) {
+		if n > 0 {
+			b.maxDoc = n
+		}
+	}
+}
+
+func dupProvider(name string) error {
+	return fmt.Errorf("cardbot: provider %q is already registered", name)
+}
