@@ -1,0 +1,30 @@
+package webhook
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Router is where routes are added: *echo.Echo and *echo.Group are both.
+type Router interface {
+	Add(method, path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route
+}
+
+// Mount adds a POST route at path that receives src's webhooks and hands
+// them to d, to an echo application or group you run yourself.
+func Mount(r Router, path string, d Dispatcher, src Source, cfg Config) *echo.Route {
+	return r.Add(http.MethodPost, path, Handler(d, src, cfg))
+}
+
+// MountHealth adds GET path answering 200 {"status":"ok"}, or 503
+// {"status":"draining"} once ready returns false. A nil ready is always
+// ready.
+func MountHealth(r Router, path string, ready func() bool) *echo.Route {
+	return r.Add(http.MethodGet, path, func(c echo.Context) error {
+		if ready != nil && !ready() {
+			return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "draining"})
+		}
+		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+	})
+}

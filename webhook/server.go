@@ -1,0 +1,110 @@
+package webhook
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// ServerConfig sets a standalone Server. The zero value is the default.
+type ServerConfig struct {
+	// Config is the routes' configuration.
+	Config
+
+	// Addr is the address to listen on. Optional. Default ":8080".
+	Addr string
+
+	// ReadHeaderTimeout, ReadTimeout, WriteTimeout and IdleTimeout are the
+	// http.Server's; a slow client cannot hold a connection longer.
+	// Optional. Defaults 5 s, 30 s, 60 s (long enough for sync handlers)
+	// and 120 s.
+	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+}
+
+// Server is a standalone webhook server: an echo application with a route
+// per provider, GET /healthz, and timeouts against slow clients.
+type Server struct {
+	// Echo is the application; add routes of your own to it before
+	// serving.
+	Echo *echo.Echo
+
+	d    Dispatcher
+	cfg  Config
+	http *http.Server
+}
+
+// NewServer returns a server that hands updates to d.
+func NewServer(d Dispatcher, cfg ServerConfig) *Server {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	s := &Server{Echo: e, d: d, cfg: cfg.Config}
+	s.http = &http.Server{
+		Addr:              or(cfg.Addr, ":8080"),
+		Handler:           e,
+		ReadHeaderTimeout: orDuration(cfg.ReadHeaderTimeout, 5*time.Second),
+		ReadTimeout:       orDuration(cfg.ReadTimeout, 30*time.Second),
+		WriteTimeout:      orDuration(cfg.WriteTimeout, 60*time.Second),
+		IdleTimeout:       orDuration(cfg.IdleTimeout, 120*time.Second),
+		MaxHeaderBytes:    64 << 10,
+	}
+	MountHealth(e, "/healthz", nil)
+	return s
+}
+
+// Handle adds the POST route at path for src's webhooks.
+func (s *Server) Handle(path string, src Source) {
+	Mount(s.Echo, path, s.d, src, s.cfg)
+}
+
+// ListenAndServe listens on the configured address and serves until
+// Shutdown; then it returns nil.
+func (s *Server) ListenAndServe() error {
+	l, err := net.Listen("tcp", s.http.Addr)
+	if err != nil {
+		return fmt.Errorf("webhook: listen: %w", err)
+	}
+	return s.Serve(l)
+}
+
+// Serve serves on l until Shutdown; then it returns nil.
+func (s *Server) Serve(l net.Listener) error {
+	if err := s.http.Serve(l); !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("webhook: serve: %w", err)
+	}
+	return nil
+}
+
+// Shutdown drains: the server stops accepting connections and waits for the requests in flight (their handlers run to
+// the end in sync mode), then the Dispatcher's own Shutdown, when it has one
+// (*cardbot.Bot does), drains its queue. When ctx ends first it returns
+// ctx's error.
+func (s *Server) Shutdown(ctx context.Context) error {
+	if err := s.http.Shutdown(ctx); err != nil {
+		return fmt.Errorf("webhook: shutdown: %w", err)
+	}
+	if d, ok := s.d.(interface{ Shutdown(context.Context) error }); ok {
+		if err := d.Shutdown(ctx); err != nil {
+			return fmt.Errorf("webhook: draining the bot: %w", err)
+		}
+	}
+	return nil
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func orDuration(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}

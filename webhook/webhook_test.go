@@ -1,0 +1,339 @@
+package webhook_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/webhook"
+)
+
+// testSource is a provider of the simplest kind: a Bearer token, and bodies
+// {"updates":[{"key":…,"chat":…,"text":…}]}. It records what it sends.
+type testSource struct {
+	token string
+	mu    sync.Mutex
+	sent  []string
+}
+
+func (s *testSource) Name() string { return "test" }
+
+func (s *testSource) Send(_ context.Context, chat string, out cardbot.Outgoing) (cardbot.SentMessage, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t, ok := out.(cardbot.Text); ok {
+		s.sent = append(s.sent, chat+": "+t.Body)
+	}
+	return cardbot.SentMessage{ID: "1"}, nil
+}
+
+func (s *testSource) Sent() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.sent...)
+}
+
+func (s *testSource) VerifyWebhook(r *http.Request) error {
+	if s.token == "" {
+		return nil
+	}
+	got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if subtle.ConstantTimeCompare([]byte(got), []byte(s.token)) != 1 {
+		return errors.New("bad token")
+	}
+	return nil
+}
+
+func (s *testSource) DecodeWebhook(body []byte) ([]cardbot.Update, error) {
+	var in struct {
+		Updates []struct{ Key, Chat, Text string }
+	}
+	if err := json.Unmarshal(body, &in); err != nil {
+		return nil, fmt.Errorf("%w: %w", cardbot.ErrMalformedUpdate, err)
+	}
+	var out []cardbot.Update
+	for _, u := range in.Updates {
+		out = append(out, cardbot.Update{
+			Kind: cardbot.KindMessage, Key: u.Key, Chat: cardbot.Chat{ID: u.Chat},
+			Message: &cardbot.Message{ID: u.Key, Text: u.Text}, Raw: body,
+		})
+	}
+	return out, nil
+}
+
+const token = "s3cret-webhook-token"
+
+func body(updates ...string) string {
+	return `{"updates":[` + strings.Join(updates, ",") + `]}`
+}
+
+func upd(key, chat, text string) string {
+	return fmt.Sprintf(`{"key":%q,"chat":%q,"text":%q}`, key, chat, text)
+}
+
+// newEcho mounts a route for src on a new echo app and a bot with the
+// handler; it returns the app's test server.
+func newEcho(t *testing.T, bot *cardbot.Bot, src webhook.Source, cfg webhook.Config) *httptest.Server {
+	t.Helper()
+	e := echo.New()
+	webhook.Mount(e, "/webhook/test", bot, src, cfg)
+	srv := httptest.NewServer(e)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func post(t *testing.T, url, auth, payload string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(payload))
+	require.NoError(t, err)
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+func TestStatusCodes(t *testing.T) {
+	errPermanent := errors.New("bad input from the user")
+	tests := []struct {
+		name    string
+		auth    string
+		body    string
+		handler cardbot.HandlerFunc
+		want    int
+		sent    []string
+	}{
+		{"handled", "Bearer " + token, body(upd("1", "c1", "hi")), echoText, http.StatusOK, []string{"c1: hi"}},
+		{"two updates in one body", "Bearer " + token, body(upd("1", "c1", "a"), upd("2", "c2", "b")), echoText, http.StatusOK, []string{"c1: a", "c2: b"}},
+		{"no updates", "Bearer " + token, body(), echoText, http.StatusOK, nil},
+		{"missing token", "", body(upd("1", "c1", "hi")), echoText, http.StatusUnauthorized, nil},
+		{"wrong token", "Bearer nope", body(upd("1", "c1", "hi")), echoText, http.StatusUnauthorized, nil},
+		{"token of another scheme", "Basic " + token, body(upd("1", "c1", "hi")), echoText, http.StatusUnauthorized, nil},
+		{"not JSON", "Bearer " + token, "{not json", echoText, http.StatusBadRequest, nil},
+		{"retryable handler error", "Bearer " + token, body(upd("1", "c1", "hi")), func(c *cardbot.Context) error {
+			return cardbot.Retryable(errors.New("database down"))
+		}, http.StatusServiceUnavailable, nil},
+		{"permanent handler error", "Bearer " + token, body(upd("1", "c1", "hi")), func(c *cardbot.Context) error {
+			return errPermanent
+		}, http.StatusOK, nil},
+		{"panic", "Bearer " + token, body(upd("1", "c1", "hi")), func(c *cardbot.Context) error {
+			panic("boom")
+		}, http.StatusOK, nil},
+		{"one of two retryable", "Bearer " + token, body(upd("1", "c1", "ok"), upd("2", "c2", "fail")), func(c *cardbot.Context) error {
+			if c.Text() == "fail" {
+				return cardbot.Retryable(errors.New("later"))
+			}
+			return c.Send(c.Text())
+		}, http.StatusServiceUnavailable, []string{"c1: ok"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var handled []error
+			bot := cardbot.New(
+				cardbot.WithLogger(slog.New(slog.DiscardHandler)),
+				cardbot.WithErrorHandler(func(_ *cardbot.Context, err error) { handled = append(handled, err) }),
+			)
+			bot.Handle(cardbot.OnAny, tt.handler)
+			src := &testSource{token: token}
+			srv := newEcho(t, bot, src, webhook.Config{})
+			resp := post(t, srv.URL+"/webhook/test", tt.auth, tt.body)
+			assert.Equal(t, tt.want, resp.StatusCode)
+			assert.Equal(t, tt.sent, src.Sent())
+			if tt.name == "permanent handler error" {
+				require.Len(t, handled, 1)
+				assert.ErrorIs(t, handled[0], errPermanent)
+			}
+		})
+	}
+}
+
+func echoText(c *cardbot.Context) error { return c.Send(c.Text()) }
+
+func TestBodyLimit(t *testing.T) {
+	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)))
+	bot.Handle(cardbot.OnAny, echoText)
+	src := &testSource{}
+	srv := newEcho(t, bot, src, webhook.Config{BodyLimit: 64})
+	big := body(upd("1", "c1", strings.Repeat("x", 100)))
+
+	t.Run("with Content-Length", func(t *testing.T) {
+		resp := post(t, srv.URL+"/webhook/test", "", big)
+		assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
+	})
+	t.Run("chunked, no Content-Length", func(t *testing.T) {
+		req, err := http.NewRequest(http.MethodPost, srv.URL+"/webhook/test", io.MultiReader(strings.NewReader(big)))
+		require.NoError(t, err)
+		req.ContentLength = -1
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
+	})
+	t.Run("at the limit", func(t *testing.T) {
+		small := body(upd("1", "c1", "x"))
+		require.LessOrEqual(t, len(small), 64)
+		resp := post(t, srv.URL+"/webhook/test", "", small)
+		assert.Equal(t, http.StatusOK, resp.StatusCode)
+	})
+	assert.Equal(t, []string{"c1: x"}, src.Sent(), "nothing of the large bodies was handled")
+}
+
+func TestDuplicateDelivery(t *testing.T) {
+	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)))
+	fail := true
+	bot.Handle(cardbot.OnAny, func(c *cardbot.Context) error {
+		if fail {
+			fail = false
+			return cardbot.Retryable(errors.New("first try fails"))
+		}
+		return c.Send(c.Text())
+	})
+	src := &testSource{}
+	srv := newEcho(t, bot, src, webhook.Config{})
+	b := body(upd("m1", "c1", "hello"))
+	assert.Equal(t, http.StatusServiceUnavailable, post(t, srv.URL+"/webhook/test", "", b).StatusCode, "failure: redeliver")
+	assert.Equal(t, http.StatusOK, post(t, srv.URL+"/webhook/test", "", b).StatusCode, "redelivery handled")
+	assert.Equal(t, http.StatusOK, post(t, srv.URL+"/webhook/test", "", b).StatusCode, "duplicate acknowledged")
+	assert.Equal(t, []string{"c1: hello"}, src.Sent(), "answered exactly once")
+}
+
+func TestAsyncQueueFull(t *testing.T) {
+	release := make(chan struct{})
+	bot := cardbot.New(
+		cardbot.WithLogger(slog.New(slog.DiscardHandler)),
+		cardbot.WithAsync(cardbot.AsyncConfig{QueueSize: 1, Concurrency: 1}),
+	)
+	bot.Handle(cardbot.OnAny, func(c *cardbot.Context) error { <-release; return nil })
+	srv := newEcho(t, bot, &testSource{}, webhook.Config{})
+	codes := map[int]int{}
+	for i := range 5 {
+		codes[post(t, srv.URL+"/webhook/test", "", body(upd(fmt.Sprint(i), "c1", "x"))).StatusCode]++
+	}
+	close(release)
+	assert.Positive(t, codes[http.StatusOK])
+	assert.Positive(t, codes[http.StatusServiceUnavailable], "a full queue answers 503: %v", codes)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	require.NoError(t, bot.Shutdown(ctx))
+}
+
+func TestServerHealthAndGracefulShutdown(t *testing.T) {
+	started, release := make(chan struct{}), make(chan struct{})
+	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)))
+	bot.Handle(cardbot.OnAny, func(c *cardbot.Context) error {
+		close(started)
+		<-release
+		return c.Send(c.Text())
+	})
+	src := &testSource{}
+	s := webhook.NewServer(bot, webhook.ServerConfig{})
+	s.Handle("/webhook/test", src)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(l) }()
+	base := "http://" + l.Addr().String()
+
+	resp, err := http.Get(base + "/healthz")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+
+	status := make(chan int, 1)
+	go func() {
+		resp, err := http.Post(base+"/webhook/test", "application/json", strings.NewReader(body(upd("1", "c1", "in flight"))))
+		if err != nil {
+			status <- 0
+			return
+		}
+		resp.Body.Close()
+		status <- resp.StatusCode
+	}()
+	<-started
+	shut := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		shut <- s.Shutdown(ctx)
+	}()
+	select {
+	case <-shut:
+		t.Fatal("Shutdown returned while a request was in flight")
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(release)
+	require.NoError(t, <-shut)
+	assert.Equal(t, http.StatusOK, <-status, "the request in flight was answered")
+	assert.Equal(t, []string{"c1: in flight"}, src.Sent())
+	require.NoError(t, <-served, "Serve returns nil after Shutdown")
+	_, err = http.Get(base + "/healthz")
+	assert.Error(t, err, "no longer accepting")
+}
+
+func TestServerSlowClient(t *testing.T) {
+	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)))
+	s := webhook.NewServer(bot, webhook.ServerConfig{ReadHeaderTimeout: 100 * time.Millisecond})
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	go func() { _ = s.Serve(l) }()
+	t.Cleanup(func() { _ = s.Shutdown(context.Background()) })
+
+	conn, err := net.Dial("tcp", l.Addr().String())
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = conn.Write([]byte("POST /webhook/test HTTP/1.1\r\nHost: x\r\n")) // and never the rest
+	require.NoError(t, err)
+	require.NoError(t, conn.SetReadDeadline(time.Now().Add(5*time.Second)))
+	start := time.Now()
+	_, err = io.ReadAll(conn) // the server gives up and closes
+	require.NoError(t, err)
+	assert.Less(t, time.Since(start), 4*time.Second, "closed by the header timeout, not by our deadline")
+}
+
+func TestListenAndServeBadAddress(t *testing.T) {
+	s := webhook.NewServer(cardbot.New(), webhook.ServerConfig{Addr: "256.0.0.1:http"})
+	err := s.ListenAndServe()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "listen")
+}
+
+// Mount works on a group of an existing app, beside its own routes.
+func TestMountOnGroup(t *testing.T) {
+	e := echo.New()
+	e.GET("/", func(c echo.Context) error { return c.String(http.StatusOK, "app") })
+	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)))
+	bot.Handle(cardbot.OnAny, echoText)
+	src := &testSource{}
+	webhook.Mount(e.Group("/hooks"), "/test", bot, src, webhook.Config{})
+	webhook.MountHealth(e, "/healthz", func() bool { return false })
+
+	rec := httptest.NewRecorder()
+	e.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/hooks/test", bytes.NewBufferString(body(upd("1", "c", "x")))))
+	assert.Equal(t, http.StatusOK, rec.Code)
+	assert.Equal(t, []string{"c: x"}, src.Sent())
+
+	rec = httptest.NewRecorder()
+	e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
+	assert.Equal(t, http.StatusServiceUnavailable, rec.Code)
+	assert.JSONEq(t, `{"status":"draining"}`, rec.Body.String())
+}
