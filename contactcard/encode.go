@@ -151,19 +151,21 @@ func (e *encoder) end() {
 }
 
 // appendEscaped writes a text value with "\", ";", "," and line breaks
-// escaped.
+// escaped, and without the control characters vCard cannot carry (tab
+// stays).
 func appendEscaped(out []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '\\', ';', ',':
+		switch c := s[i]; {
+		case c == '\\' || c == ';' || c == ',':
 			out = append(out, '\\', c)
-		case '\r':
+		case c == '\r':
 			if i+1 < len(s) && s[i+1] == '\n' {
 				i++
 			}
 			out = append(out, `\n`...)
-		case '\n':
+		case c == '\n':
 			out = append(out, `\n`...)
+		case c < 0x20 && c != '\t', c == 0x7f:
 		default:
 			out = append(out, c)
 		}

@@ -48,6 +48,7 @@ func TestEncodeFillsRequiredNames(t *testing.T) {
 		{"from the structured name", Card{FirstName: "Ann", LastName: "Lee"}, "FN:Ann Lee\r\n"},
 		{"from the company", Card{Company: "Acme"}, "FN:Acme\r\n"},
 		{"empty", Card{}, "FN:\r\n"},
+		{"control characters dropped, tab kept", Card{FormattedName: "A\x00n\x1bn\x7f\tB"}, "FN:Ann\tB\r\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

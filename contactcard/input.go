@@ -24,19 +24,17 @@ func readInput(r io.Reader, max int64) ([]byte, error) {
 			return nil, err
 		}
 	}
-	if err := checkText(data); err != nil {
-		return nil, err
+	if bytes.IndexByte(data, 0) >= 0 {
+		return nil, fmt.Errorf("%w: it holds NUL bytes", ErrNotText)
 	}
 	return data, nil
 }
 
-// checkText refuses data that holds a NUL byte, or in which more than one
+// noCardError says why data held no card: it is binary when more than one
 // byte in 32 is a control character other than tab, line and form feed,
-// carriage return and escape: text in any charset vCards use has none.
-func checkText(data []byte) error {
-	if bytes.IndexByte(data, 0) >= 0 {
-		return fmt.Errorf("%w: it holds NUL bytes", ErrNotText)
-	}
+// carriage return and escape (text in any charset vCards use has none);
+// else it is text without a card.
+func noCardError(data []byte) error {
 	controls := 0
 	for _, c := range data {
 		if c < 0x20 && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r' && c != 0x1b {
@@ -46,7 +44,7 @@ func checkText(data []byte) error {
 	if controls > len(data)/32 {
 		return fmt.Errorf("%w: %d of its %d bytes are control characters", ErrNotText, controls, len(data))
 	}
-	return nil
+	return ErrNoCard
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}

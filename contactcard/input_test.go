@@ -67,8 +67,14 @@ func TestParseInputErrors(t *testing.T) {
 			assert.Nil(t, cards)
 		})
 	}
+	// Control characters in a card's values do not make it binary.
+	cards, err := Parse(strings.NewReader("BEGIN:VCARD\nFN:\x01\x02Ann\x03\nEND:VCARD\n"))
+	require.NoError(t, err)
+	require.Len(t, cards, 1)
+	assert.Equal(t, "\x01\x02Ann\x03", cards[0].FormattedName)
+
 	// Exactly at the cap is fine.
-	cards, err := Parser{MaxBytes: int64(len(simpleCard))}.Parse(strings.NewReader(simpleCard))
+	cards, err = Parser{MaxBytes: int64(len(simpleCard))}.Parse(strings.NewReader(simpleCard))
 	require.NoError(t, err)
 	assert.Len(t, cards, 1)
 }

@@ -15,7 +15,7 @@ func (c *config) parse(data []byte) ([]Card, error) {
 	pp := newPrepass(c.fallback, len(data))
 	pp.run(data)
 	if pp.cards == 0 {
-		return nil, ErrNoCard
+		return nil, noCardError(data)
 	}
 	b := builder{cfg: c}
 	cards := make([]Card, 0, pp.cards)
