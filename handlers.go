@@ -28,6 +28,10 @@ type MiddlewareFunc func(next HandlerFunc) HandlerFunc
 //  4. OnMessage, for any message;
 //  5. OnAny.
 //
+// A message the account itself sent (Message.Outgoing: the bot's own
+// replies, which GREEN-API reports too) goes only to a Match route or to
+// OnAny, so that a bot does not answer itself.
+//
 // An update that matches nothing runs no handler (but the middlewares of
 // Use still run; see Bot.Use).
 //
@@ -232,6 +236,19 @@ func compose(h HandlerFunc, mw []MiddlewareFunc) HandlerFunc {
 // or the pattern submatches in c.
 func (t *table) find(c *Context) HandlerFunc {
 	u := c.update
+	if outgoing(u) {
+		// Only predicates and OnAny see the account's own messages: a
+		// command, a pattern or a content handler would answer itself.
+		for _, m := range t.matchers {
+			if _, ok := m.m.(predicateRoute); ok && m.m.match(c) {
+				return m.h
+			}
+		}
+		if h := t.events[OnAny]; h != nil {
+			return h
+		}
+		return t.none
+	}
 	if u.Kind == KindMessage && len(t.commands) > 0 {
 		if name, payload, ok := parseCommand(c.Text()); ok {
 			if h := t.commands[strings.ToLower(name)]; h != nil {
@@ -262,6 +279,11 @@ func (t *table) find(c *Context) HandlerFunc {
 		return h
 	}
 	return t.none
+}
+
+// outgoing reports whether u is a message the account itself sent.
+func outgoing(u *Update) bool {
+	return u.Kind == KindMessage && u.Message != nil && u.Message.Outgoing
 }
 
 // content returns the handler of the message's content type, if any.

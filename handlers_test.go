@@ -51,6 +51,11 @@ func TestRoutingPrecedence(t *testing.T) {
 		{"system event", all, cardbot.Update{Kind: cardbot.KindOther, Raw: []byte(`{"typeWebhook":"stateInstanceChanged"}`)}, "any"},
 		{"nothing matches", []string{"text"}, cardbot.Update{Kind: cardbot.KindOther}, ""},
 		{"message without Message field", all, cardbot.Update{Kind: cardbot.KindMessage}, "message"},
+		{"own command is not a command", all, msg(cardbot.Message{Text: "/start", Outgoing: true}), "any"},
+		{"own text matches no pattern", all, msg(cardbot.Message{Text: "say hello", Outgoing: true}), "any"},
+		{"own contact is not a contact", all, msg(cardbot.Message{Contacts: []cardbot.VCardRef{{VCard: "x"}}, Outgoing: true}), "any"},
+		{"own text without OnAny runs nothing", []string{"text", "message", "command"}, msg(cardbot.Message{Text: "/start", Outgoing: true}), ""},
+		{"predicates see own messages", all, msg(cardbot.Message{Text: "vip", Outgoing: true}), "predicate"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

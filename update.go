@@ -149,6 +149,12 @@ type Message struct {
 
 	// Forwarded is set when the message was forwarded from another chat.
 	Forwarded bool
+
+	// Outgoing is set for a message the account itself sent (from the
+	// phone, or through the API: the bot's own replies, which providers
+	// such as GREEN-API report too). Only Match routes and OnAny see
+	// outgoing messages, so that a bot never answers itself.
+	Outgoing bool
 }
 
 // VCardRef is one shared contact as the provider delivered it: a vCard, or
