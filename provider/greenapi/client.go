@@ -1,0 +1,260 @@
+package greenapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/cardbot/cardbot"
+)
+
+// Client talks to one GREEN-API instance. It is a cardbot.Provider (Send),
+// a cardbot.Downloader and a cardbot.RegionHinter, and decodes and
+// verifies the instance's webhooks for the webhook receiver. A Client is
+// safe for concurrent use.
+type Client struct {
+	cfg     Config
+	base    string // APIURL + PathPrefix + "/waInstance" + IDInstance
+	secrets []string
+	log     *slog.Logger
+}
+
+var (
+	_ cardbot.Provider     = (*Client)(nil)
+	_ cardbot.Downloader   = (*Client)(nil)
+	_ cardbot.RegionHinter = (*Client)(nil)
+)
+
+// New returns a Client for cfg. It fails when IDInstance is not a number,
+// APITokenInstance is empty, or a URL is not http or https.
+func New(cfg Config) (*Client, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{
+		cfg:  cfg,
+		base: cfg.APIURL + cfg.PathPrefix + "/waInstance" + cfg.IDInstance,
+		log:  cfg.Logger,
+	}
+	for _, s := range []string{cfg.APITokenInstance, cfg.WebhookToken} {
+		if len(s) >= minSecret {
+			c.secrets = append(c.secrets, s)
+		}
+	}
+	return c, nil
+}
+
+// Name returns the provider's name (Config.Name, "greenapi" by default).
+func (c *Client) Name() string { return c.cfg.Name }
+
+// DefaultRegion returns the region national phone numbers are read in
+// (Config.DefaultRegion, "RU" by default).
+func (c *Client) DefaultRegion() string { return c.cfg.DefaultRegion }
+
+// IDInstance returns the instance id.
+func (c *Client) IDInstance() string { return c.cfg.IDInstance }
+
+// minSecret is the length from which a token is searched for in free
+// text (a server's message, a network error) and cut out. Shorter ones,
+// which GREEN-API never issues, would garble every message; they are still
+// never put into errors, as no URL is.
+const minSecret = 6
+
+// Limits of what the client reads from a response.
+const (
+	maxResponse  = 16 << 20 // a successful API response
+	maxErrorBody = 64 << 10 // the body of a failure
+)
+
+// request is one call of an API method.
+type request struct {
+	method     string // API method, for errors: "sendMessage"
+	httpMethod string
+	url        string // the full URL, with the token: never in an error
+	body       any    // marshalled as JSON when not nil
+	client     *http.Client
+	noRetry    bool
+}
+
+// apiRequest makes a request for an API method; extra path segments
+// follow the token.
+func (c *Client) apiRequest(httpMethod, method string, body any, extra ...string) *request {
+	var b strings.Builder
+	b.WriteString(c.base)
+	b.WriteByte('/')
+	b.WriteString(method)
+	b.WriteByte('/')
+	b.WriteString(c.cfg.APITokenInstance)
+	for _, e := range extra {
+		b.WriteByte('/')
+		b.WriteString(url.PathEscape(e))
+	}
+	return &request{method: method, httpMethod: httpMethod, url: b.String(), body: body}
+}
+
+// call performs r and returns the body of a successful response. A 2xx
+// whose JSON body says {"code":401} is an error, as GREEN-API sometimes
+// answers a wrong token that way.
+func (c *Client) call(ctx context.Context, r *request) ([]byte, error) {
+	resp, err := c.open(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse+1))
+	if err != nil {
+		return nil, c.netError(r.method, err)
+	}
+	if len(body) > maxResponse {
+		return nil, &APIError{Method: r.method, StatusCode: resp.StatusCode, Message: "response over 16 MiB"}
+	}
+	if code := bodyCode(body); code == http.StatusUnauthorized || code == http.StatusForbidden {
+		_, msg, _ := parseErrorBody(body)
+		return nil, &APIError{Method: r.method, StatusCode: resp.StatusCode, Code: code, Message: c.clean(msg)}
+	}
+	return body, nil
+}
+
+// callJSON performs r and decodes the response into out.
+func (c *Client) callJSON(ctx context.Context, r *request, out any) ([]byte, error) {
+	body, err := c.call(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return body, &APIError{Method: r.method, StatusCode: http.StatusOK,
+			Message: c.clean("unexpected response: " + shorten(string(body)))}
+	}
+	return body, nil
+}
+
+// open performs r with retries and returns a 2xx response, whose body the
+// caller closes, or an error.
+func (c *Client) open(ctx context.Context, r *request) (*http.Response, error) {
+	var body any
+	if r.body != nil {
+		b, err := json.Marshal(r.body)
+		if err != nil {
+			return nil, fmt.Errorf("greenapi: %s: encode the request: %w", r.method, err)
+		}
+		body = b
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.httpMethod, r.url, body)
+	if err != nil {
+		// The error quotes the URL, which holds the token.
+		return nil, fmt.Errorf("greenapi: %s: cannot build the request", r.method)
+	}
+	if r.body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	hc := r.client
+	if hc == nil {
+		hc = c.cfg.HTTPClient
+	}
+	retries := c.cfg.MaxRetries
+	if r.noRetry {
+		retries = 0
+	}
+	st := &attempts{c: c, method: r.method}
+	rc := &retryablehttp.Client{
+		HTTPClient:   hc,
+		RetryMax:     retries,
+		RetryWaitMin: c.cfg.MinBackoff,
+		RetryWaitMax: c.cfg.MaxBackoff,
+		CheckRetry:   st.checkRetry,
+		Backoff:      st.backoff,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+		// Logger stays nil: retryablehttp would log the URL.
+	}
+	resp, err := rc.Do(req)
+	if err != nil {
+		if resp != nil {
+			resp.Body.Close()
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
+			if last := st.last; last != nil {
+				return nil, fmt.Errorf("greenapi: %s: %w after %d attempt(s); last: %w", r.method, ctxErr, st.n, last)
+			}
+		}
+		return nil, c.netError(r.method, err)
+	}
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return resp, nil
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	return nil, c.statusError(r.method, resp, b)
+}
+
+// statusError makes the error of a response that is not 2xx.
+func (c *Client) statusError(method string, resp *http.Response, body []byte) *APIError {
+	code, msg, quota := parseErrorBody(body)
+	e := &APIError{
+		Method:     method,
+		StatusCode: resp.StatusCode,
+		Code:       code,
+		Message:    c.clean(msg),
+		Quota:      quota,
+	}
+	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
+		e.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	}
+	return e
+}
+
+// netError makes the error of a request that got no response. The
+// *url.Error's URL, which holds the token, is dropped.
+func (c *Client) netError(method string, err error) *APIError {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	msg := c.clean(err.Error())
+	if msg != err.Error() {
+		err = &redactedError{msg: msg, err: err}
+	}
+	return &APIError{Method: method, Message: msg, Err: err}
+}
+
+// clean removes the tokens from s and shortens it.
+func (c *Client) clean(s string) string {
+	for _, t := range c.secrets {
+		s = strings.ReplaceAll(s, t, "[redacted]")
+	}
+	return shorten(s)
+}
+
+// redactedError hides a cause whose text held a token.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// bodyCode returns the "code" of a JSON object body, or 0.
+func bodyCode(body []byte) int {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 || body[0] != '{' || !bytes.Contains(body, []byte(`"code"`)) {
+		return 0
+	}
+	var probe struct {
+		Code json.RawMessage `json:"code"`
+	}
+	if json.Unmarshal(body, &probe) != nil {
+		return 0
+	}
+	return jsonInt(probe.Code)
+}

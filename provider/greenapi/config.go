@@ -1,0 +1,230 @@
+package greenapi
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Defaults of a zero Config field.
+const (
+	// DefaultAPIURL is GREEN-API's shared host. Instances also have their
+	// own host ("https://1103.api.green-api.com"), shown in the console.
+	DefaultAPIURL = "https://api.green-api.com"
+	// DefaultMediaURL is GREEN-API's shared host for file uploads.
+	DefaultMediaURL = "https://media.green-api.com"
+	// DefaultName is the provider's name.
+	DefaultName = "greenapi"
+	// DefaultRegion is the region national phone numbers are read in.
+	DefaultRegion = "RU"
+	// DefaultTimeout is the timeout of the default HTTP client.
+	DefaultTimeout = 30 * time.Second
+	// DefaultMaxRetries is how many times a call is retried after a
+	// rate limit or a transient error.
+	DefaultMaxRetries = 3
+	// DefaultMinBackoff and DefaultMaxBackoff bound the wait between retries.
+	DefaultMinBackoff = 500 * time.Millisecond
+	DefaultMaxBackoff = 30 * time.Second
+	// DefaultMaxTextLength is the longest text sendMessage takes on
+	// WhatsApp, in characters.
+	DefaultMaxTextLength = 20000
+)
+
+// Config configures a Client. IDInstance and APITokenInstance are required;
+// every other field has a default.
+type Config struct {
+	// APIURL is the instance's API host; DefaultAPIURL when empty.
+	APIURL string
+
+	// MediaURL is the host for file uploads; DefaultMediaURL when empty
+	// and APIURL is the default, APIURL otherwise. (The client sends no
+	// uploads yet.)
+	MediaURL string
+
+	// IDInstance is the instance id, digits only ("1101000001").
+	IDInstance string
+
+	// APITokenInstance is the instance's API token. It travels in the URL
+	// path; the client never puts it in an error or a log line.
+	APITokenInstance string
+
+	// WebhookToken is the webhookUrlToken set in GREEN-API's settings.
+	// When set, VerifyWebhook requires "Authorization: Bearer <token>";
+	// when empty, VerifyWebhook accepts every request.
+	WebhookToken string
+
+	// DefaultRegion is the ISO 3166 region ("RU", "KZ") national phone
+	// numbers are read in: chat ids given as phone numbers and the numbers
+	// of contact cards. DefaultRegion ("RU") when empty.
+	DefaultRegion string
+
+	// HTTPClient makes the requests; a client with DefaultTimeout when
+	// nil. Its Timeout bounds each attempt.
+	HTTPClient *http.Client
+
+	// Name is the provider's name, unique within a bot; DefaultName when
+	// empty. A bot with two instances gives them two names.
+	Name string
+
+	// PathPrefix goes between APIURL and "/waInstance…": "" for WhatsApp,
+	// "/v3" for MAX. It is not added again when APIURL already ends with it.
+	PathPrefix string
+
+	// MaxRetries is how many times a call is retried after 429, 499, 5xx
+	// (but 501) or a network error: DefaultMaxRetries when zero, none when
+	// negative.
+	MaxRetries int
+
+	// MinBackoff and MaxBackoff bound the wait before a retry, which grows
+	// exponentially from MinBackoff, with jitter. A Retry-After from the
+	// server is honored; when it asks for more than MaxBackoff the call
+	// fails at once with ErrRateLimited and the wait in RetryAfter.
+	// DefaultMinBackoff and DefaultMaxBackoff when zero.
+	MinBackoff, MaxBackoff time.Duration
+
+	// MaxTextLength is the longest text Send accepts, in characters:
+	// DefaultMaxTextLength (WhatsApp's 20 000) when zero; MAX takes 4 000.
+	MaxTextLength int
+
+	// Logger receives retries (level Debug) and the poller's errors;
+	// slog.Default() when nil. No line carries a token or a URL with one.
+	Logger *slog.Logger
+}
+
+// withDefaults validates c and returns it with the defaults filled in.
+// Its errors never quote a token, even one pasted into a URL.
+func (c Config) withDefaults() (Config, error) {
+	out, err := c.fill()
+	if err != nil {
+		msg := err.Error()
+		for _, t := range []string{c.APITokenInstance, c.WebhookToken} {
+			if len(t) >= minSecret && strings.Contains(msg, t) {
+				msg = strings.ReplaceAll(msg, t, "[redacted]")
+				err = errors.New(msg)
+			}
+		}
+	}
+	return out, err
+}
+
+func (c Config) fill() (Config, error) {
+	if c.IDInstance == "" {
+		return c, errors.New("greenapi: Config.IDInstance is empty")
+	}
+	if !allDigits(c.IDInstance) || len(c.IDInstance) > 20 {
+		return c, fmt.Errorf("greenapi: Config.IDInstance %q is not a number", c.IDInstance)
+	}
+	if c.APITokenInstance == "" {
+		return c, errors.New("greenapi: Config.APITokenInstance is empty")
+	}
+	if !pathSafe(c.APITokenInstance) {
+		// The token is not quoted: it must not reach any error string.
+		return c, errors.New("greenapi: Config.APITokenInstance has characters a URL path cannot carry")
+	}
+	if c.APIURL == "" {
+		c.APIURL = DefaultAPIURL
+	}
+	base, err := checkURL("APIURL", c.APIURL)
+	if err != nil {
+		return c, err
+	}
+	c.APIURL = base
+	switch {
+	case c.MediaURL != "":
+		if c.MediaURL, err = checkURL("MediaURL", c.MediaURL); err != nil {
+			return c, err
+		}
+	case c.APIURL == DefaultAPIURL:
+		c.MediaURL = DefaultMediaURL
+	default:
+		c.MediaURL = c.APIURL
+	}
+	c.PathPrefix = strings.Trim(c.PathPrefix, "/")
+	if c.PathPrefix != "" {
+		c.PathPrefix = "/" + c.PathPrefix
+		if strings.HasSuffix(c.APIURL, c.PathPrefix) {
+			c.PathPrefix = ""
+		}
+	}
+	if c.DefaultRegion == "" {
+		c.DefaultRegion = DefaultRegion
+	}
+	c.DefaultRegion = strings.ToUpper(c.DefaultRegion)
+	if c.HTTPClient == nil {
+		c.HTTPClient = &http.Client{Timeout: DefaultTimeout}
+	}
+	if c.Name == "" {
+		c.Name = DefaultName
+	}
+	if c.MaxRetries == 0 {
+		c.MaxRetries = DefaultMaxRetries
+	} else if c.MaxRetries < 0 {
+		c.MaxRetries = 0
+	}
+	if c.MinBackoff <= 0 {
+		c.MinBackoff = DefaultMinBackoff
+	}
+	if c.MaxBackoff <= 0 {
+		c.MaxBackoff = DefaultMaxBackoff
+	}
+	if c.MaxBackoff < c.MinBackoff {
+		c.MaxBackoff = c.MinBackoff
+	}
+	if c.MaxTextLength <= 0 {
+		c.MaxTextLength = DefaultMaxTextLength
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	return c, nil
+}
+
+// checkURL parses an http or https URL and returns it without a trailing
+// slash.
+func checkURL(field, raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("greenapi: Config.%s: %w", field, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", fmt.Errorf("greenapi: Config.%s %q: want an http or https URL", field, raw)
+	}
+	if u.Host == "" {
+		return "", fmt.Errorf("greenapi: Config.%s %q has no host", field, raw)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("greenapi: Config.%s %q: a base URL takes no query or fragment", field, raw)
+	}
+	return strings.TrimRight(raw, "/"), nil
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// pathSafe reports whether s can be one URL path segment as it is.
+func pathSafe(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f {
+			return false
+		}
+		switch c {
+		case '/', '?', '#', '%', '\\':
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,260 @@
+package greenapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cardbot/cardbot"
+)
+
+// DecodeWebhook turns one GREEN-API notification (a webhook body, or the
+// "body" of receiveNotification) into updates; it returns one.
+//
+// Messages (incomingMessageReceived, outgoingMessageReceived,
+// outgoingAPIMessageReceived) are cardbot.KindMessage with Message.Type set
+// to typeMessage: text and extended text fill Text; quoted replies (the
+// quotedMessage field and the old quotedMessage type) fill ReplyTo;
+// contactMessage and contactsArrayMessage (nested in
+// messageData.messageData or not) fill Contacts with each vCard; image,
+// video, audio and document messages fill Document (a documentMessage
+// named *.vcf or of a vCard MIME type is a contact upload: see
+// cardbot.Document.IsVCard) and Text with the caption. Other message types
+// (location, poll, reaction, …) keep only Type; Raw holds their content.
+// Outgoing messages are messages too, with Message.Outgoing set (so that
+// only Match routes and OnAny see them); their Sender is the instance's own
+// account.
+//
+// A Document's URL is the notification's downloadUrl and its ID is
+// "<chatId>/<idMessage>", what Download needs for downloadFile when the URL
+// is empty.
+//
+// outgoingMessageStatus is cardbot.KindStatus. Every other type
+// (stateInstanceChanged, statusInstanceChanged, deviceInfo, incomingCall,
+// incomingBlock, quotaExceeded, and types this decoder does not know) is
+// cardbot.KindOther with its Raw JSON, the chat where it has one, and no
+// error.
+//
+// The dedup key is instance|chat|idMessage|typeWebhook, plus |status for
+// statuses and calls; events without idMessage use their timestamp and
+// state instead, and have no key without a timestamp.
+//
+// A body that is not a JSON object with a typeWebhook, or a known type of
+// the wrong shape, gives an error that wraps cardbot.ErrMalformedUpdate.
+func (c *Client) DecodeWebhook(body []byte) ([]cardbot.Update, error) {
+	u, err := c.decode(body)
+	if err != nil {
+		return nil, err
+	}
+	return []cardbot.Update{u}, nil
+}
+
+func malformed(format string, args ...any) error {
+	return fmt.Errorf("greenapi: %w: %s", cardbot.ErrMalformedUpdate, fmt.Sprintf(format, args...))
+}
+
+func (c *Client) decode(body []byte) (cardbot.Update, error) {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 || body[0] != '{' {
+		return cardbot.Update{}, malformed("want a JSON object")
+	}
+	var n notification
+	if err := json.Unmarshal(body, &n); err != nil {
+		return c.decodeLoose(body, err)
+	}
+	if n.TypeWebhook == "" {
+		return cardbot.Update{}, malformed("no typeWebhook")
+	}
+	u := cardbot.Update{
+		Provider: c.cfg.Name,
+		Kind:     cardbot.KindOther,
+		Raw:      json.RawMessage(bytes.Clone(body)),
+	}
+	if n.Timestamp > 0 {
+		u.Time = time.Unix(int64(n.Timestamp), 0).UTC()
+	}
+	inst := string(n.InstanceData.IDInstance)
+	if inst == "" {
+		inst = c.cfg.IDInstance
+	}
+	switch n.TypeWebhook {
+	case typeIncomingMessage, typeOutgoingMessage, typeOutgoingAPIMessage:
+		if n.SenderData == nil || n.SenderData.ChatID == "" {
+			return cardbot.Update{}, malformed("%s without senderData.chatId", n.TypeWebhook)
+		}
+		if n.MessageData == nil || n.MessageData.TypeMessage == "" {
+			return cardbot.Update{}, malformed("%s without messageData.typeMessage", n.TypeWebhook)
+		}
+		if n.IDMessage == "" {
+			return cardbot.Update{}, malformed("%s without idMessage", n.TypeWebhook)
+		}
+		sd := n.SenderData
+		u.Kind = cardbot.KindMessage
+		u.Chat = cardbot.Chat{ID: sd.ChatID, Kind: chatKind(sd.ChatID), Title: sd.ChatName}
+		u.Sender = senderOf(sd)
+		u.Message = messageOf(&n)
+		u.Message.Outgoing = n.TypeWebhook != typeIncomingMessage
+		u.Key = key(inst, sd.ChatID, n.IDMessage, n.TypeWebhook)
+	case typeMessageStatus:
+		if n.IDMessage == "" || n.Status == "" {
+			return cardbot.Update{}, malformed("%s without idMessage or status", n.TypeWebhook)
+		}
+		u.Kind = cardbot.KindStatus
+		u.Chat = cardbot.Chat{ID: n.ChatID, Kind: chatKind(n.ChatID)}
+		u.Status = &cardbot.Status{MessageID: n.IDMessage, Status: n.Status, Description: n.Description}
+		u.Key = key(inst, n.ChatID, n.IDMessage, n.TypeWebhook, n.Status)
+	case typeIncomingCall:
+		u.Chat = cardbot.Chat{ID: n.From, Kind: chatKind(n.From)}
+		u.Sender = cardbot.User{ID: n.From, Phone: phoneOf(n.From)}
+		if n.IDMessage != "" {
+			u.Key = key(inst, n.From, n.IDMessage, n.TypeWebhook, n.Status)
+		}
+	case typeIncomingBlock:
+		u.Chat = cardbot.Chat{ID: n.ChatID, Kind: chatKind(n.ChatID)}
+		u.Key = eventKey(inst, n.ChatID, &n, n.ChatState)
+	case typeStateInstance:
+		u.Key = eventKey(inst, "", &n, n.StateInstance)
+	case typeStatusInstance:
+		u.Key = eventKey(inst, "", &n, n.StatusInstance)
+	case typeDeviceInfo, typeQuotaExceeded:
+		u.Key = eventKey(inst, "", &n, "")
+	default:
+		// A type this decoder does not know: kept raw, with what the
+		// envelope says.
+		chat := n.ChatID
+		if n.SenderData != nil {
+			chat = n.SenderData.ChatID
+			u.Sender = senderOf(n.SenderData)
+			u.Chat.Title = n.SenderData.ChatName
+		}
+		u.Chat.ID, u.Chat.Kind = chat, chatKind(chat)
+		if n.IDMessage != "" {
+			u.Key = key(inst, chat, n.IDMessage, n.TypeWebhook)
+		}
+	}
+	return u, nil
+}
+
+// decodeLoose handles a body the typed decoder refused: a notification of
+// a type it does not know is kept raw; anything else is malformed.
+func (c *Client) decodeLoose(body []byte, cause error) (cardbot.Update, error) {
+	var probe struct {
+		TypeWebhook json.RawMessage `json:"typeWebhook"`
+	}
+	var typ string
+	if json.Unmarshal(body, &probe) != nil || json.Unmarshal(probe.TypeWebhook, &typ) != nil || typ == "" {
+		return cardbot.Update{}, malformed("%v", cause)
+	}
+	if knownType(typ) {
+		return cardbot.Update{}, malformed("%s: %v", typ, cause)
+	}
+	return cardbot.Update{
+		Provider: c.cfg.Name,
+		Kind:     cardbot.KindOther,
+		Raw:      json.RawMessage(bytes.Clone(body)),
+	}, nil
+}
+
+func knownType(t string) bool {
+	switch t {
+	case typeIncomingMessage, typeOutgoingMessage, typeOutgoingAPIMessage, typeMessageStatus,
+		typeStateInstance, typeStatusInstance, typeDeviceInfo, typeIncomingCall,
+		typeIncomingBlock, typeQuotaExceeded:
+		return true
+	}
+	return false
+}
+
+func key(parts ...string) string { return strings.Join(parts, "|") }
+
+// eventKey is the key of an event without idMessage: its timestamp tells
+// two events apart. Without a timestamp there is no key.
+func eventKey(inst, chat string, n *notification, state string) string {
+	if n.Timestamp == 0 {
+		return ""
+	}
+	return key(inst, chat, strconv.FormatInt(int64(n.Timestamp), 10), n.TypeWebhook, state)
+}
+
+func senderOf(sd *senderData) cardbot.User {
+	u := cardbot.User{ID: sd.Sender, Name: sd.SenderName, Phone: phoneOf(sd.Sender)}
+	if u.Name == "" {
+		u.Name = sd.SenderContactName
+	}
+	if u.Phone == "" {
+		u.Phone = string(sd.SenderPhoneNumber)
+	}
+	return u
+}
+
+// messageOf reads the message of a message notification.
+func messageOf(n *notification) *cardbot.Message {
+	md := n.MessageData
+	m := &cardbot.Message{ID: n.IDMessage, Type: md.TypeMessage}
+	switch md.TypeMessage {
+	case "textMessage", "extendedTextMessage", "quotedMessage":
+		if t := md.TextMessageData; t != nil {
+			m.Text, m.Forwarded = t.TextMessage, t.IsForwarded
+		}
+		if x := md.ExtendedTextMessageData; x != nil {
+			if m.Text == "" {
+				m.Text = x.Text
+			}
+			m.Forwarded = m.Forwarded || x.IsForwarded
+			if x.StanzaID != "" {
+				m.ReplyTo = &cardbot.Quote{ID: x.StanzaID, SenderID: x.Participant}
+			}
+		}
+	case "contactMessage":
+		if cd := md.ContactMessageData; cd != nil {
+			m.Contacts = []cardbot.VCardRef{vcardRef(cd)}
+			m.Forwarded = cd.IsForwarded
+		}
+	case "contactsArrayMessage":
+		list := md.Contacts
+		m.Forwarded = md.IsForwarded
+		if nested := md.MessageData; nested != nil {
+			if len(nested.Contacts) > 0 {
+				list = nested.Contacts
+			}
+			m.Forwarded = m.Forwarded || nested.IsForwarded
+		}
+		for i := range list {
+			m.Contacts = append(m.Contacts, vcardRef(&list[i]))
+		}
+	case "documentMessage", "imageMessage", "videoMessage", "audioMessage":
+		if fd := md.FileMessageData; fd != nil {
+			m.Text = fd.Caption
+			m.Forwarded = fd.IsForwarded
+			m.Document = &cardbot.Document{
+				ID:       n.SenderData.ChatID + "/" + n.IDMessage,
+				FileName: fd.FileName,
+				MIMEType: fd.MIMEType,
+				URL:      fd.DownloadURL,
+			}
+		}
+	case "locationMessage":
+		if l := md.LocationMessageData; l != nil {
+			m.Forwarded = l.IsForwarded
+		}
+	}
+	if q := md.QuotedMessage; q != nil && m.ReplyTo == nil {
+		m.ReplyTo = &cardbot.Quote{ID: q.StanzaID, SenderID: q.Participant, Text: q.TextMessage}
+		if m.ReplyTo.Text == "" {
+			m.ReplyTo.Text = q.Caption
+		}
+	}
+	return m
+}
+
+func vcardRef(cd *contactData) cardbot.VCardRef {
+	return cardbot.VCardRef{
+		DisplayName: cd.DisplayName,
+		VCard:       cd.VCard,
+		Phone:       string(cd.PhoneNumber),
+		UserID:      string(cd.ChatID),
+	}
+}

@@ -1,0 +1,181 @@
+package greenapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+)
+
+// Wire formats of GREEN-API notifications: the body of a webhook and the
+// "body" of receiveNotification. Fields the decoder does not use are left
+// out; Update.Raw keeps them.
+
+// Webhook types (typeWebhook).
+const (
+	typeIncomingMessage    = "incomingMessageReceived"
+	typeOutgoingMessage    = "outgoingMessageReceived"
+	typeOutgoingAPIMessage = "outgoingAPIMessageReceived"
+	typeMessageStatus      = "outgoingMessageStatus"
+	typeStateInstance      = "stateInstanceChanged"
+	typeStatusInstance     = "statusInstanceChanged"
+	typeDeviceInfo         = "deviceInfo"
+	typeIncomingCall       = "incomingCall"
+	typeIncomingBlock      = "incomingBlock"
+	typeQuotaExceeded      = "quotaExceeded"
+)
+
+type notification struct {
+	TypeWebhook  string       `json:"typeWebhook"`
+	InstanceData instanceData `json:"instanceData"`
+	Timestamp    flexInt      `json:"timestamp"`
+	IDMessage    string       `json:"idMessage"`
+	SenderData   *senderData  `json:"senderData"`
+	MessageData  *messageData `json:"messageData"`
+
+	// outgoingMessageStatus, incomingBlock
+	ChatID      string `json:"chatId"`
+	Status      string `json:"status"` // also incomingCall
+	Description string `json:"description"`
+
+	StateInstance  string `json:"stateInstance"`  // stateInstanceChanged
+	StatusInstance string `json:"statusInstance"` // statusInstanceChanged
+	From           string `json:"from"`           // incomingCall
+	ChatState      string `json:"chatState"`      // incomingBlock
+}
+
+type instanceData struct {
+	IDInstance   flexString `json:"idInstance"`
+	WID          string     `json:"wid"`
+	TypeInstance string     `json:"typeInstance"`
+}
+
+type senderData struct {
+	ChatID            string     `json:"chatId"`
+	Sender            string     `json:"sender"`
+	ChatName          string     `json:"chatName"`
+	SenderName        string     `json:"senderName"`
+	SenderContactName string     `json:"senderContactName"`
+	SenderPhoneNumber flexString `json:"senderPhoneNumber"` // MAX
+}
+
+type messageData struct {
+	TypeMessage string `json:"typeMessage"`
+
+	TextMessageData         *textData         `json:"textMessageData"`
+	ExtendedTextMessageData *extendedTextData `json:"extendedTextMessageData"`
+	ContactMessageData      *contactData      `json:"contactMessageData"`
+	FileMessageData         *fileData         `json:"fileMessageData"`
+	LocationMessageData     *forwardable      `json:"locationMessageData"`
+
+	// contactsArrayMessage, as the SDKs and the examples nest it…
+	MessageData *contactsData `json:"messageData"`
+	// …and as the parameter table lists it.
+	contactsData
+
+	QuotedMessage *quotedData `json:"quotedMessage"`
+}
+
+type forwardable struct {
+	IsForwarded bool `json:"isForwarded"`
+}
+
+type textData struct {
+	TextMessage string `json:"textMessage"`
+	forwardable
+}
+
+type extendedTextData struct {
+	Text        string `json:"text"`
+	StanzaID    string `json:"stanzaId"`    // the old quotedMessage type
+	Participant string `json:"participant"` // the old quotedMessage type
+	forwardable
+}
+
+type contactData struct {
+	DisplayName string     `json:"displayName"`
+	VCard       string     `json:"vcard"`
+	ChatID      flexString `json:"chatId"`      // MAX
+	PhoneNumber flexString `json:"phoneNumber"` // MAX
+	forwardable
+}
+
+type contactsData struct {
+	Contacts []contactData `json:"contacts"`
+	forwardable
+}
+
+type fileData struct {
+	DownloadURL string `json:"downloadUrl"`
+	Caption     string `json:"caption"`
+	FileName    string `json:"fileName"`
+	MIMEType    string `json:"mimeType"`
+	forwardable
+}
+
+type quotedData struct {
+	StanzaID    string `json:"stanzaId"`
+	Participant string `json:"participant"`
+	TypeMessage string `json:"typeMessage"`
+	TextMessage string `json:"textMessage"`
+	Caption     string `json:"caption"`
+}
+
+// receivedNotification is what receiveNotification answers when the queue
+// is not empty.
+type receivedNotification struct {
+	ReceiptID flexInt         `json:"receiptId"`
+	Body      json.RawMessage `json:"body"`
+}
+
+// flexString reads a JSON string or number as a string; null is "".
+type flexString string
+
+func (f *flexString) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*f = flexString(s)
+		return nil
+	}
+	if string(b) == "null" {
+		*f = ""
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return err
+	}
+	*f = flexString(n.String())
+	return nil
+}
+
+// flexInt reads a JSON integer or a string of one; null is 0.
+type flexInt int64
+
+func (f *flexInt) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if string(b) == "null" {
+		*f = 0
+		return nil
+	}
+	s := string(b)
+	if len(b) > 0 && b[0] == '"' {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		// A float such as 1588091580.0.
+		fl, ferr := strconv.ParseFloat(s, 64)
+		if ferr != nil {
+			return err
+		}
+		n = int64(fl)
+	}
+	*f = flexInt(n)
+	return nil
+}

@@ -1,0 +1,109 @@
+package greenapi_test
+
+import (
+	"io"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/provider/greenapi"
+	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
+)
+
+const vcf = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Smit;Anna;;;\r\nFN:Anna Smit\r\nTEL;TYPE=CELL:+7 900 123-45-67\r\nEND:VCARD\r\n"
+
+func TestDownload(t *testing.T) {
+	srv := newServer(t)
+	c := newClient(t, srv)
+
+	t.Run("by URL", func(t *testing.T) {
+		u := srv.AddFile("anna.vcf", "text/x-vcard", []byte(vcf))
+		rc, err := c.Download(t.Context(), cardbot.Document{URL: u, FileName: "anna.vcf"})
+		require.NoError(t, err)
+		defer rc.Close()
+		got, err := io.ReadAll(rc)
+		require.NoError(t, err)
+		assert.Equal(t, vcf, string(got))
+	})
+
+	t.Run("by downloadFile", func(t *testing.T) {
+		srv.Reset()
+		srv.AddMessageFile("79001234568@c.us", "MSG1", "anna.vcf", "text/vcard", []byte(vcf))
+		rc, err := c.Download(t.Context(), cardbot.Document{ID: "79001234568@c.us/MSG1"})
+		require.NoError(t, err)
+		defer rc.Close()
+		got, err := io.ReadAll(rc)
+		require.NoError(t, err)
+		assert.Equal(t, vcf, string(got))
+		calls := srv.Calls()
+		require.Len(t, calls, 2)
+		assert.Equal(t, "downloadFile", calls[0].Method)
+		assert.JSONEq(t, `{"chatId":"79001234568@c.us","idMessage":"MSG1"}`, string(calls[0].Body))
+		assert.Equal(t, "file", calls[1].Method)
+	})
+
+	t.Run("404", func(t *testing.T) {
+		_, err := c.Download(t.Context(), cardbot.Document{URL: srv.URL + "/files/nope/x.vcf"})
+		var ae *greenapi.APIError
+		require.ErrorAs(t, err, &ae)
+		assert.Equal(t, 404, ae.StatusCode)
+		assert.Equal(t, "download", ae.Method)
+		assert.False(t, ae.Retryable())
+	})
+
+	t.Run("downloadFile of a message without a file", func(t *testing.T) {
+		_, err := c.Download(t.Context(), cardbot.Document{ID: "79001234568@c.us/NOFILE"})
+		require.ErrorIs(t, err, greenapi.ErrValidation)
+	})
+
+	t.Run("neither URL nor id", func(t *testing.T) {
+		srv.Reset()
+		_, err := c.Download(t.Context(), cardbot.Document{FileName: "x.vcf"})
+		require.ErrorIs(t, err, greenapi.ErrValidation)
+		assert.Empty(t, srv.Calls())
+	})
+
+	t.Run("not an http URL", func(t *testing.T) {
+		_, err := c.Download(t.Context(), cardbot.Document{URL: "file:///etc/passwd"})
+		require.ErrorIs(t, err, greenapi.ErrValidation)
+	})
+
+	t.Run("5xx retried", func(t *testing.T) {
+		u := srv.AddMessageFile("79001234568@c.us", "MSG2", "a.vcf", "text/vcard", []byte(vcf))
+		srv.FailNext(1, 502, 0)
+		rc, err := c.Download(t.Context(), cardbot.Document{ID: "79001234568@c.us/MSG2"})
+		require.NoError(t, err)
+		rc.Close()
+		assert.NotEmpty(t, u)
+	})
+}
+
+func TestContactsOfVCardDocument(t *testing.T) {
+	// The whole way of a .vcf upload: webhook → Document → Context.Contacts
+	// downloads it through the client → cards.
+	srv := newServer(t)
+	c := newClient(t, srv)
+	body := srv.IncomingDocument(greenapitest.Incoming{ChatID: "79001234568@c.us"}, "anna.vcf", "text/x-vcard", []byte(vcf))
+	ups, err := c.DecodeWebhook(body)
+	require.NoError(t, err)
+	require.True(t, ups[0].Message.Document.IsVCard())
+
+	for _, viaID := range []bool{false, true} {
+		u := ups[0]
+		doc := *u.Message.Document
+		if viaID {
+			doc.URL = ""
+		}
+		msg := *u.Message
+		msg.Document = &doc
+		u.Message = &msg
+		cards, err := cardbot.NewContext(t.Context(), nil, c, &u).Contacts()
+		require.NoError(t, err)
+		require.Len(t, cards, 1)
+		ph, ok := cards[0].PrimaryPhone()
+		require.True(t, ok)
+		assert.Equal(t, "79001234567", ph.Number)
+	}
+}

@@ -1,0 +1,288 @@
+package greenapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Kinds of failures. A *APIError matches one of the first five with
+// errors.Is; checks the client makes before any request (chat id, text
+// length, contact names) wrap ErrValidation.
+var (
+	// ErrUnauthorized: 401 (a wrong apiTokenInstance), 403 (a wrong
+	// idInstance), or a 200 whose body is {"code":401,…}.
+	ErrUnauthorized = errors.New("greenapi: unauthorized")
+
+	// ErrValidation: 400, with a JSON or a plain-text body, or a request
+	// the client refused to send.
+	ErrValidation = errors.New("greenapi: request not valid")
+
+	// ErrRateLimited: 429. Retryable; APIError.RetryAfter says how long the
+	// server asked to wait, when it did.
+	ErrRateLimited = errors.New("greenapi: rate limited")
+
+	// ErrQuota: 466, the plan's monthly quota is used up; APIError.Quota
+	// holds the parsed body. Not retryable.
+	ErrQuota = errors.New("greenapi: quota exceeded")
+
+	// ErrTransient: 499, 5xx, a timeout or another network error.
+	// Retryable.
+	ErrTransient = errors.New("greenapi: transient failure")
+
+	// ErrWebhookAuth: a webhook request without the configured token (see
+	// VerifyWebhook). The error is a *WebhookAuthError.
+	ErrWebhookAuth = errors.New("greenapi: webhook authorization failed")
+)
+
+// APIError is a failed call of a GREEN-API method. Test its kind with
+// errors.Is (ErrUnauthorized, ErrValidation, ErrRateLimited, ErrQuota,
+// ErrTransient); IsRetryable of the root package reports true for rate
+// limits and transient failures.
+//
+// No field holds the API token: the request URL is never kept, and the
+// token is cut out of the server's text.
+type APIError struct {
+	// Method is the API method ("sendMessage", "download" for a file URL).
+	Method string
+	// StatusCode is the HTTP status, or 0 when no response came.
+	StatusCode int
+	// Code is the "code" of a JSON body, when it has one (a 200 with
+	// {"code":401} is an authorization failure).
+	Code int
+	// Message is the server's text (a JSON body's message or description,
+	// or the plain-text body), trimmed and shortened; for a network error,
+	// what went wrong.
+	Message string
+	// RetryAfter is the server's Retry-After, or 0.
+	RetryAfter time.Duration
+	// Quota is the parsed body of a 466: invokeStatus, then
+	// correspondentsStatus, as present.
+	Quota []QuotaStatus
+	// Err is the cause of a network error (a timeout, a refused
+	// connection, a cancelled context), without the request URL.
+	Err error
+}
+
+// QuotaStatus is one quota of a 466 body or a quotaExceeded webhook.
+type QuotaStatus struct {
+	Method      string `json:"method"`
+	Used        int    `json:"used"`
+	Total       int    `json:"total"`
+	Status      string `json:"status"`
+	Description string `json:"description,omitempty"`
+}
+
+// Error returns the method, the status and the server's message.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString("greenapi: ")
+	b.WriteString(e.Method)
+	b.WriteString(": ")
+	text := ""
+	if e.StatusCode == 0 {
+		b.WriteString("request failed")
+	} else {
+		b.WriteString(strconv.Itoa(e.StatusCode))
+		if text = statusText(e.StatusCode); text != "" {
+			b.WriteByte(' ')
+			b.WriteString(text)
+		}
+	}
+	if e.Code != 0 && e.Code != e.StatusCode {
+		fmt.Fprintf(&b, " (code %d)", e.Code)
+	}
+	if e.Message != "" && e.Message != text {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if e.RetryAfter > 0 {
+		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
+	}
+	return b.String()
+}
+
+func statusText(code int) string {
+	switch code {
+	case 466:
+		return "Quota Exceeded"
+	case 499:
+		return "Client Closed Request"
+	}
+	return http.StatusText(code)
+}
+
+// Kind returns the sentinel the error matches (ErrUnauthorized, …), or nil
+// for other statuses (404, 501, …).
+func (e *APIError) Kind() error {
+	if e.Code == http.StatusUnauthorized || e.Code == http.StatusForbidden {
+		return ErrUnauthorized
+	}
+	switch s := e.StatusCode; {
+	case s == 0:
+		return ErrTransient
+	case s == http.StatusUnauthorized, s == http.StatusForbidden:
+		return ErrUnauthorized
+	case s == http.StatusBadRequest:
+		return ErrValidation
+	case s == http.StatusTooManyRequests:
+		return ErrRateLimited
+	case s == 466:
+		return ErrQuota
+	case s == 499, s >= 500 && s != http.StatusNotImplemented:
+		return ErrTransient
+	}
+	return nil
+}
+
+// Is reports whether target is the error's kind.
+func (e *APIError) Is(target error) bool {
+	k := e.Kind()
+	return k != nil && target == k
+}
+
+// Unwrap returns the cause of a network error.
+func (e *APIError) Unwrap() error { return e.Err }
+
+// Retryable reports whether the call may succeed later: rate limits and
+// transient failures.
+func (e *APIError) Retryable() bool {
+	k := e.Kind()
+	return k == ErrRateLimited || k == ErrTransient
+}
+
+// WebhookAuthError is VerifyWebhook's error. It matches ErrWebhookAuth and
+// never holds the token.
+type WebhookAuthError struct {
+	// Reason says what was wrong ("no Authorization header").
+	Reason string
+}
+
+func (e *WebhookAuthError) Error() string {
+	return "greenapi: webhook authorization failed: " + e.Reason
+}
+
+// Is reports whether target is ErrWebhookAuth.
+func (e *WebhookAuthError) Is(target error) bool { return target == ErrWebhookAuth }
+
+// validationError is a request the client refuses to send. It matches
+// ErrValidation and the errors it carries.
+type validationError struct {
+	msg  string
+	errs []error
+}
+
+func (e *validationError) Error() string { return "greenapi: " + e.msg }
+
+func (e *validationError) Unwrap() []error { return append([]error{ErrValidation}, e.errs...) }
+
+func invalid(format string, args ...any) error {
+	return &validationError{msg: fmt.Sprintf(format, args...)}
+}
+
+// maxMessage bounds APIError.Message, in bytes.
+const maxMessage = 512
+
+// errorBody is what GREEN-API's error bodies hold, as far as we read them.
+type errorBody struct {
+	Code                 json.RawMessage `json:"code"`
+	Message              string          `json:"message"`
+	Description          string          `json:"description"`
+	Error                string          `json:"error"`
+	InvokeStatus         *QuotaStatus    `json:"invokeStatus"`
+	CorrespondentsStatus *QuotaStatus    `json:"correspondentsStatus"`
+}
+
+// parseErrorBody reads a JSON or a plain-text error body.
+func parseErrorBody(body []byte) (code int, msg string, quota []QuotaStatus) {
+	body = bytes.TrimSpace(body)
+	var eb errorBody
+	if len(body) > 0 && body[0] == '{' && json.Unmarshal(body, &eb) == nil {
+		code = jsonInt(eb.Code)
+		for _, q := range []*QuotaStatus{eb.InvokeStatus, eb.CorrespondentsStatus} {
+			if q != nil {
+				quota = append(quota, *q)
+			}
+		}
+		switch {
+		case eb.Message != "":
+			msg = eb.Message
+		case eb.Description != "":
+			msg = eb.Description
+		case eb.Error != "":
+			msg = eb.Error
+		case len(quota) > 0:
+			msg = quotaMessage(quota)
+		default:
+			msg = string(body)
+		}
+		return code, msg, quota
+	}
+	return 0, string(body), nil
+}
+
+// quotaMessage picks the description of the exceeded quota.
+func quotaMessage(qs []QuotaStatus) string {
+	for _, q := range qs {
+		if strings.Contains(q.Status, "EXCEEDED") {
+			if q.Description != "" {
+				return q.Description
+			}
+			return q.Status
+		}
+	}
+	return qs[0].Status
+}
+
+// jsonInt reads a JSON number or a string of digits; 0 otherwise.
+func jsonInt(raw json.RawMessage) int {
+	s := strings.Trim(string(bytes.TrimSpace(raw)), `"`)
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// shorten trims s and cuts it to at most maxMessage bytes on a rune
+// boundary.
+func shorten(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) <= maxMessage {
+		return s
+	}
+	cut := maxMessage
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+// parseRetryAfter reads a Retry-After value: seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n <= 0 {
+			return 0
+		}
+		if n > 24*3600 {
+			n = 24 * 3600
+		}
+		return time.Duration(n) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := t.Sub(now); d > 0 {
+			return d
+		}
+	}
+	return 0
+}

@@ -1,0 +1,4 @@
+package greenapi
+
+// ParseRetryAfter exposes parseRetryAfter to the tests.
+var ParseRetryAfter = parseRetryAfter

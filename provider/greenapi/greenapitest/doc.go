@@ -1,0 +1,27 @@
+// Package greenapitest is a fake GREEN-API server, like net/http/httptest:
+// tests and demos (the echobot's sandbox) point a greenapi.Client at it,
+// see what the client sent, make it fail on purpose, and have it push
+// webhooks to a bot.
+//
+//	srv := greenapitest.NewServer()
+//	defer srv.Close()
+//	c, _ := greenapi.New(srv.Config())
+//	c.Send(ctx, "79001234567@c.us", cardbot.Text{Body: "hi"})
+//	srv.SentMessages() // [{Method: "sendMessage", ChatID: "79001234567@c.us", Text: "hi", …}]
+//
+// It checks requests as GREEN-API documents them: the instance id and the
+// token in the path (403 and 401 otherwise), a well-formed chat id
+// (<digits>@c.us, a group @g.us, @lid), a non-empty message of at most
+// 20 000 characters, a contact whose phoneContact is a JSON integer of 11
+// or 12 digits and that has at least one of firstName, middleName,
+// lastName and company. It answers a request it refuses with 400 and a
+// JSON body {"message":"Validation failed. Details: …"} (a text/plain body
+// with WithPlainTextErrors), and a body that is not JSON with a plain-text
+// 400, as the real service does.
+//
+// Methods served: sendMessage, sendContact, downloadFile,
+// receiveNotification, deleteNotification, getStateInstance; files
+// registered with AddFile under /files/. The API needs no testing.T and
+// the package depends on nothing but the standard library and greenapi
+// (for Config).
+package greenapitest

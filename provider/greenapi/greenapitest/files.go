@@ -1,0 +1,86 @@
+package greenapitest
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// AddFile registers a file and returns the URL the server serves it at,
+// a downloadUrl for a document notification.
+func (s *Server) AddFile(name, mime string, data []byte) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.addFile(name, mime, data)
+}
+
+// AddMessageFile registers the file of message idMessage in chat chatID,
+// which downloadFile then finds, and returns its URL.
+func (s *Server) AddMessageFile(chatID, idMessage, name, mime string, data []byte) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.addFile(name, mime, data)
+	id, _, _ := strings.Cut(strings.TrimPrefix(u, s.URL+"/files/"), "/")
+	s.msgFiles[chatID+"/"+idMessage] = id
+	return u
+}
+
+func (s *Server) addFile(name, mime string, data []byte) string {
+	id := randomHex(8)
+	s.files[id] = &file{name: name, mime: mime, data: append([]byte(nil), data...)}
+	if name == "" {
+		name = "file"
+	}
+	return s.URL + "/files/" + id + "/" + url.PathEscape(name)
+}
+
+// serveFile answers a GET of a file URL: /files/<id>/<name>.
+func (s *Server) serveFile(r *http.Request, rest string, call *Call) answer {
+	id, _, _ := strings.Cut(rest, "/")
+	call.Arg = id
+	if r.Method != http.MethodGet {
+		return textAnswer(http.StatusMethodNotAllowed, "Method Not Allowed")
+	}
+	s.mu.Lock()
+	f := s.files[id]
+	s.mu.Unlock()
+	if f == nil {
+		return textAnswer(http.StatusNotFound, "Not Found")
+	}
+	mime := f.mime
+	if mime == "" {
+		mime = "application/octet-stream"
+	}
+	return answer{status: http.StatusOK, body: f.data, contentType: mime}
+}
+
+// downloadFile answers {downloadUrl} for a message whose file was
+// registered with AddMessageFile or a DocumentNotification.
+func (s *Server) downloadFile(_ *http.Request, body []byte, _ *Call) answer {
+	m, bad := s.object(body)
+	if bad != nil {
+		return *bad
+	}
+	chat, bad := s.chatID(m)
+	if bad != nil {
+		return *bad
+	}
+	msg, _, ok := str(m, "idMessage")
+	if !ok || msg == "" {
+		return s.invalid("'idMessage' is required")
+	}
+	s.mu.Lock()
+	id, found := s.msgFiles[chat+"/"+msg]
+	var name string
+	if found {
+		name = s.files[id].name
+	}
+	s.mu.Unlock()
+	if !found {
+		return s.invalid("no file for this message")
+	}
+	if name == "" {
+		name = "file"
+	}
+	return jsonAnswer(http.StatusOK, map[string]string{"downloadUrl": s.URL + "/files/" + id + "/" + url.PathEscape(name)})
+}

@@ -1,0 +1,329 @@
+package greenapitest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// maxBody caps a request body.
+const maxBody = 1 << 20
+
+// chatIDPattern is the chat ids the server accepts: private
+// (<digits>@c.us), groups old and new (<digits>-<digits>@g.us,
+// <digits>@g.us) and hidden-number ids (<digits>@lid).
+var chatIDPattern = regexp.MustCompile(`^(\d{5,20}@c\.us|\d{5,20}-\d{5,20}@g\.us|\d{10,40}@g\.us|\d{5,40}@lid)$`)
+
+// phonePattern is phoneContact as the JSON token must be written: an
+// integer of 11 or 12 digits.
+var phonePattern = regexp.MustCompile(`^[1-9]\d{10,11}$`)
+
+// answer is what a handler responds.
+type answer struct {
+	status      int
+	body        []byte
+	contentType string
+	retryAfter  time.Duration
+}
+
+func jsonAnswer(status int, v any) answer {
+	b, _ := json.Marshal(v)
+	return answer{status: status, body: b, contentType: "application/json"}
+}
+
+func textAnswer(status int, text string) answer {
+	return answer{status: status, body: []byte(text), contentType: "text/plain; charset=utf-8"}
+}
+
+// invalid is a 400 for a request that fails validation.
+func (s *Server) invalid(details string) answer {
+	msg := "Validation failed. Details: " + details
+	if s.opts.plainErrors {
+		return textAnswer(http.StatusBadRequest, msg)
+	}
+	return jsonAnswer(http.StatusBadRequest, map[string]string{"message": msg})
+}
+
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	call := Call{HTTPMethod: r.Method, Query: r.URL.Query(), Time: time.Now()}
+	// The body is read first: only then does the server notice a client
+	// that gave up, and end the delay.
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	s.mu.Lock()
+	delay := s.delay
+	s.mu.Unlock()
+	wait(r.Context(), delay)
+	var a answer
+	switch {
+	case err != nil:
+		a = textAnswer(http.StatusBadRequest, "cannot read the body")
+	case len(body) > maxBody:
+		a = textAnswer(http.StatusRequestEntityTooLarge, "request entity too large")
+	default:
+		if len(bytes.TrimSpace(body)) > 0 {
+			call.Body = json.RawMessage(body)
+		}
+		a = s.route(r, body, &call)
+	}
+	call.Status = a.status
+	s.mu.Lock()
+	s.calls = append(s.calls, call)
+	s.mu.Unlock()
+
+	if a.contentType != "" {
+		w.Header().Set("Content-Type", a.contentType)
+	}
+	if a.retryAfter > 0 {
+		secs := int64(math.Ceil(a.retryAfter.Seconds()))
+		w.Header().Set("Retry-After", fmt.Sprint(secs))
+	}
+	w.WriteHeader(a.status)
+	_, _ = w.Write(a.body)
+}
+
+// route checks the path and the credentials, applies a pending failure
+// and calls the method.
+func (s *Server) route(r *http.Request, body []byte, call *Call) answer {
+	path := r.URL.EscapedPath()
+	if rest, ok := strings.CutPrefix(path, "/files/"); ok {
+		call.Method = "file"
+		return s.serveFile(r, rest, call)
+	}
+	if s.opts.prefix != "" {
+		rest, ok := strings.CutPrefix(path, s.opts.prefix)
+		if !ok {
+			return textAnswer(http.StatusNotFound, "Not Found")
+		}
+		path = rest
+	}
+	rest, ok := strings.CutPrefix(path, "/waInstance")
+	if !ok {
+		return textAnswer(http.StatusNotFound, "Not Found")
+	}
+	parts := strings.Split(rest, "/")
+	if len(parts) < 3 || len(parts) > 4 {
+		return textAnswer(http.StatusNotFound, "Not Found")
+	}
+	id, method, token := parts[0], parts[1], parts[2]
+	call.Method = method
+	if len(parts) == 4 {
+		call.Arg = parts[3]
+	}
+	if id != s.IDInstance {
+		return textAnswer(http.StatusForbidden, "Forbidden")
+	}
+	if token != s.Token {
+		return textAnswer(http.StatusUnauthorized, "Unauthorized")
+	}
+	if f, ok := s.takeFailure(); ok {
+		return failureAnswer(f)
+	}
+	want, handle := s.method(method)
+	if handle == nil {
+		return textAnswer(http.StatusNotFound, "Not Found")
+	}
+	if r.Method != want {
+		return textAnswer(http.StatusNotFound, "Not Found")
+	}
+	return handle(r, body, call)
+}
+
+type handlerFunc func(r *http.Request, body []byte, call *Call) answer
+
+// method returns the HTTP method and the handler of an API method; the
+// names are matched without regard to case, as GREEN-API does.
+func (s *Server) method(name string) (string, handlerFunc) {
+	switch strings.ToLower(name) {
+	case "sendmessage":
+		return http.MethodPost, s.sendMessage
+	case "sendcontact":
+		return http.MethodPost, s.sendContact
+	case "downloadfile":
+		return http.MethodPost, s.downloadFile
+	case "receivenotification":
+		return http.MethodGet, s.receiveNotification
+	case "deletenotification":
+		return http.MethodDelete, s.deleteNotification
+	case "getstateinstance":
+		return http.MethodGet, func(*http.Request, []byte, *Call) answer {
+			return jsonAnswer(http.StatusOK, map[string]string{"stateInstance": "authorized"})
+		}
+	}
+	return "", nil
+}
+
+func (s *Server) takeFailure() (Failure, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.fails) == 0 {
+		return Failure{}, false
+	}
+	f := s.fails[0]
+	s.fails = s.fails[1:]
+	return f, true
+}
+
+// quotaBody is the 466 body of GREEN-API's documentation.
+const quotaBody = `{"invokeStatus":{"method":"sendmessage","used":67,"total":0,"status":"QUOTE_ALLOWED"},` +
+	`"correspondentsStatus":{"method":"correspondents","used":3,"total":3,"status":"CORRESPONDENTS_QUOTE_EXCEEDED",` +
+	`"description":"Monthly quota has been exceeded. You can only send or receive messages from these numbers: 79001234567@c.us"}}`
+
+func failureAnswer(f Failure) answer {
+	a := answer{status: f.Status, body: []byte(f.Body), contentType: f.ContentType, retryAfter: f.RetryAfter}
+	if f.Body == "" {
+		switch f.Status {
+		case 466:
+			a.body = []byte(quotaBody)
+		case 499:
+			a.body = []byte("Client Closed Request")
+		case http.StatusBadRequest:
+			a.body = []byte(`{"message":"bad request data"}`)
+		default:
+			a.body = []byte(http.StatusText(f.Status))
+		}
+	}
+	if a.contentType == "" {
+		if bytes.HasPrefix(a.body, []byte("{")) {
+			a.contentType = "application/json"
+		} else {
+			a.contentType = "text/plain; charset=utf-8"
+		}
+	}
+	return a
+}
+
+// object parses a JSON object body. A body that is not JSON gets the
+// plain-text 400 of GREEN-API's JSON parser.
+func (s *Server) object(body []byte) (map[string]json.RawMessage, *answer) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(body, &m); err != nil || m == nil {
+		pos := 0
+		if se, ok := err.(*json.SyntaxError); ok && se.Offset > 0 {
+			pos = int(se.Offset) - 1 // the offending byte, from 0
+		}
+		a := textAnswer(http.StatusBadRequest, fmt.Sprintf("Unexpected token in JSON at position %d", pos))
+		return nil, &a
+	}
+	return m, nil
+}
+
+// str reads an optional string field; ok is false when it is not a string.
+func str(m map[string]json.RawMessage, key string) (v string, present, ok bool) {
+	raw, present := m[key]
+	if !present || string(raw) == "null" {
+		return "", false, true
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return "", true, false
+	}
+	return v, true, true
+}
+
+// chatID checks the chatId field.
+func (s *Server) chatID(m map[string]json.RawMessage) (string, *answer) {
+	id, present, ok := str(m, "chatId")
+	switch {
+	case !ok:
+		a := s.invalid("'chatId' must be a string")
+		return "", &a
+	case !present || id == "":
+		a := s.invalid("'chatId' is required")
+		return "", &a
+	case !chatIDPattern.MatchString(id):
+		a := s.invalid("'chatId' must be a chat id such as 79001234567@c.us")
+		return "", &a
+	}
+	return id, nil
+}
+
+func (s *Server) quoted(m map[string]json.RawMessage) (string, *answer) {
+	q, _, ok := str(m, "quotedMessageId")
+	if !ok {
+		a := s.invalid("'quotedMessageId' must be a string")
+		return "", &a
+	}
+	return q, nil
+}
+
+func (s *Server) sendMessage(_ *http.Request, body []byte, _ *Call) answer {
+	m, bad := s.object(body)
+	if bad != nil {
+		return *bad
+	}
+	chat, bad := s.chatID(m)
+	if bad != nil {
+		return *bad
+	}
+	text, _, ok := str(m, "message")
+	switch {
+	case !ok:
+		return s.invalid("'message' must be a string")
+	case strings.TrimSpace(text) == "":
+		return s.invalid("'message' is required")
+	case utf8.RuneCountInString(text) > s.opts.maxTextLength:
+		return s.invalid(fmt.Sprintf("'message' length must be less than or equal to %d characters long", s.opts.maxTextLength))
+	}
+	q, bad := s.quoted(m)
+	if bad != nil {
+		return *bad
+	}
+	return s.accept(SentMessage{Method: "sendMessage", ChatID: chat, Text: text, QuotedMessageID: q})
+}
+
+func (s *Server) sendContact(_ *http.Request, body []byte, _ *Call) answer {
+	m, bad := s.object(body)
+	if bad != nil {
+		return *bad
+	}
+	chat, bad := s.chatID(m)
+	if bad != nil {
+		return *bad
+	}
+	rawContact, ok := m["contact"]
+	if !ok {
+		return s.invalid("'contact' is required")
+	}
+	var cm map[string]json.RawMessage
+	if err := json.Unmarshal(rawContact, &cm); err != nil || cm == nil {
+		return s.invalid("'contact' must be an object")
+	}
+	phone, ok := cm["phoneContact"]
+	if !ok {
+		return s.invalid("'contact.phoneContact' is required")
+	}
+	if !phonePattern.Match(bytes.TrimSpace(phone)) {
+		return s.invalid("'contact.phoneContact' must be a number of 11 or 12 digits")
+	}
+	var c Contact
+	if err := json.Unmarshal(rawContact, &c); err != nil {
+		return s.invalid("'contact' names must be strings")
+	}
+	if strings.TrimSpace(c.FirstName+c.MiddleName+c.LastName+c.Company) == "" {
+		return s.invalid("'contact' must contain at least one of 'firstName', 'middleName', 'lastName', 'company'")
+	}
+	q, bad := s.quoted(m)
+	if bad != nil {
+		return *bad
+	}
+	return s.accept(SentMessage{Method: "sendContact", ChatID: chat, QuotedMessageID: q, Contact: &c})
+}
+
+// accept records a sent message and answers its id.
+func (s *Server) accept(m SentMessage) answer {
+	s.mu.Lock()
+	m.ID = s.nextID()
+	s.sent = append(s.sent, m)
+	hook := s.opts.onSent
+	s.mu.Unlock()
+	if hook != nil {
+		hook(m)
+	}
+	return jsonAnswer(http.StatusOK, map[string]string{"idMessage": m.ID})
+}

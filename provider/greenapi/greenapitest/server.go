@@ -1,0 +1,297 @@
+package greenapitest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cardbot/cardbot/provider/greenapi"
+)
+
+// Server is a fake GREEN-API instance on a loopback port. Its methods are
+// safe for concurrent use.
+type Server struct {
+	// URL is the base URL of the API ("http://127.0.0.1:port"), the
+	// APIURL of a greenapi.Config.
+	URL string
+	// IDInstance and Token are the instance id and API token the server
+	// accepts.
+	IDInstance string
+	Token      string
+	// WebhookToken is sent as "Authorization: Bearer <token>" by Push,
+	// when set (WithWebhookToken).
+	WebhookToken string
+
+	srv  *httptest.Server
+	opts options
+
+	mu       sync.Mutex
+	calls    []Call
+	sent     []SentMessage
+	fails    []Failure
+	delay    time.Duration
+	files    map[string]*file  // by file id
+	msgFiles map[string]string // "<chatId>/<idMessage>" → file id
+	queue    []queued
+	receipt  int64
+	seq      int
+	enqueued chan struct{} // closed and replaced on Enqueue
+}
+
+// Call is one request the server received, decoded.
+type Call struct {
+	// Method is the API method as written in the path ("sendMessage"),
+	// or "file" for a GET of a file URL.
+	Method string
+	// HTTPMethod is GET, POST or DELETE.
+	HTTPMethod string
+	// Arg is the path segment after the token (deleteNotification's
+	// receipt id), or the file id.
+	Arg string
+	// Query is the URL's query.
+	Query url.Values
+	// Body is the JSON body, when there was one.
+	Body json.RawMessage
+	// Status is the status the server answered.
+	Status int
+	// Time is when the call arrived.
+	Time time.Time
+}
+
+// SentMessage is a message the server accepted from sendMessage or
+// sendContact.
+type SentMessage struct {
+	// Method is "sendMessage" or "sendContact".
+	Method string
+	// ID is the idMessage the server answered.
+	ID string
+	// ChatID is the chat it was sent to.
+	ChatID string
+	// Text is sendMessage's message.
+	Text string
+	// QuotedMessageID is the quoted message, or empty.
+	QuotedMessageID string
+	// Contact is sendContact's contact.
+	Contact *Contact
+}
+
+// Contact is the contact object of sendContact.
+type Contact struct {
+	PhoneContact int64  `json:"phoneContact"`
+	FirstName    string `json:"firstName,omitempty"`
+	MiddleName   string `json:"middleName,omitempty"`
+	LastName     string `json:"lastName,omitempty"`
+	Company      string `json:"company,omitempty"`
+}
+
+// Failure is an answer the server gives instead of the real one (see
+// FailNextWith).
+type Failure struct {
+	// Status is the HTTP status.
+	Status int
+	// RetryAfter, when positive, is sent as a Retry-After header in whole
+	// seconds (rounded up).
+	RetryAfter time.Duration
+	// Body is the body; a default one for the status when empty.
+	Body string
+	// ContentType is the body's type; application/json for a body that
+	// starts with "{", text/plain otherwise, when empty.
+	ContentType string
+}
+
+type file struct {
+	name, mime string
+	data       []byte
+}
+
+type queued struct {
+	receipt int64
+	body    json.RawMessage
+}
+
+type options struct {
+	id, token     string
+	webhookToken  string
+	prefix        string
+	plainErrors   bool
+	maxWait       time.Duration
+	pushAttempts  int
+	pushInterval  time.Duration
+	onSent        func(SentMessage)
+	maxTextLength int
+}
+
+// Option configures a Server.
+type Option func(*options)
+
+// WithInstance sets the instance id and the API token; by default the id
+// is "1101000001" and the token random.
+func WithInstance(id, token string) Option {
+	return func(o *options) { o.id, o.token = id, token }
+}
+
+// WithWebhookToken sets the webhookUrlToken that Push sends and Config
+// carries.
+func WithWebhookToken(token string) Option {
+	return func(o *options) { o.webhookToken = token }
+}
+
+// WithPathPrefix makes the server expect a prefix before /waInstance:
+// "/v3" plays GREEN-API's MAX API (with WhatsApp's checks still).
+func WithPathPrefix(prefix string) Option {
+	return func(o *options) { o.prefix = "/" + strings.Trim(prefix, "/") }
+}
+
+// WithPlainTextErrors makes validation failures answer with a text/plain
+// body instead of JSON, as some GREEN-API front ends do.
+func WithPlainTextErrors() Option {
+	return func(o *options) { o.plainErrors = true }
+}
+
+// WithMaxReceiveWait caps how long receiveNotification waits on an empty
+// queue (the request's receiveTimeout otherwise), so that tests of pollers
+// run fast.
+func WithMaxReceiveWait(d time.Duration) Option {
+	return func(o *options) { o.maxWait = d }
+}
+
+// WithPushRetry sets how many times Push posts a webhook that is not
+// answered with 200, and the wait between tries: GREEN-API waits a minute,
+// the default here is 3 attempts 20 ms apart.
+func WithPushRetry(attempts int, interval time.Duration) Option {
+	return func(o *options) { o.pushAttempts, o.pushInterval = attempts, interval }
+}
+
+// WithSentHook calls f with every message the server accepts, after it
+// recorded it: the echobot's sandbox prints the bot's answers this way.
+// f must not call the server's methods that wait (Push).
+func WithSentHook(f func(SentMessage)) Option {
+	return func(o *options) { o.onSent = f }
+}
+
+// NewServer starts a fake GREEN-API server. Close it when done.
+func NewServer(opts ...Option) *Server {
+	o := options{id: "1101000001", pushAttempts: 3, pushInterval: 20 * time.Millisecond, maxTextLength: 20000}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.token == "" {
+		o.token = randomHex(16)
+	}
+	if o.pushAttempts < 1 {
+		o.pushAttempts = 1
+	}
+	s := &Server{
+		IDInstance:   o.id,
+		Token:        o.token,
+		WebhookToken: o.webhookToken,
+		opts:         o,
+		files:        make(map[string]*file),
+		msgFiles:     make(map[string]string),
+		enqueued:     make(chan struct{}),
+	}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	s.URL = s.srv.URL
+	return s
+}
+
+// Close shuts the server down.
+func (s *Server) Close() { s.srv.Close() }
+
+// Client returns an HTTP client for the server.
+func (s *Server) Client() *http.Client { return s.srv.Client() }
+
+// Config returns a greenapi.Config for the server: its URL, instance,
+// token, webhook token and path prefix. Tests add their own retry and
+// backoff settings.
+func (s *Server) Config() greenapi.Config {
+	return greenapi.Config{
+		APIURL:           s.URL,
+		MediaURL:         s.URL,
+		IDInstance:       s.IDInstance,
+		APITokenInstance: s.Token,
+		WebhookToken:     s.WebhookToken,
+		PathPrefix:       s.opts.prefix,
+	}
+}
+
+// Calls returns every request received so far, in order.
+func (s *Server) Calls() []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Call(nil), s.calls...)
+}
+
+// SentMessages returns the messages accepted so far, in order.
+func (s *Server) SentMessages() []SentMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]SentMessage(nil), s.sent...)
+}
+
+// Reset forgets the calls, the sent messages and pending failures.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls, s.sent, s.fails = nil, nil, nil
+}
+
+// FailNext makes the next n API calls fail with status, after the
+// instance and token were checked. A positive retryAfter is sent as
+// Retry-After. The body is GREEN-API's for the status: for 466 the quota
+// body of its documentation.
+func (s *Server) FailNext(n, status int, retryAfter time.Duration) {
+	s.FailNextWith(n, Failure{Status: status, RetryAfter: retryAfter})
+}
+
+// FailNextWith makes the next n API calls answer f. A Failure with status
+// 200 and body {"code":401,"description":"Unauthorized"} plays the
+// GREEN-API quirk of refusing a token with 200.
+func (s *Server) FailNextWith(n int, f Failure) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.fails = append(s.fails, f)
+	}
+}
+
+// SetDelay makes every answer wait d (until the request is cancelled), to
+// test timeouts.
+func (s *Server) SetDelay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.delay = d
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// nextID returns a new message id in GREEN-API's style.
+func (s *Server) nextID() string {
+	s.seq++
+	return fmt.Sprintf("BAE5%016X", s.seq)
+}
+
+// wait sleeps d or until ctx ends.
+func wait(ctx context.Context, d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}

@@ -1,0 +1,186 @@
+package greenapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/cardbot/cardbot"
+)
+
+// Dispatcher handles updates; *cardbot.Bot is one.
+type Dispatcher interface {
+	Dispatch(ctx context.Context, p cardbot.Provider, u cardbot.Update) error
+}
+
+// PollerOptions configures a Poller; the zero value is the defaults.
+type PollerOptions struct {
+	// ReceiveTimeout is how long one receiveNotification waits for a
+	// notification, in whole seconds from 5 to 60 (the API's range); 5 s
+	// when zero. The poller's HTTP client waits that long plus 15 s.
+	ReceiveTimeout time.Duration
+
+	// MinBackoff and MaxBackoff bound the wait after a failure (of the
+	// API, or of a handler with a retryable error), which doubles with each
+	// failure in a row: 1 s and 1 min when zero.
+	MinBackoff, MaxBackoff time.Duration
+}
+
+// Poller receives notifications with GREEN-API's HTTP API
+// (receiveNotification, deleteNotification) instead of webhooks, for bots
+// without a public URL. The instance's webhookUrl must be empty.
+type Poller struct {
+	c       *Client
+	d       Dispatcher
+	timeout int // receiveTimeout, seconds
+	min     time.Duration
+	max     time.Duration
+	http    *http.Client
+}
+
+// NewPoller returns a poller that feeds the notifications of c to d.
+func NewPoller(c *Client, d Dispatcher, opts PollerOptions) *Poller {
+	p := &Poller{c: c, d: d, min: opts.MinBackoff, max: opts.MaxBackoff}
+	p.timeout = int(opts.ReceiveTimeout / time.Second)
+	switch {
+	case opts.ReceiveTimeout == 0:
+		p.timeout = 5
+	case p.timeout < 5:
+		p.timeout = 5
+	case p.timeout > 60:
+		p.timeout = 60
+	}
+	if p.min <= 0 {
+		p.min = time.Second
+	}
+	if p.max <= 0 {
+		p.max = time.Minute
+	}
+	if p.max < p.min {
+		p.max = p.min
+	}
+	hc := *c.cfg.HTTPClient
+	if need := time.Duration(p.timeout)*time.Second + 15*time.Second; hc.Timeout != 0 && hc.Timeout < need {
+		hc.Timeout = need
+	}
+	p.http = &hc
+	return p
+}
+
+// errRedeliver says that a handler failed with a retryable error: the
+// notification stays in the queue and comes again.
+type errRedeliver struct{ err error }
+
+func (e *errRedeliver) Error() string { return "handler failed, notification kept: " + e.err.Error() }
+func (e *errRedeliver) Unwrap() error { return e.err }
+
+// Run receives notifications until ctx ends, and returns ctx.Err() then.
+// Each one is decoded and its updates dispatched; the notification is
+// deleted from the queue only when every update was handled or failed
+// for good (an error that is not cardbot.IsRetryable). A retryable failure
+// leaves it in the queue, so that the next receive gets it again, after a
+// backoff. A notification that does not decode is logged and deleted.
+// Failed API calls are retried after a backoff too, except an
+// authorization failure, which stops Run with an error that wraps
+// ErrUnauthorized. When a delete fails, the notification comes again; the
+// bot's deduplication (the update's Key) keeps it from being handled twice.
+func (p *Poller) Run(ctx context.Context) error {
+	failures := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		err := p.once(ctx)
+		if err == nil {
+			failures = 0
+			continue
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		if errors.Is(err, ErrUnauthorized) {
+			return fmt.Errorf("greenapi: poller stopped: %w", err)
+		}
+		failures++
+		wait := p.backoff(failures)
+		p.c.log.LogAttrs(ctx, slog.LevelWarn, "greenapi: polling failed",
+			slog.String("provider", p.c.cfg.Name),
+			slog.Int("failures", failures),
+			slog.Duration("wait", wait),
+			slog.String("error", p.c.clean(err.Error())))
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// once receives one notification, if any, and handles it.
+func (p *Poller) once(ctx context.Context) error {
+	n, err := p.receive(ctx)
+	if err != nil || n == nil {
+		return err
+	}
+	updates, err := p.c.DecodeWebhook(n.Body)
+	if err != nil {
+		p.c.log.LogAttrs(ctx, slog.LevelWarn, "greenapi: notification dropped",
+			slog.String("provider", p.c.cfg.Name),
+			slog.Int64("receipt", int64(n.ReceiptID)),
+			slog.String("error", err.Error()))
+	}
+	for _, u := range updates {
+		if err := p.d.Dispatch(ctx, p.c, u); err != nil && cardbot.IsRetryable(err) {
+			return &errRedeliver{err}
+		}
+	}
+	return p.delete(ctx, int64(n.ReceiptID))
+}
+
+// receive returns the next notification, or nil when the queue stayed
+// empty for the receive timeout.
+func (p *Poller) receive(ctx context.Context) (*receivedNotification, error) {
+	r := p.c.apiRequest(http.MethodGet, "receiveNotification", nil)
+	r.url += "?receiveTimeout=" + strconv.Itoa(p.timeout)
+	r.client = p.http
+	r.noRetry = true
+	body, err := p.c.call(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 || bytes.Equal(body, []byte("null")) {
+		return nil, nil
+	}
+	var n receivedNotification
+	if err := json.Unmarshal(body, &n); err != nil || n.ReceiptID == 0 {
+		return nil, &APIError{Method: r.method, StatusCode: http.StatusOK,
+			Message: "unexpected response: " + p.c.clean(shorten(string(body)))}
+	}
+	return &n, nil
+}
+
+func (p *Poller) delete(ctx context.Context, receipt int64) error {
+	r := p.c.apiRequest(http.MethodDelete, "deleteNotification", nil, strconv.FormatInt(receipt, 10))
+	_, err := p.c.call(ctx, r)
+	return err
+}
+
+func (p *Poller) backoff(failures int) time.Duration {
+	d := p.min
+	for i := 1; i < failures && d < p.max; i++ {
+		d *= 2
+	}
+	if d > p.max {
+		d = p.max
+	}
+	return d/2 + jitter(d/2)
+}

@@ -1,0 +1,140 @@
+package greenapi
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/cardbot/cardbot"
+)
+
+// Send delivers out to a chat: a cardbot.Text with sendMessage, a
+// cardbot.Contact with sendContact. chatID is a WhatsApp chat id or a phone
+// number (see resolveChat).
+//
+// Before any request it refuses, with an error that wraps ErrValidation, a
+// chat id of the wrong form, an empty text or one over MaxTextLength
+// characters, and a card without a usable number; that error also wraps
+// cardbot.ErrNoUsableNumber and the phone's *contactcard.PhoneError.
+//
+// The contact sent is the card's PrimaryPhone as phoneContact (a JSON
+// integer) and its names: N's first, middle and last names, else FN as the
+// first name, and ORG as the company. A card with none of these is sent
+// with its number as the first name, since GREEN-API requires one name.
+func (c *Client) Send(ctx context.Context, chatID string, out cardbot.Outgoing) (cardbot.SentMessage, error) {
+	switch o := out.(type) {
+	case cardbot.Text:
+		return c.sendText(ctx, chatID, o)
+	case cardbot.Contact:
+		return c.sendContact(ctx, chatID, o)
+	case nil:
+		return cardbot.SentMessage{}, invalid("send of a nil Outgoing")
+	default:
+		return cardbot.SentMessage{}, invalid("cannot send a %T", out)
+	}
+}
+
+type sendMessageRequest struct {
+	ChatID          string `json:"chatId"`
+	Message         string `json:"message"`
+	QuotedMessageID string `json:"quotedMessageId,omitempty"`
+}
+
+type sendContactRequest struct {
+	ChatID          string         `json:"chatId"`
+	Contact         contactPayload `json:"contact"`
+	QuotedMessageID string         `json:"quotedMessageId,omitempty"`
+}
+
+type contactPayload struct {
+	PhoneContact int64  `json:"phoneContact"`
+	FirstName    string `json:"firstName,omitempty"`
+	MiddleName   string `json:"middleName,omitempty"`
+	LastName     string `json:"lastName,omitempty"`
+	Company      string `json:"company,omitempty"`
+}
+
+type sendResponse struct {
+	IDMessage string `json:"idMessage"`
+}
+
+func (c *Client) sendText(ctx context.Context, chatID string, t cardbot.Text) (cardbot.SentMessage, error) {
+	if strings.TrimSpace(t.Body) == "" {
+		return cardbot.SentMessage{}, invalid("sendMessage: empty text")
+	}
+	if n := utf8.RuneCountInString(t.Body); n > c.cfg.MaxTextLength {
+		return cardbot.SentMessage{}, invalid("sendMessage: text of %d characters, the limit is %d", n, c.cfg.MaxTextLength)
+	}
+	chat, err := c.resolveChat(chatID)
+	if err != nil {
+		return cardbot.SentMessage{}, err
+	}
+	return c.send(ctx, "sendMessage", sendMessageRequest{ChatID: chat, Message: t.Body, QuotedMessageID: t.ReplyTo})
+}
+
+func (c *Client) sendContact(ctx context.Context, chatID string, ct cardbot.Contact) (cardbot.SentMessage, error) {
+	contact, err := contactOf(ct)
+	if err != nil {
+		return cardbot.SentMessage{}, err
+	}
+	chat, err := c.resolveChat(chatID)
+	if err != nil {
+		return cardbot.SentMessage{}, err
+	}
+	return c.send(ctx, "sendContact", sendContactRequest{ChatID: chat, Contact: contact, QuotedMessageID: ct.ReplyTo})
+}
+
+// contactOf maps a card to sendContact's contact object.
+func contactOf(ct cardbot.Contact) (contactPayload, error) {
+	card := ct.Card
+	ph, ok := card.PrimaryPhone()
+	if !ok {
+		name := card.FormattedName
+		for _, p := range card.Phones {
+			if p.Err != nil {
+				return contactPayload{}, &validationError{
+					msg:  fmt.Sprintf("sendContact: contact %q: %v: %v", name, cardbot.ErrNoUsableNumber, p.Err),
+					errs: []error{cardbot.ErrNoUsableNumber, p.Err},
+				}
+			}
+		}
+		return contactPayload{}, &validationError{
+			msg:  fmt.Sprintf("sendContact: contact %q: %v: it has no phone", name, cardbot.ErrNoUsableNumber),
+			errs: []error{cardbot.ErrNoUsableNumber},
+		}
+	}
+	n, err := strconv.ParseInt(ph.Number, 10, 64)
+	if err != nil || n <= 0 {
+		return contactPayload{}, &validationError{
+			msg:  fmt.Sprintf("sendContact: number %q is not international digits", ph.Number),
+			errs: []error{cardbot.ErrNoUsableNumber},
+		}
+	}
+	p := contactPayload{
+		PhoneContact: n,
+		FirstName:    strings.TrimSpace(card.FirstName),
+		MiddleName:   strings.TrimSpace(card.MiddleName),
+		LastName:     strings.TrimSpace(card.LastName),
+		Company:      strings.TrimSpace(card.Company),
+	}
+	if p.FirstName == "" && p.MiddleName == "" && p.LastName == "" {
+		p.FirstName = strings.TrimSpace(card.FormattedName)
+	}
+	if p.FirstName == "" && p.MiddleName == "" && p.LastName == "" && p.Company == "" {
+		p.FirstName = "+" + ph.Number
+	}
+	return p, nil
+}
+
+func (c *Client) send(ctx context.Context, method string, body any) (cardbot.SentMessage, error) {
+	var resp sendResponse
+	raw, err := c.callJSON(ctx, c.apiRequest(http.MethodPost, method, body), &resp)
+	if err != nil {
+		return cardbot.SentMessage{}, err
+	}
+	return cardbot.SentMessage{ID: resp.IDMessage, Raw: json.RawMessage(raw)}, nil
+}
