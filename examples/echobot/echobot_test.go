@@ -1,0 +1,210 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
+)
+
+// start runs the bot with env until the test ends, and returns its base URL.
+func start(t *testing.T, env map[string]string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	addr := make(chan net.Addr, 1)
+	done := make(chan error, 1)
+	env["ADDR"] = "127.0.0.1:0"
+	go func() {
+		done <- run(ctx, func(k string) string { return env[k] }, slog.New(slog.DiscardHandler), func(a net.Addr) { addr <- a })
+	}()
+	var base string
+	select {
+	case a := <-addr:
+		base = "http://" + a.String()
+	case err := <-done:
+		t.Fatalf("run: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the bot did not start")
+	}
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			assert.NoError(t, err, "run returns nil after a clean shutdown")
+		case <-time.After(10 * time.Second):
+			t.Error("the bot did not stop")
+		}
+	})
+	return base
+}
+
+// sandboxSay posts body to a /sandbox/ route and returns what the bot sent.
+func sandboxSay(t *testing.T, base, route, body string) []greenapitest.SentMessage {
+	t.Helper()
+	resp, err := http.Post(base+"/sandbox/"+route, "text/plain", strings.NewReader(body))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
+	var sent []greenapitest.SentMessage
+	require.NoError(t, json.Unmarshal(data, &sent))
+	return sent
+}
+
+type contact struct {
+	phone                  int64
+	first, middle, last, c string
+}
+
+func contactsOf(sent []greenapitest.SentMessage) []contact {
+	var out []contact
+	for _, m := range sent {
+		if m.Method == "sendContact" && m.Contact != nil {
+			out = append(out, contact{m.Contact.PhoneContact, m.Contact.FirstName, m.Contact.MiddleName, m.Contact.LastName, m.Contact.Company})
+		}
+	}
+	return out
+}
+
+func textsOf(sent []greenapitest.SentMessage) []string {
+	var out []string
+	for _, m := range sent {
+		if m.Method == "sendMessage" {
+			out = append(out, m.Text)
+		}
+	}
+	return out
+}
+
+func TestSandbox(t *testing.T) {
+	base := start(t, map[string]string{})
+	android, err := os.ReadFile("../../contactcard/testdata/android_21_qp.vcf")
+	require.NoError(t, err)
+
+	tests := []struct {
+		name, route, body string
+		texts             []string
+		contacts          []contact
+	}{
+		{name: "start", route: "text", body: "/start", texts: []string{greeting}},
+		{name: "echo", route: "text", body: "Привет, bot!", texts: []string{"Привет, bot!"}},
+		{
+			name: "shared contact", route: "contact",
+			body:     "BEGIN:VCARD\nVERSION:3.0\nN:Андреевич;Виктор;;;\nFN:Виктор Андреевич\nORG:Image\nTITLE:\nitem1.TEL;waid=79001234569:+7 900 123-45-69\nitem1.X-ABLabel:Мобильный\nEND:VCARD",
+			contacts: []contact{{79001234569, "Виктор", "", "Андреевич", "Image"}},
+		},
+		{
+			name: "vcf upload from an Android phone", route: "vcf", body: string(android),
+			contacts: []contact{
+				{79261112233, "Дмитрий", "Александрович", "Кузнецов", ""},
+				{79641234567, "Ольга", "", "Лебедева", "ТехноСфера"},
+			},
+		},
+		{
+			name: "card without a usable number", route: "contact",
+			body:  "BEGIN:VCARD\nFN:Tan Wei\nTEL:+65 6123 4567\nEND:VCARD",
+			texts: []string{`I cannot send the contact "Tan Wei": "+65 6123 4567": +6561234567 has 10 digits where 11–12 are needed.`},
+		},
+		{
+			name: "card without a phone", route: "contact", body: "BEGIN:VCARD\nFN:Nobody\nEND:VCARD",
+			texts: []string{`I cannot send the contact "Nobody": it has no phone number.`},
+		},
+		{
+			name: "file that is not a vCard", route: "vcf", body: "just some notes",
+			texts: []string{"I found no contact in that file."},
+		},
+		{
+			name: "binary file", route: "vcf", body: "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+			texts: []string{"That file is not a vCard: it is not even text."},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sent := sandboxSay(t, base, tt.route, tt.body)
+			assert.Equal(t, tt.texts, textsOf(sent))
+			assert.Equal(t, tt.contacts, contactsOf(sent))
+			for _, m := range sent {
+				assert.Equal(t, sandboxChat, m.ChatID, "answers go to the chat the message came from")
+			}
+		})
+	}
+
+	resp, err := http.Get(base + "/healthz")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+}
+
+// With GREENAPI_ID_INSTANCE set the bot talks to the configured API: here a
+// greenapitest server playing GREEN-API, which delivers webhooks to the bot.
+func TestConfiguredGreenAPI(t *testing.T) {
+	fake := greenapitest.NewServer(greenapitest.WithWebhookToken("hook-secret"))
+	t.Cleanup(fake.Close)
+	base := start(t, map[string]string{
+		"GREENAPI_API_URL":            fake.URL,
+		"GREENAPI_ID_INSTANCE":        fake.IDInstance,
+		"GREENAPI_API_TOKEN_INSTANCE": fake.Token,
+		"GREENAPI_WEBHOOK_TOKEN":      "hook-secret",
+		"DEFAULT_REGION":              "KZ",
+	})
+	hook := base + "/webhook/greenapi"
+	ctx := context.Background()
+	chat := greenapitest.Incoming{ChatID: "77011234567@c.us"}
+
+	_, err := fake.Push(ctx, hook, fake.IncomingText(chat, "hello"))
+	require.NoError(t, err)
+	// A national KZ number reads in the configured region.
+	_, err = fake.Push(ctx, hook, fake.IncomingContact(chat, "Aigerim", "BEGIN:VCARD\nFN:Aigerim Nur\nTEL:8 701 765 4321\nEND:VCARD"))
+	require.NoError(t, err)
+
+	sent := fake.SentMessages()
+	assert.Equal(t, []string{"hello"}, textsOf(sent))
+	assert.Equal(t, []contact{{77017654321, "Aigerim", "", "Nur", ""}}, contactsOf(sent))
+
+	// The same message delivered twice is answered once.
+	body := fake.IncomingText(chat, "once")
+	for range 2 {
+		_, err = fake.Push(ctx, hook, body)
+		require.NoError(t, err)
+	}
+	assert.Equal(t, []string{"hello", "once"}, textsOf(fake.SentMessages()))
+
+	// GREEN-API reports the bot's own replies too; the bot does not answer
+	// them, or it would talk to itself forever.
+	own := strings.Replace(string(fake.IncomingText(chat, "my own reply")), "incomingMessageReceived", "outgoingAPIMessageReceived", 1)
+	_, err = fake.Push(ctx, hook, []byte(own))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"hello", "once"}, textsOf(fake.SentMessages()))
+
+	// A webhook without the token is refused.
+	resp, err := http.Post(hook, "application/json", strings.NewReader(string(fake.IncomingText(chat, "x"))))
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+
+	// There is no sandbox with real credentials.
+	resp, err = http.Get(base + "/sandbox/sent")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+}
+
+func TestBadSettings(t *testing.T) {
+	err := run(context.Background(), func(k string) string {
+		return map[string]string{"GREENAPI_ID_INSTANCE": "not-a-number", "GREENAPI_API_TOKEN_INSTANCE": "t", "ADDR": "127.0.0.1:0"}[k]
+	}, slog.New(slog.DiscardHandler), nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "GREEN-API settings")
+}

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/middleware"
+	"github.com/cardbot/cardbot/provider/greenapi"
+	"github.com/cardbot/cardbot/webhook"
+)
+
+// drainTimeout bounds how long a SIGTERM waits for updates in flight.
+const drainTimeout = 30 * time.Second
+
+// run serves the bot until ctx ends, then drains and returns. listening, when
+// not nil, is told the address the server listens on.
+func run(ctx context.Context, getenv func(string) string, log *slog.Logger, listening func(net.Addr)) error {
+	cfg := loadConfig(getenv)
+	gcfg := greenapi.Config{
+		APIURL:           cfg.APIURL,
+		IDInstance:       cfg.IDInstance,
+		APITokenInstance: cfg.APIToken,
+		WebhookToken:     cfg.WebhookToken,
+		DefaultRegion:    cfg.Region,
+		Logger:           log,
+	}
+	var sb *sandbox
+	if cfg.SandboxActive {
+		sb = newSandbox(log)
+		defer sb.Close()
+		gcfg = sb.config(gcfg)
+	}
+	client, err := greenapi.New(gcfg)
+	if err != nil {
+		return fmt.Errorf("GREEN-API settings: %w", err)
+	}
+
+	bot := cardbot.New(
+		cardbot.WithLogger(log),
+		cardbot.WithDefaultRegion(cfg.Region),
+		cardbot.WithProviders(client),
+	)
+	bot.Use(middleware.Logger())
+	register(bot)
+
+	srv := webhook.NewServer(bot, webhook.ServerConfig{Addr: cfg.Addr, Config: webhook.Config{Logger: log}})
+	srv.Handle(cfg.WebhookPath, client)
+
+	l, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	if sb != nil {
+		sb.mount(srv.Echo, "http://"+loopback(l.Addr())+cfg.WebhookPath)
+		log.Info("sandbox mode: a fake GREEN-API plays WhatsApp on loopback; talk to the bot through /sandbox/",
+			"try", "curl -s localhost"+portOf(l.Addr())+"/sandbox/text -d hello")
+	}
+	log.Info("echobot listening", "addr", l.Addr().String(), "webhook", cfg.WebhookPath)
+	if listening != nil {
+		listening(l.Addr())
+	}
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(l) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining updates in flight")
+	shutCtx, cancel := context.WithTimeout(context.Background(), drainTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		return err
+	}
+	if err := <-served; err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	log.Info("echobot stopped")
+	return nil
+}
+
+// loopback is addr as this host reaches it ("127.0.0.1:8080" for ":8080").
+func loopback(addr net.Addr) string {
+	return "127.0.0.1" + portOf(addr)
+}
+
+func portOf(addr net.Addr) string {
+	if tcp, ok := addr.(*net.TCPAddr); ok {
+		return fmt.Sprintf(":%d", tcp.Port)
+	}
+	_, port, _ := net.SplitHostPort(addr.String())
+	return ":" + port
+}
