@@ -13,8 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/go-retryablehttp"
-
 	"github.com/cardbot/cardbot"
 )
 
@@ -139,24 +137,16 @@ func (c *Client) callJSON(ctx context.Context, r *request, out any) ([]byte, err
 	return body, nil
 }
 
-// open performs r with retries and returns a 2xx response, whose body the
-// caller closes, or an error.
+// open performs r with retries (see attempts for the policy) and returns a
+// 2xx response, whose body the caller closes, or an error.
 func (c *Client) open(ctx context.Context, r *request) (*http.Response, error) {
-	var body any
+	var body []byte
 	if r.body != nil {
 		b, err := json.Marshal(r.body)
 		if err != nil {
 			return nil, fmt.Errorf("greenapi: %s: encode the request: %w", r.method, err)
 		}
 		body = b
-	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, r.httpMethod, r.url, body)
-	if err != nil {
-		// The error quotes the URL, which holds the token.
-		return nil, fmt.Errorf("greenapi: %s: cannot build the request", r.method)
-	}
-	if r.body != nil {
-		req.Header.Set("Content-Type", "application/json")
 	}
 	hc := r.client
 	if hc == nil {
@@ -166,35 +156,36 @@ func (c *Client) open(ctx context.Context, r *request) (*http.Response, error) {
 	if r.noRetry {
 		retries = 0
 	}
-	st := &attempts{c: c, method: r.method}
-	rc := &retryablehttp.Client{
-		HTTPClient:   hc,
-		RetryMax:     retries,
-		RetryWaitMin: c.cfg.MinBackoff,
-		RetryWaitMax: c.cfg.MaxBackoff,
-		CheckRetry:   st.checkRetry,
-		Backoff:      st.backoff,
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-		// Logger stays nil: retryablehttp would log the URL.
-	}
-	resp, err := rc.Do(req)
-	if err != nil {
-		if resp != nil {
-			resp.Body.Close()
+	st := attempts{c: c, method: r.method}
+	for {
+		req, err := http.NewRequestWithContext(ctx, r.httpMethod, r.url, bytesReader(body))
+		if err != nil {
+			// The error quotes the URL, which holds the token.
+			return nil, fmt.Errorf("greenapi: %s: cannot build the request", r.method)
 		}
-		if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
-			if last := st.last; last != nil {
-				return nil, fmt.Errorf("greenapi: %s: %w after %d attempt(s); last: %w", r.method, ctxErr, st.n, last)
-			}
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
 		}
-		return nil, c.netError(r.method, err)
+		resp, err := hc.Do(req)
+		retry, failure := st.check(ctx, resp, err)
+		if failure == nil {
+			return resp, nil
+		}
+		if !retry || st.n > retries {
+			return nil, failure
+		}
+		if err := st.wait(ctx); err != nil {
+			return nil, err
+		}
 	}
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return resp, nil
+}
+
+// bytesReader is b as a request body; nil for no body.
+func bytesReader(b []byte) io.Reader {
+	if b == nil {
+		return nil
 	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	return nil, c.statusError(r.method, resp, b)
+	return bytes.NewReader(b)
 }
 
 // statusError makes the error of a response that is not 2xx.
