@@ -18,6 +18,7 @@ import (
 // and must not be kept after the handler returned.
 type Context struct {
 	ctx      context.Context
+	life     lifeContext // ctx points here when nothing but Shutdown can cancel
 	bot      *Bot
 	provider Provider
 	update   *Update

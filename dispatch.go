@@ -88,17 +88,24 @@ func (b *Bot) endKey(ctx context.Context, key string, handled bool) {
 // run routes u and runs its chain, recovering panics, and reports the
 // error.
 func (b *Bot) run(ctx context.Context, p Provider, u *Update, async bool) error {
-	var cancel context.CancelFunc
-	if b.timeout > 0 {
-		ctx, cancel = context.WithTimeout(ctx, b.timeout)
+	c := &Context{bot: b, provider: p, update: u}
+	if ctx.Done() == nil && b.timeout <= 0 {
+		// Nothing but Shutdown can cancel the handling: the lifecycle's
+		// context, with ctx's values, will do, at no cost per update.
+		c.life = lifeContext{Context: b.life.base, values: ctx}
+		c.ctx = &c.life
 	} else {
-		ctx, cancel = context.WithCancel(ctx)
+		var cancel context.CancelFunc
+		if b.timeout > 0 {
+			ctx, cancel = context.WithTimeout(ctx, b.timeout)
+		} else {
+			ctx, cancel = context.WithCancel(ctx)
+		}
+		defer cancel()
+		stop := context.AfterFunc(b.life.base, cancel)
+		defer stop()
+		c.ctx = ctx
 	}
-	defer cancel()
-	stop := context.AfterFunc(b.life.base, cancel)
-	defer stop()
-
-	c := &Context{ctx: ctx, bot: b, provider: p, update: u}
 	err := b.call(c)
 	if err == nil {
 		return nil
@@ -156,6 +163,20 @@ func (b *Bot) Shutdown(ctx context.Context) error {
 		}
 		return ctx.Err()
 	}
+}
+
+// lifeContext is cancelled with the bot's lifecycle and has the values of
+// the context an update was dispatched with.
+type lifeContext struct {
+	context.Context // the lifecycle's: Deadline, Done, Err
+	values          context.Context
+}
+
+func (c *lifeContext) Value(key any) any {
+	if v := c.values.Value(key); v != nil {
+		return v
+	}
+	return c.Context.Value(key)
 }
 
 // lifecycle counts the updates taken and not yet handled, for Shutdown.

@@ -443,3 +443,30 @@ func TestAsyncErrorsGoToErrorHandler(t *testing.T) {
 func TestDispatchNilProvider(t *testing.T) {
 	require.Error(t, newBot().Dispatch(t.Context(), nil, textUpdate("a", "x")))
 }
+
+func TestHandlerContextKeepsValues(t *testing.T) {
+	type key struct{}
+	for _, tt := range []struct {
+		name string
+		ctx  context.Context
+		opts []cardbot.Option
+	}{
+		{"caller cannot cancel", context.WithValue(context.WithoutCancel(t.Context()), key{}, "v"), nil},
+		{"caller can cancel", context.WithValue(t.Context(), key{}, "v"), nil},
+		{"handler timeout", context.WithValue(context.Background(), key{}, "v"), []cardbot.Option{cardbot.WithHandlerTimeout(time.Minute)}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			b := newBot(tt.opts...)
+			var got any
+			var deadline bool
+			b.Handle(cardbot.OnText, func(c *cardbot.Context) error {
+				got = c.Context().Value(key{})
+				_, deadline = c.Context().Deadline()
+				return c.Context().Err()
+			})
+			require.NoError(t, b.Dispatch(tt.ctx, newFake("fake"), textUpdate("a", "1")))
+			assert.Equal(t, "v", got)
+			assert.Equal(t, len(tt.opts) > 0, deadline, "a deadline only with a handler timeout")
+		})
+	}
+}
