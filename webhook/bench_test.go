@@ -1,0 +1,152 @@
+package webhook_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/middleware"
+	"github.com/cardbot/cardbot/provider/greenapi"
+	"github.com/cardbot/cardbot/webhook"
+)
+
+// textWebhook is GREEN-API's incomingMessageReceived of a text message, with
+// a distinct idMessage per delivery so that deduplication lets each through.
+func textWebhook(id int) string {
+	return `{"typeWebhook":"incomingMessageReceived","instanceData":{"idInstance":1101000001,"wid":"79001234567@c.us","typeInstance":"whatsapp"},` +
+		`"timestamp":1588091580,"idMessage":"F7AEC1B7086ECDC7E6E4` + strconv.Itoa(10000000+id) + `",` +
+		`"senderData":{"chatId":"79001234568@c.us","chatName":"Green API","sender":"79001234568@c.us","senderName":"Green API","senderContactName":""},` +
+		`"messageData":{"typeMessage":"textMessage","textMessageData":{"textMessage":"I use Green-API to send this message to you!"}}}`
+}
+
+// roundTrip answers every request as GREEN-API answers a send, in process,
+// and counts them.
+type roundTrip struct{ sends *atomic.Int64 }
+
+func (t roundTrip) RoundTrip(r *http.Request) (*http.Response, error) {
+	t.sends.Add(1)
+	if r.Body != nil {
+		_, _ = io.Copy(io.Discard, r.Body)
+		r.Body.Close()
+	}
+	return &http.Response{
+		StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(`{"idMessage":"3EB0C767D097B7C7C030"}`)), Request: r,
+	}, nil
+}
+
+// inProcessSend is the GREEN-API client with Send answered in process: the
+// framework's own cost, without the client's HTTP request.
+type inProcessSend struct {
+	*greenapi.Client
+	sends *atomic.Int64
+}
+
+func (p inProcessSend) Send(context.Context, string, cardbot.Outgoing) (cardbot.SentMessage, error) {
+	p.sends.Add(1)
+	return cardbot.SentMessage{ID: "3EB0C767D097B7C7C030"}, nil
+}
+
+// bareEnvelope is what a bare handler decodes: the same fields the
+// provider reads.
+type bareEnvelope struct {
+	TypeWebhook  string `json:"typeWebhook"`
+	InstanceData struct {
+		IDInstance   int64  `json:"idInstance"`
+		Wid          string `json:"wid"`
+		TypeInstance string `json:"typeInstance"`
+	} `json:"instanceData"`
+	Timestamp  int64  `json:"timestamp"`
+	IDMessage  string `json:"idMessage"`
+	SenderData struct {
+		ChatID, ChatName, Sender, SenderName, SenderContactName string
+	} `json:"senderData"`
+	MessageData struct {
+		TypeMessage     string `json:"typeMessage"`
+		TextMessageData struct {
+			TextMessage string `json:"textMessage"`
+		} `json:"textMessageData"`
+	} `json:"messageData"`
+}
+
+// BenchmarkWebhook compares a GREEN-API text webhook through the whole bot
+// (echo, Bearer auth, decode, dedup, routing, two middlewares, the handler
+// and c.Send through the GREEN-API client on an in-process transport) with
+// a bare echo handler that decodes the same JSON and answers 200. The
+// issue's target is Bot ≤ 1.5× Bare. BotSendInProcess is the same with Send
+// answered at the provider, not the HTTP transport: the framework's cost
+// without the GREEN-API client's request.
+func BenchmarkWebhook(b *testing.B) {
+	const hookToken = "bench-token"
+	var sends atomic.Int64
+	client, err := greenapi.New(greenapi.Config{
+		APIURL: "http://greenapi.invalid", IDInstance: "1101000001", APITokenInstance: "api-token",
+		WebhookToken: hookToken, HTTPClient: &http.Client{Transport: roundTrip{&sends}},
+		Logger: slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var failed atomic.Int64
+	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)), cardbot.WithProviders(client),
+		cardbot.WithErrorHandler(func(_ *cardbot.Context, err error) { failed.Add(1) }))
+	bot.Use(middleware.Recover(), middleware.LoggerWithConfig(middleware.LoggerConfig{Logger: slog.New(slog.DiscardHandler)}))
+	bot.Handle(cardbot.OnText, func(c *cardbot.Context) error { return c.Send(c.Text()) })
+	full := echo.New()
+	webhook.Mount(full, "/webhook/greenapi", bot, client, webhook.Config{})
+
+	var fakeSends atomic.Int64
+	lean := echo.New()
+	leanBot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)),
+		cardbot.WithErrorHandler(func(_ *cardbot.Context, err error) { failed.Add(1) }))
+	leanBot.Use(middleware.Recover(), middleware.LoggerWithConfig(middleware.LoggerConfig{Logger: slog.New(slog.DiscardHandler)}))
+	leanBot.Handle(cardbot.OnText, func(c *cardbot.Context) error { return c.Send(c.Text()) })
+	webhook.Mount(lean, "/webhook/greenapi", leanBot, inProcessSend{client, &fakeSends}, webhook.Config{})
+
+	bare := echo.New()
+	bare.POST("/webhook/greenapi", func(c echo.Context) error {
+		var env bareEnvelope
+		if err := json.NewDecoder(c.Request().Body).Decode(&env); err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest)
+		}
+		return c.NoContent(http.StatusOK)
+	})
+
+	seq := 0 // message ids stay unique across -count runs of the same bot
+	for _, bench := range []struct {
+		name string
+		e    *echo.Echo
+	}{{"Bot", full}, {"BotSendInProcess", lean}, {"Bare", bare}} {
+		b.Run(bench.name, func(b *testing.B) {
+			b.ReportAllocs()
+			sends.Store(0)
+			fakeSends.Store(0)
+			i := 0
+			for b.Loop() {
+				i++
+				seq++
+				req := httptest.NewRequest(http.MethodPost, "/webhook/greenapi", strings.NewReader(textWebhook(seq)))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Authorization", "Bearer "+hookToken)
+				rec := httptest.NewRecorder()
+				bench.e.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("status %d: %s", rec.Code, rec.Body)
+				}
+			}
+			if bench.e != bare && (sends.Load()+fakeSends.Load() != int64(i) || failed.Load() != 0) {
+				b.Fatalf("%d webhooks, %d sends, %d handler errors", i, sends.Load()+fakeSends.Load(), failed.Load())
+			}
+		})
+	}
+}
