@@ -18,7 +18,7 @@ func readInput(r io.Reader, max int64) ([]byte, error) {
 	if int64(len(data)) > max {
 		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, max)
 	}
-	data = bytes.TrimPrefix(data, utf8BOM)
+	data = bytes.TrimPrefix(data, []byte(utf8BOM))
 	if order, skip, ok := utf16Order(data); ok {
 		if data, err = decodeUTF16(data[skip:], order); err != nil {
 			return nil, err
@@ -47,7 +47,7 @@ func noCardError(data []byte) error {
 	return ErrNoCard
 }
 
-var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+const utf8BOM = "\xef\xbb\xbf"
 
 // utf16Order reports whether data is UTF-16 and in which byte order. A BOM
 // says so; without one, text whose first two bytes are an ASCII character

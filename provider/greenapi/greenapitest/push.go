@@ -9,8 +9,9 @@ import (
 	"time"
 )
 
-// pushClient posts webhooks; GREEN-API waits up to 180 s for an answer.
-var pushClient = &http.Client{Timeout: 3 * time.Minute}
+// pushTimeout bounds one webhook post: GREEN-API waits up to 180 s for an
+// answer.
+const pushTimeout = 3 * time.Minute
 
 // Push posts a webhook body to a bot's URL as GREEN-API does: JSON, with
 // "Authorization: Bearer <WebhookToken>" when one is set, and again after
@@ -55,7 +56,7 @@ func (s *Server) post(ctx context.Context, url string, body []byte) (int, error)
 	if s.WebhookToken != "" {
 		req.Header.Set("Authorization", "Bearer "+s.WebhookToken)
 	}
-	resp, err := pushClient.Do(req)
+	resp, err := s.push.Do(req)
 	if err != nil {
 		return 0, err
 	}

@@ -31,6 +31,7 @@ type Server struct {
 	WebhookToken string
 
 	srv  *httptest.Server
+	push *http.Client // posts webhooks to bots
 	opts options
 
 	mu       sync.Mutex
@@ -194,6 +195,7 @@ func NewServer(opts ...Option) *Server {
 		Token:        o.token,
 		WebhookToken: o.webhookToken,
 		opts:         o,
+		push:         &http.Client{Timeout: pushTimeout},
 		files:        make(map[string]*file),
 		msgFiles:     make(map[string]string),
 		enqueued:     make(chan struct{}),
@@ -204,7 +206,10 @@ func NewServer(opts ...Option) *Server {
 }
 
 // Close shuts the server down.
-func (s *Server) Close() { s.srv.Close() }
+func (s *Server) Close() {
+	s.srv.Close()
+	s.push.CloseIdleConnections()
+}
 
 // Client returns an HTTP client for the server.
 func (s *Server) Client() *http.Client { return s.srv.Client() }
