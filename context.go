@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"strings"
 
 	"github.com/cardbot/cardbot/contactcard"
@@ -190,14 +191,16 @@ func (c *Context) readContacts() ([]contactcard.Card, error) {
 	var errs []error
 	for i, ref := range m.Contacts {
 		if ref.VCard == "" {
-			cards = append(cards, cardOfFields(p, ref))
+			cards = append(cards, withAccounts(cardOfFields(p, ref), ref.Accounts))
 			continue
 		}
 		got, err := p.Parse(strings.NewReader(ref.VCard))
 		if err != nil {
 			errs = append(errs, fmt.Errorf("cardbot: contact %d (%q): %w", i, ref.DisplayName, err))
 		}
-		cards = append(cards, got...)
+		for _, card := range got {
+			cards = append(cards, withAccounts(card, ref.Accounts))
+		}
 	}
 	if d := m.Document; d != nil && d.IsVCard() {
 		got, err := c.readDocument(p, *d)
@@ -210,6 +213,18 @@ func (c *Context) readContacts() ([]contactcard.Card, error) {
 }
 
 // cardOfFields makes a card of a contact the provider sent as fields.
+// withAccounts returns card with a copy of accounts added to its own.
+func withAccounts(card contactcard.Card, accounts map[string]string) contactcard.Card {
+	if len(accounts) == 0 {
+		return card
+	}
+	merged := make(map[string]string, len(card.Accounts)+len(accounts))
+	maps.Copy(merged, card.Accounts)
+	maps.Copy(merged, accounts)
+	card.Accounts = merged
+	return card
+}
+
 func cardOfFields(p contactcard.Parser, ref VCardRef) contactcard.Card {
 	card := contactcard.Card{
 		FormattedName: ref.DisplayName,

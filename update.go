@@ -168,9 +168,11 @@ type VCardRef struct {
 	FirstName, LastName string
 	// Phone is the phone number the provider sent as a field, as written.
 	Phone string
-	// UserID is the provider's id of the contact's account, when the
-	// contact uses the messenger.
-	UserID string
+	// Accounts are the contact's accounts on the messenger, by messenger
+	// (contactcard.MessengerMAX: its MAX chat id; contactcard.MessengerAitu:
+	// its Aitu user id), for a contact who uses it. Context.Contacts puts
+	// them on the cards it reads from this contact.
+	Accounts map[string]string
 }
 
 // Document is a file attached to a message.

@@ -31,7 +31,21 @@ type Card struct {
 
 	// Emails holds every non-empty EMAIL in the order written.
 	Emails []string
+
+	// Accounts are the contact's accounts on messengers, by messenger
+	// (MessengerMAX, MessengerAitu): the id a provider of that messenger
+	// sends the contact by. Providers fill them for contacts they deliver;
+	// Parse leaves them empty and Encode does not write them.
+	Accounts map[string]string
 }
+
+// Messengers, the keys of Card.Accounts.
+const (
+	// MessengerMAX: the value is the contact's MAX chat id.
+	MessengerMAX = "max"
+	// MessengerAitu: the value is the contact's Aitu user id.
+	MessengerAitu = "aitu"
+)
 
 // Phone is one TEL of a card.
 type Phone struct {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/contactcard"
 )
 
 // DecodeWebhook turns one GREEN-API notification (a webhook body, or the
@@ -250,11 +251,16 @@ func messageOf(n *notification) *cardbot.Message {
 	return m
 }
 
+// vcardRef is one shared contact; MAX sends the contact's chat id beside
+// its vCard.
 func vcardRef(cd *contactData) cardbot.VCardRef {
-	return cardbot.VCardRef{
+	ref := cardbot.VCardRef{
 		DisplayName: cd.DisplayName,
 		VCard:       cd.VCard,
 		Phone:       string(cd.PhoneNumber),
-		UserID:      string(cd.ChatID),
 	}
+	if cd.ChatID != "" {
+		ref.Accounts = map[string]string{contactcard.MessengerMAX: string(cd.ChatID)}
+	}
+	return ref
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/contactcard"
 	"github.com/cardbot/cardbot/provider/greenapi"
 )
 
@@ -197,7 +198,7 @@ func TestDecodeWebhookFixtures(t *testing.T) {
 			Chat:   cardbot.Chat{ID: "10000000", Kind: cardbot.ChatPrivate, Title: "Ivan"},
 			Sender: cardbot.User{ID: "10000000", Name: "Ivan", Phone: "79991112233"},
 			Message: &cardbot.Message{ID: "115206687571465794", Type: "contactMessage",
-				Contacts: []cardbot.VCardRef{{DisplayName: "Pyotr", Phone: "79991112234", UserID: "10000001"}}},
+				Contacts: []cardbot.VCardRef{{DisplayName: "Pyotr", Phone: "79991112234", Accounts: map[string]string{contactcard.MessengerMAX: "10000001"}}}},
 			Time: unix(1588091580),
 		}},
 	}
