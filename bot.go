@@ -116,10 +116,14 @@ func send(ctx context.Context, p Provider, chatID string, out Outgoing) (SentMes
 	return p.Send(ctx, chatID, out)
 }
 
-// checkCard fails when the card has no number a provider would take.
+// checkCard fails when the card has no number a provider would take and no
+// messenger account either.
 func checkCard(c Contact) error {
 	if _, ok := c.Card.PrimaryPhone(); ok {
 		return nil
+	}
+	if len(c.Card.Accounts) > 0 {
+		return nil // a messenger may send it by account (MAX, Aitu); its provider decides
 	}
 	name := c.Card.FormattedName
 	for _, ph := range c.Card.Phones {

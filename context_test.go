@@ -86,6 +86,8 @@ func TestSendContact(t *testing.T) {
 		{"only a bad number", contactcard.Card{FormattedName: "Ann", Phones: []contactcard.Phone{{Raw: "123", Err: bad}}},
 			[]error{cardbot.ErrNoUsableNumber, contactcard.ErrInvalidPhone, bad}},
 		{"no phone", contactcard.Card{FormattedName: "Ann"}, []error{cardbot.ErrNoUsableNumber}},
+		{"no phone but a MAX account: the provider decides", contactcard.Card{FormattedName: "Ann",
+			Accounts: map[string]string{contactcard.MessengerMAX: "10000001"}}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -260,19 +262,19 @@ func TestDocumentIsVCard(t *testing.T) {
 }
 
 func TestContactsCarryAccounts(t *testing.T) {
-	max := map[string]string{contactcard.MessengerMAX: "10000001"}
+	maxAccount := map[string]string{contactcard.MessengerMAX: "10000001"}
 	u := contactUpdate(cardbot.Message{Contacts: []cardbot.VCardRef{
-		{DisplayName: "Ann", VCard: annVCard, Accounts: max},
+		{DisplayName: "Ann", VCard: annVCard, Accounts: maxAccount},
 		{DisplayName: "Pyotr", Phone: "79991112234", Accounts: map[string]string{contactcard.MessengerAitu: "3f1c0a52-8a8e-4a5e-9d3a-3a5b0c9e2f11"}},
 		{DisplayName: "Bob", VCard: bobVCard},
 	}})
 	cards, err := cardbot.NewContext(t.Context(), newBot(), newFake("fake"), u).Contacts()
 	require.NoError(t, err)
 	require.Len(t, cards, 3)
-	assert.Equal(t, max, cards[0].Accounts)
+	assert.Equal(t, maxAccount, cards[0].Accounts)
 	assert.Equal(t, "3f1c0a52-8a8e-4a5e-9d3a-3a5b0c9e2f11", cards[1].Accounts[contactcard.MessengerAitu])
 	assert.Nil(t, cards[2].Accounts)
 
 	cards[0].Accounts["x"] = "y"
-	assert.NotContains(t, max, "x", "a card's accounts are its own copy")
+	assert.NotContains(t, maxAccount, "x", "a card's accounts are its own copy")
 }

@@ -65,8 +65,9 @@ type Text struct {
 }
 
 // Contact is an outgoing contact card. Providers send the card's names and
-// its PrimaryPhone; a card without a usable number is refused before any
-// request (ErrNoUsableNumber).
+// its PrimaryPhone, or the contact's account on their messenger
+// (Card.Accounts) where they send contacts by account. A card with neither
+// is refused before any request (ErrNoUsableNumber).
 type Contact struct {
 	// Card is the contact to send.
 	Card contactcard.Card
