@@ -22,10 +22,15 @@ const (
 // read in the default region; anything else is an error that wraps
 // ErrValidation (and the *contactcard.PhoneError of a number that did not
 // normalize).
+//
+// On MAX see resolveMAXChat.
 func (c *Client) resolveChat(id string) (string, error) {
 	s := strings.TrimSpace(id)
 	if s == "" {
 		return "", invalid("empty chat id")
+	}
+	if c.cfg.Messenger == MAX {
+		return c.resolveMAXChat(id, s)
 	}
 	if strings.Contains(s, "@") {
 		if !validChatID(s) {
@@ -41,6 +46,42 @@ func (c *Client) resolveChat(id string) (string, error) {
 		}
 	}
 	return n + suffixPrivate, nil
+}
+
+// maxChatIDLen bounds the digits of a MAX chat id: group ids have up to
+// 15 today, and GREEN-API says they may grow.
+const maxChatIDLen = 20
+
+// resolveMAXChat returns the MAX chat id to send to. A MAX chat id, digits
+// with a minus for a group ("10000000", "-10000000000000"), passes through;
+// anything else is read as a phone number ("+7 900 123-45-67",
+// "8 (900) 123-45-67") in the default region and sent as its international
+// digits ("79001234567"), which v3 takes for a first message to a person.
+// A bare string of digits is always taken as it is, so a national number
+// must be written with its formatting or as +<digits>. WhatsApp's "@"
+// ids are refused: MAX has no suffixes.
+func (c *Client) resolveMAXChat(id, s string) (string, error) {
+	if validMAXChatID(s) {
+		return s, nil
+	}
+	if strings.Contains(s, "@") {
+		return "", invalid("chat id %q: MAX chat ids are numbers (\"10000000\", a group \"-10000000000000\"), without an @ suffix", id)
+	}
+	n, err := contactcard.Normalize(s, c.cfg.DefaultRegion)
+	if err != nil {
+		return "", &validationError{
+			msg:  fmt.Sprintf("chat id %q is neither a MAX chat id nor a usable phone number: %v", id, err),
+			errs: []error{err},
+		}
+	}
+	return n, nil
+}
+
+// validMAXChatID reports whether s is a MAX chat id: digits, negative for
+// a group, not zero.
+func validMAXChatID(s string) bool {
+	d := strings.TrimPrefix(s, "-")
+	return allDigits(d) && len(d) <= maxChatIDLen && strings.TrimLeft(d, "0") != ""
 }
 
 // validChatID reports whether s is a WhatsApp chat id of a kind one can

@@ -25,6 +25,8 @@ type Client struct {
 	base    string // APIURL + PathPrefix + "/waInstance" + IDInstance
 	secrets []string
 	log     *slog.Logger
+
+	accounts *accounts // MAX: checkAccount's answers
 }
 
 var (
@@ -50,10 +52,20 @@ func New(cfg Config) (*Client, error) {
 			c.secrets = append(c.secrets, s)
 		}
 	}
+	if cfg.Messenger == MAX {
+		if c.accounts, err = newAccounts(cfg); err != nil {
+			return nil, err
+		}
+	}
 	return c, nil
 }
 
-// Name returns the provider's name (Config.Name, "greenapi" by default).
+// Messenger returns the flavour of the API the client speaks
+// (Config.Messenger).
+func (c *Client) Messenger() Messenger { return c.cfg.Messenger }
+
+// Name returns the provider's name (Config.Name; "greenapi" by default,
+// "max" for MAX).
 func (c *Client) Name() string { return c.cfg.Name }
 
 // DefaultRegion returns the region national phone numbers are read in

@@ -32,7 +32,50 @@ const (
 	// DefaultMaxTextLength is the longest text sendMessage takes on
 	// WhatsApp, in characters.
 	DefaultMaxTextLength = 20000
+
+	// MAXPathPrefix is the path prefix of GREEN-API's MAX API.
+	MAXPathPrefix = "/v3"
+	// MAXName is the provider's default name for MAX.
+	MAXName = "max"
+	// MAXMaxTextLength is the longest text sendMessage takes on MAX.
+	MAXMaxTextLength = 4000
+	// DefaultAccountCacheSize is how many checkAccount answers a MAX client
+	// remembers.
+	DefaultAccountCacheSize = 4096
+	// DefaultAccountTTL is how long a MAX client trusts that a number is on
+	// MAX with the chat id checkAccount gave.
+	DefaultAccountTTL = 24 * time.Hour
+	// DefaultNotFoundTTL is how long a MAX client trusts that a number is
+	// not on MAX. GREEN-API warns that checking numbers without an account
+	// again and again may get the instance restricted.
+	DefaultNotFoundTTL = time.Hour
 )
+
+// Messenger is the messenger a GREEN-API instance serves: its flavour of
+// the API. The zero value is WhatsApp.
+type Messenger uint8
+
+const (
+	// WhatsApp: chat ids "<digits>@c.us" and "…@g.us", sendContact with
+	// the card's number and names, texts up to 20 000 characters.
+	WhatsApp Messenger = iota
+	// MAX: GREEN-API's "/v3" API. Chat ids are numbers as strings, negative
+	// for groups ("10000000", "-10000000000000"); sendContact shares a
+	// contact by its MAX chat id, found with checkAccount when the card
+	// does not carry one; texts up to 4 000 characters.
+	MAX
+)
+
+// String returns "whatsapp" or "max".
+func (m Messenger) String() string {
+	switch m {
+	case WhatsApp:
+		return "whatsapp"
+	case MAX:
+		return "max"
+	}
+	return fmt.Sprintf("Messenger(%d)", uint8(m))
+}
 
 // Config configures a Client. IDInstance and APITokenInstance are required;
 // every other field has a default.
@@ -44,6 +87,12 @@ type Config struct {
 	// and APIURL is the default, APIURL otherwise. (The client sends no
 	// uploads yet.)
 	MediaURL string
+
+	// Messenger is the flavour of the API: WhatsApp (the zero value) or
+	// MAX. It changes the defaults of PathPrefix ("/v3"), Name ("max") and
+	// MaxTextLength (4 000), the chat ids Send takes, and what sendContact
+	// sends.
+	Messenger Messenger
 
 	// IDInstance is the instance id, digits only ("1101000001").
 	IDInstance string
@@ -66,12 +115,14 @@ type Config struct {
 	// nil. Its Timeout bounds each attempt.
 	HTTPClient *http.Client
 
-	// Name is the provider's name, unique within a bot; DefaultName when
-	// empty. A bot with two instances gives them two names.
+	// Name is the provider's name, unique within a bot; DefaultName
+	// ("greenapi") when empty, MAXName ("max") for MAX. A bot with two
+	// instances gives them two names.
 	Name string
 
-	// PathPrefix goes between APIURL and "/waInstance…": "" for WhatsApp,
-	// "/v3" for MAX. It is not added again when APIURL already ends with it.
+	// PathPrefix goes between APIURL and "/waInstance…": "" for WhatsApp;
+	// for MAX, MAXPathPrefix ("/v3") when empty. It is not added again when
+	// APIURL already ends with it ("https://3100.api.green-api.com/v3").
 	PathPrefix string
 
 	// MaxRetries is how many times a call is retried after 429, 499, 5xx
@@ -87,8 +138,22 @@ type Config struct {
 	MinBackoff, MaxBackoff time.Duration
 
 	// MaxTextLength is the longest text Send accepts, in characters:
-	// DefaultMaxTextLength (WhatsApp's 20 000) when zero; MAX takes 4 000.
+	// DefaultMaxTextLength (WhatsApp's 20 000) when zero, MAXMaxTextLength
+	// (4 000) for MAX.
 	MaxTextLength int
+
+	// TypingTime, on MAX, is how long the chat shows "typing…" before a
+	// message or a contact arrives (typingTime): none when zero, else
+	// between 1 and 20 seconds, in whole milliseconds. WhatsApp ignores it.
+	TypingTime time.Duration
+
+	// AccountCacheSize bounds how many checkAccount answers a MAX client
+	// keeps (DefaultAccountCacheSize when zero); the least recently used
+	// go first. AccountTTL and NotFoundTTL are how long an answer that the
+	// number is on MAX, or is not, is trusted: DefaultAccountTTL (24 h)
+	// and DefaultNotFoundTTL (1 h) when zero.
+	AccountCacheSize        int
+	AccountTTL, NotFoundTTL time.Duration
 
 	// Logger receives retries (level Debug) and the poller's errors;
 	// slog.Default() when nil. No line carries a token or a URL with one.
@@ -142,6 +207,33 @@ func (c Config) fill() (Config, error) {
 		c.MediaURL = DefaultMediaURL
 	default:
 		c.MediaURL = c.APIURL
+	}
+	switch c.Messenger {
+	case WhatsApp:
+	case MAX:
+		if strings.Trim(c.PathPrefix, "/") == "" {
+			c.PathPrefix = MAXPathPrefix
+		}
+		if c.Name == "" {
+			c.Name = MAXName
+		}
+		if c.MaxTextLength <= 0 {
+			c.MaxTextLength = MAXMaxTextLength
+		}
+		if c.TypingTime != 0 && (c.TypingTime < time.Second || c.TypingTime > 20*time.Second) {
+			return c, fmt.Errorf("greenapi: Config.TypingTime %s: want 0 or between 1s and 20s", c.TypingTime)
+		}
+	default:
+		return c, fmt.Errorf("greenapi: Config.Messenger %s: want WhatsApp or MAX", c.Messenger)
+	}
+	if c.AccountCacheSize <= 0 {
+		c.AccountCacheSize = DefaultAccountCacheSize
+	}
+	if c.AccountTTL <= 0 {
+		c.AccountTTL = DefaultAccountTTL
+	}
+	if c.NotFoundTTL <= 0 {
+		c.NotFoundTTL = DefaultNotFoundTTL
 	}
 	c.PathPrefix = strings.Trim(c.PathPrefix, "/")
 	if c.PathPrefix != "" {

@@ -1,7 +1,6 @@
 // Package greenapi is cardbot's provider for GREEN-API
-// (https://green-api.com): WhatsApp through an instance's HTTP API, with
-// MAX (the "/v3" API) to follow on the same Config (PathPrefix,
-// MaxTextLength).
+// (https://green-api.com): WhatsApp through an instance's HTTP API, and MAX
+// through its "/v3" API (Config.Messenger = MAX).
 //
 // A Client sends texts (sendMessage) and contact cards (sendContact),
 // downloads files, and decodes and verifies the instance's webhooks; the
@@ -12,6 +11,28 @@
 //		IDInstance:       "1101000001",
 //		APITokenInstance: os.Getenv("GREENAPI_API_TOKEN_INSTANCE"),
 //		WebhookToken:     os.Getenv("GREENAPI_WEBHOOK_TOKEN"),
+//	})
+//
+// # MAX
+//
+// A MAX client calls "{APIURL}/v3/waInstance…" (the prefix is not doubled
+// when APIURL already ends in "/v3"), is named "max", and sends texts of up
+// to 4 000 characters. Chats are MAX chat ids, numbers as strings, negative
+// for groups ("10000000", "-10000000000000"); a formatted phone number
+// ("+7 900 123-45-67") is sent as its digits, for a first message. A
+// contact is shared by its MAX chat id: the card's
+// Accounts[contactcard.MessengerMAX], which the decoder fills from MAX's
+// contact messages, or else what checkAccount answers for the card's
+// number (Russian and Belarusian numbers only). Those answers are cached,
+// bounded and for a time, the negative ones too: GREEN-API penalizes
+// frequent checks of numbers without an account.
+//
+//	c, err := greenapi.New(greenapi.Config{
+//		Messenger:        greenapi.MAX,
+//		APIURL:           "https://3100.api.green-api.com",
+//		IDInstance:       "3100000001",
+//		APITokenInstance: os.Getenv("MAX_API_TOKEN_INSTANCE"),
+//		WebhookToken:     os.Getenv("MAX_WEBHOOK_TOKEN"),
 //	})
 //
 // # Delivery

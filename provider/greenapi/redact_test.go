@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/contactcard"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
 )
@@ -125,4 +126,71 @@ func TestTokensNeverLeak(t *testing.T) {
 	assert.NotContains(t, out, webhookToken)
 	assert.NotContains(t, out, apiToken[:16])
 	assert.False(t, strings.Contains(out, "waInstance1101000001/"), "no URL in the logs")
+}
+
+// TestTokensNeverLeakMAX drives checkAccount and MAX's sendContact through
+// their failures and asserts that no error or log line holds a token.
+func TestTokensNeverLeakMAX(t *testing.T) {
+	const (
+		apiToken     = "7c0f3e5a9b2d4f6e8a1c3b5d7e9f0a2b4c6d8e0f1a3b5c7d"
+		webhookToken = "whsec-max-9a8b7c6d5e4f"
+	)
+	var logs syncBuffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	srv := newServer(t, greenapitest.WithMAX(), greenapitest.WithInstance("3100000001", apiToken), greenapitest.WithWebhookToken(webhookToken))
+	c := newClient(t, srv, func(cfg *greenapi.Config) { cfg.Logger = logger })
+	card := contactcard.Card{FormattedName: "Pyotr", Phones: []contactcard.Phone{{Number: "79001234568"}}}
+	var errs []error
+	sendContact := func(c *greenapi.Client) {
+		t.Helper()
+		_, err := c.Send(t.Context(), "10000000", cardbot.Contact{Card: card})
+		require.Error(t, err)
+		errs = append(errs, err)
+	}
+	check := func(c *greenapi.Client, phone string) {
+		t.Helper()
+		_, err := c.CheckAccount(t.Context(), phone)
+		require.Error(t, err)
+		errs = append(errs, err)
+	}
+
+	// A server that echoes the path, token and all, in a 400 and a 200.
+	srv.FailNextWith(1, greenapitest.Failure{Status: 400, Body: "Cannot POST /v3/waInstance3100000001/checkAccount/" + apiToken})
+	sendContact(c)
+	srv.FailNextWith(1, greenapitest.Failure{Status: 200, Body: `{"exist":true,"chatId":"` + apiToken + `"}`})
+	check(c, "79001234567")
+	srv.FailNextWith(1, greenapitest.Failure{Status: 200, Body: `{"code":401,"description":"Unauthorized ` + webhookToken + `"}`})
+	check(c, "79001234566")
+	// Retries exhausted, logged at Debug.
+	srv.FailNext(10, 500, 0)
+	sendContact(c)
+	srv.Reset()
+	// 401 and 403.
+	sendContact(newClient(t, srv, func(cfg *greenapi.Config) { cfg.APITokenInstance = apiToken[:20] }))
+	sendContact(newClient(t, srv, func(cfg *greenapi.Config) { cfg.IDInstance = "7" }))
+	// Not on MAX, a refused country, a number that does not parse.
+	sendContact(c)
+	check(c, "+44 7911 123456")
+	check(c, "ivan")
+	// No server at all.
+	gone := greenapitest.NewServer(greenapitest.WithMAX(), greenapitest.WithInstance("3100000001", apiToken))
+	goneCfg := gone.Config()
+	gone.Close()
+	goneCfg.Logger, goneCfg.MinBackoff, goneCfg.MaxBackoff = logger, time.Millisecond, time.Millisecond
+	goneClient, err := greenapi.New(goneCfg)
+	require.NoError(t, err)
+	sendContact(goneClient)
+
+	for _, err := range errs {
+		for _, text := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)} {
+			assert.NotContains(t, text, apiToken, "API token in %q", text)
+			assert.NotContains(t, text, webhookToken, "webhook token in %q", text)
+			assert.NotContains(t, text, apiToken[:16], "a piece of the API token in %q", text)
+		}
+	}
+	out := logs.String()
+	assert.Contains(t, out, "method=checkAccount", "the retries were logged")
+	assert.NotContains(t, out, apiToken)
+	assert.NotContains(t, out, webhookToken)
+	assert.NotContains(t, out, apiToken[:16])
 }

@@ -10,11 +10,12 @@ import (
 	"unicode/utf8"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/contactcard"
 )
 
 // Send delivers out to a chat: a cardbot.Text with sendMessage, a
-// cardbot.Contact with sendContact. chatID is a WhatsApp chat id or a phone
-// number (see resolveChat).
+// cardbot.Contact with sendContact. chatID is a chat id of the client's
+// messenger or a phone number (see resolveChat and resolveMAXChat).
 //
 // Before any request it refuses, with an error that wraps ErrValidation, a
 // chat id of the wrong form, an empty text or one over MaxTextLength
@@ -25,6 +26,14 @@ import (
 // integer) and its names: N's first, middle and last names, else FN as the
 // first name, and ORG as the company. A card with none of these is sent
 // with its number as the first name, since GREEN-API requires one name.
+//
+// On MAX the contact is sent by its MAX chat id: the card's
+// Accounts[contactcard.MessengerMAX] when set, else the chat id that
+// checkAccount gives for the card's PrimaryPhone (see CheckAccount: only
+// +7 and +375 numbers, answers cached). A number that is not on MAX fails
+// with a *NotOnMAXError before any send. MAX's sendContact takes no quote,
+// so Contact.ReplyTo is not sent; Config.TypingTime is sent as typingTime
+// with texts and contacts.
 func (c *Client) Send(ctx context.Context, chatID string, out cardbot.Outgoing) (cardbot.SentMessage, error) {
 	switch o := out.(type) {
 	case cardbot.Text:
@@ -58,6 +67,24 @@ type contactPayload struct {
 	Company      string `json:"company,omitempty"`
 }
 
+// MAX's sendMessage and sendContact.
+type maxSendMessageRequest struct {
+	ChatID          string `json:"chatId"`
+	Message         string `json:"message"`
+	QuotedMessageID string `json:"quotedMessageId,omitempty"`
+	TypingTime      int64  `json:"typingTime,omitempty"`
+}
+
+type maxSendContactRequest struct {
+	ChatID     string            `json:"chatId"`
+	Contact    maxContactPayload `json:"contact"`
+	TypingTime int64             `json:"typingTime,omitempty"`
+}
+
+type maxContactPayload struct {
+	ChatID string `json:"chatId"`
+}
+
 type sendResponse struct {
 	IDMessage string `json:"idMessage"`
 }
@@ -73,10 +100,18 @@ func (c *Client) sendText(ctx context.Context, chatID string, t cardbot.Text) (c
 	if err != nil {
 		return cardbot.SentMessage{}, err
 	}
+	if c.cfg.Messenger == MAX {
+		return c.send(ctx, "sendMessage", maxSendMessageRequest{
+			ChatID: chat, Message: t.Body, QuotedMessageID: t.ReplyTo, TypingTime: c.cfg.TypingTime.Milliseconds(),
+		})
+	}
 	return c.send(ctx, "sendMessage", sendMessageRequest{ChatID: chat, Message: t.Body, QuotedMessageID: t.ReplyTo})
 }
 
 func (c *Client) sendContact(ctx context.Context, chatID string, ct cardbot.Contact) (cardbot.SentMessage, error) {
+	if c.cfg.Messenger == MAX {
+		return c.sendMAXContact(ctx, chatID, ct)
+	}
 	contact, err := contactOf(ct)
 	if err != nil {
 		return cardbot.SentMessage{}, err
@@ -88,24 +123,40 @@ func (c *Client) sendContact(ctx context.Context, chatID string, ct cardbot.Cont
 	return c.send(ctx, "sendContact", sendContactRequest{ChatID: chat, Contact: contact, QuotedMessageID: ct.ReplyTo})
 }
 
+// sendMAXContact shares a contact on MAX by its MAX chat id. Every check
+// that needs no request (the chat id, the card's number and its country)
+// comes before checkAccount, and checkAccount before sendContact.
+func (c *Client) sendMAXContact(ctx context.Context, chatID string, ct cardbot.Contact) (cardbot.SentMessage, error) {
+	chat, err := c.resolveChat(chatID)
+	if err != nil {
+		return cardbot.SentMessage{}, err
+	}
+	contact := strings.TrimSpace(ct.Card.Accounts[contactcard.MessengerMAX])
+	switch {
+	case contact != "":
+		if !validMAXChatID(contact) || contact[0] == '-' {
+			return cardbot.SentMessage{}, invalid("sendContact: the card's MAX chat id %q is not a person's chat id", contact)
+		}
+	default:
+		ph, err := primaryPhone(ct.Card)
+		if err != nil {
+			return cardbot.SentMessage{}, err
+		}
+		if contact, err = c.maxChatOf(ctx, ph.Number); err != nil {
+			return cardbot.SentMessage{}, fmt.Errorf("greenapi: sendContact: contact %q: %w", ct.Card.FormattedName, err)
+		}
+	}
+	return c.send(ctx, "sendContact", maxSendContactRequest{
+		ChatID: chat, Contact: maxContactPayload{ChatID: contact}, TypingTime: c.cfg.TypingTime.Milliseconds(),
+	})
+}
+
 // contactOf maps a card to sendContact's contact object.
 func contactOf(ct cardbot.Contact) (contactPayload, error) {
 	card := ct.Card
-	ph, ok := card.PrimaryPhone()
-	if !ok {
-		name := card.FormattedName
-		for _, p := range card.Phones {
-			if p.Err != nil {
-				return contactPayload{}, &validationError{
-					msg:  fmt.Sprintf("sendContact: contact %q: %v: %v", name, cardbot.ErrNoUsableNumber, p.Err),
-					errs: []error{cardbot.ErrNoUsableNumber, p.Err},
-				}
-			}
-		}
-		return contactPayload{}, &validationError{
-			msg:  fmt.Sprintf("sendContact: contact %q: %v: it has no phone", name, cardbot.ErrNoUsableNumber),
-			errs: []error{cardbot.ErrNoUsableNumber},
-		}
+	ph, err := primaryPhone(card)
+	if err != nil {
+		return contactPayload{}, err
 	}
 	n, err := strconv.ParseInt(ph.Number, 10, 64)
 	if err != nil || n <= 0 {
@@ -128,6 +179,27 @@ func contactOf(ct cardbot.Contact) (contactPayload, error) {
 		p.FirstName = "+" + ph.Number
 	}
 	return p, nil
+}
+
+// primaryPhone returns the card's PrimaryPhone, or the validation error of
+// a card without a usable number.
+func primaryPhone(card contactcard.Card) (contactcard.Phone, error) {
+	if ph, ok := card.PrimaryPhone(); ok {
+		return ph, nil
+	}
+	name := card.FormattedName
+	for _, p := range card.Phones {
+		if p.Err != nil {
+			return contactcard.Phone{}, &validationError{
+				msg:  fmt.Sprintf("sendContact: contact %q: %v: %v", name, cardbot.ErrNoUsableNumber, p.Err),
+				errs: []error{cardbot.ErrNoUsableNumber, p.Err},
+			}
+		}
+	}
+	return contactcard.Phone{}, &validationError{
+		msg:  fmt.Sprintf("sendContact: contact %q: %v: it has no phone", name, cardbot.ErrNoUsableNumber),
+		errs: []error{cardbot.ErrNoUsableNumber},
+	}
 }
 
 func (c *Client) send(ctx context.Context, method string, body any) (cardbot.SentMessage, error) {

@@ -19,8 +19,19 @@
 // with WithPlainTextErrors), and a body that is not JSON with a plain-text
 // 400, as the real service does.
 //
+// WithMAX plays GREEN-API's MAX API instead: the "/v3" prefix, numeric
+// chat ids (negative for groups), texts of at most 4 000 characters,
+// sendContact with {chatId, contact{chatId}, typingTime?} and no phone or
+// names, and checkAccount, which answers for the accounts registered with
+// AddMAXAccount and counts its calls (CheckAccountCalls):
+//
+//	srv := greenapitest.NewServer(greenapitest.WithMAX())
+//	srv.AddMAXAccount("79001234568", "10000001")
+//	c, _ := greenapi.New(srv.Config()) // Messenger: greenapi.MAX
+//
 // Methods served: sendMessage, sendContact, downloadFile,
-// receiveNotification, deleteNotification, getStateInstance; files
+// receiveNotification, deleteNotification, getStateInstance, and
+// checkAccount with WithMAX; files
 // registered with AddFile under /files/. The API needs no testing.T and
 // the package depends on nothing but the standard library and greenapi
 // (for Config).

@@ -21,6 +21,14 @@ const maxBody = 1 << 20
 // <digits>@g.us) and hidden-number ids (<digits>@lid).
 var chatIDPattern = regexp.MustCompile(`^(\d{5,20}@c\.us|\d{5,20}-\d{5,20}@g\.us|\d{10,40}@g\.us|\d{5,40}@lid)$`)
 
+// maxChatIDPattern is MAX's chat ids: a number, negative for a group; a
+// person's phone digits for a first message look the same.
+var maxChatIDPattern = regexp.MustCompile(`^-?[1-9]\d{0,19}$`)
+
+// maxPhonePattern is checkAccount's phoneNumber: an integer of 11 or 12
+// digits, Russian (7) or Belarusian (375).
+var maxPhonePattern = regexp.MustCompile(`^(7\d{10}|375\d{8,9})$`)
+
 // phonePattern is phoneContact as the JSON token must be written: an
 // integer of 11 or 12 digits.
 var phonePattern = regexp.MustCompile(`^[1-9]\d{10,11}$`)
@@ -151,6 +159,11 @@ func (s *Server) method(name string) (string, handlerFunc) {
 		return http.MethodGet, s.receiveNotification
 	case "deletenotification":
 		return http.MethodDelete, s.deleteNotification
+	case "checkaccount":
+		if !s.opts.max {
+			return "", nil
+		}
+		return http.MethodPost, s.checkAccount
 	case "getstateinstance":
 		return http.MethodGet, func(*http.Request, []byte, *Call) answer {
 			return jsonAnswer(http.StatusOK, map[string]string{"stateInstance": "authorized"})
@@ -236,7 +249,10 @@ func (s *Server) chatID(m map[string]json.RawMessage) (string, *answer) {
 	case !present || id == "":
 		a := s.invalid("'chatId' is required")
 		return "", &a
-	case !chatIDPattern.MatchString(id):
+	case s.opts.max && !maxChatIDPattern.MatchString(id):
+		a := s.invalid("'chatId' must be a MAX chat id such as 10000000 or -10000000000000")
+		return "", &a
+	case !s.opts.max && !chatIDPattern.MatchString(id):
 		a := s.invalid("'chatId' must be a chat id such as 79001234567@c.us")
 		return "", &a
 	}
@@ -274,7 +290,26 @@ func (s *Server) sendMessage(_ *http.Request, body []byte, _ *Call) answer {
 	if bad != nil {
 		return *bad
 	}
-	return s.accept(SentMessage{Method: "sendMessage", ChatID: chat, Text: text, QuotedMessageID: q})
+	typing, bad := s.typingTime(m)
+	if bad != nil {
+		return *bad
+	}
+	return s.accept(SentMessage{Method: "sendMessage", ChatID: chat, Text: text, QuotedMessageID: q, TypingTime: typing})
+}
+
+// typingTime checks MAX's optional typingTime: an integer from 1000 to
+// 20000 milliseconds. WhatsApp's methods ignore it.
+func (s *Server) typingTime(m map[string]json.RawMessage) (int, *answer) {
+	raw, ok := m["typingTime"]
+	if !s.opts.max || !ok || string(raw) == "null" {
+		return 0, nil
+	}
+	var ms int
+	if err := json.Unmarshal(raw, &ms); err != nil || ms < 1000 || ms > 20000 {
+		a := s.invalid("'typingTime' must be an integer from 1000 to 20000")
+		return 0, &a
+	}
+	return ms, nil
 }
 
 func (s *Server) sendContact(_ *http.Request, body []byte, _ *Call) answer {
@@ -285,6 +320,9 @@ func (s *Server) sendContact(_ *http.Request, body []byte, _ *Call) answer {
 	chat, bad := s.chatID(m)
 	if bad != nil {
 		return *bad
+	}
+	if s.opts.max {
+		return s.sendMAXContact(m, chat)
 	}
 	rawContact, ok := m["contact"]
 	if !ok {
@@ -313,6 +351,70 @@ func (s *Server) sendContact(_ *http.Request, body []byte, _ *Call) answer {
 		return *bad
 	}
 	return s.accept(SentMessage{Method: "sendContact", ChatID: chat, QuotedMessageID: q, Contact: &c})
+}
+
+// sendMAXContact checks MAX's sendContact: contact holds chatId, a
+// person's MAX chat id, and nothing else.
+func (s *Server) sendMAXContact(m map[string]json.RawMessage, chat string) answer {
+	rawContact, ok := m["contact"]
+	if !ok {
+		return s.invalid("'contact' is required")
+	}
+	var cm map[string]json.RawMessage
+	if err := json.Unmarshal(rawContact, &cm); err != nil || cm == nil {
+		return s.invalid("'contact' must be an object")
+	}
+	for k := range cm {
+		if k != "chatId" {
+			return s.invalid(fmt.Sprintf("'contact.%s' is not allowed", k))
+		}
+	}
+	id, present, ok := str(cm, "chatId")
+	switch {
+	case !ok:
+		return s.invalid("'contact.chatId' must be a string")
+	case !present || id == "":
+		return s.invalid("'contact.chatId' is required")
+	case !maxChatIDPattern.MatchString(id) || strings.HasPrefix(id, "-"):
+		return s.invalid("'contact.chatId' must be a person's MAX chat id such as 10000000")
+	}
+	if _, present := m["quotedMessageId"]; present {
+		return s.invalid("'quotedMessageId' is not allowed")
+	}
+	typing, bad := s.typingTime(m)
+	if bad != nil {
+		return *bad
+	}
+	return s.accept(SentMessage{Method: "sendContact", ChatID: chat, Contact: &Contact{ChatID: id}, TypingTime: typing})
+}
+
+// checkAccount answers whether a number has a MAX account (AddMAXAccount).
+func (s *Server) checkAccount(_ *http.Request, body []byte, _ *Call) answer {
+	s.mu.Lock()
+	s.checks++
+	s.mu.Unlock()
+	m, bad := s.object(body)
+	if bad != nil {
+		return *bad
+	}
+	raw, ok := m["phoneNumber"]
+	if !ok {
+		return s.invalid("'phoneNumber' is required")
+	}
+	phone := string(bytes.TrimSpace(raw))
+	if !maxPhonePattern.MatchString(phone) {
+		return s.invalid("'phoneNumber' must be an integer of 11 or 12 digits with the code 7 or 375")
+	}
+	if f, present := m["force"]; present {
+		var force bool
+		if json.Unmarshal(f, &force) != nil {
+			return s.invalid("'force' must be a boolean")
+		}
+	}
+	s.mu.Lock()
+	id, exist := s.accounts[phone]
+	s.mu.Unlock()
+	return jsonAnswer(http.StatusOK, map[string]any{"exist": exist, "chatId": id})
 }
 
 // accept records a sent message and answers its id.

@@ -7,14 +7,21 @@ import (
 	"time"
 )
 
-// Incoming is a message from a WhatsApp user, to build a webhook body
-// with IncomingText, IncomingContact or IncomingDocument.
+// Incoming is a message from a user, to build a webhook body with
+// IncomingText, IncomingContact, IncomingMAXContact or IncomingDocument.
+// A WithMAX server builds MAX's notifications (typeInstance "v3").
 type Incoming struct {
-	// ChatID is the chat ("79001234567@c.us"); the sender too, for a
-	// private chat.
+	// ChatID is the chat ("79001234567@c.us"; on MAX "10000000", a group
+	// "-10000000000000"); the sender too, for a private chat.
 	ChatID string
-	// SenderName is the sender's WhatsApp name; "Sandbox User" when empty.
+	// Sender is the sender in a group chat; for a private chat it is
+	// ChatID when empty.
+	Sender string
+	// SenderName is the sender's name; "Sandbox User" when empty.
 	SenderName string
+	// SenderPhone is the sender's phone digits, sent on MAX as
+	// senderPhoneNumber when set.
+	SenderPhone string
 	// IDMessage is the message id; a new one when empty.
 	IDMessage string
 }
@@ -37,6 +44,21 @@ func (s *Server) IncomingContact(in Incoming, displayName, vcard string) []byte 
 			"displayName": displayName, "vcard": vcard, "isForwarded": false, "forwardingScore": 0,
 		},
 	})
+}
+
+// IncomingMAXContact returns the webhook body of a MAX contactMessage:
+// the shared contact's MAX chat id, its phone digits (sent as a JSON
+// number; left out when empty) and display name, with an empty vcard, as
+// MAX sends them. Use it with a WithMAX server.
+func (s *Server) IncomingMAXContact(in Incoming, displayName, contactChatID, phone string) []byte {
+	data := map[string]any{
+		"chatId": contactChatID, "urlAvatar": "", "displayName": displayName, "vcard": "",
+		"isForwarded": false, "forwardingScore": 0,
+	}
+	if phone != "" {
+		data["phoneNumber"] = numberOrString(phone)
+	}
+	return s.incoming(in, map[string]any{"typeMessage": "contactMessage", "contactMessageData": data})
 }
 
 // IncomingDocument registers data as the file of a new message (served at
@@ -68,23 +90,42 @@ func (s *Server) fill(in Incoming) Incoming {
 
 func (s *Server) incoming(in Incoming, messageData map[string]any) []byte {
 	in = s.fill(in)
-	sender := in.ChatID
-	if !strings.HasSuffix(in.ChatID, "@c.us") {
-		sender = ""
+	sender := in.Sender
+	private := strings.HasSuffix(in.ChatID, "@c.us")
+	typeInstance := "whatsapp"
+	if s.opts.max {
+		private = maxChatIDPattern.MatchString(in.ChatID) && !strings.HasPrefix(in.ChatID, "-")
+		typeInstance = "v3"
+	}
+	if sender == "" && private {
+		sender = in.ChatID
+	}
+	senderData := map[string]any{
+		"chatId": in.ChatID, "sender": sender, "chatName": in.SenderName,
+		"senderName": in.SenderName, "senderContactName": "",
+	}
+	if s.opts.max && in.SenderPhone != "" {
+		senderData["senderPhoneNumber"] = numberOrString(in.SenderPhone)
 	}
 	id, _ := strconv.ParseInt(s.IDInstance, 10, 64)
 	b, _ := json.Marshal(map[string]any{
 		"typeWebhook": "incomingMessageReceived",
 		"instanceData": map[string]any{
-			"idInstance": id, "wid": "79990000000@c.us", "typeInstance": "whatsapp",
+			"idInstance": id, "wid": "79990000000@c.us", "typeInstance": typeInstance,
 		},
-		"timestamp": time.Now().Unix(),
-		"idMessage": in.IDMessage,
-		"senderData": map[string]any{
-			"chatId": in.ChatID, "sender": sender, "chatName": in.SenderName,
-			"senderName": in.SenderName, "senderContactName": "",
-		},
+		"timestamp":   time.Now().Unix(),
+		"idMessage":   in.IDMessage,
+		"senderData":  senderData,
 		"messageData": messageData,
 	})
 	return b
+}
+
+// numberOrString is digits as a JSON number, as MAX sends phone numbers;
+// anything else stays a string.
+func numberOrString(s string) any {
+	if maxChatIDPattern.MatchString(s) && !strings.HasPrefix(s, "-") {
+		return json.Number(s)
+	}
+	return s
 }

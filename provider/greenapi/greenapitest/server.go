@@ -42,6 +42,8 @@ type Server struct {
 	files    map[string]*file  // by file id
 	msgFiles map[string]string // "<chatId>/<idMessage>" → file id
 	queue    []queued
+	accounts map[string]string // MAX: phone digits → chat id
+	checks   int               // MAX: checkAccount calls
 	receipt  int64
 	seq      int
 	enqueued chan struct{} // closed and replaced on Enqueue
@@ -82,10 +84,15 @@ type SentMessage struct {
 	QuotedMessageID string
 	// Contact is sendContact's contact.
 	Contact *Contact
+	// TypingTime is MAX's typingTime in milliseconds, or 0.
+	TypingTime int
 }
 
-// Contact is the contact object of sendContact.
+// Contact is the contact object of sendContact: on WhatsApp the number and
+// the names, on MAX only ChatID.
 type Contact struct {
+	// ChatID is the MAX chat id of the contact shared (MAX only).
+	ChatID       string `json:"chatId,omitempty"`
 	PhoneContact int64  `json:"phoneContact"`
 	FirstName    string `json:"firstName,omitempty"`
 	MiddleName   string `json:"middleName,omitempty"`
@@ -128,6 +135,7 @@ type options struct {
 	pushInterval  time.Duration
 	onSent        func(SentMessage)
 	maxTextLength int
+	max           bool
 }
 
 // Option configures a Server.
@@ -149,6 +157,21 @@ func WithWebhookToken(token string) Option {
 // "/v3" plays GREEN-API's MAX API (with WhatsApp's checks still).
 func WithPathPrefix(prefix string) Option {
 	return func(o *options) { o.prefix = "/" + strings.Trim(prefix, "/") }
+}
+
+// WithMAX makes the server play GREEN-API's MAX API: the "/v3" prefix,
+// numeric chat ids (negative for groups) or phone digits for a first
+// message, texts of at most 4 000 characters, sendContact with only
+// contact.chatId, an optional typingTime of 1000–20000 ms, checkAccount
+// (see AddMAXAccount), numeric message ids and webhooks of typeInstance
+// "v3". Config then sets Messenger to greenapi.MAX. A WithPathPrefix after
+// it changes the prefix only.
+func WithMAX() Option {
+	return func(o *options) {
+		o.max = true
+		o.prefix = greenapi.MAXPathPrefix
+		o.maxTextLength = greenapi.MAXMaxTextLength
+	}
 }
 
 // WithPlainTextErrors makes validation failures answer with a text/plain
@@ -198,6 +221,7 @@ func NewServer(opts ...Option) *Server {
 		push:         &http.Client{Timeout: pushTimeout},
 		files:        make(map[string]*file),
 		msgFiles:     make(map[string]string),
+		accounts:     make(map[string]string),
 		enqueued:     make(chan struct{}),
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
@@ -215,10 +239,10 @@ func (s *Server) Close() {
 func (s *Server) Client() *http.Client { return s.srv.Client() }
 
 // Config returns a greenapi.Config for the server: its URL, instance,
-// token, webhook token and path prefix. Tests add their own retry and
-// backoff settings.
+// token, webhook token, path prefix and, for WithMAX, Messenger MAX. Tests
+// add their own retry and backoff settings.
 func (s *Server) Config() greenapi.Config {
-	return greenapi.Config{
+	cfg := greenapi.Config{
 		APIURL:           s.URL,
 		MediaURL:         s.URL,
 		IDInstance:       s.IDInstance,
@@ -226,6 +250,29 @@ func (s *Server) Config() greenapi.Config {
 		WebhookToken:     s.WebhookToken,
 		PathPrefix:       s.opts.prefix,
 	}
+	if s.opts.max {
+		cfg.Messenger = greenapi.MAX
+	}
+	return cfg
+}
+
+// AddMAXAccount registers a MAX account: checkAccount answers
+// {"exist":true,"chatId":chatID} for phone, given as international digits
+// ("79001234567"); other numbers have no account. It takes effect with
+// WithMAX.
+func (s *Server) AddMAXAccount(phone, chatID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.accounts[phone] = chatID
+}
+
+// CheckAccountCalls returns how many checkAccount calls reached the
+// method (after the instance, token and failure checks), including
+// refused ones; Reset sets it to 0.
+func (s *Server) CheckAccountCalls() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.checks
 }
 
 // Calls returns every request received so far, in order.
@@ -242,11 +289,13 @@ func (s *Server) SentMessages() []SentMessage {
 	return append([]SentMessage(nil), s.sent...)
 }
 
-// Reset forgets the calls, the sent messages and pending failures.
+// Reset forgets the calls, the sent messages, pending failures and the
+// count of checkAccount calls (not the MAX accounts).
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls, s.sent, s.fails = nil, nil, nil
+	s.checks = 0
 }
 
 // FailNext makes the next n API calls fail with status, after the
@@ -282,9 +331,13 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// nextID returns a new message id in GREEN-API's style.
+// nextID returns a new message id in GREEN-API's style: hexadecimal on
+// WhatsApp, a number on MAX.
 func (s *Server) nextID() string {
 	s.seq++
+	if s.opts.max {
+		return fmt.Sprintf("%d", 1762333029830+int64(s.seq))
+	}
 	return fmt.Sprintf("BAE5%016X", s.seq)
 }
 
