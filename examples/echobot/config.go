@@ -4,25 +4,36 @@ import "github.com/cardbot/cardbot/contactcard"
 
 // config is the environment the bot runs with (see the README's table).
 type config struct {
-	Addr          string // ADDR
-	Region        string // DEFAULT_REGION
-	APIURL        string // GREENAPI_API_URL
-	IDInstance    string // GREENAPI_ID_INSTANCE
-	APIToken      string // GREENAPI_API_TOKEN_INSTANCE
-	WebhookToken  string // GREENAPI_WEBHOOK_TOKEN
-	WebhookPath   string
-	SandboxActive bool // no GREENAPI_ID_INSTANCE: play GREEN-API on loopback
+	Addr     string // ADDR
+	Region   string // DEFAULT_REGION
+	WhatsApp greenapiConfig
+	MAX      greenapiConfig
 }
+
+// greenapiConfig is one GREEN-API instance: WhatsApp (GREENAPI_*) or MAX
+// (MAX_*). Without an instance id the messenger is played by a sandbox.
+type greenapiConfig struct {
+	APIURL, IDInstance, APIToken, WebhookToken string
+}
+
+func (c greenapiConfig) sandboxed() bool { return c.IDInstance == "" }
 
 func loadConfig(getenv func(string) string) config {
 	c := config{
-		Addr:         getenv("ADDR"),
-		Region:       getenv("DEFAULT_REGION"),
-		APIURL:       getenv("GREENAPI_API_URL"),
-		IDInstance:   getenv("GREENAPI_ID_INSTANCE"),
-		APIToken:     getenv("GREENAPI_API_TOKEN_INSTANCE"),
-		WebhookToken: getenv("GREENAPI_WEBHOOK_TOKEN"),
-		WebhookPath:  "/webhook/greenapi",
+		Addr:   getenv("ADDR"),
+		Region: getenv("DEFAULT_REGION"),
+		WhatsApp: greenapiConfig{
+			APIURL:       getenv("GREENAPI_API_URL"),
+			IDInstance:   getenv("GREENAPI_ID_INSTANCE"),
+			APIToken:     getenv("GREENAPI_API_TOKEN_INSTANCE"),
+			WebhookToken: getenv("GREENAPI_WEBHOOK_TOKEN"),
+		},
+		MAX: greenapiConfig{
+			APIURL:       getenv("MAX_API_URL"),
+			IDInstance:   getenv("MAX_ID_INSTANCE"),
+			APIToken:     getenv("MAX_API_TOKEN_INSTANCE"),
+			WebhookToken: getenv("MAX_WEBHOOK_TOKEN"),
+		},
 	}
 	if c.Addr == "" {
 		c.Addr = ":8080"
@@ -30,6 +41,5 @@ func loadConfig(getenv func(string) string) config {
 	if c.Region == "" {
 		c.Region = contactcard.DefaultRegion
 	}
-	c.SandboxActive = c.IDInstance == ""
 	return c
 }

@@ -50,7 +50,7 @@ func start(t *testing.T, env map[string]string) string {
 }
 
 // sandboxSay posts body to a /sandbox/ route and returns what the bot sent.
-func sandboxSay(t *testing.T, base, route, body string) []greenapitest.SentMessage {
+func sandboxSay(t *testing.T, base, route, body string) []reply {
 	t.Helper()
 	resp, err := http.Post(base+"/sandbox/"+route, "text/plain", strings.NewReader(body))
 	require.NoError(t, err)
@@ -58,31 +58,32 @@ func sandboxSay(t *testing.T, base, route, body string) []greenapitest.SentMessa
 	data, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
-	var sent []greenapitest.SentMessage
+	var sent []reply
 	require.NoError(t, json.Unmarshal(data, &sent))
 	return sent
 }
 
-type contact struct {
-	phone                  int64
-	first, middle, last, c string
+// card is what a sent contact says, the account only as "set" or not.
+type card struct {
+	phone, first, last, company string
+	byAccount                   bool
 }
 
-func contactsOf(sent []greenapitest.SentMessage) []contact {
-	var out []contact
-	for _, m := range sent {
-		if m.Method == "sendContact" && m.Contact != nil {
-			out = append(out, contact{m.Contact.PhoneContact, m.Contact.FirstName, m.Contact.MiddleName, m.Contact.LastName, m.Contact.Company})
+func cardsOf(sent []reply) []card {
+	var out []card
+	for _, r := range sent {
+		if c := r.Contact; c != nil {
+			out = append(out, card{c.Phone, c.FirstName, c.LastName, c.Company, c.Account != ""})
 		}
 	}
 	return out
 }
 
-func textsOf(sent []greenapitest.SentMessage) []string {
+func textsOf(sent []reply) []string {
 	var out []string
-	for _, m := range sent {
-		if m.Method == "sendMessage" {
-			out = append(out, m.Text)
+	for _, r := range sent {
+		if r.Contact == nil {
+			out = append(out, r.Text)
 		}
 	}
 	return out
@@ -92,25 +93,24 @@ func TestSandbox(t *testing.T) {
 	base := start(t, map[string]string{})
 	android, err := os.ReadFile("../../contactcard/testdata/android_21_qp.vcf")
 	require.NoError(t, err)
+	const victor = "BEGIN:VCARD\nVERSION:3.0\nN:Андреевич;Виктор;;;\nFN:Виктор Андреевич\nORG:Image\nTITLE:\nitem1.TEL;waid=79001234569:+7 900 123-45-69\nitem1.X-ABLabel:Мобильный\nEND:VCARD"
 
 	tests := []struct {
 		name, route, body string
 		texts             []string
-		contacts          []contact
+		whatsapp, max     []card // the contacts sent back on each
 	}{
 		{name: "start", route: "text", body: "/start", texts: []string{greeting}},
 		{name: "echo", route: "text", body: "Привет, bot!", texts: []string{"Привет, bot!"}},
 		{
-			name: "shared contact", route: "contact",
-			body:     "BEGIN:VCARD\nVERSION:3.0\nN:Андреевич;Виктор;;;\nFN:Виктор Андреевич\nORG:Image\nTITLE:\nitem1.TEL;waid=79001234569:+7 900 123-45-69\nitem1.X-ABLabel:Мобильный\nEND:VCARD",
-			contacts: []contact{{79001234569, "Виктор", "", "Андреевич", "Image"}},
+			name: "shared contact", route: "contact", body: victor,
+			whatsapp: []card{{"79001234569", "Виктор", "Андреевич", "Image", false}},
+			max:      []card{{"", "", "", "", true}},
 		},
 		{
 			name: "vcf upload from an Android phone", route: "vcf", body: string(android),
-			contacts: []contact{
-				{79261112233, "Дмитрий", "Александрович", "Кузнецов", ""},
-				{79641234567, "Ольга", "", "Лебедева", "ТехноСфера"},
-			},
+			whatsapp: []card{{"79261112233", "Дмитрий", "Кузнецов", "", false}, {"79641234567", "Ольга", "Лебедева", "ТехноСфера", false}},
+			max:      []card{{"", "", "", "", true}, {"", "", "", "", true}},
 		},
 		{
 			name: "card without a usable number", route: "contact",
@@ -121,24 +121,24 @@ func TestSandbox(t *testing.T) {
 			name: "card without a phone", route: "contact", body: "BEGIN:VCARD\nFN:Nobody\nEND:VCARD",
 			texts: []string{`I cannot send the contact "Nobody": it has no phone number.`},
 		},
-		{
-			name: "file that is not a vCard", route: "vcf", body: "just some notes",
-			texts: []string{"I found no contact in that file."},
-		},
-		{
-			name: "binary file", route: "vcf", body: "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
-			texts: []string{"That file is not a vCard: it is not even text."},
-		},
+		{name: "file that is not a vCard", route: "vcf", body: "just some notes", texts: []string{"I found no contact in that file."}},
+		{name: "binary file", route: "vcf", body: "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", texts: []string{"That file is not a vCard: it is not even text."}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			sent := sandboxSay(t, base, tt.route, tt.body)
-			assert.Equal(t, tt.texts, textsOf(sent))
-			assert.Equal(t, tt.contacts, contactsOf(sent))
-			for _, m := range sent {
-				assert.Equal(t, sandboxChat, m.ChatID, "answers go to the chat the message came from")
-			}
-		})
+	for _, m := range []struct{ name, chat string }{{"whatsapp", "79001234567@c.us"}, {"max", "10000000"}} {
+		for _, tt := range tests {
+			t.Run(m.name+"/"+tt.name, func(t *testing.T) {
+				sent := sandboxSay(t, base, m.name+"/"+tt.route, tt.body)
+				assert.Equal(t, tt.texts, textsOf(sent))
+				want := tt.whatsapp
+				if m.name == "max" {
+					want = tt.max // MAX shares a contact by its account, resolved by number
+				}
+				assert.Equal(t, want, cardsOf(sent))
+				for _, r := range sent {
+					assert.Equal(t, m.chat, r.Chat, "answers go to the chat the message came from")
+				}
+			})
+		}
 	}
 
 	resp, err := http.Get(base + "/healthz")
@@ -169,9 +169,9 @@ func TestConfiguredGreenAPI(t *testing.T) {
 	_, err = fake.Push(ctx, hook, fake.IncomingContact(chat, "Aigerim", "BEGIN:VCARD\nFN:Aigerim Nur\nTEL:8 701 765 4321\nEND:VCARD"))
 	require.NoError(t, err)
 
-	sent := fake.SentMessages()
+	sent := (&greenapiPeer{fake: fake}).replies()
 	assert.Equal(t, []string{"hello"}, textsOf(sent))
-	assert.Equal(t, []contact{{77017654321, "Aigerim", "", "Nur", ""}}, contactsOf(sent))
+	assert.Equal(t, []card{{"77017654321", "Aigerim", "Nur", "", false}}, cardsOf(sent))
 
 	// The same message delivered twice is answered once.
 	body := fake.IncomingText(chat, "once")
@@ -179,14 +179,14 @@ func TestConfiguredGreenAPI(t *testing.T) {
 		_, err = fake.Push(ctx, hook, body)
 		require.NoError(t, err)
 	}
-	assert.Equal(t, []string{"hello", "once"}, textsOf(fake.SentMessages()))
+	assert.Equal(t, []string{"hello", "once"}, textsOf((&greenapiPeer{fake: fake}).replies()))
 
 	// GREEN-API reports the bot's own replies too; the bot does not answer
 	// them, or it would talk to itself forever.
 	own := strings.Replace(string(fake.IncomingText(chat, "my own reply")), "incomingMessageReceived", "outgoingAPIMessageReceived", 1)
 	_, err = fake.Push(ctx, hook, []byte(own))
 	require.NoError(t, err)
-	assert.Equal(t, []string{"hello", "once"}, textsOf(fake.SentMessages()))
+	assert.Equal(t, []string{"hello", "once"}, textsOf((&greenapiPeer{fake: fake}).replies()))
 
 	// A webhook without the token is refused.
 	resp, err := http.Post(hook, "application/json", strings.NewReader(string(fake.IncomingText(chat, "x"))))
@@ -194,7 +194,16 @@ func TestConfiguredGreenAPI(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
 
-	// There is no sandbox with real credentials.
+	// There is no WhatsApp sandbox with real credentials; MAX, without
+	// them, still has one.
+	resp, err = http.Get(base + "/sandbox/whatsapp/sent")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+	resp, err = http.Get(base + "/sandbox/max/sent")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	resp, err = http.Get(base + "/sandbox/sent")
 	require.NoError(t, err)
 	resp.Body.Close()
@@ -206,5 +215,5 @@ func TestBadSettings(t *testing.T) {
 		return map[string]string{"GREENAPI_ID_INSTANCE": "not-a-number", "GREENAPI_API_TOKEN_INSTANCE": "t", "ADDR": "127.0.0.1:0"}[k]
 	}, slog.New(slog.DiscardHandler), nil)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "GREEN-API settings")
+	assert.Contains(t, err.Error(), "whatsapp: GREEN-API settings")
 }

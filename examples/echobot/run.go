@@ -10,7 +10,6 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/middleware"
-	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/webhook"
 )
 
@@ -21,46 +20,42 @@ const drainTimeout = 30 * time.Second
 // not nil, is told the address the server listens on.
 func run(ctx context.Context, getenv func(string) string, log *slog.Logger, listening func(net.Addr)) error {
 	cfg := loadConfig(getenv)
-	gcfg := greenapi.Config{
-		APIURL:           cfg.APIURL,
-		IDInstance:       cfg.IDInstance,
-		APITokenInstance: cfg.APIToken,
-		WebhookToken:     cfg.WebhookToken,
-		DefaultRegion:    cfg.Region,
-		Logger:           log,
-	}
-	var sb *sandbox
-	if cfg.SandboxActive {
-		sb = newSandbox(log)
-		defer sb.Close()
-		gcfg = sb.config(gcfg)
-	}
-	client, err := greenapi.New(gcfg)
+	ms, closeSandboxes, err := messengers(cfg, log)
 	if err != nil {
-		return fmt.Errorf("GREEN-API settings: %w", err)
+		return err
 	}
+	defer closeSandboxes()
 
-	bot := cardbot.New(
-		cardbot.WithLogger(log),
-		cardbot.WithDefaultRegion(cfg.Region),
-		cardbot.WithProviders(client),
-	)
+	bot := cardbot.New(cardbot.WithLogger(log), cardbot.WithDefaultRegion(cfg.Region))
+	for _, m := range ms {
+		if err := bot.AddProvider(m.source); err != nil {
+			return err
+		}
+	}
 	bot.Use(middleware.Logger())
 	register(bot)
 
 	srv := webhook.NewServer(bot, webhook.ServerConfig{Addr: cfg.Addr, Config: webhook.Config{Logger: log}})
-	srv.Handle(cfg.WebhookPath, client)
+	for _, m := range ms {
+		srv.Handle(m.path, m.source)
+	}
 
 	l, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	if sb != nil {
-		sb.mount(srv.Echo, "http://"+loopback(l.Addr())+cfg.WebhookPath)
-		log.Info("sandbox mode: a fake GREEN-API plays WhatsApp on loopback; talk to the bot through /sandbox/",
-			"try", "curl -s localhost"+portOf(l.Addr())+"/sandbox/text -d hello")
+	var sb sandbox
+	for _, m := range ms {
+		mode := "real"
+		if m.sandbox != nil {
+			sb.mount(srv.Echo, m.name, m.sandbox, "http://"+loopback(l.Addr())+m.path)
+			mode = "sandbox"
+			log.Info("sandbox: a fake API plays the messenger on loopback",
+				"messenger", m.name, "try", "curl -s localhost"+portOf(l.Addr())+"/sandbox/"+m.name+"/text -d hello")
+		}
+		log.Info("serving", "messenger", m.name, "webhook", m.path, "mode", mode)
 	}
-	log.Info("echobot listening", "addr", l.Addr().String(), "webhook", cfg.WebhookPath)
+	log.Info("echobot listening", "addr", l.Addr().String())
 	if listening != nil {
 		listening(l.Addr())
 	}

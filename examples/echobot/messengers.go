@@ -1,0 +1,75 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+
+	"github.com/cardbot/cardbot/provider/greenapi"
+	"github.com/cardbot/cardbot/webhook"
+)
+
+// messenger is one messenger the bot serves: its provider, the route its
+// webhooks come to, and the sandbox that plays it when it has no
+// credentials.
+type messenger struct {
+	name    string // "whatsapp", "max", "aitu": also the sandbox's route
+	path    string
+	source  webhook.Source
+	sandbox peer // nil with real credentials
+}
+
+// messengers builds every messenger of cfg; close ends their sandboxes.
+func messengers(cfg config, log *slog.Logger) (ms []messenger, close func(), err error) {
+	close = func() {
+		for _, m := range ms {
+			if m.sandbox != nil {
+				m.sandbox.close()
+			}
+		}
+	}
+	for _, b := range []func(config, *slog.Logger) (messenger, error){whatsApp, maxMessenger} {
+		m, err := b(cfg, log)
+		if err != nil {
+			close()
+			return nil, nil, err
+		}
+		ms = append(ms, m)
+	}
+	return ms, close, nil
+}
+
+func whatsApp(cfg config, log *slog.Logger) (messenger, error) {
+	return greenapiMessenger("whatsapp", "/webhook/greenapi", greenapi.WhatsApp, cfg.WhatsApp, cfg.Region, log)
+}
+
+func maxMessenger(cfg config, log *slog.Logger) (messenger, error) {
+	return greenapiMessenger("max", "/webhook/max", greenapi.MAX, cfg.MAX, cfg.Region, log)
+}
+
+func greenapiMessenger(name, path string, kind greenapi.Messenger, c greenapiConfig, region string, log *slog.Logger) (messenger, error) {
+	gc := greenapi.Config{
+		Messenger:        kind,
+		APIURL:           c.APIURL,
+		IDInstance:       c.IDInstance,
+		APITokenInstance: c.APIToken,
+		WebhookToken:     c.WebhookToken,
+		DefaultRegion:    region,
+		Logger:           log,
+	}
+	m := messenger{name: name, path: path}
+	var sb *greenapiPeer
+	if c.sandboxed() {
+		sb = newGreenAPIPeer(name, kind, log)
+		gc = sb.config(gc)
+		m.sandbox = sb
+	}
+	client, err := greenapi.New(gc)
+	if err != nil {
+		if sb != nil {
+			sb.close()
+		}
+		return messenger{}, fmt.Errorf("%s: GREEN-API settings: %w", name, err)
+	}
+	m.source = client
+	return m, nil
+}
