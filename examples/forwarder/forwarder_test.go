@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
+)
+
+// A contact shared on WhatsApp goes to a MAX group; the user is told.
+func TestForwardWhatsAppToMAX(t *testing.T) {
+	wa := greenapitest.NewServer(greenapitest.WithWebhookToken("wa-hook"))
+	t.Cleanup(wa.Close)
+	mx := greenapitest.NewServer(greenapitest.WithMAX(), greenapitest.WithWebhookToken("max-hook"))
+	t.Cleanup(mx.Close)
+	mx.AddMAXAccount("79001234569", "20001234")
+
+	env := map[string]string{
+		"FORWARD_TO":                  "max:-10000000000000",
+		"GREENAPI_API_URL":            wa.URL,
+		"GREENAPI_ID_INSTANCE":        wa.IDInstance,
+		"GREENAPI_API_TOKEN_INSTANCE": wa.Token,
+		"GREENAPI_WEBHOOK_TOKEN":      "wa-hook",
+		"MAX_API_URL":                 mx.URL,
+		"MAX_ID_INSTANCE":             mx.IDInstance,
+		"MAX_API_TOKEN_INSTANCE":      mx.Token,
+		"MAX_WEBHOOK_TOKEN":           "max-hook",
+	}
+	srv, err := setup(func(k string) string { return env[k] }, slog.New(slog.DiscardHandler))
+	require.NoError(t, err)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	go func() { _ = srv.Serve(l) }()
+	t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
+
+	from := greenapitest.Incoming{ChatID: "79001112233@c.us"}
+	vcard := "BEGIN:VCARD\nVERSION:3.0\nN:Андреевич;Виктор;;;\nFN:Виктор Андреевич\nitem1.TEL;waid=79001234569:+7 900 123-45-69\nEND:VCARD"
+	_, err = wa.Push(context.Background(), "http://"+l.Addr().String()+"/webhook/greenapi", wa.IncomingContact(from, "Виктор", vcard))
+	require.NoError(t, err)
+
+	toMAX := mx.SentMessages()
+	require.Len(t, toMAX, 1)
+	assert.Equal(t, "sendContact", toMAX[0].Method)
+	assert.Equal(t, "-10000000000000", toMAX[0].ChatID)
+	require.NotNil(t, toMAX[0].Contact)
+	assert.Equal(t, "20001234", toMAX[0].Contact.ChatID, "shared by its MAX account, looked up by number")
+
+	back := wa.SentMessages()
+	require.Len(t, back, 1)
+	assert.Equal(t, "79001112233@c.us", back[0].ChatID)
+	assert.Equal(t, "Forwarded 1 contact(s) to max.", back[0].Text)
+	assert.NotEmpty(t, back[0].QuotedMessageID, "the reply quotes the contact message")
+}
+
+func TestSetupErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"no target", map[string]string{}, "FORWARD_TO must be"},
+		{"target without chat", map[string]string{"FORWARD_TO": "max"}, "FORWARD_TO must be"},
+		{"target not configured", map[string]string{"FORWARD_TO": "max:1"}, `"max", which is not configured`},
+		{"bad instance", map[string]string{"FORWARD_TO": "max:1", "MAX_ID_INSTANCE": "x", "MAX_API_TOKEN_INSTANCE": "t"}, "MAX:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := setup(func(k string) string { return tt.env[k] }, slog.New(slog.DiscardHandler))
+			require.Error(t, err)
+			assert.True(t, strings.Contains(err.Error(), tt.want), err.Error())
+		})
+	}
+}

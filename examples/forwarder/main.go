@@ -1,0 +1,116 @@
+// Command forwarder shows cardbot's cross-provider API: every contact a user
+// shares with the bot, on any messenger it serves, is forwarded to one chat
+// on another messenger (a team's MAX group, say), and the user is told so.
+//
+// It reads the same GREEN-API variables as the echobot (GREENAPI_* for
+// WhatsApp, MAX_* for MAX; a messenger whose instance id is unset is not
+// served) and:
+//
+//	FORWARD_TO   the chat to forward to, as "<provider>:<chat id>":
+//	             "max:-10000000000000" or "greenapi:79001234567@c.us"
+//	ADDR         the listen address, ":8080" by default
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/provider/greenapi"
+	"github.com/cardbot/cardbot/webhook"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	srv, err := setup(os.Getenv, log)
+	if err != nil {
+		log.Error("forwarder", "error", err)
+		os.Exit(1)
+	}
+	go func() {
+		<-ctx.Done()
+		shut, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shut)
+	}()
+	if err := srv.ListenAndServe(); err != nil {
+		log.Error("forwarder", "error", err)
+		os.Exit(1)
+	}
+}
+
+// setup builds the bot and its webhook server from the environment.
+func setup(getenv func(string) string, log *slog.Logger) (*webhook.Server, error) {
+	to, chat, ok := strings.Cut(getenv("FORWARD_TO"), ":")
+	if !ok || to == "" || chat == "" {
+		return nil, errors.New(`FORWARD_TO must be "<provider>:<chat id>", as "max:-10000000000000"`)
+	}
+	bot := cardbot.New(cardbot.WithLogger(log))
+	srv := webhook.NewServer(bot, webhook.ServerConfig{Addr: getenv("ADDR")})
+	for _, p := range []struct {
+		prefix, path string
+		kind         greenapi.Messenger
+	}{{"GREENAPI_", "/webhook/greenapi", greenapi.WhatsApp}, {"MAX_", "/webhook/max", greenapi.MAX}} {
+		if getenv(p.prefix+"ID_INSTANCE") == "" {
+			continue
+		}
+		client, err := greenapi.New(greenapi.Config{
+			Messenger:        p.kind,
+			APIURL:           getenv(p.prefix + "API_URL"),
+			IDInstance:       getenv(p.prefix + "ID_INSTANCE"),
+			APITokenInstance: getenv(p.prefix + "API_TOKEN_INSTANCE"),
+			WebhookToken:     getenv(p.prefix + "WEBHOOK_TOKEN"),
+			Logger:           log,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", strings.TrimSuffix(p.prefix, "_"), err)
+		}
+		if err := bot.AddProvider(client); err != nil {
+			return nil, err
+		}
+		srv.Handle(p.path, client)
+	}
+	if _, ok := bot.Provider(to); !ok {
+		return nil, fmt.Errorf("FORWARD_TO names %q, which is not configured", to)
+	}
+	bot.Handle(cardbot.OnContact, forward(to, chat))
+	return srv, nil
+}
+
+// forward sends every contact of a message to chat on provider to, and
+// tells the sender how many went.
+func forward(to, chat string) cardbot.HandlerFunc {
+	return func(c *cardbot.Context) error {
+		cards, err := c.Contacts()
+		if err != nil && len(cards) == 0 {
+			return err
+		}
+		sent := 0
+		var failed []string
+		for _, card := range cards {
+			_, err := c.Bot().Send(c.Context(), to, chat, cardbot.Contact{Card: card})
+			switch {
+			case err == nil:
+				sent++
+			case cardbot.IsRetryable(err):
+				return err // the provider is down: let the messenger deliver it again
+			default:
+				failed = append(failed, fmt.Sprintf("%s (%v)", card.FormattedName, err))
+			}
+		}
+		msg := fmt.Sprintf("Forwarded %d contact(s) to %s.", sent, to)
+		if len(failed) > 0 {
+			msg += " Not forwarded: " + strings.Join(failed, "; ")
+		}
+		return c.Reply(msg)
+	}
+}
