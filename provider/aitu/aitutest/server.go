@@ -1,0 +1,265 @@
+package aitutest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/cardbot/cardbot/provider/aitu"
+)
+
+// BasePath is the path of the API on the server, as on Aitu's host.
+const BasePath = "/bot/v1/"
+
+// WebhookSpecified is the body of Aitu's 400 to a poll while a webhook is
+// set; FailNextWith(1, Failure{Status: 400, Body: WebhookSpecified})
+// plays it.
+const WebhookSpecified = "Webhook is specified"
+
+// Server is a fake Aitu Bot API. Its methods are safe for concurrent use.
+type Server struct {
+	// URL is the API's base URL ("http://127.0.0.1:port/bot/v1/"), the
+	// BaseURL of an aitu.Config.
+	URL string
+	// Token is the bot token the server accepts in X-BOT-TOKEN.
+	Token string
+
+	srv    *httptest.Server
+	push   *http.Client
+	opts   options
+	ctx    context.Context // ends on Close: background pushes stop
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu      sync.Mutex
+	calls   []Call
+	sent    []SentCommand
+	fails   []Failure
+	files   map[string]*file
+	peers   map[string]string // id → peer type, of dialogs the server knows
+	queue   []json.RawMessage // updates not acknowledged by lastUpdateId
+	changed chan struct{}     // closed and replaced on Enqueue
+	polling bool
+	webhook string
+	pushErr []error
+}
+
+// Call is one request the server received.
+type Call struct {
+	// HTTPMethod is GET, POST or DELETE.
+	HTTPMethod string
+	// Path is the path under the base URL ("updates/", "webhook/").
+	Path string
+	// Query is the URL's query.
+	Query url.Values
+	// Body is the body, when there was one.
+	Body json.RawMessage
+	// Status is the status the server answered.
+	Status int
+	// Time is when the call arrived.
+	Time time.Time
+}
+
+// SentCommand is a command the server accepted from POST updates/.
+type SentCommand struct {
+	// Command is the command as sent.
+	aitu.Command
+	// MessageID is the id the server gave the message, which its
+	// MessageIdAssigned update carries.
+	MessageID string
+}
+
+// Failure is an answer the server gives instead of the real one (see
+// FailNextWith).
+type Failure struct {
+	// Status is the HTTP status.
+	Status int
+	// RetryAfter, when positive, is sent as a Retry-After header in whole
+	// seconds (rounded up).
+	RetryAfter time.Duration
+	// Body is the error's message; Aitu's text for the status when empty
+	// ("Token is invalid", "System error", "Gateway timeout", …).
+	Body string
+}
+
+type file struct {
+	name, mime string
+	data       []byte
+}
+
+type options struct {
+	token        string
+	plainErrors  bool
+	maxWait      time.Duration
+	pushAttempts int
+	pushInterval time.Duration
+	onSent       func(SentCommand)
+}
+
+// Option configures a Server.
+type Option func(*options)
+
+// WithToken sets the bot token; by default it is a random UUID.
+func WithToken(token string) Option {
+	return func(o *options) { o.token = token }
+}
+
+// WithPlainTextErrors makes failures answer with a text/plain body instead
+// of Spring Boot's JSON error body.
+func WithPlainTextErrors() Option {
+	return func(o *options) { o.plainErrors = true }
+}
+
+// WithMaxPollWait sets how long GET updates/ waits on an empty queue before
+// it answers {"updates":[]}: 1 s by default.
+func WithMaxPollWait(d time.Duration) Option {
+	return func(o *options) { o.maxWait = d }
+}
+
+// WithPushRetry sets how many times Push posts a body that is not answered
+// with 2xx, and the wait between tries: 3 attempts 20 ms apart by default.
+// (Aitu's redelivery policy is not documented.)
+func WithPushRetry(attempts int, interval time.Duration) Option {
+	return func(o *options) { o.pushAttempts, o.pushInterval = attempts, interval }
+}
+
+// WithSentHook calls f with every command the server accepts, after it
+// recorded it: the echobot's sandbox prints the bot's answers this way. f
+// must not call the server's methods that wait (Push).
+func WithSentHook(f func(SentCommand)) Option {
+	return func(o *options) { o.onSent = f }
+}
+
+// NewServer starts a fake Aitu Bot API. Close it when done.
+func NewServer(opts ...Option) *Server {
+	o := options{maxWait: time.Second, pushAttempts: 3, pushInterval: 20 * time.Millisecond}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.token == "" {
+		o.token = NewUUID()
+	}
+	if o.pushAttempts < 1 {
+		o.pushAttempts = 1
+	}
+	s := &Server{
+		Token:   o.token,
+		opts:    o,
+		push:    &http.Client{Timeout: 30 * time.Second},
+		files:   make(map[string]*file),
+		peers:   make(map[string]string),
+		changed: make(chan struct{}),
+	}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	s.URL = s.srv.URL + BasePath
+	return s
+}
+
+// Close stops the background pushes and shuts the server down.
+func (s *Server) Close() {
+	s.cancel()
+	s.wg.Wait()
+	s.srv.Close()
+	s.push.CloseIdleConnections()
+}
+
+// Config returns an aitu.Config for the server: its URL and token. Tests
+// add their own retry and backoff settings.
+func (s *Server) Config() aitu.Config {
+	return aitu.Config{BaseURL: s.URL, Token: s.Token}
+}
+
+// Calls returns every request received so far, in order.
+func (s *Server) Calls() []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Call(nil), s.calls...)
+}
+
+// SentCommands returns the commands accepted so far, in order.
+func (s *Server) SentCommands() []SentCommand {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]SentCommand(nil), s.sent...)
+}
+
+// Webhook returns the webhook URL set, or "".
+func (s *Server) Webhook() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.webhook
+}
+
+// SetWebhook sets the webhook URL as POST webhook/ would, without a call.
+func (s *Server) SetWebhook(u string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.webhook = u
+}
+
+// PushErrors returns the errors of the background posts of
+// MessageIdAssigned updates to the webhook.
+func (s *Server) PushErrors() []error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]error(nil), s.pushErr...)
+}
+
+// Reset forgets the calls, the sent commands and pending failures.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls, s.sent, s.fails = nil, nil, nil
+}
+
+// FailNext makes the next n API calls fail with status, after the token
+// was checked, with Aitu's text for the status. A positive retryAfter is
+// sent as Retry-After.
+func (s *Server) FailNext(n, status int, retryAfter time.Duration) {
+	s.FailNextWith(n, Failure{Status: status, RetryAfter: retryAfter})
+}
+
+// FailNextWith makes the next n API calls answer f.
+func (s *Server) FailNextWith(n int, f Failure) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.fails = append(s.fails, f)
+	}
+}
+
+// AddPeer tells the server that id is a dialog of the given peer type
+// (aitu.PeerUser, PeerGroup, PeerChannel), so that a command to id with
+// another type fails as on Aitu. The Incoming builders add their dialogs.
+func (s *Server) AddPeer(peerType, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.peers[id] = peerType
+}
+
+// AddFile registers data as a file that download/ serves, and returns its
+// file id.
+func (s *Server) AddFile(name, mime string, data []byte) string {
+	id := NewUUID()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.files[id] = &file{name: name, mime: mime, data: append([]byte(nil), data...)}
+	return id
+}
+
+// NewUUID returns a random UUID, for dialog, user and message ids.
+func NewUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}

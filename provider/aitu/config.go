@@ -1,0 +1,154 @@
+package aitu
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Defaults of a zero Config field.
+const (
+	// DefaultBaseURL is the Bot API's current base URL. (It moved twice
+	// before: messapi.btsdapps.net, botapi.btsdapps.net.)
+	DefaultBaseURL = "https://botapi.aitu.io/bot/v1/"
+	// DefaultName is the provider's name.
+	DefaultName = "aitu"
+	// DefaultRegion is the region national phone numbers are read in.
+	DefaultRegion = "KZ"
+	// DefaultTimeout is the timeout of the default HTTP client.
+	DefaultTimeout = 30 * time.Second
+	// DefaultMaxRetries is how many times a call is retried after a rate
+	// limit or a transient error.
+	DefaultMaxRetries = 3
+	// DefaultMinBackoff and DefaultMaxBackoff bound the wait between retries.
+	DefaultMinBackoff = 500 * time.Millisecond
+	DefaultMaxBackoff = 30 * time.Second
+	// MaxTextLength is the longest content SendMessage takes, counted as
+	// the API counts it: in UTF-16 code units (Java characters).
+	MaxTextLength = 4096
+	// MaxLocalIDLength is the longest localId the API takes.
+	MaxLocalIDLength = 255
+	// MaxCommands is how many commands one POST updates/ may carry.
+	MaxCommands = 10
+	// MaxWebhookURLLength is the longest webhook URL the API takes.
+	MaxWebhookURLLength = 200
+)
+
+// Config configures a Client. Token is required; every other field has a
+// default.
+type Config struct {
+	// BaseURL is the Bot API's base URL; DefaultBaseURL when empty. A
+	// trailing slash is added when missing.
+	BaseURL string
+
+	// Token is the bot's service token from @MasterService. It is sent as
+	// the X-BOT-TOKEN header, and never put in an error or a log line.
+	Token string
+
+	// DefaultRegion is the ISO 3166 region ("KZ", "RU") national phone
+	// numbers of users are read in; DefaultRegion ("KZ") when empty.
+	DefaultRegion string
+
+	// PhonePlus says whether phone numbers of contacts sent are written
+	// with a leading "+" ("+77011234567"). By default they are bare
+	// international digits ("77011234567"), as in Aitu's documentation.
+	PhonePlus bool
+
+	// HTTPClient makes the requests; a client with DefaultTimeout when nil.
+	// Its Timeout bounds each attempt (the Poller makes its own copy with a
+	// longer one).
+	HTTPClient *http.Client
+
+	// Name is the provider's name, unique within a bot; DefaultName when
+	// empty.
+	Name string
+
+	// MaxRetries is how many times a call is retried after 429, 5xx (but
+	// 501) or a network error: DefaultMaxRetries when zero, none when
+	// negative.
+	MaxRetries int
+
+	// MinBackoff and MaxBackoff bound the wait before a retry, which grows
+	// exponentially from MinBackoff, with jitter. A Retry-After from the
+	// server is honored; when it asks for more than MaxBackoff the call
+	// fails at once with ErrRateLimited and the wait in APIError.RetryAfter.
+	// DefaultMinBackoff and DefaultMaxBackoff when zero.
+	MinBackoff, MaxBackoff time.Duration
+
+	// Logger receives retries (level Debug) and the poller's failures;
+	// slog.Default() when nil. No line carries the token.
+	Logger *slog.Logger
+}
+
+// withDefaults validates c and returns it with the defaults filled in. Its
+// errors never quote the token.
+func (c Config) withDefaults() (Config, error) {
+	out, err := c.fill()
+	if err != nil && len(c.Token) >= minSecret && strings.Contains(err.Error(), c.Token) {
+		err = errors.New(strings.ReplaceAll(err.Error(), c.Token, "[redacted]"))
+	}
+	return out, err
+}
+
+func (c Config) fill() (Config, error) {
+	if strings.TrimSpace(c.Token) == "" {
+		return c, errors.New("aitu: Config.Token is empty")
+	}
+	for i := 0; i < len(c.Token); i++ {
+		if b := c.Token[i]; b < ' ' || b == 0x7f {
+			// Not quoted: the token must not reach any error string.
+			return c, errors.New("aitu: Config.Token has control characters a header cannot carry")
+		}
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = DefaultBaseURL
+	}
+	u, err := url.Parse(c.BaseURL)
+	if err != nil {
+		return c, fmt.Errorf("aitu: Config.BaseURL: %w", err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return c, fmt.Errorf("aitu: Config.BaseURL %q: want an http or https URL", c.BaseURL)
+	}
+	if u.Host == "" {
+		return c, fmt.Errorf("aitu: Config.BaseURL %q has no host", c.BaseURL)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return c, fmt.Errorf("aitu: Config.BaseURL %q: a base URL takes no query, fragment or user info", u.Redacted())
+	}
+	if !strings.HasSuffix(c.BaseURL, "/") {
+		c.BaseURL += "/"
+	}
+	if c.DefaultRegion == "" {
+		c.DefaultRegion = DefaultRegion
+	}
+	c.DefaultRegion = strings.ToUpper(c.DefaultRegion)
+	if c.HTTPClient == nil {
+		c.HTTPClient = &http.Client{Timeout: DefaultTimeout}
+	}
+	if c.Name == "" {
+		c.Name = DefaultName
+	}
+	if c.MaxRetries == 0 {
+		c.MaxRetries = DefaultMaxRetries
+	} else if c.MaxRetries < 0 {
+		c.MaxRetries = 0
+	}
+	if c.MinBackoff <= 0 {
+		c.MinBackoff = DefaultMinBackoff
+	}
+	if c.MaxBackoff <= 0 {
+		c.MaxBackoff = DefaultMaxBackoff
+	}
+	if c.MaxBackoff < c.MinBackoff {
+		c.MaxBackoff = c.MinBackoff
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	return c, nil
+}

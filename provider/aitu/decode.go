@@ -1,0 +1,254 @@
+package aitu
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/contactcard"
+)
+
+// DecodeWebhook turns a body of the Bot API, {"updates":[…]} (a webhook
+// request, or the answer to a poll), into updates, one per element, in
+// order. An empty batch gives none and no error.
+//
+// Chats are "<PEERTYPE>:<uuid>" (see ChatID) with their cardbot.ChatKind,
+// so that a reply goes to the same kind of dialog; senders are the user's
+// UUID and name.
+//
+//   - Message is cardbot.KindMessage: Text is the content; ReplyTo the
+//     replied message; Forwarded is set by forwardMetadata. Its media fill
+//     Contacts (UnregisteredContact and RegisteredContact, as names and a
+//     phone; a registered one also carries its user id in
+//     Accounts[contactcard.MessengerAitu]) and Document (the first file:
+//     Document, Image, Video, Audio, Music, Gif, with its fileId as ID, for
+//     Download). Message.Type is "Message", or the type of the first media.
+//   - MessageIdAssigned is cardbot.KindStatus, the answer to a command the
+//     bot sent with a localId: Status.MessageID is that localId (the ID of
+//     the SentMessage that Send returned), Status.Status is "assigned"
+//     (StatusAssigned) and Status.Description is the id Aitu gave the
+//     message. Its chat is the update's dialog, or else the one the
+//     command went to, which the client remembers for a while.
+//   - Every other type is cardbot.KindOther with its chat and sender where
+//     it has them: QuickButtonSelected, InlineCommandSelected, the form
+//     updates and MessageEdited (dialog and sender or author),
+//     InvitedToGroup and KickedFromGroup (the group), the channel updates
+//     (the channel, and the subscriber or admin as sender), and types this
+//     decoder does not know. Details reads their fields from Raw.
+//
+// Every update keeps its element as Raw. Its dedup key is its updateId, or
+// "<type>|<messageId>" (localId for MessageIdAssigned) when it has none.
+//
+// A body that is not a JSON object with an "updates" array, or whose array
+// holds something other than objects, gives an error that wraps
+// cardbot.ErrMalformedUpdate. An element of a known type that lacks what
+// the type needs (a Message without a dialog) is not an error: it becomes
+// KindOther, so that one odd element does not cost the others.
+func (c *Client) DecodeWebhook(body []byte) ([]cardbot.Update, error) {
+	updates, _, err := c.decodeBatch(body)
+	return updates, err
+}
+
+// decodeBatch decodes a body and returns the updateId of each update too.
+func (c *Client) decodeBatch(body []byte) ([]cardbot.Update, []string, error) {
+	elems, err := splitBatch(body)
+	if err != nil {
+		return nil, nil, err
+	}
+	updates := make([]cardbot.Update, 0, len(elems))
+	ids := make([]string, 0, len(elems))
+	for _, raw := range elems {
+		u, id := c.decodeOne(raw)
+		updates = append(updates, u)
+		ids = append(ids, id)
+	}
+	return updates, ids, nil
+}
+
+func malformed(format string, args ...any) error {
+	return fmt.Errorf("aitu: %w: %s", cardbot.ErrMalformedUpdate, fmt.Sprintf(format, args...))
+}
+
+// splitBatch returns the elements of {"updates":[…]}, without nulls.
+func splitBatch(body []byte) ([]json.RawMessage, error) {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 || body[0] != '{' {
+		return nil, malformed("want a JSON object")
+	}
+	var env struct {
+		Updates json.RawMessage `json:"updates"`
+	}
+	if err := json.Unmarshal(body, &env); err != nil {
+		return nil, malformed("%v", err)
+	}
+	if len(env.Updates) == 0 {
+		return nil, malformed(`no "updates"`)
+	}
+	if isNull(env.Updates) {
+		return nil, nil
+	}
+	var elems []json.RawMessage
+	if err := json.Unmarshal(env.Updates, &elems); err != nil {
+		return nil, malformed(`"updates" is not an array`)
+	}
+	out := elems[:0]
+	for i, e := range elems {
+		e = bytes.TrimSpace(e)
+		if isNull(e) {
+			continue
+		}
+		if e[0] != '{' {
+			return nil, malformed("update %d is not an object", i)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// decodeOne decodes one element and returns its updateId; it never fails.
+func (c *Client) decodeOne(raw json.RawMessage) (cardbot.Update, string) {
+	u := cardbot.Update{
+		Provider: c.cfg.Name,
+		Kind:     cardbot.KindOther,
+		Raw:      bytes.Clone(raw),
+	}
+	var d UpdateData
+	if err := json.Unmarshal(raw, &d); err != nil {
+		// Fields of an unknown type, or of the wrong JSON type: keep what
+		// every update has.
+		var p probe
+		_ = json.Unmarshal(raw, &p)
+		u.Key = key(p.UpdateID, p.Type, p.MessageID)
+		return u, p.UpdateID
+	}
+	u.Key = key(d.UpdateID, d.Type, d.MessageID)
+	switch d.Type {
+	case TypeMessage:
+		if d.Dialog == nil || d.Dialog.ID == "" {
+			break
+		}
+		u.Kind = cardbot.KindMessage
+		u.Chat = chatOf(d.Dialog)
+		author := d.Author
+		if author == nil {
+			author = d.ChannelPostAuthor
+		}
+		u.Sender = userOf(author)
+		u.Message = messageOf(&d)
+		u.Time = parseTime(d.SentAt)
+	case TypeMessageIDAssigned:
+		if d.LocalID == "" {
+			break
+		}
+		u.Key = key(d.UpdateID, d.Type, d.LocalID)
+		chat, known := c.pending.take(d.LocalID)
+		if d.Dialog != nil && d.Dialog.ID != "" {
+			chat = chatOf(d.Dialog)
+		} else if !known {
+			break
+		}
+		u.Kind = cardbot.KindStatus
+		u.Chat = chat
+		u.Status = &cardbot.Status{MessageID: d.LocalID, Status: StatusAssigned, Description: d.ID}
+	case TypeInvitedToGroup, TypeKickedFromGroup:
+		u.Chat = chatOf(&Peer{Type: PeerGroup, ID: d.GroupID})
+	case TypeInvitedToChannel, TypeKickedFromChannel, TypeChannelPermissionsRevoked:
+		u.Chat = chatOf(&Peer{Type: PeerChannel, ID: d.ChannelID})
+	case TypeNewChannelSubscriber:
+		u.Chat = chatOf(&Peer{Type: PeerChannel, ID: d.ChannelID})
+		u.Sender = userOf(d.Peer)
+	case TypeChannelAdminAdded, TypeChannelAdminDeleted:
+		u.Chat = chatOf(&Peer{Type: PeerChannel, ID: d.ChannelID})
+		u.Sender = userOf(d.Admin)
+	case TypeChannelPermissionsGranted:
+		if d.Channel != nil {
+			ch := *d.Channel
+			ch.Type = PeerChannel
+			u.Chat = chatOf(&ch)
+		}
+	default:
+		// QuickButtonSelected, InlineCommandSelected, forms, MessageEdited
+		// and unknown types: the dialog and who acted, where present.
+		u.Chat = chatOf(d.Dialog)
+		switch {
+		case d.Sender != nil:
+			u.Sender = userOf(d.Sender)
+		case d.Author != nil:
+			u.Sender = userOf(d.Author)
+		}
+		u.Time = parseTime(d.SentAt)
+	}
+	return u, d.UpdateID
+}
+
+// key is the dedup key: the updateId, else type|id.
+func key(updateID, typ, id string) string {
+	if updateID != "" {
+		return updateID
+	}
+	if id == "" {
+		return ""
+	}
+	return typ + "|" + id
+}
+
+func parseTime(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// messageOf maps a Message update to cardbot's Message.
+func messageOf(d *UpdateData) *cardbot.Message {
+	m := &cardbot.Message{ID: d.MessageID, Type: TypeMessage, Text: d.Content}
+	if d.ReplyToMessageID != "" {
+		m.ReplyTo = &cardbot.Quote{ID: d.ReplyToMessageID}
+	}
+	m.Forwarded = d.ForwardMetadata != nil
+	for i := range d.Media {
+		md := &d.Media[i]
+		if i == 0 && md.Type != "" {
+			m.Type = md.Type
+		}
+		switch md.Type {
+		case MediaUnregisteredContact:
+			m.Contacts = append(m.Contacts, cardbot.VCardRef{
+				DisplayName: strings.TrimSpace(md.FirstName + " " + md.LastName),
+				FirstName:   md.FirstName,
+				LastName:    md.LastName,
+				Phone:       md.PhoneNumber,
+			})
+		case MediaRegisteredContact:
+			if md.User == nil {
+				continue
+			}
+			u := md.User
+			ref := cardbot.VCardRef{
+				DisplayName: strings.TrimSpace(u.FirstName + " " + u.LastName),
+				FirstName:   u.FirstName,
+				LastName:    u.LastName,
+				Phone:       u.PhoneNumber,
+			}
+			if ref.DisplayName == "" {
+				ref.DisplayName = strings.TrimPrefix(u.UserName, "@")
+			}
+			if u.ID != "" {
+				ref.Accounts = map[string]string{contactcard.MessengerAitu: u.ID}
+			}
+			m.Contacts = append(m.Contacts, ref)
+		default:
+			if md.FileID != "" && m.Document == nil {
+				m.Document = &cardbot.Document{ID: md.FileID, FileName: md.Name, MIMEType: md.MimeType, Size: md.Size}
+			}
+		}
+	}
+	return m
+}

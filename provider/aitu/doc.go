@@ -1,0 +1,48 @@
+// Package aitu is cardbot's provider for the Aitu Bot API
+// (https://btsdigital.github.io/bot-api-contract/): a Client sends texts
+// (SendMessage) and contact cards (SendContactMessage), downloads files,
+// decodes webhooks, and manages the bot's webhook; a Poller feeds the bot
+// by long polling for bots without a public URL.
+//
+//	c, err := aitu.New(aitu.Config{Token: os.Getenv("AITU_BOT_TOKEN")})
+//
+// # Chats
+//
+// Aitu addresses a dialog by its peer type and UUID together, so a chat id
+// is "<PEERTYPE>:<uuid>": "USER:…", "GROUP:…", "CHANNEL:…" (ChatID,
+// ParseChatID). Updates carry their dialog's id in that form, so replies
+// keep the peer type; Send refuses a bare UUID.
+//
+// # Sent messages
+//
+// Aitu answers a command with 200 and no id. Every command the client
+// sends carries a new localId, which Send returns as SentMessage.ID; the
+// MessageIdAssigned update that follows becomes a cardbot.KindStatus
+// update with that localId as Status.MessageID and Aitu's message id as
+// Status.Description, in the chat the command went to.
+//
+// # Webhooks
+//
+// Aitu signs nothing and sends no secret, so VerifyWebhook accepts every
+// request: the webhook URL carries an unguessable path segment instead
+// (NewWebhookSecret), and the bot mounts its route on that exact path
+// (webhook.Mount(e, "/webhook/aitu/"+secret, bot, client, …)), so that
+// any other path gets 404. SetWebhook, GetWebhook and DeleteWebhook manage
+// the URL; while one is set, polling fails with ErrWebhookSpecified.
+//
+// # Delivery
+//
+// Calls are retried with exponential backoff and jitter on 409, 429, 5xx
+// (but 501) and network errors, honoring Retry-After, at most MaxRetries
+// times and never past the context; nothing else is retried. Failures are
+// *APIError values that errors.Is matches against ErrUnauthorized,
+// ErrValidation, ErrWebhookSpecified, ErrConflict, ErrRateLimited,
+// ErrTransient and ErrNotFound; the retryable ones report Retryable()
+// true, so that a webhook answers 503.
+//
+// The token travels only in the X-BOT-TOKEN header. No error string and no
+// log line of this package holds it: the server's text is searched for it
+// and cut.
+//
+// Package aitutest is a fake Aitu Bot API for tests and demos.
+package aitu

@@ -1,0 +1,241 @@
+package aitu
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Kinds of failures. A *APIError matches one of them with errors.Is; checks
+// the client makes before any request (chat id, text length, contact)
+// wrap ErrValidation.
+var (
+	// ErrUnauthorized: 401 ("Token is invalid", "Token is not specified",
+	// "FORBIDDEN" for a banned bot) or 403. Never retried; the Poller stops.
+	ErrUnauthorized = errors.New("aitu: unauthorized")
+
+	// ErrValidation: 400 ("Failed to read HTTP message", a bean-validation
+	// message, "Invalid JSON"), with a JSON or a plain-text body, or a
+	// request the client refused to send. Never retried.
+	ErrValidation = errors.New("aitu: request not valid")
+
+	// ErrWebhookSpecified: 400 "Webhook is specified", the answer to a poll
+	// while a webhook is set. It matches ErrValidation too. Delete the
+	// webhook (DeleteWebhook, or PollerOptions.DeleteWebhook) to poll.
+	ErrWebhookSpecified = errors.New("aitu: a webhook is set, updates cannot be polled")
+
+	// ErrConflict: 409 "Duplicate request not allowed in long polling",
+	// another poll with the same token is in flight. Retryable.
+	ErrConflict = errors.New("aitu: another poll is in flight")
+
+	// ErrRateLimited: 429. Retryable; APIError.RetryAfter says how long the
+	// server asked to wait, when it did.
+	ErrRateLimited = errors.New("aitu: rate limited")
+
+	// ErrTransient: 5xx (but 501), 504 "Gateway timeout", a timeout or
+	// another network error. Retryable.
+	ErrTransient = errors.New("aitu: transient failure")
+
+	// ErrNotFound: 404 ("Bot not found", an unknown file id). Not
+	// retryable.
+	ErrNotFound = errors.New("aitu: not found")
+)
+
+// webhookSpecified is the text of the 400 of a poll while a webhook is set.
+const webhookSpecified = "webhook is specified"
+
+// APIError is a failed call of the Bot API. Test its kind with errors.Is
+// (ErrUnauthorized, ErrValidation, ErrWebhookSpecified, ErrConflict,
+// ErrRateLimited, ErrTransient, ErrNotFound); cardbot.IsRetryable reports
+// true for conflicts, rate limits and transient failures.
+//
+// No field holds the token: it travels in a header the client never
+// records, and it is cut out of the server's text.
+type APIError struct {
+	// Method names the call: "updates" (a send or a poll), "webhook",
+	// "download".
+	Method string
+	// StatusCode is the HTTP status, or 0 when no response came.
+	StatusCode int
+	// Message is the server's text (a JSON body's message or error, or the
+	// plain-text body), trimmed and shortened; for a network error, what
+	// went wrong.
+	Message string
+	// RetryAfter is the server's Retry-After, or 0.
+	RetryAfter time.Duration
+	// Err is the cause of a network error (a timeout, a refused
+	// connection, a cancelled context).
+	Err error
+}
+
+// Error returns the method, the status and the server's message.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString("aitu: ")
+	b.WriteString(e.Method)
+	b.WriteString(": ")
+	text := ""
+	if e.StatusCode == 0 {
+		b.WriteString("request failed")
+	} else {
+		b.WriteString(strconv.Itoa(e.StatusCode))
+		if text = http.StatusText(e.StatusCode); text != "" {
+			b.WriteByte(' ')
+			b.WriteString(text)
+		}
+	}
+	if e.Message != "" && e.Message != text {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if e.RetryAfter > 0 {
+		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
+	}
+	return b.String()
+}
+
+// Kind returns the sentinel the error matches (ErrUnauthorized, …), or nil
+// for other statuses (501, 405, …).
+func (e *APIError) Kind() error {
+	switch s := e.StatusCode; {
+	case s == 0:
+		return ErrTransient
+	case s == http.StatusUnauthorized, s == http.StatusForbidden:
+		return ErrUnauthorized
+	case s == http.StatusBadRequest:
+		if strings.Contains(strings.ToLower(e.Message), webhookSpecified) {
+			return ErrWebhookSpecified
+		}
+		return ErrValidation
+	case s == http.StatusNotFound:
+		return ErrNotFound
+	case s == http.StatusConflict:
+		return ErrConflict
+	case s == http.StatusTooManyRequests:
+		return ErrRateLimited
+	case s >= 500 && s != http.StatusNotImplemented:
+		return ErrTransient
+	}
+	return nil
+}
+
+// Is reports whether target is the error's kind. ErrWebhookSpecified is a
+// kind of ErrValidation.
+func (e *APIError) Is(target error) bool {
+	k := e.Kind()
+	if k == nil {
+		return false
+	}
+	return target == k || (k == ErrWebhookSpecified && target == ErrValidation)
+}
+
+// Unwrap returns the cause of a network error.
+func (e *APIError) Unwrap() error { return e.Err }
+
+// Retryable reports whether the call may succeed later: conflicts, rate
+// limits and transient failures.
+func (e *APIError) Retryable() bool {
+	switch e.Kind() {
+	case ErrConflict, ErrRateLimited, ErrTransient:
+		return true
+	}
+	return false
+}
+
+// validationError is a request the client refuses to send. It matches
+// ErrValidation and the errors it carries.
+type validationError struct {
+	msg  string
+	errs []error
+}
+
+func (e *validationError) Error() string { return "aitu: " + e.msg }
+
+func (e *validationError) Unwrap() []error { return append([]error{ErrValidation}, e.errs...) }
+
+func invalid(format string, args ...any) error {
+	return &validationError{msg: fmt.Sprintf(format, args...)}
+}
+
+// maxMessage bounds APIError.Message, in bytes.
+const maxMessage = 512
+
+// errorBody is a Spring Boot error body, or what other front ends send.
+type errorBody struct {
+	Message     string          `json:"message"`
+	Error       json.RawMessage `json:"error"`
+	Description string          `json:"description"`
+}
+
+// parseErrorBody reads a JSON or a plain-text error body: the "message",
+// else "error" (a string, or an object with a message), else the body.
+func parseErrorBody(body []byte) string {
+	body = bytes.TrimSpace(body)
+	var eb errorBody
+	if len(body) > 0 && body[0] == '{' && json.Unmarshal(body, &eb) == nil {
+		if eb.Message != "" {
+			return eb.Message
+		}
+		var s string
+		if json.Unmarshal(eb.Error, &s) == nil && s != "" {
+			return s
+		}
+		var inner errorBody
+		if json.Unmarshal(eb.Error, &inner) == nil && inner.Message != "" {
+			return inner.Message
+		}
+		if eb.Description != "" {
+			return eb.Description
+		}
+		return string(body)
+	}
+	// A JSON string: "Webhook is specified".
+	var s string
+	if len(body) > 0 && body[0] == '"' && json.Unmarshal(body, &s) == nil {
+		return s
+	}
+	return string(body)
+}
+
+// shorten trims s and cuts it to at most maxMessage bytes on a rune
+// boundary.
+func shorten(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) <= maxMessage {
+		return s
+	}
+	cut := maxMessage
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+// parseRetryAfter reads a Retry-After value: seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n <= 0 {
+			return 0
+		}
+		if n > 24*3600 {
+			n = 24 * 3600
+		}
+		return time.Duration(n) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := t.Sub(now); d > 0 {
+			return d
+		}
+	}
+	return 0
+}

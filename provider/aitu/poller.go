@@ -1,0 +1,219 @@
+package aitu
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/cardbot/cardbot"
+)
+
+// Dispatcher handles updates; *cardbot.Bot is one.
+type Dispatcher interface {
+	Dispatch(ctx context.Context, p cardbot.Provider, u cardbot.Update) error
+}
+
+// PollerOptions configures a Poller; the zero value is the defaults.
+type PollerOptions struct {
+	// Timeout bounds one poll, which Aitu holds open until updates come or
+	// its own timeout passes: 60 s when zero.
+	Timeout time.Duration
+
+	// Interval is the pause after a poll that brought no updates, for
+	// servers that answer at once: 1 s when zero, none when negative.
+	Interval time.Duration
+
+	// MinBackoff and MaxBackoff bound the wait after a failure (of the
+	// API, or of a handler with a retryable error), which doubles with each
+	// failure in a row: 1 s and 1 min when zero.
+	MinBackoff, MaxBackoff time.Duration
+
+	// DeleteWebhook makes the poller delete the bot's webhook when Aitu
+	// answers a poll with 400 "Webhook is specified", and go on polling.
+	// By default Run stops with ErrWebhookSpecified instead.
+	DeleteWebhook bool
+
+	// LastUpdateID is the updateId of the last update already handled, to
+	// go on from where an earlier poller stopped; see Poller.LastUpdateID.
+	LastUpdateID string
+}
+
+// Poller gets updates with GET updates/ (long polling) instead of
+// webhooks, for bots without a public URL. Only one poll is in flight at a
+// time, as Aitu requires of a token (a second one gets 409).
+type Poller struct {
+	c             *Client
+	d             Dispatcher
+	http          *http.Client
+	interval      time.Duration
+	min, max      time.Duration
+	deleteWebhook bool
+
+	mu   sync.Mutex
+	last string
+}
+
+// NewPoller returns a poller that feeds the updates of c to d.
+func NewPoller(c *Client, d Dispatcher, opts PollerOptions) *Poller {
+	p := &Poller{
+		c: c, d: d, interval: opts.Interval, min: opts.MinBackoff, max: opts.MaxBackoff,
+		deleteWebhook: opts.DeleteWebhook, last: opts.LastUpdateID,
+	}
+	timeout := opts.Timeout
+	if timeout <= 0 {
+		timeout = 60 * time.Second
+	}
+	if p.interval == 0 {
+		p.interval = time.Second
+	}
+	if p.min <= 0 {
+		p.min = time.Second
+	}
+	if p.max <= 0 {
+		p.max = time.Minute
+	}
+	if p.max < p.min {
+		p.max = p.min
+	}
+	hc := *c.cfg.HTTPClient
+	hc.Timeout = timeout
+	p.http = &hc
+	return p
+}
+
+// LastUpdateID returns the updateId of the last update handled, which the
+// next poll sends as lastUpdateId.
+func (p *Poller) LastUpdateID() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.last
+}
+
+func (p *Poller) setLast(id string) {
+	p.mu.Lock()
+	p.last = id
+	p.mu.Unlock()
+}
+
+// errRedeliver says that a handler failed with a retryable error: the
+// update is asked for again.
+type errRedeliver struct{ err error }
+
+func (e *errRedeliver) Error() string { return "handler failed, update polled again: " + e.err.Error() }
+func (e *errRedeliver) Unwrap() error { return e.err }
+
+// Run polls until ctx ends, and returns ctx.Err() then. Each poll sends
+// lastUpdateId, the updateId of the last update handled; the updates it
+// brings are dispatched in order, and lastUpdateId moves past each one
+// that was handled or failed for good (an error that is not
+// cardbot.IsRetryable). At the first retryable failure the rest of the
+// batch is left: after a backoff the next poll asks again from the last
+// update handled, and the bot's deduplication (the update's Key) keeps an
+// update that comes twice from being handled twice. (Aitu does not
+// document what lastUpdateId does; its Kotlin SDK sends it, and a server
+// that ignores it and drops what it served would lose the rest of such a
+// batch.)
+//
+// Failed polls are retried after a backoff (conflicts, rate limits, 5xx,
+// network errors, bodies that do not decode). Run stops with an error that
+// wraps ErrUnauthorized on 401 (a wrong token, a banned bot), with one that
+// wraps ErrWebhookSpecified on 400 "Webhook is specified" (unless
+// PollerOptions.DeleteWebhook is set), and with the *APIError of any other
+// failure that waiting cannot fix (another 400, 404).
+func (p *Poller) Run(ctx context.Context) error {
+	failures := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n, err := p.once(ctx)
+		if err == nil {
+			failures = 0
+			if n == 0 && p.interval > 0 {
+				if !sleep(ctx, p.interval) {
+					return ctx.Err()
+				}
+			}
+			continue
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		if errors.Is(err, ErrWebhookSpecified) && p.deleteWebhook {
+			p.c.log.LogAttrs(ctx, slog.LevelWarn, "aitu: deleting the webhook to poll",
+				slog.String("provider", p.c.cfg.Name))
+			if err = p.c.DeleteWebhook(ctx); err == nil {
+				continue
+			}
+		}
+		var redeliver *errRedeliver
+		if !errors.As(err, &redeliver) && !errors.Is(err, cardbot.ErrMalformedUpdate) && !cardbot.IsRetryable(err) {
+			return fmt.Errorf("aitu: poller stopped: %w", err)
+		}
+		failures++
+		wait := p.backoff(failures)
+		p.c.log.LogAttrs(ctx, slog.LevelWarn, "aitu: polling failed",
+			slog.String("provider", p.c.cfg.Name),
+			slog.Int("failures", failures),
+			slog.Duration("wait", wait),
+			slog.String("error", p.c.clean(err.Error())))
+		if !sleep(ctx, wait) {
+			return ctx.Err()
+		}
+	}
+}
+
+// once polls once and dispatches what came; it returns how many updates
+// came.
+func (p *Poller) once(ctx context.Context) (int, error) {
+	q := url.Values{}
+	if last := p.LastUpdateID(); last != "" {
+		q.Set("lastUpdateId", last)
+	}
+	body, err := p.c.call(ctx, &request{
+		method: "updates", httpMethod: http.MethodGet, path: "updates/",
+		query: q, client: p.http, noRetry: true,
+	})
+	if err != nil {
+		return 0, err
+	}
+	updates, ids, err := p.c.decodeBatch(body)
+	if err != nil {
+		return 0, err
+	}
+	for i, u := range updates {
+		if err := p.d.Dispatch(ctx, p.c, u); err != nil && cardbot.IsRetryable(err) {
+			return len(updates), &errRedeliver{err}
+		}
+		if ids[i] != "" {
+			p.setLast(ids[i])
+		}
+	}
+	return len(updates), nil
+}
+
+func (p *Poller) backoff(failures int) time.Duration {
+	d := p.min
+	for i := 1; i < failures && d < p.max; i++ {
+		d *= 2
+	}
+	d = min(d, p.max)
+	return d/2 + jitter(d/2)
+}
+
+// sleep waits d; it reports false when ctx ended first.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
