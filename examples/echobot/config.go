@@ -8,6 +8,13 @@ type config struct {
 	Region   string // DEFAULT_REGION
 	WhatsApp greenapiConfig
 	MAX      greenapiConfig
+	Aitu     aituConfig
+}
+
+// aituConfig is the Aitu bot (AITU_*). Without a token Aitu is played by a
+// sandbox.
+type aituConfig struct {
+	APIURL, Token, WebhookSecret string
 }
 
 // greenapiConfig is one GREEN-API instance: WhatsApp (GREENAPI_*) or MAX
@@ -33,6 +40,11 @@ func loadConfig(getenv func(string) string) config {
 			IDInstance:   getenv("MAX_ID_INSTANCE"),
 			APIToken:     getenv("MAX_API_TOKEN_INSTANCE"),
 			WebhookToken: getenv("MAX_WEBHOOK_TOKEN"),
+		},
+		Aitu: aituConfig{
+			APIURL:        getenv("AITU_API_URL"),
+			Token:         getenv("AITU_BOT_TOKEN"),
+			WebhookSecret: getenv("AITU_WEBHOOK_SECRET"),
 		},
 	}
 	if c.Addr == "" {

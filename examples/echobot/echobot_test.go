@@ -9,12 +9,15 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cardbot/cardbot/provider/aitu"
+	"github.com/cardbot/cardbot/provider/aitu/aitutest"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
 )
 
@@ -96,9 +99,9 @@ func TestSandbox(t *testing.T) {
 	const victor = "BEGIN:VCARD\nVERSION:3.0\nN:Андреевич;Виктор;;;\nFN:Виктор Андреевич\nORG:Image\nTITLE:\nitem1.TEL;waid=79001234569:+7 900 123-45-69\nitem1.X-ABLabel:Мобильный\nEND:VCARD"
 
 	tests := []struct {
-		name, route, body string
-		texts             []string
-		whatsapp, max     []card // the contacts sent back on each
+		name, route, body   string
+		texts               []string
+		whatsapp, max, aitu []card // the contacts sent back on each
 	}{
 		{name: "start", route: "text", body: "/start", texts: []string{greeting}},
 		{name: "echo", route: "text", body: "Привет, bot!", texts: []string{"Привет, bot!"}},
@@ -106,11 +109,13 @@ func TestSandbox(t *testing.T) {
 			name: "shared contact", route: "contact", body: victor,
 			whatsapp: []card{{"79001234569", "Виктор", "Андреевич", "Image", false}},
 			max:      []card{{"", "", "", "", true}},
+			aitu:     []card{{"79001234569", "Виктор", "Андреевич", "", false}}, // Aitu shares no company
 		},
 		{
 			name: "vcf upload from an Android phone", route: "vcf", body: string(android),
 			whatsapp: []card{{"79261112233", "Дмитрий", "Кузнецов", "", false}, {"79641234567", "Ольга", "Лебедева", "ТехноСфера", false}},
 			max:      []card{{"", "", "", "", true}, {"", "", "", "", true}},
+			aitu:     []card{{"79261112233", "Дмитрий Александрович", "Кузнецов", "", false}, {"79641234567", "Ольга", "Лебедева", "", false}},
 		},
 		{
 			name: "card without a usable number", route: "contact",
@@ -124,18 +129,17 @@ func TestSandbox(t *testing.T) {
 		{name: "file that is not a vCard", route: "vcf", body: "just some notes", texts: []string{"I found no contact in that file."}},
 		{name: "binary file", route: "vcf", body: "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", texts: []string{"That file is not a vCard: it is not even text."}},
 	}
-	for _, m := range []struct{ name, chat string }{{"whatsapp", "79001234567@c.us"}, {"max", "10000000"}} {
+	for _, m := range []struct{ name, chat string }{{"whatsapp", "79001234567@c.us"}, {"max", "10000000"}, {"aitu", "USER:"}} {
 		for _, tt := range tests {
 			t.Run(m.name+"/"+tt.name, func(t *testing.T) {
 				sent := sandboxSay(t, base, m.name+"/"+tt.route, tt.body)
 				assert.Equal(t, tt.texts, textsOf(sent))
-				want := tt.whatsapp
-				if m.name == "max" {
-					want = tt.max // MAX shares a contact by its account, resolved by number
-				}
-				assert.Equal(t, want, cardsOf(sent))
+				want := map[string][]card{"whatsapp": tt.whatsapp, "max": tt.max, "aitu": tt.aitu}[m.name]
+				assert.Equal(t, want, cardsOf(sent), "MAX shares a contact by its account, resolved by number")
 				for _, r := range sent {
-					assert.Equal(t, m.chat, r.Chat, "answers go to the chat the message came from")
+					// Aitu's sandbox user has a new USER dialog each run.
+					assert.True(t, r.Chat == m.chat || m.name == "aitu" && strings.HasPrefix(r.Chat, m.chat),
+						"answers go to the chat the message came from: %q", r.Chat)
 				}
 			})
 		}
@@ -216,4 +220,73 @@ func TestBadSettings(t *testing.T) {
 	}, slog.New(slog.DiscardHandler), nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "whatsapp: GREEN-API settings")
+}
+
+// With AITU_BOT_TOKEN set the bot talks to the configured Aitu API, and its
+// webhook route ends in the secret: any other path is 404.
+func TestConfiguredAitu(t *testing.T) {
+	fake := aitutest.NewServer()
+	t.Cleanup(fake.Close)
+	const secret = "Zq3-unguessable-path-segment"
+	var logs strings.Builder
+	env := map[string]string{
+		"AITU_API_URL":        fake.Config().BaseURL,
+		"AITU_BOT_TOKEN":      fake.Token,
+		"AITU_WEBHOOK_SECRET": secret,
+		"ADDR":                "127.0.0.1:0",
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	addr := make(chan net.Addr, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, func(k string) string { return env[k] }, slog.New(slog.NewTextHandler(&syncWriter{w: &logs}, nil)), func(a net.Addr) { addr <- a })
+	}()
+	var base string
+	select {
+	case a := <-addr:
+		base = "http://" + a.String()
+	case err := <-done:
+		cancel()
+		t.Fatalf("run: %v", err)
+	case <-time.After(10 * time.Second):
+		cancel()
+		t.Fatal("the bot did not start")
+	}
+
+	chat := aitu.ChatID(aitu.PeerGroup, aitutest.NewUUID())
+	_, err := fake.Push(context.Background(), base+"/webhook/aitu/"+secret, aitutest.Batch(fake.IncomingText(aitutest.Incoming{ChatID: chat}, "салем")))
+	require.NoError(t, err)
+	sent := (&aituPeer{fake: fake}).replies()
+	require.Len(t, sent, 1)
+	assert.Equal(t, reply{Chat: chat, Text: "салем"}, sent[0], "a group's reply keeps the GROUP peer type")
+
+	resp, err := http.Post(base+"/webhook/aitu/wrong-secret", "application/json", strings.NewReader(`{"updates":[]}`))
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+
+	cancel()
+	require.NoError(t, <-done)
+	assert.NotContains(t, logs.String(), secret, "the secret path is never logged")
+	assert.NotContains(t, logs.String(), fake.Token, "nor the bot token")
+}
+
+func TestAituTokenNeedsASecret(t *testing.T) {
+	err := run(context.Background(), func(k string) string {
+		return map[string]string{"AITU_BOT_TOKEN": "token", "ADDR": "127.0.0.1:0"}[k]
+	}, slog.New(slog.DiscardHandler), nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "AITU_WEBHOOK_SECRET is required")
+}
+
+// syncWriter lets the bot's goroutines log into one builder.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
 }

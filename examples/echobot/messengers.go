@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/cardbot/cardbot/provider/aitu"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/webhook"
 )
@@ -14,9 +15,12 @@ import (
 type messenger struct {
 	name    string // "whatsapp", "max", "aitu": also the sandbox's route
 	path    string
+	logPath string // path as logged: a secret in it is elided
 	source  webhook.Source
 	sandbox peer // nil with real credentials
 }
+
+func (m messenger) sandboxed() bool { return m.sandbox != nil }
 
 // messengers builds every messenger of cfg; close ends their sandboxes.
 func messengers(cfg config, log *slog.Logger) (ms []messenger, close func(), err error) {
@@ -27,7 +31,7 @@ func messengers(cfg config, log *slog.Logger) (ms []messenger, close func(), err
 			}
 		}
 	}
-	for _, b := range []func(config, *slog.Logger) (messenger, error){whatsApp, maxMessenger} {
+	for _, b := range []func(config, *slog.Logger) (messenger, error){whatsApp, maxMessenger, aituMessenger} {
 		m, err := b(cfg, log)
 		if err != nil {
 			close()
@@ -56,7 +60,7 @@ func greenapiMessenger(name, path string, kind greenapi.Messenger, c greenapiCon
 		DefaultRegion:    region,
 		Logger:           log,
 	}
-	m := messenger{name: name, path: path}
+	m := messenger{name: name, path: path, logPath: path}
 	var sb *greenapiPeer
 	if c.sandboxed() {
 		sb = newGreenAPIPeer(name, kind, log)
@@ -71,5 +75,40 @@ func greenapiMessenger(name, path string, kind greenapi.Messenger, c greenapiCon
 		return messenger{}, fmt.Errorf("%s: GREEN-API settings: %w", name, err)
 	}
 	m.source = client
+	return m, nil
+}
+
+// aituMessenger serves Aitu at /webhook/aitu/<secret>: Aitu signs nothing,
+// so the route's unguessable last segment is what keeps strangers out (any
+// other path answers 404). The sandbox makes up a secret when none is set.
+func aituMessenger(cfg config, log *slog.Logger) (messenger, error) {
+	c := cfg.Aitu
+	ac := aitu.Config{BaseURL: c.APIURL, Token: c.Token, DefaultRegion: "KZ", Logger: log}
+	m := messenger{name: "aitu"}
+	var sb *aituPeer
+	if c.Token == "" {
+		sb = newAituPeer(log)
+		ac = sb.config(ac)
+		m.sandbox = sb
+	}
+	secret := c.WebhookSecret
+	if secret == "" {
+		if !m.sandboxed() {
+			return messenger{}, fmt.Errorf("aitu: AITU_WEBHOOK_SECRET is required with AITU_BOT_TOKEN")
+		}
+		var err error
+		if secret, err = aitu.NewWebhookSecret(); err != nil {
+			sb.close()
+			return messenger{}, fmt.Errorf("aitu: %w", err)
+		}
+	}
+	client, err := aitu.New(ac)
+	if err != nil {
+		if sb != nil {
+			sb.close()
+		}
+		return messenger{}, fmt.Errorf("aitu: settings: %w", err)
+	}
+	m.source, m.path, m.logPath = client, "/webhook/aitu/"+secret, "/webhook/aitu/<AITU_WEBHOOK_SECRET>"
 	return m, nil
 }

@@ -53,7 +53,7 @@ func run(ctx context.Context, getenv func(string) string, log *slog.Logger, list
 			log.Info("sandbox: a fake API plays the messenger on loopback",
 				"messenger", m.name, "try", "curl -s localhost"+portOf(l.Addr())+"/sandbox/"+m.name+"/text -d hello")
 		}
-		log.Info("serving", "messenger", m.name, "webhook", m.path, "mode", mode)
+		log.Info("serving", "messenger", m.name, "webhook", m.logPath, "mode", mode)
 	}
 	log.Info("echobot listening", "addr", l.Addr().String())
 	if listening != nil {
