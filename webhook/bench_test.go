@@ -3,6 +3,7 @@ package webhook_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/middleware"
+	"github.com/cardbot/cardbot/provider/aitu"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/webhook"
 )
@@ -146,6 +148,109 @@ func BenchmarkWebhook(b *testing.B) {
 			}
 			if bench.e != bare && (sends.Load()+fakeSends.Load() != int64(i) || failed.Load() != 0) {
 				b.Fatalf("%d webhooks, %d sends, %d handler errors", i, sends.Load()+fakeSends.Load(), failed.Load())
+			}
+		})
+	}
+}
+
+// answer answers every send in process with body, and counts them.
+type answer struct {
+	body  string
+	sends *atomic.Int64
+}
+
+func (a answer) RoundTrip(r *http.Request) (*http.Response, error) {
+	a.sends.Add(1)
+	if r.Body != nil {
+		_, _ = io.Copy(io.Discard, r.Body)
+		r.Body.Close()
+	}
+	return &http.Response{
+		StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(a.body)), Request: r,
+	}, nil
+}
+
+// greenapiContact is GREEN-API's contactMessage webhook, n its message id.
+func greenapiContact(n int) string {
+	return `{"typeWebhook":"incomingMessageReceived","instanceData":{"idInstance":1101000001,"wid":"79001234567@c.us","typeInstance":"whatsapp"},` +
+		`"timestamp":1588091580,"idMessage":"C0` + strconv.Itoa(10000000+n) + `",` +
+		`"senderData":{"chatId":"79001234568@c.us","sender":"79001234568@c.us","senderName":"Green API"},` +
+		`"messageData":{"typeMessage":"contactMessage","contactMessageData":{"displayName":"Victor Andreevich",` +
+		`"vcard":"BEGIN:VCARD\nVERSION:3.0\nN:Andreevich;Victor;;;\nFN:Victor Andreevich\nORG:Image\nTITLE:\nitem1.TEL;waid=79001234569:+7 900 123-45-69\nitem1.X-ABLabel:Mobile\nEND:VCARD"}}}`
+}
+
+// aituContact is Aitu's Message update with one unregistered contact, n
+// making its ids unique.
+func aituContact(n int) string {
+	id := fmt.Sprintf("%08x-f2af-41ea-ab1a-62e1faec30e1", n)
+	return `{"updates":[{"type":"Message","updateId":"` + id + `","messageId":"` + id + `","sentAt":"2020-09-09T09:40:56.000Z",` +
+		`"author":{"type":"USER","id":"5a5e7cd3-1b2c-4d5e-8f90-a1b2c3d4e5f6","firstName":"John","lastName":"Doe"},` +
+		`"dialog":{"type":"USER","id":"5a5e7cd3-1b2c-4d5e-8f90-a1b2c3d4e5f6"},"content":"",` +
+		`"media":[{"type":"UnregisteredContact","firstName":"Aigerim","lastName":"Sadykova","phoneNumber":"+7 701 123 45 67"}]}]}`
+}
+
+// BenchmarkContactWebhook is a shared contact through the whole bot on each
+// messenger: echo, auth, decode, dedup, routing, Recover and Logger,
+// Contacts (vCard parsing or fields, number normalization) and SendContact
+// through the provider's client on an in-process transport.
+func BenchmarkContactWebhook(b *testing.B) {
+	discard := slog.New(slog.DiscardHandler)
+	var sends, failed atomic.Int64
+	newBot := func() *cardbot.Bot {
+		bot := cardbot.New(cardbot.WithLogger(discard),
+			cardbot.WithErrorHandler(func(_ *cardbot.Context, err error) { failed.Add(1) }))
+		bot.Use(middleware.Recover(), middleware.LoggerWithConfig(middleware.LoggerConfig{Logger: discard}))
+		bot.Handle(cardbot.OnContact, func(c *cardbot.Context) error {
+			cards, err := c.Contacts()
+			if err != nil {
+				return err
+			}
+			return c.SendContact(cards[0])
+		})
+		return bot
+	}
+
+	gc, err := greenapi.New(greenapi.Config{
+		APIURL: "http://greenapi.invalid", IDInstance: "1101000001", APITokenInstance: "api-token",
+		HTTPClient: &http.Client{Transport: answer{`{"idMessage":"3EB0C767D097B7C7C030"}`, &sends}}, Logger: discard,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ac, err := aitu.New(aitu.Config{
+		BaseURL: "http://aitu.invalid/bot/v1/", Token: "bot-token",
+		HTTPClient: &http.Client{Transport: answer{`{}`, &sends}}, Logger: discard,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	seq := 0
+	for _, bench := range []struct {
+		name string
+		src  webhook.Source
+		body func(int) string
+	}{{"greenapi", gc, greenapiContact}, {"aitu", ac, aituContact}} {
+		e := echo.New()
+		webhook.Mount(e, "/hook", newBot(), bench.src, webhook.Config{})
+		b.Run(bench.name, func(b *testing.B) {
+			b.ReportAllocs()
+			sends.Store(0)
+			failed.Store(0)
+			i := 0
+			for b.Loop() {
+				i++
+				seq++
+				req := httptest.NewRequest(http.MethodPost, "/hook", strings.NewReader(bench.body(seq)))
+				req.Header.Set("Content-Type", "application/json")
+				rec := httptest.NewRecorder()
+				e.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("status %d: %s", rec.Code, rec.Body)
+				}
+			}
+			if sends.Load() != int64(i) || failed.Load() != 0 {
+				b.Fatalf("%d webhooks, %d sends, %d handler errors", i, sends.Load(), failed.Load())
 			}
 		})
 	}
