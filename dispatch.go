@@ -157,10 +157,12 @@ func (b *Bot) Shutdown(ctx context.Context) error {
 		}
 		return nil
 	case <-ctx.Done():
-		b.life.cancel()
+		// Drop the queue before cancelling: a worker freed by the
+		// cancellation must find the queue dropping, not run the next job.
 		if b.q != nil {
 			b.q.drop()
 		}
+		b.life.cancel()
 		return ctx.Err()
 	}
 }
