@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/retry"
 )
 
 // Dispatcher handles updates; *cardbot.Bot is one.
@@ -135,7 +136,7 @@ func (p *Poller) Run(ctx context.Context) error {
 		if err == nil {
 			failures = 0
 			if n == 0 && p.interval > 0 {
-				if !sleep(ctx, p.interval) {
+				if retry.Sleep(ctx, p.interval) != nil {
 					return ctx.Err()
 				}
 			}
@@ -162,7 +163,7 @@ func (p *Poller) Run(ctx context.Context) error {
 			slog.Int("failures", failures),
 			slog.Duration("wait", wait),
 			slog.String("error", p.c.clean(err.Error())))
-		if !sleep(ctx, wait) {
+		if retry.Sleep(ctx, wait) != nil {
 			return ctx.Err()
 		}
 	}
@@ -198,22 +199,5 @@ func (p *Poller) once(ctx context.Context) (int, error) {
 }
 
 func (p *Poller) backoff(failures int) time.Duration {
-	d := p.min
-	for i := 1; i < failures && d < p.max; i++ {
-		d *= 2
-	}
-	d = min(d, p.max)
-	return d/2 + jitter(d/2)
-}
-
-// sleep waits d; it reports false when ctx ended first.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
+	return retry.Backoff{Min: p.min, Max: p.max}.Wait(failures, 0)
 }

@@ -2,15 +2,12 @@ package aitu
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
-	"time"
+
+	"github.com/cardbot/cardbot/internal/retry"
 )
 
 // attempts is the retry state of one call.
@@ -33,16 +30,14 @@ type attempts struct {
 // check judges the outcome of an attempt: failure is nil for a 2xx
 // response, which the caller then reads; otherwise the response, if any,
 // is read and closed, and retry says whether another attempt may help.
-func (a *attempts) check(ctx context.Context, resp *http.Response, err error) (retry bool, failure error) {
+func (a *attempts) check(ctx context.Context, resp *http.Response, err error) (again bool, failure error) {
 	a.n++
 	if err != nil {
 		a.last = a.c.netError(a.method, err)
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return false, a.ended(ctxErr)
 		}
-		var unknownCA x509.UnknownAuthorityError
-		var verify *tls.CertificateVerificationError
-		return !errors.As(err, &unknownCA) && !errors.As(err, &verify), a.last
+		return retry.NetError(err), a.last
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return false, nil
@@ -64,47 +59,15 @@ func (a *attempts) ended(ctxErr error) error {
 
 // wait sleeps before the next attempt, or returns the context's error.
 func (a *attempts) wait(ctx context.Context) error {
-	d := a.backoff()
+	d := retry.Backoff{Min: a.c.cfg.MinBackoff, Max: a.c.cfg.MaxBackoff}.Wait(a.n, a.last.RetryAfter)
 	a.c.log.LogAttrs(ctx, slog.LevelDebug, "aitu: retrying",
 		slog.String("provider", a.c.cfg.Name),
 		slog.String("method", a.method),
 		slog.Int("attempt", a.n),
 		slog.Duration("wait", d),
 		slog.String("error", a.last.Error()))
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return a.ended(ctx.Err())
-	case <-t.C:
-		return nil
+	if err := retry.Sleep(ctx, d); err != nil {
+		return a.ended(err)
 	}
-}
-
-// backoff is the wait before attempt a.n+1: the server's Retry-After plus a
-// little jitter, or else MinBackoff doubled per attempt, half of it
-// jitter; never more than MaxBackoff, never less than Retry-After.
-func (a *attempts) backoff() time.Duration {
-	lo, hi := a.c.cfg.MinBackoff, a.c.cfg.MaxBackoff
-	ra := a.last.RetryAfter
-	var wait time.Duration
-	if ra > 0 {
-		wait = ra + jitter(lo/2)
-	} else {
-		wait = lo
-		for i := 1; i < a.n && wait < hi; i++ {
-			wait *= 2
-		}
-		wait = min(wait, hi)
-		wait = wait/2 + jitter(wait/2)
-	}
-	return max(min(wait, hi), ra)
-}
-
-// jitter returns a random duration in [0, d].
-func jitter(d time.Duration) time.Duration {
-	if d <= 0 {
-		return 0
-	}
-	return rand.N(d + 1)
+	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/retry"
 )
 
 // Dispatcher handles updates; *cardbot.Bot is one.
@@ -114,12 +115,8 @@ func (p *Poller) Run(ctx context.Context) error {
 			slog.Int("failures", failures),
 			slog.Duration("wait", wait),
 			slog.String("error", p.c.clean(err.Error())))
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
+		if err := retry.Sleep(ctx, wait); err != nil {
+			return err
 		}
 	}
 }
@@ -175,12 +172,5 @@ func (p *Poller) delete(ctx context.Context, receipt int64) error {
 }
 
 func (p *Poller) backoff(failures int) time.Duration {
-	d := p.min
-	for i := 1; i < failures && d < p.max; i++ {
-		d *= 2
-	}
-	if d > p.max {
-		d = p.max
-	}
-	return d/2 + jitter(d/2)
+	return retry.Backoff{Min: p.min, Max: p.max}.Wait(failures, 0)
 }

@@ -1,0 +1,72 @@
+// Package retry holds what the providers' HTTP clients share about trying a
+// call again: how long to wait, how to wait, and which network errors are
+// worth another attempt. Which answers of an API are retryable is each
+// provider's own policy.
+package retry
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"math/rand/v2"
+	"time"
+)
+
+// Backoff bounds the wait between attempts.
+type Backoff struct {
+	// Min is the first wait; each further attempt doubles it.
+	Min time.Duration
+	// Max is the longest wait.
+	Max time.Duration
+}
+
+// Wait returns the wait after the n-th failed attempt (n ≥ 1). With a
+// Retry-After from the server it is that, plus up to Min/2 of jitter so that
+// clients told the same moment do not come back together; otherwise Min
+// doubled per attempt, the second half of it jitter. It is never more than
+// Max, and never less than retryAfter (a caller that cannot wait that long
+// should not retry).
+func (b Backoff) Wait(n int, retryAfter time.Duration) time.Duration {
+	var wait time.Duration
+	if retryAfter > 0 {
+		wait = retryAfter + jitter(b.Min/2)
+	} else {
+		wait = b.Min
+		for i := 1; i < n && wait < b.Max; i++ {
+			wait *= 2
+		}
+		wait = min(wait, b.Max)
+		wait = wait/2 + jitter(wait/2)
+	}
+	return max(min(wait, b.Max), retryAfter)
+}
+
+// jitter returns a random duration in [0, d].
+func jitter(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 0
+	}
+	return rand.N(d + 1)
+}
+
+// Sleep waits d, or returns ctx's error when ctx ends first.
+func Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// NetError reports whether a request that got no response may be tried
+// again: after any network error but a certificate the client does not
+// trust, which another attempt will not change.
+func NetError(err error) bool {
+	var unknownCA x509.UnknownAuthorityError
+	var verify *tls.CertificateVerificationError
+	return !errors.As(err, &unknownCA) && !errors.As(err, &verify)
+}

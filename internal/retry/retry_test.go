@@ -1,0 +1,70 @@
+package retry_test
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/cardbot/cardbot/internal/retry"
+)
+
+func TestBackoffWait(t *testing.T) {
+	b := retry.Backoff{Min: 100 * time.Millisecond, Max: time.Second}
+	tests := []struct {
+		name       string
+		n          int
+		retryAfter time.Duration
+		lo, hi     time.Duration
+	}{
+		{"first attempt", 1, 0, 50 * time.Millisecond, 100 * time.Millisecond},
+		{"doubles", 2, 0, 100 * time.Millisecond, 200 * time.Millisecond},
+		{"doubles again", 3, 0, 200 * time.Millisecond, 400 * time.Millisecond},
+		{"capped at Max", 10, 0, 500 * time.Millisecond, time.Second},
+		{"Retry-After with jitter", 1, 300 * time.Millisecond, 300 * time.Millisecond, 350 * time.Millisecond},
+		{"Retry-After over Max is kept", 1, 2 * time.Second, 2 * time.Second, 2 * time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for range 200 { // the jitter must stay in bounds every time
+				got := b.Wait(tt.n, tt.retryAfter)
+				assert.GreaterOrEqual(t, got, tt.lo)
+				assert.LessOrEqual(t, got, tt.hi)
+			}
+		})
+	}
+	assert.Zero(t, retry.Backoff{}.Wait(1, 0), "no backoff configured: no wait")
+}
+
+func TestSleep(t *testing.T) {
+	assert.NoError(t, retry.Sleep(context.Background(), time.Millisecond))
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	start := time.Now()
+	assert.ErrorIs(t, retry.Sleep(ctx, time.Hour), context.Canceled)
+	assert.Less(t, time.Since(start), time.Second)
+}
+
+func TestNetError(t *testing.T) {
+	tests := []struct {
+		err  error
+		want bool
+	}{
+		{&net.OpError{Op: "dial", Err: errors.New("connection refused")}, true},
+		{context.DeadlineExceeded, true},
+		{fmt.Errorf("get: %w", x509.UnknownAuthorityError{}), false},
+		{&tls.CertificateVerificationError{Err: errors.New("expired")}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.err.Error(), func(t *testing.T) {
+			assert.Equal(t, tt.want, retry.NetError(tt.err))
+		})
+	}
+}
