@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/emersion/go-vcard v0.0.0-20241024213814-c9703dde27ff
+	github.com/google/uuid v1.6.0
 	github.com/hashicorp/golang-lru/v2 v2.0.7
 	github.com/labstack/echo/v4 v4.16.0
 	github.com/nyaruka/phonenumbers v1.8.1

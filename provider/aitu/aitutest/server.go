@@ -2,8 +2,6 @@ package aitutest
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot/provider/aitu"
+	"github.com/google/uuid"
 )
 
 // BasePath is the path of the API on the server, as on Aitu's host.
@@ -256,10 +255,5 @@ func (s *Server) AddFile(name, mime string, data []byte) string {
 
 // NewUUID returns a random UUID, for dialog, user and message ids.
 func NewUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+	return uuid.NewString()
 }
