@@ -1,0 +1,190 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Fault kinds, injected in turn.
+const (
+	faultRateLimit = iota // 429 with Retry-After, from the fake
+	fault500              // 500, from the fake
+	faultSlow             // a slow answer
+	faultRefused          // the API's address refuses the connection
+	faultKinds
+)
+
+// faultTarget is what a fake provider offers to make its next answer fail.
+type faultTarget interface {
+	FailNext(n, status int, retryAfter time.Duration)
+}
+
+// FaultPlan says which faults a transport injects.
+type FaultPlan struct {
+	Budget     int           // faults at most; 0 turns them off
+	Every      int           // one eligible request in Every gets a fault
+	RetryAfter time.Duration // of the 429s
+	Slow       time.Duration // how late a slow answer comes
+}
+
+// faultTransport carries the bot's calls to a fake provider and makes one
+// send in Every fail: the fake answers 429 or 500, or answers late, or the
+// connection is refused. A faulted request runs alone (the gate), so the
+// failure queued in the fake is the one it gets; and a request body is
+// faulted once at most, so a retry of it goes through and no send exhausts
+// its retries.
+type faultTransport struct {
+	base    *http.Transport
+	refused *http.Transport // dials a closed loopback port
+	target  faultTarget
+	setSlow func(time.Duration) // a fake's delay, or nil: the delay is ours
+	plan    FaultPlan
+
+	gate    sync.RWMutex
+	seen    atomic.Int64
+	left    atomic.Int64
+	mu      sync.Mutex
+	faulted map[string]bool
+	counts  [faultKinds]atomic.Int64
+}
+
+func newFaultTransport(target faultTarget, setSlow func(time.Duration), plan FaultPlan) (*faultTransport, error) {
+	closed, err := closedPort()
+	if err != nil {
+		return nil, err
+	}
+	t := &faultTransport{
+		base: loopbackTransport(nil),
+		refused: loopbackTransport(func(ctx context.Context, _, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, "tcp", closed)
+		}),
+		target:  target,
+		setSlow: setSlow,
+		plan:    plan,
+		faulted: make(map[string]bool),
+	}
+	if plan.Every <= 0 {
+		t.plan.Every = 1
+	}
+	t.left.Store(int64(plan.Budget))
+	return t, nil
+}
+
+// loopbackTransport is an HTTP transport for loopback with enough idle
+// connections for the load; dial replaces its dialer when not nil.
+func loopbackTransport(dial func(ctx context.Context, network, addr string) (net.Conn, error)) *http.Transport {
+	t := &http.Transport{
+		Proxy:               nil, // loopback only: never a proxy from the environment
+		MaxIdleConns:        512,
+		MaxIdleConnsPerHost: 512,
+		IdleConnTimeout:     30 * time.Second,
+		DisableCompression:  true,
+	}
+	if dial != nil {
+		t.DialContext = dial
+		t.DisableKeepAlives = true
+	}
+	return t
+}
+
+// closedPort returns a loopback address nothing listens on.
+func closedPort() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("closed port: %w", err)
+	}
+	addr := l.Addr().String()
+	return addr, l.Close()
+}
+
+// Counts returns the faults injected, by kind.
+func (t *faultTransport) Counts() [faultKinds]int {
+	var out [faultKinds]int
+	for i := range out {
+		out[i] = int(t.counts[i].Load())
+	}
+	return out
+}
+
+// Close drops the idle connections.
+func (t *faultTransport) Close() {
+	t.base.CloseIdleConnections()
+	t.refused.CloseIdleConnections()
+}
+
+func (t *faultTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	kind, ok, err := t.pick(req)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		t.gate.RLock()
+		defer t.gate.RUnlock()
+		return t.base.RoundTrip(req)
+	}
+	t.gate.Lock()
+	defer t.gate.Unlock()
+	t.counts[kind].Add(1)
+	switch kind {
+	case faultRateLimit:
+		t.target.FailNext(1, http.StatusTooManyRequests, t.plan.RetryAfter)
+	case fault500:
+		t.target.FailNext(1, http.StatusInternalServerError, 0)
+	case faultRefused:
+		return t.refused.RoundTrip(req)
+	case faultSlow:
+		if t.setSlow == nil {
+			if err := sleep(req.Context(), t.plan.Slow); err != nil {
+				return nil, err
+			}
+			break
+		}
+		t.setSlow(t.plan.Slow)
+		defer t.setSlow(0)
+	}
+	return t.base.RoundTrip(req)
+}
+
+// pick decides whether req gets a fault and which: only sends (a POST
+// with a body) are eligible, one in Every, each body once.
+func (t *faultTransport) pick(req *http.Request) (kind int, ok bool, err error) {
+	if t.plan.Budget <= 0 || req.Method != http.MethodPost || req.Body == nil {
+		return 0, false, nil
+	}
+	body, err := io.ReadAll(req.Body)
+	req.Body.Close()
+	if err != nil {
+		return 0, false, err
+	}
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	n := t.seen.Add(1)
+	if n%int64(t.plan.Every) != 0 {
+		return 0, false, nil
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.faulted[string(body)] || t.left.Load() <= 0 {
+		return 0, false, nil
+	}
+	t.faulted[string(body)] = true
+	left := t.left.Add(-1)
+	return int(left % faultKinds), true, nil
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	tm := time.NewTimer(d)
+	defer tm.Stop()
+	select {
+	case <-tm.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
