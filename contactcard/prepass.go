@@ -59,7 +59,8 @@ func newPrepass(fallback encoding.Encoding, sizeHint int) *prepass {
 // run feeds every line of data to the pass and closes what is left open: a
 // truncated last card keeps what was read.
 func (p *prepass) run(data []byte) {
-	nl := -1 // absolute index of the next LF at or after the current line
+	nl := -1    // absolute index of the next LF at or after the current line
+	crEnd := -1 // end of the latest run of CRs scanned: a run is scanned once
 	for pos := 0; pos < len(data); {
 		if nl < pos {
 			if i := bytes.IndexByte(data[pos:], '\n'); i >= 0 {
@@ -73,9 +74,16 @@ func (p *prepass) run(data []byte) {
 			end = pos + cr
 			// CR LF and CR CR LF end one line; a CR followed by anything
 			// else is a line end of its own (old Mac).
+			// A run of CRs is scanned once, not once per CR, so that a
+			// file of CRs only costs linear time.
 			k := end
-			for k < len(data) && data[k] == '\r' {
-				k++
+			if end < crEnd {
+				k = crEnd // end is within the run scanned last
+			} else {
+				for k < len(data) && data[k] == '\r' {
+					k++
+				}
+				crEnd = k
 			}
 			if k == nl {
 				next = nl + 1
