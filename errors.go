@@ -45,6 +45,20 @@ var (
 	// ErrDocumentTooLarge means a downloaded document is over the size cap
 	// (WithMaxDocumentSize, 1 MiB by default).
 	ErrDocumentTooLarge = errors.New("cardbot: document over the size cap")
+
+	// ErrUnsafeURL means a provider refused to download a document: its URL
+	// (or a redirect's) is not http or https, or its host resolves to a
+	// loopback, private, link-local, unspecified or multicast address while
+	// the provider's own API is not on such an address. Not retryable.
+	ErrUnsafeURL = errors.New("cardbot: unsafe download URL")
+
+	// ErrTooManyRedirects means a document's download was redirected more
+	// times than a provider follows. Not retryable.
+	ErrTooManyRedirects = errors.New("cardbot: too many redirects")
+
+	// ErrDownloadTimeout means a document's download, its body included,
+	// took longer than the provider's download timeout.
+	ErrDownloadTimeout = errors.New("cardbot: download timed out")
 )
 
 // retryableSentinel is the type of the retryable sentinel errors.

@@ -64,9 +64,18 @@ func Sleep(ctx context.Context, d time.Duration) error {
 
 // NetError reports whether a request that got no response may be tried
 // again: after any network error but a certificate the client does not
-// trust, which another attempt will not change.
+// trust or a Permanent one (a download refused as unsafe), which another
+// attempt will not change.
 func NetError(err error) bool {
 	var unknownCA x509.UnknownAuthorityError
 	var verify *tls.CertificateVerificationError
-	return !errors.As(err, &unknownCA) && !errors.As(err, &verify)
+	return !errors.As(err, &unknownCA) && !errors.As(err, &verify) && !Permanent(err)
+}
+
+// Permanent reports whether err, or an error it wraps, has a method
+// Permanent() bool that returns true: a failure no retry, here or by a
+// provider's redelivery, can mend.
+func Permanent(err error) bool {
+	var p interface{ Permanent() bool }
+	return errors.As(err, &p) && p.Permanent()
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/safefetch"
 )
 
 // Client talks to the Aitu Bot API as one bot. It is a cardbot.Provider
@@ -24,6 +25,7 @@ type Client struct {
 	cfg     Config
 	log     *slog.Logger
 	pending *pendingSends
+	fetch   *safefetch.Fetcher
 }
 
 var (
@@ -39,7 +41,7 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{cfg: cfg, log: cfg.Logger, pending: newPendingSends(pendingCap, pendingTTL)}, nil
+	return &Client{cfg: cfg, log: cfg.Logger, pending: newPendingSends(pendingCap, pendingTTL), fetch: newFetcher(cfg, nil)}, nil
 }
 
 // Name returns the provider's name (Config.Name, "aitu" by default).

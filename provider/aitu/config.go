@@ -21,6 +21,9 @@ const (
 	DefaultRegion = "KZ"
 	// DefaultTimeout is the timeout of the default HTTP client.
 	DefaultTimeout = 30 * time.Second
+	// DefaultDownloadTimeout bounds a whole download of a file, its body
+	// included.
+	DefaultDownloadTimeout = 60 * time.Second
 	// DefaultMaxRetries is how many times a call is retried after a rate
 	// limit or a transient error.
 	DefaultMaxRetries = 3
@@ -60,8 +63,13 @@ type Config struct {
 
 	// HTTPClient makes the requests; a client with DefaultTimeout when nil.
 	// Its Timeout bounds each attempt (the Poller makes its own copy with a
-	// longer one).
+	// longer one). Download uses a copy of its transport that checks every
+	// address it dials and uses no proxy (see Client.Download).
 	HTTPClient *http.Client
+
+	// DownloadTimeout bounds a whole Download, its body included;
+	// DefaultDownloadTimeout (60 s) when zero or less.
+	DownloadTimeout time.Duration
 
 	// Name is the provider's name, unique within a bot; DefaultName when
 	// empty.
@@ -129,6 +137,9 @@ func (c Config) fill() (Config, error) {
 	c.DefaultRegion = strings.ToUpper(c.DefaultRegion)
 	if c.HTTPClient == nil {
 		c.HTTPClient = &http.Client{Timeout: DefaultTimeout}
+	}
+	if c.DownloadTimeout <= 0 {
+		c.DownloadTimeout = DefaultDownloadTimeout
 	}
 	if c.Name == "" {
 		c.Name = DefaultName

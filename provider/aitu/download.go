@@ -7,25 +7,47 @@ import (
 	"net/url"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/safefetch"
 )
 
 // Download opens the file of a document: GET download/?fileId=<doc.ID>,
 // with the token header, retried like any call. DecodeWebhook puts a
 // media's fileId in Document.ID. A status other than 2xx is an *APIError
-// (Method "download"; an unknown file is ErrNotFound). The body is
-// returned as it comes; the caller closes it and caps its size.
+// (Method "download"; an unknown file is ErrNotFound). The caller closes
+// the body and caps its size.
+//
+// The download is guarded like every file a webhook points at: at most a
+// few redirects are followed (cardbot.ErrTooManyRedirects), each to an
+// http or https URL whose host is dialled only when it resolves to a
+// public address, or to one of the same kind as BaseURL's host (a fake
+// server on loopback); others are refused (cardbot.ErrUnsafeURL). The
+// token header is dropped when a redirect leaves BaseURL's host. The whole
+// download, body included, ends after Config.DownloadTimeout
+// (cardbot.ErrDownloadTimeout). None of these errors is retried, but the
+// timeout.
 func (c *Client) Download(ctx context.Context, doc cardbot.Document) (io.ReadCloser, error) {
 	if doc.ID == "" {
 		return nil, invalid("download: the document has no file id")
 	}
-	resp, err := c.open(ctx, &request{
-		method:     "download",
-		httpMethod: http.MethodGet,
-		path:       "download/",
-		query:      url.Values{"fileId": {doc.ID}},
+	return c.fetch.Fetch(ctx, c.cfg.BaseURL, func(ctx context.Context, hc *http.Client) (*http.Response, error) {
+		return c.open(ctx, &request{
+			method:     "download",
+			httpMethod: http.MethodGet,
+			path:       "download/",
+			query:      url.Values{"fileId": {doc.ID}},
+			client:     hc,
+		})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return resp.Body, nil
+}
+
+// newFetcher makes the guard of downloads; r resolves host names (nil:
+// the system's resolver).
+func newFetcher(cfg Config, r safefetch.Resolver) *safefetch.Fetcher {
+	return safefetch.New(safefetch.Options{
+		APIURL:          cfg.BaseURL,
+		Base:            cfg.HTTPClient,
+		Timeout:         cfg.DownloadTimeout,
+		StripOnRedirect: []string{tokenHeader},
+		Resolver:        r,
+	})
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/cardbot/cardbot/internal/retry"
 )
 
 // Kinds of failures. A *APIError matches one of them with errors.Is; checks
@@ -101,10 +103,14 @@ func (e *APIError) Error() string {
 }
 
 // Kind returns the sentinel the error matches (ErrUnauthorized, …), or nil
-// for other statuses (501, 405, …).
+// for other statuses (501, 405, …) and for a download refused as unsafe or
+// redirected without end (cardbot.ErrUnsafeURL, ErrTooManyRedirects).
 func (e *APIError) Kind() error {
 	switch s := e.StatusCode; {
 	case s == 0:
+		if retry.Permanent(e.Err) {
+			return nil // a download refused as unsafe, a redirect loop
+		}
 		return ErrTransient
 	case s == http.StatusUnauthorized, s == http.StatusForbidden:
 		return ErrUnauthorized

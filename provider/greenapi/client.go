@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/safefetch"
 )
 
 // Client talks to one GREEN-API instance. It is a cardbot.Provider (Send),
@@ -27,6 +28,7 @@ type Client struct {
 	log     *slog.Logger
 
 	accounts *accounts // MAX: checkAccount's answers
+	fetch    *safefetch.Fetcher
 }
 
 var (
@@ -47,6 +49,7 @@ func New(cfg Config) (*Client, error) {
 		base: cfg.APIURL + cfg.PathPrefix + "/waInstance" + cfg.IDInstance,
 		log:  cfg.Logger,
 	}
+	c.fetch = newFetcher(cfg, nil)
 	for _, s := range []string{cfg.APITokenInstance, cfg.WebhookToken} {
 		if len(s) >= minSecret {
 			c.secrets = append(c.secrets, s)

@@ -23,6 +23,9 @@ const (
 	DefaultRegion = "RU"
 	// DefaultTimeout is the timeout of the default HTTP client.
 	DefaultTimeout = 30 * time.Second
+	// DefaultDownloadTimeout bounds a whole download of a file, its body
+	// included.
+	DefaultDownloadTimeout = 60 * time.Second
 	// DefaultMaxRetries is how many times a call is retried after a
 	// rate limit or a transient error.
 	DefaultMaxRetries = 3
@@ -112,8 +115,14 @@ type Config struct {
 	DefaultRegion string
 
 	// HTTPClient makes the requests; a client with DefaultTimeout when
-	// nil. Its Timeout bounds each attempt.
+	// nil. Its Timeout bounds each attempt. Download uses a copy of its
+	// transport that checks every address it dials and uses no proxy (see
+	// Client.Download).
 	HTTPClient *http.Client
+
+	// DownloadTimeout bounds a whole Download, its body included;
+	// DefaultDownloadTimeout (60 s) when zero or less.
+	DownloadTimeout time.Duration
 
 	// Name is the provider's name, unique within a bot; DefaultName
 	// ("greenapi") when empty, MAXName ("max") for MAX. A bot with two
@@ -248,6 +257,9 @@ func (c Config) fill() (Config, error) {
 	c.DefaultRegion = strings.ToUpper(c.DefaultRegion)
 	if c.HTTPClient == nil {
 		c.HTTPClient = &http.Client{Timeout: DefaultTimeout}
+	}
+	if c.DownloadTimeout <= 0 {
+		c.DownloadTimeout = DefaultDownloadTimeout
 	}
 	if c.Name == "" {
 		c.Name = DefaultName

@@ -4,19 +4,28 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/safefetch"
 )
 
 // Download opens the file of a document: a GET of doc.URL (the
-// notification's downloadUrl) with the client's HTTP client, retried like
-// any call. When doc.URL is empty it asks downloadFile for the URL first,
-// with the chat id and idMessage that DecodeWebhook stores in doc.ID as
-// "<chatId>/<idMessage>". A status other than 2xx is an *APIError (Method
-// "download" or "downloadFile"). The body is returned as it comes; the
-// caller closes it and caps its size.
+// notification's downloadUrl), retried like any call. When doc.URL is
+// empty it asks downloadFile for the URL first, with the chat id and
+// idMessage that DecodeWebhook stores in doc.ID as "<chatId>/<idMessage>".
+// A status other than 2xx is an *APIError (Method "download" or
+// "downloadFile"). The caller closes the body and caps its size.
+//
+// The URL comes from a webhook, so the download is guarded: a URL that is
+// not http or https is refused (ErrValidation and cardbot.ErrUnsafeURL);
+// a host that resolves to a loopback, private, link-local, unspecified or
+// multicast address is refused when it is dialled (cardbot.ErrUnsafeURL),
+// unless APIURL's host is on an address of the same kind (a fake server on
+// loopback); at most a few redirects are followed, each checked
+// (cardbot.ErrTooManyRedirects); and the whole download, body included,
+// ends after Config.DownloadTimeout (cardbot.ErrDownloadTimeout). None of
+// these errors is retried, but the timeout.
 func (c *Client) Download(ctx context.Context, doc cardbot.Document) (io.ReadCloser, error) {
 	target := doc.URL
 	if target == "" {
@@ -25,15 +34,23 @@ func (c *Client) Download(ctx context.Context, doc cardbot.Document) (io.ReadClo
 			return nil, err
 		}
 	}
-	u, err := url.Parse(target)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, invalid("download: %q is not an http or https URL", c.clean(target))
+	if err := safefetch.CheckURL(target); err != nil {
+		return nil, &validationError{msg: "download: " + err.Error(), errs: []error{err}}
 	}
-	resp, err := c.open(ctx, &request{method: "download", httpMethod: http.MethodGet, url: target})
-	if err != nil {
-		return nil, err
-	}
-	return resp.Body, nil
+	return c.fetch.Fetch(ctx, target, func(ctx context.Context, hc *http.Client) (*http.Response, error) {
+		return c.open(ctx, &request{method: "download", httpMethod: http.MethodGet, url: target, client: hc})
+	})
+}
+
+// newFetcher makes the guard of downloads; r resolves host names (nil:
+// the system's resolver).
+func newFetcher(cfg Config, r safefetch.Resolver) *safefetch.Fetcher {
+	return safefetch.New(safefetch.Options{
+		APIURL:   cfg.APIURL,
+		Base:     cfg.HTTPClient,
+		Timeout:  cfg.DownloadTimeout,
+		Resolver: r,
+	})
 }
 
 type downloadFileRequest struct {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/cardbot/cardbot/internal/retry"
 )
 
 // Kinds of failures. A *APIError matches one of the first five with
@@ -119,13 +121,17 @@ func statusText(code int) string {
 }
 
 // Kind returns the sentinel the error matches (ErrUnauthorized, …), or nil
-// for other statuses (404, 501, …).
+// for other statuses (404, 501, …) and for a download refused as unsafe
+// or redirected without end (cardbot.ErrUnsafeURL, ErrTooManyRedirects).
 func (e *APIError) Kind() error {
 	if e.Code == http.StatusUnauthorized || e.Code == http.StatusForbidden {
 		return ErrUnauthorized
 	}
 	switch s := e.StatusCode; {
 	case s == 0:
+		if retry.Permanent(e.Err) {
+			return nil // a download refused as unsafe, a redirect loop
+		}
 		return ErrTransient
 	case s == http.StatusUnauthorized, s == http.StatusForbidden:
 		return ErrUnauthorized

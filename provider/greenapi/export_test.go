@@ -1,9 +1,16 @@
 package greenapi
 
-import "time"
+import (
+	"time"
+
+	"github.com/cardbot/cardbot/internal/safefetch"
+)
 
 // ParseRetryAfter exposes parseRetryAfter to the tests.
 var ParseRetryAfter = parseRetryAfter
 
 // SetAccountClock sets the clock of a MAX client's account cache.
 func SetAccountClock(c *Client, now func() time.Time) { c.accounts.now = now }
+
+// SetDownloadResolver makes c's downloads resolve host names with r.
+func SetDownloadResolver(c *Client, r safefetch.Resolver) { c.fetch = newFetcher(c.cfg, r) }
