@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cardbot/cardbot/examples/echobot/echo"
 	"github.com/cardbot/cardbot/provider/aitu"
 	"github.com/cardbot/cardbot/provider/aitu/aitutest"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
@@ -103,7 +104,7 @@ func TestSandbox(t *testing.T) {
 		texts               []string
 		whatsapp, max, aitu []card // the contacts sent back on each
 	}{
-		{name: "start", route: "text", body: "/start", texts: []string{greeting}},
+		{name: "start", route: "text", body: "/start", texts: []string{echo.Greeting}},
 		{name: "echo", route: "text", body: "Привет, bot!", texts: []string{"Привет, bot!"}},
 		{
 			name: "shared contact", route: "contact", body: victor,

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/examples/echobot/echo"
 	"github.com/cardbot/cardbot/middleware"
 	"github.com/cardbot/cardbot/webhook"
 )
@@ -33,7 +34,7 @@ func run(ctx context.Context, getenv func(string) string, log *slog.Logger, list
 		}
 	}
 	bot.Use(middleware.Logger())
-	register(bot)
+	echo.Register(bot)
 
 	srv := webhook.NewServer(bot, webhook.ServerConfig{Addr: cfg.Addr, Config: webhook.Config{Logger: log}})
 	for _, m := range ms {

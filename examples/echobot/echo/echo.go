@@ -1,4 +1,9 @@
-package main
+// Package echo holds the echobot's handlers, so that the echobot and the
+// load harness (internal/loadtest) run the same bot: "/start" gets
+// Greeting, any other text is echoed back, and every contact of a shared
+// contact, a contacts array or a .vcf upload is sent back, or explained
+// when it has no usable number.
+package echo
 
 import (
 	"errors"
@@ -9,13 +14,14 @@ import (
 	"github.com/cardbot/cardbot/contactcard"
 )
 
-const greeting = "Hi! I am cardbot's echo bot. Send me a text and I send it back; " +
+// Greeting is the answer to /start.
+const Greeting = "Hi! I am cardbot's echo bot. Send me a text and I send it back; " +
 	"send me a contact or a .vcf file and I send every contact in it back, its number normalized."
 
-// register adds the echobot's handlers to b.
-func register(b *cardbot.Bot) {
+// Register adds the echobot's handlers to b.
+func Register(b *cardbot.Bot) {
 	b.Handle(cardbot.Command("start"), func(c *cardbot.Context) error {
-		return c.Send(greeting)
+		return c.Send(Greeting)
 	})
 	b.Handle(cardbot.OnText, func(c *cardbot.Context) error {
 		return c.Send(c.Text())
