@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/retry"
 	"github.com/cardbot/cardbot/internal/safefetch"
 )
 
@@ -94,8 +95,14 @@ func (c *Client) call(ctx context.Context, r *request) ([]byte, error) {
 	return body, nil
 }
 
-// open performs r with retries (see attempts for the policy) and returns a
-// 2xx response, whose body the caller closes, or an error.
+// open performs r and returns a 2xx response, whose body the caller closes,
+// or an error. The retry policy: 409, 429 and 5xx but 501, and network
+// errors other than an untrusted certificate or an unsafe download, are
+// retried up to MaxRetries times; nothing else (401, 400 and 404 fail at
+// once). A Retry-After longer than MaxBackoff is not waited for: the call
+// fails at once with the wait in APIError.RetryAfter, so that the caller
+// can answer its webhook with 503 instead of holding it. internal/retry
+// runs the attempts and the backoff.
 func (c *Client) open(ctx context.Context, r *request) (*http.Response, error) {
 	var body []byte
 	if r.body != nil {
@@ -117,33 +124,34 @@ func (c *Client) open(ctx context.Context, r *request) (*http.Response, error) {
 	if r.noRetry {
 		retries = 0
 	}
-	st := attempts{c: c, method: r.method}
-	for {
-		var rd io.Reader
-		if body != nil {
-			rd = bytes.NewReader(body)
-		}
-		req, err := http.NewRequestWithContext(ctx, r.httpMethod, target, rd)
-		if err != nil {
-			return nil, fmt.Errorf("aitu: %s: cannot build the request: %w", r.method, err)
-		}
-		req.Header.Set(tokenHeader, c.cfg.Token)
-		req.Header.Set("Accept", "application/json")
-		if body != nil {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		resp, err := hc.Do(req)
-		retry, failure := st.check(ctx, resp, err)
-		if failure == nil {
-			return resp, nil
-		}
-		if !retry || st.n > retries {
-			return nil, failure
-		}
-		if err := st.wait(ctx); err != nil {
-			return nil, err
-		}
-	}
+	return retry.Do(ctx, retry.Call{
+		Provider: "aitu",
+		Method:   r.method,
+		Retries:  retries,
+		Backoff:  retry.Backoff{Min: c.cfg.MinBackoff, Max: c.cfg.MaxBackoff},
+		Logger:   c.log,
+		Attempt: func(ctx context.Context) (*http.Response, error) {
+			var rd io.Reader
+			if body != nil {
+				rd = bytes.NewReader(body)
+			}
+			req, err := http.NewRequestWithContext(ctx, r.httpMethod, target, rd)
+			if err != nil {
+				return nil, retry.Final(fmt.Errorf("aitu: %s: cannot build the request: %w", r.method, err))
+			}
+			req.Header.Set(tokenHeader, c.cfg.Token)
+			req.Header.Set("Accept", "application/json")
+			if body != nil {
+				req.Header.Set("Content-Type", "application/json")
+			}
+			return hc.Do(req)
+		},
+		NetError: func(err error) error { return c.netError(r.method, err) },
+		StatusError: func(resp *http.Response, body []byte) (bool, time.Duration, error) {
+			e := c.statusError(r.method, resp, body)
+			return e.Retryable(), e.RetryAfter, e
+		},
+	})
 }
 
 // statusError makes the error of a response that is not 2xx.
