@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -364,10 +365,15 @@ func (s *Server) sendMAXContact(m map[string]json.RawMessage, chat string) answe
 	if err := json.Unmarshal(rawContact, &cm); err != nil || cm == nil {
 		return s.invalid("'contact' must be an object")
 	}
+	var extra []string // sorted, so the answer is the same every time
 	for k := range cm {
 		if k != "chatId" {
-			return s.invalid(fmt.Sprintf("'contact.%s' is not allowed", k))
+			extra = append(extra, fmt.Sprintf("'contact.%s' is not allowed", k))
 		}
+	}
+	if len(extra) > 0 {
+		slices.Sort(extra)
+		return s.invalid(strings.Join(extra, "; "))
 	}
 	id, present, ok := str(cm, "chatId")
 	switch {
