@@ -7,8 +7,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/contactcard"
+	"github.com/cardbot/cardbot/internal/wirejson"
 )
 
 // DecodeWebhook turns a body of the Bot API, {"updates":[…]} (a webhook
@@ -73,15 +76,15 @@ func malformed(format string, args ...any) error {
 }
 
 // splitBatch returns the elements of {"updates":[…]}, without nulls.
-func splitBatch(body []byte) ([]json.RawMessage, error) {
+func splitBatch(body []byte) ([]jsontext.Value, error) {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 || body[0] != '{' {
 		return nil, malformed("want a JSON object")
 	}
 	var env struct {
-		Updates json.RawMessage `json:"updates"`
+		Updates jsontext.Value `json:"updates"`
 	}
-	if err := json.Unmarshal(body, &env); err != nil {
+	if err := wirejson.Unmarshal(body, &env); err != nil {
 		return nil, malformed("%v", err)
 	}
 	if len(env.Updates) == 0 {
@@ -90,8 +93,8 @@ func splitBatch(body []byte) ([]json.RawMessage, error) {
 	if isNull(env.Updates) {
 		return nil, nil
 	}
-	var elems []json.RawMessage
-	if err := json.Unmarshal(env.Updates, &elems); err != nil {
+	var elems []jsontext.Value
+	if err := wirejson.Unmarshal(env.Updates, &elems); err != nil {
 		return nil, malformed(`"updates" is not an array`)
 	}
 	out := elems[:0]
@@ -109,18 +112,19 @@ func splitBatch(body []byte) ([]json.RawMessage, error) {
 }
 
 // decodeOne decodes one element and returns its updateId; it never fails.
-func (c *Client) decodeOne(raw json.RawMessage) (cardbot.Update, string) {
+// raw is its own copy of the element (wirejson copies each), kept as Raw.
+func (c *Client) decodeOne(raw jsontext.Value) (cardbot.Update, string) {
 	u := cardbot.Update{
 		Provider: c.cfg.Name,
 		Kind:     cardbot.KindOther,
-		Raw:      bytes.Clone(raw),
+		Raw:      json.RawMessage(raw),
 	}
 	var d UpdateData
-	if err := json.Unmarshal(raw, &d); err != nil {
+	if err := wirejson.Unmarshal(raw, &d); err != nil {
 		// Fields of an unknown type, or of the wrong JSON type: keep what
 		// every update has.
 		var p probe
-		_ = json.Unmarshal(raw, &p)
+		_ = wirejson.Unmarshal(raw, &p)
 		u.Key = key(p.UpdateID, p.Type, p.MessageID)
 		return u, p.UpdateID
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/wirejson"
 )
 
 // Update types of the Bot API.
@@ -131,7 +132,7 @@ func Details(u *cardbot.Update) (*UpdateData, error) {
 		return nil, errors.New("aitu: the update has no raw JSON")
 	}
 	var d UpdateData
-	if err := json.Unmarshal(u.Raw, &d); err != nil {
+	if err := wirejson.Unmarshal(u.Raw, &d); err != nil {
 		return nil, malformed("%v", err)
 	}
 	return &d, nil

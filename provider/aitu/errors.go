@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cardbot/cardbot/internal/retry"
+	"github.com/cardbot/cardbot/internal/wirejson"
 )
 
 // Kinds of failures. A *APIError matches one of them with errors.Is; checks
@@ -184,16 +185,16 @@ type errorBody struct {
 func parseErrorBody(body []byte) string {
 	body = bytes.TrimSpace(body)
 	var eb errorBody
-	if len(body) > 0 && body[0] == '{' && json.Unmarshal(body, &eb) == nil {
+	if len(body) > 0 && body[0] == '{' && wirejson.Unmarshal(body, &eb) == nil {
 		if eb.Message != "" {
 			return eb.Message
 		}
 		var s string
-		if json.Unmarshal(eb.Error, &s) == nil && s != "" {
+		if wirejson.Unmarshal(eb.Error, &s) == nil && s != "" {
 			return s
 		}
 		var inner errorBody
-		if json.Unmarshal(eb.Error, &inner) == nil && inner.Message != "" {
+		if wirejson.Unmarshal(eb.Error, &inner) == nil && inner.Message != "" {
 			return inner.Message
 		}
 		if eb.Description != "" {
@@ -203,7 +204,7 @@ func parseErrorBody(body []byte) string {
 	}
 	// A JSON string: "Webhook is specified".
 	var s string
-	if len(body) > 0 && body[0] == '"' && json.Unmarshal(body, &s) == nil {
+	if len(body) > 0 && body[0] == '"' && wirejson.Unmarshal(body, &s) == nil {
 		return s
 	}
 	return string(body)

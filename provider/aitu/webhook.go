@@ -4,10 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/cardbot/cardbot/internal/wirejson"
 )
 
 // VerifyWebhook accepts every request: Aitu neither signs its webhooks nor
@@ -68,7 +69,7 @@ func (c *Client) GetWebhook(ctx context.Context) (string, error) {
 	if len(strings.TrimSpace(string(body))) == 0 {
 		return "", nil
 	}
-	if err := json.Unmarshal(body, &out); err != nil {
+	if err := wirejson.Unmarshal(body, &out); err != nil {
 		return "", &APIError{Method: "webhook", StatusCode: http.StatusOK, Message: c.clean("unexpected response: " + string(body))}
 	}
 	return out.URL, nil

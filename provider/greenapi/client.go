@@ -16,6 +16,7 @@ import (
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/internal/retry"
 	"github.com/cardbot/cardbot/internal/safefetch"
+	"github.com/cardbot/cardbot/internal/wirejson"
 )
 
 // Client talks to one GREEN-API instance. It is a cardbot.Provider (Send),
@@ -146,7 +147,7 @@ func (c *Client) callJSON(ctx context.Context, r *request, out any) ([]byte, err
 	if err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal(body, out); err != nil {
+	if err := wirejson.Unmarshal(body, out); err != nil {
 		return body, &APIError{Method: r.method, StatusCode: http.StatusOK,
 			Message: c.clean("unexpected response: " + shorten(string(body)))}
 	}
@@ -272,7 +273,7 @@ func bodyCode(body []byte) int {
 	var probe struct {
 		Code json.RawMessage `json:"code"`
 	}
-	if json.Unmarshal(body, &probe) != nil {
+	if wirejson.Unmarshal(body, &probe) != nil {
 		return 0
 	}
 	return jsonInt(probe.Code)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/contactcard"
+	"github.com/cardbot/cardbot/internal/wirejson"
 )
 
 // DecodeWebhook turns one GREEN-API notification (a webhook body, or the
@@ -63,7 +64,7 @@ func (c *Client) decode(body []byte) (cardbot.Update, error) {
 		return cardbot.Update{}, malformed("want a JSON object")
 	}
 	var n notification
-	if err := json.Unmarshal(body, &n); err != nil {
+	if err := wirejson.Unmarshal(body, &n); err != nil {
 		return c.decodeLoose(body, err)
 	}
 	if n.TypeWebhook == "" {
@@ -146,7 +147,7 @@ func (c *Client) decodeLoose(body []byte, cause error) (cardbot.Update, error) {
 		TypeWebhook json.RawMessage `json:"typeWebhook"`
 	}
 	var typ string
-	if json.Unmarshal(body, &probe) != nil || json.Unmarshal(probe.TypeWebhook, &typ) != nil || typ == "" {
+	if wirejson.Unmarshal(body, &probe) != nil || wirejson.Unmarshal(probe.TypeWebhook, &typ) != nil || typ == "" {
 		return cardbot.Update{}, malformed("%v", cause)
 	}
 	if knownType(typ) {

@@ -2,6 +2,8 @@ package greenapi_test
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -285,6 +287,58 @@ func TestDecodeWebhookMalformed(t *testing.T) {
 			require.Error(t, err)
 			assert.True(t, errors.Is(err, cardbot.ErrMalformedUpdate), "%v", err)
 			assert.Nil(t, got)
+		})
+	}
+}
+
+// TestDecodeWebhookNumbersOrStrings covers the fields GREEN-API sends as a
+// number in one place and a string in another: idInstance, timestamp, the
+// MAX sender's phone number.
+func TestDecodeWebhookNumbersOrStrings(t *testing.T) {
+	const msg = `"idMessage":"A1","senderData":{"chatId":"79001234567@c.us"%s},"messageData":{"typeMessage":"textMessage"}`
+	tests := []struct {
+		name     string
+		body     string
+		wantKey  string
+		wantTime time.Time
+		wantErr  bool
+	}{
+		{"idInstance a number", `{"typeWebhook":"incomingMessageReceived","instanceData":{"idInstance":1234},` + fmt.Sprintf(msg, ``) + `}`,
+			"1234|79001234567@c.us|A1|incomingMessageReceived", time.Time{}, false},
+		{"idInstance a string", `{"typeWebhook":"incomingMessageReceived","instanceData":{"idInstance":"1234"},` + fmt.Sprintf(msg, ``) + `}`,
+			"1234|79001234567@c.us|A1|incomingMessageReceived", time.Time{}, false},
+		{"idInstance null: the client's", `{"typeWebhook":"incomingMessageReceived","instanceData":{"idInstance":null},` + fmt.Sprintf(msg, ``) + `}`,
+			"1101000001|79001234567@c.us|A1|incomingMessageReceived", time.Time{}, false},
+		{"idInstance an object", `{"typeWebhook":"incomingMessageReceived","instanceData":{"idInstance":{}},` + fmt.Sprintf(msg, ``) + `}`,
+			"", time.Time{}, true},
+		{"timestamp a string", `{"typeWebhook":"incomingMessageReceived","timestamp":"1588091580",` + fmt.Sprintf(msg, ``) + `}`,
+			"1101000001|79001234567@c.us|A1|incomingMessageReceived", unix(1588091580), false},
+		{"timestamp a float", `{"typeWebhook":"incomingMessageReceived","timestamp":1588091580.0,` + fmt.Sprintf(msg, ``) + `}`,
+			"1101000001|79001234567@c.us|A1|incomingMessageReceived", unix(1588091580), false},
+		{"timestamp null", `{"typeWebhook":"incomingMessageReceived","timestamp":null,` + fmt.Sprintf(msg, ``) + `}`,
+			"1101000001|79001234567@c.us|A1|incomingMessageReceived", time.Time{}, false},
+		{"timestamp an array", `{"typeWebhook":"incomingMessageReceived","timestamp":[1],` + fmt.Sprintf(msg, ``) + `}`,
+			"", time.Time{}, true},
+		{"senderPhoneNumber a number", `{"typeWebhook":"incomingMessageReceived",` + fmt.Sprintf(msg, `,"senderPhoneNumber":79001234568`) + `}`,
+			"1101000001|79001234567@c.us|A1|incomingMessageReceived", time.Time{}, false},
+		{"senderPhoneNumber a string", `{"typeWebhook":"incomingMessageReceived",` + fmt.Sprintf(msg, `,"senderPhoneNumber":"79001234568"`) + `}`,
+			"1101000001|79001234567@c.us|A1|incomingMessageReceived", time.Time{}, false},
+	}
+	c := decoder(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := c.DecodeWebhook([]byte(tt.body))
+			if tt.wantErr {
+				require.ErrorIs(t, err, cardbot.ErrMalformedUpdate)
+				return
+			}
+			require.NoError(t, err)
+			require.Len(t, got, 1)
+			assert.Equal(t, tt.wantKey, got[0].Key)
+			assert.Equal(t, tt.wantTime, got[0].Time)
+			if strings.Contains(tt.body, "senderPhoneNumber") {
+				assert.Equal(t, "79001234568", got[0].Sender.Phone)
+			}
 		})
 	}
 }

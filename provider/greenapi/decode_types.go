@@ -1,9 +1,11 @@
 package greenapi
 
 import (
-	"bytes"
 	"encoding/json"
+	"errors"
 	"strconv"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Wire formats of GREEN-API notifications: the body of a webhook and the
@@ -130,46 +132,43 @@ type receivedNotification struct {
 // flexString reads a JSON string or number as a string; null is "".
 type flexString string
 
-func (f *flexString) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*f = flexString(s)
-		return nil
+// UnmarshalJSONFrom implements json.UnmarshalerFrom for wirejson.
+func (f *flexString) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if k := dec.PeekKind(); k != '"' && k != '0' && k != 'n' {
+		return errFlex
 	}
-	if string(b) == "null" {
-		*f = ""
-		return nil
-	}
-	var n json.Number
-	if err := json.Unmarshal(b, &n); err != nil {
+	tok, err := dec.ReadToken()
+	if err != nil {
 		return err
 	}
-	*f = flexString(n.String())
+	*f = ""
+	if tok.Kind() != 'n' {
+		// A string unescaped, a number as written.
+		*f = flexString(tok.String())
+	}
 	return nil
 }
 
-// flexInt reads a JSON integer or a string of one; null is 0.
+// flexInt reads a JSON integer or a string of one; null is 0. A float such
+// as 1588091580.0 is cut to its integer.
 type flexInt int64
 
-func (f *flexInt) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if string(b) == "null" {
-		*f = 0
+// UnmarshalJSONFrom implements json.UnmarshalerFrom for wirejson.
+func (f *flexInt) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if k := dec.PeekKind(); k != '"' && k != '0' && k != 'n' {
+		return errFlex
+	}
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return err
+	}
+	*f = 0
+	if tok.Kind() == 'n' {
 		return nil
 	}
-	s := string(b)
-	if len(b) > 0 && b[0] == '"' {
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-	}
+	s := tok.String()
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
-		// A float such as 1588091580.0.
 		fl, ferr := strconv.ParseFloat(s, 64)
 		if ferr != nil {
 			return err
@@ -179,3 +178,5 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 	*f = flexInt(n)
 	return nil
 }
+
+var errFlex = errors.New("want a string, a number or null")

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cardbot/cardbot/internal/retry"
+	"github.com/cardbot/cardbot/internal/wirejson"
 )
 
 // Kinds of failures. A *APIError matches one of the first five with
@@ -209,7 +210,7 @@ type errorBody struct {
 func parseErrorBody(body []byte) (code int, msg string, quota []QuotaStatus) {
 	body = bytes.TrimSpace(body)
 	var eb errorBody
-	if len(body) > 0 && body[0] == '{' && json.Unmarshal(body, &eb) == nil {
+	if len(body) > 0 && body[0] == '{' && wirejson.Unmarshal(body, &eb) == nil {
 		code = jsonInt(eb.Code)
 		for _, q := range []*QuotaStatus{eb.InvokeStatus, eb.CorrespondentsStatus} {
 			if q != nil {

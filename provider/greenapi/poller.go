@@ -3,7 +3,6 @@ package greenapi
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/internal/retry"
+	"github.com/cardbot/cardbot/internal/wirejson"
 )
 
 // Dispatcher handles updates; *cardbot.Bot is one.
@@ -158,7 +158,7 @@ func (p *Poller) receive(ctx context.Context) (*receivedNotification, error) {
 		return nil, nil
 	}
 	var n receivedNotification
-	if err := json.Unmarshal(body, &n); err != nil || n.ReceiptID == 0 {
+	if err := wirejson.Unmarshal(body, &n); err != nil || n.ReceiptID == 0 {
 		return nil, &APIError{Method: r.method, StatusCode: http.StatusOK,
 			Message: "unexpected response: " + p.c.clean(shorten(string(body)))}
 	}
