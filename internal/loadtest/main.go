@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"time"
 )
 
@@ -40,6 +41,7 @@ type Config struct {
 	GoroutineSlack  int
 	MinRatio        float64 // async throughput / bare, 0: not checked
 	Seed            uint64
+	CPUProfile      string // file for a CPU profile of the whole run
 }
 
 func parseFlags(args []string, out io.Writer) (Config, error) {
@@ -66,6 +68,7 @@ func parseFlags(args []string, out io.Writer) (Config, error) {
 	fs.IntVar(&c.GoroutineSlack, "goroutine-slack", 2, "goroutines allowed above the count before the run")
 	fs.Float64Var(&c.MinRatio, "min-ratio", 0, "fail when async throughput / bare is below this (0: report only)")
 	fs.Uint64Var(&c.Seed, "seed", 1, "seed of the message mix")
+	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -89,7 +92,22 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if !run(ctx, cfg, os.Stdout) {
+	if cfg.CPUProfile != "" {
+		f, err := os.Create(cfg.CPUProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "loadtest: -cpuprofile:", err)
+			os.Exit(2)
+		}
+		defer f.Close()
+		defer pprof.StopCPUProfile()
+	}
+	ok := run(ctx, cfg, os.Stdout)
+	if !ok {
+		stop()
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }

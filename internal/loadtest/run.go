@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"time"
 )
@@ -26,19 +27,24 @@ func run(ctx context.Context, cfg Config, out io.Writer) bool {
 
 	fmt.Fprintf(out, "cardbot load: %d chats × %d messages (%.0f%% duplicated, %.0f%% of chats on Aitu), handler latency %s, GOMAXPROCS %d\n",
 		cfg.Chats, cfg.Messages, cfg.DupShare*100, cfg.AituShare*100, cfg.HandlerLatency, runtime.GOMAXPROCS(0))
-	timed := func(f func() Phase) Phase {
+	// timed runs a phase and times it. The profiler label tells the phases
+	// apart in a -cpuprofile (pprof -tagfocus phase=async-load); the
+	// goroutines a phase starts (servers, workers) inherit it.
+	timed := func(label string, f func() Phase) Phase {
 		t := time.Now()
-		p := f()
+		var p Phase
+		pprof.Do(ctx, pprof.Labels("phase", label), func(context.Context) { p = f() })
 		p.Wall = time.Since(t)
 		return p
 	}
-	phases := []Phase{timed(func() Phase { return runBare(ctx, cfg) })}
+	phases := []Phase{timed("bare", func() Phase { return runBare(ctx, cfg) })}
 	for _, async := range modes(cfg.Modes) {
-		phases = append(phases, timed(func() Phase { return runLoad(ctx, cfg, "load", async, FaultPlan{}) }))
+		m := modeName(async)
+		phases = append(phases, timed(m+"-load", func() Phase { return runLoad(ctx, cfg, "load", async, FaultPlan{}) }))
 		if cfg.Faults.Budget > 0 {
-			phases = append(phases, timed(func() Phase { return runLoad(ctx, cfg, "faults", async, cfg.Faults) }))
+			phases = append(phases, timed(m+"-faults", func() Phase { return runLoad(ctx, cfg, "faults", async, cfg.Faults) }))
 		}
-		phases = append(phases, timed(func() Phase { return runShutdown(ctx, cfg, async) }))
+		phases = append(phases, timed(m+"-shutdown", func() Phase { return runShutdown(ctx, cfg, async) }))
 	}
 	ok := report(out, cfg, phases)
 
