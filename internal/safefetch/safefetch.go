@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/transport"
 )
 
 // Defaults of a zero Options field.
@@ -124,7 +125,7 @@ func New(o Options) *Fetcher {
 	}
 	switch t := base.(type) {
 	case nil:
-		rt = f.transport(http.DefaultTransport.(*http.Transport))
+		rt = f.transport(transport.New())
 	case *http.Transport:
 		rt = f.transport(t)
 	default:

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/cardbot/cardbot/internal/transport"
 )
 
 // Defaults of a zero Config field.
@@ -61,9 +63,10 @@ type Config struct {
 	// international digits ("77011234567"), as in Aitu's documentation.
 	PhonePlus bool
 
-	// HTTPClient makes the requests; a client with DefaultTimeout when nil.
-	// Its Timeout bounds each attempt (the Poller makes its own copy with a
-	// longer one). Download uses a copy of its transport that checks every
+	// HTTPClient makes the requests. When nil, a client with DefaultTimeout
+	// that keeps up to 64 idle connections to the API (http.DefaultTransport
+	// keeps 2). Its Timeout bounds each attempt (the Poller makes its own
+	// copy with a longer one). Download uses a copy of its transport that checks every
 	// address it dials and uses no proxy (see Client.Download).
 	HTTPClient *http.Client
 
@@ -136,7 +139,7 @@ func (c Config) fill() (Config, error) {
 	}
 	c.DefaultRegion = strings.ToUpper(c.DefaultRegion)
 	if c.HTTPClient == nil {
-		c.HTTPClient = &http.Client{Timeout: DefaultTimeout}
+		c.HTTPClient = transport.Client(DefaultTimeout)
 	}
 	if c.DownloadTimeout <= 0 {
 		c.DownloadTimeout = DefaultDownloadTimeout

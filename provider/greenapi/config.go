@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/cardbot/cardbot/internal/transport"
 )
 
 // Defaults of a zero Config field.
@@ -114,8 +116,9 @@ type Config struct {
 	// of contact cards. DefaultRegion ("RU") when empty.
 	DefaultRegion string
 
-	// HTTPClient makes the requests; a client with DefaultTimeout when
-	// nil. Its Timeout bounds each attempt. Download uses a copy of its
+	// HTTPClient makes the requests. When nil, a client with DefaultTimeout
+	// that keeps up to 64 idle connections to the API (http.DefaultTransport
+	// keeps 2). Its Timeout bounds each attempt. Download uses a copy of its
 	// transport that checks every address it dials and uses no proxy (see
 	// Client.Download).
 	HTTPClient *http.Client
@@ -256,7 +259,7 @@ func (c Config) fill() (Config, error) {
 	}
 	c.DefaultRegion = strings.ToUpper(c.DefaultRegion)
 	if c.HTTPClient == nil {
-		c.HTTPClient = &http.Client{Timeout: DefaultTimeout}
+		c.HTTPClient = transport.Client(DefaultTimeout)
 	}
 	if c.DownloadTimeout <= 0 {
 		c.DownloadTimeout = DefaultDownloadTimeout

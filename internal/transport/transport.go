@@ -1,0 +1,51 @@
+// Package transport makes the HTTP transports and clients the providers
+// use when the caller gives none.
+//
+// http.DefaultTransport keeps two idle connections per host, so a bot
+// whose handlers send to one API from sixteen goroutines would close
+// fourteen connections after each burst and open (and TLS-handshake) them
+// again on the next. The transports made here keep enough for
+// cardbot.DefaultConcurrency and more.
+package transport
+
+import (
+	"net"
+	"net/http"
+	"time"
+)
+
+// IdlePerHost is how many idle connections a transport of New keeps to
+// one host.
+const IdlePerHost = 64
+
+// New returns a transport with http.DefaultTransport's settings (proxy
+// from the environment, HTTP/2, timeouts) and IdlePerHost idle connections
+// per host. When http.DefaultTransport was replaced by a RoundTripper of
+// another type, it starts from the standard library's defaults instead.
+func New() *http.Transport {
+	var t *http.Transport
+	if d, ok := http.DefaultTransport.(*http.Transport); ok && d != nil {
+		t = d.Clone()
+	} else {
+		dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+		t = &http.Transport{
+			Proxy:                 http.ProxyFromEnvironment,
+			DialContext:           dialer.DialContext,
+			ForceAttemptHTTP2:     true,
+			MaxIdleConns:          100,
+			IdleConnTimeout:       90 * time.Second,
+			TLSHandshakeTimeout:   10 * time.Second,
+			ExpectContinueTimeout: time.Second,
+		}
+	}
+	t.MaxIdleConnsPerHost = IdlePerHost
+	if t.MaxIdleConns != 0 && t.MaxIdleConns < 2*IdlePerHost {
+		t.MaxIdleConns = 2 * IdlePerHost
+	}
+	return t
+}
+
+// Client returns an HTTP client with a transport of New and timeout.
+func Client(timeout time.Duration) *http.Client {
+	return &http.Client{Transport: New(), Timeout: timeout}
+}
