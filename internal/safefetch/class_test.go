@@ -38,6 +38,18 @@ func TestClassOf(t *testing.T) {
 		{"172.32.0.1", 0},
 		{"203.0.113.10", 0},
 		{"2001:4860:4860::8888", 0},
+		// IPv4 addresses inside IPv6 ones.
+		{"64:ff9b::7f00:1", loopback},  // NAT64 of 127.0.0.1
+		{"64:ff9b::10.1.2.3", private}, // NAT64 of 10.1.2.3
+		{"64:ff9b::169.254.169.254", linkLocal},
+		{"64:ff9b::8.8.8.8", 0},
+		{"64:ff9b:1::a01:203", private}, // NAT64 local use
+		{"2002:c0a8:101::1", private},   // 6to4 of 192.168.1.1
+		{"2002:7f00:1::", loopback},     // 6to4 of 127.0.0.1
+		{"2002:808:808::1", 0},          // 6to4 of 8.8.8.8
+		{"::10.0.0.1", private},         // IPv4-compatible
+		{"::169.254.169.254", linkLocal},
+		{"::8.8.8.8", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.ip, func(t *testing.T) {

@@ -294,13 +294,47 @@ const (
 	multicast                   // other multicast, broadcast
 )
 
-var sharedNAT = netip.MustParsePrefix("100.64.0.0/10")
-var thisNetwork = netip.MustParsePrefix("0.0.0.0/8")
+var (
+	sharedNAT   = netip.MustParsePrefix("100.64.0.0/10")
+	thisNetwork = netip.MustParsePrefix("0.0.0.0/8")
 
-// classOf returns the class of ip: 0 for a public address.
+	// IPv6 prefixes that carry an IPv4 address a gateway or the kernel
+	// may reach: NAT64's well-known prefix (RFC 6052, the IPv4 address in
+	// the last 32 bits), 6to4 (RFC 3056, bits 16 to 48) and the deprecated
+	// IPv4-compatible addresses (::a.b.c.d).
+	nat64      = netip.MustParsePrefix("64:ff9b::/96")
+	sixToFour  = netip.MustParsePrefix("2002::/16")
+	v4Compat   = netip.MustParsePrefix("::/96")
+	nat64Local = netip.MustParsePrefix("64:ff9b:1::/48") // RFC 8215: local use only
+)
+
+// embeddedIPv4 returns the IPv4 address an IPv6 address carries by one of
+// the prefixes above.
+func embeddedIPv4(ip netip.Addr) (netip.Addr, bool) {
+	if !ip.Is6() || ip.Is4In6() {
+		return netip.Addr{}, false
+	}
+	b := ip.As16()
+	switch {
+	case nat64.Contains(ip), v4Compat.Contains(ip) && !ip.IsLoopback() && !ip.IsUnspecified():
+		return netip.AddrFrom4([4]byte(b[12:16])), true
+	case sixToFour.Contains(ip):
+		return netip.AddrFrom4([4]byte(b[2:6])), true
+	}
+	return netip.Addr{}, false
+}
+
+// classOf returns the class of ip: 0 for a public address. An IPv6
+// address that carries an IPv4 address (NAT64, 6to4, IPv4-compatible) has
+// the class of that address; NAT64's local-use prefix is private.
 func classOf(ip netip.Addr) class {
 	ip = ip.Unmap()
+	if v4, ok := embeddedIPv4(ip); ok {
+		ip = v4
+	}
 	switch {
+	case nat64Local.Contains(ip):
+		return private
 	case ip.IsLoopback(), ip.IsUnspecified(), ip.Is4() && thisNetwork.Contains(ip):
 		return loopback
 	case ip.IsPrivate(), sharedNAT.Contains(ip):
