@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"testing"
 	"time"
 
@@ -66,5 +67,27 @@ func TestNetError(t *testing.T) {
 		t.Run(tt.err.Error(), func(t *testing.T) {
 			assert.Equal(t, tt.want, retry.NetError(tt.err))
 		})
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	tests := []struct {
+		in   string
+		want time.Duration
+	}{
+		{"", 0},
+		{"1", time.Second},
+		{" 30 ", 30 * time.Second},
+		{"0", 0},
+		{"-5", 0},
+		{"soon", 0},
+		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second},
+		{now.Add(-time.Minute).Format(http.TimeFormat), 0},
+		{"999999999", 24 * time.Hour},
+		{now.Add(48 * time.Hour).Format(http.TimeFormat), 24 * time.Hour},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, retry.ParseRetryAfter(tt.in, now), tt.in)
 	}
 }

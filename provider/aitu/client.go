@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/apierr"
 	"github.com/cardbot/cardbot/internal/retry"
 	"github.com/cardbot/cardbot/internal/safefetch"
 )
@@ -162,7 +163,7 @@ func (c *Client) statusError(method string, resp *http.Response, body []byte) *A
 		Message:    c.clean(parseErrorBody(body)),
 	}
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
-		e.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+		e.RetryAfter = retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	}
 	return e
 }
@@ -176,7 +177,7 @@ func (c *Client) netError(method string, err error) *APIError {
 		err = ue.Err
 	}
 	msg := c.clean(err.Error())
-	if msg != shorten(err.Error()) {
+	if msg != apierr.Shorten(err.Error()) {
 		err = &redactedError{msg: msg, err: err}
 	}
 	return &APIError{Method: method, Message: msg, Err: err}
@@ -187,7 +188,7 @@ func (c *Client) clean(s string) string {
 	if len(c.cfg.Token) >= minSecret {
 		s = strings.ReplaceAll(s, c.cfg.Token, "[redacted]")
 	}
-	return shorten(s)
+	return apierr.Shorten(s)
 }
 
 // redactedError hides a cause whose text held the token.

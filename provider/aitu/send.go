@@ -152,23 +152,14 @@ func (c *Client) contactOf(card contactcard.Card) (InputContact, error) {
 		name := card.FormattedName
 		for _, p := range card.Phones {
 			if p.Err != nil {
-				return InputContact{}, &validationError{
-					msg:  fmt.Sprintf("SendContactMessage: contact %q: %v: %v", name, cardbot.ErrNoUsableNumber, p.Err),
-					errs: []error{cardbot.ErrNoUsableNumber, p.Err},
-				}
+				return InputContact{}, refused(fmt.Sprintf("SendContactMessage: contact %q: %v: %v", name, cardbot.ErrNoUsableNumber, p.Err), cardbot.ErrNoUsableNumber, p.Err)
 			}
 		}
-		return InputContact{}, &validationError{
-			msg:  fmt.Sprintf("SendContactMessage: contact %q: %v: it has no phone", name, cardbot.ErrNoUsableNumber),
-			errs: []error{cardbot.ErrNoUsableNumber},
-		}
+		return InputContact{}, refused(fmt.Sprintf("SendContactMessage: contact %q: %v: it has no phone", name, cardbot.ErrNoUsableNumber), cardbot.ErrNoUsableNumber)
 	}
 	phone := strings.TrimPrefix(ph.Number, "+")
 	if phone == "" || strings.Trim(phone, "0123456789") != "" {
-		return InputContact{}, &validationError{
-			msg:  fmt.Sprintf("SendContactMessage: number %q is not international digits", ph.Number),
-			errs: []error{cardbot.ErrNoUsableNumber},
-		}
+		return InputContact{}, refused(fmt.Sprintf("SendContactMessage: number %q is not international digits", ph.Number), cardbot.ErrNoUsableNumber)
 	}
 	if c.cfg.PhonePlus {
 		phone = "+" + phone

@@ -133,10 +133,7 @@ func (c *Client) CheckAccount(ctx context.Context, phone string) (string, error)
 	}
 	n, err := contactcard.Normalize(phone, c.cfg.DefaultRegion)
 	if err != nil {
-		return "", &validationError{
-			msg:  fmt.Sprintf("checkAccount: %q is not a usable phone number: %v", phone, err),
-			errs: []error{err},
-		}
+		return "", refused(fmt.Sprintf("checkAccount: %q is not a usable phone number: %v", phone, err), err)
 	}
 	return c.maxChatOf(ctx, n)
 }
@@ -145,11 +142,7 @@ func (c *Client) CheckAccount(ctx context.Context, phone string) (string, error)
 // chat id: from the cache, or through one shared checkAccount call.
 func (c *Client) maxChatOf(ctx context.Context, number string) (string, error) {
 	if !allowedOnMAX(number) {
-		return "", &validationError{
-			msg: fmt.Sprintf("checkAccount: +%s: MAX accounts can be checked for Russian (+7) and Belarusian (+375) numbers only: %v",
-				number, cardbot.ErrNoUsableNumber),
-			errs: []error{cardbot.ErrNoUsableNumber},
-		}
+		return "", refused(fmt.Sprintf("checkAccount: +%s: MAX accounts can be checked for Russian (+7) and Belarusian (+375) numbers only: %v", number, cardbot.ErrNoUsableNumber), cardbot.ErrNoUsableNumber)
 	}
 	a := c.accounts
 	for {

@@ -40,10 +40,7 @@ func (c *Client) resolveChat(id string) (string, error) {
 	}
 	n, err := contactcard.Normalize(s, c.cfg.DefaultRegion)
 	if err != nil {
-		return "", &validationError{
-			msg:  fmt.Sprintf("chat id %q is neither a chat id nor a usable phone number: %v", id, err),
-			errs: []error{err},
-		}
+		return "", refused(fmt.Sprintf("chat id %q is neither a chat id nor a usable phone number: %v", id, err), err)
 	}
 	return n + suffixPrivate, nil
 }
@@ -69,10 +66,7 @@ func (c *Client) resolveMAXChat(id, s string) (string, error) {
 	}
 	n, err := contactcard.Normalize(s, c.cfg.DefaultRegion)
 	if err != nil {
-		return "", &validationError{
-			msg:  fmt.Sprintf("chat id %q is neither a MAX chat id nor a usable phone number: %v", id, err),
-			errs: []error{err},
-		}
+		return "", refused(fmt.Sprintf("chat id %q is neither a MAX chat id nor a usable phone number: %v", id, err), err)
 	}
 	return n, nil
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/apierr"
 	"github.com/cardbot/cardbot/internal/retry"
 	"github.com/cardbot/cardbot/internal/safefetch"
 	"github.com/cardbot/cardbot/internal/wirejson"
@@ -149,7 +150,7 @@ func (c *Client) callJSON(ctx context.Context, r *request, out any) ([]byte, err
 	}
 	if err := wirejson.Unmarshal(body, out); err != nil {
 		return body, &APIError{Method: r.method, StatusCode: http.StatusOK,
-			Message: c.clean("unexpected response: " + shorten(string(body)))}
+			Message: c.clean("unexpected response: " + apierr.Shorten(string(body)))}
 	}
 	return body, nil
 }
@@ -228,7 +229,7 @@ func (c *Client) statusError(method string, resp *http.Response, body []byte) *A
 		Quota:      quota,
 	}
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
-		e.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+		e.RetryAfter = retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	}
 	return e
 }
@@ -252,7 +253,7 @@ func (c *Client) clean(s string) string {
 	for _, t := range c.secrets {
 		s = strings.ReplaceAll(s, t, "[redacted]")
 	}
-	return shorten(s)
+	return apierr.Shorten(s)
 }
 
 // redactedError hides a cause whose text held a token.

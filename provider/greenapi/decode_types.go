@@ -134,19 +134,9 @@ type flexString string
 
 // UnmarshalJSONFrom implements json.UnmarshalerFrom for wirejson.
 func (f *flexString) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	if k := dec.PeekKind(); k != '"' && k != '0' && k != 'n' {
-		return errFlex
-	}
-	tok, err := dec.ReadToken()
-	if err != nil {
-		return err
-	}
-	*f = ""
-	if tok.Kind() != 'n' {
-		// A string unescaped, a number as written.
-		*f = flexString(tok.String())
-	}
-	return nil
+	s, err := readScalar(dec)
+	*f = flexString(s)
+	return err
 }
 
 // flexInt reads a JSON integer or a string of one; null is 0. A float such
@@ -155,18 +145,11 @@ type flexInt int64
 
 // UnmarshalJSONFrom implements json.UnmarshalerFrom for wirejson.
 func (f *flexInt) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	if k := dec.PeekKind(); k != '"' && k != '0' && k != 'n' {
-		return errFlex
-	}
-	tok, err := dec.ReadToken()
-	if err != nil {
+	*f = 0
+	s, err := readScalar(dec)
+	if err != nil || s == "" {
 		return err
 	}
-	*f = 0
-	if tok.Kind() == 'n' {
-		return nil
-	}
-	s := tok.String()
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
 		fl, ferr := strconv.ParseFloat(s, 64)
@@ -180,3 +163,16 @@ func (f *flexInt) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 }
 
 var errFlex = errors.New("want a string, a number or null")
+
+// readScalar reads a string (unescaped), a number (as written) or null
+// (""); anything else is errFlex.
+func readScalar(dec *jsontext.Decoder) (string, error) {
+	if k := dec.PeekKind(); k != '"' && k != '0' && k != 'n' {
+		return "", errFlex
+	}
+	tok, err := dec.ReadToken()
+	if err != nil || tok.Kind() == 'n' {
+		return "", err
+	}
+	return tok.String(), nil
+}

@@ -35,7 +35,7 @@ func (c *Client) Download(ctx context.Context, doc cardbot.Document) (io.ReadClo
 		}
 	}
 	if err := safefetch.CheckURL(target); err != nil {
-		return nil, &validationError{msg: "download: " + err.Error(), errs: []error{err}}
+		return nil, refused("download: "+err.Error(), err)
 	}
 	return c.fetch.Fetch(ctx, target, func(ctx context.Context, hc *http.Client) (*http.Response, error) {
 		return c.open(ctx, &request{method: "download", httpMethod: http.MethodGet, url: target, client: hc})

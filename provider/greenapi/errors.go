@@ -9,8 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
+	"github.com/cardbot/cardbot/internal/apierr"
 	"github.com/cardbot/cardbot/internal/retry"
 	"github.com/cardbot/cardbot/internal/wirejson"
 )
@@ -84,31 +84,20 @@ type QuotaStatus struct {
 
 // Error returns the method, the status and the server's message.
 func (e *APIError) Error() string {
-	var b strings.Builder
-	b.WriteString("greenapi: ")
-	b.WriteString(e.Method)
-	b.WriteString(": ")
-	text := ""
-	if e.StatusCode == 0 {
-		b.WriteString("request failed")
-	} else {
-		b.WriteString(strconv.Itoa(e.StatusCode))
-		if text = statusText(e.StatusCode); text != "" {
-			b.WriteByte(' ')
-			b.WriteString(text)
-		}
+	t := apierr.Text{
+		Provider: "greenapi",
+		Method:   e.Method,
+		Status:   e.StatusCode,
+		Code:     e.Code,
+		Message:  e.Message,
 	}
-	if e.Code != 0 && e.Code != e.StatusCode {
-		fmt.Fprintf(&b, " (code %d)", e.Code)
-	}
-	if e.Message != "" && e.Message != text {
-		b.WriteString(": ")
-		b.WriteString(e.Message)
+	if e.StatusCode != 0 {
+		t.StatusText = statusText(e.StatusCode)
 	}
 	if e.RetryAfter > 0 {
-		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
+		t.RetryAfter = e.RetryAfter.String()
 	}
-	return b.String()
+	return t.String()
 }
 
 func statusText(code int) string {
@@ -178,23 +167,15 @@ func (e *WebhookAuthError) Error() string {
 // Is reports whether target is ErrWebhookAuth.
 func (e *WebhookAuthError) Is(target error) bool { return target == ErrWebhookAuth }
 
-// validationError is a request the client refuses to send. It matches
-// ErrValidation and the errors it carries.
-type validationError struct {
-	msg  string
-	errs []error
+// refused is the error of a request the client refuses to send: it
+// matches ErrValidation and errs.
+func refused(msg string, errs ...error) error {
+	return &apierr.Refused{Provider: "greenapi", Kind: ErrValidation, Msg: msg, Errs: errs}
 }
-
-func (e *validationError) Error() string { return "greenapi: " + e.msg }
-
-func (e *validationError) Unwrap() []error { return append([]error{ErrValidation}, e.errs...) }
 
 func invalid(format string, args ...any) error {
-	return &validationError{msg: fmt.Sprintf(format, args...)}
+	return refused(fmt.Sprintf(format, args...))
 }
-
-// maxMessage bounds APIError.Message, in bytes.
-const maxMessage = 512
 
 // errorBody is what GREEN-API's error bodies hold, as far as we read them.
 type errorBody struct {
@@ -255,41 +236,4 @@ func jsonInt(raw json.RawMessage) int {
 		return 0
 	}
 	return n
-}
-
-// shorten trims s and cuts it to at most maxMessage bytes on a rune
-// boundary.
-func shorten(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) <= maxMessage {
-		return s
-	}
-	cut := maxMessage
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
-}
-
-// parseRetryAfter reads a Retry-After value: seconds or an HTTP date.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if n <= 0 {
-			return 0
-		}
-		if n > 24*3600 {
-			n = 24 * 3600
-		}
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d
-		}
-	}
-	return 0
 }

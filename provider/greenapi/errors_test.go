@@ -177,27 +177,6 @@ func TestRetryAfterHonored(t *testing.T) {
 	assert.GreaterOrEqual(t, calls[1].Time.Sub(calls[0].Time), time.Second)
 }
 
-func TestParseRetryAfter(t *testing.T) {
-	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	tests := []struct {
-		in   string
-		want time.Duration
-	}{
-		{"", 0},
-		{"1", time.Second},
-		{" 30 ", 30 * time.Second},
-		{"0", 0},
-		{"-5", 0},
-		{"soon", 0},
-		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second},
-		{now.Add(-time.Minute).Format(http.TimeFormat), 0},
-		{"999999999", 24 * time.Hour},
-	}
-	for _, tt := range tests {
-		assert.Equal(t, tt.want, greenapi.ParseRetryAfter(tt.in, now), tt.in)
-	}
-}
-
 func TestContextCancelledDuringBackoff(t *testing.T) {
 	srv := newServer(t)
 	srv.FailNext(10, 503, 0)

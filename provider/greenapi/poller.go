@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/apierr"
 	"github.com/cardbot/cardbot/internal/retry"
 	"github.com/cardbot/cardbot/internal/wirejson"
 )
@@ -160,7 +161,7 @@ func (p *Poller) receive(ctx context.Context) (*receivedNotification, error) {
 	var n receivedNotification
 	if err := wirejson.Unmarshal(body, &n); err != nil || n.ReceiptID == 0 {
 		return nil, &APIError{Method: r.method, StatusCode: http.StatusOK,
-			Message: "unexpected response: " + p.c.clean(shorten(string(body)))}
+			Message: "unexpected response: " + p.c.clean(apierr.Shorten(string(body)))}
 	}
 	return &n, nil
 }

@@ -160,10 +160,7 @@ func contactOf(ct cardbot.Contact) (contactPayload, error) {
 	}
 	n, err := strconv.ParseInt(ph.Number, 10, 64)
 	if err != nil || n <= 0 {
-		return contactPayload{}, &validationError{
-			msg:  fmt.Sprintf("sendContact: number %q is not international digits", ph.Number),
-			errs: []error{cardbot.ErrNoUsableNumber},
-		}
+		return contactPayload{}, refused(fmt.Sprintf("sendContact: number %q is not international digits", ph.Number), cardbot.ErrNoUsableNumber)
 	}
 	p := contactPayload{
 		PhoneContact: n,
@@ -190,16 +187,10 @@ func primaryPhone(card contactcard.Card) (contactcard.Phone, error) {
 	name := card.FormattedName
 	for _, p := range card.Phones {
 		if p.Err != nil {
-			return contactcard.Phone{}, &validationError{
-				msg:  fmt.Sprintf("sendContact: contact %q: %v: %v", name, cardbot.ErrNoUsableNumber, p.Err),
-				errs: []error{cardbot.ErrNoUsableNumber, p.Err},
-			}
+			return contactcard.Phone{}, refused(fmt.Sprintf("sendContact: contact %q: %v: %v", name, cardbot.ErrNoUsableNumber, p.Err), cardbot.ErrNoUsableNumber, p.Err)
 		}
 	}
-	return contactcard.Phone{}, &validationError{
-		msg:  fmt.Sprintf("sendContact: contact %q: %v: it has no phone", name, cardbot.ErrNoUsableNumber),
-		errs: []error{cardbot.ErrNoUsableNumber},
-	}
+	return contactcard.Phone{}, refused(fmt.Sprintf("sendContact: contact %q: %v: it has no phone", name, cardbot.ErrNoUsableNumber), cardbot.ErrNoUsableNumber)
 }
 
 func (c *Client) send(ctx context.Context, method string, body any) (cardbot.SentMessage, error) {
