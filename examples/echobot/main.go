@@ -1,13 +1,15 @@
 // Command echobot is the bot of cardbot's README. It answers on WhatsApp
-// through GREEN-API: "/start" gets a greeting, any other text is echoed
+// and MAX through GREEN-API and on Aitu through its Bot API: "/start" gets
+// a greeting, any other text is echoed
 // back, and every contact it receives (a shared contact, several, or a .vcf
 // file) is sent back as a contact, its number normalized; a card it cannot
 // send gets a text that says which number was rejected and why.
 //
-// Without GREENAPI_ID_INSTANCE it runs in sandbox mode: a fake GREEN-API on
-// loopback (greenapitest) plays the messenger, and the /sandbox/ routes let
-// you talk to the bot with curl. See the README for the commands and the
-// environment variables.
+// A messenger without credentials (GREENAPI_ID_INSTANCE, MAX_ID_INSTANCE,
+// AITU_BOT_TOKEN) is played by a sandbox: a fake API on loopback, and
+// /sandbox/ routes to talk to the bot with curl. See the README for the commands and the
+// environment variables. The bot itself is package app, so that tests and
+// the load harness (internal/loadtest) can run it in process.
 package main
 
 import (
@@ -16,13 +18,15 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/cardbot/cardbot/examples/echobot/app"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := run(ctx, os.Getenv, log, nil); err != nil {
+	if err := app.Run(ctx, os.Getenv, log, nil); err != nil {
 		log.Error("echobot stopped", "error", err)
 		os.Exit(1)
 	}

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -30,7 +30,7 @@ func start(t *testing.T, env map[string]string) string {
 	done := make(chan error, 1)
 	env["ADDR"] = "127.0.0.1:0"
 	go func() {
-		done <- run(ctx, func(k string) string { return env[k] }, slog.New(slog.DiscardHandler), func(a net.Addr) { addr <- a })
+		done <- Run(ctx, func(k string) string { return env[k] }, slog.New(slog.DiscardHandler), func(a net.Addr) { addr <- a })
 	}()
 	var base string
 	select {
@@ -95,7 +95,7 @@ func textsOf(sent []reply) []string {
 
 func TestSandbox(t *testing.T) {
 	base := start(t, map[string]string{})
-	android, err := os.ReadFile("../../contactcard/testdata/android_21_qp.vcf")
+	android, err := os.ReadFile("../../../contactcard/testdata/android_21_qp.vcf")
 	require.NoError(t, err)
 	const victor = "BEGIN:VCARD\nVERSION:3.0\nN:Андреевич;Виктор;;;\nFN:Виктор Андреевич\nORG:Image\nTITLE:\nitem1.TEL;waid=79001234569:+7 900 123-45-69\nitem1.X-ABLabel:Мобильный\nEND:VCARD"
 
@@ -216,7 +216,7 @@ func TestConfiguredGreenAPI(t *testing.T) {
 }
 
 func TestBadSettings(t *testing.T) {
-	err := run(context.Background(), func(k string) string {
+	err := Run(context.Background(), func(k string) string {
 		return map[string]string{"GREENAPI_ID_INSTANCE": "not-a-number", "GREENAPI_API_TOKEN_INSTANCE": "t", "ADDR": "127.0.0.1:0"}[k]
 	}, slog.New(slog.DiscardHandler), nil)
 	require.Error(t, err)
@@ -240,7 +240,7 @@ func TestConfiguredAitu(t *testing.T) {
 	addr := make(chan net.Addr, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, func(k string) string { return env[k] }, slog.New(slog.NewTextHandler(&syncWriter{w: &logs}, nil)), func(a net.Addr) { addr <- a })
+		done <- Run(ctx, func(k string) string { return env[k] }, slog.New(slog.NewTextHandler(&syncWriter{w: &logs}, nil)), func(a net.Addr) { addr <- a })
 	}()
 	var base string
 	select {
@@ -273,7 +273,7 @@ func TestConfiguredAitu(t *testing.T) {
 }
 
 func TestAituTokenNeedsASecret(t *testing.T) {
-	err := run(context.Background(), func(k string) string {
+	err := Run(context.Background(), func(k string) string {
 		return map[string]string{"AITU_BOT_TOKEN": "token", "ADDR": "127.0.0.1:0"}[k]
 	}, slog.New(slog.DiscardHandler), nil)
 	require.Error(t, err)

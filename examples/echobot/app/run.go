@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -17,17 +17,26 @@ import (
 // drainTimeout bounds how long a SIGTERM waits for updates in flight.
 const drainTimeout = 30 * time.Second
 
-// run serves the bot until ctx ends, then drains and returns. listening, when
+// Run serves the bot until ctx ends, then drains and returns. listening, when
 // not nil, is told the address the server listens on.
-func run(ctx context.Context, getenv func(string) string, log *slog.Logger, listening func(net.Addr)) error {
-	cfg := loadConfig(getenv)
+func Run(ctx context.Context, getenv func(string) string, log *slog.Logger, listening func(net.Addr)) error {
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
 	ms, closeSandboxes, err := messengers(cfg, log)
 	if err != nil {
 		return err
 	}
 	defer closeSandboxes()
 
-	bot := cardbot.New(cardbot.WithLogger(log), cardbot.WithDefaultRegion(cfg.Region))
+	opts := []cardbot.Option{cardbot.WithLogger(log), cardbot.WithDefaultRegion(cfg.Region)}
+	if cfg.async() {
+		// Default queue and concurrency bounds: a full queue answers 503
+		// and the provider redelivers.
+		opts = append(opts, cardbot.WithAsync(cardbot.AsyncConfig{}))
+	}
+	bot := cardbot.New(opts...)
 	for _, m := range ms {
 		if err := bot.AddProvider(m.source); err != nil {
 			return err
@@ -56,7 +65,7 @@ func run(ctx context.Context, getenv func(string) string, log *slog.Logger, list
 		}
 		log.Info("serving", "messenger", m.name, "webhook", m.logPath, "mode", mode)
 	}
-	log.Info("echobot listening", "addr", l.Addr().String())
+	log.Info("echobot listening", "addr", l.Addr().String(), "delivery", cfg.Delivery)
 	if listening != nil {
 		listening(l.Addr())
 	}

@@ -1,11 +1,22 @@
-package main
+package app
 
-import "github.com/cardbot/cardbot/contactcard"
+import (
+	"fmt"
+
+	"github.com/cardbot/cardbot/contactcard"
+)
+
+// Delivery modes of DELIVERY.
+const (
+	deliverySync  = "sync"
+	deliveryAsync = "async"
+)
 
 // config is the environment the bot runs with (see the README's table).
 type config struct {
 	Addr     string // ADDR
 	Region   string // DEFAULT_REGION
+	Delivery string // DELIVERY: sync (the default) or async
 	WhatsApp greenapiConfig
 	MAX      greenapiConfig
 	Aitu     aituConfig
@@ -25,10 +36,13 @@ type greenapiConfig struct {
 
 func (c greenapiConfig) sandboxed() bool { return c.IDInstance == "" }
 
-func loadConfig(getenv func(string) string) config {
+// loadConfig reads the environment; it fails on a DELIVERY that is neither
+// sync nor async.
+func loadConfig(getenv func(string) string) (config, error) {
 	c := config{
-		Addr:   getenv("ADDR"),
-		Region: getenv("DEFAULT_REGION"),
+		Addr:     getenv("ADDR"),
+		Region:   getenv("DEFAULT_REGION"),
+		Delivery: getenv("DELIVERY"),
 		WhatsApp: greenapiConfig{
 			APIURL:       getenv("GREENAPI_API_URL"),
 			IDInstance:   getenv("GREENAPI_ID_INSTANCE"),
@@ -53,5 +67,16 @@ func loadConfig(getenv func(string) string) config {
 	if c.Region == "" {
 		c.Region = contactcard.DefaultRegion
 	}
-	return c
+	switch c.Delivery {
+	case "":
+		c.Delivery = deliverySync
+	case deliverySync, deliveryAsync:
+	default:
+		return c, fmt.Errorf("DELIVERY %q: want %s or %s", c.Delivery, deliverySync, deliveryAsync)
+	}
+	return c, nil
 }
+
+// async reports whether the bot answers a webhook once its update is
+// queued (DELIVERY=async) rather than once it was handled.
+func (c config) async() bool { return c.Delivery == deliveryAsync }
