@@ -75,14 +75,3 @@ func TestPercentile(t *testing.T) {
 	assert.Equal(t, time.Duration(0), percentile(nil, 50))
 	assert.Equal(t, 100*time.Millisecond, ds[0], "the input is not sorted in place")
 }
-
-func TestIsAituSpreadsTheShare(t *testing.T) {
-	n := 0
-	for c := range 100 {
-		if isAitu(c, 0.25) {
-			n++
-		}
-	}
-	assert.Equal(t, 25, n)
-	assert.False(t, isAitu(0, 0))
-}

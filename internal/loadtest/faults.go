@@ -34,9 +34,11 @@ type FaultPlan struct {
 	Slow       time.Duration // how late a slow answer comes
 }
 
-// faultTransport carries the bot's calls to a fake provider and makes one
-// send in Every fail: the fake answers 429 or 500, or answers late, or the
-// connection is refused. A faulted request runs alone (the gate), so the
+// faultTransport carries the bot's calls to a fake provider (as the
+// transport of the bot's client in process, or behind a front in the
+// external mode) and makes one send in Every fail: the fake answers 429 or
+// 500, or answers late, or the connection is refused (behind a front:
+// dropped). A faulted request runs alone (the gate), so the
 // failure queued in the fake is the one it gets; and a request body is
 // faulted once at most, so a retry of it goes through and no send exhausts
 // its retries.

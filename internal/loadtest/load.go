@@ -25,16 +25,19 @@ const (
 	kindVCF
 )
 
-// phone is a valid number of the +7 plan, which both providers take.
+// phone is a valid number of the +7 plan, which every provider takes: the
+// number of the cards on WhatsApp and Aitu (MAX's are each their own, see
+// maxPhone).
 const phone = "+7 900 123-45-69"
 
 // Msg is one message of the load and what its delivery gave.
 type Msg struct {
 	Expect
-	Kind int
-	Aitu bool
-	Body []byte
-	Dup  bool // delivered a second time once the first is acknowledged
+	Kind   int
+	On     messenger // the messenger of its chat
+	Sender string    // a member of a group chat (MAX), or ""
+	Body   []byte
+	Dup    bool // delivered a second time once the first is acknowledged
 
 	Start    time.Time // first delivery attempt; zero when never pushed
 	Acked    time.Time // the 200, or the giving up
@@ -46,31 +49,31 @@ type Msg struct {
 }
 
 // vcard is a card whose first name is the token, so its echo names it.
-func vcard(token string) string {
+func vcard(token, tel string) string {
 	return "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Load;" + token + ";;;\r\nFN:" + token + " Load\r\n" +
-		"TEL;TYPE=CELL:" + phone + "\r\nEND:VCARD\r\n"
-}
-
-// isAitu spreads share of the chats over Aitu, evenly.
-func isAitu(chat int, share float64) bool {
-	return int(float64(chat+1)*share) > int(float64(chat)*share)
+		"TEL;TYPE=CELL:" + tel + "\r\nEND:VCARD\r\n"
 }
 
 // buildLoad makes the messages of each chat: a mix of texts (60%), shared
 // contacts (20%) and .vcf uploads (20%), each with a unique token, a share
-// of them delivered twice.
+// of them delivered twice. The chats are spread over the messengers (-aitu,
+// -max).
 func buildLoad(w *world, phase string, cfg Config) [][]*Msg {
 	rng := rand.New(rand.NewPCG(cfg.Seed, uint64(len(phase))))
 	chats := make([][]*Msg, cfg.Chats)
-	for c := range chats {
-		onAitu := isAitu(c, cfg.AituShare)
-		chatID := fmt.Sprintf("7900%07d@c.us", c)
-		if onAitu {
+	for c, on := range spread(cfg.Chats, cfg.AituShare, cfg.MAXShare) {
+		var chatID, sender string
+		switch on {
+		case onWhatsApp:
+			chatID = fmt.Sprintf("7900%07d@c.us", c)
+		case onMAX:
+			chatID, sender = maxChat(c)
+		case onAitu:
 			chatID = aitu.ChatID(aitu.PeerUser, aitutest.NewUUID())
 		}
 		msgs := make([]*Msg, cfg.Messages)
 		for i := range msgs {
-			m := &Msg{Expect: Expect{Token: fmt.Sprintf("%s-c%d-m%d", phase, c, i), ChatID: chatID, Seq: i}, Aitu: onAitu}
+			m := &Msg{Expect: Expect{Token: fmt.Sprintf("%s-c%d-m%d", phase, c, i), ChatID: chatID, Seq: i}, On: on, Sender: sender}
 			switch r := rng.IntN(10); {
 			case r < 6:
 				m.Kind = kindText
@@ -80,7 +83,7 @@ func buildLoad(w *world, phase string, cfg Config) [][]*Msg {
 				m.Kind = kindVCF
 			}
 			m.Dup = rng.Float64() < cfg.DupShare
-			m.Body = w.body(m)
+			m.Body = w.body(m, maxPhone(phase, c*cfg.Messages+i))
 			msgs[i] = m
 		}
 		chats[c] = msgs
@@ -88,27 +91,42 @@ func buildLoad(w *world, phase string, cfg Config) [][]*Msg {
 	return chats
 }
 
-// body is m's webhook as its provider sends it.
-func (w *world) body(m *Msg) []byte {
-	card := vcard(m.Token)
-	if m.Aitu {
+// body is m's webhook as its provider sends it. On MAX a card's number is
+// maxNumber, whose MAX account names the message.
+func (w *world) body(m *Msg, maxNumber string) []byte {
+	switch m.On {
+	case onAitu:
 		in := aitutest.Incoming{ChatID: m.ChatID}
 		switch m.Kind {
 		case kindContact:
 			return aitutest.Batch(w.ai.IncomingUnregisteredContact(in, m.Token, "Load", phone))
 		case kindVCF:
-			return aitutest.Batch(w.ai.IncomingDocument(in, "contacts.vcf", "text/x-vcard", []byte(card)))
+			return aitutest.Batch(w.ai.IncomingDocument(in, "contacts.vcf", "text/x-vcard", []byte(vcard(m.Token, phone))))
 		}
 		return aitutest.Batch(w.ai.IncomingText(in, textPrefix+m.Token))
+	case onMAX:
+		in := greenapitest.Incoming{ChatID: m.ChatID, Sender: m.Sender, IDMessage: w.messageID(onMAX)}
+		account := maxAccount(maxNumber)
+		switch m.Kind {
+		case kindContact:
+			// MAX shares a contact by its account, with no vCard.
+			w.setAccount(maxNumber, account, m.Token)
+			return w.mx.IncomingMAXContact(in, m.Token+" Load", account, maxNumber)
+		case kindVCF:
+			// The bot finds the card's account with checkAccount.
+			w.setAccount(maxNumber, account, m.Token)
+			return w.mx.IncomingDocument(in, "contacts.vcf", "text/x-vcard", []byte(vcard(m.Token, "+"+maxNumber)))
+		}
+		return w.mx.IncomingText(in, textPrefix+m.Token)
 	}
-	in := greenapitest.Incoming{ChatID: m.ChatID}
+	in := greenapitest.Incoming{ChatID: m.ChatID, IDMessage: w.messageID(onWhatsApp)}
 	switch m.Kind {
 	case kindContact:
-		return w.ga.IncomingContact(in, m.Token, card)
+		return w.wa.IncomingContact(in, m.Token, vcard(m.Token, phone))
 	case kindVCF:
-		return w.ga.IncomingDocument(in, "contacts.vcf", "text/x-vcard", []byte(card))
+		return w.wa.IncomingDocument(in, "contacts.vcf", "text/x-vcard", []byte(vcard(m.Token, phone)))
 	}
-	return w.ga.IncomingText(in, textPrefix+m.Token)
+	return w.wa.IncomingText(in, textPrefix+m.Token)
 }
 
 // deliver pushes body to t as the provider does: the fake's Push, which
@@ -127,10 +145,13 @@ func (w *world) deliver(ctx context.Context, t target, m *Msg, body []byte, roun
 		}
 		var statuses []int
 		var err error
-		if m.Aitu {
-			statuses, err = w.ai.Push(ctx, t.aitu, body)
-		} else {
-			statuses, err = w.ga.Push(ctx, t.greenapi, body)
+		switch m.On {
+		case onAitu:
+			statuses, err = w.ai.Push(ctx, t.hooks[onAitu], body)
+		case onMAX:
+			statuses, err = w.mx.Push(ctx, t.hooks[onMAX], body)
+		default:
+			statuses, err = w.wa.Push(ctx, t.hooks[onWhatsApp], body)
 		}
 		posts += len(statuses)
 		if err == nil {

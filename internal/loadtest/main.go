@@ -1,14 +1,18 @@
 // Command loadtest is cardbot's load and fault harness: it runs the
-// echobot's bot in process behind webhook.Server on loopback, plays
-// GREEN-API and Aitu with their fake servers, pushes N chats × M messages
-// of texts, shared contacts and .vcf uploads with duplicates, redelivery,
-// handler latency and provider faults, and checks that every message is
-// answered exactly once, in order, that a graceful shutdown under load
-// loses nothing acknowledged, and that no goroutine or heap is left behind.
-// It measures the same load against a bare echo server in the same run.
-// It exits 1 when a check fails. See BENCHMARKS.md.
+// echobot's bot in process behind webhook.Server on loopback, or connects
+// to a running echobot (-bot), plays GREEN-API (WhatsApp and MAX) and Aitu
+// with their fake servers, pushes N chats × M messages of texts, shared
+// contacts and .vcf uploads with duplicates, redelivery, handler latency
+// and provider faults, and checks that every message is answered exactly
+// once, in order, that a graceful shutdown under load loses nothing
+// acknowledged, and that no goroutine or heap is left behind (the last two
+// in process only). In the same run it measures the same load against a
+// bare echo server that only decodes the JSON and answers 200, and against
+// the floor: that server sending one text per webhook through the
+// provider's HTTP API. It exits 1 when a check fails. See BENCHMARKS.md.
 //
 //	go run ./internal/loadtest -chats 200 -messages 50
+//	go run ./internal/loadtest -bot http://127.0.0.1:8080 -mode async   # prints the echobot's environment
 package main
 
 import (
@@ -17,9 +21,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"strings"
 	"time"
 )
 
@@ -29,6 +35,7 @@ type Config struct {
 	Modes           string // sync, async or both
 	DupShare        float64
 	AituShare       float64
+	MAXShare        float64
 	HandlerLatency  time.Duration
 	Faults          FaultPlan
 	QueueSize       int
@@ -42,6 +49,13 @@ type Config struct {
 	MinRatio        float64 // async throughput / bare, 0: not checked
 	Seed            uint64
 	CPUProfile      string // file for a CPU profile of the whole run
+
+	// The external mode: the bot's base URL ("" runs it in process), the
+	// fixed addresses of the fakes it is configured with, and how long to
+	// wait for its /healthz.
+	Bot                             string
+	WhatsAppAddr, MAXAddr, AituAddr string
+	Wait                            time.Duration
 }
 
 func parseFlags(args []string, out io.Writer) (Config, error) {
@@ -50,9 +64,10 @@ func parseFlags(args []string, out io.Writer) (Config, error) {
 	fs.SetOutput(out)
 	fs.IntVar(&c.Chats, "chats", 20, "chats pushing at once (N)")
 	fs.IntVar(&c.Messages, "messages", 20, "messages per chat (M)")
-	fs.StringVar(&c.Modes, "mode", "both", "delivery mode of the bot: sync, async or both")
+	fs.StringVar(&c.Modes, "mode", "both", "delivery mode of the bot: sync, async or both; with -bot the DELIVERY it runs with, sync or async (default async)")
 	fs.Float64Var(&c.DupShare, "dups", 0.1, "share of messages delivered twice")
-	fs.Float64Var(&c.AituShare, "aitu", 0.25, "share of chats on Aitu (the rest on GREEN-API WhatsApp)")
+	fs.Float64Var(&c.AituShare, "aitu", 0.25, "share of chats on Aitu")
+	fs.Float64Var(&c.MAXShare, "max", 0.15, "share of chats on GREEN-API's MAX (the rest of -aitu and -max on GREEN-API WhatsApp)")
 	fs.DurationVar(&c.HandlerLatency, "latency", 0, "extra time each handling takes")
 	fs.IntVar(&c.Faults.Budget, "faults", 40, "provider faults injected in the fault phase, per provider (0: no fault phase)")
 	fs.IntVar(&c.Faults.Every, "fault-every", 7, "one send in this many gets a fault")
@@ -69,7 +84,20 @@ func parseFlags(args []string, out io.Writer) (Config, error) {
 	fs.Float64Var(&c.MinRatio, "min-ratio", 0, "fail when async throughput / bare is below this (0: report only)")
 	fs.Uint64Var(&c.Seed, "seed", 1, "seed of the message mix")
 	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
+	fs.StringVar(&c.Bot, "bot", "", "base URL of a running echobot to load (e.g. http://127.0.0.1:8080) instead of one in process; the harness prints the environment to start it with")
+	fs.StringVar(&c.WhatsAppAddr, "greenapi-addr", "127.0.0.1:7001", "with -bot: loopback address of the fake GREEN-API WhatsApp")
+	fs.StringVar(&c.MAXAddr, "max-addr", "127.0.0.1:7002", "with -bot: loopback address of the fake GREEN-API MAX")
+	fs.StringVar(&c.AituAddr, "aitu-addr", "127.0.0.1:7003", "with -bot: loopback address of the fake Aitu")
+	fs.DurationVar(&c.Wait, "wait", 2*time.Minute, "with -bot: how long to wait for the bot's GET /healthz")
 	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	modeSet := false
+	fs.Visit(func(f *flag.Flag) { modeSet = modeSet || f.Name == "mode" })
+	if c.Bot != "" && !modeSet {
+		c.Modes = "async"
+	}
+	if err := checkBot(&c); err != nil {
 		return c, err
 	}
 	switch {
@@ -81,8 +109,27 @@ func parseFlags(args []string, out io.Writer) (Config, error) {
 		return c, fmt.Errorf("-mode %q: want sync, async or both", c.Modes)
 	case c.Rounds < 1 || c.Rounds > 10_000:
 		return c, fmt.Errorf("-rounds must be from 1 to 10000")
+	case c.AituShare < 0 || c.MAXShare < 0 || c.AituShare+c.MAXShare > 1:
+		return c, fmt.Errorf("-aitu and -max must be shares from 0 to 1 that add up to 1 at most")
 	}
 	return c, nil
+}
+
+// checkBot checks -bot and -mode of the external mode, and trims -bot to
+// the base URL.
+func checkBot(c *Config) error {
+	if c.Bot == "" {
+		return nil
+	}
+	u, err := url.Parse(c.Bot)
+	if err != nil || u.Scheme != "http" || u.Host == "" || u.Port() == "" || strings.Trim(u.Path, "/") != "" || u.RawQuery != "" {
+		return fmt.Errorf("-bot %q: want the bot's base URL with a port, such as http://127.0.0.1:8080", c.Bot)
+	}
+	c.Bot = "http://" + u.Host
+	if c.Modes != "sync" && c.Modes != "async" {
+		return fmt.Errorf("-mode %q: with -bot, the DELIVERY the bot runs with: sync or async", c.Modes)
+	}
+	return nil
 }
 
 func main() {

@@ -10,128 +10,37 @@ import (
 	"github.com/cardbot/cardbot"
 )
 
-// Phase is what one phase measured and found.
-type Phase struct {
-	Name       string
-	Mode       string // bare, sync or async
-	Msgs, Dups int
-	Posts      int // webhook requests in all, redeliveries included
-	Elapsed    time.Duration
-	Throughput float64 // messages per second, to the last reply (bare: the last 200)
-	Ack, Done  [2]time.Duration
-	PeakRSS    int64 // KiB
-	Faults     [faultKinds]int
-	Errors     int64    // handler errors the bot reported
-	Verdict    *Verdict // nil for bare
-	Notes      []string
-	Err        error
-	Wall       time.Duration // the phase from setup to teardown
-}
-
-// Failed reports whether the phase breaks a rule.
-func (p Phase) Failed() bool {
-	return p.Err != nil || p.Verdict != nil && !p.Verdict.OK()
-}
-
-// measure fills p's figures from the pushed messages and the first reply
-// times (nil for bare, whose completion is its acknowledgement).
-func (p *Phase) measure(chats [][]*Msg, start time.Time, first map[string]time.Time) {
-	var ack, done []time.Duration
-	end := start
-	for _, msgs := range chats {
-		for _, m := range msgs {
-			if !m.Pushed {
-				continue
-			}
-			p.Msgs++
-			p.Posts += m.Posts + m.DupPosts
-			if m.Dup {
-				p.Dups++
-			}
-			if !m.OK {
-				continue
-			}
-			ack = append(ack, m.Acked.Sub(m.Start))
-			fin := m.Acked
-			if first != nil {
-				t, ok := first[m.Token]
-				if !ok {
-					continue
-				}
-				fin = t
-			}
-			done = append(done, fin.Sub(m.Start))
-			if fin.After(end) {
-				end = fin
-			}
-		}
-	}
-	p.Elapsed = end.Sub(start)
-	if p.Elapsed > 0 {
-		p.Throughput = float64(len(done)) / p.Elapsed.Seconds()
-	}
-	p.Ack = [2]time.Duration{percentile(ack, 50), percentile(ack, 99)}
-	p.Done = [2]time.Duration{percentile(done, 50), percentile(done, 99)}
-}
-
-func stopCtx(cfg Config) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.Background(), cfg.Drain)
-}
-
-// runBare pushes the load to the bare echo server.
-func runBare(ctx context.Context, cfg Config) Phase {
-	p := Phase{Name: "bare", Mode: "bare"}
-	w, err := newWorld(FaultPlan{})
-	if err != nil {
-		p.Err = err
-		return p
-	}
-	defer w.close()
-	t, err := startBare()
-	if err != nil {
-		p.Err = err
-		return p
-	}
-	chats := buildLoad(w, "bare", cfg)
-	resetPeakRSS()
-	start := time.Now()
-	w.push(ctx, t, chats, pushOptions{rounds: cfg.Rounds, pause: cfg.Pause})
-	p.measure(chats, start, nil)
-	p.PeakRSS = peakRSS()
-	sctx, cancel := stopCtx(cfg)
-	defer cancel()
-	p.Err = t.stop(sctx)
-	return p
-}
-
 // runLoad pushes the load to the bot, with the faults of plan, and checks
 // that every message was answered once, in order.
-func runLoad(ctx context.Context, cfg Config, name string, async bool, plan FaultPlan) Phase {
+func (h *harness) runLoad(ctx context.Context, name string, async bool, plan FaultPlan) Phase {
 	p := Phase{Name: name, Mode: modeName(async)}
-	w, err := newWorld(plan)
+	w, err := h.world(plan)
 	if err != nil {
 		p.Err = err
 		return p
 	}
 	defer w.close()
-	in, err := startBot(w, async, cfg, nil)
+	in, err := h.bot(w, async, nil)
 	if err != nil {
 		p.Err = err
 		return p
 	}
-	chats := buildLoad(w, name, cfg)
+	chats := buildLoad(w, name, h.cfg)
 	resetPeakRSS()
 	start := time.Now()
-	w.push(ctx, in.target, chats, pushOptions{rounds: cfg.Rounds, pause: cfg.Pause})
-	sctx, cancel := stopCtx(cfg)
+	w.push(ctx, in.target, chats, pushOptions{rounds: h.cfg.Rounds, pause: h.cfg.Pause})
+	sctx, cancel := stopCtx(h.cfg)
 	defer cancel()
-	if err := in.stop(sctx); err != nil {
-		p.Err = fmt.Errorf("shutdown: %w", err)
+	want := expects(chats, nil)
+	if err := in.finish(sctx, len(want)); err != nil {
+		p.Err = fmt.Errorf("end of the phase: %w", err)
 	}
 	replies, first := w.rec.snapshot()
 	p.measure(chats, start, first)
-	p.PeakRSS = peakRSS()
-	v := Check(expects(chats, nil), replies, true)
+	if !h.external() {
+		p.PeakRSS = peakRSS() // an external bot's is its own
+	}
+	v := Check(want, replies, true)
 	p.Verdict = &v
 	p.Faults = w.faults()
 	p.Errors = in.errors.Load()
@@ -142,9 +51,10 @@ func runLoad(ctx context.Context, cfg Config, name string, async bool, plan Faul
 // it is acknowledged, checks that every acknowledged message was answered,
 // then delivers what was not acknowledged to a new instance (sharing the
 // dedup store, as a persistent one would be) and checks the whole.
-func runShutdown(ctx context.Context, cfg Config, async bool) Phase {
+func (h *harness) runShutdown(ctx context.Context, async bool) Phase {
+	cfg := h.cfg
 	p := Phase{Name: "shutdown", Mode: modeName(async)}
-	w, err := newWorld(FaultPlan{})
+	w, err := h.world(FaultPlan{})
 	if err != nil {
 		p.Err = err
 		return p
@@ -251,11 +161,4 @@ func countNonEmpty(chats [][]*Msg) int {
 		}
 	}
 	return n
-}
-
-func modeName(async bool) string {
-	if async {
-		return "async"
-	}
-	return "sync"
 }

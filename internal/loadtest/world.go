@@ -1,27 +1,33 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net"
+	"math/rand/v2"
 	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/provider/aitu"
 	"github.com/cardbot/cardbot/provider/aitu/aitutest"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
-	"github.com/cardbot/cardbot/webhook"
 )
 
-// hookToken authenticates GREEN-API's webhooks to the bot.
-const hookToken = "loadtest-webhook-token"
+// The fakes' credentials, the same in every phase, so that a bot started
+// once (the external mode) talks to each phase's fakes.
+const (
+	waInstance  = "1101000001"
+	waToken     = "loadtest0whatsapp0api0token00001"
+	hookToken   = "loadtest-webhook-token" // WhatsApp's webhookUrlToken
+	maxInstance = "3100000001"
+	maxToken    = "loadtest0max0api0token0000000001"
+	maxHook     = "loadtest-max-webhook-token"
+	aituToken   = "loadtest-aitu-bot-token"
+	aituSecret  = "loadtest-aitu-webhook-secret" // the last segment of Aitu's webhook route
+)
 
 // The fakes' own redelivery of a webhook not answered 200; deliver adds
 // rounds of it with a growing pause.
@@ -32,179 +38,168 @@ const (
 
 var discard = slog.New(slog.DiscardHandler)
 
-// world is the setting of one phase: the fake GREEN-API and Aitu on
-// loopback, the recorder of what the bot sent them, and the provider
-// clients the bot sends through (with the fault transports).
+// world is the setting of one phase: the fake GREEN-API (WhatsApp and
+// MAX) and Aitu on loopback, the recorder of what the bot sent them, the
+// fault transports on the way to them, and the provider clients an
+// in-process bot sends through. With fronts (the external mode) the
+// fakes are reached through the fronts' fixed addresses, the faults are
+// injected there, and there are no clients: the bot has its own.
 type world struct {
-	ga     *greenapitest.Server
+	wa, mx *greenapitest.Server
 	ai     *aitutest.Server
-	gaT    *faultTransport
-	aiT    *faultTransport
-	wa     *greenapi.Client
-	au     *aitu.Client
+	faultT [messengers]*faultTransport
+	apiURL [messengers]string // where the bot and the floor reach each fake
+	waC    *greenapi.Client   // nil in the external mode
+	mxC    *greenapi.Client
+	aiC    *aitu.Client
 	rec    *recorder
-	secret string // the Aitu webhook path's secret
+	fronts *fronts
+
+	salt    uint64       // of the GREEN-API message ids, new in each world
+	ids     atomic.Int64 // GREEN-API message ids given
+	mu      sync.Mutex
+	byAccnt map[string]string // MAX account → token of the message whose card it is
 }
 
-func newWorld(plan FaultPlan) (*world, error) {
-	w := &world{rec: newRecorder()}
-	w.ga = greenapitest.NewServer(greenapitest.WithWebhookToken(hookToken), greenapitest.WithPushRetry(pushAttempts, pushInterval),
-		greenapitest.WithSentHook(func(m greenapitest.SentMessage) {
-			if m.Contact != nil {
-				w.rec.add(m.ChatID, m.Contact.FirstName, "contact "+m.Contact.FirstName)
-			} else {
-				w.rec.add(m.ChatID, strings.TrimPrefix(m.Text, textPrefix), m.Text)
-			}
-		}))
-	w.ai = aitutest.NewServer(aitutest.WithPushRetry(pushAttempts, pushInterval), aitutest.WithSentHook(func(c aitutest.SentCommand) {
-		chat := aitu.ChatID(c.Recipient.Type, c.Recipient.ID)
-		switch {
-		case c.InputMedia != nil:
-			w.rec.add(chat, c.InputMedia.FirstName, "contact "+c.InputMedia.FirstName)
-		case c.Content != nil:
-			w.rec.add(chat, strings.TrimPrefix(*c.Content, textPrefix), *c.Content)
-		default:
-			w.rec.add(chat, "", c.Type)
-		}
-	}))
+func newWorld(plan FaultPlan, fr *fronts) (*world, error) {
+	w := &world{rec: newRecorder(), fronts: fr, salt: 100_000 + rand.Uint64()%900_000, byAccnt: make(map[string]string)}
+	push := greenapitest.WithPushRetry(pushAttempts, pushInterval)
+	w.wa = greenapitest.NewServer(greenapitest.WithInstance(waInstance, waToken), greenapitest.WithWebhookToken(hookToken), push,
+		greenapitest.WithSentHook(w.recordGreenAPI))
+	w.mx = greenapitest.NewServer(greenapitest.WithMAX(), greenapitest.WithInstance(maxInstance, maxToken), greenapitest.WithWebhookToken(maxHook), push,
+		greenapitest.WithSentHook(w.recordGreenAPI))
+	w.ai = aitutest.NewServer(aitutest.WithToken(aituToken), aitutest.WithPushRetry(pushAttempts, pushInterval), aitutest.WithSentHook(w.recordAitu))
 	var err error
-	if w.gaT, err = newFaultTransport(w.ga, w.ga.SetDelay, plan); err != nil {
-		w.close()
-		return nil, err
+	for m, f := range map[messenger]faultTarget{onWhatsApp: w.wa, onMAX: w.mx, onAitu: w.ai} {
+		var slow func(time.Duration)
+		if g, ok := f.(*greenapitest.Server); ok {
+			slow = g.SetDelay
+		}
+		if w.faultT[m], err = newFaultTransport(f, slow, plan); err != nil {
+			w.close()
+			return nil, err
+		}
 	}
-	if w.aiT, err = newFaultTransport(w.ai, nil, plan); err != nil {
-		w.close()
-		return nil, err
+	if fr != nil {
+		if w.apiURL, err = fr.route(w); err != nil {
+			w.close()
+			return nil, err
+		}
+		return w, nil
 	}
-	gc := w.ga.Config()
-	gc.HTTPClient = &http.Client{Transport: w.gaT, Timeout: 10 * time.Second}
-	gc.MaxRetries, gc.MinBackoff, gc.MaxBackoff = 4, 10*time.Millisecond, 2*time.Second
-	gc.Logger = discard
-	if w.wa, err = greenapi.New(gc); err != nil {
-		w.close()
-		return nil, fmt.Errorf("greenapi: %w", err)
-	}
-	ac := w.ai.Config()
-	ac.HTTPClient = &http.Client{Transport: w.aiT, Timeout: 10 * time.Second}
-	ac.MaxRetries, ac.MinBackoff, ac.MaxBackoff = 4, 10*time.Millisecond, 2*time.Second
-	ac.Logger = discard
-	if w.au, err = aitu.New(ac); err != nil {
-		w.close()
-		return nil, fmt.Errorf("aitu: %w", err)
-	}
-	if w.secret, err = aitu.NewWebhookSecret(); err != nil {
+	w.apiURL = [messengers]string{onWhatsApp: w.wa.URL, onMAX: w.mx.URL, onAitu: strings.TrimSuffix(w.ai.URL, aitutest.BasePath)}
+	if err := w.clients(); err != nil {
 		w.close()
 		return nil, err
 	}
 	return w, nil
 }
 
+// clients makes the provider clients of an in-process bot, which send
+// through the fault transports.
+func (w *world) clients() error {
+	httpClient := func(m messenger) *http.Client {
+		return &http.Client{Transport: w.faultT[m], Timeout: 10 * time.Second}
+	}
+	var err error
+	for m, s := range map[messenger]*greenapitest.Server{onWhatsApp: w.wa, onMAX: w.mx} {
+		gc := s.Config()
+		gc.HTTPClient = httpClient(m)
+		gc.MaxRetries, gc.MinBackoff, gc.MaxBackoff = 4, 10*time.Millisecond, 2*time.Second
+		gc.Logger = discard
+		c, err := greenapi.New(gc)
+		if err != nil {
+			return fmt.Errorf("greenapi %s: %w", m, err)
+		}
+		if m == onMAX {
+			w.mxC = c
+		} else {
+			w.waC = c
+		}
+	}
+	ac := w.ai.Config()
+	ac.HTTPClient = httpClient(onAitu)
+	ac.MaxRetries, ac.MinBackoff, ac.MaxBackoff = 4, 10*time.Millisecond, 2*time.Second
+	ac.Logger = discard
+	if w.aiC, err = aitu.New(ac); err != nil {
+		return fmt.Errorf("aitu: %w", err)
+	}
+	return nil
+}
+
 func (w *world) close() {
-	for _, t := range []*faultTransport{w.gaT, w.aiT} {
+	if w.fronts != nil {
+		w.fronts.unroute()
+	}
+	for _, t := range w.faultT {
 		if t != nil {
 			t.Close()
 		}
 	}
-	if w.ga != nil {
-		w.ga.Close()
-	}
-	if w.ai != nil {
-		w.ai.Close()
-	}
+	w.wa.Close()
+	w.mx.Close()
+	w.ai.Close()
 }
 
-// faults returns the faults injected on both providers, by kind.
+// faults returns the faults injected on every provider, by kind.
 func (w *world) faults() [faultKinds]int {
-	a, b := w.gaT.Counts(), w.aiT.Counts()
-	for i := range a {
-		a[i] += b[i]
+	var out [faultKinds]int
+	for _, t := range w.faultT {
+		for i, n := range t.Counts() {
+			out[i] += n
+		}
 	}
-	return a
+	return out
 }
 
-// recorder keeps the bot's sends in the order the fakes accepted them.
-type recorder struct {
-	mu      sync.Mutex
-	replies []Reply
-	first   map[string]time.Time // token → time of its first reply
+// messageID returns a new GREEN-API message id, unique across worlds (a
+// bot that outlives a phase remembers the ids it handled): hexadecimal
+// for WhatsApp, a number for MAX, as GREEN-API writes them.
+func (w *world) messageID(m messenger) string {
+	n := w.ids.Add(1)
+	if m == onMAX {
+		return fmt.Sprintf("%06d%07d", w.salt, n%10_000_000)
+	}
+	return fmt.Sprintf("BAE5%05X%011X", w.salt, n)
 }
 
-func newRecorder() *recorder { return &recorder{first: make(map[string]time.Time)} }
+// setAccount registers the MAX account of a card: the fake's checkAccount
+// finds it by phone, and a contact sent to it is the answer to token.
+func (w *world) setAccount(phone, account, token string) {
+	w.mx.AddMAXAccount(phone, account)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.byAccnt[account] = token
+}
 
-func (r *recorder) add(chat, token, text string) {
-	now := time.Now()
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.replies = append(r.replies, Reply{ChatID: chat, Token: token, Text: text})
-	if _, ok := r.first[token]; !ok {
-		r.first[token] = now
+func (w *world) accountToken(account string) string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.byAccnt[account]
+}
+
+// recordGreenAPI records a send to either GREEN-API fake: a text by its
+// token, a contact by its first name (WhatsApp) or its MAX account.
+func (w *world) recordGreenAPI(m greenapitest.SentMessage) {
+	switch c := m.Contact; {
+	case c == nil:
+		w.rec.add(m.ChatID, strings.TrimPrefix(m.Text, textPrefix), m.Text)
+	case c.ChatID != "":
+		token := w.accountToken(c.ChatID)
+		w.rec.add(m.ChatID, token, "contact of MAX account "+c.ChatID)
+	default:
+		w.rec.add(m.ChatID, c.FirstName, "contact "+c.FirstName)
 	}
 }
 
-// snapshot returns the replies so far and the first reply times.
-func (r *recorder) snapshot() ([]Reply, map[string]time.Time) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	first := make(map[string]time.Time, len(r.first))
-	for k, v := range r.first {
-		first[k] = v
-	}
-	return append([]Reply(nil), r.replies...), first
-}
-
-// target is where webhooks go: the bot or the bare server.
-type target struct {
-	greenapi, aitu string // webhook URLs
-	stop           func(context.Context) error
-}
-
-// instance is a running bot behind webhook.Server on loopback.
-type instance struct {
-	target
-	bot    *cardbot.Bot
-	errors atomic.Int64 // handler errors (in async mode, updates given up)
-}
-
-// startBot runs the echobot's bot in w behind webhook.Server on 127.0.0.1:0.
-// A shared dedup store stands for a persistent one across a restart.
-func startBot(w *world, async bool, cfg Config, dedup cardbot.DedupStore) (*instance, error) {
-	in := &instance{}
-	opts := []cardbot.Option{
-		cardbot.WithLogger(discard),
-		cardbot.WithProviders(w.wa, w.au),
-		cardbot.WithErrorHandler(func(*cardbot.Context, error) { in.errors.Add(1) }),
-		cardbot.WithDedupStore(dedup),
-	}
-	if async {
-		opts = append(opts, cardbot.WithAsync(cardbot.AsyncConfig{QueueSize: cfg.QueueSize, Concurrency: cfg.Concurrency}))
-	}
-	in.bot = cardbot.New(opts...)
-	register(in.bot, cfg.HandlerLatency)
-	srv := webhook.NewServer(in.bot, webhook.ServerConfig{Config: webhook.Config{Logger: discard}})
-	srv.Handle("/webhook/greenapi", w.wa)
-	srv.Handle("/webhook/aitu/"+w.secret, w.au)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, fmt.Errorf("listen: %w", err)
-	}
-	base := "http://" + l.Addr().String()
-	in.greenapi, in.aitu = base+"/webhook/greenapi", base+"/webhook/aitu/"+w.secret
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(l) }()
-	in.stop = func(ctx context.Context) error {
-		closeIdlePushes()
-		err := srv.Shutdown(ctx)
-		return errors.Join(err, <-served)
-	}
-	return in, nil
-}
-
-// closeIdlePushes closes the idle connections of the fakes' webhook
-// pushes (http.DefaultTransport). A server's graceful shutdown waits 5 s
-// for a connection the client opened and never used; closing them is what
-// a provider's pool does when the server goes away.
-func closeIdlePushes() {
-	if t, ok := http.DefaultTransport.(interface{ CloseIdleConnections() }); ok {
-		t.CloseIdleConnections()
+func (w *world) recordAitu(c aitutest.SentCommand) {
+	chat := aitu.ChatID(c.Recipient.Type, c.Recipient.ID)
+	switch {
+	case c.InputMedia != nil:
+		w.rec.add(chat, c.InputMedia.FirstName, "contact "+c.InputMedia.FirstName)
+	case c.Content != nil:
+		w.rec.add(chat, strings.TrimPrefix(*c.Content, textPrefix), *c.Content)
+	default:
+		w.rec.add(chat, "", c.Type)
 	}
 }

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/cardbot/cardbot/provider/aitu/aitutest"
+)
+
+// The external mode loads an echobot that runs in another process (or
+// anywhere the harness does not own it): the harness starts the fakes'
+// fronts on fixed loopback addresses, prints the environment the echobot
+// must be started with, waits for its GET /healthz, and runs the bare,
+// floor, load and fault phases against it. The shutdown phase and the
+// goroutine and heap checks need the bot in this process and are skipped.
+
+// botEnv is the environment of the echobot that this run loads, in the
+// order the README lists it.
+func botEnv(cfg Config, fr *fronts) [][2]string {
+	u, _ := url.Parse(cfg.Bot) // checked by parseFlags
+	return [][2]string{
+		{"ADDR", u.Host},
+		{"DELIVERY", cfg.Modes},
+		{"GREENAPI_API_URL", fr[onWhatsApp].URL},
+		{"GREENAPI_ID_INSTANCE", waInstance},
+		{"GREENAPI_API_TOKEN_INSTANCE", waToken},
+		{"GREENAPI_WEBHOOK_TOKEN", hookToken},
+		{"MAX_API_URL", fr[onMAX].URL},
+		{"MAX_ID_INSTANCE", maxInstance},
+		{"MAX_API_TOKEN_INSTANCE", maxToken},
+		{"MAX_WEBHOOK_TOKEN", maxHook},
+		{"AITU_API_URL", fr[onAitu].URL + aitutest.BasePath},
+		{"AITU_BOT_TOKEN", aituToken},
+		{"AITU_WEBHOOK_SECRET", aituSecret},
+	}
+}
+
+// printEnv prints the environment, a line "  KEY=value" each, then a
+// command that starts the echobot with it.
+func printEnv(out io.Writer, cfg Config, fr *fronts) {
+	env := botEnv(cfg, fr)
+	fmt.Fprintf(out, "external bot at %s: the fake providers listen on %s (WhatsApp), %s (MAX) and %s (Aitu).\n",
+		cfg.Bot, fr[onWhatsApp].URL, fr[onMAX].URL, fr[onAitu].URL)
+	fmt.Fprintf(out, "Start the echobot with this environment; the harness waits up to %s for its GET /healthz:\n", cfg.Wait)
+	pairs := make([]string, len(env))
+	for i, kv := range env {
+		fmt.Fprintf(out, "  %s=%s\n", kv[0], kv[1])
+		pairs[i] = kv[0] + "=" + kv[1]
+	}
+	fmt.Fprintf(out, "for example (it logs a line per update):\n  env %s go run ./examples/echobot 2>echobot.log\n\n", strings.Join(pairs, " "))
+}
+
+// waitHealthy polls base's GET /healthz until it answers 200, for up to
+// wait.
+func waitHealthy(ctx context.Context, base string, wait time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	client := &http.Client{Transport: loopbackTransport(nil), Timeout: 2 * time.Second}
+	defer client.CloseIdleConnections()
+	var last string
+	for {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/healthz", nil)
+		if err != nil {
+			return err
+		}
+		resp, err := client.Do(req)
+		if err == nil {
+			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+			last = resp.Status
+		} else {
+			last = err.Error()
+		}
+		if sleep(ctx, 100*time.Millisecond) != nil {
+			return fmt.Errorf("the bot at %s was not healthy within %s (last: %s)", base, wait, last)
+		}
+	}
+}
