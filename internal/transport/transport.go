@@ -2,10 +2,10 @@
 // use when the caller gives none.
 //
 // http.DefaultTransport keeps two idle connections per host, so a bot
-// whose handlers send to one API from sixteen goroutines would close
-// fourteen connections after each burst and open (and TLS-handshake) them
-// again on the next. The transports made here keep enough for
-// cardbot.DefaultConcurrency and more.
+// whose handlers send to one API from a hundred goroutines would close
+// ninety-eight connections after each burst and open (and TLS-handshake)
+// them again on the next. The transports made here keep as many as
+// cardbot.DefaultConcurrency handlers use.
 package transport
 
 import (
@@ -16,7 +16,7 @@ import (
 
 // IdlePerHost is how many idle connections a transport of New keeps to
 // one host.
-const IdlePerHost = 64
+const IdlePerHost = 128
 
 // New returns a transport with http.DefaultTransport's settings (proxy
 // from the environment, HTTP/2, timeouts) and IdlePerHost idle connections

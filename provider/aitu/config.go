@@ -64,7 +64,7 @@ type Config struct {
 	PhonePlus bool
 
 	// HTTPClient makes the requests. When nil, a client with DefaultTimeout
-	// that keeps up to 64 idle connections to the API (http.DefaultTransport
+	// that keeps up to 128 idle connections to the API (http.DefaultTransport
 	// keeps 2). Its Timeout bounds each attempt (the Poller makes its own
 	// copy with a longer one). Download uses a copy of its transport that checks every
 	// address it dials and uses no proxy (see Client.Download).

@@ -117,7 +117,7 @@ type Config struct {
 	DefaultRegion string
 
 	// HTTPClient makes the requests. When nil, a client with DefaultTimeout
-	// that keeps up to 64 idle connections to the API (http.DefaultTransport
+	// that keeps up to 128 idle connections to the API (http.DefaultTransport
 	// keeps 2). Its Timeout bounds each attempt. Download uses a copy of its
 	// transport that checks every address it dials and uses no proxy (see
 	// Client.Download).
