@@ -28,8 +28,9 @@ import (
 // handler's error, whatever it is, goes to the error handler. Updates of one
 // chat (provider and chat id) are handled one at a time in the order they
 // were dispatched; those of different chats in parallel, at most
-// AsyncConfig.Concurrency at once. A full queue gives ErrQueueFull, and a
-// bot that is shutting down ErrShuttingDown; both are retryable.
+// AsyncConfig.Concurrency at once. A queue that stays full for
+// AsyncConfig.QueueWait (or until ctx ends) gives ErrQueueFull, and a bot
+// that is shutting down ErrShuttingDown; both are retryable.
 //
 // The handler's context.Context derives from ctx in sync mode, and keeps
 // only ctx's values in async mode, where ctx ends with the webhook request.
@@ -62,7 +63,7 @@ func (b *Bot) Dispatch(ctx context.Context, p Provider, u Update) error {
 		}
 	}
 	if b.q != nil {
-		if err := b.q.push(&job{ctx: context.WithoutCancel(ctx), p: p, u: &u, key: key}); err != nil {
+		if err := b.q.push(ctx, &job{ctx: context.WithoutCancel(ctx), p: p, u: &u, key: key}); err != nil {
 			b.endKey(ctx, key, false)
 			b.life.leave()
 			return err

@@ -307,7 +307,7 @@ func blockingBot(t *testing.T, cfg cardbot.AsyncConfig, opts ...cardbot.Option) 
 }
 
 func TestAsyncQueueFull(t *testing.T) {
-	b, started, release, handled := blockingBot(t, cardbot.AsyncConfig{QueueSize: 2, Concurrency: 1})
+	b, started, release, handled := blockingBot(t, cardbot.AsyncConfig{QueueSize: 2, Concurrency: 1, QueueWait: -1})
 	p := newFake("fake")
 	ctx := t.Context()
 	require.NoError(t, b.Dispatch(ctx, p, keyed(textUpdate("a", "1"), "1")))
@@ -322,8 +322,74 @@ func TestAsyncQueueFull(t *testing.T) {
 	assert.Equal(t, int32(3), handled.Load())
 }
 
+// TestAsyncQueueWait: a full queue makes Dispatch wait for room, up to
+// QueueWait, and no longer than the webhook request or the bot lasts.
+func TestAsyncQueueWait(t *testing.T) {
+	const wait = 300 * time.Millisecond
+	full := func(t *testing.T, opts ...cardbot.Option) (*cardbot.Bot, *fakeProvider, chan string, chan struct{}, *atomic.Int32) {
+		b, started, release, handled := blockingBot(t, cardbot.AsyncConfig{QueueSize: 1, Concurrency: 1, QueueWait: wait}, opts...)
+		p := newFake("fake")
+		require.NoError(t, b.Dispatch(t.Context(), p, keyed(textUpdate("a", "1"), "1")))
+		<-started // running: the queue is empty
+		require.NoError(t, b.Dispatch(t.Context(), p, keyed(textUpdate("b", "2"), "2")))
+		return b, p, started, release, handled // the queue is full
+	}
+
+	t.Run("room made in time", func(t *testing.T) {
+		b, p, started, release, handled := full(t)
+		go func() {
+			time.Sleep(wait / 3)
+			release <- struct{}{} // 1 ends, 2 starts: room for 3
+		}()
+		begin := time.Now()
+		require.NoError(t, b.Dispatch(t.Context(), p, keyed(textUpdate("c", "3"), "3")))
+		assert.Less(t, time.Since(begin), wait, "taken as soon as there was room")
+		assert.Equal(t, "2", <-started)
+		close(release)
+		require.NoError(t, b.Shutdown(t.Context()))
+		assert.Equal(t, int32(3), handled.Load())
+	})
+	t.Run("no room in time", func(t *testing.T) {
+		b, p, _, release, handled := full(t)
+		begin := time.Now()
+		err := b.Dispatch(t.Context(), p, keyed(textUpdate("c", "3"), "3"))
+		require.ErrorIs(t, err, cardbot.ErrQueueFull)
+		assert.GreaterOrEqual(t, time.Since(begin), wait)
+		close(release)
+		require.Eventually(t, func() bool { return handled.Load() == 2 }, 5*time.Second, time.Millisecond)
+		require.NoError(t, b.Dispatch(t.Context(), p, keyed(textUpdate("c", "3"), "3")), "3 was not remembered")
+		require.NoError(t, b.Shutdown(t.Context()))
+		assert.Equal(t, int32(3), handled.Load())
+	})
+	t.Run("the request ends", func(t *testing.T) {
+		b, p, _, release, _ := full(t)
+		ctx, cancel := context.WithTimeout(t.Context(), wait/10)
+		defer cancel()
+		begin := time.Now()
+		require.ErrorIs(t, b.Dispatch(ctx, p, keyed(textUpdate("c", "3"), "3")), cardbot.ErrQueueFull)
+		assert.Less(t, time.Since(begin), wait)
+		close(release)
+		require.NoError(t, b.Shutdown(t.Context()))
+	})
+	t.Run("shutdown gives up", func(t *testing.T) {
+		b, p, _, _, _ := full(t)
+		errc := make(chan error, 1)
+		go func() { errc <- b.Dispatch(context.Background(), p, keyed(textUpdate("c", "3"), "3")) }()
+		time.Sleep(wait / 10) // Dispatch is waiting
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel() // Shutdown gives up at once: the running handler is cancelled
+		assert.Error(t, b.Shutdown(ctx))
+		select {
+		case err := <-errc:
+			require.ErrorIs(t, err, cardbot.ErrShuttingDown)
+		case <-time.After(wait / 2):
+			t.Fatal("Dispatch still waits after Shutdown gave up")
+		}
+	})
+}
+
 func TestAsyncRejectedKeyIsNotRemembered(t *testing.T) {
-	b, started, release, handled := blockingBot(t, cardbot.AsyncConfig{QueueSize: 1, Concurrency: 1})
+	b, started, release, handled := blockingBot(t, cardbot.AsyncConfig{QueueSize: 1, Concurrency: 1, QueueWait: -1})
 	p := newFake("fake")
 	ctx := t.Context()
 	require.NoError(t, b.Dispatch(ctx, p, keyed(textUpdate("a", "1"), "1")))

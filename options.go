@@ -22,6 +22,9 @@ const (
 	// waiting, not for cores: 16 handlers of 20 ms each cap a bot at
 	// 800 updates a second, 128 at 6400.
 	DefaultConcurrency = 128
+	// DefaultQueueWait is how long a webhook waits for room in a full async
+	// queue before it is answered 503 (AsyncConfig.QueueWait).
+	DefaultQueueWait = time.Second
 	// DefaultMaxDocumentSize caps a downloaded .vcf document: 1 MiB.
 	DefaultMaxDocumentSize = 1 << 20
 )
@@ -37,6 +40,14 @@ type AsyncConfig struct {
 	// updates of one chat never run at the same time. DefaultConcurrency
 	// when zero or less.
 	Concurrency int
+
+	// QueueWait is how long Dispatch waits for room when the queue is
+	// full, before it gives ErrQueueFull: a burst a little over the queue
+	// is absorbed instead of answered 503, which GREEN-API redelivers only
+	// a minute later. The wait also ends with the webhook request and
+	// with Shutdown giving up. DefaultQueueWait when zero; a negative
+	// QueueWait answers a full queue at once.
+	QueueWait time.Duration
 }
 
 // WithLogger sets the logger of the bot's own messages and of the default
@@ -73,6 +84,12 @@ func WithAsync(cfg AsyncConfig) Option {
 		}
 		if cfg.Concurrency <= 0 {
 			cfg.Concurrency = DefaultConcurrency
+		}
+		switch {
+		case cfg.QueueWait == 0:
+			cfg.QueueWait = DefaultQueueWait
+		case cfg.QueueWait < 0:
+			cfg.QueueWait = 0
 		}
 		b.async = &cfg
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"time"
 )
 
 // job is one queued update.
@@ -29,9 +30,14 @@ type queue struct {
 	b       *Bot
 	size    int
 	workers int
+	wait    time.Duration // for room in a full queue; 0: none
+
+	// slots holds a token for each job queued and not started: a push
+	// takes one, waiting up to wait when there is none, and a worker
+	// gives it back when it starts the job.
+	slots chan struct{}
 
 	mu       sync.Mutex
-	pending  int // jobs queued and not started
 	chats    map[string]*chatQueue
 	dropping bool
 
@@ -48,26 +54,28 @@ func newQueue(b *Bot, cfg AsyncConfig) *queue {
 		b:       b,
 		size:    cfg.QueueSize,
 		workers: cfg.Concurrency,
+		wait:    cfg.QueueWait,
+		slots:   make(chan struct{}, cfg.QueueSize),
 		chats:   make(map[string]*chatQueue),
 		ready:   make(chan *chatQueue, cfg.QueueSize),
 	}
 }
 
-// push queues j, or returns ErrQueueFull.
-func (q *queue) push(j *job) error {
+// push queues j, waiting for room while ctx lasts, or returns
+// ErrQueueFull (or ErrShuttingDown when Shutdown gave up meanwhile).
+func (q *queue) push(ctx context.Context, j *job) error {
 	q.start.Do(func() {
 		q.wg.Add(q.workers)
 		for range q.workers {
 			go q.work()
 		}
 	})
+	if err := q.acquire(ctx); err != nil {
+		return err
+	}
 	key := j.u.Provider + "\x00" + j.u.Chat.ID
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if q.pending >= q.size {
-		return ErrQueueFull
-	}
-	q.pending++
 	if cq := q.chats[key]; cq != nil {
 		cq.jobs = append(cq.jobs, j) // its worker or the ready channel has it
 		return nil
@@ -76,6 +84,30 @@ func (q *queue) push(j *job) error {
 	q.chats[key] = cq
 	q.ready <- cq
 	return nil
+}
+
+// acquire takes a slot, waiting up to q.wait for one.
+func (q *queue) acquire(ctx context.Context) error {
+	select {
+	case q.slots <- struct{}{}:
+		return nil
+	default:
+	}
+	if q.wait <= 0 {
+		return ErrQueueFull
+	}
+	t := time.NewTimer(q.wait)
+	defer t.Stop()
+	select {
+	case q.slots <- struct{}{}:
+		return nil
+	case <-t.C:
+		return ErrQueueFull
+	case <-ctx.Done():
+		return ErrQueueFull
+	case <-q.b.life.base.Done():
+		return ErrShuttingDown
+	}
 }
 
 // work runs one job of a ready chat at a time, and puts the chat back at
@@ -88,7 +120,7 @@ func (q *queue) work() {
 		j := cq.jobs[0]
 		cq.jobs[0] = nil
 		cq.jobs = cq.jobs[1:]
-		q.pending--
+		<-q.slots
 		drop := q.dropping
 		q.mu.Unlock()
 

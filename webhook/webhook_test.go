@@ -221,7 +221,7 @@ func TestAsyncQueueFull(t *testing.T) {
 	release := make(chan struct{})
 	bot := cardbot.New(
 		cardbot.WithLogger(slog.New(slog.DiscardHandler)),
-		cardbot.WithAsync(cardbot.AsyncConfig{QueueSize: 1, Concurrency: 1}),
+		cardbot.WithAsync(cardbot.AsyncConfig{QueueSize: 1, Concurrency: 1, QueueWait: -1}),
 	)
 	bot.Handle(cardbot.OnAny, func(c *cardbot.Context) error { <-release; return nil })
 	srv := newEcho(t, bot, &testSource{}, webhook.Config{})
