@@ -28,7 +28,6 @@ type chatQueue struct {
 // fixed number of workers.
 type queue struct {
 	b       *Bot
-	size    int
 	workers int
 	wait    time.Duration // for room in a full queue; 0: none
 
@@ -52,7 +51,6 @@ type queue struct {
 func newQueue(b *Bot, cfg AsyncConfig) *queue {
 	return &queue{
 		b:       b,
-		size:    cfg.QueueSize,
 		workers: cfg.Concurrency,
 		wait:    cfg.QueueWait,
 		slots:   make(chan struct{}, cfg.QueueSize),
