@@ -24,6 +24,31 @@ type Backoff struct {
 	Max time.Duration
 }
 
+// Or fills what b leaves unset from def: a Min or Max of zero or less
+// takes def's, and a Max below Min is raised to Min.
+func (b Backoff) Or(def Backoff) Backoff {
+	if b.Min <= 0 {
+		b.Min = def.Min
+	}
+	if b.Max <= 0 {
+		b.Max = def.Max
+	}
+	b.Max = max(b.Max, b.Min)
+	return b
+}
+
+// Retries reads a configured retry count: def when zero, none when
+// negative.
+func Retries(n, def int) int {
+	switch {
+	case n == 0:
+		return def
+	case n < 0:
+		return 0
+	}
+	return n
+}
+
 // Wait returns the wait after the n-th failed attempt (n ≥ 1). With a
 // Retry-After from the server it is that, plus up to Min/2 of jitter so that
 // clients told the same moment do not come back together; otherwise Min

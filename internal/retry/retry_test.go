@@ -91,3 +91,26 @@ func TestParseRetryAfter(t *testing.T) {
 		assert.Equal(t, tt.want, retry.ParseRetryAfter(tt.in, now), tt.in)
 	}
 }
+
+func TestBackoffOrAndRetries(t *testing.T) {
+	def := retry.Backoff{Min: time.Second, Max: 30 * time.Second}
+	tests := []struct {
+		name string
+		in   retry.Backoff
+		want retry.Backoff
+	}{
+		{"unset", retry.Backoff{}, def},
+		{"negative", retry.Backoff{Min: -1, Max: -1}, def},
+		{"set", retry.Backoff{Min: time.Millisecond, Max: time.Second}, retry.Backoff{Min: time.Millisecond, Max: time.Second}},
+		{"max below min", retry.Backoff{Min: time.Minute, Max: time.Second}, retry.Backoff{Min: time.Minute, Max: time.Minute}},
+		{"only min, over the default max", retry.Backoff{Min: time.Minute}, retry.Backoff{Min: time.Minute, Max: time.Minute}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, tt.in.Or(def))
+		})
+	}
+	assert.Equal(t, 3, retry.Retries(0, 3))
+	assert.Equal(t, 0, retry.Retries(-1, 3))
+	assert.Equal(t, 5, retry.Retries(5, 3))
+}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cardbot/cardbot/internal/retry"
 	"github.com/cardbot/cardbot/internal/transport"
 )
 
@@ -147,20 +148,9 @@ func (c Config) fill() (Config, error) {
 	if c.Name == "" {
 		c.Name = DefaultName
 	}
-	if c.MaxRetries == 0 {
-		c.MaxRetries = DefaultMaxRetries
-	} else if c.MaxRetries < 0 {
-		c.MaxRetries = 0
-	}
-	if c.MinBackoff <= 0 {
-		c.MinBackoff = DefaultMinBackoff
-	}
-	if c.MaxBackoff <= 0 {
-		c.MaxBackoff = DefaultMaxBackoff
-	}
-	if c.MaxBackoff < c.MinBackoff {
-		c.MaxBackoff = c.MinBackoff
-	}
+	c.MaxRetries = retry.Retries(c.MaxRetries, DefaultMaxRetries)
+	b := retry.Backoff{Min: c.MinBackoff, Max: c.MaxBackoff}.Or(retry.Backoff{Min: DefaultMinBackoff, Max: DefaultMaxBackoff})
+	c.MinBackoff, c.MaxBackoff = b.Min, b.Max
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
