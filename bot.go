@@ -33,12 +33,14 @@ type Bot struct {
 	table atomic.Pointer[table]
 
 	life lifecycle
-	q    *queue // nil in sync mode
+	eng  *engine // nil in sync mode
 }
 
 // New returns a Bot configured by opts. By default it delivers
 // synchronously, deduplicates with a bounded in-memory store (100 000 keys,
-// 24 h), logs through slog.Default() and has no handler timeout.
+// 24 h), logs through slog.Default() and has no handler timeout. An async
+// bot (WithAsync) starts its workers and the consumer of its queue here;
+// Shutdown stops them.
 func New(opts ...Option) *Bot {
 	b := &Bot{
 		logger:    slog.Default(),
@@ -57,7 +59,7 @@ func New(opts ...Option) *Bot {
 	}
 	b.life.init()
 	if b.async != nil {
-		b.q = newQueue(b, *b.async)
+		b.eng = newEngine(b, *b.async)
 	}
 	return b
 }

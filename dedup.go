@@ -15,6 +15,10 @@ const (
 	// DefaultDedupTTL is how long the default store keeps a handled key:
 	// GREEN-API redelivers for 24 hours.
 	DefaultDedupTTL = 24 * time.Hour
+	// DefaultInFlightLease is how long an in-flight mark lasts when End
+	// never comes (the process died between Begin and End): then the key
+	// is free again. It must be longer than a sync handling may take.
+	DefaultInFlightLease = 2 * time.Minute
 )
 
 // DedupState is what a DedupStore knows of a key.
@@ -33,7 +37,12 @@ const (
 
 // DedupStore remembers which updates were handled, so that a redelivery is
 // skipped. The keys it sees are the provider's name and Update.Key joined
-// by a zero byte. Implementations must be safe for concurrent use.
+// by a zero byte. Sync delivery uses it; async delivery deduplicates in its
+// Queue. An in-flight mark has a lease (DefaultInFlightLease in the stores
+// of this module): when End never comes, the key is free again once the
+// lease passes, so a process that died between Begin and End does not
+// block the key for ever on a shared store. Implementations must be safe
+// for concurrent use.
 type DedupStore interface {
 	// Begin marks key in flight and returns DedupNew, or returns the
 	// state that keeps the update from being handled now.
@@ -55,6 +64,7 @@ type DedupStore interface {
 // their hashes collide: about one chance in 10^28 among 100 000 keys.
 type MemoryDedupStore struct {
 	ttl   time.Duration
+	lease time.Duration
 	seeds [2]maphash.Seed
 
 	mu   sync.Mutex
@@ -65,10 +75,11 @@ type MemoryDedupStore struct {
 
 type keyHash [2]uint64
 
-// keyEntry is a key in flight (expires 0) or handled (until expires).
+// keyEntry is a key in flight or handled, until expires.
 type keyEntry struct {
-	expires int64 // Unix nanoseconds
-	slot    int   // where the key stands in ring once handled; -1 before
+	expires  int64 // Unix nanoseconds
+	slot     int   // where the key stands in ring once handled; -1 before
+	inFlight bool
 }
 
 // NewMemoryDedupStore returns a store that keeps up to size handled keys
@@ -83,10 +94,22 @@ func NewMemoryDedupStore(size int, ttl time.Duration) *MemoryDedupStore {
 	}
 	return &MemoryDedupStore{
 		ttl:   ttl,
+		lease: DefaultInFlightLease,
 		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
 		keys:  make(map[keyHash]keyEntry),
 		ring:  make([]keyHash, 0, size),
 	}
+}
+
+// WithInFlightLease sets how long an in-flight mark lasts without End,
+// DefaultInFlightLease when d is zero or less, and returns s. Call it before
+// the store is used.
+func (s *MemoryDedupStore) WithInFlightLease(d time.Duration) *MemoryDedupStore {
+	if d <= 0 {
+		d = DefaultInFlightLease
+	}
+	s.lease = d
+	return s
 }
 
 func (s *MemoryDedupStore) hash(key string) keyHash {
@@ -101,16 +124,16 @@ func (s *MemoryDedupStore) Begin(_ context.Context, key string) (DedupState, err
 	defer s.mu.Unlock()
 	e, ok := s.keys[h]
 	switch {
-	case ok && e.expires == 0:
+	case ok && e.inFlight && now < e.expires:
 		return DedupInFlight, nil
 	case ok && now < e.expires:
 		return DedupDone, nil
 	}
 	slot := -1
 	if ok {
-		slot = e.slot // handled long ago and expired: it keeps its ring slot
+		slot = e.slot // expired: it keeps its ring slot
 	}
-	s.keys[h] = keyEntry{slot: slot}
+	s.keys[h] = keyEntry{expires: now + int64(s.lease), slot: slot, inFlight: true}
 	return DedupNew, nil
 }
 
@@ -122,7 +145,7 @@ func (s *MemoryDedupStore) End(_ context.Context, key string, handled bool) erro
 	defer s.mu.Unlock()
 	e, ok := s.keys[h]
 	switch {
-	case !ok || e.expires != 0:
+	case !ok || !e.inFlight:
 		return nil // not in flight: nothing to end
 	case !handled:
 		delete(s.keys, h)
@@ -138,7 +161,7 @@ func (s *MemoryDedupStore) End(_ context.Context, key string, handled bool) erro
 		slot = s.next
 		s.next = (slot + 1) % cap(s.ring)
 		// The oldest key goes, unless it is in flight again.
-		if old, ok := s.keys[s.ring[slot]]; ok && old.expires != 0 && old.slot == slot {
+		if old, ok := s.keys[s.ring[slot]]; ok && !old.inFlight && old.slot == slot {
 			delete(s.keys, s.ring[slot])
 		}
 		s.ring[slot] = h

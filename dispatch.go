@@ -11,30 +11,41 @@ import (
 // Dispatch handles one update that p delivered: the entry point of the
 // webhook receiver and of pollers.
 //
-// First it deduplicates: when the update has a Key and a delivery with the
-// same provider and key was handled before, Dispatch returns nil at once;
-// when one is being handled right now, it returns ErrInFlight. A key is
-// remembered as handled only when its handler returned nil, so a delivery
-// after a failure is handled again.
+// In sync mode (the default) Dispatch first deduplicates: when the update
+// has a Key and a delivery with the same provider and key was handled
+// before, Dispatch returns nil at once; when one is being handled right
+// now, it returns ErrInFlight. Then it runs the middlewares and the handler
+// and returns the handler's error; a key is remembered as handled only when
+// its handler returned nil, so a delivery after a failure is handled again.
+// The caller answers the provider by IsRetryable(err): retryable (503) so
+// the provider delivers the update again, or not (200). Errors that are not
+// retryable and panics, recovered here always as a *PanicError, also go to
+// the error handler (WithErrorHandler); retryable ones are logged at level
+// Warn. The handler's context.Context derives from ctx: it ends when ctx
+// ends (the webhook receiver gives a ctx that does not end when the
+// provider hangs up, but has a deadline), with the handler timeout, and
+// when Shutdown gives up.
 //
-// In sync mode (the default) Dispatch runs the middlewares and the handler
-// and returns the handler's error. The caller answers the provider by
-// IsRetryable(err): retryable (503) so the provider delivers the update
-// again, or not (200). Errors that are not retryable and panics, recovered
-// here always as a *PanicError, also go to the error handler
-// (WithErrorHandler); retryable ones are logged at level Warn.
-//
-// In async mode (WithAsync) Dispatch queues the update and returns nil; the
-// handler's error, whatever it is, goes to the error handler. Updates of one
-// chat (provider and chat id) are handled one at a time in the order they
-// were dispatched; those of different chats in parallel, at most
-// AsyncConfig.Concurrency at once. A queue that stays full for
-// AsyncConfig.QueueWait (or until ctx ends) gives ErrQueueFull, and a bot
-// that is shutting down ErrShuttingDown; both are retryable.
-//
-// The handler's context.Context derives from ctx in sync mode, and keeps
-// only ctx's values in async mode, where ctx ends with the webhook request.
-// It is cancelled by the handler timeout and by Shutdown giving up.
+// In async mode (WithAsync) Dispatch pushes the update to the queue and
+// returns nil once the queue stored it; a queue deduplicates by key, so a
+// delivery of an update pushed before returns nil too. A failed push gives
+// a retryable error (ErrQueueFull, ErrInFlight, ErrShuttingDown, or the
+// queue's error made Retryable), so the provider delivers the update again.
+// The bot's workers then handle the queued updates: those of one chat
+// (provider and chat id) one at a time in the order they were pushed,
+// those of different chats in parallel, at most AsyncConfig.Concurrency at
+// once. A handling that fails retryably is tried again after a wait, up to
+// AsyncConfig.MaxAttempts times in all, while the later updates of its
+// chat wait; then the update goes to the queue's dead letters (see
+// DeadLetters), and the error, wrapping ErrDeadLettered, to the error
+// handler. Other errors and panics go to the error handler at once, and
+// the update is done. Delivery is at least once per update: an update
+// whose handling was cut short by a crash (or, on a shared queue, by the
+// loss of its partition) is handled again, by this process after a
+// restart or by another one. The handler's context.Context carries no
+// value of ctx (the update may be handled by another process); it ends
+// with the handler timeout, when Shutdown gives up, and when the queue
+// gives the update's partition to another consumer.
 func (b *Bot) Dispatch(ctx context.Context, p Provider, u Update) error {
 	if p == nil {
 		return errors.New("cardbot: Dispatch with a nil Provider")
@@ -45,35 +56,39 @@ func (b *Bot) Dispatch(ctx context.Context, p Provider, u Update) error {
 	if !b.life.enter() {
 		return ErrShuttingDown
 	}
+	defer b.life.leave()
+	if b.eng != nil {
+		b.remember(p)
+		return b.eng.push(ctx, &u)
+	}
 	var key string
 	if u.Key != "" {
 		key = u.Provider + "\x00" + u.Key
 		st, err := b.dedup.Begin(ctx, key)
 		if err != nil {
-			b.life.leave()
 			return Retryable(fmt.Errorf("cardbot: dedup store: %w", err))
 		}
 		switch st {
 		case DedupDone:
-			b.life.leave()
 			return nil
 		case DedupInFlight:
-			b.life.leave()
 			return ErrInFlight
 		}
 	}
-	if b.q != nil {
-		if err := b.q.push(ctx, &job{ctx: context.WithoutCancel(ctx), p: p, u: &u, key: key}); err != nil {
-			b.endKey(ctx, key, false)
-			b.life.leave()
-			return err
-		}
-		return nil // the worker leaves
-	}
 	err := b.run(ctx, p, &u, false)
 	b.endKey(ctx, key, err == nil)
-	b.life.leave()
 	return err
+}
+
+// remember registers p under its name when no provider has it, so that
+// the workers find the provider of a queued update.
+func (b *Bot) remember(p Provider) {
+	b.mu.RLock()
+	_, ok := b.providers[p.Name()]
+	b.mu.RUnlock()
+	if !ok {
+		_ = b.AddProvider(p) // registered meanwhile: fine
+	}
 }
 
 // endKey ends the in-flight mark of a dedup key.
@@ -108,18 +123,26 @@ func (b *Bot) run(ctx context.Context, p Provider, u *Update, async bool) error 
 		c.ctx = ctx
 	}
 	err := b.call(c)
-	if err == nil {
-		return nil
-	}
-	if async || !IsRetryable(err) {
+	switch {
+	case err == nil:
+	case !IsRetryable(err):
 		b.report(c, err)
-	} else {
+	case !async: // the async engine retries, and reports what it gives up
 		b.logger.LogAttrs(ctx, slog.LevelWarn, "cardbot: handler failed, retryable",
 			slog.String("provider", u.Provider),
 			slog.String("chat", u.Chat.ID),
 			slog.Any("error", err))
 	}
 	return err
+}
+
+// runJob handles a queued update.
+func (b *Bot) runJob(j *job) error {
+	ctx := context.Background()
+	if j.d.Owned != nil {
+		ctx = j.d.Owned
+	}
+	return b.run(ctx, j.p, j.u, true)
 }
 
 // call routes c and runs the chain; a panic becomes a *PanicError.
@@ -145,27 +168,31 @@ func (b *Bot) report(c *Context, err error) {
 
 // Shutdown stops taking updates (Dispatch returns ErrShuttingDown from
 // now on) and waits until every update taken has been handled: the running
-// ones and, in async mode, the queued ones. When ctx ends first, it
-// cancels the contexts of the running handlers, drops the queued updates
-// (they are logged, and their keys are not remembered), and returns
-// ctx.Err() without waiting further.
+// ones and, in async mode, those its queue holds (a durable queue keeps
+// those it has not delivered yet, and those waiting for another attempt,
+// for the next start). Then the bot's goroutines are stopped. When ctx
+// ends first, it cancels the contexts of the running handlers, gives the
+// queued updates back to the queue (a MemoryQueue loses them; they are not
+// remembered as handled), and returns ctx.Err() without waiting further;
+// the goroutines stop as soon as the running handlers return.
 func (b *Bot) Shutdown(ctx context.Context) error {
 	idle := b.life.close()
 	select {
 	case <-idle:
-		if b.q != nil {
-			b.q.stop()
-		}
-		return nil
 	case <-ctx.Done():
-		// Drop the queue before cancelling: a worker freed by the
-		// cancellation must find the queue dropping, not run the next job.
-		if b.q != nil {
-			b.q.drop()
+		if b.eng != nil {
+			b.eng.drop()
 		}
 		b.life.cancel()
 		return ctx.Err()
 	}
+	if b.eng != nil {
+		if err := b.eng.shutdown(ctx); err != nil {
+			b.life.cancel()
+			return err
+		}
+	}
+	return nil
 }
 
 // lifeContext is cancelled with the bot's lifecycle and has the values of

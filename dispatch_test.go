@@ -307,11 +307,11 @@ func blockingBot(t *testing.T, cfg cardbot.AsyncConfig, opts ...cardbot.Option) 
 }
 
 func TestAsyncQueueFull(t *testing.T) {
-	b, started, release, handled := blockingBot(t, cardbot.AsyncConfig{QueueSize: 2, Concurrency: 1, QueueWait: -1})
+	b, started, release, handled := blockingBot(t, cardbot.AsyncConfig{QueueSize: 3, Concurrency: 1, QueueWait: -1})
 	p := newFake("fake")
 	ctx := t.Context()
 	require.NoError(t, b.Dispatch(ctx, p, keyed(textUpdate("a", "1"), "1")))
-	<-started // the worker holds it; the queue is empty again
+	<-started // running, and still counted until it is handled
 	require.NoError(t, b.Dispatch(ctx, p, keyed(textUpdate("b", "2"), "2")))
 	require.NoError(t, b.Dispatch(ctx, p, keyed(textUpdate("a", "3"), "3")))
 	err := b.Dispatch(ctx, p, keyed(textUpdate("c", "4"), "4"))
@@ -327,10 +327,10 @@ func TestAsyncQueueFull(t *testing.T) {
 func TestAsyncQueueWait(t *testing.T) {
 	const wait = 300 * time.Millisecond
 	full := func(t *testing.T, opts ...cardbot.Option) (*cardbot.Bot, *fakeProvider, chan string, chan struct{}, *atomic.Int32) {
-		b, started, release, handled := blockingBot(t, cardbot.AsyncConfig{QueueSize: 1, Concurrency: 1, QueueWait: wait}, opts...)
+		b, started, release, handled := blockingBot(t, cardbot.AsyncConfig{QueueSize: 2, Concurrency: 1, QueueWait: wait}, opts...)
 		p := newFake("fake")
 		require.NoError(t, b.Dispatch(t.Context(), p, keyed(textUpdate("a", "1"), "1")))
-		<-started // running: the queue is empty
+		<-started // running
 		require.NoError(t, b.Dispatch(t.Context(), p, keyed(textUpdate("b", "2"), "2")))
 		return b, p, started, release, handled // the queue is full
 	}
@@ -389,14 +389,14 @@ func TestAsyncQueueWait(t *testing.T) {
 }
 
 func TestAsyncRejectedKeyIsNotRemembered(t *testing.T) {
-	b, started, release, handled := blockingBot(t, cardbot.AsyncConfig{QueueSize: 1, Concurrency: 1, QueueWait: -1})
+	b, started, release, handled := blockingBot(t, cardbot.AsyncConfig{QueueSize: 2, Concurrency: 1, QueueWait: -1})
 	p := newFake("fake")
 	ctx := t.Context()
 	require.NoError(t, b.Dispatch(ctx, p, keyed(textUpdate("a", "1"), "1")))
 	<-started
 	require.NoError(t, b.Dispatch(ctx, p, keyed(textUpdate("a", "2"), "2")))
 	require.ErrorIs(t, b.Dispatch(ctx, p, keyed(textUpdate("a", "3"), "3")), cardbot.ErrQueueFull)
-	require.ErrorIs(t, b.Dispatch(ctx, p, keyed(textUpdate("a", "2"), "2")), cardbot.ErrInFlight, "queued key is in flight")
+	require.NoError(t, b.Dispatch(ctx, p, keyed(textUpdate("a", "2"), "2")), "a queued key is a duplicate")
 	close(release)
 	<-started
 	// Wait until 2 is handled, then the rejected 3 is taken on redelivery.
@@ -488,7 +488,7 @@ func TestSyncShutdownWaitsForRunning(t *testing.T) {
 
 func TestAsyncErrorsGoToErrorHandler(t *testing.T) {
 	var rec errorRecorder
-	b := newBot(cardbot.WithAsync(cardbot.AsyncConfig{}), cardbot.WithErrorHandler(rec.handle))
+	b := newBot(cardbot.WithAsync(cardbot.AsyncConfig{MaxAttempts: -1}), cardbot.WithErrorHandler(rec.handle))
 	b.Handle(cardbot.OnText, func(c *cardbot.Context) error {
 		if c.Text() == "panic" {
 			panic("boom")
@@ -502,6 +502,7 @@ func TestAsyncErrorsGoToErrorHandler(t *testing.T) {
 	errs := rec.get()
 	require.Len(t, errs, 2)
 	assert.True(t, cardbot.IsRetryable(errs[0]))
+	assert.ErrorIs(t, errs[0], cardbot.ErrDeadLettered, "one attempt, then the dead letters")
 	var pe *cardbot.PanicError
 	assert.ErrorAs(t, errs[1], &pe)
 }

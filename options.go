@@ -25,15 +25,31 @@ const (
 	// DefaultQueueWait is how long a webhook waits for room in a full async
 	// queue before it is answered 503 (AsyncConfig.QueueWait).
 	DefaultQueueWait = time.Second
+	// DefaultMaxAttempts is how many times async delivery handles an update
+	// whose handling fails retryably before it dead letters it
+	// (AsyncConfig.MaxAttempts).
+	DefaultMaxAttempts = 5
+	// DefaultMinRetryWait and DefaultMaxRetryWait bound the wait between two
+	// attempts of an update in async delivery: the first wait is about the
+	// minimum, each further one doubles, up to the maximum.
+	DefaultMinRetryWait = time.Second
+	DefaultMaxRetryWait = 30 * time.Second
 	// DefaultMaxDocumentSize caps a downloaded .vcf document: 1 MiB.
 	DefaultMaxDocumentSize = 1 << 20
 )
 
 // AsyncConfig configures async delivery (WithAsync).
 type AsyncConfig struct {
-	// QueueSize bounds the updates taken but not yet started, over all
-	// chats; past it Dispatch returns ErrQueueFull. DefaultQueueSize when
-	// zero or less.
+	// Queue stores the updates between the webhook and their handling. The
+	// default is NewMemoryQueue(QueueSize, QueueWait): what it holds is
+	// lost when the process dies. A durable Queue (boltstore, redisstore)
+	// keeps every update the webhook acknowledged until it was handled.
+	Queue Queue
+
+	// QueueSize bounds the updates held in memory, taken from the queue and
+	// not yet handled, over all chats; it also sizes the default
+	// MemoryQueue, past which Dispatch returns ErrQueueFull.
+	// DefaultQueueSize when zero or less.
 	QueueSize int
 
 	// Concurrency bounds the handlers running at once, over all chats;
@@ -41,13 +57,24 @@ type AsyncConfig struct {
 	// when zero or less.
 	Concurrency int
 
-	// QueueWait is how long Dispatch waits for room when the queue is
-	// full, before it gives ErrQueueFull: a burst a little over the queue
-	// is absorbed instead of answered 503, which GREEN-API redelivers only
-	// a minute later. The wait also ends with the webhook request and
-	// with Shutdown giving up. DefaultQueueWait when zero; a negative
-	// QueueWait answers a full queue at once.
+	// QueueWait is how long Dispatch waits for room when the default
+	// MemoryQueue is full, before it gives ErrQueueFull: a burst a little
+	// over the queue is absorbed instead of answered 503, which GREEN-API
+	// redelivers only a minute later. The wait also ends with the webhook
+	// request and with Shutdown giving up. DefaultQueueWait when zero; a
+	// negative QueueWait answers a full queue at once.
 	QueueWait time.Duration
+
+	// MaxAttempts is how many times an update whose handling fails
+	// retryably (IsRetryable) is handled before it goes to the queue's dead
+	// letters; the later updates of its chat wait meanwhile.
+	// DefaultMaxAttempts when zero; a negative MaxAttempts handles each
+	// update once.
+	MaxAttempts int
+
+	// MinRetryWait and MaxRetryWait bound the wait between two attempts
+	// (DefaultMinRetryWait, DefaultMaxRetryWait when zero or less).
+	MinRetryWait, MaxRetryWait time.Duration
 }
 
 // WithLogger sets the logger of the bot's own messages and of the default
@@ -75,8 +102,9 @@ func WithErrorHandler(f func(c *Context, err error)) Option {
 	}
 }
 
-// WithAsync turns async delivery on: Dispatch queues the update and returns
-// at once. See Bot.Dispatch.
+// WithAsync turns async delivery on: Dispatch stores the update in the
+// queue and returns; workers that New starts handle it. See Bot.Dispatch.
+// An async bot must be stopped with Shutdown, which stops its goroutines.
 func WithAsync(cfg AsyncConfig) Option {
 	return func(b *Bot) {
 		if cfg.QueueSize <= 0 {
@@ -91,6 +119,19 @@ func WithAsync(cfg AsyncConfig) Option {
 		case cfg.QueueWait < 0:
 			cfg.QueueWait = 0
 		}
+		switch {
+		case cfg.MaxAttempts == 0:
+			cfg.MaxAttempts = DefaultMaxAttempts
+		case cfg.MaxAttempts < 0:
+			cfg.MaxAttempts = 1
+		}
+		if cfg.MinRetryWait <= 0 {
+			cfg.MinRetryWait = DefaultMinRetryWait
+		}
+		if cfg.MaxRetryWait <= 0 {
+			cfg.MaxRetryWait = DefaultMaxRetryWait
+		}
+		cfg.MaxRetryWait = max(cfg.MaxRetryWait, cfg.MinRetryWait)
 		b.async = &cfg
 	}
 }
@@ -107,10 +148,11 @@ func WithHandlerTimeout(d time.Duration) Option {
 	}
 }
 
-// WithDedupStore sets the store of dedup keys. The default is
-// NewMemoryDedupStore(DefaultDedupSize, DefaultDedupTTL); use a shared
-// store when several processes receive the same webhooks. A nil store
-// keeps the default.
+// WithDedupStore sets the store of dedup keys of sync delivery. The
+// default is NewMemoryDedupStore(DefaultDedupSize, DefaultDedupTTL); use a
+// shared store when several processes receive the same webhooks. Async
+// delivery deduplicates in its Queue instead. A nil store keeps the
+// default.
 func WithDedupStore(s DedupStore) Option {
 	return func(b *Bot) {
 		if s != nil {

@@ -2,155 +2,392 @@ package cardbot
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/cardbot/cardbot/internal/retry"
 )
 
-// job is one queued update.
+// job is one delivered entry, decoded, waiting for or in its handling.
 type job struct {
-	ctx context.Context // the values of Dispatch's ctx, without its cancellation
-	p   Provider
-	u   *Update
-	key string // dedup key, or ""
+	d        Delivery
+	p        Provider
+	u        *Update
+	attempts int         // handlings that failed retryably
+	timer    *time.Timer // the wait before the next attempt, or nil
 }
 
 // chatQueue holds the jobs of one chat, in order. A chatQueue is in the
-// ready channel or held by one worker, never both, so the jobs of a chat
-// never run at the same time.
+// ready channel, held by one worker, or waiting for a retry of its first
+// job, never two of these, so the jobs of a chat never run at the same
+// time.
 type chatQueue struct {
 	key  string
 	jobs []*job
 }
 
-// queue is the async delivery: a bounded number of pending jobs over all
-// chats, a ready channel of the chats that have jobs and no worker, and a
-// fixed number of workers.
-type queue struct {
-	b       *Bot
-	workers int
-	wait    time.Duration // for room in a full queue; 0: none
+// engine is async delivery: it consumes the Queue, keeps the delivered
+// entries of each chat in order, and runs them on a fixed number of
+// workers, one job of a chat at a time.
+type engine struct {
+	b        *Bot
+	q        Queue
+	mem      *MemoryQueue // q when it is one: it keeps updates unencoded
+	workers  int
+	attempts int
+	backoff  retry.Backoff
 
-	// slots holds a token for each job queued and not started: a push
-	// takes one, waiting up to wait when there is none, and a worker
-	// gives it back when it starts the job.
-	slots chan struct{}
+	// room holds a token for each delivered entry not yet ended: deliver
+	// takes one, waiting while there is none, so that a durable queue is
+	// read no further ahead than the bound.
+	room chan struct{}
 
 	mu       sync.Mutex
 	chats    map[string]*chatQueue
-	dropping bool
+	waiting  map[*job]*chatQueue // jobs whose retry timer runs
+	closing  bool                // Shutdown began
+	dropping bool                // Shutdown gave up: nothing more runs
 
-	// ready never blocks a send: each chat in it has a pending job, so it
-	// holds at most size chats.
-	ready    chan *chatQueue
-	start    sync.Once
-	stopOnce sync.Once
+	// ready never blocks a send: each chat in it holds a job, and there are
+	// at most cap(room) jobs.
+	ready chan *chatQueue
+
+	cancel   context.CancelFunc // ends Consume
+	consumed chan struct{}      // closed when Consume returned
+	dropped  chan struct{}      // closed when Shutdown gave up
 	wg       sync.WaitGroup
 }
 
-func newQueue(b *Bot, cfg AsyncConfig) *queue {
-	return &queue{
-		b:       b,
-		workers: cfg.Concurrency,
-		wait:    cfg.QueueWait,
-		slots:   make(chan struct{}, cfg.QueueSize),
-		chats:   make(map[string]*chatQueue),
-		ready:   make(chan *chatQueue, cfg.QueueSize),
+func newEngine(b *Bot, cfg AsyncConfig) *engine {
+	q := cfg.Queue
+	if q == nil {
+		q = NewMemoryQueue(cfg.QueueSize, cfg.QueueWait)
+	}
+	mem, _ := q.(*MemoryQueue)
+	e := &engine{
+		b:        b,
+		q:        q,
+		mem:      mem,
+		workers:  cfg.Concurrency,
+		attempts: cfg.MaxAttempts,
+		backoff:  retry.Backoff{Min: cfg.MinRetryWait, Max: cfg.MaxRetryWait},
+		room:     make(chan struct{}, cfg.QueueSize),
+		chats:    make(map[string]*chatQueue),
+		waiting:  make(map[*job]*chatQueue),
+		ready:    make(chan *chatQueue, cfg.QueueSize),
+		consumed: make(chan struct{}),
+		dropped:  make(chan struct{}),
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	e.cancel = cancel
+	e.wg.Add(e.workers)
+	for range e.workers {
+		go e.work()
+	}
+	go e.consume(ctx)
+	return e
+}
+
+// consume runs the queue's Consume; once it returned, every entry it
+// delivered has ended, and the workers are stopped.
+func (e *engine) consume(ctx context.Context) {
+	defer func() {
+		close(e.ready)
+		close(e.consumed)
+	}()
+	for {
+		err := e.q.Consume(ctx, e.deliver)
+		if err == nil || ctx.Err() != nil {
+			return
+		}
+		e.b.logger.Error("cardbot: the queue failed; consuming again in a second", slog.Any("error", err))
+		select {
+		case <-time.After(time.Second):
+		case <-ctx.Done():
+			return
+		}
 	}
 }
 
-// push queues j, waiting for room while ctx lasts, or returns
-// ErrQueueFull (or ErrShuttingDown when Shutdown gave up meanwhile).
-func (q *queue) push(ctx context.Context, j *job) error {
-	q.start.Do(func() {
-		q.wg.Add(q.workers)
-		for range q.workers {
-			go q.work()
+// push stores u in the queue.
+func (e *engine) push(ctx context.Context, u *Update) error {
+	en := Entry{Provider: u.Provider, ChatID: u.Chat.ID, Key: u.Key, Pushed: time.Now()}
+	if e.mem != nil {
+		en.update = u // encoded only if it is dead lettered
+	} else {
+		var err error
+		if en.Update, err = EncodeUpdate(u); err != nil {
+			return err
 		}
-	})
-	if err := q.acquire(ctx); err != nil {
-		return err
 	}
-	key := j.u.Provider + "\x00" + j.u.Chat.ID
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	if cq := q.chats[key]; cq != nil {
-		cq.jobs = append(cq.jobs, j) // its worker or the ready channel has it
+	var err error
+	if e.mem != nil {
+		_, err = e.mem.push(ctx, en, e.dropped) // a wait for room ends when Shutdown gives up
+	} else {
+		_, err = e.q.Push(ctx, en)
+	}
+	switch {
+	case err == nil:
 		return nil
+	case IsRetryable(err):
+		return err
+	default:
+		return Retryable(fmt.Errorf("cardbot: queue: %w", err))
+	}
+}
+
+// deliver takes an entry from the queue: it decodes it and queues it
+// behind the jobs of its chat.
+func (e *engine) deliver(d Delivery) {
+	select {
+	case e.room <- struct{}{}:
+	case <-e.dropped:
+		e.end(d, endRelease, "")
+		return
+	}
+	if d.Owned != nil && d.Owned.Err() != nil {
+		e.freeRoom()
+		e.end(d, endRelease, "")
+		return
+	}
+	j, reason := e.decode(d)
+	if j == nil {
+		e.b.logger.Error("cardbot: queued update cannot be handled; dead lettered",
+			slog.String("provider", d.Provider), slog.String("chat", d.ChatID), slog.String("reason", reason))
+		e.freeRoom()
+		e.end(d, endDeadLetter, reason)
+		return
+	}
+	key := d.Provider + "\x00" + d.ChatID
+	e.mu.Lock()
+	if e.dropping {
+		e.mu.Unlock()
+		e.freeRoom()
+		e.end(d, endRelease, "")
+		return
+	}
+	if cq := e.chats[key]; cq != nil {
+		cq.jobs = append(cq.jobs, j) // a worker, the ready channel or a retry has it
+		e.mu.Unlock()
+		return
 	}
 	cq := &chatQueue{key: key, jobs: []*job{j}}
-	q.chats[key] = cq
-	q.ready <- cq
-	return nil
+	e.chats[key] = cq
+	e.mu.Unlock()
+	e.ready <- cq
 }
 
-// acquire takes a slot, waiting up to q.wait for one.
-func (q *queue) acquire(ctx context.Context) error {
+// decode makes the job of d, or says why there can be none.
+func (e *engine) decode(d Delivery) (*job, string) {
+	u := d.update
+	if u == nil {
+		u = new(Update)
+		if err := DecodeUpdate(d.Update, u); err != nil {
+			return nil, err.Error()
+		}
+	}
+	p, ok := e.b.Provider(u.Provider)
+	if !ok {
+		return nil, fmt.Sprintf("%v: %q (register it with Bot.AddProvider)", ErrUnknownProvider, u.Provider)
+	}
+	return &job{d: d, p: p, u: u}, ""
+}
+
+// How a delivered entry ends.
+const (
+	endAck = iota
+	endRelease
+	endDeadLetter
+)
+
+// end tells the queue how d ended.
+func (e *engine) end(d Delivery, how int, reason string) {
+	ctx := context.Background()
+	var err error
+	switch how {
+	case endAck:
+		err = e.q.Ack(ctx, d)
+	case endRelease:
+		err = e.q.Release(ctx, d)
+	case endDeadLetter:
+		err = e.q.DeadLetter(ctx, d, reason)
+	}
+	if err != nil {
+		e.b.logger.Warn("cardbot: the queue failed to end an entry; it may be delivered again",
+			slog.String("provider", d.Provider), slog.String("chat", d.ChatID), slog.Any("error", err))
+	}
+}
+
+func (e *engine) freeRoom() { <-e.room }
+
+func (e *engine) isDropped() bool {
 	select {
-	case q.slots <- struct{}{}:
-		return nil
+	case <-e.dropped:
+		return true
 	default:
-	}
-	if q.wait <= 0 {
-		return ErrQueueFull
-	}
-	t := time.NewTimer(q.wait)
-	defer t.Stop()
-	select {
-	case q.slots <- struct{}{}:
-		return nil
-	case <-t.C:
-		return ErrQueueFull
-	case <-ctx.Done():
-		return ErrQueueFull
-	case <-q.b.life.base.Done():
-		return ErrShuttingDown
+		return false
 	}
 }
 
-// work runs one job of a ready chat at a time, and puts the chat back at
-// the end of the ready channel while it has more, so that a busy chat does
-// not starve the others.
-func (q *queue) work() {
-	defer q.wg.Done()
-	for cq := range q.ready {
-		q.mu.Lock()
+// work runs the first job of a ready chat, then puts the chat back at the
+// end of the ready channel while it has more, so that a busy chat does not
+// starve the others.
+func (e *engine) work() {
+	defer e.wg.Done()
+	for cq := range e.ready {
+		e.mu.Lock()
 		j := cq.jobs[0]
-		cq.jobs[0] = nil
-		cq.jobs = cq.jobs[1:]
-		<-q.slots
-		drop := q.dropping
-		q.mu.Unlock()
-
-		handled := false
-		if drop {
-			q.b.logger.LogAttrs(j.ctx, slog.LevelWarn, "cardbot: update dropped at shutdown",
-				slog.String("provider", j.u.Provider), slog.String("chat", j.u.Chat.ID), slog.String("key", j.u.Key))
-		} else {
-			handled = q.b.run(j.ctx, j.p, j.u, true) == nil
+		drop := e.dropping
+		e.mu.Unlock()
+		if drop || (j.d.Owned != nil && j.d.Owned.Err() != nil) {
+			e.finish(cq, j, endRelease, "")
+			continue
 		}
-		q.b.endKey(j.ctx, j.key, handled)
-
-		q.mu.Lock()
-		if len(cq.jobs) == 0 {
-			delete(q.chats, cq.key)
-		} else {
-			q.ready <- cq
+		err := e.b.runJob(j)
+		switch {
+		case err == nil:
+			e.finish(cq, j, endAck, "")
+		case !IsRetryable(err):
+			e.finish(cq, j, endAck, "") // reported by run; a redelivery would fail again
+		case e.isDropped() || (j.d.Owned != nil && j.d.Owned.Err() != nil):
+			e.finish(cq, j, endRelease, "")
+		default:
+			e.retry(cq, j, err)
 		}
-		q.mu.Unlock()
-		q.b.life.leave()
 	}
 }
 
-// stop ends the workers once nothing is queued or running.
-func (q *queue) stop() {
-	q.stopOnce.Do(func() { close(q.ready) })
-	q.wg.Wait()
+// retry waits before the next attempt of j, the first job of cq, or dead
+// letters it when it had its attempts.
+func (e *engine) retry(cq *chatQueue, j *job, err error) {
+	j.attempts++
+	if j.attempts >= e.attempts {
+		e.b.logger.LogAttrs(context.Background(), slog.LevelError, "cardbot: update failed every attempt; dead lettered",
+			slog.String("provider", j.u.Provider), slog.String("chat", j.u.Chat.ID),
+			slog.String("key", j.u.Key), slog.Int("attempts", j.attempts), slog.Any("error", err))
+		e.finish(cq, j, endDeadLetter, err.Error())
+		e.b.report(NewContext(context.Background(), e.b, j.p, j.u),
+			fmt.Errorf("%w after %d attempts: %w", ErrDeadLettered, j.attempts, err))
+		return
+	}
+	wait := e.backoff.Wait(j.attempts, 0)
+	e.b.logger.LogAttrs(context.Background(), slog.LevelWarn, "cardbot: handler failed, retrying",
+		slog.String("provider", j.u.Provider), slog.String("chat", j.u.Chat.ID),
+		slog.Int("attempt", j.attempts), slog.Duration("wait", wait), slog.Any("error", err))
+	e.mu.Lock()
+	if e.closing && e.mem == nil {
+		// A durable queue keeps it: the next start retries it.
+		e.mu.Unlock()
+		e.finish(cq, j, endRelease, "")
+		return
+	}
+	e.waiting[j] = cq
+	j.timer = time.AfterFunc(wait, func() { e.wake(j) })
+	e.mu.Unlock()
 }
 
-// drop makes the workers skip the jobs still queued.
-func (q *queue) drop() {
-	q.mu.Lock()
-	q.dropping = true
-	q.mu.Unlock()
+// wake puts the chat of j back in the ready channel after its wait.
+func (e *engine) wake(j *job) {
+	e.mu.Lock()
+	cq, ok := e.waiting[j]
+	delete(e.waiting, j)
+	e.mu.Unlock()
+	if ok {
+		e.ready <- cq
+	}
+}
+
+// finish ends j, the first job of cq, and hands cq on: back to the ready
+// channel while it has more jobs, else out of the engine. A release takes
+// the later jobs of the chat with it, in order: they must not run before
+// j does.
+func (e *engine) finish(cq *chatQueue, j *job, how int, reason string) {
+	e.mu.Lock()
+	rest := cq.jobs[1:]
+	if how == endRelease {
+		cq.jobs = nil
+	} else {
+		cq.jobs[0] = nil
+		cq.jobs = rest
+		rest = nil
+	}
+	more := len(cq.jobs) > 0
+	if !more {
+		delete(e.chats, cq.key)
+	}
+	e.mu.Unlock()
+	if more {
+		e.ready <- cq // before the end below, so before Consume can return
+	}
+	e.freeRoom()
+	e.end(j.d, how, reason)
+	for _, r := range rest {
+		e.freeRoom()
+		e.end(r.d, endRelease, "")
+	}
+}
+
+// shutdown stops consuming and waits until every entry delivered was
+// handled; when ctx ends first it gives up: nothing more runs, what is
+// queued is released, and it returns ctx's error at once.
+func (e *engine) shutdown(ctx context.Context) error {
+	e.mu.Lock()
+	e.closing = true
+	var early []*job
+	if e.mem == nil {
+		for j := range e.waiting { // a durable queue keeps them for the next start
+			if j.timer.Stop() {
+				early = append(early, j)
+			}
+		}
+	}
+	e.mu.Unlock()
+	for _, j := range early {
+		e.releaseWaiting(j)
+	}
+	e.cancel()
+	select {
+	case <-e.consumed:
+		e.wg.Wait()
+		return nil
+	case <-ctx.Done():
+		e.drop()
+		return ctx.Err()
+	}
+}
+
+// releaseWaiting releases j, whose retry timer was stopped, and hands its
+// chat on.
+func (e *engine) releaseWaiting(j *job) {
+	e.mu.Lock()
+	cq, ok := e.waiting[j]
+	delete(e.waiting, j)
+	e.mu.Unlock()
+	if ok {
+		e.finish(cq, j, endRelease, "")
+	}
+}
+
+// drop gives up: the jobs not running are released, and a worker releases
+// every job it takes from now on.
+func (e *engine) drop() {
+	e.mu.Lock()
+	if e.dropping {
+		e.mu.Unlock()
+		return
+	}
+	e.dropping = true
+	close(e.dropped)
+	var stopped []*job
+	for j := range e.waiting {
+		if j.timer.Stop() {
+			stopped = append(stopped, j)
+		}
+	}
+	e.mu.Unlock()
+	for _, j := range stopped {
+		e.releaseWaiting(j)
+	}
 }
