@@ -50,8 +50,12 @@ func NewContext(ctx context.Context, b *Bot, p Provider, u *Update) *Context {
 }
 
 // Context returns the context.Context of the handling. It is cancelled when
-// the handler timeout (WithHandlerTimeout) passes, when the request of a
-// sync delivery ends, and when Shutdown gives up waiting.
+// the handler timeout (WithHandlerTimeout) passes and when Shutdown gives
+// up waiting. In sync mode it also ends with the ctx given to Dispatch:
+// the webhook receiver's ends at its timeout (webhook.Config.Timeout), not
+// when the provider hangs up. In async mode it carries no value of that
+// ctx, and ends when the queue gives the update's partition to another
+// consumer. See Bot.Dispatch.
 func (c *Context) Context() context.Context { return c.ctx }
 
 // SetContext replaces the context.Context of the handling, for middlewares

@@ -380,6 +380,7 @@ func (e *engine) drop() {
 	}
 	e.dropping = true
 	close(e.dropped)
+	e.cancel()
 	var stopped []*job
 	for j := range e.waiting {
 		if j.timer.Stop() {

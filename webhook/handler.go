@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -17,11 +18,26 @@ import (
 // DefaultBodyLimit is the largest body a route reads: 1 MiB.
 const DefaultBodyLimit = 1 << 20
 
+// DefaultTimeout bounds the handling of one webhook request: 50 s, below
+// Server's default WriteTimeout (60 s) and far below GREEN-API's wait for
+// an answer (180 s).
+const DefaultTimeout = 50 * time.Second
+
 // Config sets how a route reads webhooks. The zero value is the default.
 type Config struct {
 	// BodyLimit is the largest body read, in bytes; a larger one answers
 	// 413. Optional. Default DefaultBodyLimit.
 	BodyLimit int64
+
+	// Timeout bounds the handling of one request: the bot's handlers in
+	// sync mode, the push to the queue in async mode. When it passes, the
+	// route answers 503 (the provider delivers the update again), and the
+	// context the handlers got ends, so that their sends stop. A handler
+	// that ignores its context runs on, and a redelivery meanwhile answers
+	// 503 (cardbot.ErrInFlight). Optional. Default DefaultTimeout; in a
+	// Server, never more than 9/10 of its WriteTimeout, so that the 503 can
+	// still be written.
+	Timeout time.Duration
 
 	// Logger gets a line for every request refused or failed. Optional.
 	// Default: the Dispatcher's logger when it has a Logger() method, else
@@ -37,14 +53,19 @@ func Handler(d Dispatcher, src Source, cfg Config) echo.HandlerFunc {
 	if limit <= 0 {
 		limit = DefaultBodyLimit
 	}
-	h := &handler{d: d, src: src, log: loggerFor(cfg.Logger, d)}
+	timeout := cfg.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	h := &handler{d: d, src: src, log: loggerFor(cfg.Logger, d), timeout: timeout}
 	return middleware.BodyLimit(strconv.FormatInt(limit, 10) + "B")(h.serve)
 }
 
 type handler struct {
-	d   Dispatcher
-	src Source
-	log *slog.Logger
+	d       Dispatcher
+	src     Source
+	log     *slog.Logger
+	timeout time.Duration
 }
 
 func (h *handler) serve(c echo.Context) error {
@@ -66,19 +87,35 @@ func (h *handler) serve(c echo.Context) error {
 		h.log.Warn("webhook: malformed body", "provider", h.src.Name(), "bytes", len(body), "error", err)
 		return echo.NewHTTPError(http.StatusBadRequest, "malformed update")
 	}
-	// The handlers' work must not end when the provider hangs up; it ends
-	// with the handler timeout and the bot's shutdown.
-	ctx := context.WithoutCancel(r.Context())
-	retry := false
+	// The handling does not end when the provider hangs up (a sync handler
+	// is not cut short half way through its sends), but when the timeout
+	// passes: then the provider must hear 503 while it still listens.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), h.timeout)
+	defer cancel()
+	done := make(chan bool, 1)
+	go func() { done <- h.dispatch(ctx, updates) }()
+	select {
+	case retry := <-done:
+		if retry {
+			return echo.NewHTTPError(http.StatusServiceUnavailable, "try again later")
+		}
+		return c.NoContent(http.StatusOK)
+	case <-ctx.Done():
+		h.log.Warn("webhook: handling took longer than the timeout; answered 503",
+			"provider", h.src.Name(), "timeout", h.timeout)
+		return echo.NewHTTPError(http.StatusServiceUnavailable, "try again later")
+	}
+}
+
+// dispatch hands updates to the Dispatcher and reports whether one of them
+// asked to be delivered again.
+func (h *handler) dispatch(ctx context.Context, updates []cardbot.Update) (retry bool) {
 	for _, u := range updates {
 		if err := h.d.Dispatch(ctx, h.src, u); err != nil && cardbot.IsRetryable(err) {
 			retry = true // the rest still run; dedup skips the handled ones on redelivery
 		}
 	}
-	if retry {
-		return echo.NewHTTPError(http.StatusServiceUnavailable, "try again later")
-	}
-	return c.NoContent(http.StatusOK)
+	return retry
 }
 
 func loggerFor(l *slog.Logger, d any) *slog.Logger {

@@ -42,13 +42,17 @@ type Server struct {
 func NewServer(d Dispatcher, cfg ServerConfig) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	write := orDuration(cfg.WriteTimeout, 60*time.Second)
+	if limit := write - write/10; cfg.Timeout <= 0 || cfg.Timeout > limit {
+		cfg.Timeout = min(orDuration(cfg.Timeout, DefaultTimeout), limit)
+	}
 	s := &Server{Echo: e, d: d, cfg: cfg.Config}
 	s.http = &http.Server{
 		Addr:              or(cfg.Addr, ":8080"),
 		Handler:           e,
 		ReadHeaderTimeout: orDuration(cfg.ReadHeaderTimeout, 5*time.Second),
 		ReadTimeout:       orDuration(cfg.ReadTimeout, 30*time.Second),
-		WriteTimeout:      orDuration(cfg.WriteTimeout, 60*time.Second),
+		WriteTimeout:      write,
 		IdleTimeout:       orDuration(cfg.IdleTimeout, 120*time.Second),
 		MaxHeaderBytes:    64 << 10,
 	}
@@ -79,20 +83,23 @@ func (s *Server) Serve(l net.Listener) error {
 	return nil
 }
 
-// Shutdown drains: the server stops accepting connections and waits for the requests in flight (their handlers run to
-// the end in sync mode), then the Dispatcher's own Shutdown, when it has one
-// (*cardbot.Bot does), drains its queue. When ctx ends first it returns
-// ctx's error.
+// Shutdown drains: the server stops accepting connections and waits for
+// the requests in flight (their handlers run to the end in sync mode),
+// then the Dispatcher's own Shutdown, when it has one (*cardbot.Bot does),
+// drains the bot and stops its goroutines. The bot is shut down also when
+// ctx ends while requests are still in flight: then both give up at once,
+// and Shutdown returns the errors of both.
 func (s *Server) Shutdown(ctx context.Context) error {
+	var errs []error
 	if err := s.http.Shutdown(ctx); err != nil {
-		return fmt.Errorf("webhook: shutdown: %w", err)
+		errs = append(errs, fmt.Errorf("webhook: shutdown: %w", err))
 	}
 	if d, ok := s.d.(interface{ Shutdown(context.Context) error }); ok {
 		if err := d.Shutdown(ctx); err != nil {
-			return fmt.Errorf("webhook: draining the bot: %w", err)
+			errs = append(errs, fmt.Errorf("webhook: draining the bot: %w", err))
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 func or(s, def string) string {

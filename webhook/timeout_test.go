@@ -1,0 +1,119 @@
+package webhook_test
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/webhook"
+)
+
+// TestSyncTimeout: a sync handling that outlasts Config.Timeout answers
+// 503 in time, whether the handler watches its context or not.
+func TestSyncTimeout(t *testing.T) {
+	const timeout = 100 * time.Millisecond
+	tests := []struct {
+		name    string
+		handler func(release <-chan struct{}) cardbot.HandlerFunc
+	}{
+		{"the handler watches its context", func(<-chan struct{}) cardbot.HandlerFunc {
+			return func(c *cardbot.Context) error {
+				<-c.Context().Done()
+				return c.Context().Err()
+			}
+		}},
+		{"the handler ignores its context", func(release <-chan struct{}) cardbot.HandlerFunc {
+			return func(*cardbot.Context) error {
+				<-release
+				return nil
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			release := make(chan struct{})
+			defer close(release)
+			bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)))
+			bot.Handle(cardbot.OnText, tt.handler(release))
+			e := echo.New()
+			webhook.Mount(e, "/hook", bot, &testSource{}, webhook.Config{Timeout: timeout, Logger: slog.New(slog.DiscardHandler)})
+			begin := time.Now()
+			req := httptest.NewRequest(http.MethodPost, "/hook", strings.NewReader(body(upd("1", "c1", "hi"))))
+			req.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+			e.ServeHTTP(rec, req)
+			assert.Equal(t, http.StatusServiceUnavailable, rec.Code)
+			assert.Less(t, time.Since(begin), 10*timeout, "answered at the timeout")
+		})
+	}
+}
+
+// TestServerTimeoutBelowWriteTimeout: a Server's route answers 503 before
+// its WriteTimeout, so the provider reads the answer.
+func TestServerTimeoutBelowWriteTimeout(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)))
+	bot.Handle(cardbot.OnText, func(*cardbot.Context) error { <-release; return nil })
+	s := webhook.NewServer(bot, webhook.ServerConfig{
+		WriteTimeout: 500 * time.Millisecond,
+		Config:       webhook.Config{Timeout: time.Hour, Logger: slog.New(slog.DiscardHandler)},
+	})
+	s.Handle("/hook", &testSource{})
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	go func() { _ = s.Serve(l) }()
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		_ = s.Shutdown(ctx)
+	}()
+	resp, err := http.Post("http://"+l.Addr().String()+"/hook", "application/json", strings.NewReader(body(upd("1", "c1", "hi"))))
+	require.NoError(t, err, "an answer, not a closed connection")
+	defer resp.Body.Close()
+	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+}
+
+// TestServerShutdownAlwaysStopsTheBot: when requests in flight outlast the
+// shutdown's context, the bot is shut down all the same.
+func TestServerShutdownAlwaysStopsTheBot(t *testing.T) {
+	release := make(chan struct{})
+	started := make(chan struct{})
+	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)))
+	bot.Handle(cardbot.OnText, func(*cardbot.Context) error {
+		close(started)
+		<-release
+		return nil
+	})
+	s := webhook.NewServer(bot, webhook.ServerConfig{Config: webhook.Config{Logger: slog.New(slog.DiscardHandler)}})
+	s.Handle("/hook", &testSource{})
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(l) }()
+	go func() {
+		resp, err := http.Post("http://"+l.Addr().String()+"/hook", "application/json", strings.NewReader(body(upd("1", "c1", "hi"))))
+		if err == nil {
+			resp.Body.Close()
+		}
+	}()
+	<-started
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	err = s.Shutdown(ctx)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Contains(t, err.Error(), "draining the bot", "the bot was asked to shut down too")
+	assert.ErrorIs(t, bot.Dispatch(t.Context(), &testSource{}, cardbot.Update{}), cardbot.ErrShuttingDown)
+	close(release)
+	require.NoError(t, <-served)
+}
