@@ -2,6 +2,8 @@ package aitu
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/pollease"
 	"github.com/cardbot/cardbot/internal/retry"
 )
 
@@ -34,6 +37,17 @@ type PollerOptions struct {
 	// failure in a row: 1 s and 1 min when zero.
 	MinBackoff, MaxBackoff time.Duration
 
+	// Locker, when set, is shared by every instance of the bot (a
+	// redisstore.Locker): a poller then polls only while it holds the
+	// account's lease, so that of several instances one polls at a time.
+	// Without it every poller polls.
+	Locker cardbot.Locker
+
+	// LeaseTTL is the lease's time to live; the poller renews it before
+	// each poll, so a poll and the handling of what it brought must take
+	// less. 2 min when zero.
+	LeaseTTL time.Duration
+
 	// DeleteWebhook makes the poller delete the bot's webhook when Aitu
 	// answers a poll with 400 "Webhook is specified", and go on polling.
 	// By default Run stops with ErrWebhookSpecified instead.
@@ -54,6 +68,7 @@ type Poller struct {
 	interval      time.Duration
 	min, max      time.Duration
 	deleteWebhook bool
+	lease         *pollease.Lease
 
 	mu   sync.Mutex
 	last string
@@ -84,6 +99,9 @@ func NewPoller(c *Client, d Dispatcher, opts PollerOptions) *Poller {
 	hc := *c.cfg.HTTPClient
 	hc.Timeout = timeout
 	p.http = &hc
+	// The lease is named by a hash of the token: never the token itself.
+	sum := sha256.Sum256([]byte(c.cfg.Token))
+	p.lease = pollease.New(opts.Locker, "aitu:poll:"+hex.EncodeToString(sum[:8]), opts.LeaseTTL, c.log)
 	return p
 }
 
@@ -126,10 +144,17 @@ func (e *errRedeliver) Unwrap() error { return e.err }
 // wraps ErrWebhookSpecified on 400 "Webhook is specified" (unless
 // PollerOptions.DeleteWebhook is set), and with the *APIError of any other
 // failure that waiting cannot fix (another 400, 404).
+//
+// With PollerOptions.Locker, each poll waits until this poller holds the
+// token's lease; Run gives the lease up when it returns.
 func (p *Poller) Run(ctx context.Context) error {
+	defer p.lease.Release(ctx)
 	failures := 0
 	for {
 		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := p.lease.Hold(ctx); err != nil {
 			return err
 		}
 		n, err := p.once(ctx)

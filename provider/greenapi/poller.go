@@ -12,6 +12,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/internal/apierr"
+	"github.com/cardbot/cardbot/internal/pollease"
 	"github.com/cardbot/cardbot/internal/retry"
 	"github.com/cardbot/cardbot/internal/wirejson"
 )
@@ -32,6 +33,17 @@ type PollerOptions struct {
 	// API, or of a handler with a retryable error), which doubles with each
 	// failure in a row: 1 s and 1 min when zero.
 	MinBackoff, MaxBackoff time.Duration
+
+	// Locker, when set, is shared by every instance of the bot (a
+	// redisstore.Locker): a poller then polls only while it holds the
+	// account's lease, so that of several instances one polls at a time.
+	// Without it every poller polls.
+	Locker cardbot.Locker
+
+	// LeaseTTL is the lease's time to live; the poller renews it before
+	// each poll, so a poll and the handling of what it brought must take
+	// less. 2 min when zero.
+	LeaseTTL time.Duration
 }
 
 // Poller receives notifications with GREEN-API's HTTP API
@@ -44,6 +56,7 @@ type Poller struct {
 	min     time.Duration
 	max     time.Duration
 	http    *http.Client
+	lease   *pollease.Lease
 }
 
 // NewPoller returns a poller that feeds the notifications of c to d.
@@ -72,6 +85,7 @@ func NewPoller(c *Client, d Dispatcher, opts PollerOptions) *Poller {
 		hc.Timeout = need
 	}
 	p.http = &hc
+	p.lease = pollease.New(opts.Locker, "greenapi:poll:"+c.cfg.IDInstance, opts.LeaseTTL, c.log)
 	return p
 }
 
@@ -92,10 +106,17 @@ func (e *errRedeliver) Unwrap() error { return e.err }
 // authorization failure, which stops Run with an error that wraps
 // ErrUnauthorized. When a delete fails, the notification comes again; the
 // bot's deduplication (the update's Key) keeps it from being handled twice.
+//
+// With PollerOptions.Locker, each receive waits until this poller holds
+// the instance's lease; Run gives the lease up when it returns.
 func (p *Poller) Run(ctx context.Context) error {
+	defer p.lease.Release(ctx)
 	failures := 0
 	for {
 		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := p.lease.Hold(ctx); err != nil {
 			return err
 		}
 		err := p.once(ctx)
