@@ -31,12 +31,12 @@ type Config struct {
 
 	// Timeout bounds the handling of one request: the bot's handlers in
 	// sync mode, the push to the queue in async mode. When it passes, the
-	// route answers 503 (the provider delivers the update again), and the
-	// context the handlers got ends, so that their sends stop. A handler
-	// that ignores its context runs on, and a redelivery meanwhile answers
-	// 503 (cardbot.ErrInFlight). Optional. Default DefaultTimeout; in a
-	// Server, never more than 9/10 of its WriteTimeout, so that the 503 can
-	// still be written.
+	// context the handlers got ends, so that their sends stop, and the
+	// route answers 503 (the provider delivers the update again). A
+	// handler must watch its context (every provider's Send does): one
+	// that ignores it holds the answer until it returns. Optional. Default
+	// DefaultTimeout; in a Server, never more than 9/10 of its
+	// WriteTimeout, so that the 503 can still be written.
 	Timeout time.Duration
 
 	// Logger gets a line for every request refused or failed. Optional.
@@ -89,22 +89,20 @@ func (h *handler) serve(c echo.Context) error {
 	}
 	// The handling does not end when the provider hangs up (a sync handler
 	// is not cut short half way through its sends), but when the timeout
-	// passes: then the provider must hear 503 while it still listens.
+	// passes: its sends then fail, it returns, and the provider hears 503
+	// while it still listens.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), h.timeout)
 	defer cancel()
-	done := make(chan bool, 1)
-	go func() { done <- h.dispatch(ctx, updates) }()
-	select {
-	case retry := <-done:
-		if retry {
-			return echo.NewHTTPError(http.StatusServiceUnavailable, "try again later")
-		}
-		return c.NoContent(http.StatusOK)
-	case <-ctx.Done():
+	retry := h.dispatch(ctx, updates)
+	if ctx.Err() != nil {
 		h.log.Warn("webhook: handling took longer than the timeout; answered 503",
 			"provider", h.src.Name(), "timeout", h.timeout)
+		retry = true
+	}
+	if retry {
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "try again later")
 	}
+	return c.NoContent(http.StatusOK)
 }
 
 // dispatch hands updates to the Dispatcher and reports whether one of them
