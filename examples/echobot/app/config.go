@@ -2,6 +2,9 @@ package app
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/cardbot/cardbot/contactcard"
 )
@@ -17,7 +20,12 @@ type config struct {
 	Addr     string // ADDR
 	Region   string // DEFAULT_REGION
 	Delivery string // DELIVERY: sync (the default) or async
-	WhatsApp greenapiConfig
+	Store    storeConfig
+	Retry    retryConfig
+	// AdminToken, when set, turns on the dead-letter routes under /admin/,
+	// which want it as a Bearer token (ADMIN_TOKEN).
+	AdminToken string
+	WhatsApp   greenapiConfig
 	MAX      greenapiConfig
 	Aitu     aituConfig
 }
@@ -36,13 +44,37 @@ type greenapiConfig struct {
 
 func (c greenapiConfig) sandboxed() bool { return c.IDInstance == "" }
 
-// loadConfig reads the environment; it fails on a DELIVERY that is neither
-// sync nor async.
+// storeConfig is where the bot keeps its queue and dedup keys (STORE,
+// STORE_PREFIX, STORE_LEASE).
+type storeConfig struct {
+	Kind     string        // memory, file or redis
+	Path     string        // the file of file:PATH
+	URL      string        // the redis:// or rediss:// URL
+	Prefix   string        // STORE_PREFIX: the Redis key prefix
+	LeaseTTL time.Duration // STORE_LEASE: the Redis partition lease
+}
+
+// Kinds of STORE.
+const (
+	storeMemory = "memory"
+	storeFile   = "file"
+	storeRedis  = "redis"
+)
+
+// retryConfig is async delivery's retries (MAX_ATTEMPTS, RETRY_WAIT).
+type retryConfig struct {
+	MaxAttempts int
+	MinWait     time.Duration
+}
+
+// loadConfig reads the environment; it fails on a value it cannot use,
+// naming the variable.
 func loadConfig(getenv func(string) string) (config, error) {
 	c := config{
-		Addr:     getenv("ADDR"),
-		Region:   getenv("DEFAULT_REGION"),
-		Delivery: getenv("DELIVERY"),
+		Addr:       getenv("ADDR"),
+		Region:     getenv("DEFAULT_REGION"),
+		Delivery:   getenv("DELIVERY"),
+		AdminToken: getenv("ADMIN_TOKEN"),
 		WhatsApp: greenapiConfig{
 			APIURL:       getenv("GREENAPI_API_URL"),
 			IDInstance:   getenv("GREENAPI_ID_INSTANCE"),
@@ -74,7 +106,62 @@ func loadConfig(getenv func(string) string) (config, error) {
 	default:
 		return c, fmt.Errorf("DELIVERY %q: want %s or %s", c.Delivery, deliverySync, deliveryAsync)
 	}
+	var err error
+	if c.Store, err = loadStore(getenv); err != nil {
+		return c, err
+	}
+	if c.Retry, err = loadRetry(getenv); err != nil {
+		return c, err
+	}
 	return c, nil
+}
+
+// loadStore reads STORE, STORE_PREFIX and STORE_LEASE.
+func loadStore(getenv func(string) string) (storeConfig, error) {
+	s := storeConfig{Prefix: getenv("STORE_PREFIX")}
+	v := getenv("STORE")
+	switch {
+	case v == "" || v == storeMemory:
+		s.Kind = storeMemory
+	case strings.HasPrefix(v, "file:"):
+		s.Kind, s.Path = storeFile, strings.TrimPrefix(v, "file:")
+		if s.Path == "" {
+			return s, fmt.Errorf("STORE %q: want file:PATH, with the path of the file", v)
+		}
+	case strings.HasPrefix(v, "redis://"), strings.HasPrefix(v, "rediss://"):
+		s.Kind, s.URL = storeRedis, v
+	default:
+		// The value may hold a password: it is not repeated.
+		return s, fmt.Errorf("STORE: want memory, file:PATH, redis://… or rediss://…")
+	}
+	if lease := getenv("STORE_LEASE"); lease != "" {
+		d, err := time.ParseDuration(lease)
+		if err != nil || d <= 0 {
+			return s, fmt.Errorf("STORE_LEASE %q: want a duration such as 10s", lease)
+		}
+		s.LeaseTTL = d
+	}
+	return s, nil
+}
+
+// loadRetry reads MAX_ATTEMPTS and RETRY_WAIT.
+func loadRetry(getenv func(string) string) (retryConfig, error) {
+	var r retryConfig
+	if v := getenv("MAX_ATTEMPTS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return r, fmt.Errorf("MAX_ATTEMPTS %q: want a whole number of at least 1", v)
+		}
+		r.MaxAttempts = n
+	}
+	if v := getenv("RETRY_WAIT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return r, fmt.Errorf("RETRY_WAIT %q: want a duration such as 1s", v)
+		}
+		r.MinWait = d
+	}
+	return r, nil
 }
 
 // async reports whether the bot answers a webhook once its update is

@@ -30,13 +30,32 @@ func Run(ctx context.Context, getenv func(string) string, log *slog.Logger, list
 	}
 	defer closeSandboxes()
 
-	opts := []cardbot.Option{cardbot.WithLogger(log), cardbot.WithDefaultRegion(cfg.Region)}
+	st, err := openStores(cfg.Store, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := st.close(); err != nil {
+			log.Warn("closing the store", "error", err)
+		}
+	}()
+
+	opts := []cardbot.Option{cardbot.WithLogger(log), cardbot.WithDefaultRegion(cfg.Region), cardbot.WithDedupStore(st.dedup)}
 	if cfg.async() {
-		// Default queue and concurrency bounds: a full queue answers 503
-		// and the provider redelivers.
-		opts = append(opts, cardbot.WithAsync(cardbot.AsyncConfig{}))
+		// Default bounds: a full in-memory queue answers 503 and the
+		// provider redelivers; a durable queue keeps what it took.
+		opts = append(opts, cardbot.WithAsync(cardbot.AsyncConfig{
+			Queue: st.queue, MaxAttempts: cfg.Retry.MaxAttempts, MinRetryWait: cfg.Retry.MinWait,
+		}))
 	}
 	bot := cardbot.New(opts...)
+	// Whatever ends Run, the bot's goroutines stop before the store closes
+	// (after a drain below, this returns at once).
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), drainTimeout)
+		defer cancel()
+		_ = bot.Shutdown(ctx)
+	}()
 	for _, m := range ms {
 		if err := bot.AddProvider(m.source); err != nil {
 			return err
@@ -48,6 +67,9 @@ func Run(ctx context.Context, getenv func(string) string, log *slog.Logger, list
 	srv := webhook.NewServer(bot, webhook.ServerConfig{Addr: cfg.Addr, Config: webhook.Config{Logger: log}})
 	for _, m := range ms {
 		srv.Handle(m.path, m.source)
+	}
+	if cfg.AdminToken != "" {
+		mountAdmin(srv.Echo, bot, cfg.AdminToken)
 	}
 
 	l, err := net.Listen("tcp", cfg.Addr)
@@ -65,7 +87,8 @@ func Run(ctx context.Context, getenv func(string) string, log *slog.Logger, list
 		}
 		log.Info("serving", "messenger", m.name, "webhook", m.logPath, "mode", mode)
 	}
-	log.Info("echobot listening", "addr", l.Addr().String(), "delivery", cfg.Delivery)
+	log.Info("echobot listening", "addr", l.Addr().String(), "delivery", cfg.Delivery, "store", cfg.Store.Kind,
+		"admin", cfg.AdminToken != "")
 	if listening != nil {
 		listening(l.Addr())
 	}

@@ -1,0 +1,34 @@
+package app
+
+import (
+	"fmt"
+	"log/slog"
+
+	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store/boltstore"
+)
+
+// stores are what the bot keeps its state in, as STORE chose: the queue of
+// async delivery and the dedup keys of sync delivery. nil fields are the
+// bot's in-memory defaults.
+type stores struct {
+	queue cardbot.Queue
+	dedup cardbot.DedupStore
+	close func() error
+}
+
+// openStores opens the store of cfg.
+func openStores(cfg storeConfig, log *slog.Logger) (stores, error) {
+	switch cfg.Kind {
+	case storeFile:
+		db, err := boltstore.Open(cfg.Path, boltstore.Options{Logger: log})
+		if err != nil {
+			return stores{}, fmt.Errorf("STORE file:%s: %w", cfg.Path, err)
+		}
+		return stores{queue: db.Queue(), dedup: db.DedupStore(), close: db.Close}, nil
+	case storeRedis:
+		return openRedis(cfg, log)
+	default:
+		return stores{close: func() error { return nil }}, nil
+	}
+}

@@ -1,0 +1,78 @@
+package boltstore_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store/boltstore"
+)
+
+func Example() {
+	dir, err := os.MkdirTemp("", "boltstore-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "cardbot.db")
+
+	db, err := boltstore.Open(path, boltstore.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		log.Fatal(err)
+	}
+	q := db.Queue()
+	ctx := context.Background()
+	for _, key := range []string{"msg-1", "msg-2", "msg-1"} {
+		ok, err := q.Push(ctx, cardbot.Entry{Provider: "greenapi", ChatID: "79001234567@c.us", Key: key, Update: []byte(key)})
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("push %s: stored %t\n", key, ok)
+	}
+
+	// A consumer that handles msg-1, and dies before it ends msg-2.
+	ctx1, stop := context.WithCancel(ctx)
+	err = q.Consume(ctx1, func(d cardbot.Delivery) {
+		fmt.Printf("delivered %s (ID %s)\n", d.Update, d.ID)
+		if string(d.Update) == "msg-1" {
+			if err := q.Ack(ctx, d); err != nil {
+				log.Fatal(err)
+			}
+			return
+		}
+		_ = db.Close() // the crash: msg-2 is never acknowledged
+		stop()
+	})
+	fmt.Println("consume:", err)
+
+	// After a restart, msg-2 comes again.
+	db, err = boltstore.Open(path, boltstore.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+	q = db.Queue()
+	ctx2, stop := context.WithCancel(ctx)
+	err = q.Consume(ctx2, func(d cardbot.Delivery) {
+		fmt.Printf("delivered again %s (ID %s)\n", d.Update, d.ID)
+		if err := q.Ack(ctx, d); err != nil {
+			log.Fatal(err)
+		}
+		stop()
+	})
+	fmt.Println("consume:", err)
+
+	// Output:
+	// push msg-1: stored true
+	// push msg-2: stored true
+	// push msg-1: stored false
+	// delivered msg-1 (ID 1)
+	// delivered msg-2 (ID 2)
+	// consume: boltstore: closed
+	// delivered again msg-2 (ID 2)
+	// consume: <nil>
+}
