@@ -267,9 +267,10 @@ func (e *engine) retry(cq *chatQueue, j *job, err error) {
 		e.b.logger.LogAttrs(context.Background(), slog.LevelError, "cardbot: update failed every attempt; dead lettered",
 			slog.String("provider", j.u.Provider), slog.String("chat", j.u.Chat.ID),
 			slog.String("key", j.u.Key), slog.Int("attempts", j.attempts), slog.Any("error", err))
-		e.finish(cq, j, endDeadLetter, err.Error())
+		// Reported before the chat goes on, so that reports keep its order.
 		e.b.report(NewContext(context.Background(), e.b, j.p, j.u),
 			fmt.Errorf("%w after %d attempts: %w", ErrDeadLettered, j.attempts, err))
+		e.finish(cq, j, endDeadLetter, err.Error())
 		return
 	}
 	wait := e.backoff.Wait(j.attempts, 0)

@@ -33,16 +33,20 @@ import (
 type Queue interface {
 	// Push stores e and reports true, or reports false when an entry with
 	// the same Provider and Key (a non-empty Key) was pushed before within
-	// the dedup window. It sets nothing of e: the Queue gives each stored
-	// entry its ID. An error means e may not be stored; the update should
-	// be delivered again (the webhook answers 503).
+	// the dedup window. The Queue gives each stored entry its ID. An error
+	// means e may not be stored and the update should be delivered again
+	// (the webhook answers 503): ErrInFlight when the same key is being
+	// pushed right now, ErrQueueFull when a bounded queue has no room.
 	Push(ctx context.Context, e Entry) (bool, error)
 
-	// Consume hands the stored entries to deliver until ctx ends. It is
-	// called once per Queue value. deliver may be called from several
-	// goroutines at once, and may block to hold back a consumer that is
-	// ahead; the entries of one chat reach it in order, never one before
-	// its predecessors were delivered.
+	// Consume hands the stored entries to deliver until ctx ends. One
+	// Consume runs per Queue value at a time; after it returned an error
+	// it may be called again, and the entries it delivered that are still
+	// held stay held: they are ended as usual. deliver may be called from
+	// several goroutines at once, and may block to hold back a consumer
+	// that is ahead. The entries of one chat reach it in order: an entry's
+	// deliver starts only after the deliver of its chat's previous entry
+	// returned. Later entries are delivered while earlier ones are held.
 	//
 	// When ctx ends, Consume stops fetching new entries (a Queue that
 	// keeps nothing across restarts, MemoryQueue, first delivers what it
@@ -50,6 +54,11 @@ type Queue interface {
 	// delivered is ended by Ack, DeadLetter or Release, keeping its leases
 	// meanwhile, then gives up its leases and returns nil. It returns an
 	// error only for a lasting failure of its store.
+	//
+	// Each delivery is ended exactly once, by the consumer it was
+	// delivered to; ending one twice is a misuse whose effect is
+	// undefined. A delivery whose Owned ended may still be ended; a Queue
+	// may ignore that.
 	Consume(ctx context.Context, deliver func(Delivery)) error
 
 	// Ack ends an entry that was handled (or failed for good): it is not
@@ -58,7 +67,8 @@ type Queue interface {
 
 	// Release gives back an entry that was delivered and will not be
 	// handled now (the bot is shutting down): it is delivered again, to
-	// this consumer or another one, before the later entries of its chat.
+	// this consumer or another one, before the later entries of its chat
+	// (but one: Consume may have fetched the next one already).
 	Release(ctx context.Context, d Delivery) error
 
 	// DeadLetter ends an entry whose handling failed every attempt: it is
@@ -66,7 +76,8 @@ type Queue interface {
 	// and Replay can push it again.
 	DeadLetter(ctx context.Context, d Delivery, reason string) error
 
-	// DeadLetters lists up to limit dead letters, oldest first.
+	// DeadLetters lists up to limit dead letters, oldest first; none for
+	// a limit of zero or less.
 	DeadLetters(ctx context.Context, limit int) ([]DeadLetter, error)
 
 	// Replay moves the dead letter id back to the queue, behind the

@@ -1,0 +1,39 @@
+// Package storetest is the conformance suite of cardbot's stores: every
+// cardbot.Queue, cardbot.DedupStore and cardbot.Locker (the in-memory ones
+// of package cardbot, boltstore's, redisstore's, and any other) runs it
+// from its own tests, as a net.Conn runs golang.org/x/net/nettest.TestConn.
+// What the suite checks is what the doc comments of those interfaces
+// promise (TestQueue says how it reads them where they leave room): a
+// backend that passes it can stand behind a Bot.
+//
+// A backend's test calls one function per interface with a factory that
+// returns a new, empty store for each subtest:
+//
+//	func TestQueue(t *testing.T) {
+//		storetest.TestQueue(t, func(t *testing.T) cardbot.Queue {
+//			return cardbot.NewMemoryQueue(4096, time.Second)
+//		}, storetest.QueueOptions{})
+//	}
+//
+//	func TestDedupStore(t *testing.T) {
+//		storetest.TestDedupStore(t, func(t *testing.T, lease time.Duration) cardbot.DedupStore {
+//			return cardbot.NewMemoryDedupStore(0, 0).WithInFlightLease(lease)
+//		})
+//	}
+//
+//	func TestLocker(t *testing.T) {
+//		storetest.TestLocker(t, func(t *testing.T) cardbot.Locker {
+//			return cardbot.NewMemoryLocker()
+//		})
+//	}
+//
+// A Queue that keeps its entries across restarts, or that several
+// processes share, says so in QueueOptions, and the suite then also checks
+// what survives a restart, a crash, and a consumer taken over by another.
+//
+// Each check is a subtest (t.Run), so one can be run alone with go test
+// -run 'TestQueue/Release'. The suite waits for events rather than
+// sleeping where it can, and every wait is bounded: a broken backend fails
+// with a message that says what it did, rather than hanging. Against the
+// in-memory stores the whole suite takes about a second.
+package storetest

@@ -1,0 +1,139 @@
+package storetest_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store/storetest"
+)
+
+// refSuite runs a suite on a reference store, with bug switched on. The
+// configuration names the store: a Queue that keeps nothing across
+// values ("memory"), one that keeps all across restarts and crashes
+// ("durable"), one shared by several consumers ("shared"), a DedupStore
+// ("dedup") or a Locker ("locker").
+func refSuite(t *testing.T, config, bug string) {
+	switch config {
+	case "dedup":
+		storetest.TestDedupStore(t, func(_ *testing.T, lease time.Duration) cardbot.DedupStore {
+			return newRefDedup(bug, lease)
+		})
+		return
+	case "locker":
+		storetest.TestLocker(t, func(*testing.T) cardbot.Locker { return newRefLocker(bug) })
+		return
+	}
+	const ttl = 200 * time.Millisecond
+	shared := config == "shared"
+	opts := storetest.QueueOptions{Shared: shared}
+	if config != "memory" {
+		opts.Reopen = func(_ *testing.T, q cardbot.Queue) cardbot.Queue { return &refQueue{s: q.(*refQueue).s} }
+		opts.Crash = func(_ *testing.T, q cardbot.Queue) { q.(*refQueue).crash() }
+	}
+	if shared {
+		opts.LeaseTTL = ttl
+	}
+	storetest.TestQueue(t, func(*testing.T) cardbot.Queue {
+		return &refQueue{s: newRefStorage(bug, shared, ttl)}
+	}, opts)
+}
+
+// TestReference runs the suite on the reference queue: every subtest
+// passes on a correct queue of each configuration.
+func TestReference(t *testing.T) {
+	for _, config := range []string{"memory", "durable", "shared", "dedup", "locker"} {
+		t.Run(config, func(t *testing.T) { refSuite(t, config, "") })
+	}
+}
+
+// TestMemory runs the suites on the stores of package cardbot.
+func TestMemory(t *testing.T) {
+	t.Run("Queue", func(t *testing.T) {
+		storetest.TestQueue(t, func(*testing.T) cardbot.Queue {
+			return cardbot.NewMemoryQueue(4096, time.Second)
+		}, storetest.QueueOptions{})
+	})
+	t.Run("DedupStore", func(t *testing.T) {
+		storetest.TestDedupStore(t, func(_ *testing.T, lease time.Duration) cardbot.DedupStore {
+			return cardbot.NewMemoryDedupStore(0, 0).WithInFlightLease(lease)
+		})
+	})
+	t.Run("Locker", func(t *testing.T) {
+		storetest.TestLocker(t, func(*testing.T) cardbot.Locker { return cardbot.NewMemoryLocker() })
+	})
+}
+
+// bugs are the bugs of the reference queue, each with the configuration
+// it shows in and the subtest that must catch it.
+var bugs = []struct{ bug, config, subtest string }{
+	{"no-dedup", "memory", "Dedup"},
+	{"dedup-ignores-provider", "memory", "Dedup"},
+	{"empty-keys-dedup", "memory", "Dedup"},
+	{"pushed-not-kept", "memory", "PushAndDeliver"},
+	{"ack-redelivers", "memory", "AckIsFinal"},
+	{"release-to-the-end", "memory", "Release"},
+	{"release-new-id", "memory", "Release"},
+	{"deliver-concurrently", "memory", "PerChatOrder"},
+	{"lossy", "memory", "BackPressure"},
+	{"dead-letter-lost", "memory", "DeadLetters"},
+	{"dead-letters-newest-first", "memory", "DeadLetters"},
+	{"limit-zero-is-all", "memory", "DeadLetters"},
+	{"replay-unknown-error", "memory", "DeadLetters"},
+	{"replay-keeps-dead-letter", "memory", "DeadLetters"},
+	{"replay-to-the-front", "memory", "DeadLetters"},
+	{"no-wait-at-end", "memory", "Shutdown"},
+	{"crash-forgets", "durable", "CrashRedelivers"},
+	{"no-balance", "shared", "SharedConsumers"},
+	{"owned-not-cancelled", "shared", "SharedTakeover"},
+	{"takeover-out-of-order", "shared", "SharedTakeover"},
+	{"dedup-no-lease", "dedup", "InFlightLeaseExpires"},
+	{"dedup-lease-ends-done", "dedup", "InFlightLeaseExpires"},
+	{"dedup-racy-begin", "dedup", "ConcurrentBegins"},
+	{"dedup-failure-remembered", "dedup", "FailureIsForgotten"},
+	{"dedup-prefix-keys", "dedup", "KeysAreDistinct"},
+	{"locker-release-by-anyone", "locker", "Release"},
+	{"locker-no-expiry", "locker", "Expiry"},
+	{"locker-renew-keeps-expiry", "locker", "RenewalExtends"},
+	{"locker-racy", "locker", "ConcurrentAcquirers"},
+	{"locker-no-renew", "locker", "AcquireAndRenew"},
+}
+
+// TestBuggy runs the suite on a reference queue with the bug that the
+// environment names; TestSuiteCatchesBugs runs it in a process of its own.
+func TestBuggy(t *testing.T) {
+	bug := os.Getenv("STORETEST_BUG")
+	if bug == "" {
+		t.Skip("run by TestSuiteCatchesBugs")
+	}
+	storetest.SetBaseBound(time.Second) // the reference queue is quick
+	refSuite(t, os.Getenv("STORETEST_CONFIG"), bug)
+}
+
+// TestSuiteCatchesBugs checks that each bug of the reference queue fails
+// the subtest that should catch it.
+func TestSuiteCatchesBugs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the suite once per bug")
+	}
+	for _, b := range bugs {
+		t.Run(b.bug, func(t *testing.T) {
+			t.Parallel()
+			cmd := exec.Command(os.Args[0], "-test.run=^TestBuggy$/^"+b.subtest+"$", "-test.v", "-test.timeout=60s")
+			cmd.Env = append(os.Environ(), "STORETEST_BUG="+b.bug, "STORETEST_CONFIG="+b.config)
+			out, err := cmd.CombinedOutput()
+			if err == nil {
+				t.Fatalf("the suite passed with the bug %q:\n%s", b.bug, out)
+			}
+			fail := regexp.MustCompile(fmt.Sprintf(`(?m)^    --- FAIL: TestBuggy/%s `, regexp.QuoteMeta(b.subtest)))
+			if !fail.Match(out) {
+				t.Fatalf("the subtest %s did not fail with the bug %q:\n%s", b.subtest, b.bug, out)
+			}
+			t.Logf("%s", out)
+		})
+	}
+}
