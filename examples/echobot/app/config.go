@@ -26,8 +26,8 @@ type config struct {
 	// which want it as a Bearer token (ADMIN_TOKEN).
 	AdminToken string
 	WhatsApp   greenapiConfig
-	MAX      greenapiConfig
-	Aitu     aituConfig
+	MAX        greenapiConfig
+	Aitu       aituConfig
 }
 
 // aituConfig is the Aitu bot (AITU_*). Without a token Aitu is played by a

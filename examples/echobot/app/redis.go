@@ -2,10 +2,33 @@ package app
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/cardbot/cardbot/store/redisstore"
 )
 
-// openRedis opens the Redis stores of cfg.
+// openRedis opens the Redis stores of cfg: the queue and the dedup store
+// on one client, which closing the stores closes.
 func openRedis(cfg storeConfig, log *slog.Logger) (stores, error) {
-	return stores{}, errors.New("STORE redis: not yet")
+	opts, err := redis.ParseURL(cfg.URL)
+	if err != nil {
+		// go-redis's error may repeat the URL, password and all.
+		return stores{}, errors.New("STORE: not a Redis URL go-redis can read (redis://[user:password@]host:port/db)")
+	}
+	client := redis.NewClient(opts)
+	rc := redisstore.Config{Prefix: cfg.Prefix, LeaseTTL: cfg.LeaseTTL, Logger: log}
+	q, err := redisstore.NewQueue(client, rc)
+	if err != nil {
+		client.Close()
+		return stores{}, fmt.Errorf("STORE redis: %w", err)
+	}
+	d, err := redisstore.NewDedupStore(client, rc)
+	if err != nil {
+		client.Close()
+		return stores{}, fmt.Errorf("STORE redis: %w", err)
+	}
+	return stores{queue: q, dedup: d, close: client.Close}, nil
 }

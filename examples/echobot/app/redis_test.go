@@ -1,0 +1,72 @@
+package app
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cardbot/cardbot/internal/redistest"
+	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
+)
+
+// redisURL is the STORE URL of the tests' Redis server.
+func redisURL(t *testing.T) string {
+	t.Helper()
+	c, ok := redistest.Client(t).(*redis.Client)
+	if !ok {
+		t.Skip("the echobot's STORE takes one server's URL; the test server is a Cluster")
+	}
+	o := c.Options()
+	u := url.URL{Scheme: "redis", Host: o.Addr, Path: "/" + strconv.Itoa(o.DB)}
+	if o.Password != "" {
+		u.User = url.UserPassword(o.Username, o.Password)
+	}
+	if o.TLSConfig != nil {
+		u.Scheme = "rediss"
+	}
+	return u.String()
+}
+
+// TestRedisStoreTwoInstances: two echobots on one Redis answer an update
+// delivered to both once: the second delivery is a duplicate of what the
+// first stored.
+func TestRedisStoreTwoInstances(t *testing.T) {
+	fake := greenapitest.NewServer(greenapitest.WithWebhookToken("hook-secret"))
+	t.Cleanup(fake.Close)
+	env := func() map[string]string {
+		return map[string]string{
+			"GREENAPI_API_URL":            fake.URL,
+			"GREENAPI_ID_INSTANCE":        fake.IDInstance,
+			"GREENAPI_API_TOKEN_INSTANCE": fake.Token,
+			"GREENAPI_WEBHOOK_TOKEN":      "hook-secret",
+			"DELIVERY":                    "async",
+			"STORE":                       redisURL(t),
+			"STORE_PREFIX":                redistest.Prefix(t),
+			"STORE_LEASE":                 "500ms",
+		}
+	}
+	shared := env()
+	a, _ := run(t, shared)
+	second := env()
+	second["STORE_PREFIX"] = shared["STORE_PREFIX"]
+	b, _ := run(t, second)
+
+	chat := greenapitest.Incoming{ChatID: "79001234567@c.us"}
+	for i, text := range []string{"one", "two", "three"} {
+		body := fake.IncomingText(chat, text)
+		for _, base := range []string{a, b} { // a load balancer, a rolling deploy
+			codes, err := fake.Push(context.Background(), base+"/webhook/greenapi", body)
+			require.NoError(t, err)
+			assert.Equal(t, 200, codes[len(codes)-1], "message %d", i)
+		}
+	}
+	require.Eventually(t, func() bool { return len(fake.SentMessages()) >= 3 }, 15*time.Second, 5*time.Millisecond)
+	time.Sleep(200 * time.Millisecond) // room for a doubled answer to show
+	assert.Equal(t, []string{"one", "two", "three"}, textsOf((&greenapiPeer{fake: fake}).replies()), "each once, in order")
+}

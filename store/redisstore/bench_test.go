@@ -1,0 +1,83 @@
+package redisstore_test
+
+import (
+	"context"
+	"strconv"
+	"testing"
+
+	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/redistest"
+	"github.com/cardbot/cardbot/store/redisstore"
+	"github.com/stretchr/testify/require"
+)
+
+// update is a typical encoded update's size.
+var update = make([]byte, 600)
+
+func BenchmarkPush(b *testing.B) {
+	q, _ := newQueue(b, testConfig(b))
+	ctx := context.Background()
+	i := 0
+	for b.Loop() {
+		i++
+		_, err := q.Push(ctx, cardbot.Entry{Provider: "greenapi", ChatID: strconv.Itoa(i % 100), Key: strconv.Itoa(i), Update: update})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkPushDuplicate(b *testing.B) {
+	q, _ := newQueue(b, testConfig(b))
+	ctx := context.Background()
+	e := cardbot.Entry{Provider: "greenapi", ChatID: "c", Key: "k", Update: update}
+	_, err := q.Push(ctx, e)
+	require.NoError(b, err)
+	for b.Loop() {
+		ok, err := q.Push(ctx, e)
+		if err != nil || ok {
+			b.Fatal(ok, err)
+		}
+	}
+}
+
+// BenchmarkRoundTrip: one entry at a time, pushed, delivered and
+// acknowledged.
+func BenchmarkRoundTrip(b *testing.B) {
+	q, _ := newQueue(b, testConfig(b))
+	ch := make(chan cardbot.Delivery, 1)
+	c := consume(b, q, func(d cardbot.Delivery) { ch <- d })
+	ctx := context.Background()
+	// Wait until the consumer holds the partitions.
+	push(b, q, cardbot.Entry{Provider: "greenapi", ChatID: "c"})
+	require.NoError(b, q.Ack(ctx, <-ch))
+	i := 0
+	for b.Loop() {
+		i++
+		_, err := q.Push(ctx, cardbot.Entry{Provider: "greenapi", ChatID: strconv.Itoa(i % 100), Update: update})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := q.Ack(ctx, <-ch); err != nil {
+			b.Fatal(err)
+		}
+	}
+	require.NoError(b, c.stop())
+}
+
+func BenchmarkDedupBeginEnd(b *testing.B) {
+	s, err := redisstore.NewDedupStore(redistest.Client(b), testConfig(b))
+	require.NoError(b, err)
+	ctx := context.Background()
+	i := 0
+	for b.Loop() {
+		i++
+		key := "greenapi\x00" + strconv.Itoa(i)
+		if _, err := s.Begin(ctx, key); err != nil {
+			b.Fatal(err)
+		}
+		if err := s.End(ctx, key, true); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

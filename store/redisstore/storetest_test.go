@@ -1,0 +1,69 @@
+package redisstore_test
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/redistest"
+	"github.com/cardbot/cardbot/store/redisstore"
+	"github.com/cardbot/cardbot/store/storetest"
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/require"
+)
+
+// TestConformance runs the stores through the shared suite. Each Queue
+// value has a client of its own, so that crashing one (closing its
+// client) leaves the others working.
+func TestConformance(t *testing.T) {
+	var mu sync.Mutex
+	type opened struct {
+		cfg    redisstore.Config
+		client redis.UniversalClient
+	}
+	queues := map[cardbot.Queue]opened{}
+	open := func(t *testing.T, cfg redisstore.Config) cardbot.Queue {
+		q, c := newQueue(t, cfg)
+		mu.Lock()
+		queues[q] = opened{cfg, c}
+		mu.Unlock()
+		return q
+	}
+	of := func(q cardbot.Queue) opened {
+		mu.Lock()
+		defer mu.Unlock()
+		return queues[q]
+	}
+
+	t.Run("Queue", func(t *testing.T) {
+		storetest.TestQueue(t, func(t *testing.T) cardbot.Queue {
+			return open(t, testConfig(t))
+		}, storetest.QueueOptions{
+			Reopen: func(t *testing.T, q cardbot.Queue) cardbot.Queue {
+				return open(t, of(q).cfg)
+			},
+			Crash: func(t *testing.T, q cardbot.Queue) {
+				require.NoError(t, of(q).client.Close())
+			},
+			Shared:   true,
+			LeaseTTL: testLease,
+		})
+	})
+	t.Run("DedupStore", func(t *testing.T) {
+		storetest.TestDedupStore(t, func(t *testing.T, lease time.Duration) cardbot.DedupStore {
+			cfg := testConfig(t)
+			cfg.InFlightLease = lease
+			s, err := redisstore.NewDedupStore(redistest.Client(t), cfg)
+			require.NoError(t, err)
+			return s
+		})
+	})
+	t.Run("Locker", func(t *testing.T) {
+		storetest.TestLocker(t, func(t *testing.T) cardbot.Locker {
+			l, err := redisstore.NewLocker(redistest.Client(t), testConfig(t))
+			require.NoError(t, err)
+			return l
+		})
+	})
+}
