@@ -46,18 +46,19 @@ type instance struct {
 	finish func(ctx context.Context, want int) error
 }
 
-// startBot runs the echobot's bot in w behind webhook.Server on 127.0.0.1:0.
-// A shared dedup store stands for a persistent one across a restart.
-func startBot(w *world, async bool, cfg Config, dedup cardbot.DedupStore) (*instance, error) {
+// startBot runs the echobot's bot in w behind webhook.Server on 127.0.0.1:0,
+// with the stores of st.
+func startBot(w *world, async bool, cfg Config, st kept) (*instance, error) {
 	in := &instance{}
 	opts := []cardbot.Option{
 		cardbot.WithLogger(discard),
 		cardbot.WithProviders(w.waC, w.mxC, w.aiC),
 		cardbot.WithErrorHandler(func(*cardbot.Context, error) { in.errors.Add(1) }),
-		cardbot.WithDedupStore(dedup),
+		cardbot.WithDedupStore(st.dedup),
 	}
 	if async {
-		opts = append(opts, cardbot.WithAsync(cardbot.AsyncConfig{QueueSize: cfg.QueueSize, Concurrency: cfg.Concurrency}))
+		opts = append(opts, cardbot.WithAsync(cardbot.AsyncConfig{QueueSize: cfg.QueueSize, Concurrency: cfg.Concurrency,
+			Queue: st.queue, MinRetryWait: cfg.RetryWait, MaxRetryWait: 20 * cfg.RetryWait}))
 	}
 	in.bot = cardbot.New(opts...)
 	register(in.bot, cfg.HandlerLatency)

@@ -23,9 +23,15 @@ import (
 // order the README lists it.
 func botEnv(cfg Config, fr *fronts) [][2]string {
 	u, _ := url.Parse(cfg.Bot) // checked by parseFlags
+	return append(echobotEnv(u.Host, cfg.Modes, fr), [2]string{"RETRY_WAIT", cfg.RetryWait.String()})
+}
+
+// echobotEnv is the environment of an echobot that listens on addr,
+// delivers with delivery (sync or async) and reaches the fakes through fr.
+func echobotEnv(addr, delivery string, fr *fronts) [][2]string {
 	return [][2]string{
-		{"ADDR", u.Host},
-		{"DELIVERY", cfg.Modes},
+		{"ADDR", addr},
+		{"DELIVERY", delivery},
 		{"GREENAPI_API_URL", fr[onWhatsApp].URL},
 		{"GREENAPI_ID_INSTANCE", waInstance},
 		{"GREENAPI_API_TOKEN_INSTANCE", waToken},

@@ -32,7 +32,7 @@ func TestExternalBot(t *testing.T) {
 				"-bot", "http://" + freeAddr(t), "-mode", delivery,
 				"-greenapi-addr", "127.0.0.1:0", "-max-addr", "127.0.0.1:0", "-aitu-addr", "127.0.0.1:0",
 				"-chats", "6", "-messages", "5", "-aitu", "0.34", "-max", "0.33", "-dups", "0.2",
-				"-faults", "4", "-fault-every", "2", "-wait", "30s", "-timeout", "90s",
+				"-faults", "5", "-fault-every", "2", "-wait", "30s", "-timeout", "90s",
 			}, io.Discard)
 			require.NoError(t, err)
 			ctx, cancel := context.WithCancel(context.Background())
@@ -52,7 +52,7 @@ func TestExternalBot(t *testing.T) {
 			case <-time.After(10 * time.Second):
 				t.Fatal("the harness printed no environment")
 			}
-			assert.Len(t, e, 13, "ADDR, DELIVERY and the eleven settings of the three messengers")
+			assert.Len(t, e, 14, "ADDR, DELIVERY, RETRY_WAIT and the eleven settings of the three messengers")
 			assert.Equal(t, delivery, e["DELIVERY"])
 			startEchobot(t, e)
 
@@ -66,7 +66,7 @@ func TestExternalBot(t *testing.T) {
 			report := <-out
 			t.Log("\n" + report)
 			require.True(t, ok, "the run passes")
-			assert.Regexp(t, `(?m)^`+delivery+` +faults .* 3/3/3/3 +0/0/0/0/0$`, report, "every kind of fault, on each of the three providers")
+			assert.Regexp(t, `(?m)^`+delivery+` +faults .* 3/3/3/3/3 +0/0/0/0/0$`, report, "every kind of fault, on each of the three providers")
 			for _, want := range []string{"bot external at " + cfg.Bot, "bare bare ", "floor bare+send", delivery + " load", delivery + " faults",
 				"external bot: skipped the shutdown phase", "PASS"} {
 				assert.Contains(t, strings.Join(strings.Fields(report), " "), want)

@@ -12,14 +12,26 @@ import (
 	"time"
 )
 
-// Fault kinds, injected in turn.
+// Fault kinds, injected in turn (faultOrder).
 const (
 	faultRateLimit = iota // 429 with Retry-After, from the fake
 	fault500              // 500, from the fake
 	faultSlow             // a slow answer
 	faultRefused          // the API's address refuses the connection
+	// faultRedeliver fails one send with 500 Stubborn times in a row, more
+	// than the provider client retries within one handling, so the
+	// handling fails retryably and only a later delivery answers: the
+	// provider's redelivery after a 503 (sync), or the bot's own retry
+	// from its queue (async).
+	faultRedeliver
 	faultKinds
 )
+
+// faultOrder is the order the kinds come in, a redeliver fault first.
+var faultOrder = [faultKinds]int{faultRedeliver, faultRateLimit, fault500, faultSlow, faultRefused}
+
+// faultNames names the kinds, as the report's column does.
+const faultNames = "429/500/slow/refused/redeliver"
 
 // faultTarget is what a fake provider offers to make its next answer fail.
 type faultTarget interface {
@@ -32,6 +44,7 @@ type FaultPlan struct {
 	Every      int           // one eligible request in Every gets a fault
 	RetryAfter time.Duration // of the 429s
 	Slow       time.Duration // how late a slow answer comes
+	Stubborn   int           // how many times in a row a redeliver fault fails its send
 }
 
 // faultTransport carries the bot's calls to a fake provider (as the
@@ -41,7 +54,8 @@ type FaultPlan struct {
 // dropped). A faulted request runs alone (the gate), so the
 // failure queued in the fake is the one it gets; and a request body is
 // faulted once at most, so a retry of it goes through and no send exhausts
-// its retries.
+// its retries; but a redeliver fault fails the same body again each time
+// it comes, Stubborn times in all.
 type faultTransport struct {
 	base    *http.Transport
 	refused *http.Transport // dials a closed loopback port
@@ -54,6 +68,7 @@ type faultTransport struct {
 	left    atomic.Int64
 	mu      sync.Mutex
 	faulted map[string]bool
+	again   map[string]int // body → failures a redeliver fault has left
 	counts  [faultKinds]atomic.Int64
 }
 
@@ -71,6 +86,7 @@ func newFaultTransport(target faultTarget, setSlow func(time.Duration), plan Fau
 		setSlow: setSlow,
 		plan:    plan,
 		faulted: make(map[string]bool),
+		again:   make(map[string]int),
 	}
 	if plan.Every <= 0 {
 		t.plan.Every = 1
@@ -122,19 +138,23 @@ func (t *faultTransport) Close() {
 }
 
 func (t *faultTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	kind, ok, err := t.pick(req)
+	kind, fault, err := t.pick(req)
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
+	if fault == noFault {
 		t.gate.RLock()
 		defer t.gate.RUnlock()
 		return t.base.RoundTrip(req)
 	}
 	t.gate.Lock()
 	defer t.gate.Unlock()
-	t.counts[kind].Add(1)
+	if fault == newFault {
+		t.counts[kind].Add(1)
+	}
 	switch kind {
+	case faultRedeliver:
+		t.target.FailNext(1, http.StatusInternalServerError, 0)
 	case faultRateLimit:
 		t.target.FailNext(1, http.StatusTooManyRequests, t.plan.RetryAfter)
 	case fault500:
@@ -154,30 +174,43 @@ func (t *faultTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.base.RoundTrip(req)
 }
 
+// Whether pick gives a request a fault: none, a new one, or a redeliver
+// fault's next failure of the same body.
+const (
+	noFault = iota
+	newFault
+	againFault
+)
+
 // pick decides whether req gets a fault and which: only sends (a POST
-// with a body) are eligible, one in Every, each body once.
-func (t *faultTransport) pick(req *http.Request) (kind int, ok bool, err error) {
+// with a body) are eligible, one in Every, each body once; a body under a
+// redeliver fault fails until its failures are used up.
+func (t *faultTransport) pick(req *http.Request) (kind, fault int, err error) {
 	if t.plan.Budget <= 0 || req.Method != http.MethodPost || req.Body == nil {
-		return 0, false, nil
+		return 0, noFault, nil
 	}
 	body, err := io.ReadAll(req.Body)
 	req.Body.Close()
 	if err != nil {
-		return 0, false, err
+		return 0, noFault, err
 	}
 	req.Body = io.NopCloser(bytes.NewReader(body))
-	n := t.seen.Add(1)
-	if n%int64(t.plan.Every) != 0 {
-		return 0, false, nil
-	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.faulted[string(body)] || t.left.Load() <= 0 {
-		return 0, false, nil
+	if n := t.again[string(body)]; n > 0 {
+		t.again[string(body)] = n - 1
+		return faultRedeliver, againFault, nil
+	}
+	if t.seen.Add(1)%int64(t.plan.Every) != 0 || t.faulted[string(body)] || t.left.Load() <= 0 {
+		return 0, noFault, nil
 	}
 	t.faulted[string(body)] = true
-	left := t.left.Add(-1)
-	return int(left % faultKinds), true, nil
+	given := t.plan.Budget - 1 - int(t.left.Add(-1))
+	kind = faultOrder[given%faultKinds]
+	if kind == faultRedeliver {
+		t.again[string(body)] = t.plan.Stubborn - 1
+	}
+	return kind, newFault, nil
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

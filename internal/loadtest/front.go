@@ -102,15 +102,41 @@ func listenFronts(cfg Config) (*fronts, error) {
 	return &fr, nil
 }
 
+// loopbackFronts listens on three free loopback ports: the fronts of one
+// echobot process of the crash and throughput phases.
+func loopbackFronts() (*fronts, error) {
+	var fr fronts
+	for m := range messengers {
+		f, err := listenFront("127.0.0.1:0")
+		if err != nil {
+			fr.close()
+			return nil, fmt.Errorf("%s fake: %w", m, err)
+		}
+		fr[m] = f
+	}
+	return &fr, nil
+}
+
 // route points the fronts at w's fakes and returns their URLs.
 func (fr *fronts) route(w *world) ([messengers]string, error) {
+	return fr.routeVia(w, [messengers]http.RoundTripper{})
+}
+
+// routeVia points the fronts at w's fakes through the transports of via
+// (each wraps the messenger's fault transport), or the fault transports
+// where via has none.
+func (fr *fronts) routeVia(w *world, via [messengers]http.RoundTripper) ([messengers]string, error) {
 	var urls [messengers]string
 	for m, to := range [messengers]string{onWhatsApp: w.wa.URL, onMAX: w.mx.URL, onAitu: w.ai.URL} {
 		u, err := url.Parse(to)
 		if err != nil {
 			return urls, fmt.Errorf("%s fake's URL: %w", messenger(m), err)
 		}
-		fr[m].route(&url.URL{Scheme: u.Scheme, Host: u.Host}, w.faultT[m])
+		var t http.RoundTripper = w.faultT[m]
+		if via[m] != nil {
+			t = via[m]
+		}
+		fr[m].route(&url.URL{Scheme: u.Scheme, Host: u.Host}, t)
 		urls[m] = fr[m].URL
 	}
 	return urls, nil

@@ -37,7 +37,8 @@ type Msg struct {
 	On     messenger // the messenger of its chat
 	Sender string    // a member of a group chat (MAX), or ""
 	Body   []byte
-	Dup    bool // delivered a second time once the first is acknowledged
+	Part   []byte // on Aitu: the update alone, for batches of several
+	Dup    bool   // delivered a second time once the first is acknowledged
 
 	Start    time.Time // first delivery attempt; zero when never pushed
 	Acked    time.Time // the 200, or the giving up
@@ -99,11 +100,13 @@ func (w *world) body(m *Msg, maxNumber string) []byte {
 		in := aitutest.Incoming{ChatID: m.ChatID}
 		switch m.Kind {
 		case kindContact:
-			return aitutest.Batch(w.ai.IncomingUnregisteredContact(in, m.Token, "Load", phone))
+			m.Part = w.ai.IncomingUnregisteredContact(in, m.Token, "Load", phone)
 		case kindVCF:
-			return aitutest.Batch(w.ai.IncomingDocument(in, "contacts.vcf", "text/x-vcard", []byte(vcard(m.Token, phone))))
+			m.Part = w.ai.IncomingDocument(in, "contacts.vcf", "text/x-vcard", []byte(vcard(m.Token, phone)))
+		default:
+			m.Part = w.ai.IncomingText(in, textPrefix+m.Token)
 		}
-		return aitutest.Batch(w.ai.IncomingText(in, textPrefix+m.Token))
+		return aitutest.Batch(m.Part)
 	case onMAX:
 		in := greenapitest.Incoming{ChatID: m.ChatID, Sender: m.Sender, IDMessage: w.messageID(onMAX)}
 		account := maxAccount(maxNumber)

@@ -31,19 +31,25 @@ func TestRun(t *testing.T) {
 }
 
 // TestFaultsAreInjected checks that the fault phase really fails sends on
-// every provider (a WhatsApp, a MAX and two Aitu chats) and the bot still
-// answers each message once.
+// every provider (two chats each on WhatsApp, MAX and Aitu) and the bot
+// still answers each message once, in both modes: the redeliver faults
+// are answered by the provider's redelivery (sync) or the bot's retry
+// (async).
 func TestFaultsAreInjected(t *testing.T) {
-	cfg, err := parseFlags([]string{"-chats", "4", "-aitu", "0.5", "-max", "0.25", "-messages", "8", "-faults", "8", "-fault-every", "1", "-mode", "async"}, new(strings.Builder))
-	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	p := (&harness{cfg: cfg}).runLoad(ctx, "faults", true, cfg.Faults)
-	require.NoError(t, p.Err)
-	require.NotNil(t, p.Verdict)
-	assert.True(t, p.Verdict.OK(), "%+v", p.Verdict)
-	assert.Equal(t, [faultKinds]int{6, 6, 6, 6}, p.Faults, "8 faults on each of the 3 providers, the kinds in turn")
-	assert.Equal(t, 32, p.Verdict.Answered)
+	for _, mode := range []string{"sync", "async"} {
+		t.Run(mode, func(t *testing.T) {
+			cfg, err := parseFlags([]string{"-chats", "6", "-aitu", "0.34", "-max", "0.33", "-messages", "8", "-faults", "10", "-fault-every", "1", "-mode", mode}, new(strings.Builder))
+			require.NoError(t, err)
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			p := (&harness{cfg: cfg}).runLoad(ctx, "faults", mode == "async", cfg.Faults)
+			require.NoError(t, p.Err)
+			require.NotNil(t, p.Verdict)
+			assert.True(t, p.Verdict.OK(), "%+v", p.Verdict)
+			assert.Equal(t, [faultKinds]int{6, 6, 6, 6, 6}, p.Faults, "10 faults on each of the 3 providers, the kinds in turn")
+			assert.Equal(t, 48, p.Verdict.Answered)
+		})
+	}
 }
 
 // TestFloor checks the floor phase: every webhook answered after one send

@@ -13,6 +13,20 @@
 //
 //	go run ./internal/loadtest -chats 200 -messages 50
 //	go run ./internal/loadtest -bot http://127.0.0.1:8080 -mode async   # prints the echobot's environment
+//	go run ./internal/loadtest -procs-only -crash file,redis -throughput sync,memory,file,redis
+//
+// The crash and throughput phases (-crash, -throughput) run the echobot
+// as real processes (built from ./examples/echobot into a temporary
+// directory) behind a round-robin balancer, with provider accounts that
+// deliver one webhook at a time and pause after a failure, as GREEN-API
+// does, and Aitu batches. The crash phase SIGKILLs a process mid-load and
+// starts it again on the same store (a file, or Redis shared by
+// -instances processes), and checks that nothing acknowledged is lost,
+// that each chat's order holds, and that only the updates under way in the
+// killed process are answered twice. The throughput phase measures
+// answered messages per second with slow sends (-slow-send) for sync and
+// for async on memory, a file and Redis. Redis is CARDBOT_TEST_REDIS, else
+// 127.0.0.1:6379, with a key prefix of the run's own, deleted at the end.
 package main
 
 import (
@@ -40,6 +54,7 @@ type Config struct {
 	Faults          FaultPlan
 	QueueSize       int
 	Concurrency     int
+	RetryWait       time.Duration // async: the bot's wait before a retry
 	Rounds          int           // redelivery rounds of the provider
 	Pause           time.Duration // between rounds
 	Timeout         time.Duration // of the whole run
@@ -56,6 +71,9 @@ type Config struct {
 	Bot                             string
 	WhatsAppAddr, MAXAddr, AituAddr string
 	Wait                            time.Duration
+
+	// The phases of echobot processes: crash and throughput.
+	Procs ProcConfig
 }
 
 func parseFlags(args []string, out io.Writer) (Config, error) {
@@ -73,6 +91,8 @@ func parseFlags(args []string, out io.Writer) (Config, error) {
 	fs.IntVar(&c.Faults.Every, "fault-every", 7, "one send in this many gets a fault")
 	fs.DurationVar(&c.Faults.RetryAfter, "retry-after", time.Second, "Retry-After of the 429s")
 	fs.DurationVar(&c.Faults.Slow, "slow", 200*time.Millisecond, "delay of a slow answer")
+	fs.IntVar(&c.Faults.Stubborn, "stubborn", 6, "how many times in a row a redeliver fault fails its send: more than the provider client's attempts in one handling (in process 5, the echobot's 4), so only a later delivery answers")
+	fs.DurationVar(&c.RetryWait, "retry-wait", 50*time.Millisecond, "the bot's wait before it retries a failed handling in async mode (AsyncConfig.MinRetryWait; the echobot's RETRY_WAIT)")
 	fs.IntVar(&c.QueueSize, "queue", 0, "async queue size (0: cardbot's default)")
 	fs.IntVar(&c.Concurrency, "concurrency", 0, "async handlers at once (0: cardbot's default)")
 	fs.IntVar(&c.Rounds, "rounds", 100, "redelivery rounds of a webhook not answered 200 (each of 3 attempts)")
@@ -89,7 +109,11 @@ func parseFlags(args []string, out io.Writer) (Config, error) {
 	fs.StringVar(&c.MAXAddr, "max-addr", "127.0.0.1:7002", "with -bot: loopback address of the fake GREEN-API MAX")
 	fs.StringVar(&c.AituAddr, "aitu-addr", "127.0.0.1:7003", "with -bot: loopback address of the fake Aitu")
 	fs.DurationVar(&c.Wait, "wait", 2*time.Minute, "with -bot: how long to wait for the bot's GET /healthz")
+	crash, tput := procFlags(fs, &c.Procs)
 	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if err := checkProcs(&c, *crash, *tput); err != nil {
 		return c, err
 	}
 	modeSet := false
@@ -109,6 +133,8 @@ func parseFlags(args []string, out io.Writer) (Config, error) {
 		return c, fmt.Errorf("-mode %q: want sync, async or both", c.Modes)
 	case c.Rounds < 1 || c.Rounds > 10_000:
 		return c, fmt.Errorf("-rounds must be from 1 to 10000")
+	case c.Faults.Stubborn < 1 || c.RetryWait <= 0:
+		return c, fmt.Errorf("-stubborn must be at least 1 and -retry-wait positive")
 	case c.AituShare < 0 || c.MAXShare < 0 || c.AituShare+c.MAXShare > 1:
 		return c, fmt.Errorf("-aitu and -max must be shares from 0 to 1 that add up to 1 at most")
 	}

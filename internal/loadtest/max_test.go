@@ -24,7 +24,7 @@ func TestMAXLoad(t *testing.T) {
 			w, err := newWorld(FaultPlan{}, nil)
 			require.NoError(t, err)
 			defer w.close()
-			in, err := startBot(w, async, cfg, nil)
+			in, err := startBot(w, async, cfg, kept{})
 			require.NoError(t, err)
 			chats := buildLoad(w, "load", cfg)
 			w.push(ctx, in.target, chats, pushOptions{rounds: cfg.Rounds, pause: cfg.Pause})

@@ -81,7 +81,7 @@ func maxAccount(phone string) string { return "2" + phone[2:] }
 
 // phaseCode numbers the phases' loads, to keep their phone numbers apart.
 func phaseCode(phase string) int {
-	for i, p := range []string{"warmup", "bare", "floor", "load", "faults", "shut"} {
+	for i, p := range []string{"warmup", "bare", "floor", "load", "faults", "shut", "crash", "tput"} {
 		if p == phase {
 			return i
 		}

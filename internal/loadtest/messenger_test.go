@@ -55,7 +55,7 @@ func TestMAXIDs(t *testing.T) {
 		}
 	}
 	seen := map[string]bool{}
-	for _, phase := range []string{"warmup", "bare", "floor", "load", "faults", "shut"} {
+	for _, phase := range []string{"warmup", "bare", "floor", "load", "faults", "shut", "crash", "tput"} {
 		for _, n := range []int{0, 1, 999_999} {
 			p := maxPhone(phase, n)
 			assert.Regexp(t, `^79\d{9}$`, p, "a Russian mobile number, as MAX's checkAccount takes")

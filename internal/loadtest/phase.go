@@ -21,11 +21,26 @@ type Phase struct {
 	Notes      []string
 	Err        error
 	Wall       time.Duration // the phase from setup to teardown
+	Proc       *procPhase    // of a phase of echobot processes, or nil
 }
 
-// Failed reports whether the phase breaks a rule.
+// Failed reports whether the phase breaks a rule. After a kill, answers
+// doubled by it pass (procPhase.doubledOK).
 func (p Phase) Failed() bool {
-	return p.Err != nil || p.Verdict != nil && !p.Verdict.OK()
+	if p.Err != nil {
+		return true
+	}
+	if p.Verdict == nil {
+		return false
+	}
+	v := *p.Verdict
+	if p.Proc != nil {
+		if ok, _ := p.Proc.doubledOK(v.Doubled); !ok {
+			return true
+		}
+		v.Doubled = 0
+	}
+	return !v.OK()
 }
 
 // measure fills p's figures from the pushed messages and the first reply

@@ -2,12 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/cardbot/cardbot"
 )
 
 // runLoad pushes the load to the bot, with the faults of plan, and checks
@@ -20,7 +19,7 @@ func (h *harness) runLoad(ctx context.Context, name string, async bool, plan Fau
 		return p
 	}
 	defer w.close()
-	in, err := h.bot(w, async, nil)
+	in, err := h.bot(w, async)
 	if err != nil {
 		p.Err = err
 		return p
@@ -50,7 +49,8 @@ func (h *harness) runLoad(ctx context.Context, name string, async bool, plan Fau
 // runShutdown pushes the load, shuts the bot down gracefully once half of
 // it is acknowledged, checks that every acknowledged message was answered,
 // then delivers what was not acknowledged to a new instance (sharing the
-// dedup store, as a persistent one would be) and checks the whole.
+// dedup store, or in async mode the queue, as a persistent one would be)
+// and checks the whole.
 func (h *harness) runShutdown(ctx context.Context, async bool) Phase {
 	cfg := h.cfg
 	p := Phase{Name: "shutdown", Mode: modeName(async)}
@@ -60,8 +60,22 @@ func (h *harness) runShutdown(ctx context.Context, async bool) Phase {
 		return p
 	}
 	defer w.close()
-	dedup := cardbot.NewMemoryDedupStore(cardbot.DefaultDedupSize, time.Hour)
-	first, err := startBot(w, async, cfg, dedup)
+	keep, err := newKeeper(async)
+	if err != nil {
+		p.Err = err
+		return p
+	}
+	defer func() {
+		if err := keep.remove(); err != nil && p.Err == nil {
+			p.Err = err
+		}
+	}()
+	st, err := keep.open()
+	if err != nil {
+		p.Err = err
+		return p
+	}
+	first, err := startBot(w, async, cfg, st)
 	if err != nil {
 		p.Err = err
 		return p
@@ -89,12 +103,13 @@ func (h *harness) runShutdown(ctx context.Context, async bool) Phase {
 		}
 	}})
 	close(pushed)
-	if err := <-stopped; err != nil {
+	if err := errors.Join(<-stopped, keep.release()); err != nil {
 		p.Err = fmt.Errorf("shutdown of the first instance: %w", err)
 	}
 
 	// Whatever the first instance acknowledged, it answered before its
-	// Shutdown returned.
+	// Shutdown returned (sync), or left in the queue's file for the next
+	// instance (async: a durable queue keeps what it did not hand out).
 	replies, _ := w.rec.snapshot()
 	ok := expects(chats, func(m *Msg) bool { return m.OK })
 	v1 := Check(ok, replies, false)
@@ -106,15 +121,23 @@ func (h *harness) runShutdown(ctx context.Context, async bool) Phase {
 			}
 		}
 	}
-	p.Notes = append(p.Notes, fmt.Sprintf("first instance: %d acknowledged, %d refused (503 or connection error), %d never pushed before it stopped; of the acknowledged %d lost, %d doubled; %d answered though not acknowledged",
-		len(ok), refused, int(total)-len(ok)-refused, v1.Lost, v1.Doubled, v1.Stray))
-	if v1.Lost > 0 || v1.Doubled > 0 || v1.Misrouted > 0 {
+	fate := fmt.Sprintf("%d lost", v1.Lost)
+	if async {
+		fate = fmt.Sprintf("%d left queued", v1.Lost)
+	}
+	p.Notes = append(p.Notes, fmt.Sprintf("first instance: %d acknowledged, %d refused (503 or connection error), %d never pushed before it stopped; of the acknowledged %s, %d doubled; %d answered though not acknowledged",
+		len(ok), refused, int(total)-len(ok)-refused, fate, v1.Doubled, v1.Stray))
+	if !async && v1.Lost > 0 || v1.Doubled > 0 || v1.Misrouted > 0 {
 		p.Err = fmt.Errorf("acknowledged and not answered once by the first instance: %v", v1.Problems)
 	}
 
 	// The provider redelivers the rest, and the duplicates it could not
 	// deliver, to a new instance.
-	second, err := startBot(w, async, cfg, dedup)
+	if st, err = keep.open(); err != nil {
+		p.Err = err
+		return p
+	}
+	second, err := startBot(w, async, cfg, st)
 	if err != nil {
 		p.Err = err
 		return p
@@ -138,6 +161,13 @@ func (h *harness) runShutdown(ctx context.Context, async bool) Phase {
 		}
 	}
 	w.push(ctx, second.target, rest, pushOptions{rounds: cfg.Rounds, pause: cfg.Pause})
+	if async {
+		// A durable queue's Shutdown stops taking entries and keeps the
+		// rest for the next start: the answers are awaited instead.
+		if err := awaitTokens(ctx, w.rec, expects(chats, nil), settleIdle); err != nil {
+			p.Err = err
+		}
+	}
 	sctx, cancel := stopCtx(cfg)
 	defer cancel()
 	if err := second.stop(sctx); err != nil {

@@ -40,3 +40,26 @@ func (r *recorder) snapshot() ([]Reply, map[string]time.Time) {
 	defer r.mu.Unlock()
 	return append([]Reply(nil), r.replies...), maps.Clone(r.first)
 }
+
+// answered reports whether every message of want has a reply.
+func (r *recorder) answered(want []Expect) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, e := range want {
+		if _, ok := r.first[e.Token]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// counts returns how many replies each token got.
+func (r *recorder) counts() map[string]int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make(map[string]int, len(r.first))
+	for _, rp := range r.replies {
+		out[rp.Token]++
+	}
+	return out
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 )
@@ -17,11 +18,32 @@ func ratio(p Phase, base float64) string {
 	return fmt.Sprintf("%.0f%%", 100*p.Throughput/base)
 }
 
+// failure prints why p failed, named name.
+func failure(out io.Writer, name string, p Phase) {
+	fmt.Fprintf(out, "FAIL %s:", name)
+	if p.Err != nil {
+		fmt.Fprintf(out, " %v", p.Err)
+	}
+	if p.Proc != nil && p.Verdict != nil {
+		if ok, why := p.Proc.doubledOK(p.Verdict.Doubled); !ok {
+			fmt.Fprintf(out, " %s", why)
+		}
+	}
+	if p.Verdict != nil && len(p.Verdict.Problems) > 0 {
+		fmt.Fprintf(out, "\n  %s", strings.Join(p.Verdict.Problems, "\n  "))
+	}
+	fmt.Fprintln(out)
+}
+
 // report prints the table of the phases and their verdicts, and reports
 // whether they all passed.
 func report(out io.Writer, cfg Config, phases []Phase) bool {
 	ok := true
 	var bare, floor float64
+	phases = slices.DeleteFunc(slices.Clone(phases), func(p Phase) bool { return p.Proc != nil })
+	if len(phases) == 0 {
+		return true
+	}
 	for _, p := range phases {
 		switch p.Mode {
 		case "bare":
@@ -30,8 +52,8 @@ func report(out io.Writer, cfg Config, phases []Phase) bool {
 			floor = p.Throughput
 		}
 	}
-	fmt.Fprintf(out, "\n%-6s %-9s %6s %7s %5s %7s %9s %8s %8s %8s %8s %8s %8s %8s %-27s %s\n",
-		"mode", "phase", "wall", "msgs", "dups", "posts", "msg/s", "vs bare", "vs floor", "ack p50", "ack p99", "done p50", "done p99", "peakRSS", "faults 429/500/slow/refused", "lost/doubled/stray/misrouted/disorder")
+	fmt.Fprintf(out, "\n%-6s %-9s %6s %7s %5s %7s %9s %8s %8s %8s %8s %8s %8s %8s %-37s %s\n",
+		"mode", "phase", "wall", "msgs", "dups", "posts", "msg/s", "vs bare", "vs floor", "ack p50", "ack p99", "done p50", "done p99", "peakRSS", "faults "+faultNames, "lost/doubled/stray/misrouted/disorder")
 	for _, p := range phases {
 		check := "-"
 		if v := p.Verdict; v != nil {
@@ -40,13 +62,13 @@ func report(out io.Writer, cfg Config, phases []Phase) bool {
 		faults := "-"
 		if p.Name == "faults" {
 			f := p.Faults
-			faults = fmt.Sprintf("%d/%d/%d/%d", f[0], f[1], f[2], f[3])
+			faults = fmt.Sprintf("%d/%d/%d/%d/%d", f[0], f[1], f[2], f[3], f[4])
 		}
 		rss := "-"
 		if p.PeakRSS > 0 {
 			rss = fmt.Sprintf("%.0fMB", float64(p.PeakRSS)/1024)
 		}
-		fmt.Fprintf(out, "%-6s %-9s %5.1fs %7d %5d %7d %9.0f %8s %8s %8s %8s %8s %8s %8s %-27s %s\n",
+		fmt.Fprintf(out, "%-6s %-9s %5.1fs %7d %5d %7d %9.0f %8s %8s %8s %8s %8s %8s %8s %-37s %s\n",
 			p.Mode, p.Name, p.Wall.Seconds(), p.Msgs, p.Dups, p.Posts, p.Throughput, ratio(p, bare), ratio(p, floor),
 			ms(p.Ack[0]), ms(p.Ack[1]), ms(p.Done[0]), ms(p.Done[1]), rss, faults, check)
 	}
@@ -60,14 +82,7 @@ func report(out io.Writer, cfg Config, phases []Phase) bool {
 		}
 		if p.Failed() {
 			ok = false
-			fmt.Fprintf(out, "FAIL %s %s:", p.Mode, p.Name)
-			if p.Err != nil {
-				fmt.Fprintf(out, " %v", p.Err)
-			}
-			if p.Verdict != nil && len(p.Verdict.Problems) > 0 {
-				fmt.Fprintf(out, "\n  %s", strings.Join(p.Verdict.Problems, "\n  "))
-			}
-			fmt.Fprintln(out)
+			failure(out, p.Mode+" "+p.Name, p)
 		}
 		if p.Mode == "async" && p.Name == "load" && bare > 0 {
 			r := p.Throughput / bare

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cardbot/cardbot/internal/redistest"
+)
+
+// procHarness is a harness with the flags args (the process phases' own
+// small sizes first), whose workspace is removed when t ends, or kept and
+// named when t failed.
+func procHarness(t *testing.T, args ...string) *harness {
+	t.Helper()
+	base := []string{"-procs-only", "-proc-chats", "24", "-proc-messages", "6", "-lease", "500ms", "-down", "500ms", "-lb-lag", "100ms"}
+	cfg, err := parseFlags(append(base, args...), new(strings.Builder))
+	require.NoError(t, err)
+	h := &harness{cfg: cfg, ws: &workspace{}}
+	t.Cleanup(func() {
+		if msg := h.ws.remove(t.Failed()); msg != "" {
+			t.Log(msg)
+		}
+	})
+	return h
+}
+
+// useTestRedis points the harness at the module's test server (redistest:
+// CARDBOT_TEST_REDIS, 127.0.0.1:6379 or a throwaway one), or skips t.
+func useTestRedis(t *testing.T) {
+	t.Helper()
+	c, ok := redistest.Client(t).(*redis.Client)
+	if !ok {
+		t.Skip("the crash phase wants one Redis server, not a Cluster")
+	}
+	o := c.Options()
+	u := url.URL{Scheme: "redis", Host: o.Addr, Path: "/" + strconv.Itoa(o.DB)}
+	if o.Password != "" {
+		u.User = url.UserPassword(o.Username, o.Password)
+	}
+	if o.TLSConfig != nil {
+		u.Scheme = "rediss"
+	}
+	t.Setenv(envRedis, u.String())
+}
+
+func ctxFor(t *testing.T, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// TestCrash kills an echobot process mid-load, on a file (one process)
+// and on Redis (three behind the balancer), and restarts it: nothing
+// acknowledged is lost, every chat keeps its order, and no more answers
+// are doubled than the killed process had under way.
+func TestCrash(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs echobot processes")
+	}
+	for _, kind := range []string{storeFile, storeRedis} {
+		t.Run(kind, func(t *testing.T) {
+			if kind == storeRedis {
+				useTestRedis(t)
+			}
+			h := procHarness(t, "-crash", kind)
+			p := h.runCrash(ctxFor(t, time.Minute), kind)
+			var out strings.Builder
+			ok := reportProcs(&out, []Phase{p})
+			t.Log("\n" + out.String())
+			require.NoError(t, p.Err)
+			require.True(t, ok, "the phase passes")
+			require.NotNil(t, p.Verdict)
+			assert.Zero(t, p.Verdict.Lost, "nothing acknowledged is lost")
+			assert.Zero(t, p.Verdict.Disorder)
+			assert.Equal(t, 144, p.Verdict.Expected, "every message acknowledged in the end")
+			assert.LessOrEqual(t, p.Verdict.Doubled, p.Proc.InFlight())
+			assert.GreaterOrEqual(t, p.Proc.AckedAtKill, int64(57), "killed once 40% was acknowledged")
+			assert.Contains(t, out.String(), "SIGKILL of crash-"+kind+"-1")
+		})
+	}
+}
+
+// TestCrashLosesInMemory shows that the crash phase's check can fail: the
+// in-memory queue dies with its process, and what it acknowledged is
+// lost.
+func TestCrashLosesInMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs echobot processes")
+	}
+	h := procHarness(t, "-crash", storeMemory)
+	p := h.runCrash(ctxFor(t, time.Minute), storeMemory)
+	require.NoError(t, p.Err)
+	require.NotNil(t, p.Verdict)
+	assert.Positive(t, p.Verdict.Lost, "acknowledged, queued in memory, killed")
+	assert.True(t, p.Failed())
+	var out strings.Builder
+	assert.False(t, reportProcs(&out, []Phase{p}))
+	assert.Contains(t, out.String(), "FAIL crash memory:")
+}
+
+// TestThroughput runs the throughput phase small: with slow sends, async
+// delivery on every store answers several times faster than sync, and
+// nothing is lost or doubled.
+func TestThroughput(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs echobot processes")
+	}
+	useTestRedis(t)
+	h := procHarness(t, "-throughput", "sync,memory,file,redis", "-proc-chats", "40", "-proc-messages", "2", "-slow-send", "100ms")
+	ctx := ctxFor(t, time.Minute)
+	var phases []Phase
+	for _, mode := range h.cfg.Procs.Throughput {
+		p := h.runThroughput(ctx, mode)
+		require.NoError(t, p.Err, mode)
+		require.NotNil(t, p.Verdict)
+		assert.True(t, p.Verdict.OK(), "%s: %+v", mode, p.Verdict)
+		phases = append(phases, p)
+	}
+	var out strings.Builder
+	require.True(t, reportProcs(&out, phases))
+	t.Log("\n" + out.String())
+	sync := throughputOf(phases, tputSync)
+	require.Positive(t, sync)
+	for _, mode := range []string{storeMemory, storeFile, storeRedis} {
+		assert.Greater(t, throughputOf(phases, mode), 3*sync, "%s async against sync", mode)
+	}
+	assert.Contains(t, out.String(), "Redis async / in-memory async:")
+}
