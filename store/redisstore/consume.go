@@ -158,9 +158,13 @@ func (c *consumer) run(ctx context.Context) error {
 func (c *consumer) checkPartitions(ctx context.Context) error {
 	want := strconv.Itoa(len(c.q.parts))
 	for n := 1; ; n++ {
-		got, err := c.q.c.SetArgs(ctx, c.q.meta, want, redis.SetArgs{Mode: "NX", Get: true}).Result()
+		err := c.q.c.SetNX(ctx, c.q.meta, want, 0).Err()
+		var got string
+		if err == nil {
+			got, err = c.q.c.Get(ctx, c.q.meta).Result() // set once, never changed
+		}
 		switch {
-		case errors.Is(err, redis.Nil) || (err == nil && got == want):
+		case err == nil && got == want:
 			return nil
 		case err == nil:
 			return fmt.Errorf("redisstore: the queue %q has %s partitions in Redis, and Config.Partitions is %s", c.q.cfg.Prefix, got, want)

@@ -3,8 +3,9 @@
 // (cardbot.Queue), a DedupStore for synchronous delivery
 // (cardbot.DedupStore), and a Locker for pollers (cardbot.Locker). They
 // take a redis.UniversalClient of github.com/redis/go-redis/v9, so a
-// standalone server, Sentinel and Cluster all work. They need Redis
-// streams (Redis 5 or later); they are tested with Redis 7.
+// standalone server, Sentinel and Cluster all work. They need Redis 6.0
+// or later (streams, read by XREADGROUP inside Lua scripts); they are
+// tested with Redis 7.0.
 //
 // # Keys
 //
