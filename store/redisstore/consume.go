@@ -327,15 +327,18 @@ func (c *consumer) acquire(ctx context.Context, p *part) {
 }
 
 // release gives up p's lease, held by token, and tells the others.
+//
+// p is dropped here before the lease is deleted in Redis, never after: once
+// another member can take the partition, nothing of this one holds it.
 func (c *consumer) release(ctx context.Context, p *part, token string) {
+	c.mu.Lock()
+	if p.token == token {
+		c.drop(p)
+	}
+	c.mu.Unlock()
 	err := releaseScript.Run(ctx, c.q.c, []string{p.keys.lease}, token, c.q.wake, msgFree+p.keys.p).Err()
 	if err != nil {
 		c.warn("redisstore: giving up a lease failed (it expires)", err, slog.Int("partition", p.n))
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if p.token == token {
-		c.drop(p)
 	}
 }
 
