@@ -318,3 +318,57 @@ func TestUpdateCodec(t *testing.T) {
 		assert.ErrorIs(t, cardbot.DecodeUpdate([]byte(bad), &u), cardbot.ErrMalformedUpdate, "%q", bad)
 	}
 }
+
+// brokenQueue delivers what it was pushed, then fails: a store that went
+// away with entries held.
+type brokenQueue struct {
+	durable
+	entries chan cardbot.Entry
+}
+
+func (q *brokenQueue) Push(_ context.Context, e cardbot.Entry) (bool, error) {
+	e.ID = fmt.Sprint(len(q.entries))
+	q.entries <- e
+	return true, nil
+}
+
+func (q *brokenQueue) Consume(ctx context.Context, deliver func(cardbot.Delivery)) error {
+	for {
+		select {
+		case e := <-q.entries:
+			deliver(cardbot.Delivery{Entry: e})
+		case <-ctx.Done():
+			return errors.New("store gone")
+		}
+	}
+}
+
+func (q *brokenQueue) Ack(context.Context, cardbot.Delivery) error     { return nil }
+func (q *brokenQueue) Release(context.Context, cardbot.Delivery) error { return nil }
+
+// TestAsyncConsumeFailsWithEntriesHeld: when Consume fails at shutdown
+// while entries are held, the workers still end them, in order.
+func TestAsyncConsumeFailsWithEntriesHeld(t *testing.T) {
+	q := &brokenQueue{entries: make(chan cardbot.Entry, 10)}
+	release := make(chan struct{})
+	var j journal
+	b := newBot(cardbot.WithAsync(cardbot.AsyncConfig{Queue: q}))
+	b.Handle(cardbot.OnText, func(c *cardbot.Context) error {
+		if c.Text() == "1" {
+			<-release
+		}
+		j.add(c.Chat().ID, c.Text())
+		return nil
+	})
+	p := newFake("fake")
+	for _, text := range []string{"1", "2", "3"} {
+		require.NoError(t, b.Dispatch(t.Context(), p, textUpdate("a", text)))
+	}
+	require.Eventually(t, func() bool { return len(q.entries) == 0 }, 5*time.Second, time.Millisecond, "all three delivered")
+	done := make(chan error, 1)
+	go func() { done <- b.Shutdown(context.Background()) }()
+	time.Sleep(20 * time.Millisecond) // Consume has failed meanwhile
+	close(release)
+	require.NoError(t, <-done)
+	assert.Equal(t, []string{"1", "2", "3"}, j.get("a"))
+}

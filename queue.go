@@ -42,7 +42,8 @@ type engine struct {
 	// room holds a token for each delivered entry not yet ended: deliver
 	// takes one, waiting while there is none, so that a durable queue is
 	// read no further ahead than the bound.
-	room chan struct{}
+	room    chan struct{}
+	holding sync.WaitGroup // a count per room token taken
 
 	mu       sync.Mutex
 	chats    map[string]*chatQueue
@@ -94,6 +95,9 @@ func newEngine(b *Bot, cfg AsyncConfig) *engine {
 // delivered has ended, and the workers are stopped.
 func (e *engine) consume(ctx context.Context) {
 	defer func() {
+		// A Consume that failed may leave entries held: the workers end
+		// them (or release them, when Shutdown gave up) before they stop.
+		e.holding.Wait()
 		close(e.ready)
 		close(e.consumed)
 	}()
@@ -143,6 +147,7 @@ func (e *engine) push(ctx context.Context, u *Update) error {
 func (e *engine) deliver(d Delivery) {
 	select {
 	case e.room <- struct{}{}:
+		e.holding.Add(1)
 	case <-e.dropped:
 		e.end(d, endRelease, "")
 		return
@@ -220,7 +225,12 @@ func (e *engine) end(d Delivery, how int, reason string) {
 	}
 }
 
-func (e *engine) freeRoom() { <-e.room }
+// freeRoom gives back a room token; whatever the job did with the ready
+// channel it did before.
+func (e *engine) freeRoom() {
+	<-e.room
+	e.holding.Done()
+}
 
 func (e *engine) isDropped() bool {
 	select {
