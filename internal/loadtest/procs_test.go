@@ -2,13 +2,10 @@ package main
 
 import (
 	"context"
-	"net/url"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -36,19 +33,7 @@ func procHarness(t *testing.T, args ...string) *harness {
 // CARDBOT_TEST_REDIS, 127.0.0.1:6379 or a throwaway one), or skips t.
 func useTestRedis(t *testing.T) {
 	t.Helper()
-	c, ok := redistest.Client(t).(*redis.Client)
-	if !ok {
-		t.Skip("the crash phase wants one Redis server, not a Cluster")
-	}
-	o := c.Options()
-	u := url.URL{Scheme: "redis", Host: o.Addr, Path: "/" + strconv.Itoa(o.DB)}
-	if o.Password != "" {
-		u.User = url.UserPassword(o.Username, o.Password)
-	}
-	if o.TLSConfig != nil {
-		u.Scheme = "rediss"
-	}
-	t.Setenv(envRedis, u.String())
+	t.Setenv(envRedis, redistest.URL(t))
 }
 
 func ctxFor(t *testing.T, d time.Duration) context.Context {

@@ -39,6 +39,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"strconv"
@@ -412,4 +413,25 @@ func Describe() string {
 		return "none: " + resolved.skip
 	}
 	return resolved.desc
+}
+
+// URL returns a redis:// (or rediss://) URL of the test server, for
+// programs that take one, such as the echobot's STORE. It skips t like
+// Client when there is no server, and when the server is a Cluster, which
+// one URL cannot name.
+func URL(t testing.TB) string {
+	t.Helper()
+	c, ok := Client(t).(*redis.Client)
+	if !ok {
+		t.Skip("redistest: the test server is a Cluster; one URL cannot name it")
+	}
+	o := c.Options()
+	u := url.URL{Scheme: "redis", Host: o.Addr, Path: "/" + strconv.Itoa(o.DB)}
+	if o.Password != "" {
+		u.User = url.UserPassword(o.Username, o.Password)
+	}
+	if o.TLSConfig != nil {
+		u.Scheme = "rediss"
+	}
+	return u.String()
 }

@@ -25,31 +25,7 @@ import (
 // start runs the bot with env until the test ends, and returns its base URL.
 func start(t *testing.T, env map[string]string) string {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	addr := make(chan net.Addr, 1)
-	done := make(chan error, 1)
-	env["ADDR"] = "127.0.0.1:0"
-	go func() {
-		done <- Run(ctx, func(k string) string { return env[k] }, slog.New(slog.DiscardHandler), func(a net.Addr) { addr <- a })
-	}()
-	var base string
-	select {
-	case a := <-addr:
-		base = "http://" + a.String()
-	case err := <-done:
-		t.Fatalf("run: %v", err)
-	case <-time.After(10 * time.Second):
-		t.Fatal("the bot did not start")
-	}
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			assert.NoError(t, err, "run returns nil after a clean shutdown")
-		case <-time.After(10 * time.Second):
-			t.Error("the bot did not stop")
-		}
-	})
+	base, _ := run(t, env) // stopped, and its error checked, when t ends
 	return base
 }
 

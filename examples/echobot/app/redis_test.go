@@ -2,36 +2,15 @@ package app
 
 import (
 	"context"
-	"net/url"
-	"strconv"
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot/internal/redistest"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
 )
-
-// redisURL is the STORE URL of the tests' Redis server.
-func redisURL(t *testing.T) string {
-	t.Helper()
-	c, ok := redistest.Client(t).(*redis.Client)
-	if !ok {
-		t.Skip("the echobot's STORE takes one server's URL; the test server is a Cluster")
-	}
-	o := c.Options()
-	u := url.URL{Scheme: "redis", Host: o.Addr, Path: "/" + strconv.Itoa(o.DB)}
-	if o.Password != "" {
-		u.User = url.UserPassword(o.Username, o.Password)
-	}
-	if o.TLSConfig != nil {
-		u.Scheme = "rediss"
-	}
-	return u.String()
-}
 
 // TestRedisStoreTwoInstances: two echobots on one Redis answer an update
 // delivered to both once: the second delivery is a duplicate of what the
@@ -46,7 +25,7 @@ func TestRedisStoreTwoInstances(t *testing.T) {
 			"GREENAPI_API_TOKEN_INSTANCE": fake.Token,
 			"GREENAPI_WEBHOOK_TOKEN":      "hook-secret",
 			"DELIVERY":                    "async",
-			"STORE":                       redisURL(t),
+			"STORE":                       redistest.URL(t),
 			"STORE_PREFIX":                redistest.Prefix(t),
 			"STORE_LEASE":                 "500ms",
 		}
