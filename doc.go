@@ -39,13 +39,24 @@
 // # Delivery
 //
 // Providers deliver again what was not acknowledged, and sometimes what
-// was. Bot.Dispatch deduplicates by Update.Key (a key is remembered only
-// when its handler succeeded) and either handles the update before it
-// returns (sync mode, the default: the webhook answers 503 when the error
-// is retryable, see IsRetryable, and 200 otherwise) or queues it (WithAsync:
-// per-chat order, a global concurrency bound, ErrQueueFull when full).
-// Bot.Shutdown drains. Panics are always recovered and reported to the error
-// handler as a *PanicError.
+// was. In sync mode (the default) Bot.Dispatch deduplicates by Update.Key
+// (a key is remembered only when its handler succeeded; WithDedupStore
+// shares the keys between instances) and handles the update before it
+// returns: the webhook answers 503 when the error is retryable (see
+// IsRetryable), so the provider delivers again, and 200 otherwise.
+//
+// In async mode (WithAsync) Dispatch stores the update in a Queue and
+// returns, and the webhook answers 200: MemoryQueue by default, or a
+// durable one (store/boltstore on one machine, store/redisstore for several
+// instances) that keeps what was acknowledged through a crash. The bot
+// handles the queue in per-chat order under a global concurrency bound,
+// retries a retryable failure with backoff, and moves an update that fails
+// every attempt to the dead letters (Bot.DeadLetters, Bot.Replay).
+// Delivery is at least once per update: a crash can repeat the handling of
+// what was in flight, never lose what was acknowledged.
+//
+// Bot.Shutdown drains. Panics are always recovered and reported to the
+// error handler as a *PanicError.
 //
 // # Providers
 //
