@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/emersion/go-vcard"
+	"github.com/nyaruka/phonenumbers"
 )
 
 // builder turns the cards go-vcard read from the pre-pass's text into Cards,
@@ -40,14 +41,16 @@ func (b *builder) card(vc vcard.Card) Card {
 	return c
 }
 
-// phones adds a Phone for every TEL of vc.
+// phones adds a Phone for every TEL of vc, and for every number of a TEL
+// that holds several. A TEL is merged into an earlier phone only when it is
+// the same number (see mergeKey); one that failed is never merged.
 func (b *builder) phones(c *Card, vc vcard.Card) {
 	tels := vc[vcard.FieldTelephone]
 	if len(tels) == 0 {
 		return
 	}
 	labels := vc["X-ABLABEL"]
-	var seen map[string]int // key → index in c.Phones, once there are many
+	var m merger
 	for _, f := range tels {
 		raw := strings.TrimSpace(unescape(f.Value))
 		if raw == "" {
@@ -59,7 +62,7 @@ func (b *builder) phones(c *Card, vc vcard.Card) {
 			p := tmpl
 			p.Raw = part
 			b.normalize(&p)
-			seen = addPhone(c, p, seen)
+			m.add(c, p)
 		}
 	}
 }
@@ -80,23 +83,32 @@ func (b *builder) normalize(p *Phone) {
 	p.Number, p.Err = b.cfg.norm.normalize(p.Raw)
 }
 
-// addPhone appends p unless a phone with the same number (or, for numbers
-// that did not normalize, the same raw value) is there already; then it
-// merges p into that one. seen indexes the phones once there are many, so
-// that a card of a thousand TELs costs no square of that.
-func addPhone(c *Card, p Phone, seen map[string]int) map[string]int {
-	key := p.Number
-	if key == "" {
-		key = "\x00" + p.Raw
-	}
+// merger adds phones to a card, merging each into an earlier phone that is
+// the same number.
+type merger struct {
+	keys  []string       // mergeKey of each phone of the card, "" for none
+	index map[string]int // key → index in the card's phones, once there are many
+}
+
+// maxScan is how many phones merger compares one by one before it indexes
+// them, so that a card of a thousand TELs costs no square of that.
+const maxScan = 8
+
+// add appends p to c.Phones, or merges it into the earlier phone with its
+// mergeKey: that one takes p's types it lacks, p's preference, and p's
+// label and WAID where it has none. Its Raw stays the one written first.
+func (m *merger) add(c *Card, p Phone) {
+	key := mergeKey(p)
 	i := -1
-	if seen != nil {
-		if j, ok := seen[key]; ok {
+	switch {
+	case key == "":
+	case m.index != nil:
+		if j, ok := m.index[key]; ok {
 			i = j
 		}
-	} else {
-		for j := range c.Phones {
-			if phoneKey(c.Phones[j]) == key {
+	default:
+		for j, k := range m.keys {
+			if k == key {
 				i = j
 				break
 			}
@@ -116,25 +128,39 @@ func addPhone(c *Card, p Phone, seen map[string]int) map[string]int {
 		if q.WAID == "" {
 			q.WAID = p.WAID
 		}
-		return seen
+		return
 	}
 	c.Phones = append(c.Phones, p)
-	if seen == nil && len(c.Phones) > 8 {
-		seen = make(map[string]int, len(c.Phones)*2)
-		for j := range c.Phones {
-			seen[phoneKey(c.Phones[j])] = j
+	m.keys = append(m.keys, key)
+	switch {
+	case m.index == nil && len(m.keys) > maxScan:
+		m.index = make(map[string]int, len(m.keys)*2)
+		for j, k := range m.keys {
+			if k != "" {
+				m.index[k] = j
+			}
 		}
-	} else if seen != nil {
-		seen[key] = len(c.Phones) - 1
+	case m.index != nil && key != "":
+		m.index[key] = len(c.Phones) - 1
 	}
-	return seen
 }
 
-func phoneKey(p Phone) string {
-	if p.Number != "" {
-		return p.Number
+// mergeKey returns the key under which a phone merges with the others of its
+// card, or "" when it must not merge with any. Two TELs are one phone only
+// when they are the same number: both normalized, to the same Number, and
+// the digits after the number (an extension, a pause, a second number) are
+// the same in both. So "+7 900 765-43-21", "8 900 765-43-21" and a WhatsApp
+// TEL of waid 79007654321 are one phone, as are one value listed as CELL
+// and as WORK; "+7 495 123-45-67 ext 12" and "+7 495 123-45-67 ext 13" are
+// two. A phone that failed has no key: two TELs that fail stay two phones,
+// each with its own Raw, types and Err, even when they are written alike,
+// since nothing says they are one number.
+func mergeKey(p Phone) string {
+	if p.Err != nil || p.Number == "" {
+		return ""
 	}
-	return "\x00" + p.Raw
+	_, rest := cutPhone(p.Raw)
+	return p.Number + "\x00" + phonenumbers.NormalizeDigitsOnly(rest)
 }
 
 // phoneTypes returns the TYPE values in lower case without "pref", and

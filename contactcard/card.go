@@ -25,8 +25,15 @@ type Card struct {
 	Company string
 	Title   string
 
-	// Phones holds every TEL in the order written; two TELs that normalize to
-	// the same number are kept once.
+	// Phones holds every TEL in the order written, one Phone for each number
+	// of a TEL that holds several. Two TELs are kept once only when they are
+	// the same number: both normalize, to the same Number, and the digits
+	// after the number (an extension, a pause) are the same in both; the
+	// phone kept first takes the other's types, preference, label and WAID.
+	// So "+7 900 123-45-67" as CELL and "8 (900) 123-45-67" as HOME are one
+	// phone, while "+7 495 123-45-67 ext 12" and "… ext 13" are two. A TEL
+	// that fails is never merged: each keeps its own Raw, types and Err, even
+	// when another is written alike.
 	Phones []Phone
 
 	// Emails holds every non-empty EMAIL in the order written.

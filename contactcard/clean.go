@@ -15,8 +15,18 @@ const maxPhoneInput = 250
 // control characters, a "tel:" scheme and URI parameters, whatever comes
 // before the first digit, "+" or "(", and whatever follows the number
 // (words, labels, extensions, DTMF pauses, a second number after "," or
-// ";"). A leading "00" becomes "+". It returns "" when no digit is left.
+// ";"). A dash, spaced or not, stays in the number: it marks no extension.
+// A leading "00" becomes "+". It returns "" when no digit is left.
 func cleanPhone(raw string) string {
+	number, _ := cutPhone(raw)
+	return number
+}
+
+// cutPhone returns what cleanPhone returns and the rest of the value after
+// the number: an extension ("ext 12", "#12", ";ext=12"), a pause, a label, a
+// second number, the parameters of a tel: URI. The number never takes a
+// digit of the rest.
+func cutPhone(raw string) (number, rest string) {
 	s := raw
 	if len(s) > maxPhoneInput*4 {
 		s = s[:maxPhoneInput*4]
@@ -24,13 +34,13 @@ func cleanPhone(raw string) string {
 	if len(s) >= 4 && equalFoldASCII(s[:4], "tel:") {
 		s = s[4:]
 		if i := strings.IndexByte(s, ';'); i >= 0 {
-			s = s[:i]
+			s, rest = s[:i], s[i:]
 		}
 	}
 	var b strings.Builder
 	b.Grow(len(s))
 	started, digits := false, 0
-	for _, r := range s {
+	for i, r := range s {
 		if !started {
 			switch {
 			case unicode.IsDigit(r):
@@ -49,7 +59,8 @@ func cleanPhone(raw string) string {
 			continue
 		}
 		if !inNumber(r) {
-			break // a word, an extension marker, a pause, a second number
+			rest = s[i:] + rest // a word, an extension marker, a pause, a second number
+			break
 		}
 		if unicode.IsDigit(r) {
 			digits++
@@ -57,13 +68,13 @@ func cleanPhone(raw string) string {
 		b.WriteRune(r)
 	}
 	if digits == 0 {
-		return ""
+		return "", rest
 	}
 	out := strings.TrimRightFunc(b.String(), func(r rune) bool { return !unicode.IsDigit(r) })
 	if strings.HasPrefix(out, "00") {
 		out = "+" + out[2:]
 	}
-	return out
+	return out, rest
 }
 
 // minSplitDigits is how many digits each part of a value must have for the

@@ -59,24 +59,3 @@ func TestSplitNumbers(t *testing.T) {
 		})
 	}
 }
-
-func TestNormalizeOutlookExtension(t *testing.T) {
-	tests := []struct {
-		raw, region, want string
-	}{
-		{"+49 (0611) 123456 - 11", "DE", "49611123456"},
-		{"+49 (0611) 123456 - 11", "RU", "49611123456"},
-		{"+44 20 7946 0958 - 2", "RU", "442079460958"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.raw, func(t *testing.T) {
-			got, err := Normalize(tt.raw, tt.region)
-			assert.NoError(t, err)
-			assert.Equal(t, tt.want, got)
-		})
-	}
-	// A spaced dash inside a number that works as written is left alone.
-	got, err := Normalize("+7 900 123 - 45 - 67", "RU")
-	assert.NoError(t, err)
-	assert.Equal(t, "79001234567", got)
-}

@@ -17,15 +17,23 @@ import (
 // The value is cleaned first: invisible format characters (U+200E, U+202C,
 // U+2069, U+FEFF, …) and surrounding space are dropped, a "tel:" URI is read
 // as its number, words before and after the number ("mobile", "(моб.)") and
-// an extension ("ext 12", "x12", "доб. 12") are cut off, and a leading "00"
-// reads as "+". Then the number is parsed in defaultRegion (an ISO 3166 code
-// such as "RU", "KZ", "GB"; with "" only numbers written internationally are
-// read); digits without "+" that make no valid national number are tried
-// once more as an international number ("380501234567" under "RU"). The
-// number must be valid (an assigned range, the right number of digits for
-// it), and only then is the length rule checked: "+65 6123 4567" is a valid
-// number of 10 digits and fails with ErrPhoneLength; "8 900 123 45 6" has
-// 11 digits but is not valid and fails with ErrInvalidPhone.
+// an extension are cut off, and a leading "00" reads as "+". An extension is
+// cut only where a mark says it is one: "ext 12", "ext. 12", "x12",
+// "доб. 12", "#12", ";ext=12", a tel: URI's ";ext=12". A spaced dash is no
+// such mark, since it also stands between the parts of a number: "+49
+// (0611) 123456 - 11" is read whole, as the German direct-dial number +49
+// 611 12345611, valid but of 13 digits, so it fails with ErrPhoneLength;
+// "+44 20 7946 0958 - 2" is a digit too long to be British and fails with
+// ErrInvalidPhone.
+//
+// Then the number is parsed in defaultRegion (an ISO 3166 code such as "RU",
+// "KZ", "GB"; with "" only numbers written internationally are read);
+// digits without "+" that make no valid national number are tried once more
+// as an international number ("380501234567" under "RU"). The number must be
+// valid (an assigned range, the right number of digits for it), and only
+// then is the length rule checked: "+65 6123 4567" is a valid number of 10
+// digits and fails with ErrPhoneLength; "8 900 123 45 6" has 11 digits but
+// is not valid and fails with ErrInvalidPhone.
 func Normalize(raw, defaultRegion string) (string, error) {
 	n := normalizer{region: strings.ToUpper(defaultRegion), min: DefaultMinDigits, max: DefaultMaxDigits}
 	return n.normalize(raw)
@@ -42,18 +50,7 @@ func (n normalizer) normalize(raw string) (string, error) {
 	if s == "" {
 		return "", n.fail(raw, "", "no digits in it", ErrInvalidPhone)
 	}
-	digits, err := n.parse(raw, s)
-	if err != nil {
-		// Outlook writes an extension after a spaced dash: "+49 (0611)
-		// 123456 - 11". Only when the whole fails is the tail cut off, so
-		// that no number that reads as it is changes.
-		if head, ok := cutDashExtension(s); ok {
-			if d, err2 := n.parse(raw, head); err2 == nil {
-				return d, nil
-			}
-		}
-	}
-	return digits, err
+	return n.parse(raw, s)
 }
 
 // parse reads the cleaned number s; raw is for the error.
@@ -78,20 +75,6 @@ func (n normalizer) parse(raw, s string) (string, error) {
 		return "", n.fail(raw, digits, lengthReason(digits, n.min, n.max), ErrPhoneLength)
 	}
 	return digits, nil
-}
-
-// cutDashExtension splits "number - 123" into the number, when the tail
-// after the last " - " is one to five digits.
-func cutDashExtension(s string) (string, bool) {
-	i := strings.LastIndex(s, " - ")
-	if i < 0 {
-		return "", false
-	}
-	tail := s[i+len(" - "):]
-	if len(tail) == 0 || len(tail) > 5 || strings.Trim(tail, "0123456789") != "" {
-		return "", false
-	}
-	return s[:i], true
 }
 
 func (n normalizer) fail(raw, digits, reason string, kind error) error {
