@@ -13,8 +13,14 @@
 //     between and after them;
 //   - UTF-8 with or without BOM, UTF-16 LE or BE, and legacy charsets named
 //     by CHARSET parameters (windows-1251, KOI8-R, Shift_JIS, any WHATWG
-//     label); text that is not UTF-8 and names no charset is read in the
-//     fallback charset, windows-1251 by default;
+//     label). A value that is not valid UTF-8 and names no charset of its
+//     own is read in the charset its card names on another property, kept
+//     or not (Outlook writes "N:M\xFCller" and a LABEL with
+//     CHARSET=Windows-1252 in one card), wherever in the card that is; when
+//     the card names several, the first one wins, and UTF-8 or a charset
+//     unknown to WHATWG does not count. A card that names none is read in
+//     the fallback charset, windows-1251 by default. Valid UTF-8 without a
+//     CHARSET is read as UTF-8;
 //   - CRLF, LF, bare CR and CR CR LF line ends, folded lines, whitespace-only
 //     lines, QUOTED-PRINTABLE values with soft line breaks (ENCODING=… or a
 //     bare token), bare 2.1 parameters (TEL;CELL;PREF), base64 blocks ended
@@ -28,7 +34,11 @@
 //
 // A Card keeps the names (FN, N), the company (ORG), the title, the phones
 // and the e-mail addresses. Photos, logos, sounds and keys are skipped
-// without being decoded, and so is every other property. Time and memory
+// without being decoded, and so is every other property. Their values may
+// hold raw binary bytes, NUL, CR and LF included (kcontacts writes a photo's
+// raw bytes in vCard 2.1): the bytes of such a value, and any line of its
+// card after it that holds a NUL byte, are skipped as part of it, and the
+// rest of the card is read. Time and memory
 // grow linearly with the input, whatever its folding; the input is capped
 // (4 MiB by default) and so is the number of phones normalized per input.
 //
@@ -43,13 +53,28 @@
 // WhatsApp assigned them. A phone that fails keeps its Raw value and says
 // why in Err. Card.PrimaryPhone picks the number to send.
 //
+// An extension is cut off only where a mark says it is one ("ext 12",
+// "x12", "#12", "доб. 12", ";ext=12", a tel: URI's ";ext=12"), never at a
+// spaced dash: Outlook's "+49 (0611) 123456 - 11" is the direct-dial number
+// +49 611 12345611, which fails the default length rule with 13 digits.
+//
+// Two TELs become one Phone only when they are the same number: both
+// normalize, to the same Number, with the same digits after the number (an
+// extension, a pause). The first keeps its Raw and gains the other's types,
+// preference, label and WAID; a number written once with "+7" and once with
+// "8" is one phone. A TEL that fails is never merged, so no TEL line is
+// lost: two failed TELs written alike are two phones with their own types.
+//
 // # Errors
 //
 // Parse fails only when it has no card to return:
 //
 //   - ErrNoCard: the input holds no BEGIN:VCARD;
 //   - ErrTooLarge: the input is over the size cap; nothing of it is read;
-//   - ErrNotText: the input is binary (NUL bytes outside UTF-16);
+//   - ErrNotText: the input is binary: it holds a NUL byte (outside UTF-16)
+//     anywhere but in the binary value of a card's PHOTO, LOGO, SOUND, KEY
+//     or base64 property, so a JPEG, PDF or zip is refused even when it
+//     holds a vCard, or it holds no card and many control characters;
 //   - the reader's own error, wrapped, when reading fails;
 //   - an error naming the setting, when a Parser's settings are invalid.
 //

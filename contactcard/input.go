@@ -10,6 +10,8 @@ import (
 
 // readInput reads at most max bytes of r and returns them as UTF-8 (or as the
 // legacy 8-bit text they are): a UTF-8 BOM is dropped and UTF-16 is decoded.
+// NUL bytes are left to the pre-pass, which allows them only in a card's
+// binary values (a photo's raw bytes) and returns no card otherwise.
 func readInput(r io.Reader, max int64) ([]byte, error) {
 	data, err := io.ReadAll(io.LimitReader(r, max+1))
 	if err != nil {
@@ -24,17 +26,20 @@ func readInput(r io.Reader, max int64) ([]byte, error) {
 			return nil, err
 		}
 	}
-	if bytes.IndexByte(data, 0) >= 0 {
-		return nil, fmt.Errorf("%w: it holds NUL bytes", ErrNotText)
-	}
 	return data, nil
 }
 
-// noCardError says why data held no card: it is binary when more than one
-// byte in 32 is a control character other than tab, line and form feed,
-// carriage return and escape (text in any charset vCards use has none);
-// else it is text without a card.
+// noCardError says why data held no card. It is binary when it holds a NUL
+// byte: the pre-pass returns no card of input with a NUL byte anywhere but
+// in a card's binary value (a PHOTO, LOGO, SOUND, KEY or base64 property),
+// so a JPEG, a PDF or a zip is refused even when it holds a BEGIN:VCARD. It
+// is binary too when more than one byte in 32 is a control character other
+// than tab, line and form feed, carriage return and escape (text in any
+// charset vCards use has none). Else it is text without a card.
 func noCardError(data []byte) error {
+	if bytes.IndexByte(data, 0) >= 0 {
+		return fmt.Errorf("%w: it holds NUL bytes outside the binary values of its cards", ErrNotText)
+	}
 	controls := 0
 	for _, c := range data {
 		if c < 0x20 && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r' && c != 0x1b {

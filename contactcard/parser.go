@@ -22,7 +22,8 @@ const (
 	// DefaultMaxPhones caps how many phone values one Parse call normalizes.
 	DefaultMaxPhones = 10000
 	// DefaultFallbackCharset decodes text that is not valid UTF-8 and names
-	// no CHARSET (old Windows exports in Cyrillic).
+	// no CHARSET, in a card that names none either (old Windows exports in
+	// Cyrillic).
 	DefaultFallbackCharset = "windows-1251"
 )
 
@@ -47,7 +48,8 @@ type Parser struct {
 	MaxPhones int
 
 	// FallbackCharset decodes values that are not valid UTF-8 and name no
-	// CHARSET; DefaultFallbackCharset when empty. Any WHATWG encoding label
+	// CHARSET, in cards that name no CHARSET on any property either (a
+	// card's own CHARSET wins); DefaultFallbackCharset when empty. Any WHATWG encoding label
 	// works ("windows-1251", "koi8-r", "windows-1252", "shift_jis").
 	FallbackCharset string
 }
@@ -66,8 +68,9 @@ func Parse(r io.Reader) ([]Card, error) {
 // (a number that does not normalize, a truncated last card, a line that is
 // not a property) are not fatal, and each phone's Err says why its number is
 // empty. Parse fails on input with no card (ErrNoCard), over the size cap
-// (ErrTooLarge), that is binary (ErrNotText), that cannot be read (the
-// reader's error, wrapped), or when p names an unknown FallbackCharset.
+// (ErrTooLarge), that is binary (ErrNotText: NUL bytes are allowed only in
+// the binary values of photos, logos, sounds and keys), that cannot be read
+// (the reader's error, wrapped), or when p names an unknown FallbackCharset.
 func (p Parser) Parse(r io.Reader) ([]Card, error) {
 	cfg, err := p.config()
 	if err != nil {

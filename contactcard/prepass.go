@@ -21,8 +21,11 @@ const maxNesting = 8
 //     base64 blocks (vCard 2.1 ends them with a blank line) and everything
 //     else are skipped without being copied, so their size costs one scan;
 //   - bare vCard 2.1 parameters become TYPE=, ENCODING and CHARSET are
-//     applied to the value and dropped, text that is not UTF-8 is decoded
-//     with the fallback charset;
+//     applied to the value and dropped; text that is not UTF-8 and has no
+//     charset of its own is decoded with the card's charset (see cardState)
+//     or else the fallback charset;
+//   - NUL bytes are allowed only in binary values (see binaryLine): input
+//     with a NUL anywhere else is binary, and no card is returned of it;
 //   - values are re-escaped so that go-vcard's unescaping keeps "\;" and
 //     "\\" apart (see appendValue);
 //   - a card nested in another is written after it, as a card of its own.
@@ -32,10 +35,15 @@ const maxNesting = 8
 type prepass struct {
 	charsets charsets
 
-	out    []byte   // finished cards
-	nested [][]byte // cards begun inside an open card, in BEGIN order
-	open   []int    // the open cards, innermost last: -1 is out, i is nested[i]
-	cards  int      // how many cards were begun
+	out    []byte      // finished cards
+	nested [][]byte    // cards begun inside an open card, in BEGIN order
+	open   []int       // the open cards, innermost last: -1 is out, i is nested[i]
+	state  []cardState // the state of each open card, as open
+	cards  int         // how many cards were begun; 0 once the input is binary
+
+	nul      bool // the input holds NUL bytes: lines are checked for them
+	notText  bool // a NUL byte outside a binary value: the input is binary
+	draining bool // emitting the lines a card held back (see cardState)
 
 	inProp  bool   // a property is being read
 	keep    bool   // … and it is assembled in prop: a Card keeps it, or
@@ -49,6 +57,24 @@ type prepass struct {
 	value   []byte // scratch for decoding a value
 }
 
+// cardState is what the pre-pass knows of one open card.
+//
+// A value that is not valid UTF-8 and has no charset of its own is decoded
+// with the card's charset: the first CHARSET parameter of the card, on any
+// property (kept or not), that names a known charset other than UTF-8.
+// Outlook writes "N:M\xFCller" and "LABEL;CHARSET=Windows-1252:…" in one
+// card. The declaration may come after the value, so the first value that
+// needs it before it is known holds the card back: that line and every
+// kept line after it are stored raw in lines and emitted in order when the
+// card ends, with the card's charset or, if it declared none, the fallback.
+// Each line is so stored and emitted at most once: time stays linear.
+type cardState struct {
+	enc    encoding.Encoding // the card's charset, nil until declared
+	binary bool              // a binary value (photo, base64 block) began
+	held   bool              // kept lines are being held back in lines
+	lines  []byte            // the raw lines held back, each ended by LF
+}
+
 func newPrepass(fallback encoding.Encoding, sizeHint int) *prepass {
 	return &prepass{
 		charsets: charsets{fallback: fallback},
@@ -59,9 +85,10 @@ func newPrepass(fallback encoding.Encoding, sizeHint int) *prepass {
 // run feeds every line of data to the pass and closes what is left open: a
 // truncated last card keeps what was read.
 func (p *prepass) run(data []byte) {
+	p.nul = bytes.IndexByte(data, 0) >= 0
 	nl := -1    // absolute index of the next LF at or after the current line
 	crEnd := -1 // end of the latest run of CRs scanned: a run is scanned once
-	for pos := 0; pos < len(data); {
+	for pos := 0; pos < len(data) && !p.notText; {
 		if nl < pos {
 			if i := bytes.IndexByte(data[pos:], '\n'); i >= 0 {
 				nl = pos + i
@@ -94,6 +121,10 @@ func (p *prepass) run(data []byte) {
 		p.line(data[pos:end])
 		pos = next
 	}
+	if p.notText {
+		p.cards = 0
+		return
+	}
 	p.flush()
 	for len(p.open) > 0 {
 		p.closeCard()
@@ -102,6 +133,15 @@ func (p *prepass) run(data []byte) {
 
 // line takes one physical line, without its line end.
 func (p *prepass) line(l []byte) {
+	if p.nul {
+		if z := bytes.IndexByte(l, 0); z >= 0 && !p.binaryLine(l[:z]) {
+			if len(p.open) > 0 && p.card().binary {
+				return // a piece of a binary value cut by its own LF or CR bytes
+			}
+			p.notText = true
+			return
+		}
+	}
 	if p.base64 {
 		if isBlank(l) {
 			p.base64 = false
@@ -131,6 +171,27 @@ func (p *prepass) line(l []byte) {
 	}
 	p.flush()
 	p.begin(l)
+}
+
+// binaryLine reports whether a line whose text before its first NUL byte
+// is head begins a binary value within a card: a PHOTO, LOGO, SOUND or KEY,
+// or a property declared base64, whose header ends before the NUL. kcontacts
+// writes the raw bytes of a photo into a vCard 2.1 base64 property.
+func (p *prepass) binaryLine(head []byte) bool {
+	if len(p.open) == 0 || p.soft || len(head) == 0 || head[0] == ' ' || head[0] == '\t' {
+		return false
+	}
+	colon := headerEnd(head)
+	if colon < 0 {
+		return false
+	}
+	_, name, params := splitHeader(head[:colon])
+	return validName(name) && (binaryProperty(name) || paramEncoding(params) == encBase64)
+}
+
+// binaryProperty reports whether the property holds binary data.
+func binaryProperty(name []byte) bool {
+	return isName(name, "PHOTO") || isName(name, "LOGO") || isName(name, "SOUND") || isName(name, "KEY")
 }
 
 // begin starts a property (or a card, or the end of one) at line l.
@@ -170,8 +231,16 @@ func (p *prepass) decide(colon int) {
 		p.keep = false // not a property: skip it and what is folded into it
 		return
 	}
+	st := p.card()
+	if st.enc == nil && len(params) > 0 {
+		st.enc = p.charsets.declared(paramCharset(params))
+	}
+	if binaryProperty(name) {
+		st.binary = true
+	}
 	switch paramEncoding(params) {
 	case encBase64:
+		st.binary = true
 		p.inProp, p.keep, p.base64 = false, false, true
 		return
 	case encQP:
@@ -238,6 +307,7 @@ func (p *prepass) openCard() {
 		return
 	}
 	p.cards++
+	p.pushState()
 	if len(p.open) == 0 {
 		p.open = append(p.open, -1)
 		p.out = append(p.out, "BEGIN:VCARD\n"...)
@@ -251,14 +321,50 @@ func (p *prepass) closeCard() {
 	if len(p.open) == 0 {
 		return
 	}
+	p.drain()
 	p.write("END:VCARD\n")
 	p.open = p.open[:len(p.open)-1]
+	p.state = p.state[:len(p.state)-1]
 	if len(p.open) == 0 {
 		for _, card := range p.nested {
 			p.out = append(p.out, card...)
 		}
 		p.nested = p.nested[:0]
 	}
+}
+
+// pushState adds the state of a card just opened, reusing the memory of an
+// earlier card's held lines.
+func (p *prepass) pushState() {
+	if len(p.state) < cap(p.state) {
+		p.state = p.state[:len(p.state)+1]
+		st := &p.state[len(p.state)-1]
+		*st = cardState{lines: st.lines[:0]}
+		return
+	}
+	p.state = append(p.state, cardState{})
+}
+
+// card returns the state of the innermost open card.
+func (p *prepass) card() *cardState {
+	return &p.state[len(p.state)-1]
+}
+
+// drain emits the lines the innermost open card held back, now that its
+// charset is known as well as it will be.
+func (p *prepass) drain() {
+	st := p.card()
+	if !st.held {
+		return
+	}
+	p.draining = true
+	for rest := st.lines; len(rest) > 0; {
+		i := bytes.IndexByte(rest, '\n')
+		p.emit(rest[:i])
+		rest = rest[i+1:]
+	}
+	p.draining = false
+	st.held, st.lines = false, st.lines[:0]
 }
 
 // dst returns the text of the innermost open card.
@@ -277,6 +383,11 @@ func (p *prepass) write(s string) {
 // emit writes one kept property as a clean line: group, upper-case name,
 // the parameters a Card uses, and the decoded value.
 func (p *prepass) emit(line []byte) {
+	st := p.card()
+	if st.held && !p.draining {
+		p.hold(st, line)
+		return
+	}
 	colon := headerEnd(line)
 	if colon < 0 {
 		return // a name with no value
@@ -324,11 +435,29 @@ func (p *prepass) emit(line []byte) {
 		p.value = decodeQP(p.value[:0], value)
 		value = p.value
 	}
-	value = p.charsets.decode(value, charset)
+	value, ok := p.charsets.own(value, charset)
+	if !ok {
+		if st.enc == nil && !p.draining {
+			// The card may name its charset further on: hold this line
+			// and the rest of the card back until it ends. *d is left as
+			// it was, so what was appended to out is dropped.
+			p.hold(st, line)
+			return
+		}
+		value = p.charsets.guess(value, st.enc)
+	}
 	out = append(out, ':')
 	out = appendValue(out, value)
 	out = append(out, '\n')
 	*d = out
+}
+
+// hold stores a kept line of the card raw, to be emitted by drain. Lines
+// hold no LF (run splits them there), so LF ends each.
+func (p *prepass) hold(st *cardState, line []byte) {
+	st.held = true
+	st.lines = append(st.lines, line...)
+	st.lines = append(st.lines, '\n')
 }
 
 // appendParam writes ";KEY=v1,v2" keeping only the values made of
