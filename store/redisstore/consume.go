@@ -70,6 +70,13 @@ type part struct {
 	restart bool                // a Release: read the pending entries again
 	out     map[string]struct{} // delivered and not ended
 	wake    chan struct{}       // capacity 1: new entries, or out emptied, or stop
+
+	// acks counts the entries ended for good, and acked holds the count
+	// at which each was, until no read of the pending list that began
+	// before it can still be under way: such a read may return an entry
+	// that was acknowledged after it read and before it delivers.
+	acks  uint64
+	acked map[string]uint64
 }
 
 // Consume implements cardbot.Queue. See the package doc for how members
@@ -388,6 +395,13 @@ func (c *consumer) ended(n int, id string, again bool) {
 		return
 	}
 	delete(p.out, id)
+	if !again {
+		p.acks++
+		if p.acked == nil {
+			p.acked = make(map[string]uint64)
+		}
+		p.acked[id] = p.acks
+	}
 	if again {
 		p.restart = true
 		signal(p.wake)
@@ -461,9 +475,17 @@ func (c *consumer) read(p *part, token string, owned context.Context) {
 			p.restart = false
 			cursor = "0"
 		}
+		snap := p.acks // entries ended after this may still be in what the read returns
 		c.mu.Unlock()
 
 		lost, last, entries, err := c.q.readPart(ctx, p, token, cursor)
+		c.mu.Lock()
+		for id, n := range p.acked {
+			if n <= snap {
+				delete(p.acked, id) // acknowledged in Redis before the read began
+			}
+		}
+		c.mu.Unlock()
 		if err != nil {
 			fails++
 			c.warn("redisstore: reading a partition failed", err, slog.Int("partition", p.n))
@@ -494,6 +516,10 @@ func (c *consumer) read(p *part, token string, owned context.Context) {
 			if _, out := p.out[e.ID]; out {
 				c.mu.Unlock()
 				continue // pending because it is being handled
+			}
+			if _, done := p.acked[e.ID]; done {
+				c.mu.Unlock()
+				continue // acknowledged while the read was under way
 			}
 			p.out[e.ID] = struct{}{}
 			c.mu.Unlock()
