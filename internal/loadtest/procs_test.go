@@ -69,6 +69,15 @@ func TestCrash(t *testing.T) {
 			assert.LessOrEqual(t, p.Verdict.Doubled, p.Proc.InFlight())
 			assert.GreaterOrEqual(t, p.Proc.AckedAtKill, int64(57), "killed once 40% was acknowledged")
 			assert.Contains(t, out.String(), "SIGKILL of crash-"+kind+"-1")
+			if kind == storeRedis {
+				var keys []string
+				it := redistest.Client(t).Scan(t.Context(), 0, "*cardbot-loadtest-*", 1000).Iterator()
+				for it.Next(t.Context()) {
+					keys = append(keys, it.Val())
+				}
+				require.NoError(t, it.Err())
+				assert.Empty(t, keys, "the phase deleted its keys")
+			}
 		})
 	}
 }

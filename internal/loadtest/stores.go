@@ -78,7 +78,7 @@ func openRedisStore(ctx context.Context, lease time.Duration) (*store, error) {
 		kind:  storeRedis,
 		env:   [][2]string{{"STORE", u}, {"STORE_PREFIX", prefix}, {"STORE_LEASE", lease.String()}},
 		about: fmt.Sprintf("Redis at %s, prefix %s, lease %s", opts.Addr, prefix, lease),
-		clean: func(ctx context.Context) error { return deleteKeys(ctx, opts, prefix+"*") },
+		clean: func(ctx context.Context) error { return deleteKeys(ctx, opts, "*"+prefix+"*") }, // keys start with a hash tag: "{prefix:…"
 	}, nil
 }
 
