@@ -184,7 +184,7 @@ func open(path string, opts Options, now func() time.Time) (*DB, error) {
 	}
 	db.queue = newQueue(db)
 	db.dedup = &DedupStore{db: db}
-	db.locker = &Locker{leases: make(map[string]lease)}
+	db.locker = cardbot.NewMemoryLocker()
 	return db, nil
 }
 
