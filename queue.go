@@ -45,11 +45,10 @@ type engine struct {
 	room    chan struct{}
 	holding sync.WaitGroup // a count per room token taken
 
-	mu       sync.Mutex
-	chats    map[string]*chatQueue
-	waiting  map[*job]*chatQueue // jobs whose retry timer runs
-	closing  bool                // Shutdown began
-	dropping bool                // Shutdown gave up: nothing more runs
+	mu      sync.Mutex
+	chats   map[string]*chatQueue
+	waiting map[*job]*chatQueue // jobs whose retry timer runs
+	closing bool                // Shutdown began
 
 	// ready never blocks a send: each chat in it holds a job, and there are
 	// at most cap(room) jobs.
@@ -152,7 +151,7 @@ func (e *engine) deliver(d Delivery) {
 		e.end(d, endRelease, "")
 		return
 	}
-	if d.Owned != nil && d.Owned.Err() != nil {
+	if lost(d) {
 		e.freeRoom()
 		e.end(d, endRelease, "")
 		return
@@ -167,7 +166,7 @@ func (e *engine) deliver(d Delivery) {
 	}
 	key := d.Provider + "\x00" + d.ChatID
 	e.mu.Lock()
-	if e.dropping {
+	if e.isDropped() {
 		e.mu.Unlock()
 		e.freeRoom()
 		e.end(d, endRelease, "")
@@ -232,6 +231,10 @@ func (e *engine) freeRoom() {
 	e.holding.Done()
 }
 
+// lost reports whether the consumer no longer owns d.
+func lost(d Delivery) bool { return d.Owned != nil && d.Owned.Err() != nil }
+
+// isDropped reports whether Shutdown gave up: nothing more runs.
 func (e *engine) isDropped() bool {
 	select {
 	case <-e.dropped:
@@ -249,9 +252,8 @@ func (e *engine) work() {
 	for cq := range e.ready {
 		e.mu.Lock()
 		j := cq.jobs[0]
-		drop := e.dropping
 		e.mu.Unlock()
-		if drop || (j.d.Owned != nil && j.d.Owned.Err() != nil) {
+		if e.isDropped() || lost(j.d) {
 			e.finish(cq, j, endRelease, "")
 			continue
 		}
@@ -261,7 +263,7 @@ func (e *engine) work() {
 			e.finish(cq, j, endAck, "")
 		case !IsRetryable(err):
 			e.finish(cq, j, endAck, "") // reported by run; a redelivery would fail again
-		case e.isDropped() || (j.d.Owned != nil && j.d.Owned.Err() != nil):
+		case e.isDropped() || lost(j.d):
 			e.finish(cq, j, endRelease, "")
 		default:
 			e.retry(cq, j, err)
@@ -346,17 +348,9 @@ func (e *engine) finish(cq *chatQueue, j *job, how int, reason string) {
 func (e *engine) shutdown(ctx context.Context) error {
 	e.mu.Lock()
 	e.closing = true
-	var early []*job
-	if e.mem == nil {
-		for j := range e.waiting { // a durable queue keeps them for the next start
-			if j.timer.Stop() {
-				early = append(early, j)
-			}
-		}
-	}
 	e.mu.Unlock()
-	for _, j := range early {
-		e.releaseWaiting(j)
+	if e.mem == nil {
+		e.releaseWaiting() // a durable queue keeps them for the next start
 	}
 	e.cancel()
 	select {
@@ -369,14 +363,19 @@ func (e *engine) shutdown(ctx context.Context) error {
 	}
 }
 
-// releaseWaiting releases j, whose retry timer was stopped, and hands its
-// chat on.
-func (e *engine) releaseWaiting(j *job) {
+// releaseWaiting releases the jobs waiting for their next attempt, whose
+// timers have not fired yet, and hands their chats on.
+func (e *engine) releaseWaiting() {
 	e.mu.Lock()
-	cq, ok := e.waiting[j]
-	delete(e.waiting, j)
+	stopped := make(map[*job]*chatQueue)
+	for j, cq := range e.waiting {
+		if j.timer.Stop() {
+			stopped[j] = cq
+			delete(e.waiting, j)
+		}
+	}
 	e.mu.Unlock()
-	if ok {
+	for j, cq := range stopped {
 		e.finish(cq, j, endRelease, "")
 	}
 }
@@ -385,21 +384,12 @@ func (e *engine) releaseWaiting(j *job) {
 // every job it takes from now on.
 func (e *engine) drop() {
 	e.mu.Lock()
-	if e.dropping {
+	if e.isDropped() {
 		e.mu.Unlock()
 		return
 	}
-	e.dropping = true
 	close(e.dropped)
-	e.cancel()
-	var stopped []*job
-	for j := range e.waiting {
-		if j.timer.Stop() {
-			stopped = append(stopped, j)
-		}
-	}
 	e.mu.Unlock()
-	for _, j := range stopped {
-		e.releaseWaiting(j)
-	}
+	e.cancel()
+	e.releaseWaiting()
 }
