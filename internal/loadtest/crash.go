@@ -62,29 +62,13 @@ func (h *harness) runCrash(ctx context.Context, kind string) Phase {
 		n = pc.Instances
 	}
 	p := Phase{Name: "crash", Mode: "async", Proc: &procPhase{Store: kind, Delivery: "async", Instances: n, Killed: true, SendDelay: pc.SendDelay}}
-	w, err := newWorld(FaultPlan{}, nil)
+	r, err := h.startProcRun(ctx, &p, clusterSpec{name: "crash-" + kind, instances: n, delivery: "async", store: kind, sendDelay: pc.SendDelay}, "crash")
 	if err != nil {
 		p.Err = err
 		return p
 	}
-	defer w.close()
-	c, err := h.startCluster(ctx, w, clusterSpec{name: "crash-" + kind, instances: n, delivery: "async", store: kind, sendDelay: pc.SendDelay})
-	if err != nil {
-		p.Err = err
-		return p
-	}
-	defer func() {
-		if err := c.close(); err != nil && p.Err == nil {
-			p.Err = err
-		}
-	}()
-	p.Proc.About = c.st.about
-
-	chats := buildLoad(w, "crash", h.procLoad())
-	accts := accounts(w, chats, pc.Accounts)
-	p.Proc.Accounts = len(accts)
-	s := newSerial(w, c.lb.URL, pc.Pause, h.cfg.Rounds)
-	defer s.close()
+	defer r.close(&p)
+	w, c, chats, accts, s := r.w, r.c, r.chats, r.accts, r.s
 	var acked atomic.Int64
 	s.onAck = func(n *note) {
 		for _, it := range n.items {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"time"
@@ -62,4 +63,47 @@ func (pp *procPhase) doubledOK(doubled int) (bool, string) {
 		}
 	}
 	return true, ""
+}
+
+// procRun is what a phase of echobot processes runs on: its world, its
+// processes behind the balancer, its load, the accounts that deliver it
+// and their serial delivery.
+type procRun struct {
+	w     *world
+	c     *cluster
+	chats [][]*Msg
+	accts []*account
+	s     *serial
+}
+
+// startProcRun starts the world and the processes of spec, builds the
+// phase's load and its accounts, and records them in p. close undoes it.
+func (h *harness) startProcRun(ctx context.Context, p *Phase, spec clusterSpec, phase string) (*procRun, error) {
+	pc := h.cfg.Procs
+	w, err := newWorld(FaultPlan{}, nil)
+	if err != nil {
+		return nil, err
+	}
+	c, err := h.startCluster(ctx, w, spec)
+	if err != nil {
+		w.close()
+		return nil, err
+	}
+	r := &procRun{w: w, c: c}
+	p.Proc.About = c.st.about
+	r.chats = buildLoad(w, phase, h.procLoad())
+	r.accts = accounts(w, r.chats, pc.Accounts)
+	p.Proc.Accounts = len(r.accts)
+	r.s = newSerial(w, c.lb.URL, pc.Pause, h.cfg.Rounds)
+	return r, nil
+}
+
+// close stops the delivery, the processes and the world; an error of the
+// processes' end becomes p's when it has none.
+func (r *procRun) close(p *Phase) {
+	r.s.close()
+	if err := r.c.close(); err != nil && p.Err == nil {
+		p.Err = err
+	}
+	r.w.close()
 }

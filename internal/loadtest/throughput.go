@@ -27,28 +27,13 @@ func (h *harness) runThroughput(ctx context.Context, mode string) Phase {
 		delivery, kind = "sync", storeMemory
 	}
 	p := Phase{Name: "tput", Mode: delivery, Proc: &procPhase{Store: kind, Delivery: delivery, Instances: 1}}
-	w, err := newWorld(FaultPlan{}, nil)
+	r, err := h.startProcRun(ctx, &p, clusterSpec{name: "tput-" + mode, instances: 1, delivery: delivery, store: kind, sendDelay: pc.SendDelay}, "tput")
 	if err != nil {
 		p.Err = err
 		return p
 	}
-	defer w.close()
-	c, err := h.startCluster(ctx, w, clusterSpec{name: "tput-" + mode, instances: 1, delivery: delivery, store: kind, sendDelay: pc.SendDelay})
-	if err != nil {
-		p.Err = err
-		return p
-	}
-	defer func() {
-		if err := c.close(); err != nil && p.Err == nil {
-			p.Err = err
-		}
-	}()
-	p.Proc.About = c.st.about
-	chats := buildLoad(w, "tput", h.procLoad())
-	accts := accounts(w, chats, pc.Accounts)
-	p.Proc.Accounts = len(accts)
-	s := newSerial(w, c.lb.URL, pc.Pause, h.cfg.Rounds)
-	defer s.close()
+	defer r.close(&p)
+	w, c, chats, accts, s := r.w, r.c, r.chats, r.accts, r.s
 	start := time.Now()
 	s.run(ctx, accts)
 	h.finishProcPhase(ctx, &p, w, c, chats, start)
