@@ -42,15 +42,20 @@ func (b *builder) card(vc vcard.Card) Card {
 }
 
 // phones adds a Phone for every TEL of vc, and for every number of a TEL
-// that holds several. A TEL is merged into an earlier phone only when it is
-// the same number (see mergeKey); one that failed is never merged.
+// that holds several. The numbers that carry their country code (and the
+// WhatsApp ids) are read first: their regions are evidence for the numbers
+// written without one, which are read next, with the country of the card's
+// address. A TEL is merged into an earlier phone only when it is the same
+// number (see mergeKey); one that failed is never merged.
 func (b *builder) phones(c *Card, vc vcard.Card) {
 	tels := vc[vcard.FieldTelephone]
 	if len(tels) == 0 {
 		return
 	}
 	labels := vc["X-ABLABEL"]
-	var m merger
+	phones := make([]Phone, 0, len(tels))
+	var national []int // indexes of the phones to read with the card's clues
+	var cl clues
 	for _, f := range tels {
 		raw := strings.TrimSpace(unescape(f.Value))
 		if raw == "" {
@@ -61,26 +66,63 @@ func (b *builder) phones(c *Card, vc vcard.Card) {
 		for _, part := range splitNumbers(raw) {
 			p := tmpl
 			p.Raw = part
-			b.normalize(&p)
-			m.add(c, p)
+			if b.first(&p) {
+				if p.Number != "" {
+					cl.addNumber(p.Region)
+				}
+			} else {
+				national = append(national, len(phones))
+			}
+			phones = append(phones, p)
 		}
+	}
+	if len(national) > 0 {
+		cl.addAddresses(vc)
+		for _, i := range national {
+			p := &phones[i]
+			r, err := b.cfg.norm.read(p.Raw, &cl)
+			p.setReading(r, err)
+		}
+	}
+	var m merger
+	for _, p := range phones {
+		m.add(c, p)
 	}
 }
 
-// normalize fills in p.Number or p.Err.
-func (b *builder) normalize(p *Phone) {
+// first reads p when it needs no evidence of its card: it is over the cap
+// of phones, it has a WhatsApp id, or it carries its country code. It
+// reports false, reading nothing, for a number written without one.
+func (b *builder) first(p *Phone) bool {
 	b.normalized++
 	if b.normalized > b.cfg.maxPhones {
 		p.Err = &PhoneError{Raw: p.Raw, Reason: "over the cap of phones per input", Err: ErrPhoneLimit}
-		return
+		return true
 	}
 	if p.WAID != "" {
-		if p.Err = b.cfg.norm.acceptWAID(p.WAID); p.Err == nil {
-			p.Number = p.WAID
-			return
+		if r, err := b.cfg.norm.acceptWAID(p.WAID); err == nil {
+			p.setReading(r, nil)
+			return true
 		}
 	}
-	p.Number, p.Err = b.cfg.norm.normalize(p.Raw)
+	if !carriesCountryCode(p.Raw) {
+		return false
+	}
+	r, err := b.cfg.norm.read(p.Raw, nil)
+	p.setReading(r, err)
+	return true
+}
+
+// carriesCountryCode reports whether a phone value is written with its
+// country code: with "+" or "00", or as a tel: URI with a phone-context.
+func carriesCountryCode(raw string) bool {
+	s, rest := cutPhone(raw)
+	return s != "" && (s[0] == '+' || phoneContext(raw, rest) != "")
+}
+
+// setReading fills in the number, its region and evidence, or the error.
+func (p *Phone) setReading(r reading, err error) {
+	p.Number, p.Region, p.RegionFrom, p.Err = r.digits, r.region, r.from, err
 }
 
 // merger adds phones to a card, merging each into an earlier phone that is

@@ -65,6 +65,17 @@ type Phone struct {
 	// be normalized; Err then says why.
 	Number string
 
+	// Region is the region of Number (ISO 3166: "RU", "KZ", "CA"; "001" for
+	// the numbers of no country, such as +800), and RegionFrom is the
+	// evidence that decided which region's numbering Raw was read in: its
+	// own country code, its WhatsApp id, its tel: URI's phone-context, the
+	// card's address, the card's other numbers, or the default region. Both
+	// are empty when Number is. A number read in a region's numbering may be
+	// another region's number that shares its calling code: "8 (701)
+	// 123-45-67" read in RU is the Kazakh +7 701 123 45 67, of region KZ.
+	Region     string
+	RegionFrom Evidence
+
 	// WAID is the WhatsApp id of a WhatsApp-made card (the waid parameter),
 	// or empty. When it is set, Number is taken from it.
 	WAID string

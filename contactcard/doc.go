@@ -45,13 +45,46 @@
 // # Numbers
 //
 // Every phone is normalized as Normalize describes: cleaned of invisible
-// characters, labels and extensions, parsed in the default region (RU
-// unless Parser.Region says otherwise), retried as an international number,
-// required to be a valid number, and held to the providers' length rule of
-// 11–12 digits (Parser.MinDigits and MaxDigits change it). The digits of a
-// WhatsApp id are taken as they are when they meet the length rule, since
-// WhatsApp assigned them. A phone that fails keeps its Raw value and says
-// why in Err. Card.PrimaryPhone picks the number to send.
+// characters, labels and extensions, read in the right region, required to
+// be a valid number, and held to the providers' length rule of 11–12
+// digits (Parser.MinDigits and MaxDigits change it). A phone that fails
+// keeps its Raw value and says why in Err: what was read, in which region,
+// and why it is no number there. Card.PrimaryPhone picks the number to
+// send.
+//
+// A number is never guessed. Digits that are no number of the region they
+// are read in are not tried as an international number: most digits are a
+// valid number somewhere (the Chinese mobile "13866192019" is a valid +1
+// number in Florida), and a wrong number rings a stranger. A phone's Region
+// and RegionFrom say which region's number it is and what decided it, in
+// this order of evidence:
+//
+//  1. the number's own country code: written with "+", "00" or a region's
+//     international prefix, or a global tel: URI (EvidenceNumber); the
+//     WhatsApp id of its TEL, whose digits are taken as they are when they
+//     meet the length rule, since WhatsApp assigned them (EvidenceWAID); a
+//     local tel: URI's phone-context (EvidenceContext);
+//  2. the country of the card's addresses (EvidenceAddress): ADR's country
+//     ("Canada", "Deutschland", "Россия", "USA", "U.S.A.", "GB", "CAN", in
+//     some thirty languages), the last line of an address written whole
+//     (Gmail) or of a LABEL, Apple's X-ABADR code;
+//  3. the regions of the card's other numbers that carry their country
+//     code, and its WhatsApp ids (EvidenceCard), together with the default
+//     region, Parser.Region (EvidenceDefault), which joins them only when
+//     the card has no address.
+//
+// A number without a country code is read in every region of the first
+// kind of evidence the card offers, and in the next kind only when it is a
+// valid number in none of them: "905-555-1234" on a card whose address is
+// in Canada is +1 905 555 1234, not the Russian +7 905 555-12-34 that the
+// default region would make of it, and on a card with a +380 number "044
+// 123 4567" is the Kyiv +380 44 123 4567. When one kind of evidence makes
+// two different valid numbers of it (addresses in two countries, a +1
+// number beside the default region RU), the number is refused: the
+// evidence conflicts. An address country that names no known region ("New
+// Testonia") is no evidence. A region's numbering may give another
+// region's number of the same calling code: Region is the number's own
+// ("8 (701) 123-45-67" read in RU is KZ).
 //
 // An extension is cut off only where a mark says it is one ("ext 12",
 // "x12", "#12", "доб. 12", ";ext=12", a tel: URI's ";ext=12"), never at a
@@ -81,7 +114,8 @@
 // A phone's Err is a *PhoneError that wraps one of:
 //
 //   - ErrInvalidPhone: no digits, an unknown country code, too short or too
-//     long for a number, or not a valid number in any region;
+//     long for a number, not a valid number in the regions its evidence
+//     names, or evidence that conflicts;
 //   - ErrPhoneLength: a valid number whose international digits break the
 //     length rule (Singapore's 10, China's 13 for mobiles);
 //   - ErrPhoneLimit: the input held more phones than Parser.MaxPhones.

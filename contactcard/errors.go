@@ -19,6 +19,11 @@ var (
 	// ErrNotText means the input is binary data, not text in any encoding
 	// vCards are written in.
 	ErrNotText = errors.New("contactcard: input is not text")
+
+	// ErrUnknownRegion means a default region (Parser.Region, Normalize's
+	// defaultRegion) is no region phonenumbers has numbering for. See
+	// CheckRegion.
+	ErrUnknownRegion = errors.New("contactcard: unknown region")
 )
 
 // Errors of Normalize, found in Phone.Err. Test them with errors.Is; the

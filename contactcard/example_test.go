@@ -86,7 +86,7 @@ func ExampleNormalize() {
 	// 380501234567
 	// 74951234567
 	// length: phone number length not accepted: "+65 6123 4567": +6561234567 has 10 digits where 11–12 are needed
-	// invalid: invalid phone number: "8 900 123 45 6": +78900123456 is not a valid number in any region
+	// invalid: invalid phone number: "8 900 123 45 6": in RU (the default region) it reads as +78900123456, which is in no range of numbers RU uses
 }
 
 func ExampleEncode() {

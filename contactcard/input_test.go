@@ -110,3 +110,33 @@ func TestParsePhoneLimit(t *testing.T) {
 		assert.Equal(t, "+7 900 123-45-6"+string(rune('0'+i)), p.Raw, "the raw value is kept")
 	}
 }
+
+func TestUnknownRegion(t *testing.T) {
+	for _, region := range []string{"XX", "EU", "RUS", "1", "001"} {
+		t.Run(region, func(t *testing.T) {
+			err := CheckRegion(region)
+			require.ErrorIs(t, err, ErrUnknownRegion)
+			assert.Contains(t, err.Error(), region)
+
+			_, err = Parser{Region: region}.Parse(strings.NewReader(simpleCard))
+			require.ErrorIs(t, err, ErrUnknownRegion)
+			_, err = Parser{Region: region}.Normalize("+7 900 123-45-67")
+			require.ErrorIs(t, err, ErrUnknownRegion)
+			_, err = Normalize("+7 900 123-45-67", region)
+			require.ErrorIs(t, err, ErrUnknownRegion)
+			var pe *PhoneError
+			assert.False(t, errors.As(err, &pe), "a bad setting is no phone's error")
+		})
+	}
+	for _, region := range []string{"", "ZZ", "zz", "RU", "kz", "GB"} {
+		assert.NoError(t, CheckRegion(region), region)
+	}
+	// "ZZ" reads only what carries its country code, even in a card.
+	cards, err := Parser{Region: "ZZ"}.Parse(strings.NewReader(
+		"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:A\r\nTEL:8 900 123-45-67\r\nTEL:+44 20 7946 0958\r\nEND:VCARD\r\n"))
+	require.NoError(t, err)
+	require.Len(t, cards[0].Phones, 2)
+	require.ErrorIs(t, cards[0].Phones[0].Err, ErrInvalidPhone, "read in GB, the other number's region, it is no number")
+	assert.Contains(t, cards[0].Phones[0].Err.Error(), "in GB (the card's other numbers)")
+	assert.Equal(t, "442079460958", cards[0].Phones[1].Number)
+}

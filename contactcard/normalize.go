@@ -11,8 +11,9 @@ import (
 // Normalize returns one phone number as the international digits without
 // "+" that providers accept ("8 (900) 123-45-67" under region "RU" is
 // "79001234567"), or an error that wraps ErrInvalidPhone or ErrPhoneLength
-// and says why. The length rule is DefaultMinDigits to DefaultMaxDigits;
-// Parser.Normalize applies another.
+// and says what was read, in which region, and why it failed. The length
+// rule is DefaultMinDigits to DefaultMaxDigits; Parser.Normalize applies
+// another.
 //
 // The value is cleaned first: invisible format characters (U+200E, U+202C,
 // U+2069, U+FEFF, …) and surrounding space are dropped, a "tel:" URI is read
@@ -26,72 +27,234 @@ import (
 // "+44 20 7946 0958 - 2" is a digit too long to be British and fails with
 // ErrInvalidPhone.
 //
-// Then the number is parsed in defaultRegion (an ISO 3166 code such as "RU",
-// "KZ", "GB"; with "" only numbers written internationally are read);
-// digits without "+" that make no valid national number are tried once more
-// as an international number ("380501234567" under "RU"). The number must be
-// valid (an assigned range, the right number of digits for it), and only
-// then is the length rule checked: "+65 6123 4567" is a valid number of 10
-// digits and fails with ErrPhoneLength; "8 900 123 45 6" has 11 digits but
-// is not valid and fails with ErrInvalidPhone.
+// A number written with its country code ("+", "00", a global tel: URI, a
+// local one with a phone-context such as "+1-914-555") is read as such,
+// whatever the region. A number written without one is read in
+// defaultRegion (an ISO 3166 code such as "RU", "KZ", "GB"), and nowhere
+// else: digits that are no number of that region are not tried as an
+// international number, since most digits are a valid number somewhere
+// (the Chinese mobile "13866192019" is also a valid +1 number in Florida).
+// The error then says what they would be and that nothing points there.
+// With defaultRegion "" or "ZZ" only numbers that carry their country code
+// are read; a region phonenumbers does not know ("XX") fails with
+// ErrUnknownRegion, which is no *PhoneError. Parser.Parse reads a card's national numbers with the evidence of
+// the card (its address, its other numbers), described there.
+//
+// The number must be valid (an assigned range, the right number of digits
+// for it), and only then is the length rule checked: "+65 6123 4567" is a
+// valid number of 10 digits and fails with ErrPhoneLength; "8 900 123 45 6"
+// has 11 digits but is not valid and fails with ErrInvalidPhone.
 func Normalize(raw, defaultRegion string) (string, error) {
+	if err := CheckRegion(defaultRegion); err != nil {
+		return "", err
+	}
 	n := normalizer{region: strings.ToUpper(defaultRegion), min: DefaultMinDigits, max: DefaultMaxDigits}
-	return n.normalize(raw)
+	r, err := n.read(raw, nil)
+	return r.digits, err
 }
 
-// normalizer holds a region and a length rule.
+// normalizer holds a default region and a length rule.
 type normalizer struct {
 	region   string
 	min, max int
 }
 
-func (n normalizer) normalize(raw string) (string, error) {
-	s := cleanPhone(raw)
-	if s == "" {
-		return "", n.fail(raw, "", "no digits in it", ErrInvalidPhone)
-	}
-	return n.parse(raw, s)
+// reading is a number that normalized: its digits, its region and what
+// decided the region.
+type reading struct {
+	digits string
+	region string
+	from   Evidence
 }
 
-// parse reads the cleaned number s; raw is for the error.
-func (n normalizer) parse(raw, s string) (string, error) {
-	intl := s[0] == '+'
-	num, err := phonenumbers.Parse(s, n.region)
-	valid := err == nil && phonenumbers.IsValidNumber(num)
-	if !valid && !intl {
-		if num2, err2 := phonenumbers.Parse("+"+s, ""); err2 == nil && phonenumbers.IsValidNumber(num2) {
-			num, err, valid = num2, nil, true
+// clue is one region a national number may be read in, and why.
+type clue struct {
+	region string
+	from   Evidence
+}
+
+// read normalizes raw, reading a national number with the clues of its
+// card (nil when there is no card).
+func (n normalizer) read(raw string, c *clues) (reading, error) {
+	s, rest := cutPhone(raw)
+	switch {
+	case s == "":
+		return reading{}, n.fail(raw, "", "no digits in it", ErrInvalidPhone)
+	case s[0] == '+':
+		return n.international(raw, s, EvidenceNumber)
+	}
+	if prefix := phoneContext(raw, rest); prefix != "" {
+		return n.international(raw, "+"+prefix+phonenumbers.NormalizeDigitsOnly(s), EvidenceContext)
+	}
+	return n.national(raw, s, c)
+}
+
+// international reads s, which starts with "+".
+func (n normalizer) international(raw, s string, from Evidence) (reading, error) {
+	num, err := phonenumbers.Parse(s, "ZZ")
+	if err != nil {
+		return reading{}, n.fail(raw, "", fmt.Sprintf("read with %s: %s", from, parseWhy(err, "")), ErrInvalidPhone)
+	}
+	region := phonenumbers.GetRegionCodeForNumber(num)
+	if !phonenumbers.IsValidNumberForRegion(num, region) {
+		digits := e164Digits(num)
+		return reading{}, n.fail(raw, digits, fmt.Sprintf("read with %s as +%s, %s", from, digits, invalidWhy(num, "")), ErrInvalidPhone)
+	}
+	return n.accept(raw, num, region, from)
+}
+
+// national reads s, which has no country code, in the regions the
+// evidence names, strongest first (see ranks). The first kind of evidence
+// under which s is a valid number decides; two different valid numbers
+// under one kind are refused.
+func (n normalizer) national(raw, s string, c *clues) (reading, error) {
+	ranks := n.ranks(c)
+	if len(ranks) == 0 {
+		return reading{}, n.fail(raw, "", "no country code, and no region to read it in"+internationalHint(s, nil), ErrInvalidPhone)
+	}
+	var tried []string
+	var lastDigits string
+	for _, rank := range ranks {
+		if len(rank) > maxClueRegions+1 {
+			tried = append(tried, fmt.Sprintf("%s name %d regions, too many to tell which one it is in", rank[0].from, len(rank)))
+			continue
+		}
+		var found []reading
+		var nums []*phonenumbers.PhoneNumber
+		var by []clue // the clue each of found was read under
+		for _, cl := range rank {
+			num, err := phonenumbers.Parse(s, cl.region)
+			if err != nil {
+				tried = append(tried, fmt.Sprintf("in %s (%s): %s", cl.region, cl.from, parseWhy(err, cl.region)))
+				continue
+			}
+			digits := e164Digits(num)
+			region := phonenumbers.GetRegionCodeForNumber(num)
+			if !phonenumbers.IsValidNumberForRegion(num, region) {
+				lastDigits = digits
+				tried = append(tried, fmt.Sprintf("in %s (%s) it reads as +%s, %s", cl.region, cl.from, digits, invalidWhy(num, cl.region)))
+				continue
+			}
+			from := cl.from
+			if int(num.GetCountryCode()) != phonenumbers.GetCountryCodeForRegion(cl.region) {
+				from = EvidenceNumber // written with the region's international prefix ("810 44 …" in RU)
+			}
+			if !hasDigits(found, digits) {
+				found = append(found, reading{digits: digits, region: region, from: from})
+				nums = append(nums, num)
+				by = append(by, cl)
+			}
+		}
+		switch len(found) {
+		case 0:
+			continue
+		case 1:
+			return n.accept(raw, nums[0], found[0].region, found[0].from)
+		}
+		return reading{}, n.fail(raw, "", conflictWhy(by, found), ErrInvalidPhone)
+	}
+	why := strings.Join(tried, "; ")
+	if c != nil && len(c.address) > 0 && n.region != "" {
+		why += fmt.Sprintf("; the default region %s is not tried against the card's address", n.region)
+	}
+	if len(tried) > 1 {
+		lastDigits = ""
+	}
+	return reading{}, n.fail(raw, lastDigits, why+internationalHint(s, ranks), ErrInvalidPhone)
+}
+
+// ranks returns the regions a national number may be read in, in the
+// order of evidence: the card's addresses; then the regions of the card's
+// numbers that carry their country code, with the default region beside
+// them unless the card has an address.
+func (n normalizer) ranks(c *clues) [][]clue {
+	var ranks [][]clue
+	var last []clue
+	if c != nil {
+		if len(c.address) > 0 {
+			rank := make([]clue, len(c.address))
+			for i, r := range c.address {
+				rank[i] = clue{r, EvidenceAddress}
+			}
+			ranks = append(ranks, rank)
+		}
+		for _, r := range c.numbers {
+			last = append(last, clue{r, EvidenceCard})
 		}
 	}
-	switch {
-	case err != nil:
-		return "", n.fail(raw, "", parseReason(err, intl, n.region), ErrInvalidPhone)
-	case !valid:
-		digits := e164Digits(num)
-		return "", n.fail(raw, digits, fmt.Sprintf("+%s is not a valid number in any region", digits), ErrInvalidPhone)
+	if n.region != "" && n.region != "ZZ" && (c == nil || len(c.address) == 0) {
+		dup := false
+		for _, cl := range last {
+			dup = dup || cl.region == n.region
+		}
+		if !dup {
+			last = append(last, clue{n.region, EvidenceDefault})
+		}
 	}
+	if len(last) > 0 {
+		ranks = append(ranks, last)
+	}
+	return ranks
+}
+
+// accept checks a valid number against the length rule.
+func (n normalizer) accept(raw string, num *phonenumbers.PhoneNumber, region string, from Evidence) (reading, error) {
 	digits := e164Digits(num)
 	if len(digits) < n.min || len(digits) > n.max {
-		return "", n.fail(raw, digits, lengthReason(digits, n.min, n.max), ErrPhoneLength)
+		return reading{}, n.fail(raw, digits, lengthReason(digits, n.min, n.max), ErrPhoneLength)
 	}
-	return digits, nil
+	return reading{digits: digits, region: region, from: from}, nil
 }
 
 func (n normalizer) fail(raw, digits, reason string, kind error) error {
 	return &PhoneError{Raw: raw, Digits: digits, Reason: reason, Err: kind}
 }
 
-// acceptWAID reports whether the digits of a WhatsApp id can stand as a
-// number: WhatsApp assigned them, so they need only be digits that meet the
-// length rule, even in ranges phonenumbers' metadata does not know.
-func (n normalizer) acceptWAID(waid string) error {
+// acceptWAID reads the digits of a WhatsApp id as a number: WhatsApp
+// assigned them, so they need only be digits that meet the length rule,
+// even in ranges phonenumbers' metadata does not know.
+func (n normalizer) acceptWAID(waid string) (reading, error) {
 	if waid == "" || strings.Trim(waid, "0123456789") != "" || waid[0] == '0' {
-		return n.fail(waid, "", "a WhatsApp id must be digits of an international number", ErrInvalidPhone)
+		return reading{}, n.fail(waid, "", "a WhatsApp id must be digits of an international number", ErrInvalidPhone)
 	}
 	if len(waid) < n.min || len(waid) > n.max {
-		return n.fail(waid, waid, lengthReason(waid, n.min, n.max), ErrPhoneLength)
+		return reading{}, n.fail(waid, waid, lengthReason(waid, n.min, n.max), ErrPhoneLength)
 	}
-	return nil
+	r := reading{digits: waid, from: EvidenceWAID}
+	if num, err := phonenumbers.Parse("+"+waid, "ZZ"); err == nil {
+		if r.region = phonenumbers.GetRegionCodeForNumber(num); r.region == "" {
+			r.region = phonenumbers.GetRegionCodeForCountryCode(int(num.GetCountryCode()))
+		}
+	}
+	return r, nil
+}
+
+// phoneContext returns the digits of a local tel: URI's phone-context when
+// it is an international prefix ("tel:863-1234;phone-context=+1-914-555"
+// gives "1914555"), or "".
+func phoneContext(raw, rest string) string {
+	if len(raw) < 4 || !equalFoldASCII(raw[:4], "tel:") {
+		return ""
+	}
+	for _, param := range strings.Split(rest, ";") {
+		name, value, ok := strings.Cut(param, "=")
+		if ok && equalFoldASCII(strings.TrimSpace(name), "phone-context") {
+			value = strings.TrimSpace(value)
+			if strings.HasPrefix(value, "+") {
+				return phonenumbers.NormalizeDigitsOnly(value)
+			}
+		}
+	}
+	return ""
+}
+
+func hasDigits(rs []reading, digits string) bool {
+	for _, r := range rs {
+		if r.digits == digits {
+			return true
+		}
+	}
+	return false
 }
 
 func e164Digits(num *phonenumbers.PhoneNumber) string {
@@ -106,14 +269,74 @@ func lengthReason(digits string, min, max int) string {
 	return fmt.Sprintf("+%s has %d digits where %s are needed", digits, len(digits), want)
 }
 
-func parseReason(err error, intl bool, region string) string {
+// conflictWhy says that one kind of evidence reads a number as two valid
+// numbers: found[i] was read under by[i].
+func conflictWhy(by []clue, found []reading) string {
+	var b strings.Builder
+	b.WriteString("the evidence conflicts: ")
+	for i, r := range found {
+		if i > 0 {
+			b.WriteString(", while ")
+		}
+		fmt.Fprintf(&b, "in %s (%s) it is +%s", by[i].region, by[i].from, r.digits)
+		if r.region != by[i].region {
+			fmt.Fprintf(&b, " of %s", r.region)
+		}
+	}
+	b.WriteString("; write it with its country code")
+	return b.String()
+}
+
+// internationalHint says what the digits of s would be as an international
+// number, when that is valid in a region no evidence named: the reading
+// that Normalize no longer guesses.
+func internationalHint(s string, ranks [][]clue) string {
+	num, err := phonenumbers.Parse("+"+phonenumbers.NormalizeDigitsOnly(s), "ZZ")
+	if err != nil {
+		return ""
+	}
+	region := phonenumbers.GetRegionCodeForNumber(num)
+	if !phonenumbers.IsValidNumberForRegion(num, region) {
+		return ""
+	}
+	for _, rank := range ranks {
+		for _, cl := range rank {
+			if cl.region == region {
+				return ""
+			}
+		}
+	}
+	return fmt.Sprintf("; as international digits it would be +%s in %s, but nothing points there (write it with + if that is meant)", e164Digits(num), region)
+}
+
+// invalidWhy says why a parsed number is not valid; region is where it was
+// read, or "" for a number that carries its country code.
+func invalidWhy(num *phonenumbers.PhoneNumber, region string) string {
+	where := fmt.Sprintf("+%d", num.GetCountryCode())
+	if region != "" && phonenumbers.GetCountryCodeForRegion(region) == int(num.GetCountryCode()) {
+		where = region
+	}
+	switch phonenumbers.IsPossibleNumberWithReason(num) {
+	case phonenumbers.INVALID_COUNTRY_CODE:
+		return fmt.Sprintf("but no country has the calling code %s", where)
+	case phonenumbers.TOO_SHORT:
+		return fmt.Sprintf("too few digits for a number of %s", where)
+	case phonenumbers.TOO_LONG:
+		return fmt.Sprintf("too many digits for a number of %s", where)
+	case phonenumbers.INVALID_LENGTH:
+		return fmt.Sprintf("but no number of %s has that many digits", where)
+	}
+	return fmt.Sprintf("which is in no range of numbers %s uses", where)
+}
+
+// parseWhy says why phonenumbers could not parse a value; region is where
+// it was read, or "" for a number that carries its country code.
+func parseWhy(err error, region string) string {
 	switch {
-	case errors.Is(err, phonenumbers.ErrInvalidCountryCode) && intl:
-		return "no country has this calling code"
 	case errors.Is(err, phonenumbers.ErrInvalidCountryCode) && region == "":
-		return "no country code, and no default region to read it in"
+		return "no country has this calling code"
 	case errors.Is(err, phonenumbers.ErrInvalidCountryCode):
-		return fmt.Sprintf("no country code, and not a number of region %s", region)
+		return fmt.Sprintf("%s is no region phonenumbers knows", region)
 	case errors.Is(err, phonenumbers.ErrTooShortNSN), errors.Is(err, phonenumbers.ErrTooShortAfterIDD):
 		return "too short to be a phone number"
 	case errors.Is(err, phonenumbers.ErrNumTooLong):

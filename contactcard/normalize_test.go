@@ -62,7 +62,10 @@ func TestNormalizeRU(t *testing.T) {
 		{name: "00 prefix with space", raw: "00 44 20 7946 0958", region: "RU", want: "442079460958"},
 		{name: "810 prefix", raw: "810 44 20 7946 0958", region: "RU", want: "442079460958"},
 		{name: "8 10 prefix", raw: "8 10 44 20 7946 0958", region: "RU", want: "442079460958"},
-		{name: "Ukrainian digits retried as international", raw: "380501234567", region: "RU", want: "380501234567"},
+		// Digits that are no number of the region are not guessed to be
+		// international: the error says what they would be.
+		{name: "Ukrainian digits are not guessed", raw: "380501234567", region: "RU", err: ErrInvalidPhone,
+			reason: []string{"in RU (the default region) it reads as +7380501234567", "no number of RU has that many digits", "+380501234567 in UA", "nothing points there"}},
 		{name: "Kazakh number", raw: "8 (701) 123-45-67", region: "RU", want: "77011234567"},
 		{name: "leading LRM", raw: "\u200e+7 900 123-45-67", region: "RU", want: "79001234567"},
 		{name: "leading BOM", raw: "\ufeff+7 900 123-45-67", region: "RU", want: "79001234567"},
@@ -89,12 +92,18 @@ func TestNormalizeRU(t *testing.T) {
 		{name: "tel URI with ext", raw: "tel:+7-495-123-45-67;ext=12", region: "RU", want: "74951234567"},
 		{name: "other country international", raw: "+1 650 253 0000", region: "RU", want: "16502530000"},
 
-		{name: "a digit missing", raw: "8 900 123 45 6", region: "RU", err: ErrInvalidPhone, reason: []string{"valid"}},
-		{name: "a digit too many", raw: "+7 900 123 45 678", region: "RU", err: ErrInvalidPhone, reason: []string{"valid"}},
-		{name: "international missing a digit", raw: "+7 900 123 45 6", region: "RU", err: ErrInvalidPhone, reason: []string{"valid"}},
-		{name: "unassigned range", raw: "+7 000 000 00 00", region: "RU", err: ErrInvalidPhone, reason: []string{"valid"}},
-		{name: "plus 8 typo", raw: "+8 900 123 45 67", region: "RU", err: ErrInvalidPhone, reason: []string{"country"}},
-		{name: "GB national under RU", raw: "07911 123456", region: "RU", err: ErrInvalidPhone},
+		{name: "a digit missing", raw: "8 900 123 45 6", region: "RU", err: ErrInvalidPhone,
+			reason: []string{"in RU (the default region) it reads as +78900123456, which is in no range of numbers RU uses"}},
+		{name: "a digit too many", raw: "+7 900 123 45 678", region: "RU", err: ErrInvalidPhone,
+			reason: []string{"read with its own country code as +790012345678, but no number of +7 has that many digits"}},
+		{name: "international missing a digit", raw: "+7 900 123 45 6", region: "RU", err: ErrInvalidPhone,
+			reason: []string{"read with its own country code as +7900123456, too few digits for a number of +7"}},
+		{name: "unassigned range", raw: "+7 000 000 00 00", region: "RU", err: ErrInvalidPhone,
+			reason: []string{"as +70000000000, which is in no range of numbers +7 uses"}},
+		{name: "national of no range", raw: "8 034 567 89 10", region: "RU", err: ErrInvalidPhone,
+			reason: []string{"in RU (the default region) it reads as +70345678910, which is in no range of numbers RU uses"}},
+		{name: "plus 8 typo", raw: "+8 900 123 45 67", region: "RU", err: ErrInvalidPhone, reason: []string{"no country has this calling code"}},
+		{name: "GB national under RU", raw: "07911 123456", region: "RU", err: ErrInvalidPhone, reason: []string{"in RU (the default region)"}},
 		{name: "00 with an unknown code", raw: "00 999 123 4567", region: "RU", err: ErrInvalidPhone},
 		{name: "Singapore 10 digits", raw: "+65 6123 4567", region: "RU", err: ErrPhoneLength, reason: []string{"digits", "10"}},
 		{name: "China mobile 13 digits", raw: "+86 138 0013 8000", region: "RU", err: ErrPhoneLength, reason: []string{"digits", "13"}},
@@ -111,16 +120,19 @@ func TestNormalizeRU(t *testing.T) {
 func TestNormalizeNoRegion(t *testing.T) {
 	runNormalize(t, []normCase{
 		{name: "international", raw: "+7 900 123-45-67", want: "79001234567"},
-		{name: "WhatsApp digits", raw: "79001234567", want: "79001234567"},
-		{name: "Ukrainian digits", raw: "380501234567", want: "380501234567"},
-		{name: "UK digits", raw: "442079460958", want: "442079460958"},
+		// Without a region, digits without "+" are read nowhere; the error
+		// says what they would be as an international number.
+		{name: "WhatsApp digits", raw: "79001234567", err: ErrInvalidPhone,
+			reason: []string{"no country code, and no region to read it in", "+79001234567 in RU", "write it with +"}},
+		{name: "Ukrainian digits", raw: "380501234567", err: ErrInvalidPhone, reason: []string{"+380501234567 in UA"}},
+		{name: "UK digits", raw: "442079460958", err: ErrInvalidPhone, reason: []string{"+442079460958 in GB"}},
 		{name: "00 prefix", raw: "0044 20 7946 0958", want: "442079460958"},
 		{name: "tel URI", raw: "tel:+44-7911-123456", want: "447911123456"},
-		{name: "trailing PDF", raw: "380501234567\u202c", want: "380501234567"},
+		{name: "trailing PDF", raw: "+380501234567\u202c", want: "380501234567"},
 		{name: "national RU", raw: "8 (900) 123-45-67", err: ErrInvalidPhone, reason: []string{"country"}},
 		{name: "national GB", raw: "07911 123456", err: ErrInvalidPhone},
 		{name: "digits of no country", raw: "89001234567", err: ErrInvalidPhone},
-		{name: "Singapore", raw: "6561234567", err: ErrPhoneLength, reason: []string{"digits", "10"}},
+		{name: "Singapore", raw: "+6561234567", err: ErrPhoneLength, reason: []string{"+6561234567 has 10 digits where 11–12 are needed"}},
 		{name: "empty", raw: "", err: ErrInvalidPhone, reason: []string{"digits"}},
 	})
 }
@@ -179,7 +191,8 @@ func TestNormalizeRegions(t *testing.T) {
 		{name: "x extension", raw: "+1 650-253-0000 x123", region: "US", want: "16502530000"},
 		{name: "New York", raw: "+1 212 555 0123", region: "US", want: "12125550123"},
 		{name: "fictional 555 range", raw: "+1 (555) 123-4567", region: "US", err: ErrInvalidPhone, reason: []string{"valid"}},
-		{name: "Russian digits read as international", raw: "79001234567", region: "US", want: "79001234567"},
+		{name: "Russian digits are not guessed", raw: "79001234567", region: "US", err: ErrInvalidPhone,
+			reason: []string{"in US (the default region) it reads as +179001234567, too many digits for a number of US", "+79001234567 in RU"}},
 
 		// Brazil: landlines have 12 digits, mobiles 13.
 		{name: "São Paulo landline", raw: "(11) 3123-4567", region: "BR", want: "551131234567"},
@@ -197,7 +210,8 @@ func TestNormalizeRegions(t *testing.T) {
 		{name: "landline", raw: "6123 4567", region: "SG", err: ErrPhoneLength, reason: []string{"digits", "10"}},
 		{name: "mobile", raw: "+65 9123 4567", region: "SG", err: ErrPhoneLength, reason: []string{"digits", "10"}},
 		{name: "Russian international", raw: "+7 900 123-45-67", region: "SG", want: "79001234567"},
-		{name: "Russian digits read as international", raw: "79001234567", region: "SG", want: "79001234567"},
+		{name: "Russian digits are not guessed", raw: "79001234567", region: "SG", err: ErrInvalidPhone,
+			reason: []string{"in SG (the default region) it reads as +6579001234567", "+79001234567 in RU"}},
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"testing/iotest"
 
+	"github.com/nyaruka/phonenumbers"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/encoding/charmap"
@@ -48,6 +49,12 @@ func (p Phone) withLabel(l string) Phone { p.Label = l; return p }
 func (p Phone) withWAID(w string) Phone  { p.WAID = w; return p }
 func (p Phone) pref() Phone              { p.Preferred = true; return p }
 
+// in states the region a phone must name, and the evidence for it.
+func (p Phone) in(region string, from Evidence) Phone {
+	p.Region, p.RegionFrom = region, from
+	return p
+}
+
 // requireCards compares cards field by field. A nil and an empty slice are
 // the same; Phone.Err is compared with errors.Is against the expected
 // sentinel (nil means no error).
@@ -77,9 +84,34 @@ func assertCard(t *testing.T, i int, want, got Card) {
 				assert.ErrorAs(t, g.Err, &pe, "card %d phone %d (%s)", i, j, w.Raw)
 			}
 			want.Phones[j].Err, got.Phones[j].Err = nil, nil
+			if w.Err == nil && w.RegionFrom == EvidenceNone {
+				// Unstated in the test: the phone must still say a region that
+				// is its number's, and evidence.
+				assertRegion(t, g)
+				want.Phones[j].Region, want.Phones[j].RegionFrom = g.Region, g.RegionFrom
+			}
 		}
 	}
 	assert.Equal(t, want, got, "card %d (%s)", i, want.FormattedName)
+}
+
+// assertRegion checks that a normalized phone names its number's region and
+// some evidence for it: its own country code when it is written with "+".
+func assertRegion(t *testing.T, p Phone) {
+	t.Helper()
+	if p.Number == "" {
+		assert.Empty(t, p.Region, "phone %q", p.Raw)
+		assert.Equal(t, EvidenceNone, p.RegionFrom, "phone %q", p.Raw)
+		return
+	}
+	num, err := phonenumbers.Parse("+"+p.Number, "ZZ")
+	if assert.NoError(t, err, "phone %q: +%s", p.Raw, p.Number) && p.WAID == "" {
+		assert.Equal(t, phonenumbers.GetRegionCodeForNumber(num), p.Region, "phone %q: region of +%s", p.Raw, p.Number)
+	}
+	assert.NotEqual(t, EvidenceNone, p.RegionFrom, "phone %q", p.Raw)
+	if p.WAID == "" && strings.HasPrefix(strings.TrimSpace(p.Raw), "+") {
+		assert.Equal(t, EvidenceNumber, p.RegionFrom, "phone %q", p.Raw)
+	}
 }
 
 func canonCard(c Card) Card {
@@ -224,8 +256,10 @@ func TestParseFixtures(t *testing.T) {
 				Company: "Київська студія дизайну",
 				Phones: []Phone{
 					tel("+380 67 123 4567", "380671234567", "cell"),
-					// a Kyiv number written nationally is not a number under region RU
-					badTel("044 123 4567", ErrInvalidPhone, "home"),
+					// a Kyiv number written nationally is no number of the
+					// default region RU, but the card's other number is
+					// Ukrainian, and it is a Ukrainian number
+					tel("044 123 4567", "380441234567", "home").in("UA", EvidenceCard),
 				},
 			}},
 		},

@@ -3,7 +3,9 @@ package contactcard
 import (
 	"fmt"
 	"io"
+	"strings"
 
+	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/htmlindex"
 )
@@ -31,8 +33,11 @@ const (
 // uses the defaults; a Parser is safe for use by several goroutines as long
 // as its fields are not changed.
 type Parser struct {
-	// Region is the ISO 3166 region national numbers are read in ("RU",
-	// "KZ", "GB"); DefaultRegion when empty.
+	// Region is the default region: the ISO 3166 region ("RU", "KZ", "GB")
+	// national numbers are read in when their card has no address, beside
+	// the regions of the card's other numbers (see Parse). DefaultRegion
+	// when empty; "ZZ" for none, so that only the card's evidence counts.
+	// A region phonenumbers does not know fails with ErrUnknownRegion.
 	Region string
 
 	// MinDigits and MaxDigits bound the length of a normalized number in
@@ -64,6 +69,12 @@ func Parse(r io.Reader) ([]Card, error) {
 // around them; it may be UTF-8 (with or without BOM), UTF-16 with a BOM, or a
 // legacy charset named by CHARSET parameters or p.FallbackCharset.
 //
+// Each card's phones are read with the card's own evidence of their
+// region, as the package documentation describes: a phone's own country
+// code first, then the country of the card's address, then the regions of
+// the card's other numbers together with p.Region (the default region,
+// which does not count against an address).
+//
 // The error is nil when at least one card was read: problems within a card
 // (a number that does not normalize, a truncated last card, a line that is
 // not a property) are not fatal, and each phone's Err says why its number is
@@ -86,7 +97,12 @@ func (p Parser) Parse(r io.Reader) ([]Card, error) {
 // Normalize returns raw as international digits without "+" under p's region
 // and length rule. See the package function Normalize.
 func (p Parser) Normalize(raw string) (string, error) {
-	return p.normalizer().normalize(raw)
+	n := p.normalizer()
+	if err := CheckRegion(n.region); err != nil {
+		return "", err
+	}
+	r, err := n.read(raw, nil)
+	return r.digits, err
 }
 
 // config is a Parser with its defaults filled in and its charset resolved.
@@ -98,7 +114,7 @@ type config struct {
 }
 
 func (p Parser) normalizer() normalizer {
-	n := normalizer{region: p.Region, min: p.MinDigits, max: p.MaxDigits}
+	n := normalizer{region: strings.ToUpper(p.Region), min: p.MinDigits, max: p.MaxDigits}
 	if n.region == "" {
 		n.region = DefaultRegion
 	}
@@ -119,6 +135,9 @@ func (p Parser) config() (*config, error) {
 	if c.maxPhones <= 0 {
 		c.maxPhones = DefaultMaxPhones
 	}
+	if err := CheckRegion(c.norm.region); err != nil {
+		return nil, err
+	}
 	if c.norm.min > c.norm.max {
 		return nil, fmt.Errorf("contactcard: MinDigits %d is over MaxDigits %d", c.norm.min, c.norm.max)
 	}
@@ -132,4 +151,16 @@ func (p Parser) config() (*config, error) {
 	}
 	c.fallback = enc
 	return c, nil
+}
+
+// CheckRegion reports whether region can be a default region: "" (none),
+// "ZZ" (none), or an ISO 3166 code phonenumbers has numbering for ("RU",
+// "kz"). It returns an error wrapping ErrUnknownRegion otherwise, so that a
+// bot can refuse a bad setting when it starts rather than fail every number.
+func CheckRegion(region string) error {
+	r := strings.ToUpper(region)
+	if r == "" || r == "ZZ" || phonenumbers.GetCountryCodeForRegion(r) != 0 {
+		return nil
+	}
+	return fmt.Errorf("%w: %q is no ISO 3166 region with phone numbers", ErrUnknownRegion, region)
 }

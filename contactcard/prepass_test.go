@@ -45,7 +45,7 @@ func TestParseLineEndsAndFolding(t *testing.T) {
 			cards, err := Parse(strings.NewReader(tt.text))
 			require.NoError(t, err)
 			require.Len(t, cards, 1)
-			assert.Equal(t, want, cards[0])
+			assertCard(t, 0, want, cards[0])
 		})
 	}
 }

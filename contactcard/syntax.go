@@ -161,7 +161,7 @@ func keptProperty(name []byte) bool {
 	return false
 }
 
-var keptNames = [...]string{"TEL", "FN", "N", "ORG", "TITLE", "EMAIL", "X-ABLABEL", "X-ABSHOWAS"}
+var keptNames = [...]string{"TEL", "FN", "N", "ORG", "TITLE", "EMAIL", "X-ABLABEL", "X-ABSHOWAS", "ADR", "X-ABADR", "LABEL"}
 
 type valueEncoding int
 
