@@ -45,6 +45,10 @@ func FuzzParse(f *testing.F) {
 					t.Fatalf("phone %q has neither a number nor an error", p.Raw)
 				case p.Number != "" && (p.Err != nil || len(p.Number) < DefaultMinDigits || len(p.Number) > DefaultMaxDigits || strings.Trim(p.Number, "0123456789") != ""):
 					t.Fatalf("bad number %q (err %v) from %q", p.Number, p.Err, p.Raw)
+				case p.Number != "" && p.RegionFrom == EvidenceNone, p.Number == "" && (p.Region != "" || p.RegionFrom != EvidenceNone):
+					t.Fatalf("phone %q → %q says region %q from %v", p.Raw, p.Number, p.Region, p.RegionFrom)
+				case p.Number != "" && p.WAID == "":
+					keepsCountry(t, p.Raw, p.Number)
 				}
 			}
 		}
