@@ -239,8 +239,7 @@ func cardOfFields(p contactcard.Parser, ref VCardRef) contactcard.Card {
 		card.FormattedName = strings.TrimSpace(ref.FirstName + " " + ref.LastName)
 	}
 	if ref.Phone != "" {
-		n, err := p.Normalize(ref.Phone)
-		card.Phones = []contactcard.Phone{{Raw: ref.Phone, Number: n, Err: err}}
+		card.Phones = []contactcard.Phone{p.Phone(ref.Phone)}
 	}
 	return card
 }

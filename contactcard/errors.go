@@ -43,7 +43,8 @@ var (
 )
 
 // PhoneError says why one phone value could not be normalized. It wraps
-// ErrInvalidPhone, ErrPhoneLength or ErrPhoneLimit.
+// ErrInvalidPhone, ErrPhoneLength or ErrPhoneLimit, or ErrUnknownRegion when
+// Parser.Phone was given no region to read it in.
 type PhoneError struct {
 	// Raw is the value as given.
 	Raw string
@@ -52,7 +53,8 @@ type PhoneError struct {
 	Digits string
 	// Reason says in words what is wrong ("not a valid number for any region").
 	Reason string
-	// Err is the sentinel: ErrInvalidPhone, ErrPhoneLength or ErrPhoneLimit.
+	// Err is the sentinel: ErrInvalidPhone, ErrPhoneLength, ErrPhoneLimit
+	// or ErrUnknownRegion.
 	Err error
 }
 

@@ -110,3 +110,32 @@ func ExampleEncode() {
 	// TEL;TYPE=CELL,PREF:+447911123456
 	// END:VCARD
 }
+
+// A number written without its country code is read in the country of its
+// card's address; where the card says nothing, in the default region; and
+// where the evidence makes no valid number of it, it is refused, not
+// guessed.
+func ExamplePhone_region() {
+	vcf := "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jane Roe\r\nTEL;TYPE=CELL:905-555-1234\r\n" +
+		"ADR;TYPE=HOME:;;1 Main St;Toronto;ON;M5V 2T6;Canada\r\nEND:VCARD\r\n" +
+		"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ivan Petrov\r\nTEL;TYPE=CELL:905-555-1234\r\nEND:VCARD\r\n" +
+		"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Li Wei\r\nTEL;TYPE=CELL:13866192019\r\nEND:VCARD\r\n"
+	cards, err := contactcard.Parse(strings.NewReader(vcf))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, c := range cards {
+		for _, p := range c.Phones {
+			if p.Err != nil {
+				fmt.Printf("%s: %v\n", c.FormattedName, p.Err)
+				continue
+			}
+			fmt.Printf("%s: %s, a number of %s, by %v\n", c.FormattedName, p.Number, p.Region, p.RegionFrom)
+		}
+	}
+	// Output:
+	// Jane Roe: 19055551234, a number of CA, by the card's address
+	// Ivan Petrov: 79055551234, a number of RU, by the default region
+	// Li Wei: invalid phone number: "13866192019": in RU (the default region) it reads as +713866192019, but no number of RU has that many digits; as international digits it would be +13866192019 in US, but nothing points there (write it with + if that is meant)
+}

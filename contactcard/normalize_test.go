@@ -260,3 +260,40 @@ func TestNormalizeErrorNamesValue(t *testing.T) {
 		assert.True(t, errors.Is(err, ErrInvalidPhone) || errors.Is(err, ErrPhoneLength))
 	}
 }
+
+func TestParserPhone(t *testing.T) {
+	tests := []struct {
+		name   string
+		p      Parser
+		raw    string
+		number string
+		region string
+		from   Evidence
+		err    error
+	}{
+		{"national in the default region", Parser{Region: "KZ"}, "8 (701) 123-45-67", "77011234567", "KZ", EvidenceDefault, nil},
+		{"another region's number of the same code", Parser{}, "8 (701) 123-45-67", "77011234567", "KZ", EvidenceDefault, nil},
+		{"international", Parser{Region: "KZ"}, "+44 20 7946 0958", "442079460958", "GB", EvidenceNumber, nil},
+		{"tel: URI context", Parser{}, "tel:7946-0958;phone-context=+44-20", "442079460958", "GB", EvidenceContext, nil},
+		{"no number of the region", Parser{}, "07911 123456", "", "", EvidenceNone, ErrInvalidPhone},
+		{"length", Parser{}, "+65 6123 4567", "", "", EvidenceNone, ErrPhoneLength},
+		{"unknown region", Parser{Region: "XX"}, "+7 900 123-45-67", "", "", EvidenceNone, ErrUnknownRegion},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := tt.p.Phone(tt.raw)
+			assert.Equal(t, tt.raw, p.Raw)
+			assert.Equal(t, tt.number, p.Number)
+			assert.Equal(t, tt.region, p.Region)
+			assert.Equal(t, tt.from, p.RegionFrom)
+			if tt.err == nil {
+				assert.NoError(t, p.Err)
+				return
+			}
+			require.ErrorIs(t, p.Err, tt.err)
+			var pe *PhoneError
+			require.ErrorAs(t, p.Err, &pe)
+			assert.Equal(t, tt.raw, pe.Raw)
+		})
+	}
+}

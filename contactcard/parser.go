@@ -105,6 +105,23 @@ func (p Parser) Normalize(raw string) (string, error) {
 	return r.digits, err
 }
 
+// Phone reads one phone value that comes without a card (a provider's
+// contact given as fields, a number a user typed) under p's region and
+// length rule, as Normalize does, and returns it as a Phone: Raw, and
+// Number, Region and RegionFrom, or Err. With a Region phonenumbers does
+// not know, Err wraps ErrUnknownRegion.
+func (p Parser) Phone(raw string) Phone {
+	ph := Phone{Raw: raw}
+	n := p.normalizer()
+	if err := CheckRegion(n.region); err != nil {
+		ph.Err = &PhoneError{Raw: raw, Reason: err.Error(), Err: ErrUnknownRegion}
+		return ph
+	}
+	r, err := n.read(raw, nil)
+	ph.setReading(r, err)
+	return ph
+}
+
 // config is a Parser with its defaults filled in and its charset resolved.
 type config struct {
 	norm      normalizer
