@@ -22,6 +22,8 @@ type Bot struct {
 	region  string
 	maxDoc  int64
 	async   *AsyncConfig
+	// observer is told what the bot does; nil for none.
+	observer Observer
 
 	// mu guards the registration state below and the providers.
 	mu        sync.RWMutex
@@ -102,11 +104,12 @@ func (b *Bot) Send(ctx context.Context, provider, chatID string, out Outgoing) (
 	if !ok {
 		return SentMessage{}, fmt.Errorf("%w: %q", ErrUnknownProvider, provider)
 	}
-	return send(ctx, p, chatID, out)
+	return b.send(ctx, p, chatID, out)
 }
 
-// send checks out and hands it to p.
-func send(ctx context.Context, p Provider, chatID string, out Outgoing) (SentMessage, error) {
+// send checks out and hands it to p, telling the observer. b may be nil
+// (a Context made by NewContext without a bot).
+func (b *Bot) send(ctx context.Context, p Provider, chatID string, out Outgoing) (SentMessage, error) {
 	switch o := out.(type) {
 	case nil:
 		return SentMessage{}, errors.New("cardbot: send of a nil Outgoing")
@@ -115,7 +118,25 @@ func send(ctx context.Context, p Provider, chatID string, out Outgoing) (SentMes
 			return SentMessage{}, err
 		}
 	}
-	return p.Send(ctx, chatID, out)
+	if b == nil || b.observer == nil {
+		return p.Send(ctx, chatID, out)
+	}
+	start := time.Now()
+	m, err := p.Send(ctx, chatID, out)
+	b.observer.Observe(Observation{Kind: ObsSent, Provider: p.Name(), Method: methodOf(out),
+		Outcome: outcome(err), Status: statusOf(err), Duration: time.Since(start)})
+	return m, err
+}
+
+// methodOf names the kind of an outgoing message, as ObsSent says it.
+func methodOf(out Outgoing) string {
+	switch out.(type) {
+	case Text:
+		return "text"
+	case Contact:
+		return "contact"
+	}
+	return "other"
 }
 
 // checkCard fails when the card has no number a provider would take and no

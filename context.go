@@ -24,6 +24,7 @@ type Context struct {
 	provider Provider
 	update   *Update
 
+	route   string   // the route whose chain runs, as its String says
 	payload string   // command arguments
 	args    []string // strings.Fields(payload), made on demand
 	match   []string // submatches of a pattern route
@@ -156,7 +157,7 @@ func (c *Context) SendOutgoing(out Outgoing) (SentMessage, error) {
 	if c.update.Chat.ID == "" {
 		return SentMessage{}, ErrNoChat
 	}
-	return send(c.ctx, c.provider, c.update.Chat.ID, out)
+	return c.bot.send(c.ctx, c.provider, c.update.Chat.ID, out)
 }
 
 func (c *Context) messageID() string {

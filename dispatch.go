@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 )
 
 // Dispatch handles one update that p delivered: the entry point of the
@@ -57,6 +58,7 @@ func (b *Bot) Dispatch(ctx context.Context, p Provider, u Update) error {
 		return ErrShuttingDown
 	}
 	defer b.life.leave()
+	b.observe(Observation{Kind: ObsReceived, Provider: u.Provider, Update: u.Kind})
 	if b.eng != nil {
 		b.remember(p)
 		return b.eng.push(ctx, &u)
@@ -70,6 +72,7 @@ func (b *Bot) Dispatch(ctx context.Context, p Provider, u Update) error {
 		}
 		switch st {
 		case DedupDone:
+			b.observe(Observation{Kind: ObsDeduplicated, Provider: u.Provider, Update: u.Kind})
 			return nil
 		case DedupInFlight:
 			return ErrInFlight
@@ -122,7 +125,15 @@ func (b *Bot) run(ctx context.Context, p Provider, u *Update, async bool) error 
 		defer stop()
 		c.ctx = ctx
 	}
+	var start time.Time
+	if b.observer != nil {
+		start = time.Now()
+	}
 	err := b.call(c)
+	if b.observer != nil {
+		b.observer.Observe(Observation{Kind: ObsHandled, Provider: u.Provider, Update: u.Kind, Route: c.route,
+			Outcome: outcome(err), Duration: time.Since(start)})
+	}
 	switch {
 	case err == nil:
 	case !IsRetryable(err):

@@ -218,7 +218,12 @@ func (b *Bot) chain(e *entry) HandlerFunc {
 	for g := e.group; g != nil; g = g.parent {
 		h = compose(h, g.mw)
 	}
-	return compose(h, b.reg.global)
+	h = compose(h, b.reg.global)
+	name := e.route.String()
+	return func(c *Context) error {
+		c.route = name
+		return h(c)
+	}
 }
 
 // compose wraps h in mw, mw[0] outermost.

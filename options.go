@@ -192,6 +192,12 @@ func WithMaxDocumentSize(n int64) Option {
 	}
 }
 
+// WithObserver sets the observer the bot tells what it does (see
+// Observer), for metrics. A nil observer, the default, costs nothing.
+func WithObserver(o Observer) Option {
+	return func(b *Bot) { b.observer = o }
+}
+
 func dupProvider(name string) error {
 	return fmt.Errorf("cardbot: provider %q is already registered", name)
 }

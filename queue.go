@@ -125,14 +125,20 @@ func (e *engine) push(ctx context.Context, u *Update) error {
 			return err
 		}
 	}
+	var added bool
 	var err error
 	if e.mem != nil {
-		_, err = e.mem.push(ctx, en, e.dropped) // a wait for room ends when Shutdown gives up
+		added, err = e.mem.push(ctx, en, e.dropped) // a wait for room ends when Shutdown gives up
 	} else {
-		_, err = e.q.Push(ctx, en)
+		added, err = e.q.Push(ctx, en)
 	}
 	switch {
 	case err == nil:
+		kind := ObsQueued
+		if !added {
+			kind = ObsDeduplicated
+		}
+		e.b.observe(Observation{Kind: kind, Provider: u.Provider, Update: u.Kind})
 		return nil
 	case IsRetryable(err):
 		return err
@@ -160,6 +166,7 @@ func (e *engine) deliver(d Delivery) {
 	if j == nil {
 		e.b.logger.Error("cardbot: queued update cannot be handled; dead lettered",
 			slog.String("provider", d.Provider), slog.String("chat", d.ChatID), slog.String("reason", reason))
+		e.b.observe(Observation{Kind: ObsDeadLettered, Provider: d.Provider})
 		e.freeRoom()
 		e.end(d, endDeadLetter, reason)
 		return
@@ -257,6 +264,9 @@ func (e *engine) work() {
 			e.finish(cq, j, endRelease, "")
 			continue
 		}
+		if j.attempts == 0 && e.b.observer != nil {
+			e.b.observer.Observe(Observation{Kind: ObsQueueDepth, Depth: len(e.room), Lag: time.Since(j.d.Pushed)})
+		}
 		err := e.b.runJob(j)
 		switch {
 		case err == nil:
@@ -282,6 +292,7 @@ func (e *engine) retry(cq *chatQueue, j *job, err error) {
 		// Reported before the chat goes on, so that reports keep its order.
 		e.b.report(NewContext(context.Background(), e.b, j.p, j.u),
 			fmt.Errorf("%w after %d attempts: %w", ErrDeadLettered, j.attempts, err))
+		e.b.observe(Observation{Kind: ObsDeadLettered, Provider: j.u.Provider, Update: j.u.Kind})
 		e.finish(cq, j, endDeadLetter, err.Error())
 		return
 	}

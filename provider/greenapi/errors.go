@@ -146,6 +146,10 @@ func (e *APIError) Is(target error) bool {
 // Unwrap returns the cause of a network error.
 func (e *APIError) Unwrap() error { return e.Err }
 
+// HTTPStatus returns StatusCode, so that a bot's observer reports the
+// status of a failed send (cardbot.StatusError).
+func (e *APIError) HTTPStatus() int { return e.StatusCode }
+
 // Retryable reports whether the call may succeed later: rate limits and
 // transient failures.
 func (e *APIError) Retryable() bool {

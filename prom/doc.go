@@ -1,0 +1,30 @@
+// Package prom turns what a cardbot.Bot observes into Prometheus metrics.
+//
+//	obs, err := prom.New(prom.Config{})
+//	bot := cardbot.New(cardbot.WithObserver(obs))
+//	http.Handle("/metrics", obs.Handler())
+//
+// The metrics, all in the namespace cardbot:
+//
+//	cardbot_updates_received_total{provider,kind}      counter
+//	cardbot_updates_deduplicated_total{provider}       counter
+//	cardbot_updates_queued_total{provider}             counter
+//	cardbot_handler_duration_seconds{provider,kind,route,outcome}  histogram
+//	cardbot_sends_total{provider,method,status}        counter
+//	cardbot_send_duration_seconds{provider,method,status}          histogram
+//	cardbot_dead_letters_total{provider}               counter
+//	cardbot_queue_depth                                gauge
+//	cardbot_queue_lag_seconds                          histogram
+//
+// kind is the update's kind ("message", "status", "other"); route is the
+// route that handled it as its String method says ("/start", "OnText"), or
+// "none"; outcome is "ok", "error", "retryable", "panic" or "timeout";
+// method is what was sent ("text", "contact"); status is "ok", the HTTP
+// status of a failed send ("429", "500"), or the outcome of a failure
+// without one ("error", "timeout"). No label ever holds a chat id, a phone
+// number, a text or a URL path, so Aitu's secret webhook path and the
+// users' numbers stay out of the metrics.
+//
+// The collectors are registered with Config.Registerer, or with a registry
+// of the Observer's own; never with Prometheus' global registry.
+package prom
