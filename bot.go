@@ -24,6 +24,8 @@ type Bot struct {
 	async   *AsyncConfig
 	// observer is told what the bot does; nil for none.
 	observer Observer
+	// tracer starts the spans of its work; nil for none.
+	tracer Tracer
 
 	// mu guards the registration state below and the providers.
 	mu        sync.RWMutex
@@ -118,13 +120,23 @@ func (b *Bot) send(ctx context.Context, p Provider, chatID string, out Outgoing)
 			return SentMessage{}, err
 		}
 	}
-	if b == nil || b.observer == nil {
+	if b == nil || (b.observer == nil && b.tracer == nil) {
 		return p.Send(ctx, chatID, out)
+	}
+	method := methodOf(out)
+	var end func(error)
+	if b.tracer != nil {
+		ctx, end = b.tracer.StartSend(ctx, p.Name(), method)
 	}
 	start := time.Now()
 	m, err := p.Send(ctx, chatID, out)
-	b.observer.Observe(Observation{Kind: ObsSent, Provider: p.Name(), Method: methodOf(out),
-		Outcome: outcome(err), Status: statusOf(err), Duration: time.Since(start)})
+	if b.observer != nil {
+		b.observer.Observe(Observation{Kind: ObsSent, Provider: p.Name(), Method: method,
+			Outcome: outcome(err), Status: statusOf(err), Duration: time.Since(start)})
+	}
+	if end != nil {
+		end(err)
+	}
 	return m, err
 }
 

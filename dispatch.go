@@ -47,12 +47,17 @@ import (
 // value of ctx (the update may be handled by another process); it ends
 // with the handler timeout, when Shutdown gives up, and when the queue
 // gives the update's partition to another consumer.
-func (b *Bot) Dispatch(ctx context.Context, p Provider, u Update) error {
+func (b *Bot) Dispatch(ctx context.Context, p Provider, u Update) (err error) {
 	if p == nil {
 		return errors.New("cardbot: Dispatch with a nil Provider")
 	}
 	if u.Provider == "" {
 		u.Provider = p.Name()
+	}
+	if b.tracer != nil {
+		var end func(error)
+		ctx, end = b.tracer.StartReceive(ctx, &u)
+		defer func() { end(err) }()
 	}
 	if !b.life.enter() {
 		return ErrShuttingDown
@@ -61,6 +66,9 @@ func (b *Bot) Dispatch(ctx context.Context, p Provider, u Update) error {
 	b.observe(Observation{Kind: ObsReceived, Provider: u.Provider, Update: u.Kind})
 	if b.eng != nil {
 		b.remember(p)
+		if b.tracer != nil && u.Trace == nil {
+			u.Trace = b.tracer.Inject(ctx)
+		}
 		return b.eng.push(ctx, &u)
 	}
 	var key string
@@ -78,7 +86,7 @@ func (b *Bot) Dispatch(ctx context.Context, p Provider, u Update) error {
 			return ErrInFlight
 		}
 	}
-	err := b.run(ctx, p, &u, false)
+	err = b.run(ctx, p, &u, false)
 	b.endKey(ctx, key, err == nil)
 	return err
 }
@@ -106,8 +114,13 @@ func (b *Bot) endKey(ctx context.Context, key string, handled bool) {
 
 // run routes u and runs its chain, recovering panics, and reports the
 // error.
-func (b *Bot) run(ctx context.Context, p Provider, u *Update, async bool) error {
+func (b *Bot) run(ctx context.Context, p Provider, u *Update, async bool) (err error) {
 	c := &Context{bot: b, provider: p, update: u}
+	if b.tracer != nil {
+		var end func(string, error)
+		ctx, end = b.tracer.StartHandle(ctx, u)
+		defer func() { end(c.route, err) }()
+	}
 	if ctx.Done() == nil && b.timeout <= 0 {
 		// Nothing but Shutdown can cancel the handling: the lifecycle's
 		// context, with ctx's values, will do, at no cost per update.
@@ -129,7 +142,7 @@ func (b *Bot) run(ctx context.Context, p Provider, u *Update, async bool) error 
 	if b.observer != nil {
 		start = time.Now()
 	}
-	err := b.call(c)
+	err = b.call(c)
 	if b.observer != nil {
 		b.observer.Observe(Observation{Kind: ObsHandled, Provider: u.Provider, Update: u.Kind, Route: c.route,
 			Outcome: outcome(err), Duration: time.Since(start)})

@@ -198,6 +198,12 @@ func WithObserver(o Observer) Option {
 	return func(b *Bot) { b.observer = o }
 }
 
+// WithTracer sets the tracer that starts the spans of the bot's work (see
+// Tracer). A nil tracer, the default, costs nothing.
+func WithTracer(t Tracer) Option {
+	return func(b *Bot) { b.tracer = t }
+}
+
 func dupProvider(name string) error {
 	return fmt.Errorf("cardbot: provider %q is already registered", name)
 }

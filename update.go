@@ -102,6 +102,12 @@ type Update struct {
 
 	// Raw is the provider's JSON for this update, as received.
 	Raw json.RawMessage
+
+	// Trace is the trace context of the delivery (W3C traceparent and
+	// tracestate), when the bot has a Tracer: async delivery keeps it with
+	// the queued update, so that the span of its handling, in this process
+	// or another, joins the trace of the webhook that delivered it.
+	Trace map[string]string
 }
 
 // Chat is a conversation: a private dialog, a group or a channel.

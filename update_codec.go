@@ -13,17 +13,18 @@ const updateVersion = 1
 // it is valid JSON, and as a string when it is not, so that nothing the
 // provider sent is lost either way.
 type storedUpdate struct {
-	V        int             `json:"v"`
-	Provider string          `json:"provider"`
-	Kind     Kind            `json:"kind"`
-	Key      string          `json:"key,omitempty"`
-	Chat     Chat            `json:"chat"`
-	Sender   User            `json:"sender"`
-	Message  *Message        `json:"message,omitempty"`
-	Status   *Status         `json:"status,omitempty"`
-	Time     time.Time       `json:"time"`
-	Raw      json.RawMessage `json:"raw,omitempty"`
-	RawText  *string         `json:"rawText,omitempty"`
+	V        int               `json:"v"`
+	Provider string            `json:"provider"`
+	Kind     Kind              `json:"kind"`
+	Key      string            `json:"key,omitempty"`
+	Chat     Chat              `json:"chat"`
+	Sender   User              `json:"sender"`
+	Message  *Message          `json:"message,omitempty"`
+	Status   *Status           `json:"status,omitempty"`
+	Time     time.Time         `json:"time"`
+	Raw      json.RawMessage   `json:"raw,omitempty"`
+	RawText  *string           `json:"rawText,omitempty"`
+	Trace    map[string]string `json:"trace,omitempty"`
 }
 
 // EncodeUpdate encodes u for a Queue; DecodeUpdate reads it back.
@@ -31,7 +32,7 @@ func EncodeUpdate(u *Update) ([]byte, error) {
 	s := storedUpdate{
 		V: updateVersion, Provider: u.Provider, Kind: u.Kind, Key: u.Key,
 		Chat: u.Chat, Sender: u.Sender, Message: u.Message, Status: u.Status,
-		Time: u.Time,
+		Time: u.Time, Trace: u.Trace,
 	}
 	if len(u.Raw) > 0 {
 		if json.Valid(u.Raw) {
@@ -60,7 +61,7 @@ func DecodeUpdate(b []byte, u *Update) error {
 	}
 	*u = Update{
 		Provider: s.Provider, Kind: s.Kind, Key: s.Key, Chat: s.Chat, Sender: s.Sender,
-		Message: s.Message, Status: s.Status, Time: s.Time, Raw: s.Raw,
+		Message: s.Message, Status: s.Status, Time: s.Time, Raw: s.Raw, Trace: s.Trace,
 	}
 	if s.RawText != nil {
 		u.Raw = json.RawMessage(*s.RawText)
