@@ -4,11 +4,14 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/cardbot/cardbot/contactcard"
 )
 
 // Option configures a Bot in New. Options panic on arguments that can only
-// be programming mistakes (a nil provider, two providers of one name), like
-// Handle does; everything else falls back to the documented default.
+// be programming mistakes (a nil provider, two providers of one name, a
+// region that does not exist), like Handle does; everything else falls
+// back to the documented default.
 type Option func(*Bot)
 
 // Defaults of New.
@@ -176,9 +179,18 @@ func WithProviders(ps ...Provider) Option {
 
 // WithDefaultRegion sets the ISO 3166 region ("RU", "KZ") in which
 // Context.Contacts reads national phone numbers when the provider gives no
-// region (RegionHinter). The default is contactcard's (RU).
+// region (RegionHinter). The default is contactcard's (RU). Like a
+// provider registered twice, a region contactcard does not know ("XX")
+// is a programmer's error: New panics with contactcard.CheckRegion's
+// words, rather than every number failing later. Check a region that
+// comes from configuration with contactcard.CheckRegion first.
 func WithDefaultRegion(region string) Option {
-	return func(b *Bot) { b.region = region }
+	return func(b *Bot) {
+		if err := contactcard.CheckRegion(region); err != nil {
+			panic(fmt.Sprintf("cardbot: WithDefaultRegion: %v", err))
+		}
+		b.region = region
+	}
 }
 
 // WithMaxDocumentSize caps the size of a .vcf document Context.Contacts

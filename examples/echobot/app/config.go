@@ -99,6 +99,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.Region == "" {
 		c.Region = contactcard.DefaultRegion
 	}
+	if err := contactcard.CheckRegion(c.Region); err != nil {
+		return c, fmt.Errorf("DEFAULT_REGION: %w", err)
+	}
 	switch c.Delivery {
 	case "":
 		c.Delivery = deliverySync

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cardbot/cardbot/contactcard"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
 )
 
@@ -46,6 +47,14 @@ func TestBadDelivery(t *testing.T) {
 	}, slog.New(slog.DiscardHandler), nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `DELIVERY "later"`)
+}
+
+func TestBadRegion(t *testing.T) {
+	err := Run(context.Background(), func(k string) string {
+		return map[string]string{"DEFAULT_REGION": "XX", "ADDR": "127.0.0.1:0"}[k]
+	}, slog.New(slog.DiscardHandler), nil)
+	require.ErrorIs(t, err, contactcard.ErrUnknownRegion)
+	assert.Contains(t, err.Error(), `DEFAULT_REGION: contactcard: unknown region: "XX"`)
 }
 
 // With DELIVERY=async the webhook is answered once the update is queued;
