@@ -56,7 +56,8 @@ func FuzzParse(f *testing.F) {
 }
 
 // FuzzNormalize checks that Normalize never panics, and that it returns
-// either digits within the length rule or a *PhoneError of a known kind.
+// either digits within the length rule, a *PhoneError of a known kind, or
+// ErrUnknownRegion for a region CheckRegion refuses.
 func FuzzNormalize(f *testing.F) {
 	for _, s := range []string{
 		"8 (900) 123-45-67", "+7 900 123-45-67", "0044 20 7946 0958", "380501234567", "+65 6123 4567",
@@ -68,8 +69,15 @@ func FuzzNormalize(f *testing.F) {
 	f.Add("+44 7911 123456", "")
 	f.Add("07911 123456", "GB")
 	f.Add("0171 2345678", "DE")
+	f.Add("+7 900 123-45-67", "XX") // no region: ErrUnknownRegion
 	f.Fuzz(func(t *testing.T, raw, region string) {
 		digits, err := Normalize(raw, region)
+		if errors.Is(err, ErrUnknownRegion) {
+			if CheckRegion(region) == nil || digits != "" {
+				t.Fatalf("Normalize(%q, %q): %v for a region CheckRegion takes, or with digits %q", raw, region, err, digits)
+			}
+			return
+		}
 		if err != nil {
 			var pe *PhoneError
 			if !errors.As(err, &pe) || !(errors.Is(err, ErrInvalidPhone) || errors.Is(err, ErrPhoneLength)) {
