@@ -360,10 +360,13 @@ func (e *engine) shutdown(ctx context.Context) error {
 	e.mu.Lock()
 	e.closing = true
 	e.mu.Unlock()
+	// Consuming stops first: a retry released below must stay in the
+	// durable queue for the next start, not come straight back to this
+	// consumer and run again before its wait is over.
+	e.cancel()
 	if e.mem == nil {
 		e.releaseWaiting() // a durable queue keeps them for the next start
 	}
-	e.cancel()
 	select {
 	case <-e.consumed:
 		e.wg.Wait()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -70,8 +71,12 @@ func TestCrash(t *testing.T) {
 			assert.GreaterOrEqual(t, p.Proc.AckedAtKill, int64(57), "killed once 40% was acknowledged")
 			assert.Contains(t, out.String(), "SIGKILL of crash-"+kind+"-1")
 			if kind == storeRedis {
+				// Only this phase's keys: other runs of the harness may share
+				// the server (CI's, a developer's go test in another tree).
+				m := regexp.MustCompile(`prefix (cardbot-loadtest-[0-9a-f]+)`).FindStringSubmatch(out.String())
+				require.Len(t, m, 2, "the report names the phase's key prefix")
 				var keys []string
-				it := redistest.Client(t).Scan(t.Context(), 0, "*cardbot-loadtest-*", 1000).Iterator()
+				it := redistest.Client(t).Scan(t.Context(), 0, "*"+m[1]+"*", 1000).Iterator()
 				for it.Next(t.Context()) {
 					keys = append(keys, it.Val())
 				}
