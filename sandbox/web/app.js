@@ -32,7 +32,7 @@ function userName(id) {
 }
 
 function clock(t) {
-  return new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  return new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
 }
 
 function query() {
@@ -78,6 +78,11 @@ function contactCard(c) {
     el("span", { class: "name" }, name), ...lines);
 }
 
+function fileIcon(name) {
+  const ext = (name.match(/\.([a-z0-9]{1,4})$/i) || ["", "file"])[1];
+  return el("span", { class: "fileicon", "aria-hidden": "true" }, ext.toUpperCase());
+}
+
 function bubble(ev) {
   const d = ev.data;
   const mine = ev.kind === "message";
@@ -89,9 +94,14 @@ function bubble(ev) {
   for (const c of d.contacts || []) {
     li.append(contactCard({ name: c.name, phone: (c.phones || [])[0] ? String(c.phones[0]).replace(/^\+/, "") : "" }));
   }
-  if (d.file) li.append(el("div", { class: "file" }, "📎 " + d.file.name + " (" + d.file.size + " bytes)"));
+  if (d.file) {
+    li.append(el("div", { class: "file" }, fileIcon(d.file.name), el("span", {}, d.file.name + " · " + d.file.size + " bytes")));
+  }
+  // Documents the bot sends: no provider records them yet; a reply with
+  // {document: {name, url}} shows as a file to download.
   if (d.document) {
-    li.append(el("div", { class: "file" }, el("a", { href: d.document.url, download: d.document.name || "file" }, "📎 " + (d.document.name || "file"))));
+    const name = d.document.name || "file";
+    li.append(el("div", { class: "file" }, fileIcon(name), el("a", { href: d.document.url, download: name }, name)));
   }
   li.append(el("time", { datetime: ev.time }, clock(ev.time)));
   return li;
