@@ -29,14 +29,18 @@ type MessageData struct {
 
 // SharedContact is a card a user shared: its name and numbers as written.
 type SharedContact struct {
-	Name   string   `json:"name"`
+	// Name is the card's formatted name.
+	Name string `json:"name"`
+	// Phones are its numbers as written on the card.
 	Phones []string `json:"phones,omitempty"`
 }
 
 // FileData is a file a user uploaded.
 type FileData struct {
+	// Name is the file's name.
 	Name string `json:"name"`
-	Size int    `json:"size"`
+	// Size is its length in bytes.
+	Size int `json:"size"`
 }
 
 // WebhookData is a webhook delivered to the bot: the data of a KindWebhook
@@ -55,9 +59,9 @@ type WebhookData struct {
 	Again bool `json:"again,omitempty"`
 }
 
-// Delivery is the outcome of a delivery: the answer of the bot's webhook
+// delivery is the outcome of a delivery: the answer of the bot's webhook
 // handler and the messages the bot sent meanwhile.
-type Delivery struct {
+type delivery struct {
 	Status  int
 	Replies []Reply
 }
@@ -66,9 +70,9 @@ type Delivery struct {
 // webhook handler, and returns the answer with the replies the bot sent
 // meanwhile (in async mode the bot may answer later: see the event stream
 // or GET …/sent).
-func (s *Sandbox) deliver(m *messenger, msg *MessageData, chat string, body []byte) (Delivery, error) {
+func (s *Sandbox) deliver(m *messenger, msg *MessageData, chat string, body []byte) (delivery, error) {
 	if !s.enter() {
-		return Delivery{}, ErrClosed
+		return delivery{}, ErrClosed
 	}
 	defer s.active.Done()
 	s.deliverMu.Lock()
@@ -76,7 +80,7 @@ func (s *Sandbox) deliver(m *messenger, msg *MessageData, chat string, body []by
 	again := msg == nil
 	if again {
 		if m.last == nil {
-			return Delivery{}, ErrNothingToRedeliver
+			return delivery{}, ErrNothingToRedeliver
 		}
 		chat, body = m.last.chat, m.last.body
 	} else {
@@ -87,7 +91,7 @@ func (s *Sandbox) deliver(m *messenger, msg *MessageData, chat string, body []by
 	start := time.Now()
 	req, err := http.NewRequestWithContext(s.ctx, http.MethodPost, "/"+string(m.name), bytes.NewReader(body))
 	if err != nil {
-		return Delivery{}, err
+		return delivery{}, err
 	}
 	req.RemoteAddr = "127.0.0.1:1"
 	req.Header.Set("Content-Type", "application/json")
@@ -99,7 +103,7 @@ func (s *Sandbox) deliver(m *messenger, msg *MessageData, chat string, body []by
 		Millis: time.Since(start).Milliseconds(), Again: again,
 	})
 	s.log.Debug("sandbox: delivered a webhook", "messenger", m.name, "status", rec.Code, "again", again)
-	return Delivery{Status: rec.Code, Replies: m.peer.replies()[before:]}, nil
+	return delivery{Status: rec.Code, Replies: m.peer.replies()[before:]}, nil
 }
 
 // jsonOrString keeps a JSON body as it is, and quotes anything else.

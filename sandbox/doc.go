@@ -40,6 +40,27 @@
 // They write as the first user in a private chat; ?user=<id>&chat=group
 // picks another user, and the group.
 //
+// The page uses these too, and more:
+//
+//	POST /sandbox/<messenger>/again    deliver the last webhook once more
+//	POST /sandbox/<messenger>/fault    a FaultRequest: {"fail":429}, {"fail":500,"count":2},
+//	                                   {"slow":true}, {"clear":true}
+//	GET  /sandbox/api/events           server-sent Events (Last-Event-ID replays)
+//	GET  /sandbox/api/setup            messengers, users and chat ids
+//	GET  /sandbox/api/state            ?messenger=&chat=: Config.State's answer
+//
+// Deliveries are made one at a time, so that an answer holds the replies of
+// its own message; a slowed API slows the next messages too.
+//
+// # Faults
+//
+// The faults are played by the sandbox's transport, in front of the fakes,
+// not by the fakes' own FailNext: that fails whatever call comes next (MAX's
+// checkAccount, a .vcf download), while the page promises the next send. A
+// failed send is retried by the provider's client as in production (429
+// comes with Retry-After: 1), so the API panel shows the failure and the
+// retry; a fault that outlasts the retries makes the webhook answer 503.
+//
 // # Safety
 //
 // New refuses to start when any variable of CredentialVariables is set

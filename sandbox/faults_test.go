@@ -135,3 +135,27 @@ func TestFaultsApply(t *testing.T) {
 		})
 	}
 }
+
+// The GREEN-API token travels in the URL path; no event shows it.
+func TestCallsHideTheToken(t *testing.T) {
+	s := start(t, Config{Messengers: []Messenger{WhatsApp, MAX}})
+	say(t, s.url, "whatsapp/text", "hi")
+	say(t, s.url, "max/contact", victorCard)
+	for _, m := range []Messenger{WhatsApp, MAX} {
+		t.Run(string(m), func(t *testing.T) {
+			token := s.sb.ms[m].peer.(*greenapiPeer).fake.Token
+			require.NotEmpty(t, token)
+			calls := 0
+			for _, e := range s.eventsOf(KindCall) {
+				if e.Messenger != m {
+					continue
+				}
+				calls++
+				c := e.Data.(CallData)
+				assert.Contains(t, c.Path, "/{apiTokenInstance}")
+				assert.NotContains(t, string(mustJSON(t, c)), token)
+			}
+			assert.NotZero(t, calls)
+		})
+	}
+}

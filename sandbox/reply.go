@@ -14,8 +14,12 @@ type Reply struct {
 // ReplyContact is a contact the bot sent: by number, or (MAX, and Aitu
 // users) by the contact's account on the messenger.
 type ReplyContact struct {
-	Phone     string `json:"phone,omitempty"`
-	Account   string `json:"account,omitempty"`
+	// Phone is the number as international digits, when sent by number.
+	Phone string `json:"phone,omitempty"`
+	// Account is the contact's MAX chat id or Aitu user id, when sent by
+	// account.
+	Account string `json:"account,omitempty"`
+	// FirstName, LastName and Company are the names sent with it.
 	FirstName string `json:"firstName,omitempty"`
 	LastName  string `json:"lastName,omitempty"`
 	Company   string `json:"company,omitempty"`

@@ -111,7 +111,7 @@ func (s *Sandbox) again(c echo.Context) error {
 
 // answer writes a delivery's replies; a webhook the bot did not answer
 // with 200 shows as 502 with the status, as the echobot's routes did.
-func (s *Sandbox) answer(c echo.Context, d Delivery, err error) error {
+func (s *Sandbox) answer(c echo.Context, d delivery, err error) error {
 	switch {
 	case errors.Is(err, ErrClosed):
 		return echo.NewHTTPError(http.StatusServiceUnavailable, err.Error())

@@ -32,9 +32,10 @@ func (s *Sandbox) events(c echo.Context) error {
 	defer s.hub.unsubscribe(ch)
 
 	w := c.Response()
+	rc := http.NewResponseController(w)
 	// A server's WriteTimeout would cut the stream; the page reconnects
 	// anyway, but need not.
-	_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
+	_ = rc.SetWriteDeadline(time.Time{})
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-cache")
@@ -48,7 +49,11 @@ func (s *Sandbox) events(c echo.Context) error {
 			return nil
 		}
 	}
-	w.Flush()
+	// A writer that cannot flush (echo's Flush would panic) ends the
+	// stream; the page then says it is reconnecting.
+	if rc.Flush() != nil {
+		return nil
+	}
 
 	tick := time.NewTicker(heartbeat)
 	defer tick.Stop()
@@ -68,7 +73,9 @@ func (s *Sandbox) events(c echo.Context) error {
 		case <-c.Request().Context().Done():
 			return nil
 		}
-		w.Flush()
+		if rc.Flush() != nil {
+			return nil
+		}
 	}
 }
 

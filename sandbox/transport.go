@@ -59,9 +59,15 @@ var errSandboxClosed = errors.New("sandbox: closed while the call was slowed")
 // RoundTrip implements http.RoundTripper.
 func (t *transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	start := time.Now()
-	reqBody, err := readBody(&r.Body)
+	// A RoundTripper must not change the request: the body is read, and a
+	// copy of the request carries its bytes on.
+	reqBody, err := readAll(r.Body)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: reading the request: %w", err)
+	}
+	out := r.Clone(r.Context())
+	if r.Body != nil && r.Body != http.NoBody {
+		out.Body = io.NopCloser(bytes.NewReader(reqBody))
 	}
 	call := CallData{
 		Method: methodOf(r), HTTPMethod: r.Method, Path: t.p.redact(r.URL.Path), Send: t.p.isSend(r),
@@ -86,14 +92,15 @@ func (t *transport) RoundTrip(r *http.Request) (*http.Response, error) {
 			return resp, nil
 		}
 	}
-	resp, err := t.base.RoundTrip(r)
+	resp, err := t.base.RoundTrip(out)
 	call.Fault = strings.Join(notes, "; ")
 	if err != nil {
 		call.Error, call.Millis = t.p.redact(err.Error()), time.Since(start).Milliseconds()
 		t.record(call)
 		return nil, err
 	}
-	respBody, err := readBody(&resp.Body)
+	respBody, err := readAll(resp.Body)
+	resp.Body = io.NopCloser(bytes.NewReader(respBody))
 	call.Status, call.Millis = resp.StatusCode, time.Since(start).Milliseconds()
 	call.Response = shown(respBody, resp.Header.Get("Content-Type"))
 	if err != nil {
@@ -117,15 +124,13 @@ func (t *transport) wait(r *http.Request, d time.Duration) error {
 	}
 }
 
-// readBody reads a body whole and puts a reader of its bytes in its place.
-func readBody(b *io.ReadCloser) ([]byte, error) {
-	if *b == nil || *b == http.NoBody {
+// readAll reads and closes a body; nil for none.
+func readAll(b io.ReadCloser) ([]byte, error) {
+	if b == nil || b == http.NoBody {
 		return nil, nil
 	}
-	data, err := io.ReadAll(*b)
-	_ = (*b).Close()
-	*b = io.NopCloser(bytes.NewReader(data))
-	return data, err
+	defer b.Close()
+	return io.ReadAll(b)
 }
 
 // shown is a body as a call event shows it.
