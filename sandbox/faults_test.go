@@ -47,6 +47,9 @@ func TestNextSendFails(t *testing.T) {
 				assert.Equal(t, http.StatusOK, sends[1].Status)
 				assert.Empty(t, sends[1].Fault)
 				assert.Equal(t, Faults{}, s.sb.ms[m].faults.get(), "one send only")
+				changes := s.eventsOf(KindFaults)
+				require.Len(t, changes, 2, "set, then used up")
+				assert.Equal(t, Faults{}, changes[1].Data, "the page learns that the fault is used up")
 			})
 		}
 	}

@@ -111,7 +111,8 @@ func New(bot *cardbot.Bot, cfg Config) (*Sandbox, error) {
 func (s *Sandbox) start(name Messenger) error {
 	m := &messenger{name: name, faults: &faults{delay: s.cfg.slowDelay()}}
 	t := &transport{base: s.base, faults: m.faults, done: s.ctx.Done(),
-		record: func(c CallData) { s.hub.publish(KindCall, name, c) }}
+		record:  func(c CallData) { s.hub.publish(KindCall, name, c) },
+		changed: func(f Faults) { s.hub.publish(KindFaults, name, f) }}
 	hc := &http.Client{Transport: t, Timeout: apiTimeout}
 	onReply := func(r Reply) { s.hub.publish(KindReply, name, r) }
 	var err error

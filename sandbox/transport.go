@@ -48,7 +48,10 @@ type transport struct {
 	base   http.RoundTripper
 	faults *faults
 	record func(CallData)
-	done   <-chan struct{} // closed by Sandbox.Close: slowed calls end
+	// changed is told the faults left once a send used one up, so that
+	// the page shows what is still set.
+	changed func(Faults)
+	done    <-chan struct{} // closed by Sandbox.Close: slowed calls end
 	// p is set once the peer exists, before any call is made.
 	p peer
 }
@@ -89,6 +92,7 @@ func (t *transport) RoundTrip(r *http.Request) (*http.Response, error) {
 			call.Status, call.Response = status, shown(injectedBody(status), "application/json")
 			call.Fault, call.Millis = strings.Join(notes, "; "), time.Since(start).Milliseconds()
 			t.record(call)
+			t.changed(t.faults.get())
 			return resp, nil
 		}
 	}
