@@ -1,0 +1,78 @@
+// Package sandbox plays WhatsApp, MAX and Aitu for any *cardbot.Bot, so that
+// a bot runs on a laptop with no account at all.
+//
+// New starts a fake API for each messenger (package greenapitest for
+// WhatsApp and MAX, aitutest for Aitu), registers with the bot a provider
+// client pointed at it, and Mount serves a page at /sandbox/ where one
+// picks a messenger and a user, writes texts, shares contacts and uploads
+// .vcf files, and sees the bot's answers as that messenger would show them,
+// live, beside the raw webhooks delivered and every API call the bot made.
+//
+//	sb, err := sandbox.New(bot, sandbox.Config{})
+//	if err != nil {
+//		log.Fatal(err) // real credentials are set, for one
+//	}
+//	defer sb.Close()
+//	srv := webhook.NewServer(bot, webhook.ServerConfig{Addr: "127.0.0.1:8080"})
+//	sb.Mount(srv.Echo) // http://127.0.0.1:8080/sandbox/
+//
+// # Delivery
+//
+// A message written in the page (or posted to a curl route) becomes the
+// webhook body the messenger would send, built by the fake, and is
+// delivered in process to the provider's real webhook handler
+// (webhook.Handler): authentication, body limit, decoding, dedup and the
+// answer's status code are those of production; no port is opened for it.
+// The bot's answers go over HTTP to the fakes, through a transport of the
+// sandbox that records every call and injects the faults the page asks for.
+//
+// # Curl routes
+//
+// Each messenger has the routes the echobot's README uses:
+//
+//	POST /sandbox/<messenger>/text     the body is the text
+//	POST /sandbox/<messenger>/contact  the body is a vCard, shared as a contact
+//	POST /sandbox/<messenger>/vcf      the body is a .vcf file, uploaded
+//	GET  /sandbox/<messenger>/sent     every answer of the bot so far
+//
+// with <messenger> "whatsapp", "max" or "aitu". The POST routes answer with
+// the messages the bot sent while handling it, as a JSON array of Reply.
+// They write as the first user in a private chat; ?user=<id>&chat=group
+// picks another user, and the group.
+//
+// The page uses these too, and more:
+//
+//	POST /sandbox/<messenger>/again    deliver the last webhook once more
+//	POST /sandbox/<messenger>/fault    a FaultRequest: {"fail":429}, {"fail":500,"count":2},
+//	                                   {"slow":true}, {"clear":true}
+//	GET  /sandbox/api/events           server-sent Events (Last-Event-ID replays)
+//	GET  /sandbox/api/setup            messengers, users and chat ids
+//	GET  /sandbox/api/state            ?messenger=&chat=: Config.State's answer
+//
+// Deliveries are made one at a time, so that an answer holds the replies of
+// its own message; a slowed API slows the next messages too.
+//
+// # Faults
+//
+// The faults are played by the sandbox's transport, in front of the fakes,
+// not by the fakes' own FailNext: that fails whatever call comes next (MAX's
+// checkAccount, a .vcf download), while the page promises the next send. A
+// failed send is retried by the provider's client as in production (429
+// comes with Retry-After: 1), so the API panel shows the failure and the
+// retry; a fault that outlasts the retries makes the webhook answer 503.
+//
+// # Safety
+//
+// New refuses to start when any variable of CredentialVariables is set
+// (ErrRealCredentials): a bot with real credentials may forward what the
+// sandbox makes up to real people (Bot.Send reaches every provider). The
+// routes Mount adds answer only requests from a loopback address without
+// proxy headers (X-Forwarded-For, Forwarded, X-Real-IP), unless
+// Config.AllowRemote is set; anyone who reaches them can speak as any user.
+//
+// # Conversation state
+//
+// The page has a panel for the state of the chat shown. cardbot has no
+// conversation state API yet; Config.State is where it plugs in (see
+// StateSource). Without it the panel says that no state is available.
+package sandbox
