@@ -3,6 +3,7 @@ package webhook
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -43,12 +44,42 @@ type Config struct {
 	// Default: the Dispatcher's logger when it has a Logger() method, else
 	// slog.Default().
 	Logger *slog.Logger
+
+	// AllowUnauthenticated mounts the route even though its Source
+	// accepts a request that carries no credentials: a GREEN-API client
+	// without a WebhookToken, an Aitu client (Aitu signs nothing, so the
+	// route's path must then hold a secret of its own), or any Source whose
+	// VerifyWebhook lets everyone in. Without it such a route is refused
+	// with ErrUnauthenticated, so that a forgotten token cannot open the
+	// bot to anyone who finds its URL. Set it only for tests, for a route
+	// on loopback, or for a route whose path is itself a secret. Optional.
+	// Default false.
+	AllowUnauthenticated bool
 }
+
+// ErrUnauthenticated is the error of Handler, Mount and Server.Handle
+// when the Source accepts a webhook request without credentials and
+// Config.AllowUnauthenticated is not set: configure the provider's webhook
+// token (greenapi.Config.WebhookToken), or opt in explicitly.
+var ErrUnauthenticated = errors.New("webhook: the source accepts requests without credentials " +
+	"(set its webhook token, or Config.AllowUnauthenticated to accept anyone)")
+
+// ErrNilArgument is the error of Handler, Mount and Server.Handle when the
+// Dispatcher or the Source is nil.
+var ErrNilArgument = errors.New("webhook: nil Dispatcher or Source")
 
 // Handler returns the echo handler of a provider's webhook route, body
 // limit included (echo's BodyLimit middleware). Mount and Server.Handle use
-// it; call it to add the route yourself.
-func Handler(d Dispatcher, src Source, cfg Config) echo.HandlerFunc {
+// it; call it to add the route yourself. It fails with ErrUnauthenticated
+// when src would accept anyone (see Config.AllowUnauthenticated), and with
+// ErrNilArgument.
+func Handler(d Dispatcher, src Source, cfg Config) (echo.HandlerFunc, error) {
+	if d == nil || src == nil {
+		return nil, ErrNilArgument
+	}
+	if !cfg.AllowUnauthenticated && acceptsAnyone(src) {
+		return nil, fmt.Errorf("%w: provider %s", ErrUnauthenticated, src.Name())
+	}
 	limit := cfg.BodyLimit
 	if limit <= 0 {
 		limit = DefaultBodyLimit
@@ -58,7 +89,20 @@ func Handler(d Dispatcher, src Source, cfg Config) echo.HandlerFunc {
 		timeout = DefaultTimeout
 	}
 	h := &handler{d: d, src: src, log: loggerFor(cfg.Logger, d), timeout: timeout}
-	return middleware.BodyLimit(strconv.FormatInt(limit, 10) + "B")(h.serve)
+	return middleware.BodyLimit(strconv.FormatInt(limit, 10) + "B")(h.serve), nil
+}
+
+// acceptsAnyone reports whether src lets in a request that carries no
+// credentials at all: no headers, no body, a path no route has, from an
+// address of the documentation range (RFC 5737), so that an allowlist of
+// addresses or a check of the path refuses it too.
+func acceptsAnyone(src Source) bool {
+	r, err := http.NewRequest(http.MethodPost, "http://cardbot.invalid/cardbot-authentication-probe", http.NoBody)
+	if err != nil {
+		return true // cannot happen; refusing is the safe answer
+	}
+	r.RemoteAddr = "192.0.2.1:1"
+	return src.VerifyWebhook(r) == nil
 }
 
 type handler struct {

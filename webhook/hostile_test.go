@@ -45,7 +45,8 @@ func (b countingBody) Read(p []byte) (int, error) {
 func newCountingServer(t *testing.T, bot *cardbot.Bot, src webhook.Source, cfg webhook.Config) *countingServer {
 	t.Helper()
 	e := echo.New()
-	webhook.Mount(e, "/hook", bot, src, cfg)
+	_, err := webhook.Mount(e, "/hook", bot, src, cfg)
+	require.NoError(t, err)
 	s := &countingServer{}
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.Body = countingBody{r.Body, &s.read}
@@ -77,7 +78,7 @@ func TestHostileBodies(t *testing.T) {
 	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)))
 	bot.Handle(cardbot.OnAny, echoText)
 	src := &testSource{}
-	srv := newCountingServer(t, bot, src, webhook.Config{BodyLimit: limit, Logger: slog.New(slog.DiscardHandler)})
+	srv := newCountingServer(t, bot, src, webhook.Config{BodyLimit: limit, Logger: slog.New(slog.DiscardHandler), AllowUnauthenticated: true})
 	addr := srv.Listener.Addr().String()
 
 	t.Run("endless chunked body", func(t *testing.T) {
@@ -155,7 +156,8 @@ func TestHostileJSON(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			require.Less(t, len(tt.body), webhook.DefaultBodyLimit)
 			e := echo.New()
-			webhook.Mount(e, "/hook", bot, tt.src, webhook.Config{Logger: quiet})
+			_, err := webhook.Mount(e, "/hook", bot, tt.src, webhook.Config{Logger: quiet, AllowUnauthenticated: true})
+			require.NoError(t, err)
 			srv := httptest.NewServer(e)
 			defer srv.Close()
 			ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
@@ -175,8 +177,8 @@ func TestServerSlowBody(t *testing.T) {
 	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)))
 	bot.Handle(cardbot.OnAny, echoText)
 	src := &testSource{}
-	s := webhook.NewServer(bot, webhook.ServerConfig{ReadTimeout: 200 * time.Millisecond, Config: webhook.Config{Logger: slog.New(slog.DiscardHandler)}})
-	s.Handle("/webhook/test", src)
+	s := webhook.NewServer(bot, webhook.ServerConfig{ReadTimeout: 200 * time.Millisecond, Config: webhook.Config{Logger: slog.New(slog.DiscardHandler), AllowUnauthenticated: true}})
+	require.NoError(t, s.Handle("/webhook/test", src))
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	go func() { _ = s.Serve(l) }()

@@ -12,9 +12,15 @@ type Router interface {
 }
 
 // Mount adds a POST route at path that receives src's webhooks and hands
-// them to d, to an echo application or group you run yourself.
-func Mount(r Router, path string, d Dispatcher, src Source, cfg Config) *echo.Route {
-	return r.Add(http.MethodPost, path, Handler(d, src, cfg))
+// them to d, to an echo application or group you run yourself. It adds
+// nothing and fails as Handler does: with ErrUnauthenticated when src
+// would accept a request without credentials and cfg does not allow it.
+func Mount(r Router, path string, d Dispatcher, src Source, cfg Config) (*echo.Route, error) {
+	h, err := Handler(d, src, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return r.Add(http.MethodPost, path, h), nil
 }
 
 // MountHealth adds GET path answering 200 {"status":"ok"}, or 503

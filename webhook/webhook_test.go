@@ -93,7 +93,8 @@ func upd(key, chat, text string) string {
 func newEcho(t *testing.T, bot *cardbot.Bot, src webhook.Source, cfg webhook.Config) *httptest.Server {
 	t.Helper()
 	e := echo.New()
-	webhook.Mount(e, "/webhook/test", bot, src, cfg)
+	_, err := webhook.Mount(e, "/webhook/test", bot, src, cfg)
+	require.NoError(t, err)
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	return srv
@@ -173,7 +174,7 @@ func TestBodyLimit(t *testing.T) {
 	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)))
 	bot.Handle(cardbot.OnAny, echoText)
 	src := &testSource{}
-	srv := newEcho(t, bot, src, webhook.Config{BodyLimit: 64})
+	srv := newEcho(t, bot, src, webhook.Config{BodyLimit: 64, AllowUnauthenticated: true})
 	big := body(upd("1", "c1", strings.Repeat("x", 100)))
 
 	t.Run("with Content-Length", func(t *testing.T) {
@@ -209,7 +210,7 @@ func TestDuplicateDelivery(t *testing.T) {
 		return c.Send(c.Text())
 	})
 	src := &testSource{}
-	srv := newEcho(t, bot, src, webhook.Config{})
+	srv := newEcho(t, bot, src, webhook.Config{AllowUnauthenticated: true})
 	b := body(upd("m1", "c1", "hello"))
 	assert.Equal(t, http.StatusServiceUnavailable, post(t, srv.URL+"/webhook/test", "", b).StatusCode, "failure: redeliver")
 	assert.Equal(t, http.StatusOK, post(t, srv.URL+"/webhook/test", "", b).StatusCode, "redelivery handled")
@@ -224,7 +225,7 @@ func TestAsyncQueueFull(t *testing.T) {
 		cardbot.WithAsync(cardbot.AsyncConfig{QueueSize: 1, Concurrency: 1, QueueWait: -1}),
 	)
 	bot.Handle(cardbot.OnAny, func(c *cardbot.Context) error { <-release; return nil })
-	srv := newEcho(t, bot, &testSource{}, webhook.Config{})
+	srv := newEcho(t, bot, &testSource{}, webhook.Config{AllowUnauthenticated: true})
 	codes := map[int]int{}
 	for i := range 5 {
 		codes[post(t, srv.URL+"/webhook/test", "", body(upd(fmt.Sprint(i), "c1", "x"))).StatusCode]++
@@ -246,8 +247,8 @@ func TestServerHealthAndGracefulShutdown(t *testing.T) {
 		return c.Send(c.Text())
 	})
 	src := &testSource{}
-	s := webhook.NewServer(bot, webhook.ServerConfig{})
-	s.Handle("/webhook/test", src)
+	s := webhook.NewServer(bot, webhook.ServerConfig{Config: webhook.Config{AllowUnauthenticated: true}})
+	require.NoError(t, s.Handle("/webhook/test", src))
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	served := make(chan error, 1)
@@ -324,7 +325,8 @@ func TestMountOnGroup(t *testing.T) {
 	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)))
 	bot.Handle(cardbot.OnAny, echoText)
 	src := &testSource{}
-	webhook.Mount(e.Group("/hooks"), "/test", bot, src, webhook.Config{})
+	_, err := webhook.Mount(e.Group("/hooks"), "/test", bot, src, webhook.Config{AllowUnauthenticated: true})
+	require.NoError(t, err)
 	webhook.MountHealth(e, "/healthz", func() bool { return false })
 
 	rec := httptest.NewRecorder()
@@ -336,4 +338,12 @@ func TestMountOnGroup(t *testing.T) {
 	e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
 	assert.Equal(t, http.StatusServiceUnavailable, rec.Code)
 	assert.JSONEq(t, `{"status":"draining"}`, rec.Body.String())
+}
+
+// newTestServer serves h on loopback until the test ends.
+func newTestServer(t *testing.T, h http.Handler) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
 }
