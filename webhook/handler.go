@@ -24,20 +24,27 @@ const DefaultBodyLimit = 1 << 20
 // an answer (180 s).
 const DefaultTimeout = 50 * time.Second
 
+// writeMargin is the part of the serving http.Server's WriteTimeout kept
+// for writing the answer: a request's deadline ends at 9/10 of it.
+const writeMargin = 10
+
 // Config sets how a route reads webhooks. The zero value is the default.
 type Config struct {
 	// BodyLimit is the largest body read, in bytes; a larger one answers
 	// 413. Optional. Default DefaultBodyLimit.
 	BodyLimit int64
 
-	// Timeout bounds the handling of one request: the bot's handlers in
-	// sync mode, the push to the queue in async mode. When it passes, the
-	// context the handlers got ends, so that their sends stop, and the
-	// route answers 503 (the provider delivers the update again). A
-	// handler must watch its context (every provider's Send does): one
-	// that ignores it holds the answer until it returns. Optional. Default
-	// DefaultTimeout; in a Server, never more than 9/10 of its
-	// WriteTimeout, so that the 503 can still be written.
+	// Timeout bounds the handling of one request, from the moment the
+	// route gets it: reading the body, then the bot's handlers in sync
+	// mode or the push to the queue in async mode. It is one deadline for
+	// all of it. When it passes, the context the handlers got ends, so
+	// that their sends stop, and the route answers 503 (the provider
+	// delivers the update again). A handler must watch its context (every
+	// provider's Send does): one that ignores it holds the answer until it
+	// returns. Whatever Timeout says, the deadline ends at 9/10 of the
+	// WriteTimeout of the http.Server that serves the request (a Server,
+	// or your own, found in the request's context), so that the 503 can
+	// still be written. Optional. Default DefaultTimeout.
 	Timeout time.Duration
 
 	// Logger gets a line for every request refused or failed. Optional.
@@ -114,6 +121,8 @@ type handler struct {
 
 func (h *handler) serve(c echo.Context) error {
 	r := c.Request()
+	start := time.Now()
+	deadline := h.deadline(r, start)
 	if err := h.src.VerifyWebhook(r); err != nil {
 		h.log.Warn("webhook: authentication failed", "provider", h.src.Name(), "remote", c.RealIP(), "error", err)
 		return echo.NewHTTPError(http.StatusUnauthorized, "unauthorized")
@@ -132,21 +141,33 @@ func (h *handler) serve(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, "malformed update")
 	}
 	// The handling does not end when the provider hangs up (a sync handler
-	// is not cut short half way through its sends), but when the timeout
-	// passes: its sends then fail, it returns, and the provider hears 503
-	// while it still listens.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), h.timeout)
+	// is not cut short half way through its sends), but at the deadline:
+	// its sends then fail, it returns, and the provider hears 503 while it
+	// still listens.
+	ctx, cancel := context.WithDeadline(context.WithoutCancel(r.Context()), deadline)
 	defer cancel()
-	retry := h.dispatch(ctx, updates)
+	retry := ctx.Err() == nil && h.dispatch(ctx, updates)
 	if ctx.Err() != nil {
 		h.log.Warn("webhook: handling took longer than the timeout; answered 503",
-			"provider", h.src.Name(), "timeout", h.timeout)
+			"provider", h.src.Name(), "timeout", deadline.Sub(start).Round(time.Millisecond))
 		retry = true
 	}
 	if retry {
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "try again later")
 	}
 	return c.NoContent(http.StatusOK)
+}
+
+// deadline is when the handling of a request that came at start must end:
+// after the route's timeout, and before the serving http.Server's
+// WriteTimeout (counted from the end of the request's headers, just before
+// start) leaves no time to write the answer.
+func (h *handler) deadline(r *http.Request, start time.Time) time.Time {
+	d := h.timeout
+	if s, ok := r.Context().Value(http.ServerContextKey).(*http.Server); ok && s.WriteTimeout > 0 {
+		d = min(d, s.WriteTimeout-s.WriteTimeout/writeMargin)
+	}
+	return start.Add(d)
 }
 
 // dispatch hands updates to the Dispatcher and reports whether one of them
