@@ -4,14 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/cardbot/cardbot"
 )
@@ -31,7 +28,8 @@ const writeMargin = 10
 // Config sets how a route reads webhooks. The zero value is the default.
 type Config struct {
 	// BodyLimit is the largest body read, in bytes; a larger one answers
-	// 413. Optional. Default DefaultBodyLimit.
+	// 413, once the route has drained it (see MaxDrain). Optional. Default
+	// DefaultBodyLimit.
 	BodyLimit int64
 
 	// Timeout bounds the handling of one request, from the moment the
@@ -76,7 +74,7 @@ var ErrUnauthenticated = errors.New("webhook: the source accepts requests withou
 var ErrNilArgument = errors.New("webhook: nil Dispatcher or Source")
 
 // Handler returns the echo handler of a provider's webhook route, body
-// limit included (echo's BodyLimit middleware). Mount and Server.Handle use
+// limit included. Mount and Server.Handle use
 // it; call it to add the route yourself. It fails with ErrUnauthenticated
 // when src would accept anyone (see Config.AllowUnauthenticated), and with
 // ErrNilArgument.
@@ -95,8 +93,8 @@ func Handler(d Dispatcher, src Source, cfg Config) (echo.HandlerFunc, error) {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	h := &handler{d: d, src: src, log: loggerFor(cfg.Logger, d), timeout: timeout}
-	return middleware.BodyLimit(strconv.FormatInt(limit, 10) + "B")(h.serve), nil
+	h := &handler{d: d, src: src, log: loggerFor(cfg.Logger, d), timeout: timeout, limit: limit}
+	return h.serve, nil
 }
 
 // acceptsAnyone reports whether src lets in a request that carries no
@@ -117,6 +115,7 @@ type handler struct {
 	src     Source
 	log     *slog.Logger
 	timeout time.Duration
+	limit   int64
 }
 
 func (h *handler) serve(c echo.Context) error {
@@ -127,12 +126,11 @@ func (h *handler) serve(c echo.Context) error {
 		h.log.Warn("webhook: authentication failed", "provider", h.src.Name(), "remote", c.RealIP(), "error", err)
 		return echo.NewHTTPError(http.StatusUnauthorized, "unauthorized")
 	}
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		var he *echo.HTTPError
-		if errors.As(err, &he) {
-			return he // the body limit: 413
-		}
+	body, err := readBody(c.Response(), r, h.limit)
+	switch {
+	case errors.Is(err, errTooLarge):
+		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "body over the limit")
+	case err != nil:
 		return echo.NewHTTPError(http.StatusBadRequest, "body could not be read")
 	}
 	updates, err := h.src.DecodeWebhook(body)
