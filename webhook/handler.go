@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/time/rate"
 
 	"github.com/cardbot/cardbot"
 )
@@ -20,6 +23,14 @@ const DefaultBodyLimit = 1 << 20
 // Server's default WriteTimeout (60 s) and far below GREEN-API's wait for
 // an answer (180 s).
 const DefaultTimeout = 50 * time.Second
+
+// authLogEvery and authLogBurst bound the log lines of failed
+// authentications of a route: a burst of authLogBurst, then one a second.
+// The next line that is written counts those left out ("suppressed").
+const (
+	authLogEvery = time.Second
+	authLogBurst = 5
+)
 
 // writeMargin is the part of the serving http.Server's WriteTimeout kept
 // for writing the answer: a request's deadline ends at 9/10 of it.
@@ -49,6 +60,16 @@ type Config struct {
 	// Default: the Dispatcher's logger when it has a Logger() method, else
 	// slog.Default().
 	Logger *slog.Logger
+
+	// ClientIP returns the client's address that the log line of a
+	// refused request names. Set it only when the route is behind proxies
+	// you trust to say who the client is: echo's
+	// echo.ExtractIPFromXFFHeader(echo.TrustIPRange(…)) is one. Optional.
+	// Default: the address of the connection's peer (the request's
+	// RemoteAddr), since X-Forwarded-For and X-Real-IP are whatever the
+	// client wrote; under Mount, the echo application's IPExtractor when
+	// it has one.
+	ClientIP func(*http.Request) string
 
 	// AllowUnauthenticated mounts the route even though its Source
 	// accepts a request that carries no credentials: a GREEN-API client
@@ -93,7 +114,8 @@ func Handler(d Dispatcher, src Source, cfg Config) (echo.HandlerFunc, error) {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	h := &handler{d: d, src: src, log: loggerFor(cfg.Logger, d), timeout: timeout, limit: limit}
+	h := &handler{d: d, src: src, log: loggerFor(cfg.Logger, d), timeout: timeout, limit: limit,
+		clientIP: cfg.ClientIP, authLog: rate.NewLimiter(rate.Every(authLogEvery), authLogBurst)}
 	return h.serve, nil
 }
 
@@ -116,6 +138,10 @@ type handler struct {
 	log     *slog.Logger
 	timeout time.Duration
 	limit   int64
+
+	clientIP   func(*http.Request) string // nil: the peer's address
+	authLog    *rate.Limiter              // lines of failed authentications
+	suppressed atomic.Int64               // lines left out since the last one
 }
 
 func (h *handler) serve(c echo.Context) error {
@@ -123,7 +149,11 @@ func (h *handler) serve(c echo.Context) error {
 	start := time.Now()
 	deadline := h.deadline(r, start)
 	if err := h.src.VerifyWebhook(r); err != nil {
-		h.log.Warn("webhook: authentication failed", "provider", h.src.Name(), "remote", c.RealIP(), "error", err)
+		extract := h.clientIP
+		if extract == nil {
+			extract = c.Echo().IPExtractor
+		}
+		h.authFailed(r, extract, err)
 		return echo.NewHTTPError(http.StatusUnauthorized, "unauthorized")
 	}
 	body, err := readBody(c.Response(), r, h.limit)
@@ -154,6 +184,36 @@ func (h *handler) serve(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "try again later")
 	}
 	return c.NoContent(http.StatusOK)
+}
+
+// authFailed logs a failed authentication, unless too many came lately.
+// The client's address is extract's, or else the connection's peer.
+func (h *handler) authFailed(r *http.Request, extract func(*http.Request) string, err error) {
+	if !h.authLog.Allow() {
+		h.suppressed.Add(1)
+		return
+	}
+	remote := ""
+	if extract != nil {
+		remote = extract(r)
+	}
+	if remote == "" {
+		remote = peer(r)
+	}
+	attrs := []slog.Attr{slog.String("provider", h.src.Name()), slog.String("remote", remote), slog.Any("error", err)}
+	if n := h.suppressed.Swap(0); n > 0 {
+		attrs = append(attrs, slog.Int64("suppressed", n))
+	}
+	h.log.LogAttrs(r.Context(), slog.LevelWarn, "webhook: authentication failed", attrs...)
+}
+
+// peer is the address of the connection's other end, without the port.
+func peer(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 // deadline is when the handling of a request that came at start must end:
