@@ -10,7 +10,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/labstack/echo/v4"
 	"golang.org/x/time/rate"
 
 	"github.com/cardbot/cardbot"
@@ -94,12 +93,20 @@ var ErrUnauthenticated = errors.New("webhook: the source accepts requests withou
 // Dispatcher or the Source is nil.
 var ErrNilArgument = errors.New("webhook: nil Dispatcher or Source")
 
-// Handler returns the echo handler of a provider's webhook route, body
-// limit included. Mount and Server.Handle use
-// it; call it to add the route yourself. It fails with ErrUnauthenticated
-// when src would accept anyone (see Config.AllowUnauthenticated), and with
+// NewHandler returns the webhook route of src as an http.Handler, to
+// mount on net/http's ServeMux, chi or any router of the standard
+// interface; Handler and Mount are the same route for echo. It takes POST
+// (other methods answer 405), checks the request's authentication, reads
+// the body within the limit, decodes it and hands the updates to d; the
+// status of its answer is one of those of the package documentation, with
+// a body {"message": …}. It fails with ErrUnauthenticated when src would
+// accept anyone (see Config.AllowUnauthenticated), and with
 // ErrNilArgument.
-func Handler(d Dispatcher, src Source, cfg Config) (echo.HandlerFunc, error) {
+func NewHandler(d Dispatcher, src Source, cfg Config) (http.Handler, error) {
+	return newHandler(d, src, cfg)
+}
+
+func newHandler(d Dispatcher, src Source, cfg Config) (*handler, error) {
 	if d == nil || src == nil {
 		return nil, ErrNilArgument
 	}
@@ -114,9 +121,8 @@ func Handler(d Dispatcher, src Source, cfg Config) (echo.HandlerFunc, error) {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	h := &handler{d: d, src: src, log: loggerFor(cfg.Logger, d), timeout: timeout, limit: limit,
-		clientIP: cfg.ClientIP, authLog: rate.NewLimiter(rate.Every(authLogEvery), authLogBurst)}
-	return h.serve, nil
+	return &handler{d: d, src: src, log: loggerFor(cfg.Logger, d), timeout: timeout, limit: limit,
+		clientIP: cfg.ClientIP, authLog: rate.NewLimiter(rate.Every(authLogEvery), authLogBurst)}, nil
 }
 
 // acceptsAnyone reports whether src lets in a request that carries no
@@ -144,29 +150,37 @@ type handler struct {
 	suppressed atomic.Int64               // lines left out since the last one
 }
 
-func (h *handler) serve(c echo.Context) error {
-	r := c.Request()
+// ServeHTTP answers a webhook request.
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		writeStatus(w, http.StatusMethodNotAllowed)
+		return
+	}
+	writeStatus(w, h.handle(w, r, h.clientIP))
+}
+
+// handle runs the route for r and returns the status to answer. extract,
+// when not nil, gives the client's address for the log; w is only for
+// draining an oversize body: handle writes nothing.
+func (h *handler) handle(w http.ResponseWriter, r *http.Request, extract func(*http.Request) string) int {
 	start := time.Now()
 	deadline := h.deadline(r, start)
 	if err := h.src.VerifyWebhook(r); err != nil {
-		extract := h.clientIP
-		if extract == nil {
-			extract = c.Echo().IPExtractor
-		}
 		h.authFailed(r, extract, err)
-		return echo.NewHTTPError(http.StatusUnauthorized, "unauthorized")
+		return http.StatusUnauthorized
 	}
-	body, err := readBody(c.Response(), r, h.limit)
+	body, err := readBody(w, r, h.limit)
 	switch {
 	case errors.Is(err, errTooLarge):
-		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "body over the limit")
+		return http.StatusRequestEntityTooLarge
 	case err != nil:
-		return echo.NewHTTPError(http.StatusBadRequest, "body could not be read")
+		return http.StatusBadRequest
 	}
 	updates, err := h.src.DecodeWebhook(body)
 	if err != nil {
 		h.log.Warn("webhook: malformed body", "provider", h.src.Name(), "bytes", len(body), "error", err)
-		return echo.NewHTTPError(http.StatusBadRequest, "malformed update")
+		return http.StatusBadRequest
 	}
 	// The handling does not end when the provider hangs up (a sync handler
 	// is not cut short half way through its sends), but at the deadline:
@@ -181,9 +195,39 @@ func (h *handler) serve(c echo.Context) error {
 		retry = true
 	}
 	if retry {
-		return echo.NewHTTPError(http.StatusServiceUnavailable, "try again later")
+		return http.StatusServiceUnavailable
 	}
-	return c.NoContent(http.StatusOK)
+	return http.StatusOK
+}
+
+// messages are the texts of the answers that are not 200.
+var messages = map[int]string{
+	http.StatusUnauthorized:          "unauthorized",
+	http.StatusBadRequest:            "malformed update",
+	http.StatusRequestEntityTooLarge: "body over the limit",
+	http.StatusServiceUnavailable:    "try again later",
+	http.StatusMethodNotAllowed:      "method not allowed",
+}
+
+// bodies are the JSON bodies of those answers, made once.
+var bodies = func() map[int][]byte {
+	m := make(map[int][]byte, len(messages))
+	for code, msg := range messages {
+		m[code] = []byte(`{"message":"` + msg + `"}` + "\n")
+	}
+	return m
+}()
+
+// writeStatus answers code, with its JSON body unless it is 200.
+func writeStatus(w http.ResponseWriter, code int) {
+	b, ok := bodies[code]
+	if !ok {
+		w.WriteHeader(code)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_, _ = w.Write(b)
 }
 
 // authFailed logs a failed authentication, unless too many came lately.
