@@ -37,6 +37,10 @@ func TestUnauthenticatedRouteRefused(t *testing.T) {
 		name  string
 		mount func(d webhook.Dispatcher, src webhook.Source, cfg webhook.Config) error
 	}{
+		{"NewHandler", func(d webhook.Dispatcher, src webhook.Source, cfg webhook.Config) error {
+			_, err := webhook.NewHandler(d, src, cfg)
+			return err
+		}},
 		{"Handler", func(d webhook.Dispatcher, src webhook.Source, cfg webhook.Config) error {
 			_, err := webhook.Handler(d, src, cfg)
 			return err
@@ -121,6 +125,8 @@ func TestNilArguments(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := webhook.Mount(echo.New(), "/hook", tt.d, tt.src, webhook.Config{})
+			require.ErrorIs(t, err, webhook.ErrNilArgument)
+			_, err = webhook.NewHandler(tt.d, tt.src, webhook.Config{})
 			require.ErrorIs(t, err, webhook.ErrNilArgument)
 		})
 	}

@@ -82,15 +82,15 @@ type Config struct {
 	AllowUnauthenticated bool
 }
 
-// ErrUnauthenticated is the error of Handler, Mount and Server.Handle
-// when the Source accepts a webhook request without credentials and
+// ErrUnauthenticated is the error of NewHandler, Handler, Mount and
+// Server.Handle when the Source accepts a webhook request without credentials and
 // Config.AllowUnauthenticated is not set: configure the provider's webhook
 // token (greenapi.Config.WebhookToken), or opt in explicitly.
 var ErrUnauthenticated = errors.New("webhook: the source accepts requests without credentials " +
 	"(set its webhook token, or Config.AllowUnauthenticated to accept anyone)")
 
-// ErrNilArgument is the error of Handler, Mount and Server.Handle when the
-// Dispatcher or the Source is nil.
+// ErrNilArgument is the error of NewHandler, Handler, Mount and
+// Server.Handle when the Dispatcher or the Source is nil.
 var ErrNilArgument = errors.New("webhook: nil Dispatcher or Source")
 
 // NewHandler returns the webhook route of src as an http.Handler, to
