@@ -65,6 +65,12 @@ func TestSyncDeadlineWithHangingAPI(t *testing.T) {
 			hs := &http.Server{Handler: e, WriteTimeout: writeTimeout, ReadHeaderTimeout: time.Second}
 			return serve(t, hs.Serve, func() { _ = hs.Shutdown(t.Context()) })
 		},
+		"NewHandler on your own http.Server": func(t *testing.T, bot *cardbot.Bot, src webhook.Source) net.Listener {
+			h, err := webhook.NewHandler(bot, src, webhook.Config{Logger: quiet})
+			require.NoError(t, err)
+			hs := &http.Server{Handler: h, WriteTimeout: writeTimeout, ReadHeaderTimeout: time.Second}
+			return serve(t, hs.Serve, func() { _ = hs.Shutdown(t.Context()) })
+		},
 	}
 	tests := []struct {
 		name      string
@@ -75,6 +81,8 @@ func TestSyncDeadlineWithHangingAPI(t *testing.T) {
 		{"Server, slow body", "webhook.Server", writeTimeout / 2},
 		{"own server", "Mount on your own http.Server", 0},
 		{"own server, slow body", "Mount on your own http.Server", writeTimeout / 2},
+		{"net/http", "NewHandler on your own http.Server", 0},
+		{"net/http, slow body", "NewHandler on your own http.Server", writeTimeout / 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -29,7 +30,16 @@ func TestOversizeBodyAnswered413(t *testing.T) {
 	src := &testSource{token: token}
 	s := webhook.NewServer(bot, webhook.ServerConfig{Config: webhook.Config{Logger: quiet}})
 	require.NoError(t, s.Handle("/hook", src))
-	l := serve(t, s.Serve, func() { _ = s.Shutdown(t.Context()) })
+	h, err := webhook.NewHandler(bot, src, webhook.Config{Logger: quiet})
+	require.NoError(t, err)
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: time.Second}
+	servers := []struct {
+		name string
+		l    net.Listener
+	}{
+		{"echo", serve(t, s.Serve, func() { _ = s.Shutdown(t.Context()) })},
+		{"net/http", serve(t, hs.Serve, func() { _ = hs.Shutdown(t.Context()) })},
+	}
 
 	tests := []struct {
 		name    string
@@ -40,14 +50,16 @@ func TestOversizeBodyAnswered413(t *testing.T) {
 		{"four times the limit", 4 * webhook.DefaultBodyLimit, false},
 		{"twice the limit, chunked", 2 * webhook.DefaultBodyLimit, true},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			for i := range 20 {
-				status, err := postAllThenRead(l.Addr().String(), tt.size, tt.chunked)
-				require.NoError(t, err, "attempt %d: the 413 was read", i)
-				assert.Equal(t, "HTTP/1.1 413 Request Entity Too Large", status, "attempt %d", i)
-			}
-		})
+	for _, srv := range servers {
+		for _, tt := range tests {
+			t.Run(srv.name+"/"+tt.name, func(t *testing.T) {
+				for i := range 20 {
+					status, err := postAllThenRead(srv.l.Addr().String(), tt.size, tt.chunked)
+					require.NoError(t, err, "attempt %d: the 413 was read", i)
+					assert.Equal(t, "HTTP/1.1 413 Request Entity Too Large", status, "attempt %d", i)
+				}
+			})
+		}
 	}
 	assert.Empty(t, src.Sent())
 }
