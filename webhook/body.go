@@ -10,7 +10,8 @@ import (
 // What a route reads of a body over the limit before it answers 413.
 const (
 	// MaxDrain is how many bytes past the limit a route reads and throws
-	// away before it answers 413. A client that writes its whole body
+	// away before it answers 413: it reads limit+MaxDrain bytes of a body
+	// at most. A client that writes its whole body
 	// before it reads (Python's urllib, with Connection: close) reads the
 	// 413 only when nothing it sent is left unread as the connection
 	// closes; else the kernel resets the connection and the answer is
@@ -31,7 +32,9 @@ var errTooLarge = errors.New("webhook: body over the limit")
 // into one buffer of its size.
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	if r.ContentLength > limit {
-		drain(w, r, limit)
+		if r.ContentLength <= limit+MaxDrain {
+			drain(w, r, r.ContentLength)
+		}
 		return nil, errTooLarge
 	}
 	size := int64(512)
@@ -47,7 +50,7 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 		n, err := r.Body.Read(room)
 		buf = buf[:len(buf)+n]
 		if int64(len(buf)) > limit {
-			drain(w, r, limit)
+			drain(w, r, limit+MaxDrain-int64(len(buf)))
 			return nil, errTooLarge
 		}
 		switch {
@@ -60,18 +63,15 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 }
 
 // drain reads and throws away what is left of a body over the limit, at
-// most MaxDrain bytes for at most DrainTimeout, so that the connection is
-// closed with nothing unread and the client reads the 413. A body whose
-// declared length is beyond that is not drained: its connection is closed
-// unread anyway. The read deadline set here stays: whatever the server
-// reads of this request after it fails at once, and the next request on
-// the connection gets deadlines of its own.
-func drain(w http.ResponseWriter, r *http.Request, limit int64) {
-	if r.ContentLength-limit > MaxDrain {
-		return
-	}
+// most n bytes for at most DrainTimeout, so that the connection is closed
+// with nothing unread and the client reads the 413. (A body whose declared
+// length is beyond what is drained is not read at all: its connection is
+// closed unread anyway.) The read deadline set here stays: whatever the
+// server reads of this request after it fails at once, and the next
+// request on the connection gets deadlines of its own.
+func drain(w http.ResponseWriter, r *http.Request, n int64) {
 	// Not every ResponseWriter can set it; the server's ReadTimeout still
 	// bounds the drain then.
 	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(DrainTimeout))
-	_, _ = io.CopyN(io.Discard, r.Body, MaxDrain)
+	_, _ = io.CopyN(io.Discard, r.Body, n)
 }
