@@ -1,10 +1,15 @@
-// Package webhook receives providers' webhooks with echo and hands the
-// updates to a cardbot.Bot.
+// Package webhook receives providers' webhooks and hands the updates to a
+// cardbot.Bot.
 //
-// Mount adds a provider's route to an echo application you already run (the
-// plugin use); Server is a standalone server with its own timeouts, a
-// /healthz route and a Shutdown that drains. Either way, one route serves
-// one provider, and its answers tell the provider what to do next:
+// NewHandler makes a provider's route an http.Handler, to mount on
+// net/http's ServeMux, chi or any router; Mount adds the same route to an
+// echo application you already run (the plugin use); Server is a
+// standalone server with its own timeouts, a /healthz route and a Shutdown
+// that drains. Either way, one route serves
+// one provider, and its answers tell the provider what to do next (a
+// route whose provider would let in a request without credentials, such as
+// a GREEN-API client without its WebhookToken, is refused with
+// ErrUnauthenticated unless Config.AllowUnauthenticated says otherwise):
 //
 //	401 Unauthorized         the provider's webhook authentication failed
 //	                         (GREEN-API: a wrong or missing Bearer token)

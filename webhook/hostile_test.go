@@ -45,7 +45,8 @@ func (b countingBody) Read(p []byte) (int, error) {
 func newCountingServer(t *testing.T, bot *cardbot.Bot, src webhook.Source, cfg webhook.Config) *countingServer {
 	t.Helper()
 	e := echo.New()
-	webhook.Mount(e, "/hook", bot, src, cfg)
+	_, err := webhook.Mount(e, "/hook", bot, src, cfg)
+	require.NoError(t, err)
 	s := &countingServer{}
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.Body = countingBody{r.Body, &s.read}
@@ -77,7 +78,7 @@ func TestHostileBodies(t *testing.T) {
 	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)))
 	bot.Handle(cardbot.OnAny, echoText)
 	src := &testSource{}
-	srv := newCountingServer(t, bot, src, webhook.Config{BodyLimit: limit, Logger: slog.New(slog.DiscardHandler)})
+	srv := newCountingServer(t, bot, src, webhook.Config{BodyLimit: limit, Logger: slog.New(slog.DiscardHandler), AllowUnauthenticated: true})
 	addr := srv.Listener.Addr().String()
 
 	t.Run("endless chunked body", func(t *testing.T) {
@@ -105,8 +106,36 @@ func TestHostileBodies(t *testing.T) {
 			}
 		})
 		assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
-		assert.LessOrEqual(t, srv.read.Load(), int64(2*limit), "the route stopped reading near the limit")
+		// It drained MaxDrain more for the 413's sake, and no more.
+		assert.LessOrEqual(t, srv.read.Load(), int64(2*limit+webhook.MaxDrain), "the route stopped reading near the limit")
 		assert.Empty(t, src.Sent())
+	})
+
+	t.Run("body over the limit that stalls", func(t *testing.T) {
+		head := fmt.Sprintf("POST /hook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", 2*limit)
+		stop := make(chan struct{})
+		defer close(stop)
+		begin := time.Now()
+		resp := rawRequest(t, addr, head, func(w io.Writer) error {
+			if _, err := io.WriteString(w, strings.Repeat(" ", limit+100)); err != nil {
+				return err
+			}
+			<-stop // and the rest never comes
+			return nil
+		})
+		assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
+		assert.Less(t, time.Since(begin), webhook.DrainTimeout+time.Second, "the drain gave up in time")
+	})
+
+	t.Run("declared length beyond what is drained", func(t *testing.T) {
+		srv.read.Store(0)
+		head := fmt.Sprintf("POST /hook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", 1<<30)
+		resp := rawRequest(t, addr, head, func(w io.Writer) error {
+			_, err := io.WriteString(w, strings.Repeat(" ", 1<<20))
+			return err
+		})
+		assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
+		assert.Zero(t, srv.read.Load(), "a gigabyte is not drained: not a byte of it was read")
 	})
 
 	t.Run("body over the limit with a lying small Content-Length", func(t *testing.T) {
@@ -155,7 +184,8 @@ func TestHostileJSON(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			require.Less(t, len(tt.body), webhook.DefaultBodyLimit)
 			e := echo.New()
-			webhook.Mount(e, "/hook", bot, tt.src, webhook.Config{Logger: quiet})
+			_, err := webhook.Mount(e, "/hook", bot, tt.src, webhook.Config{Logger: quiet, AllowUnauthenticated: true})
+			require.NoError(t, err)
 			srv := httptest.NewServer(e)
 			defer srv.Close()
 			ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
@@ -175,8 +205,8 @@ func TestServerSlowBody(t *testing.T) {
 	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)))
 	bot.Handle(cardbot.OnAny, echoText)
 	src := &testSource{}
-	s := webhook.NewServer(bot, webhook.ServerConfig{ReadTimeout: 200 * time.Millisecond, Config: webhook.Config{Logger: slog.New(slog.DiscardHandler)}})
-	s.Handle("/webhook/test", src)
+	s := webhook.NewServer(bot, webhook.ServerConfig{ReadTimeout: 200 * time.Millisecond, Config: webhook.Config{Logger: slog.New(slog.DiscardHandler), AllowUnauthenticated: true}})
+	require.NoError(t, s.Handle("/webhook/test", src))
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	go func() { _ = s.Serve(l) }()

@@ -11,10 +11,41 @@ type Router interface {
 	Add(method, path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route
 }
 
+// Handler returns the echo handler of a provider's webhook route: the
+// route of NewHandler, for echo. Its answers other than 200 are returned as
+// *echo.HTTPError, so that the application's HTTPErrorHandler writes them.
+// The client's address that a log line names is Config.ClientIP's, else
+// the application's IPExtractor's, else the connection's peer. Mount and
+// Server.Handle use it; call it to add the route yourself. It fails as
+// NewHandler does.
+func Handler(d Dispatcher, src Source, cfg Config) (echo.HandlerFunc, error) {
+	h, err := newHandler(d, src, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return func(c echo.Context) error {
+		extract := h.clientIP
+		if extract == nil {
+			extract = c.Echo().IPExtractor
+		}
+		code := h.handle(c.Response(), c.Request(), extract)
+		if code != http.StatusOK {
+			return echo.NewHTTPError(code, messages[code])
+		}
+		return c.NoContent(http.StatusOK)
+	}, nil
+}
+
 // Mount adds a POST route at path that receives src's webhooks and hands
-// them to d, to an echo application or group you run yourself.
-func Mount(r Router, path string, d Dispatcher, src Source, cfg Config) *echo.Route {
-	return r.Add(http.MethodPost, path, Handler(d, src, cfg))
+// them to d, to an echo application or group you run yourself. It adds
+// nothing and fails as Handler does: with ErrUnauthenticated when src
+// would accept a request without credentials and cfg does not allow it.
+func Mount(r Router, path string, d Dispatcher, src Source, cfg Config) (*echo.Route, error) {
+	h, err := Handler(d, src, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return r.Add(http.MethodPost, path, h), nil
 }
 
 // MountHealth adds GET path answering 200 {"status":"ok"}, or 503

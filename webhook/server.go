@@ -60,9 +60,13 @@ func NewServer(d Dispatcher, cfg ServerConfig) *Server {
 	return s
 }
 
-// Handle adds the POST route at path for src's webhooks.
-func (s *Server) Handle(path string, src Source) {
-	Mount(s.Echo, path, s.d, src, s.cfg)
+// Handle adds the POST route at path for src's webhooks, with the
+// server's Config. It fails as Mount does: with ErrUnauthenticated when
+// src would accept a request without credentials and the Config does not
+// allow it; then no route is added.
+func (s *Server) Handle(path string, src Source) error {
+	_, err := Mount(s.Echo, path, s.d, src, s.cfg)
+	return err
 }
 
 // ListenAndServe listens on the configured address and serves until

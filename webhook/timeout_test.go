@@ -30,7 +30,8 @@ func TestSyncTimeout(t *testing.T) {
 		return c.Context().Err()
 	})
 	e := echo.New()
-	webhook.Mount(e, "/hook", bot, &testSource{}, webhook.Config{Timeout: timeout, Logger: slog.New(slog.DiscardHandler)})
+	_, err := webhook.Mount(e, "/hook", bot, &testSource{}, webhook.Config{Timeout: timeout, Logger: slog.New(slog.DiscardHandler), AllowUnauthenticated: true})
+	require.NoError(t, err)
 	begin := time.Now()
 	req := httptest.NewRequest(http.MethodPost, "/hook", strings.NewReader(body(upd("1", "c1", "hi"))))
 	req.Header.Set("Content-Type", "application/json")
@@ -56,9 +57,9 @@ func TestServerTimeoutBelowWriteTimeout(t *testing.T) {
 	})
 	s := webhook.NewServer(bot, webhook.ServerConfig{
 		WriteTimeout: 500 * time.Millisecond,
-		Config:       webhook.Config{Timeout: time.Hour, Logger: slog.New(slog.DiscardHandler)},
+		Config:       webhook.Config{Timeout: time.Hour, Logger: slog.New(slog.DiscardHandler), AllowUnauthenticated: true},
 	})
-	s.Handle("/hook", &testSource{})
+	require.NoError(t, s.Handle("/hook", &testSource{}))
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	go func() { _ = s.Serve(l) }()
@@ -84,8 +85,8 @@ func TestServerShutdownAlwaysStopsTheBot(t *testing.T) {
 		<-release
 		return nil
 	})
-	s := webhook.NewServer(bot, webhook.ServerConfig{Config: webhook.Config{Logger: slog.New(slog.DiscardHandler)}})
-	s.Handle("/hook", &testSource{})
+	s := webhook.NewServer(bot, webhook.ServerConfig{Config: webhook.Config{Logger: slog.New(slog.DiscardHandler), AllowUnauthenticated: true}})
+	require.NoError(t, s.Handle("/hook", &testSource{}))
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	served := make(chan error, 1)

@@ -93,11 +93,33 @@ func upd(key, chat, text string) string {
 func newEcho(t *testing.T, bot *cardbot.Bot, src webhook.Source, cfg webhook.Config) *httptest.Server {
 	t.Helper()
 	e := echo.New()
-	webhook.Mount(e, "/webhook/test", bot, src, cfg)
+	_, err := webhook.Mount(e, "/webhook/test", bot, src, cfg)
+	require.NoError(t, err)
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	return srv
 }
+
+// newMux mounts a route for src, as an http.Handler, on a ServeMux of
+// net/http; it returns the mux's test server.
+func newMux(t *testing.T, bot *cardbot.Bot, src webhook.Source, cfg webhook.Config) *httptest.Server {
+	t.Helper()
+	h, err := webhook.NewHandler(bot, src, cfg)
+	require.NoError(t, err)
+	mux := http.NewServeMux()
+	mux.Handle("/webhook/test", h)
+	mux.HandleFunc("GET /app", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "the app's own") })
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// mounts are the ways to serve a route: echo (Mount) and net/http
+// (NewHandler). Each serves it at /webhook/test.
+var mounts = []struct {
+	name  string
+	serve func(t *testing.T, bot *cardbot.Bot, src webhook.Source, cfg webhook.Config) *httptest.Server
+}{{"echo", newEcho}, {"net/http", newMux}}
 
 func post(t *testing.T, url, auth, payload string) *http.Response {
 	t.Helper()
@@ -146,34 +168,47 @@ func TestStatusCodes(t *testing.T) {
 			return c.Send(c.Text())
 		}, http.StatusServiceUnavailable, []string{"c1: ok"}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var handled []error
-			bot := cardbot.New(
-				cardbot.WithLogger(slog.New(slog.DiscardHandler)),
-				cardbot.WithErrorHandler(func(_ *cardbot.Context, err error) { handled = append(handled, err) }),
-			)
-			bot.Handle(cardbot.OnAny, tt.handler)
-			src := &testSource{token: token}
-			srv := newEcho(t, bot, src, webhook.Config{})
-			resp := post(t, srv.URL+"/webhook/test", tt.auth, tt.body)
-			assert.Equal(t, tt.want, resp.StatusCode)
-			assert.Equal(t, tt.sent, src.Sent())
-			if tt.name == "permanent handler error" {
-				require.Len(t, handled, 1)
-				assert.ErrorIs(t, handled[0], errPermanent)
-			}
-		})
+	for _, m := range mounts {
+		for _, tt := range tests {
+			t.Run(m.name+"/"+tt.name, func(t *testing.T) {
+				var handled []error
+				bot := cardbot.New(
+					cardbot.WithLogger(slog.New(slog.DiscardHandler)),
+					cardbot.WithErrorHandler(func(_ *cardbot.Context, err error) { handled = append(handled, err) }),
+				)
+				bot.Handle(cardbot.OnAny, tt.handler)
+				src := &testSource{token: token}
+				srv := m.serve(t, bot, src, webhook.Config{Logger: slog.New(slog.DiscardHandler)})
+				resp := post(t, srv.URL+"/webhook/test", tt.auth, tt.body)
+				assert.Equal(t, tt.want, resp.StatusCode)
+				assert.Equal(t, tt.sent, src.Sent())
+				if tt.want != http.StatusOK {
+					answer, err := io.ReadAll(resp.Body)
+					require.NoError(t, err)
+					assert.Contains(t, string(answer), `"message":`, "an error answer says what went wrong")
+				}
+				if tt.name == "permanent handler error" {
+					require.Len(t, handled, 1)
+					assert.ErrorIs(t, handled[0], errPermanent)
+				}
+			})
+		}
 	}
 }
 
 func echoText(c *cardbot.Context) error { return c.Send(c.Text()) }
 
 func TestBodyLimit(t *testing.T) {
+	for _, m := range mounts {
+		t.Run(m.name, func(t *testing.T) { testBodyLimit(t, m.serve) })
+	}
+}
+
+func testBodyLimit(t *testing.T, serve func(*testing.T, *cardbot.Bot, webhook.Source, webhook.Config) *httptest.Server) {
 	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)))
 	bot.Handle(cardbot.OnAny, echoText)
 	src := &testSource{}
-	srv := newEcho(t, bot, src, webhook.Config{BodyLimit: 64})
+	srv := serve(t, bot, src, webhook.Config{BodyLimit: 64, AllowUnauthenticated: true})
 	big := body(upd("1", "c1", strings.Repeat("x", 100)))
 
 	t.Run("with Content-Length", func(t *testing.T) {
@@ -209,7 +244,7 @@ func TestDuplicateDelivery(t *testing.T) {
 		return c.Send(c.Text())
 	})
 	src := &testSource{}
-	srv := newEcho(t, bot, src, webhook.Config{})
+	srv := newEcho(t, bot, src, webhook.Config{AllowUnauthenticated: true})
 	b := body(upd("m1", "c1", "hello"))
 	assert.Equal(t, http.StatusServiceUnavailable, post(t, srv.URL+"/webhook/test", "", b).StatusCode, "failure: redeliver")
 	assert.Equal(t, http.StatusOK, post(t, srv.URL+"/webhook/test", "", b).StatusCode, "redelivery handled")
@@ -224,7 +259,7 @@ func TestAsyncQueueFull(t *testing.T) {
 		cardbot.WithAsync(cardbot.AsyncConfig{QueueSize: 1, Concurrency: 1, QueueWait: -1}),
 	)
 	bot.Handle(cardbot.OnAny, func(c *cardbot.Context) error { <-release; return nil })
-	srv := newEcho(t, bot, &testSource{}, webhook.Config{})
+	srv := newEcho(t, bot, &testSource{}, webhook.Config{AllowUnauthenticated: true})
 	codes := map[int]int{}
 	for i := range 5 {
 		codes[post(t, srv.URL+"/webhook/test", "", body(upd(fmt.Sprint(i), "c1", "x"))).StatusCode]++
@@ -246,8 +281,8 @@ func TestServerHealthAndGracefulShutdown(t *testing.T) {
 		return c.Send(c.Text())
 	})
 	src := &testSource{}
-	s := webhook.NewServer(bot, webhook.ServerConfig{})
-	s.Handle("/webhook/test", src)
+	s := webhook.NewServer(bot, webhook.ServerConfig{Config: webhook.Config{AllowUnauthenticated: true}})
+	require.NoError(t, s.Handle("/webhook/test", src))
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	served := make(chan error, 1)
@@ -324,7 +359,8 @@ func TestMountOnGroup(t *testing.T) {
 	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)))
 	bot.Handle(cardbot.OnAny, echoText)
 	src := &testSource{}
-	webhook.Mount(e.Group("/hooks"), "/test", bot, src, webhook.Config{})
+	_, err := webhook.Mount(e.Group("/hooks"), "/test", bot, src, webhook.Config{AllowUnauthenticated: true})
+	require.NoError(t, err)
 	webhook.MountHealth(e, "/healthz", func() bool { return false })
 
 	rec := httptest.NewRecorder()
@@ -336,4 +372,43 @@ func TestMountOnGroup(t *testing.T) {
 	e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
 	assert.Equal(t, http.StatusServiceUnavailable, rec.Code)
 	assert.JSONEq(t, `{"status":"draining"}`, rec.Body.String())
+}
+
+// newTestServer serves h on loopback until the test ends.
+func newTestServer(t *testing.T, h http.Handler) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestNetHTTPHandler: mounted with net/http, the route takes POST only,
+// and the application's other routes are its own.
+func TestNetHTTPHandler(t *testing.T) {
+	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)))
+	bot.Handle(cardbot.OnAny, echoText)
+	src := &testSource{token: token}
+	srv := newMux(t, bot, src, webhook.Config{})
+	tests := []struct {
+		name, method, path string
+		want               int
+		allow              string
+	}{
+		{"GET the route", http.MethodGet, "/webhook/test", http.StatusMethodNotAllowed, http.MethodPost},
+		{"PUT the route", http.MethodPut, "/webhook/test", http.StatusMethodNotAllowed, http.MethodPost},
+		{"the app's own route", http.MethodGet, "/app", http.StatusOK, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := http.NewRequest(tt.method, srv.URL+tt.path, strings.NewReader(body(upd("1", "c1", "hi"))))
+			require.NoError(t, err)
+			req.Header.Set("Authorization", "Bearer "+token)
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			resp.Body.Close()
+			assert.Equal(t, tt.want, resp.StatusCode)
+			assert.Equal(t, tt.allow, resp.Header.Get("Allow"))
+		})
+	}
+	assert.Empty(t, src.Sent())
 }

@@ -68,6 +68,8 @@ func TestSetupErrors(t *testing.T) {
 		{"target without chat", map[string]string{"FORWARD_TO": "max"}, "FORWARD_TO must be"},
 		{"target not configured", map[string]string{"FORWARD_TO": "max:1"}, `"max", which is not configured`},
 		{"bad instance", map[string]string{"FORWARD_TO": "max:1", "MAX_ID_INSTANCE": "x", "MAX_API_TOKEN_INSTANCE": "t"}, "MAX:"},
+		{"no webhook token", map[string]string{"FORWARD_TO": "max:1", "MAX_ID_INSTANCE": "1101000001", "MAX_API_TOKEN_INSTANCE": "t"},
+			"MAX_WEBHOOK_TOKEN is required with MAX_ID_INSTANCE"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

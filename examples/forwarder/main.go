@@ -77,7 +77,12 @@ func setup(getenv func(string) string, log *slog.Logger) (*webhook.Server, error
 		if err := bot.AddProvider(client); err != nil {
 			return nil, err
 		}
-		srv.Handle(p.path, client)
+		if err := srv.Handle(p.path, client); err != nil {
+			if errors.Is(err, webhook.ErrUnauthenticated) {
+				return nil, fmt.Errorf("%sWEBHOOK_TOKEN is required with %sID_INSTANCE: %w", p.prefix, p.prefix, err)
+			}
+			return nil, err
+		}
 	}
 	if _, ok := bot.Provider(to); !ok {
 		return nil, fmt.Errorf("FORWARD_TO names %q, which is not configured", to)

@@ -63,9 +63,15 @@ func startBot(w *world, async bool, cfg Config, st kept) (*instance, error) {
 	in.bot = cardbot.New(opts...)
 	register(in.bot, cfg.HandlerLatency)
 	srv := webhook.NewServer(in.bot, webhook.ServerConfig{Config: webhook.Config{Logger: discard}})
-	srv.Handle(webhookPaths[onWhatsApp], w.waC)
-	srv.Handle(webhookPaths[onMAX], w.mxC)
-	srv.Handle(webhookPaths[onAitu], w.aiC)
+	if err := errors.Join(srv.Handle(webhookPaths[onWhatsApp], w.waC), srv.Handle(webhookPaths[onMAX], w.mxC)); err != nil {
+		return nil, err
+	}
+	// Aitu signs nothing: as in the echobot, its route is open to anyone
+	// who knows the path.
+	if _, err := webhook.Mount(srv.Echo, webhookPaths[onAitu], in.bot, w.aiC,
+		webhook.Config{Logger: discard, AllowUnauthenticated: true}); err != nil {
+		return nil, err
+	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("listen: %w", err)

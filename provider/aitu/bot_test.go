@@ -72,7 +72,8 @@ func serveWebhook(t *testing.T, srv *aitutest.Server, c *aitu.Client, b *echoBot
 	secret, err := aitu.NewWebhookSecret()
 	require.NoError(t, err)
 	e := echo.New()
-	webhook.Mount(e, "/webhook/aitu/"+secret, b, c, webhook.Config{Logger: slog.New(slog.DiscardHandler)})
+	_, err = webhook.Mount(e, "/webhook/aitu/"+secret, b, c, webhook.Config{Logger: slog.New(slog.DiscardHandler), AllowUnauthenticated: true})
+	require.NoError(t, err)
 	hs := httptest.NewServer(e)
 	t.Cleanup(hs.Close)
 	hookURL = hs.URL + "/webhook/aitu/" + secret

@@ -26,8 +26,9 @@
 // Aitu signs nothing and sends no secret, so VerifyWebhook accepts every
 // request: the webhook URL carries an unguessable path segment instead
 // (NewWebhookSecret), and the bot mounts its route on that exact path
-// (webhook.Mount(e, "/webhook/aitu/"+secret, bot, client, …)), so that
-// any other path gets 404. SetWebhook, GetWebhook and DeleteWebhook manage
+// (webhook.Mount(e, "/webhook/aitu/"+secret, bot, client,
+// webhook.Config{AllowUnauthenticated: true})), so that any other path
+// gets 404. SetWebhook, GetWebhook and DeleteWebhook manage
 // the URL; while one is set, polling fails with ErrWebhookSpecified.
 //
 // # Delivery

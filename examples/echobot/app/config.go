@@ -109,6 +109,17 @@ func loadConfig(getenv func(string) string) (config, error) {
 	default:
 		return c, fmt.Errorf("DELIVERY %q: want %s or %s", c.Delivery, deliverySync, deliveryAsync)
 	}
+	for _, g := range []struct {
+		prefix string
+		c      greenapiConfig
+	}{{"GREENAPI_", c.WhatsApp}, {"MAX_", c.MAX}} {
+		if !g.c.sandboxed() && g.c.WebhookToken == "" {
+			// Without it the route would take updates from anyone who
+			// finds its URL.
+			return c, fmt.Errorf("%sWEBHOOK_TOKEN is required with %sID_INSTANCE: set it to the instance's webhookUrlToken",
+				g.prefix, g.prefix)
+		}
+	}
 	var err error
 	if c.Store, err = loadStore(getenv); err != nil {
 		return c, err

@@ -193,10 +193,48 @@ func TestConfiguredGreenAPI(t *testing.T) {
 
 func TestBadSettings(t *testing.T) {
 	err := Run(context.Background(), func(k string) string {
-		return map[string]string{"GREENAPI_ID_INSTANCE": "not-a-number", "GREENAPI_API_TOKEN_INSTANCE": "t", "ADDR": "127.0.0.1:0"}[k]
+		return map[string]string{"GREENAPI_ID_INSTANCE": "not-a-number", "GREENAPI_API_TOKEN_INSTANCE": "t",
+			"GREENAPI_WEBHOOK_TOKEN": "hook-secret", "ADDR": "127.0.0.1:0"}[k]
 	}, slog.New(slog.DiscardHandler), nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "whatsapp: GREEN-API settings")
+}
+
+// Real GREEN-API credentials without the webhook token would open the
+// route to anyone: the bot refuses to start and names the variable. The
+// sandbox needs no token.
+func TestWebhookTokenRequired(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string // "" when the bot starts
+	}{
+		{"whatsapp without a token", map[string]string{"GREENAPI_ID_INSTANCE": "1101000001", "GREENAPI_API_TOKEN_INSTANCE": "t"},
+			"GREENAPI_WEBHOOK_TOKEN is required with GREENAPI_ID_INSTANCE"},
+		{"max without a token", map[string]string{"MAX_ID_INSTANCE": "1101000002", "MAX_API_TOKEN_INSTANCE": "t"},
+			"MAX_WEBHOOK_TOKEN is required with MAX_ID_INSTANCE"},
+		{"sandbox, no credentials and no token", map[string]string{}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.want == "" {
+				base := start(t, tt.env)
+				require.NotEmpty(t, sandboxSay(t, base, "whatsapp/text", "hi"), "the sandbox answers")
+				return
+			}
+			env := map[string]string{"ADDR": "127.0.0.1:0"}
+			for k, v := range tt.env {
+				env[k] = v
+			}
+			// A bot that started anyway stops with the context, without an
+			// error.
+			ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+			defer cancel()
+			err := Run(ctx, func(k string) string { return env[k] }, slog.New(slog.DiscardHandler), nil)
+			require.Error(t, err, "refused to start")
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
 }
 
 // With AITU_BOT_TOKEN set the bot talks to the configured Aitu API, and its

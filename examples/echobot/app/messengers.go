@@ -18,6 +18,10 @@ type messenger struct {
 	logPath string // path as logged: a secret in it is elided
 	source  webhook.Source
 	sandbox peer // nil with real credentials
+	// pathIsSecret says that the route's path is what keeps strangers
+	// out, not a credential the requests carry (Aitu): the route is
+	// mounted with webhook.Config.AllowUnauthenticated.
+	pathIsSecret bool
 }
 
 func (m messenger) sandboxed() bool { return m.sandbox != nil }
@@ -110,5 +114,6 @@ func aituMessenger(cfg config, log *slog.Logger) (messenger, error) {
 		return messenger{}, fmt.Errorf("aitu: settings: %w", err)
 	}
 	m.source, m.path, m.logPath = client, "/webhook/aitu/"+secret, "/webhook/aitu/<AITU_WEBHOOK_SECRET>"
+	m.pathIsSecret = true
 	return m, nil
 }

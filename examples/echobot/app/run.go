@@ -66,7 +66,10 @@ func Run(ctx context.Context, getenv func(string) string, log *slog.Logger, list
 
 	srv := webhook.NewServer(bot, webhook.ServerConfig{Addr: cfg.Addr, Config: webhook.Config{Logger: log}})
 	for _, m := range ms {
-		srv.Handle(m.path, m.source)
+		if _, err := webhook.Mount(srv.Echo, m.path, bot, m.source,
+			webhook.Config{Logger: log, AllowUnauthenticated: m.pathIsSecret}); err != nil {
+			return fmt.Errorf("%s: %w", m.name, err)
+		}
 	}
 	if cfg.AdminToken != "" {
 		mountAdmin(srv.Echo, bot, cfg.AdminToken)

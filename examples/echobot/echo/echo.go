@@ -8,10 +8,12 @@ package echo
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/contactcard"
+	"github.com/cardbot/cardbot/provider/greenapi"
 )
 
 // Greeting is the answer to /start.
@@ -31,30 +33,45 @@ func Register(b *cardbot.Bot) {
 
 // echoContacts sends every card of a contact message, a contacts array or a
 // .vcf document back to the chat, and explains each card it cannot send.
+// Users hear what they can act on; the errors behind it go to the log,
+// since they name provider methods, hosts and status codes that mean
+// nothing to them.
 func echoContacts(c *cardbot.Context) error {
 	cards, err := c.Contacts()
-	if err != nil && len(cards) == 0 {
-		if cardbot.IsRetryable(err) {
+	if err != nil {
+		if len(cards) == 0 && cardbot.IsRetryable(err) {
 			return err // the download may work when GREEN-API delivers again
 		}
-		return c.Send(unreadable(err))
+		logProblem(c, "echobot: reading contacts failed", err)
+		if len(cards) == 0 {
+			return c.Send(unreadable(c, err))
+		}
 	}
 	for _, card := range cards {
-		err := c.SendContact(card)
+		serr := c.SendContact(card)
 		switch {
-		case errors.Is(err, cardbot.ErrNoUsableNumber):
-			if err := c.Send(rejection(card)); err != nil {
-				return err
-			}
-		case err != nil:
-			return err
+		case serr == nil:
+			continue
+		case errors.Is(serr, cardbot.ErrNoUsableNumber):
+			serr = c.Send(rejection(c, card, serr))
+		case cardbot.IsRetryable(serr):
+			return serr // 503: GREEN-API delivers the message again
+		default:
+			logProblem(c, "echobot: sending a contact failed", serr)
+			serr = c.Send(fmt.Sprintf("I could not send the contact %q. Please try again later.", nameOf(card)))
 		}
+		if serr != nil {
+			return serr
+		}
+	}
+	if err != nil {
+		return c.Send("I could not read every contact you sent; those above are the ones I could.")
 	}
 	return nil
 }
 
 // unreadable says in a user's words why no contact could be read.
-func unreadable(err error) string {
+func unreadable(c *cardbot.Context, err error) string {
 	switch {
 	case errors.Is(err, contactcard.ErrNoCard):
 		return "I found no contact in that file."
@@ -63,15 +80,15 @@ func unreadable(err error) string {
 	case errors.Is(err, contactcard.ErrTooLarge), errors.Is(err, cardbot.ErrDocumentTooLarge):
 		return "That file is too large for me."
 	}
-	return "I could not read the contacts: " + err.Error()
+	if m := c.Message(); m != nil && m.Document != nil {
+		return "I could not download that file. Please send it again."
+	}
+	return "I could not read that contact."
 }
 
 // rejection says why a card could not be sent: which number, and why.
-func rejection(card contactcard.Card) string {
-	name := card.FormattedName
-	if name == "" {
-		name = "without a name"
-	}
+func rejection(c *cardbot.Context, card contactcard.Card, err error) string {
+	name := nameOf(card)
 	if len(card.Phones) == 0 {
 		return fmt.Sprintf("I cannot send the contact %q: it has no phone number.", name)
 	}
@@ -82,5 +99,33 @@ func rejection(card contactcard.Card) string {
 			why = append(why, fmt.Sprintf("%q: %s", p.Raw, pe.Reason))
 		}
 	}
-	return fmt.Sprintf("I cannot send the contact %q: %s.", name, strings.Join(why, "; "))
+	if len(why) > 0 {
+		return fmt.Sprintf("I cannot send the contact %q: %s.", name, strings.Join(why, "; "))
+	}
+	// Its numbers are fine, but this messenger shares contacts by account
+	// (MAX) and found none.
+	var notOnMAX *greenapi.NotOnMAXError
+	if errors.As(err, &notOnMAX) {
+		return fmt.Sprintf("I cannot send the contact %q: +%s has no MAX account.", name, notOnMAX.Number)
+	}
+	logProblem(c, "echobot: contact refused", err)
+	return fmt.Sprintf("I cannot send the contact %q here: I found no account on this messenger for its number.", name)
+}
+
+func nameOf(card contactcard.Card) string {
+	if card.FormattedName == "" {
+		return "without a name"
+	}
+	return card.FormattedName
+}
+
+// logProblem writes err to the bot's log, with the update it came from.
+func logProblem(c *cardbot.Context, msg string, err error) {
+	log := slog.Default()
+	if b := c.Bot(); b != nil {
+		log = b.Logger()
+	}
+	u := c.Update()
+	log.LogAttrs(c.Context(), slog.LevelWarn, msg,
+		slog.String("provider", u.Provider), slog.String("chat", u.Chat.ID), slog.Any("error", err))
 }
