@@ -64,7 +64,9 @@ func BenchmarkWebhookObserver(b *testing.B) {
 			bot.Use(middleware.Recover(), middleware.LoggerWithConfig(middleware.LoggerConfig{Logger: quiet()}))
 			bot.Handle(cardbot.OnText, func(c *cardbot.Context) error { return c.Send(c.Text()) })
 			e := echo.New()
-			webhook.Mount(e, "/webhook/greenapi", bot, client, webhook.Config{})
+			if _, err := webhook.Mount(e, "/webhook/greenapi", bot, client, webhook.Config{}); err != nil {
+				b.Fatal(err)
+			}
 
 			b.ReportAllocs()
 			i := 0

@@ -154,7 +154,7 @@ func echoBot(bot *cardbot.Bot) {
 func serve(t *testing.T, bot *cardbot.Bot, src webhook.Source, obs *prom.Observer) string {
 	t.Helper()
 	srv := webhook.NewServer(bot, webhook.ServerConfig{Config: webhook.Config{Logger: quiet()}})
-	srv.Handle(hookPath, src)
+	require.NoError(t, srv.Handle(hookPath, src))
 	srv.Echo.GET("/metrics", echo.WrapHandler(obs.Handler()))
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
