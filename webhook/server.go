@@ -24,10 +24,23 @@ type ServerConfig struct {
 	// Optional. Defaults 5 s, 30 s, 60 s (long enough for sync handlers)
 	// and 120 s.
 	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+
+	// NoReadiness leaves out GET /readyz, which NewServer adds when the
+	// Dispatcher is a Readier (a *cardbot.Bot is): 200 while it is ready,
+	// 503 otherwise (see ReadyHandler). GET /healthz, 200 while the
+	// process serves, is always there.
+	NoReadiness bool
+
+	// Metrics, when not nil, is served at GET /metrics: prom.Observer's
+	// Handler, or any other. Serve it on a Server of its own, on another
+	// address, when the metrics must not be reachable where the webhooks
+	// are.
+	Metrics http.Handler
 }
 
 // Server is a standalone webhook server: an echo application with a route
-// per provider, GET /healthz, and timeouts against slow clients.
+// per provider, GET /healthz, GET /readyz and GET /metrics (see
+// ServerConfig), and timeouts against slow clients.
 type Server struct {
 	// Echo is the application; add routes of your own to it before
 	// serving.
@@ -57,6 +70,12 @@ func NewServer(d Dispatcher, cfg ServerConfig) *Server {
 		MaxHeaderBytes:    64 << 10,
 	}
 	MountHealth(e, "/healthz", nil)
+	if r, ok := d.(Readier); ok && !cfg.NoReadiness {
+		e.GET("/readyz", echo.WrapHandler(ReadyHandler(r, 0, loggerFor(cfg.Logger, d))))
+	}
+	if cfg.Metrics != nil {
+		e.GET("/metrics", echo.WrapHandler(cfg.Metrics))
+	}
 	return s
 }
 

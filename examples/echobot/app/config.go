@@ -17,11 +17,14 @@ const (
 
 // config is the environment the bot runs with (see the README's table).
 type config struct {
-	Addr     string // ADDR
-	Region   string // DEFAULT_REGION
-	Delivery string // DELIVERY: sync (the default) or async
-	Store    storeConfig
-	Retry    retryConfig
+	Addr string // ADDR
+	// MetricsAddr is where /metrics is served on a listener of its own
+	// (METRICS_ADDR); "" serves it beside the webhooks.
+	MetricsAddr string
+	Region      string // DEFAULT_REGION
+	Delivery    string // DELIVERY: sync (the default) or async
+	Store       storeConfig
+	Retry       retryConfig
 	// AdminToken, when set, turns on the dead-letter routes under /admin/,
 	// which want it as a Bearer token (ADMIN_TOKEN).
 	AdminToken string
@@ -37,7 +40,8 @@ type aituConfig struct {
 }
 
 // greenapiConfig is one GREEN-API instance: WhatsApp (GREENAPI_*) or MAX
-// (MAX_*). Without an instance id the messenger is played by a sandbox.
+// (MAX_*). Without an instance id the messenger is not served; with no
+// credentials at all, the sandbox plays every messenger.
 type greenapiConfig struct {
 	APIURL, IDInstance, APIToken, WebhookToken string
 }
@@ -71,10 +75,11 @@ type retryConfig struct {
 // naming the variable.
 func loadConfig(getenv func(string) string) (config, error) {
 	c := config{
-		Addr:       getenv("ADDR"),
-		Region:     getenv("DEFAULT_REGION"),
-		Delivery:   getenv("DELIVERY"),
-		AdminToken: getenv("ADMIN_TOKEN"),
+		Addr:        getenv("ADDR"),
+		Region:      getenv("DEFAULT_REGION"),
+		MetricsAddr: getenv("METRICS_ADDR"),
+		Delivery:    getenv("DELIVERY"),
+		AdminToken:  getenv("ADMIN_TOKEN"),
 		WhatsApp: greenapiConfig{
 			APIURL:       getenv("GREENAPI_API_URL"),
 			IDInstance:   getenv("GREENAPI_ID_INSTANCE"),

@@ -87,5 +87,5 @@ func TestAsyncDelivery(t *testing.T) {
 	}
 	require.Eventually(t, func() bool { return len(fake.SentMessages()) >= 2 }, 10*time.Second, 5*time.Millisecond)
 	time.Sleep(50 * time.Millisecond) // room for a doubled answer to show
-	assert.Equal(t, []string{"one", "two"}, textsOf((&greenapiPeer{fake: fake}).replies()), "in order, each once")
+	assert.Equal(t, []string{"one", "two"}, textsOf(greenapiReplies(fake)), "in order, each once")
 }

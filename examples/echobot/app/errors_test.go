@@ -99,7 +99,7 @@ func TestUsersHearWhatTheyCanActOn(t *testing.T) {
 			_, err := fake.Push(context.Background(), base+route, tt.message(fake, in))
 			require.NoError(t, err)
 
-			sent := (&greenapiPeer{fake: fake}).replies()
+			sent := greenapiReplies(fake)
 			assert.Equal(t, tt.texts, textsOf(sent))
 			assert.Empty(t, cardsOf(sent))
 			for _, text := range textsOf(sent) {

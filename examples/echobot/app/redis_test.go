@@ -47,5 +47,5 @@ func TestRedisStoreTwoInstances(t *testing.T) {
 	}
 	require.Eventually(t, func() bool { return len(fake.SentMessages()) >= 3 }, 15*time.Second, 5*time.Millisecond)
 	time.Sleep(200 * time.Millisecond) // room for a doubled answer to show
-	assert.Equal(t, []string{"one", "two", "three"}, textsOf((&greenapiPeer{fake: fake}).replies()), "each once, in order")
+	assert.Equal(t, []string{"one", "two", "three"}, textsOf(greenapiReplies(fake)), "each once, in order")
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,8 @@ import (
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/examples/echobot/echo"
 	"github.com/cardbot/cardbot/middleware"
+	"github.com/cardbot/cardbot/prom"
+	"github.com/cardbot/cardbot/sandbox"
 	"github.com/cardbot/cardbot/webhook"
 )
 
@@ -24,11 +27,10 @@ func Run(ctx context.Context, getenv func(string) string, log *slog.Logger, list
 	if err != nil {
 		return err
 	}
-	ms, closeSandboxes, err := messengers(cfg, log)
+	ms, err := messengers(cfg, log)
 	if err != nil {
 		return err
 	}
-	defer closeSandboxes()
 
 	st, err := openStores(cfg.Store, log)
 	if err != nil {
@@ -40,7 +42,12 @@ func Run(ctx context.Context, getenv func(string) string, log *slog.Logger, list
 		}
 	}()
 
-	opts := []cardbot.Option{cardbot.WithLogger(log), cardbot.WithDefaultRegion(cfg.Region), cardbot.WithDedupStore(st.dedup)}
+	metrics, err := prom.New(prom.Config{})
+	if err != nil {
+		return err
+	}
+	opts := []cardbot.Option{cardbot.WithLogger(log), cardbot.WithDefaultRegion(cfg.Region), cardbot.WithDedupStore(st.dedup),
+		cardbot.WithObserver(metrics)}
 	if cfg.async() {
 		// Default bounds: a full in-memory queue answers 503 and the
 		// provider redelivers; a durable queue keeps what it took.
@@ -64,12 +71,29 @@ func Run(ctx context.Context, getenv func(string) string, log *slog.Logger, list
 	bot.Use(middleware.Logger())
 	echo.Register(bot)
 
-	srv := webhook.NewServer(bot, webhook.ServerConfig{Addr: cfg.Addr, Config: webhook.Config{Logger: log}})
+	scfg := webhook.ServerConfig{Addr: cfg.Addr, Config: webhook.Config{Logger: log}}
+	if cfg.MetricsAddr == "" {
+		scfg.Metrics = metrics.Handler()
+	}
+	srv := webhook.NewServer(bot, scfg)
 	for _, m := range ms {
 		if _, err := webhook.Mount(srv.Echo, m.path, bot, m.source,
 			webhook.Config{Logger: log, AllowUnauthenticated: m.pathIsSecret}); err != nil {
 			return fmt.Errorf("%s: %w", m.name, err)
 		}
+		log.Info("serving", "messenger", m.name, "webhook", m.logPath)
+	}
+	var sb *sandbox.Sandbox
+	if len(ms) == 0 {
+		// No credentials at all: fake APIs on loopback play every
+		// messenger, and the page at /sandbox/ talks to the bot.
+		sb, err = sandbox.New(bot, sandbox.Config{DefaultRegion: cfg.Region, Getenv: getenv,
+			Webhook: webhook.Config{Logger: log}, Logger: log})
+		if err != nil {
+			return err
+		}
+		defer sb.Close()
+		sb.Mount(srv.Echo)
 	}
 	if cfg.AdminToken != "" {
 		mountAdmin(srv.Echo, bot, cfg.AdminToken)
@@ -79,19 +103,19 @@ func Run(ctx context.Context, getenv func(string) string, log *slog.Logger, list
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	var sb sandbox
-	for _, m := range ms {
-		mode := "real"
-		if m.sandbox != nil {
-			sb.mount(srv.Echo, m.name, m.sandbox, "http://"+loopback(l.Addr())+m.path)
-			mode = "sandbox"
-			log.Info("sandbox: a fake API plays the messenger on loopback",
-				"messenger", m.name, "try", "curl -s localhost"+portOf(l.Addr())+"/sandbox/"+m.name+"/text -d hello")
-		}
-		log.Info("serving", "messenger", m.name, "webhook", m.logPath, "mode", mode)
+	if sb != nil {
+		log.Info("sandbox: fake APIs play WhatsApp, MAX and Aitu on loopback",
+			"page", "http://127.0.0.1"+portOf(l.Addr())+"/sandbox/",
+			"try", "curl -s localhost"+portOf(l.Addr())+"/sandbox/whatsapp/text -d hello")
 	}
+	stopMetrics, err := serveMetrics(cfg.MetricsAddr, metrics.Handler(), log)
+	if err != nil {
+		l.Close()
+		return err
+	}
+	defer stopMetrics()
 	log.Info("echobot listening", "addr", l.Addr().String(), "delivery", cfg.Delivery, "store", cfg.Store.Kind,
-		"admin", cfg.AdminToken != "")
+		"admin", cfg.AdminToken != "", "metrics", cmp.Or(cfg.MetricsAddr, cfg.Addr)+"/metrics")
 	if listening != nil {
 		listening(l.Addr())
 	}
@@ -104,6 +128,9 @@ func Run(ctx context.Context, getenv func(string) string, log *slog.Logger, list
 	case <-ctx.Done():
 	}
 	log.Info("shutting down: draining updates in flight")
+	if sb != nil {
+		sb.Close() // ends the page's event streams, which would hold the drain
+	}
 	shutCtx, cancel := context.WithTimeout(context.Background(), drainTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutCtx); err != nil {
@@ -114,11 +141,6 @@ func Run(ctx context.Context, getenv func(string) string, log *slog.Logger, list
 	}
 	log.Info("echobot stopped")
 	return nil
-}
-
-// loopback is addr as this host reaches it ("127.0.0.1:8080" for ":8080").
-func loopback(addr net.Addr) string {
-	return "127.0.0.1" + portOf(addr)
 }
 
 func portOf(addr net.Addr) string {
