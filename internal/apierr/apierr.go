@@ -6,6 +6,7 @@ package apierr
 
 import (
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -86,3 +87,15 @@ func (e *Refused) Error() string { return e.Provider + ": " + e.Msg }
 
 // Unwrap returns Kind and the errors carried.
 func (e *Refused) Unwrap() []error { return append([]error{e.Kind}, e.Errs...) }
+
+// RedirectMessage is the message of an error for a 3xx answer, which API
+// clients do not follow: it names the host the answer pointed at, never
+// its path or query (which may repeat a token).
+func RedirectMessage(resp *http.Response) string {
+	const msg = "redirect not followed"
+	loc, err := resp.Location()
+	if err != nil || loc.Hostname() == "" {
+		return msg
+	}
+	return msg + " (to host " + Shorten(loc.Hostname()) + ")"
+}

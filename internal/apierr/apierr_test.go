@@ -2,11 +2,13 @@ package apierr_test
 
 import (
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot/internal/apierr"
 )
@@ -66,4 +68,29 @@ func TestRefused(t *testing.T) {
 	assert.ErrorIs(t, err, errKind)
 	assert.ErrorIs(t, err, errCause)
 	assert.NotErrorIs(t, err, errors.New("request not valid"))
+}
+
+func TestRedirectMessage(t *testing.T) {
+	tests := []struct {
+		name, location, want string
+	}{
+		{"absolute", "https://files.example.test/waInstance1/sendMessage/secret-token?x=secret-token", "redirect not followed (to host files.example.test)"},
+		{"with user info", "https://user:pass@evil.test/", "redirect not followed (to host evil.test)"},
+		{"relative", "/elsewhere/secret-token", "redirect not followed (to host api.test)"},
+		{"none", "", "redirect not followed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := http.NewRequest(http.MethodGet, "https://api.test/x", nil)
+			require.NoError(t, err)
+			resp := &http.Response{StatusCode: http.StatusTemporaryRedirect, Header: http.Header{}, Request: req}
+			if tt.location != "" {
+				resp.Header.Set("Location", tt.location)
+			}
+			got := apierr.RedirectMessage(resp)
+			assert.Equal(t, tt.want, got)
+			assert.NotContains(t, got, "secret-token")
+			assert.NotContains(t, got, "pass")
+		})
+	}
 }

@@ -71,6 +71,11 @@ type Options struct {
 	// when zero, none when negative.
 	MaxRedirects int
 
+	// NoRedirects makes the Fetcher follow no redirect at all: a 3xx
+	// answer is returned to the caller as it is, and nothing goes to the
+	// host it points at. Downloads that carry credentials set it.
+	NoRedirects bool
+
 	// StripOnRedirect names request headers (secrets, like a token header)
 	// dropped when a redirect leaves the original scheme and host.
 	StripOnRedirect []string
@@ -83,6 +88,7 @@ type Options struct {
 type Fetcher struct {
 	timeout      time.Duration
 	maxRedirects int
+	noRedirects  bool
 	strip        []string
 	resolver     Resolver
 	apiHost      string
@@ -99,6 +105,7 @@ func New(o Options) *Fetcher {
 	f := &Fetcher{
 		timeout:      o.Timeout,
 		maxRedirects: o.MaxRedirects,
+		noRedirects:  o.NoRedirects,
 		strip:        o.StripOnRedirect,
 		resolver:     o.Resolver,
 	}
@@ -267,8 +274,12 @@ func shortScheme(s string) string {
 }
 
 // checkRedirect follows at most maxRedirects redirects, to http or https
-// URLs only, and drops the secret headers when one leaves the origin.
+// URLs only, and drops the secret headers when one leaves the origin; with
+// noRedirects, none.
 func (f *Fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
+	if f.noRedirects {
+		return http.ErrUseLastResponse
+	}
 	if len(via) > f.maxRedirects {
 		return &Error{kind: cardbot.ErrTooManyRedirects, msg: fmt.Sprintf("stopped after %d", f.maxRedirects)}
 	}

@@ -247,6 +247,43 @@ func TestFetchRedirects(t *testing.T) {
 	})
 }
 
+// TestFetchNoRedirects: with NoRedirects a 3xx reaches the caller as it
+// is, and the host it points at gets no request.
+func TestFetchNoRedirects(t *testing.T) {
+	other := newServer(t, hello)
+	tests := []struct {
+		name   string
+		status int
+	}{
+		{"302", http.StatusFound},
+		{"307", http.StatusTemporaryRedirect},
+		{"308", http.StatusPermanentRedirect},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			api := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, other.URL+"/x.vcf", tt.status)
+			})
+			f := safefetch.New(safefetch.Options{APIURL: api.URL, NoRedirects: true})
+			var status int
+			rc, err := f.Fetch(t.Context(), api.URL, func(ctx context.Context, hc *http.Client) (*http.Response, error) {
+				req, err := http.NewRequestWithContext(ctx, http.MethodGet, api.URL+"/a", nil)
+				require.NoError(t, err)
+				resp, err := hc.Do(req)
+				if err == nil {
+					status = resp.StatusCode
+				}
+				return resp, err
+			})
+			require.NoError(t, err)
+			require.NoError(t, rc.Close())
+			assert.Equal(t, tt.status, status)
+			assert.EqualValues(t, 1, api.reqs.Load())
+			assert.Zero(t, other.reqs.Load(), "nothing went to the other host")
+		})
+	}
+}
+
 func TestFetchHugeBody(t *testing.T) {
 	// An endless body: the caller reads up to its cap and closes; the
 	// server's writes then fail, the download is over.

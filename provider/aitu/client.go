@@ -165,6 +165,9 @@ func (c *Client) statusError(method string, resp *http.Response, body []byte) *A
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
 		e.RetryAfter = retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	}
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		e.Message = c.clean(apierr.RedirectMessage(resp))
+	}
 	return e
 }
 

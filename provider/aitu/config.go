@@ -67,8 +67,11 @@ type Config struct {
 	// HTTPClient makes the requests. When nil, a client with DefaultTimeout
 	// that keeps up to 128 idle connections to the API (http.DefaultTransport
 	// keeps 2). Its Timeout bounds each attempt (the Poller makes its own
-	// copy with a longer one). Download uses a copy of its transport that checks every
-	// address it dials and uses no proxy (see Client.Download).
+	// copy with a longer one). The client uses a copy that follows no
+	// redirect (see ErrRedirected); HTTPClient itself is not changed.
+	// Download uses a copy of its transport that checks every address it
+	// dials, uses no proxy and follows no redirect either (see
+	// Client.Download).
 	HTTPClient *http.Client
 
 	// DownloadTimeout bounds a whole Download, its body included;
@@ -142,6 +145,7 @@ func (c Config) fill() (Config, error) {
 	if c.HTTPClient == nil {
 		c.HTTPClient = transport.Client(DefaultTimeout)
 	}
+	c.HTTPClient = transport.NoRedirects(c.HTTPClient)
 	if c.DownloadTimeout <= 0 {
 		c.DownloadTimeout = DefaultDownloadTimeout
 	}

@@ -44,6 +44,12 @@ var (
 	// another network error. Retryable.
 	ErrTransient = errors.New("aitu: transient failure")
 
+	// ErrRedirected: a 3xx answer. The API does not redirect, and the
+	// client follows no redirect, so that its token never goes to another
+	// host; APIError.Message names the host the answer pointed at. Not
+	// retryable.
+	ErrRedirected = errors.New("aitu: the API answered with a redirect, which is not followed")
+
 	// ErrNotFound: 404 ("Bot not found", an unknown file id). Not
 	// retryable.
 	ErrNotFound = errors.New("aitu: not found")
@@ -54,8 +60,8 @@ const webhookSpecified = "webhook is specified"
 
 // APIError is a failed call of the Bot API. Test its kind with errors.Is
 // (ErrUnauthorized, ErrValidation, ErrWebhookSpecified, ErrConflict,
-// ErrRateLimited, ErrTransient, ErrNotFound); cardbot.IsRetryable reports
-// true for conflicts, rate limits and transient failures.
+// ErrRateLimited, ErrTransient, ErrNotFound, ErrRedirected);
+// cardbot.IsRetryable reports true for conflicts, rate limits and transient failures.
 //
 // No field holds the token: it travels in a header the client never
 // records, and it is cut out of the server's text.
@@ -105,6 +111,8 @@ func (e *APIError) Kind() error {
 		return ErrTransient
 	case s == http.StatusUnauthorized, s == http.StatusForbidden:
 		return ErrUnauthorized
+	case s >= 300 && s < 400:
+		return ErrRedirected
 	case s == http.StatusBadRequest:
 		if strings.Contains(strings.ToLower(e.Message), webhookSpecified) {
 			return ErrWebhookSpecified

@@ -15,7 +15,7 @@ import (
 	"github.com/cardbot/cardbot/internal/wirejson"
 )
 
-// Kinds of failures. A *APIError matches one of the first five with
+// Kinds of failures. A *APIError matches one of the first six with
 // errors.Is; checks the client makes before any request (chat id, text
 // length, contact names) wrap ErrValidation.
 var (
@@ -39,6 +39,12 @@ var (
 	// Retryable.
 	ErrTransient = errors.New("greenapi: transient failure")
 
+	// ErrRedirected: a 3xx answer. The API does not redirect, and the
+	// client follows no redirect, so that its token never goes to another
+	// host; APIError.Message names the host the answer pointed at. Not
+	// retryable.
+	ErrRedirected = errors.New("greenapi: the API answered with a redirect, which is not followed")
+
 	// ErrWebhookAuth: a webhook request without the configured token (see
 	// VerifyWebhook). The error is a *WebhookAuthError.
 	ErrWebhookAuth = errors.New("greenapi: webhook authorization failed")
@@ -46,7 +52,7 @@ var (
 
 // APIError is a failed call of a GREEN-API method. Test its kind with
 // errors.Is (ErrUnauthorized, ErrValidation, ErrRateLimited, ErrQuota,
-// ErrTransient); IsRetryable of the root package reports true for rate
+// ErrTransient, ErrRedirected); IsRetryable of the root package reports true for rate
 // limits and transient failures.
 //
 // No field holds the API token: the request URL is never kept, and the
@@ -125,6 +131,8 @@ func (e *APIError) Kind() error {
 		return ErrTransient
 	case s == http.StatusUnauthorized, s == http.StatusForbidden:
 		return ErrUnauthorized
+	case s >= 300 && s < 400:
+		return ErrRedirected
 	case s == http.StatusBadRequest:
 		return ErrValidation
 	case s == http.StatusTooManyRequests:
