@@ -15,7 +15,9 @@
 //
 // Errors wrap cardbot.ErrUnsafeURL, cardbot.ErrTooManyRedirects or
 // cardbot.ErrDownloadTimeout, and quote no URL (GREEN-API carries its token
-// in URL paths).
+// in URL paths). Those of unsafe URLs, redirect loops and host names that
+// do not exist (NXDOMAIN) have a method Permanent() bool that reports
+// true: no retry can mend them.
 package safefetch
 
 import (
@@ -406,6 +408,10 @@ func (f *Fetcher) lookup(ctx context.Context, host string) ([]netip.Addr, error)
 	}
 	ips, err := f.resolver.LookupNetIP(ctx, "ip", host)
 	if err != nil {
+		var dns *net.DNSError
+		if errors.As(err, &dns) && dns.IsNotFound {
+			return nil, &notFoundError{err}
+		}
 		return nil, err
 	}
 	if len(ips) == 0 {
@@ -413,6 +419,17 @@ func (f *Fetcher) lookup(ctx context.Context, host string) ([]netip.Addr, error)
 	}
 	return ips, nil
 }
+
+// notFoundError is the error of a host name that does not exist
+// (NXDOMAIN): neither another attempt nor a redelivery of the webhook that
+// named it will find it.
+type notFoundError struct{ err error }
+
+func (e *notFoundError) Error() string { return e.err.Error() }
+func (e *notFoundError) Unwrap() error { return e.err }
+
+// Permanent reports true: the failure is final.
+func (e *notFoundError) Permanent() bool { return true }
 
 // check refuses ip when it is local and the API host is not in its class.
 func (f *Fetcher) check(ctx context.Context, ip netip.Addr) error {

@@ -154,6 +154,49 @@ func TestFetchAddressPolicy(t *testing.T) {
 	}
 }
 
+// TestFetchHostNotFound: a host name that does not exist fails for good
+// (a Permanent error that still wraps the *net.DNSError), through the
+// Fetcher's own dialer and behind a RoundTripper of the caller's; one
+// whose lookup failed for another reason may be tried again.
+func TestFetchHostNotFound(t *testing.T) {
+	failing := fakeResolver{}
+	tests := []struct {
+		name      string
+		base      *http.Client
+		host      string
+		permanent bool
+	}{
+		{"NXDOMAIN, own dialer", nil, "nxdomain.example.test", true},
+		{"NXDOMAIN, caller's RoundTripper", &http.Client{Transport: roundTripper{http.DefaultTransport}}, "nxdomain.example.test", true},
+		{"lookup failed otherwise", nil, "servfail.example.test", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := tempFailResolver{fakeResolver: failing, temp: "servfail.example.test"}
+			f := safefetch.New(safefetch.Options{APIURL: publicAPI, Base: tt.base, Resolver: r})
+			_, err := fetch(t, f, "http://"+tt.host+"/x.vcf")
+			require.Error(t, err)
+			var dns *net.DNSError
+			require.ErrorAs(t, err, &dns)
+			var p interface{ Permanent() bool }
+			assert.Equal(t, tt.permanent, errors.As(err, &p) && p.Permanent())
+		})
+	}
+}
+
+// tempFailResolver fails temp's lookups with a temporary error.
+type tempFailResolver struct {
+	fakeResolver
+	temp string
+}
+
+func (r tempFailResolver) LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error) {
+	if host == r.temp {
+		return nil, &net.DNSError{Err: "server misbehaving", Name: host, IsTemporary: true}
+	}
+	return r.fakeResolver.LookupNetIP(ctx, network, host)
+}
+
 func TestFetchCustomRoundTripper(t *testing.T) {
 	// A transport the Fetcher cannot dial through is still guarded by a
 	// check of the host's addresses.

@@ -77,6 +77,7 @@ type request struct {
 	body       any // marshalled as JSON when not nil
 	client     *http.Client
 	noRetry    bool
+	send       bool // a send: not repeated once it may have reached the API
 }
 
 // call performs r and returns the body of a successful response.
@@ -126,11 +127,12 @@ func (c *Client) open(ctx context.Context, r *request) (*http.Response, error) {
 		retries = 0
 	}
 	return retry.Do(ctx, retry.Call{
-		Provider: "aitu",
-		Method:   r.method,
-		Retries:  retries,
-		Backoff:  retry.Backoff{Min: c.cfg.MinBackoff, Max: c.cfg.MaxBackoff},
-		Logger:   c.log,
+		Provider:   "aitu",
+		Method:     r.method,
+		Retries:    retries,
+		AtMostOnce: r.send && !c.cfg.RetrySends,
+		Backoff:    retry.Backoff{Min: c.cfg.MinBackoff, Max: c.cfg.MaxBackoff},
+		Logger:     c.log,
 		Attempt: func(ctx context.Context) (*http.Response, error) {
 			var rd io.Reader
 			if body != nil {

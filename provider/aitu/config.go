@@ -87,6 +87,17 @@ type Config struct {
 	// negative.
 	MaxRetries int
 
+	// RetrySends makes sends (POST updates/) retried like every other
+	// call: after a timeout, a cut connection or a 5xx too, where the
+	// request may have reached Aitu and the message may have been sent.
+	// Delivery is then at-least-once per send: a message may arrive twice.
+	// By default a send is attempted at most once once its request may
+	// have reached the provider: again only after the connection was never
+	// made (refused, a name that did not resolve, another dial error) or a
+	// 429, with which Aitu refused it unprocessed. Other calls (webhook
+	// settings, downloads) are always retried.
+	RetrySends bool
+
 	// MinBackoff and MaxBackoff bound the wait before a retry, which grows
 	// exponentially from MinBackoff, with jitter. A Retry-After from the
 	// server is honored; when it asks for more than MaxBackoff the call

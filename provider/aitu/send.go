@@ -71,9 +71,8 @@ type CommandRequest struct {
 // digits, with a "+" when Config.PhonePlus is set. SendContactMessage
 // cannot quote: Contact.ReplyTo is ignored.
 //
-// A send that fails with a transient error is retried with the same
-// localId; since Aitu's answer does not say whether it was delivered, a
-// retry after a timeout may deliver the message twice.
+// A send is attempted again (with the same localId) only where its request
+// cannot have reached Aitu, or Aitu answered 429; see Config.RetrySends.
 func (c *Client) Send(ctx context.Context, chatID string, out cardbot.Outgoing) (cardbot.SentMessage, error) {
 	var cmd Command
 	switch o := out.(type) {
@@ -105,6 +104,7 @@ func (c *Client) Send(ctx context.Context, chatID string, out cardbot.Outgoing) 
 		httpMethod: http.MethodPost,
 		path:       "updates/",
 		body:       CommandRequest{Commands: []Command{cmd}},
+		send:       true,
 	})
 	if err != nil {
 		c.pending.forget(cmd.LocalID)

@@ -101,6 +101,7 @@ type request struct {
 	body       any    // marshalled as JSON when not nil
 	client     *http.Client
 	noRetry    bool
+	send       bool // a send: not repeated once it may have reached the API
 }
 
 // apiRequest makes a request for an API method; extra path segments
@@ -186,11 +187,12 @@ func (c *Client) open(ctx context.Context, r *request) (*http.Response, error) {
 		retries = 0
 	}
 	return retry.Do(ctx, retry.Call{
-		Provider: "greenapi",
-		Method:   r.method,
-		Retries:  retries,
-		Backoff:  retry.Backoff{Min: c.cfg.MinBackoff, Max: c.cfg.MaxBackoff},
-		Logger:   c.log,
+		Provider:   "greenapi",
+		Method:     r.method,
+		Retries:    retries,
+		AtMostOnce: r.send && !c.cfg.RetrySends,
+		Backoff:    retry.Backoff{Min: c.cfg.MinBackoff, Max: c.cfg.MaxBackoff},
+		Logger:     c.log,
 		Attempt: func(ctx context.Context) (*http.Response, error) {
 			req, err := http.NewRequestWithContext(ctx, r.httpMethod, r.url, bytesReader(body))
 			if err != nil {

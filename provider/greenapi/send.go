@@ -195,7 +195,9 @@ func primaryPhone(card contactcard.Card) (contactcard.Phone, error) {
 
 func (c *Client) send(ctx context.Context, method string, body any) (cardbot.SentMessage, error) {
 	var resp sendResponse
-	raw, err := c.callJSON(ctx, c.apiRequest(http.MethodPost, method, body), &resp)
+	r := c.apiRequest(http.MethodPost, method, body)
+	r.send = true
+	raw, err := c.callJSON(ctx, r, &resp)
 	if err != nil {
 		return cardbot.SentMessage{}, err
 	}
