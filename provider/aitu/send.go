@@ -107,7 +107,8 @@ func (c *Client) Send(ctx context.Context, chatID string, out cardbot.Outgoing) 
 		send:       true,
 	})
 	if err != nil {
-		c.pending.forget(cmd.LocalID)
+		// The chat stays remembered: a send that failed may still have
+		// been delivered, and its MessageIdAssigned may come.
 		return cardbot.SentMessage{}, err
 	}
 	return cardbot.SentMessage{ID: cmd.LocalID, Raw: rawJSON(raw)}, nil
