@@ -30,7 +30,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -97,10 +97,14 @@ type Fetcher struct {
 	client       *http.Client
 	dialer       net.Dialer
 
-	mu       sync.Mutex
-	allowed  class // the local classes of the API host's addresses
-	resolved bool
+	// allowed holds the local classes of the API host's addresses, with
+	// resolvedBit once they are known. It is an atomic, not a field under
+	// a mutex, so that no lookup ever runs while others wait on a lock.
+	allowed atomic.Uint32
 }
+
+// resolvedBit marks Fetcher.allowed as known.
+const resolvedBit = 1 << 8
 
 // New returns a Fetcher for o.
 func New(o Options) *Fetcher {
@@ -375,30 +379,32 @@ func (c class) String() string {
 }
 
 // allowedClasses returns the local classes the API host is in. A name is
-// resolved once; when that fails, no local address is allowed this time.
+// resolved until a lookup succeeds; the lookup runs under no lock, so a
+// slow one delays only the download that made it, and callers that come
+// meanwhile make their own. When it fails, no local address is allowed
+// this time.
 func (f *Fetcher) allowedClasses(ctx context.Context) class {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.resolved {
-		return f.allowed
+	if v := f.allowed.Load(); v&resolvedBit != 0 {
+		return class(v)
 	}
+	var c class
 	h := strings.ToLower(strings.TrimSuffix(f.apiHost, "."))
 	switch {
 	case h == "":
-		f.resolved = true
 	case h == "localhost" || strings.HasSuffix(h, ".localhost"):
-		f.allowed, f.resolved = loopback, true
+		c = loopback
 	default:
 		ips, err := f.lookup(ctx, h)
 		if err != nil {
 			return 0
 		}
 		for _, ip := range ips {
-			f.allowed |= classOf(ip)
+			c |= classOf(ip)
 		}
-		f.resolved = true
 	}
-	return f.allowed
+	// The first answer stays: every caller then sees the same classes.
+	f.allowed.CompareAndSwap(0, uint32(c)|resolvedBit)
+	return class(f.allowed.Load())
 }
 
 // lookup resolves host; an IP literal is itself.
@@ -475,9 +481,7 @@ func (f *Fetcher) control(_, address string, _ syscall.RawConn) error {
 	if err != nil {
 		return unsafeURL("cannot check the address being dialled")
 	}
-	f.mu.Lock()
-	allowed := f.allowed
-	f.mu.Unlock()
+	allowed := class(f.allowed.Load())
 	if c := classOf(ap.Addr()); c != 0 && allowed&c == 0 {
 		return unsafeURL("%s is a %s address", ap.Addr().Unmap(), c)
 	}

@@ -408,3 +408,66 @@ func TestFetchTimeout(t *testing.T) {
 		assert.NotErrorIs(t, err, cardbot.ErrDownloadTimeout, "not the download's own timeout")
 	})
 }
+
+// slowFirstResolver answers host's first lookup only when release is
+// closed (or its context ends), and every later one at once.
+type slowFirstResolver struct {
+	host    string
+	addr    netip.Addr
+	calls   atomic.Int32
+	started chan struct{}
+	release chan struct{}
+}
+
+func (r *slowFirstResolver) LookupNetIP(ctx context.Context, _, host string) ([]netip.Addr, error) {
+	if host != r.host {
+		return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
+	}
+	if r.calls.Add(1) == 1 {
+		close(r.started)
+		select {
+		case <-r.release:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return []netip.Addr{r.addr}, nil
+}
+
+// TestSlowLookupBlocksNoOtherFetch: while one download waits for a slow
+// lookup of the API host, another one goes through: no lookup runs under
+// a lock others need.
+func TestSlowLookupBlocksNoOtherFetch(t *testing.T) {
+	srv := newServer(t, hello)
+	r := &slowFirstResolver{host: "api.slow.test", addr: netip.MustParseAddr("127.0.0.1"),
+		started: make(chan struct{}), release: make(chan struct{})}
+	f := safefetch.New(safefetch.Options{APIURL: "http://api.slow.test", Resolver: r})
+
+	first := make(chan error, 1)
+	go func() {
+		_, err := fetch(t, f, srv.URL+"/first")
+		first <- err
+	}()
+	select {
+	case <-r.started:
+	case <-time.After(5 * time.Second):
+		require.FailNow(t, "the first download never looked the API host up")
+	}
+
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+	defer cancel()
+	rc, err := f.Fetch(ctx, srv.URL+"/second", get(srv.URL+"/second"))
+	require.NoError(t, err, "the second download does not wait for the first one's lookup")
+	got, err := io.ReadAll(rc)
+	require.NoError(t, err)
+	require.NoError(t, rc.Close())
+	assert.Equal(t, "hello", string(got))
+	select {
+	case err := <-first:
+		require.FailNow(t, "the first download ended before its lookup", "%v", err)
+	default:
+	}
+
+	close(r.release)
+	require.NoError(t, <-first)
+}
