@@ -159,14 +159,6 @@ func (f *Fetcher) transport(base *http.Transport) *http.Transport {
 	return t
 }
 
-// Client returns the HTTP client of downloads: its dials and redirects
-// are checked. Use it under the context Fetch passes, which carries the
-// download's timeout.
-func (f *Fetcher) Client() *http.Client { return f.client }
-
-// Timeout returns the timeout of a whole download.
-func (f *Fetcher) Timeout() time.Duration { return f.timeout }
-
 // Fetch downloads rawURL: it checks the URL, then calls do with a context
 // that ends with the download's timeout and the client to send the request
 // with (so that the caller keeps its own retries and errors), and returns

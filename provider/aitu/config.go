@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cardbot/cardbot/internal/apiclient"
 	"github.com/cardbot/cardbot/internal/retry"
 	"github.com/cardbot/cardbot/internal/transport"
 )
@@ -114,7 +115,7 @@ type Config struct {
 // errors never quote the token.
 func (c Config) withDefaults() (Config, error) {
 	out, err := c.fill()
-	if err != nil && len(c.Token) >= minSecret && strings.Contains(err.Error(), c.Token) {
+	if err != nil && len(c.Token) >= apiclient.MinSecret && strings.Contains(err.Error(), c.Token) {
 		err = errors.New(strings.ReplaceAll(err.Error(), c.Token, "[redacted]"))
 	}
 	return out, err

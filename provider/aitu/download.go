@@ -29,13 +29,9 @@ func (c *Client) Download(ctx context.Context, doc cardbot.Document) (io.ReadClo
 		return nil, invalid("download: the document has no file id")
 	}
 	return c.fetch.Fetch(ctx, c.cfg.BaseURL, func(ctx context.Context, hc *http.Client) (*http.Response, error) {
-		return c.open(ctx, &request{
-			method:     "download",
-			httpMethod: http.MethodGet,
-			path:       "download/",
-			query:      url.Values{"fileId": {doc.ID}},
-			client:     hc,
-		})
+		r := c.apiRequest(http.MethodGet, "download", "download/", url.Values{"fileId": {doc.ID}}, nil)
+		r.Client = hc
+		return c.api.Open(ctx, r)
 	})
 }
 

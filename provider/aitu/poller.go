@@ -187,7 +187,7 @@ func (p *Poller) Run(ctx context.Context) error {
 			slog.String("provider", p.c.cfg.Name),
 			slog.Int("failures", failures),
 			slog.Duration("wait", wait),
-			slog.String("error", p.c.clean(err.Error())))
+			slog.String("error", p.c.api.Clean(err.Error())))
 		if retry.Sleep(ctx, wait) != nil {
 			return ctx.Err()
 		}
@@ -201,10 +201,9 @@ func (p *Poller) once(ctx context.Context) (int, error) {
 	if last := p.LastUpdateID(); last != "" {
 		q.Set("lastUpdateId", last)
 	}
-	body, err := p.c.call(ctx, &request{
-		method: "updates", httpMethod: http.MethodGet, path: "updates/",
-		query: q, client: p.http, noRetry: true,
-	})
+	r := p.c.apiRequest(http.MethodGet, "updates", "updates/", q, nil)
+	r.Client, r.NoRetry = p.http, true
+	body, err := p.c.call(ctx, r)
 	if err != nil {
 		return 0, err
 	}

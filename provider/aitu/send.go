@@ -99,13 +99,9 @@ func (c *Client) Send(ctx context.Context, chatID string, out cardbot.Outgoing) 
 	cmd.Recipient = peer
 	cmd.LocalID = newUUID()
 	c.pending.add(cmd.LocalID, chatOf(&peer))
-	raw, err := c.call(ctx, &request{
-		method:     "updates",
-		httpMethod: http.MethodPost,
-		path:       "updates/",
-		body:       CommandRequest{Commands: []Command{cmd}},
-		send:       true,
-	})
+	r := c.apiRequest(http.MethodPost, "updates", "updates/", nil, CommandRequest{Commands: []Command{cmd}})
+	r.Send = true
+	raw, err := c.call(ctx, r)
 	if err != nil {
 		// The chat stays remembered: a send that failed may still have
 		// been delivered, and its MessageIdAssigned may come.

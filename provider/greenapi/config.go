@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cardbot/cardbot/internal/apiclient"
 	"github.com/cardbot/cardbot/internal/retry"
 	"github.com/cardbot/cardbot/internal/transport"
 )
@@ -18,8 +19,6 @@ const (
 	// DefaultAPIURL is GREEN-API's shared host. Instances also have their
 	// own host ("https://1103.api.green-api.com"), shown in the console.
 	DefaultAPIURL = "https://api.green-api.com"
-	// DefaultMediaURL is GREEN-API's shared host for file uploads.
-	DefaultMediaURL = "https://media.green-api.com"
 	// DefaultName is the provider's name.
 	DefaultName = "greenapi"
 	// DefaultRegion is the region national phone numbers are read in.
@@ -88,11 +87,6 @@ func (m Messenger) String() string {
 type Config struct {
 	// APIURL is the instance's API host; DefaultAPIURL when empty.
 	APIURL string
-
-	// MediaURL is the host for file uploads; DefaultMediaURL when empty
-	// and APIURL is the default, APIURL otherwise. (The client sends no
-	// uploads yet.)
-	MediaURL string
 
 	// Messenger is the flavour of the API: WhatsApp (the zero value) or
 	// MAX. It changes the defaults of PathPrefix ("/v3"), Name ("max") and
@@ -192,7 +186,7 @@ func (c Config) withDefaults() (Config, error) {
 	if err != nil {
 		msg := err.Error()
 		for _, t := range []string{c.APITokenInstance, c.WebhookToken} {
-			if len(t) >= minSecret && strings.Contains(msg, t) {
+			if len(t) >= apiclient.MinSecret && strings.Contains(msg, t) {
 				msg = strings.ReplaceAll(msg, t, "[redacted]")
 				err = errors.New(msg)
 			}
@@ -223,16 +217,6 @@ func (c Config) fill() (Config, error) {
 		return c, err
 	}
 	c.APIURL = base
-	switch {
-	case c.MediaURL != "":
-		if c.MediaURL, err = checkURL("MediaURL", c.MediaURL); err != nil {
-			return c, err
-		}
-	case c.APIURL == DefaultAPIURL:
-		c.MediaURL = DefaultMediaURL
-	default:
-		c.MediaURL = c.APIURL
-	}
 	switch c.Messenger {
 	case WhatsApp:
 	case MAX:

@@ -38,7 +38,7 @@ func (c *Client) Download(ctx context.Context, doc cardbot.Document) (io.ReadClo
 		return nil, refused("download: "+err.Error(), err)
 	}
 	return c.fetch.Fetch(ctx, target, func(ctx context.Context, hc *http.Client) (*http.Response, error) {
-		return c.open(ctx, &request{method: "download", httpMethod: http.MethodGet, url: target, client: hc})
+		return c.api.Open(ctx, &request{Method: "download", HTTPMethod: http.MethodGet, URL: target, Client: hc})
 	})
 }
 

@@ -123,7 +123,7 @@ func TestDownloadHostile(t *testing.T) {
 
 	public := func(t *testing.T) *greenapi.Client {
 		cfg := srv.Config()
-		cfg.APIURL, cfg.MediaURL = "https://api.green-api.com", ""
+		cfg.APIURL = "https://api.green-api.com"
 		cfg.MinBackoff, cfg.MaxBackoff = time.Millisecond, time.Millisecond
 		cfg.Logger = slog.New(slog.DiscardHandler)
 		c, err := greenapi.New(cfg)
@@ -225,7 +225,7 @@ func TestDownloadTokensNeverLeak(t *testing.T) {
 		c.DownloadTimeout = 100 * time.Millisecond
 	})
 	cfg := srv.Config()
-	cfg.APIURL, cfg.MediaURL, cfg.Logger = "https://api.green-api.com", "", logger
+	cfg.APIURL, cfg.Logger = "https://api.green-api.com", logger
 	cfg.MinBackoff, cfg.MaxBackoff = time.Millisecond, time.Millisecond
 	public, err := greenapi.New(cfg)
 	require.NoError(t, err)

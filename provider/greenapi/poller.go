@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot"
-	"github.com/cardbot/cardbot/internal/apierr"
 	"github.com/cardbot/cardbot/internal/pollease"
 	"github.com/cardbot/cardbot/internal/retry"
 	"github.com/cardbot/cardbot/internal/wirejson"
@@ -136,7 +135,7 @@ func (p *Poller) Run(ctx context.Context) error {
 			slog.String("provider", p.c.cfg.Name),
 			slog.Int("failures", failures),
 			slog.Duration("wait", wait),
-			slog.String("error", p.c.clean(err.Error())))
+			slog.String("error", p.c.api.Clean(err.Error())))
 		if err := retry.Sleep(ctx, wait); err != nil {
 			return err
 		}
@@ -168,9 +167,9 @@ func (p *Poller) once(ctx context.Context) error {
 // empty for the receive timeout.
 func (p *Poller) receive(ctx context.Context) (*receivedNotification, error) {
 	r := p.c.apiRequest(http.MethodGet, "receiveNotification", nil)
-	r.url += "?receiveTimeout=" + strconv.Itoa(p.timeout)
-	r.client = p.http
-	r.noRetry = true
+	r.URL += "?receiveTimeout=" + strconv.Itoa(p.timeout)
+	r.Client = p.http
+	r.NoRetry = true
 	body, err := p.c.call(ctx, r)
 	if err != nil {
 		return nil, err
@@ -181,8 +180,7 @@ func (p *Poller) receive(ctx context.Context) (*receivedNotification, error) {
 	}
 	var n receivedNotification
 	if err := wirejson.Unmarshal(body, &n); err != nil || n.ReceiptID == 0 {
-		return nil, &APIError{Method: r.method, StatusCode: http.StatusOK,
-			Message: "unexpected response: " + p.c.clean(apierr.Shorten(string(body)))}
+		return nil, p.c.api.Unexpected(r.Method, body)
 	}
 	return &n, nil
 }

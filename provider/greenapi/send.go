@@ -196,7 +196,7 @@ func primaryPhone(card contactcard.Card) (contactcard.Phone, error) {
 func (c *Client) send(ctx context.Context, method string, body any) (cardbot.SentMessage, error) {
 	var resp sendResponse
 	r := c.apiRequest(http.MethodPost, method, body)
-	r.send = true
+	r.Send = true
 	raw, err := c.callJSON(ctx, r, &resp)
 	if err != nil {
 		return cardbot.SentMessage{}, err

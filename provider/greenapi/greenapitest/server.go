@@ -244,7 +244,6 @@ func (s *Server) Client() *http.Client { return s.srv.Client() }
 func (s *Server) Config() greenapi.Config {
 	cfg := greenapi.Config{
 		APIURL:           s.URL,
-		MediaURL:         s.URL,
 		IDInstance:       s.IDInstance,
 		APITokenInstance: s.Token,
 		WebhookToken:     s.WebhookToken,
