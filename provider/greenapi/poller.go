@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/internal/pollease"
+	"github.com/cardbot/cardbot/internal/pollloop"
 	"github.com/cardbot/cardbot/internal/retry"
 	"github.com/cardbot/cardbot/internal/wirejson"
 )
@@ -52,15 +52,13 @@ type Poller struct {
 	c       *Client
 	d       Dispatcher
 	timeout int // receiveTimeout, seconds
-	min     time.Duration
-	max     time.Duration
 	http    *http.Client
-	lease   *pollease.Lease
+	loop    pollloop.Loop
 }
 
 // NewPoller returns a poller that feeds the notifications of c to d.
 func NewPoller(c *Client, d Dispatcher, opts PollerOptions) *Poller {
-	p := &Poller{c: c, d: d, min: opts.MinBackoff, max: opts.MaxBackoff}
+	p := &Poller{c: c, d: d}
 	p.timeout = int(opts.ReceiveTimeout / time.Second)
 	switch {
 	case opts.ReceiveTimeout == 0:
@@ -70,30 +68,23 @@ func NewPoller(c *Client, d Dispatcher, opts PollerOptions) *Poller {
 	case p.timeout > 60:
 		p.timeout = 60
 	}
-	if p.min <= 0 {
-		p.min = time.Second
-	}
-	if p.max <= 0 {
-		p.max = time.Minute
-	}
-	if p.max < p.min {
-		p.max = p.min
-	}
 	hc := *c.cfg.HTTPClient
 	if need := time.Duration(p.timeout)*time.Second + 15*time.Second; hc.Timeout != 0 && hc.Timeout < need {
 		hc.Timeout = need
 	}
 	p.http = &hc
-	p.lease = pollease.New(opts.Locker, "greenapi:poll:"+c.cfg.IDInstance, opts.LeaseTTL, c.log)
+	p.loop = pollloop.Loop{
+		Provider: "greenapi",
+		Name:     c.cfg.Name,
+		Lease:    pollease.New(opts.Locker, "greenapi:poll:"+c.cfg.IDInstance, opts.LeaseTTL, c.log),
+		Backoff:  retry.Backoff{Min: opts.MinBackoff, Max: opts.MaxBackoff}.Or(pollloop.DefaultBackoff),
+		Logger:   c.log,
+		Clean:    c.api.Clean,
+		Once:     func(ctx context.Context) (bool, error) { return false, p.once(ctx) },
+		Fatal:    func(err error) bool { return errors.Is(err, ErrUnauthorized) },
+	}
 	return p
 }
-
-// errRedeliver says that a handler failed with a retryable error: the
-// notification stays in the queue and comes again.
-type errRedeliver struct{ err error }
-
-func (e *errRedeliver) Error() string { return "handler failed, notification kept: " + e.err.Error() }
-func (e *errRedeliver) Unwrap() error { return e.err }
 
 // Run receives notifications until ctx ends, and returns ctx.Err() then.
 // Each one is decoded and its updates dispatched; the notification is
@@ -108,39 +99,7 @@ func (e *errRedeliver) Unwrap() error { return e.err }
 //
 // With PollerOptions.Locker, each receive waits until this poller holds
 // the instance's lease; Run gives the lease up when it returns.
-func (p *Poller) Run(ctx context.Context) error {
-	defer p.lease.Release(ctx)
-	failures := 0
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if err := p.lease.Hold(ctx); err != nil {
-			return err
-		}
-		err := p.once(ctx)
-		if err == nil {
-			failures = 0
-			continue
-		}
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return ctxErr
-		}
-		if errors.Is(err, ErrUnauthorized) {
-			return fmt.Errorf("greenapi: poller stopped: %w", err)
-		}
-		failures++
-		wait := p.backoff(failures)
-		p.c.log.LogAttrs(ctx, slog.LevelWarn, "greenapi: polling failed",
-			slog.String("provider", p.c.cfg.Name),
-			slog.Int("failures", failures),
-			slog.Duration("wait", wait),
-			slog.String("error", p.c.api.Clean(err.Error())))
-		if err := retry.Sleep(ctx, wait); err != nil {
-			return err
-		}
-	}
-}
+func (p *Poller) Run(ctx context.Context) error { return p.loop.Run(ctx) }
 
 // once receives one notification, if any, and handles it.
 func (p *Poller) once(ctx context.Context) error {
@@ -157,7 +116,7 @@ func (p *Poller) once(ctx context.Context) error {
 	}
 	for _, u := range updates {
 		if err := p.d.Dispatch(ctx, p.c, u); err != nil && cardbot.IsRetryable(err) {
-			return &errRedeliver{err}
+			return &pollloop.RedeliverError{Kept: "notification kept", Err: err}
 		}
 	}
 	return p.delete(ctx, int64(n.ReceiptID))
@@ -189,8 +148,4 @@ func (p *Poller) delete(ctx context.Context, receipt int64) error {
 	r := p.c.apiRequest(http.MethodDelete, "deleteNotification", nil, strconv.FormatInt(receipt, 10))
 	_, err := p.c.call(ctx, r)
 	return err
-}
-
-func (p *Poller) backoff(failures int) time.Duration {
-	return retry.Backoff{Min: p.min, Max: p.max}.Wait(failures, 0)
 }
