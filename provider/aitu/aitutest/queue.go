@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"time"
+
+	"github.com/cardbot/cardbot/internal/fakeapi"
 )
 
 // Enqueue adds updates (elements built by the Incoming builders or
@@ -18,8 +20,7 @@ func (s *Server) Enqueue(updates ...[]byte) {
 	for _, u := range updates {
 		s.queue = append(s.queue, append(json.RawMessage(nil), u...))
 	}
-	close(s.changed)
-	s.changed = make(chan struct{})
+	s.changed.Notify()
 }
 
 // Pending returns how many updates the queue holds.
@@ -73,14 +74,14 @@ func (s *Server) poll(r *http.Request, path string) answer {
 			s.mu.Unlock()
 			return body
 		}
-		ch := s.changed
+		ch := s.changed.C()
 		s.mu.Unlock()
 		select {
 		case <-ch:
 		case <-deadline.C:
-			return answer{status: http.StatusOK, body: []byte(`{"updates":[]}`), ctype: "application/json"}
+			return answer{Status: http.StatusOK, Body: []byte(`{"updates":[]}`), ContentType: fakeapi.ContentJSON}
 		case <-r.Context().Done():
-			return answer{status: http.StatusGatewayTimeout, body: []byte("Gateway timeout"), ctype: "text/plain"}
+			return answer{Status: http.StatusGatewayTimeout, Body: []byte("Gateway timeout"), ContentType: "text/plain"}
 		}
 	}
 }

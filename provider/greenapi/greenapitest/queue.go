@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/cardbot/cardbot/internal/fakeapi"
 )
 
 // Enqueue adds a notification (a webhook body) to the queue that
@@ -15,8 +17,7 @@ func (s *Server) Enqueue(notification []byte) int64 {
 	defer s.mu.Unlock()
 	s.receipt++
 	s.queue = append(s.queue, queued{receipt: s.receipt, body: append(json.RawMessage(nil), notification...)})
-	close(s.enqueued)
-	s.enqueued = make(chan struct{})
+	s.enqueued.Notify()
 	return s.receipt
 }
 
@@ -57,14 +58,14 @@ func (s *Server) receiveNotification(r *http.Request, _ []byte, _ *Call) answer 
 			s.mu.Unlock()
 			return jsonAnswer(http.StatusOK, receiveAnswer{ReceiptID: q.receipt, Body: q.body})
 		}
-		ch := s.enqueued
+		ch := s.enqueued.C()
 		s.mu.Unlock()
 		select {
 		case <-ch:
 		case <-deadline.C:
-			return answer{status: http.StatusOK, body: []byte("null"), contentType: "application/json"}
+			return answer{Status: http.StatusOK, Body: []byte("null"), ContentType: fakeapi.ContentJSON}
 		case <-r.Context().Done():
-			return answer{status: 499, body: []byte("Client Closed Request"), contentType: "text/plain"}
+			return answer{Status: 499, Body: []byte("Client Closed Request"), ContentType: "text/plain"}
 		}
 	}
 }
