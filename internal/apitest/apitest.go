@@ -1,10 +1,12 @@
-// Package apitest holds what the providers' tests share to play an API
-// that misbehaves on loopback: one that reads a request and then hangs or
-// cuts the connection, an address that refuses connections, a client that
-// counts its dials, and a resolver that answers from a table.
+// Package apitest holds what the providers' tests share: an API that
+// misbehaves on loopback (one that reads a request and then hangs or cuts
+// the connection), an address that refuses connections, a client that
+// counts its dials, a resolver that answers from a table, a Dispatcher
+// that records, a runner for pollers and a buffer for loggers.
 package apitest
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net"
@@ -15,6 +17,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/cardbot/cardbot"
 )
 
 // Mode is what a Misbehaving server does once it has read a request.
@@ -139,4 +143,85 @@ func (r *Resolver) Lookups(host string) int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.lookups[host]
+}
+
+// Recorder is a poller's Dispatcher that records the updates it gets and
+// answers with Errs in turn, then nil.
+type Recorder struct {
+	// Errs are the answers to the first updates.
+	Errs []error
+
+	mu  sync.Mutex
+	got []cardbot.Update
+	p   cardbot.Provider
+}
+
+// Dispatch records u and the provider that delivered it.
+func (r *Recorder) Dispatch(_ context.Context, p cardbot.Provider, u cardbot.Update) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.got = append(r.got, u)
+	r.p = p
+	if len(r.Errs) == 0 {
+		return nil
+	}
+	err := r.Errs[0]
+	r.Errs = r.Errs[1:]
+	return err
+}
+
+// Updates returns the updates recorded.
+func (r *Recorder) Updates() []cardbot.Update {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]cardbot.Update(nil), r.got...)
+}
+
+// Provider returns the provider of the last update.
+func (r *Recorder) Provider() cardbot.Provider {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.p
+}
+
+// Run runs run until the stop it returns is called, which ends run's
+// context and returns its error; the test fails when run does not return
+// within five seconds then.
+func Run(t testing.TB, run func(context.Context) error) (stop func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx) }()
+	t.Cleanup(cancel)
+	return func() error {
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(5 * time.Second):
+			t.Errorf("apitest: still running 5s after its context ended")
+			return nil
+		}
+	}
+}
+
+// SyncBuffer is a bytes.Buffer that loggers of several goroutines can
+// share.
+type SyncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+// Write appends p.
+func (s *SyncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+// String returns what was written.
+func (s *SyncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -1,18 +1,14 @@
 package aitu_test
 
 import (
-	"bytes"
-	"context"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/provider/aitu"
 	"github.com/cardbot/cardbot/provider/aitu/aitutest"
 )
@@ -63,51 +59,6 @@ func fixture(t testing.TB, name string) []byte {
 	b, err := os.ReadFile(filepath.Join("testdata", name))
 	require.NoError(t, err)
 	return b
-}
-
-// syncBuffer is a bytes.Buffer safe for a logger used by several
-// goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// recorder is a Dispatcher that records updates and answers with errs in
-// turn, then nil.
-type recorder struct {
-	mu   sync.Mutex
-	got  []cardbot.Update
-	errs []error
-}
-
-func (r *recorder) Dispatch(_ context.Context, _ cardbot.Provider, u cardbot.Update) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.got = append(r.got, u)
-	if len(r.errs) == 0 {
-		return nil
-	}
-	err := r.errs[0]
-	r.errs = r.errs[1:]
-	return err
-}
-
-func (r *recorder) updates() []cardbot.Update {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]cardbot.Update(nil), r.got...)
 }
 
 // paths returns "METHOD path" of the calls srv received.

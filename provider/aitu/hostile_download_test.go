@@ -1,13 +1,10 @@
 package aitu_test
 
 import (
-	"context"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"strings"
 	"sync"
 	"testing"
@@ -17,19 +14,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/apitest"
 	"github.com/cardbot/cardbot/provider/aitu"
 )
-
-// fakeResolver answers from a table and never reaches a DNS server.
-type fakeResolver map[string]string
-
-func (r fakeResolver) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr, error) {
-	ip, ok := r[host]
-	if !ok {
-		return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
-	}
-	return []netip.Addr{netip.MustParseAddr(ip)}, nil
-}
 
 const hostileToken = "51ae2e07-22e6-4460-8929-4aaf082127fa"
 
@@ -123,7 +110,7 @@ func hostileClient(t *testing.T, a *hostileAPI, logger *slog.Logger) *aitu.Clien
 		DownloadTimeout: 200 * time.Millisecond,
 	})
 	require.NoError(t, err)
-	aitu.SetDownloadResolver(c, fakeResolver{"files.example.test": "127.0.0.1"})
+	aitu.SetDownloadResolver(c, &apitest.Resolver{Hosts: map[string]string{"files.example.test": "127.0.0.1"}})
 	return c
 }
 
@@ -168,7 +155,7 @@ func TestDownloadHostile(t *testing.T) {
 // logger at level Debug and asserts that the token is in no error string
 // and no log line, though the hostile redirects carry it in their URLs.
 func TestDownloadTokenNeverLeaks(t *testing.T) {
-	var logs syncBuffer
+	var logs apitest.SyncBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	api := newHostileAPI(t)
 	c := hostileClient(t, api, logger)

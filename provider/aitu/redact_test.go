@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/apitest"
 	"github.com/cardbot/cardbot/provider/aitu"
 	"github.com/cardbot/cardbot/provider/aitu/aitutest"
 )
@@ -21,7 +22,7 @@ import (
 // Debug and asserts that the token is in no error string and no log line.
 func TestTokenNeverLeaks(t *testing.T) {
 	const token = "51ae2e07-22e6-4460-8929-4aaf082127fa"
-	var logs syncBuffer
+	var logs apitest.SyncBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv := newServer(t, aitutest.WithToken(token))
 	client := func(mods ...func(*aitu.Config)) *aitu.Client {
@@ -86,9 +87,9 @@ func TestTokenNeverLeaks(t *testing.T) {
 	// The poller: failures logged, then a stop on 401.
 	srv.FailNextWith(3, aitutest.Failure{Status: 502, Body: "bad gateway " + token})
 	srv.FailNextWith(1, aitutest.Failure{Status: 401, Body: "Token is invalid: " + token})
-	collect(aitu.NewPoller(c, &recorder{}, fastPolling).Run(t.Context()))
+	collect(aitu.NewPoller(c, &apitest.Recorder{}, fastPolling).Run(t.Context()))
 	srv.FailNextWith(1, aitutest.Failure{Status: 400, Body: aitutest.WebhookSpecified + " " + token})
-	collect(aitu.NewPoller(c, &recorder{}, fastPolling).Run(t.Context()))
+	collect(aitu.NewPoller(c, &apitest.Recorder{}, fastPolling).Run(t.Context()))
 
 	require.NotEmpty(t, errs)
 	for _, err := range errs {

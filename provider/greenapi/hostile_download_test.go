@@ -1,13 +1,11 @@
 package greenapi_test
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -17,24 +15,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/apitest"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
 )
 
-// fakeResolver answers from a table and never reaches a DNS server.
-type fakeResolver map[string]string
-
-func (r fakeResolver) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr, error) {
-	ip, ok := r[host]
-	if !ok {
-		return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
-	}
-	return []netip.Addr{netip.MustParseAddr(ip)}, nil
-}
-
 // publicAPI resolves the default API host to a public address
 // (TEST-NET-3), and a file host to loopback.
-var publicAPI = fakeResolver{"api.green-api.com": "203.0.113.10", "files.example.test": "127.0.0.1"}
+var publicAPI = &apitest.Resolver{Hosts: map[string]string{"api.green-api.com": "203.0.113.10", "files.example.test": "127.0.0.1"}}
 
 // fileServer is a loopback server of hostile downloads; it counts the
 // connections and requests it got.
@@ -216,7 +204,7 @@ func TestDownloadTokensNeverLeak(t *testing.T) {
 		apiToken     = "d75b3a66374942c5b3c019c698abc2067e151558acbd412c"
 		webhookToken = "whsec-4f1c2b9e8d7a6c5b"
 	)
-	var logs syncBuffer
+	var logs apitest.SyncBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv := newServer(t, greenapitest.WithInstance("1101000001", apiToken), greenapitest.WithWebhookToken(webhookToken))
 	files := hostileFiles(t, apiToken)

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/apitest"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
 )
@@ -23,7 +24,7 @@ func TestPollersShareALease(t *testing.T) {
 	opts := fastPolling
 	opts.Locker, opts.LeaseTTL = locker, 150*time.Millisecond
 
-	first, second := &recorder{}, &recorder{}
+	first, second := &apitest.Recorder{}, &apitest.Recorder{}
 	run := func(d greenapi.Dispatcher) (stop func() error) {
 		ctx, cancel := context.WithCancel(t.Context())
 		done := make(chan error, 1)
@@ -39,13 +40,13 @@ func TestPollersShareALease(t *testing.T) {
 	}
 	require.Eventually(t, func() bool { return srv.Pending() == 0 }, 5*time.Second, time.Millisecond)
 	time.Sleep(opts.LeaseTTL / 2) // the second poller has tried for the lease meanwhile
-	assert.Len(t, first.updates(), 3, "the lease holder received every notification")
-	assert.Empty(t, second.updates(), "the other one never polled")
+	assert.Len(t, first.Updates(), 3, "the lease holder received every notification")
+	assert.Empty(t, second.Updates(), "the other one never polled")
 
 	require.ErrorIs(t, stopFirst(), context.Canceled) // releases the lease
 	srv.Enqueue(fixture(t, "incoming_contact.json"))
-	require.Eventually(t, func() bool { return len(second.updates()) == 1 }, 5*time.Second, time.Millisecond,
+	require.Eventually(t, func() bool { return len(second.Updates()) == 1 }, 5*time.Second, time.Millisecond,
 		"the second poller takes over")
 	require.ErrorIs(t, stopSecond(), context.Canceled)
-	assert.Len(t, first.updates(), 3)
+	assert.Len(t, first.Updates(), 3)
 }

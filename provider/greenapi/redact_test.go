@@ -15,6 +15,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/contactcard"
+	"github.com/cardbot/cardbot/internal/apitest"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
 )
@@ -27,7 +28,7 @@ func TestTokensNeverLeak(t *testing.T) {
 		apiToken     = "d75b3a66374942c5b3c019c698abc2067e151558acbd412c"
 		webhookToken = "whsec-4f1c2b9e8d7a6c5b"
 	)
-	var logs syncBuffer
+	var logs apitest.SyncBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv := newServer(t, greenapitest.WithInstance("1101000001", apiToken), greenapitest.WithWebhookToken(webhookToken))
 	client := func(mods ...func(*greenapi.Config)) *greenapi.Client {
@@ -103,7 +104,7 @@ func TestTokensNeverLeak(t *testing.T) {
 	// The poller: failures logged, then a stop on 401.
 	srv.FailNext(3, 502, 0)
 	srv.FailNext(1, 401, 0)
-	collect(greenapi.NewPoller(c, &recorder{}, fastPolling).Run(t.Context()))
+	collect(greenapi.NewPoller(c, &apitest.Recorder{}, fastPolling).Run(t.Context()))
 	// Webhook verification.
 	for _, h := range []string{"", "Bearer " + webhookToken[:10], "Bearer " + apiToken, webhookToken} {
 		r := httptest.NewRequest(http.MethodPost, "/", nil)
@@ -135,7 +136,7 @@ func TestTokensNeverLeakMAX(t *testing.T) {
 		apiToken     = "7c0f3e5a9b2d4f6e8a1c3b5d7e9f0a2b4c6d8e0f1a3b5c7d"
 		webhookToken = "whsec-max-9a8b7c6d5e4f"
 	)
-	var logs syncBuffer
+	var logs apitest.SyncBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv := newServer(t, greenapitest.WithMAX(), greenapitest.WithInstance("3100000001", apiToken), greenapitest.WithWebhookToken(webhookToken))
 	c := newClient(t, srv, func(cfg *greenapi.Config) { cfg.Logger = logger })
