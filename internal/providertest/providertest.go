@@ -36,8 +36,15 @@ type Call[C any] struct {
 	Do func(ctx context.Context, c C) error
 }
 
+// Client is what every provider's client is.
+type Client interface {
+	cardbot.Provider
+	cardbot.Downloader
+	cardbot.RegionHinter
+}
+
 // Harness describes a provider's client to the contract.
-type Harness[C any] struct {
+type Harness[C Client] struct {
 	// Token is the client's API secret.
 	Token string
 	// New returns a client of the API at apiURL, with hc as its HTTP
@@ -56,7 +63,7 @@ type Harness[C any] struct {
 }
 
 // Run runs the contract on h.
-func Run[C any](t *testing.T, h Harness[C]) {
+func Run[C Client](t *testing.T, h Harness[C]) {
 	t.Run("redirects are not followed", func(t *testing.T) { redirects(t, h) })
 	t.Run("a send is attempted at most once", func(t *testing.T) { atMostOnce(t, h) })
 	t.Run("a send that never left is retried", func(t *testing.T) { notSent(t, h) })
@@ -76,7 +83,7 @@ func (r *recorder) requests() []string {
 	return append([]string(nil), r.seen...)
 }
 
-func redirects[C any](t *testing.T, h Harness[C]) {
+func redirects[C Client](t *testing.T, h Harness[C]) {
 	other := &recorder{}
 	other.Server = httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
 		other.mu.Lock()
@@ -119,7 +126,7 @@ func redirects[C any](t *testing.T, h Harness[C]) {
 	}
 }
 
-func atMostOnce[C any](t *testing.T, h Harness[C]) {
+func atMostOnce[C Client](t *testing.T, h Harness[C]) {
 	tests := []struct {
 		name       string
 		call       Call[C]
@@ -145,7 +152,7 @@ func atMostOnce[C any](t *testing.T, h Harness[C]) {
 	}
 }
 
-func notSent[C any](t *testing.T, h Harness[C]) {
+func notSent[C Client](t *testing.T, h Harness[C]) {
 	dc := apitest.NewDialCounter(time.Second)
 	err := h.Send.Do(t.Context(), h.New(t, apitest.RefusedURL(t), dc.Client, false))
 	require.ErrorIs(t, err, h.ErrTransient)

@@ -6,9 +6,7 @@ import (
 	"net/http"
 	"net/url"
 
-	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/internal/apiclient"
-	"github.com/cardbot/cardbot/internal/retry"
 	"github.com/cardbot/cardbot/internal/safefetch"
 )
 
@@ -24,12 +22,6 @@ type Client struct {
 	fetch   *safefetch.Fetcher
 }
 
-var (
-	_ cardbot.Provider     = (*Client)(nil)
-	_ cardbot.Downloader   = (*Client)(nil)
-	_ cardbot.RegionHinter = (*Client)(nil)
-)
-
 // New returns a Client for cfg. It fails when Token is empty or BaseURL is
 // not an http or https URL.
 func New(cfg Config) (*Client, error) {
@@ -38,17 +30,10 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{cfg: cfg, log: cfg.Logger, pending: newPendingSends(pendingCap, pendingTTL), fetch: newFetcher(cfg, nil)}
-	c.api = apiclient.New(apiclient.Options{
-		Provider:   "aitu",
-		HTTP:       cfg.HTTPClient,
-		Retries:    cfg.MaxRetries,
-		Backoff:    retry.Backoff{Min: cfg.MinBackoff, Max: cfg.MaxBackoff},
-		RetrySends: cfg.RetrySends,
-		Logger:     cfg.Logger,
-		Secrets:    []string{cfg.Token},
-		Header:     http.Header{tokenHeader: {cfg.Token}, "Accept": {"application/json"}},
-		Errors:     c.apiErrors(),
-	})
+	o := settingsOf(cfg).Options()
+	o.Provider, o.Secrets, o.Errors = "aitu", []string{cfg.Token}, c.apiErrors()
+	o.Header = http.Header{tokenHeader: {cfg.Token}, "Accept": {"application/json"}}
+	c.api = apiclient.New(o)
 	return c, nil
 }
 

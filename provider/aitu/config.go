@@ -2,16 +2,12 @@ package aitu
 
 import (
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/cardbot/cardbot/internal/apiclient"
-	"github.com/cardbot/cardbot/internal/retry"
-	"github.com/cardbot/cardbot/internal/transport"
 )
 
 // Defaults of a zero Config field.
@@ -24,16 +20,16 @@ const (
 	// DefaultRegion is the region national phone numbers are read in.
 	DefaultRegion = "KZ"
 	// DefaultTimeout is the timeout of the default HTTP client.
-	DefaultTimeout = 30 * time.Second
+	DefaultTimeout = apiclient.DefaultTimeout
 	// DefaultDownloadTimeout bounds a whole download of a file, its body
 	// included.
-	DefaultDownloadTimeout = 60 * time.Second
+	DefaultDownloadTimeout = apiclient.DefaultDownloadTimeout
 	// DefaultMaxRetries is how many times a call is retried after a rate
 	// limit or a transient error.
-	DefaultMaxRetries = 3
+	DefaultMaxRetries = apiclient.DefaultMaxRetries
 	// DefaultMinBackoff and DefaultMaxBackoff bound the wait between retries.
-	DefaultMinBackoff = 500 * time.Millisecond
-	DefaultMaxBackoff = 30 * time.Second
+	DefaultMinBackoff = apiclient.DefaultMinBackoff
+	DefaultMaxBackoff = apiclient.DefaultMaxBackoff
 	// MaxTextLength is the longest content SendMessage takes, counted as
 	// the API counts it: in UTF-16 code units (Java characters).
 	MaxTextLength = 4096
@@ -115,10 +111,7 @@ type Config struct {
 // errors never quote the token.
 func (c Config) withDefaults() (Config, error) {
 	out, err := c.fill()
-	if err != nil && len(c.Token) >= apiclient.MinSecret && strings.Contains(err.Error(), c.Token) {
-		err = errors.New(strings.ReplaceAll(err.Error(), c.Token, "[redacted]"))
-	}
-	return out, err
+	return out, apiclient.RedactError(err, c.Token)
 }
 
 func (c Config) fill() (Config, error) {
@@ -134,18 +127,8 @@ func (c Config) fill() (Config, error) {
 	if c.BaseURL == "" {
 		c.BaseURL = DefaultBaseURL
 	}
-	u, err := url.Parse(c.BaseURL)
-	if err != nil {
-		return c, fmt.Errorf("aitu: Config.BaseURL: %w", err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return c, fmt.Errorf("aitu: Config.BaseURL %q: want an http or https URL", c.BaseURL)
-	}
-	if u.Host == "" {
-		return c, fmt.Errorf("aitu: Config.BaseURL %q has no host", c.BaseURL)
-	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return c, fmt.Errorf("aitu: Config.BaseURL %q: a base URL takes no query, fragment or user info", u.Redacted())
+	if _, err := apiclient.CheckBaseURL("aitu", "BaseURL", c.BaseURL); err != nil {
+		return c, err
 	}
 	if !strings.HasSuffix(c.BaseURL, "/") {
 		c.BaseURL += "/"
@@ -154,21 +137,17 @@ func (c Config) fill() (Config, error) {
 		c.DefaultRegion = DefaultRegion
 	}
 	c.DefaultRegion = strings.ToUpper(c.DefaultRegion)
-	if c.HTTPClient == nil {
-		c.HTTPClient = transport.Client(DefaultTimeout)
-	}
-	c.HTTPClient = transport.NoRedirects(c.HTTPClient)
-	if c.DownloadTimeout <= 0 {
-		c.DownloadTimeout = DefaultDownloadTimeout
-	}
 	if c.Name == "" {
 		c.Name = DefaultName
 	}
-	c.MaxRetries = retry.Retries(c.MaxRetries, DefaultMaxRetries)
-	b := retry.Backoff{Min: c.MinBackoff, Max: c.MaxBackoff}.Or(retry.Backoff{Min: DefaultMinBackoff, Max: DefaultMaxBackoff})
-	c.MinBackoff, c.MaxBackoff = b.Min, b.Max
-	if c.Logger == nil {
-		c.Logger = slog.Default()
-	}
+	s := settingsOf(c).Filled()
+	c.HTTPClient, c.DownloadTimeout, c.MaxRetries, c.Logger = s.HTTPClient, s.DownloadTimeout, s.MaxRetries, s.Logger
+	c.MinBackoff, c.MaxBackoff = s.MinBackoff, s.MaxBackoff
 	return c, nil
+}
+
+// settingsOf returns the fields of c that every provider's Config has.
+func settingsOf(c Config) apiclient.Settings {
+	return apiclient.Settings{HTTPClient: c.HTTPClient, DownloadTimeout: c.DownloadTimeout, MaxRetries: c.MaxRetries,
+		MinBackoff: c.MinBackoff, MaxBackoff: c.MaxBackoff, RetrySends: c.RetrySends, Logger: c.Logger}
 }

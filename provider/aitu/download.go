@@ -38,11 +38,5 @@ func (c *Client) Download(ctx context.Context, doc cardbot.Document) (io.ReadClo
 // newFetcher makes the guard of downloads; r resolves host names (nil:
 // the system's resolver).
 func newFetcher(cfg Config, r safefetch.Resolver) *safefetch.Fetcher {
-	return safefetch.New(safefetch.Options{
-		APIURL:      cfg.BaseURL,
-		Base:        cfg.HTTPClient,
-		Timeout:     cfg.DownloadTimeout,
-		NoRedirects: true,
-		Resolver:    r,
-	})
+	return settingsOf(cfg).Fetcher(cfg.BaseURL, true, r)
 }

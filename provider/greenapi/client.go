@@ -9,9 +9,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/internal/apiclient"
-	"github.com/cardbot/cardbot/internal/retry"
 	"github.com/cardbot/cardbot/internal/safefetch"
 	"github.com/cardbot/cardbot/internal/wirejson"
 )
@@ -30,12 +28,6 @@ type Client struct {
 	fetch    *safefetch.Fetcher
 }
 
-var (
-	_ cardbot.Provider     = (*Client)(nil)
-	_ cardbot.Downloader   = (*Client)(nil)
-	_ cardbot.RegionHinter = (*Client)(nil)
-)
-
 // New returns a Client for cfg. It fails when IDInstance is not a number,
 // APITokenInstance is empty, or a URL is not http or https.
 func New(cfg Config) (*Client, error) {
@@ -49,16 +41,10 @@ func New(cfg Config) (*Client, error) {
 		log:  cfg.Logger,
 	}
 	c.fetch = newFetcher(cfg, nil)
-	c.api = apiclient.New(apiclient.Options{
-		Provider:   "greenapi",
-		HTTP:       cfg.HTTPClient,
-		Retries:    cfg.MaxRetries,
-		Backoff:    retry.Backoff{Min: cfg.MinBackoff, Max: cfg.MaxBackoff},
-		RetrySends: cfg.RetrySends,
-		Logger:     cfg.Logger,
-		Secrets:    []string{cfg.APITokenInstance, cfg.WebhookToken},
-		Errors:     c.apiErrors(),
-	})
+	o := cfg.settings().Options()
+	o.Provider, o.Errors = "greenapi", c.apiErrors()
+	o.Secrets = []string{cfg.APITokenInstance, cfg.WebhookToken}
+	c.api = apiclient.New(o)
 	if cfg.Messenger == MAX {
 		if c.accounts, err = newAccounts(cfg); err != nil {
 			return nil, err

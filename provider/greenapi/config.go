@@ -5,13 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/cardbot/cardbot/internal/apiclient"
-	"github.com/cardbot/cardbot/internal/retry"
-	"github.com/cardbot/cardbot/internal/transport"
 )
 
 // Defaults of a zero Config field.
@@ -24,16 +21,16 @@ const (
 	// DefaultRegion is the region national phone numbers are read in.
 	DefaultRegion = "RU"
 	// DefaultTimeout is the timeout of the default HTTP client.
-	DefaultTimeout = 30 * time.Second
+	DefaultTimeout = apiclient.DefaultTimeout
 	// DefaultDownloadTimeout bounds a whole download of a file, its body
 	// included.
-	DefaultDownloadTimeout = 60 * time.Second
+	DefaultDownloadTimeout = apiclient.DefaultDownloadTimeout
 	// DefaultMaxRetries is how many times a call is retried after a
 	// rate limit or a transient error.
-	DefaultMaxRetries = 3
+	DefaultMaxRetries = apiclient.DefaultMaxRetries
 	// DefaultMinBackoff and DefaultMaxBackoff bound the wait between retries.
-	DefaultMinBackoff = 500 * time.Millisecond
-	DefaultMaxBackoff = 30 * time.Second
+	DefaultMinBackoff = apiclient.DefaultMinBackoff
+	DefaultMaxBackoff = apiclient.DefaultMaxBackoff
 	// DefaultMaxTextLength is the longest text sendMessage takes on
 	// WhatsApp, in characters.
 	DefaultMaxTextLength = 20000
@@ -183,16 +180,7 @@ type Config struct {
 // Its errors never quote a token, even one pasted into a URL.
 func (c Config) withDefaults() (Config, error) {
 	out, err := c.fill()
-	if err != nil {
-		msg := err.Error()
-		for _, t := range []string{c.APITokenInstance, c.WebhookToken} {
-			if len(t) >= apiclient.MinSecret && strings.Contains(msg, t) {
-				msg = strings.ReplaceAll(msg, t, "[redacted]")
-				err = errors.New(msg)
-			}
-		}
-	}
-	return out, err
+	return out, apiclient.RedactError(err, c.APITokenInstance, c.WebhookToken)
 }
 
 func (c Config) fill() (Config, error) {
@@ -212,11 +200,10 @@ func (c Config) fill() (Config, error) {
 	if c.APIURL == "" {
 		c.APIURL = DefaultAPIURL
 	}
-	base, err := checkURL("APIURL", c.APIURL)
-	if err != nil {
+	if _, err := apiclient.CheckBaseURL("greenapi", "APIURL", c.APIURL); err != nil {
 		return c, err
 	}
-	c.APIURL = base
+	c.APIURL = strings.TrimRight(c.APIURL, "/")
 	switch c.Messenger {
 	case WhatsApp:
 	case MAX:
@@ -255,45 +242,25 @@ func (c Config) fill() (Config, error) {
 		c.DefaultRegion = DefaultRegion
 	}
 	c.DefaultRegion = strings.ToUpper(c.DefaultRegion)
-	if c.HTTPClient == nil {
-		c.HTTPClient = transport.Client(DefaultTimeout)
-	}
-	c.HTTPClient = transport.NoRedirects(c.HTTPClient)
-	if c.DownloadTimeout <= 0 {
-		c.DownloadTimeout = DefaultDownloadTimeout
-	}
 	if c.Name == "" {
 		c.Name = DefaultName
 	}
-	c.MaxRetries = retry.Retries(c.MaxRetries, DefaultMaxRetries)
-	b := retry.Backoff{Min: c.MinBackoff, Max: c.MaxBackoff}.Or(retry.Backoff{Min: DefaultMinBackoff, Max: DefaultMaxBackoff})
-	c.MinBackoff, c.MaxBackoff = b.Min, b.Max
 	if c.MaxTextLength <= 0 {
 		c.MaxTextLength = DefaultMaxTextLength
 	}
-	if c.Logger == nil {
-		c.Logger = slog.Default()
-	}
+	c.setSettings(c.settings().Filled())
 	return c, nil
 }
 
-// checkURL parses an http or https URL and returns it without a trailing
-// slash.
-func checkURL(field, raw string) (string, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", fmt.Errorf("greenapi: Config.%s: %w", field, err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", fmt.Errorf("greenapi: Config.%s %q: want an http or https URL", field, raw)
-	}
-	if u.Host == "" {
-		return "", fmt.Errorf("greenapi: Config.%s %q has no host", field, raw)
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("greenapi: Config.%s %q: a base URL takes no query or fragment", field, raw)
-	}
-	return strings.TrimRight(raw, "/"), nil
+// settings returns the fields every provider's Config has.
+func (c Config) settings() apiclient.Settings {
+	return apiclient.Settings{HTTPClient: c.HTTPClient, DownloadTimeout: c.DownloadTimeout, MaxRetries: c.MaxRetries,
+		MinBackoff: c.MinBackoff, MaxBackoff: c.MaxBackoff, RetrySends: c.RetrySends, Logger: c.Logger}
+}
+
+func (c *Config) setSettings(s apiclient.Settings) {
+	c.HTTPClient, c.DownloadTimeout, c.MaxRetries, c.Logger = s.HTTPClient, s.DownloadTimeout, s.MaxRetries, s.Logger
+	c.MinBackoff, c.MaxBackoff, c.RetrySends = s.MinBackoff, s.MaxBackoff, s.RetrySends
 }
 
 func allDigits(s string) bool {

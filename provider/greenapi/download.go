@@ -45,12 +45,7 @@ func (c *Client) Download(ctx context.Context, doc cardbot.Document) (io.ReadClo
 // newFetcher makes the guard of downloads; r resolves host names (nil:
 // the system's resolver).
 func newFetcher(cfg Config, r safefetch.Resolver) *safefetch.Fetcher {
-	return safefetch.New(safefetch.Options{
-		APIURL:   cfg.APIURL,
-		Base:     cfg.HTTPClient,
-		Timeout:  cfg.DownloadTimeout,
-		Resolver: r,
-	})
+	return cfg.settings().Fetcher(cfg.APIURL, false, r)
 }
 
 type downloadFileRequest struct {
