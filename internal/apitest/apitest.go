@@ -8,7 +8,9 @@ package apitest
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -17,6 +19,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
 )
@@ -224,4 +229,115 @@ func (s *SyncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// ServeHostile answers a download as a hostile file server does, by kind,
+// and reports whether it knows kind:
+//
+//   - "loop" redirects to loop, which should redirect again;
+//   - "private" redirects to a private address, with token in the path;
+//   - "metadata" redirects to the cloud metadata address;
+//   - "scheme" redirects to a file URL;
+//   - "slow" starts a vCard, then drips a byte every 10 ms until done is
+//     closed or the client gives up;
+//   - "endless" writes vCard lines until done is closed or a write fails.
+func ServeHostile(w http.ResponseWriter, r *http.Request, kind, loop, token string, done <-chan struct{}) bool {
+	switch kind {
+	case "loop":
+		http.Redirect(w, r, loop, http.StatusFound)
+	case "private":
+		http.Redirect(w, r, "http://10.20.30.40/"+token+".vcf", http.StatusFound)
+	case "metadata":
+		http.Redirect(w, r, "http://169.254.169.254/latest/meta-data/", http.StatusFound)
+	case "scheme":
+		http.Redirect(w, r, "file:///etc/passwd", http.StatusFound)
+	case "slow":
+		w.Header().Set("Content-Type", "text/vcard")
+		rc := http.NewResponseController(w)
+		_, _ = io.WriteString(w, "BEGIN:VCARD\r\n")
+		_ = rc.Flush()
+		for {
+			select {
+			case <-time.After(10 * time.Millisecond):
+			case <-done:
+				return true
+			case <-r.Context().Done():
+				return true
+			}
+			if _, err := io.WriteString(w, "N"); err != nil || rc.Flush() != nil {
+				return true
+			}
+		}
+	case "endless":
+		w.Header().Set("Content-Type", "text/vcard")
+		line := []byte("BEGIN:VCARD\r\nTEL:+79001234567\r\n")
+		for {
+			if _, err := w.Write(line); err != nil {
+				return true
+			}
+			select {
+			case <-done:
+				return true
+			default:
+			}
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+// Leaks gathers the errors and the Debug log of a test that drives
+// failures, and checks that no secret is in them.
+type Leaks struct {
+	// Logger writes at level Debug into the log that Check reads.
+	Logger *slog.Logger
+
+	t    testing.TB
+	logs SyncBuffer
+	errs []error
+}
+
+// NewLeaks returns an empty Leaks for t.
+func NewLeaks(t testing.TB) *Leaks {
+	l := &Leaks{t: t}
+	l.Logger = slog.New(slog.NewTextHandler(&l.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	return l
+}
+
+// Collect keeps err, which must not be nil.
+func (l *Leaks) Collect(err error) {
+	l.t.Helper()
+	require.Error(l.t, err)
+	l.errs = append(l.errs, err)
+}
+
+// Errors returns how many errors were collected.
+func (l *Leaks) Errors() int { return len(l.errs) }
+
+// Log returns what was logged.
+func (l *Leaks) Log() string { return l.logs.String() }
+
+// Check asserts that errors were collected, and that no secret, nor the
+// first 16 bytes of a longer one, is in any error's text (as Error, %+v
+// and %#v print it) or in the log.
+func (l *Leaks) Check(secrets ...string) {
+	l.t.Helper()
+	require.NotEmpty(l.t, l.errs)
+	var pieces []string
+	for _, s := range secrets {
+		pieces = append(pieces, s)
+		if len(s) > 16 {
+			pieces = append(pieces, s[:16])
+		}
+	}
+	out := l.Log()
+	for _, p := range pieces {
+		for _, err := range l.errs {
+			for _, text := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)} {
+				assert.NotContains(l.t, text, p, "a secret in %q", text)
+			}
+		}
+		assert.NotContains(l.t, out, p, "a secret in the log")
+	}
 }

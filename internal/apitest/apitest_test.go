@@ -3,8 +3,11 @@ package apitest_test
 import (
 	"bytes"
 	"errors"
+	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,4 +77,83 @@ func TestResolver(t *testing.T) {
 			assert.Equal(t, tt.notFound, dns.IsNotFound)
 		})
 	}
+}
+
+func TestServeHostile(t *testing.T) {
+	done := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !apitest.ServeHostile(w, r, strings.TrimPrefix(r.URL.Path, "/"), "http://loop.test/again", "tok", done) {
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(done) })
+	noRedirects := &http.Client{Timeout: 100 * time.Millisecond,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	tests := []struct {
+		kind     string
+		status   int
+		location string
+	}{
+		{"loop", http.StatusFound, "http://loop.test/again"},
+		{"private", http.StatusFound, "http://10.20.30.40/tok.vcf"},
+		{"metadata", http.StatusFound, "http://169.254.169.254/latest/meta-data/"},
+		{"scheme", http.StatusFound, "file:///etc/passwd"},
+		{"slow", http.StatusOK, ""},
+		{"endless", http.StatusOK, ""},
+		{"unknown", http.StatusNotFound, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.kind, func(t *testing.T) {
+			resp, err := noRedirects.Get(srv.URL + "/" + tt.kind)
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			assert.Equal(t, tt.status, resp.StatusCode)
+			assert.Equal(t, tt.location, resp.Header.Get("Location"))
+			if tt.status == http.StatusOK {
+				_, err := io.Copy(io.Discard, resp.Body)
+				require.Error(t, err, "the body does not end before the client's timeout")
+			}
+		})
+	}
+}
+
+// fakeT records failures instead of failing the test.
+type fakeT struct {
+	testing.TB
+	failures int
+}
+
+func (f *fakeT) Errorf(string, ...any) { f.failures++ }
+func (f *fakeT) FailNow()              {}
+func (f *fakeT) Helper()               {}
+
+func TestLeaks(t *testing.T) {
+	const secret = "0123456789abcdefSECRET"
+	tests := []struct {
+		name   string
+		err    error
+		log    string
+		failed bool
+	}{
+		{"clean", errors.New("nothing to see"), "all quiet", false},
+		{"a secret in an error", errors.New("token " + secret), "", true},
+		{"a piece of a secret in the log", errors.New("clean"), "token 0123456789abcdef…", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ft := &fakeT{TB: t}
+			l := apitest.NewLeaks(ft)
+			l.Collect(tt.err)
+			l.Logger.Debug(tt.log)
+			l.Check(secret)
+			assert.Equal(t, tt.failed, ft.failures > 0)
+			assert.Equal(t, 1, l.Errors())
+		})
+	}
+	t.Run("nothing collected", func(t *testing.T) {
+		ft := &fakeT{TB: t}
+		apitest.NewLeaks(ft).Check(secret)
+		assert.Positive(t, ft.failures)
+	})
 }
