@@ -341,3 +341,23 @@ func (l *Leaks) Check(secrets ...string) {
 		assert.NotContains(l.t, out, p, "a secret in the log")
 	}
 }
+
+// Quick returns the backoffs and the logger of a client in a test: a
+// millisecond up to ten, and no log.
+func Quick() (minBackoff, maxBackoff time.Duration, logger *slog.Logger) {
+	return time.Millisecond, 10 * time.Millisecond, slog.New(slog.DiscardHandler)
+}
+
+// Apply returns v after mods changed it.
+func Apply[T any](v T, mods ...func(*T)) T {
+	for _, m := range mods {
+		m(&v)
+	}
+	return v
+}
+
+// Closed returns v, closed when the test ends.
+func Closed[T interface{ Close() }](t testing.TB, v T) T {
+	t.Cleanup(v.Close)
+	return v
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -156,4 +157,25 @@ func TestLeaks(t *testing.T) {
 		apitest.NewLeaks(ft).Check(secret)
 		assert.Positive(t, ft.failures)
 	})
+}
+
+type closer struct{ closed bool }
+
+func (c *closer) Close() { c.closed = true }
+
+func TestSmallHelpers(t *testing.T) {
+	minB, maxB, logger := apitest.Quick()
+	assert.Equal(t, time.Millisecond, minB)
+	assert.Equal(t, 10*time.Millisecond, maxB)
+	assert.False(t, logger.Enabled(t.Context(), slog.LevelError), "a silent logger")
+
+	got := apitest.Apply(1, func(n *int) { *n += 2 }, func(n *int) { *n *= 10 })
+	assert.Equal(t, 30, got)
+
+	c := &closer{}
+	t.Run("closed at the end", func(t *testing.T) {
+		assert.Same(t, c, apitest.Closed(t, c))
+		assert.False(t, c.closed)
+	})
+	assert.True(t, c.closed)
 }

@@ -5,10 +5,10 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/cardbot/cardbot/internal/apitest"
 	"github.com/cardbot/cardbot/provider/aitu"
 	"github.com/cardbot/cardbot/provider/aitu/aitutest"
 )
@@ -26,24 +26,15 @@ const (
 // newClient returns a client of srv with tiny backoffs and a silent
 // logger; mods change the config further.
 func newClient(t testing.TB, srv *aitutest.Server, mods ...func(*aitu.Config)) *aitu.Client {
-	t.Helper()
 	cfg := srv.Config()
-	cfg.MinBackoff = time.Millisecond
-	cfg.MaxBackoff = 10 * time.Millisecond
-	cfg.Logger = slog.New(slog.DiscardHandler)
-	for _, m := range mods {
-		m(&cfg)
-	}
-	c, err := aitu.New(cfg)
+	cfg.MinBackoff, cfg.MaxBackoff, cfg.Logger = apitest.Quick()
+	c, err := aitu.New(apitest.Apply(cfg, mods...))
 	require.NoError(t, err)
 	return c
 }
 
 func newServer(t testing.TB, opts ...aitutest.Option) *aitutest.Server {
-	t.Helper()
-	srv := aitutest.NewServer(opts...)
-	t.Cleanup(srv.Close)
-	return srv
+	return apitest.Closed(t, aitutest.NewServer(opts...))
 }
 
 // decoder is a client for decoding only.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/internal/apitest"
+	"github.com/cardbot/cardbot/internal/providertest"
 	"github.com/cardbot/cardbot/provider/aitu"
 )
 
@@ -97,21 +98,7 @@ func TestDownloadHostile(t *testing.T) {
 		})
 	}
 
-	t.Run("slow body times out", func(t *testing.T) {
-		rc, err := c.Download(t.Context(), cardbot.Document{ID: "slow"})
-		require.NoError(t, err)
-		defer rc.Close()
-		_, err = io.ReadAll(rc)
-		require.ErrorIs(t, err, cardbot.ErrDownloadTimeout)
-	})
-
-	t.Run("huge body is cut at the cap", func(t *testing.T) {
-		bot := cardbot.New(cardbot.WithMaxDocumentSize(64<<10), cardbot.WithLogger(slog.New(slog.DiscardHandler)))
-		u := cardbot.Update{Kind: cardbot.KindMessage, Chat: cardbot.Chat{ID: "USER:x"},
-			Message: &cardbot.Message{Document: &cardbot.Document{ID: "endless", FileName: "x.vcf"}}}
-		_, err := cardbot.NewContext(t.Context(), bot, c, &u).Contacts()
-		require.ErrorIs(t, err, cardbot.ErrDocumentTooLarge)
-	})
+	providertest.HostileBodies(t, c, "USER:x", cardbot.Document{ID: "slow"}, cardbot.Document{ID: "endless"})
 }
 
 // TestDownloadTokenNeverLeaks drives every download failure with a

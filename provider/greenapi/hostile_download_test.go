@@ -16,6 +16,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/internal/apitest"
+	"github.com/cardbot/cardbot/internal/providertest"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
 )
@@ -131,21 +132,8 @@ func TestDownloadHostile(t *testing.T) {
 		assert.Equal(t, vcf, string(got))
 	})
 
-	t.Run("slow body times out", func(t *testing.T) {
-		rc, err := local.Download(t.Context(), cardbot.Document{URL: files.URL + "/slow"})
-		require.NoError(t, err)
-		defer rc.Close()
-		_, err = io.ReadAll(rc)
-		require.ErrorIs(t, err, cardbot.ErrDownloadTimeout)
-	})
-
-	t.Run("huge body is cut at the cap", func(t *testing.T) {
-		bot := cardbot.New(cardbot.WithMaxDocumentSize(64<<10), cardbot.WithLogger(slog.New(slog.DiscardHandler)))
-		u := cardbot.Update{Kind: cardbot.KindMessage, Chat: cardbot.Chat{ID: "79001234568@c.us"},
-			Message: &cardbot.Message{Document: &cardbot.Document{URL: files.URL + "/endless", FileName: "x.vcf"}}}
-		_, err := cardbot.NewContext(t.Context(), bot, local, &u).Contacts()
-		require.ErrorIs(t, err, cardbot.ErrDocumentTooLarge)
-	})
+	providertest.HostileBodies(t, local, "79001234568@c.us",
+		cardbot.Document{URL: files.URL + "/slow"}, cardbot.Document{URL: files.URL + "/endless"})
 
 	t.Run("slow body through Contacts", func(t *testing.T) {
 		u := cardbot.Update{Kind: cardbot.KindMessage, Chat: cardbot.Chat{ID: "79001234568@c.us"},
