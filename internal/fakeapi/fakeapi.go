@@ -1,7 +1,7 @@
 // Package fakeapi is the scaffolding the providers' fake servers
 // (greenapitest, aitutest) share: the answer a handler gives and how it is
 // written, the log of calls, the queue of failures to answer instead of
-// the real thing, a signal that wakes long polls, and the webhook poster
+// the real thing, the queue long polls wait on, and the webhook poster
 // that retries as a provider does. What each API says stays in its fake.
 package fakeapi
 
@@ -131,32 +131,66 @@ func (l *List[T]) Take() (T, bool) {
 	return v, true
 }
 
-// Signal wakes whoever waits for a change: a long poll waiting for its
-// queue. Its zero value is ready to use; a fake checks its queue and
-// takes C under its own lock, and calls Notify under that lock after a
-// change, so that no change is missed.
-type Signal struct {
-	mu sync.Mutex
-	ch chan struct{}
+// Queue is what a fake's long polls serve: items in order, and a wait
+// for the first. Its zero value is empty and ready to use; it is safe for
+// concurrent use.
+type Queue[T any] struct {
+	mu      sync.Mutex
+	items   []T
+	changed chan struct{} // closed and dropped on Push
 }
 
-// C returns a channel that is closed at the next Notify.
-func (s *Signal) C() <-chan struct{} {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.ch == nil {
-		s.ch = make(chan struct{})
+// Push appends vs and wakes the waiting polls.
+func (q *Queue[T]) Push(vs ...T) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.items = append(q.items, vs...)
+	if q.changed != nil {
+		close(q.changed)
+		q.changed = nil
 	}
-	return s.ch
 }
 
-// Notify closes the channel C returned.
-func (s *Signal) Notify() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.ch != nil {
-		close(s.ch)
-		s.ch = nil
+// Len returns how many items the queue holds.
+func (q *Queue[T]) Len() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.items)
+}
+
+// Update replaces the items with what f returns for them (to drop those
+// acknowledged or deleted).
+func (q *Queue[T]) Update(f func(items []T) []T) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.items = f(q.items)
+}
+
+// Wait returns up to n items from the head of the queue as soon as there
+// are any, waiting at most d: none when d passed first, and ctx's error
+// when it ended first.
+func (q *Queue[T]) Wait(ctx context.Context, d time.Duration, n int) ([]T, error) {
+	deadline := time.NewTimer(d)
+	defer deadline.Stop()
+	for {
+		q.mu.Lock()
+		if len(q.items) > 0 {
+			out := append([]T(nil), q.items[:min(n, len(q.items))]...)
+			q.mu.Unlock()
+			return out, nil
+		}
+		if q.changed == nil {
+			q.changed = make(chan struct{})
+		}
+		ch := q.changed
+		q.mu.Unlock()
+		select {
+		case <-ch:
+		case <-deadline.C:
+			return nil, nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package fakeapi_test
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -47,7 +48,7 @@ func TestAnswerWrite(t *testing.T) {
 	}
 }
 
-func TestListAndSignal(t *testing.T) {
+func TestList(t *testing.T) {
 	var l fakeapi.List[int]
 	l.Add(1, 2)
 	l.AddN(2, 3)
@@ -59,16 +60,28 @@ func TestListAndSignal(t *testing.T) {
 	_, ok = l.Take()
 	assert.False(t, ok)
 
-	var s fakeapi.Signal
-	c := s.C()
-	select {
-	case <-c:
-		require.FailNow(t, "closed before Notify")
-	default:
-	}
-	s.Notify()
-	<-c
-	assert.NotEqual(t, c, s.C(), "a new channel after Notify")
+}
+
+func TestQueue(t *testing.T) {
+	var q fakeapi.Queue[int]
+	got, err := q.Wait(t.Context(), time.Millisecond, 5)
+	require.NoError(t, err)
+	assert.Empty(t, got, "nothing within the wait")
+
+	time.AfterFunc(20*time.Millisecond, func() { q.Push(1, 2, 3) })
+	got, err = q.Wait(t.Context(), 5*time.Second, 2)
+	require.NoError(t, err)
+	assert.Equal(t, []int{1, 2}, got, "woken by the push, at most n")
+	assert.Equal(t, 3, q.Len(), "waiting takes nothing")
+
+	q.Update(func(items []int) []int { return items[2:] })
+	assert.Equal(t, 1, q.Len())
+
+	q.Update(func([]int) []int { return nil })
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, err = q.Wait(ctx, time.Minute, 1)
+	require.ErrorIs(t, err, context.Canceled)
 }
 
 func TestPusher(t *testing.T) {

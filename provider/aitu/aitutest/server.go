@@ -43,9 +43,8 @@ type Server struct {
 
 	mu      sync.Mutex
 	files   map[string]*file
-	peers   map[string]string // id → peer type, of dialogs the server knows
-	queue   []json.RawMessage // updates not acknowledged by lastUpdateId
-	changed fakeapi.Signal    // notified on Enqueue
+	peers   map[string]string              // id → peer type, of dialogs the server knows
+	queue   fakeapi.Queue[json.RawMessage] // updates not acknowledged by lastUpdateId
 	polling bool
 	webhook string
 	pushErr []error

@@ -41,12 +41,11 @@ type Server struct {
 	delay    time.Duration
 	files    map[string]*file  // by file id
 	msgFiles map[string]string // "<chatId>/<idMessage>" → file id
-	queue    []queued
+	queue    fakeapi.Queue[queued]
 	accounts map[string]string // MAX: phone digits → chat id
 	checks   int               // MAX: checkAccount calls
 	receipt  int64
 	seq      int
-	enqueued fakeapi.Signal // notified on Enqueue
 }
 
 // Call is one request the server received, decoded.
