@@ -2,13 +2,13 @@ package aitu
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strings"
 	"unicode/utf16"
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/contactcard"
+	"github.com/cardbot/cardbot/internal/apierr"
 )
 
 // Command types and InputContact types the client sends.
@@ -144,19 +144,9 @@ func utf16Len(s string) int {
 
 // contactOf maps a card to an InputContact.
 func (c *Client) contactOf(card contactcard.Card) (InputContact, error) {
-	ph, ok := card.PrimaryPhone()
-	if !ok {
-		name := card.FormattedName
-		for _, p := range card.Phones {
-			if p.Err != nil {
-				return InputContact{}, refused(fmt.Sprintf("SendContactMessage: contact %q: %v: %v", name, cardbot.ErrNoUsableNumber, p.Err), cardbot.ErrNoUsableNumber, p.Err)
-			}
-		}
-		return InputContact{}, refused(fmt.Sprintf("SendContactMessage: contact %q: %v: it has no phone", name, cardbot.ErrNoUsableNumber), cardbot.ErrNoUsableNumber)
-	}
-	phone := strings.TrimPrefix(ph.Number, "+")
-	if phone == "" || strings.Trim(phone, "0123456789") != "" {
-		return InputContact{}, refused(fmt.Sprintf("SendContactMessage: number %q is not international digits", ph.Number), cardbot.ErrNoUsableNumber)
+	phone, err := apierr.UsablePhone(card, "SendContactMessage", refused)
+	if err != nil {
+		return InputContact{}, err
 	}
 	if c.cfg.PhonePlus {
 		phone = "+" + phone
