@@ -92,7 +92,7 @@ type Config struct {
 	// have reached the provider: again only after the connection was never
 	// made (refused, a name that did not resolve, another dial error) or a
 	// 429, with which Aitu refused it unprocessed. Other calls (webhook
-	// settings, downloads) are always retried.
+	// settings, downloads) keep their retries.
 	RetrySends bool
 
 	// MinBackoff and MaxBackoff bound the wait before a retry, which grows

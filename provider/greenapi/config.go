@@ -143,7 +143,8 @@ type Config struct {
 	// may have reached the provider: again only after the connection was
 	// never made (refused, a name that did not resolve, another dial
 	// error) or a 429, with which GREEN-API refused it unprocessed. Other
-	// calls (checkAccount, downloads, the poller's) are always retried.
+	// calls (checkAccount, downloadFile, downloads, deleteNotification)
+	// keep their retries.
 	RetrySends bool
 
 	// MinBackoff and MaxBackoff bound the wait before a retry, which grows
