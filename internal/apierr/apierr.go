@@ -5,9 +5,12 @@
 package apierr
 
 import (
+	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -86,3 +89,90 @@ func (e *Refused) Error() string { return e.Provider + ": " + e.Msg }
 
 // Unwrap returns Kind and the errors carried.
 func (e *Refused) Unwrap() []error { return append([]error{e.Kind}, e.Errs...) }
+
+// RedirectMessage is the message of an error for a 3xx answer, which API
+// clients do not follow: it names the host the answer pointed at, never
+// its path or query (which may repeat a token).
+func RedirectMessage(resp *http.Response) string {
+	const msg = "redirect not followed"
+	loc, err := resp.Location()
+	if err != nil || loc.Hostname() == "" {
+		return msg
+	}
+	return msg + " (to host " + Shorten(loc.Hostname()) + ")"
+}
+
+// Class is a kind of failure, as far as the providers' APIs agree on what
+// a status means. Each provider maps the classes to its own sentinels,
+// and may judge a status of its own (GREEN-API's 466) before.
+type Class uint8
+
+// Classes of failures.
+const (
+	Other        Class = iota // a status the providers give no meaning
+	Unauthorized              // 401, 403
+	Redirected                // 3xx, which the clients do not follow
+	Validation                // 400
+	NotFound                  // 404
+	Conflict                  // 409
+	RateLimited               // 429
+	Transient                 // 5xx but 501; a network error
+	Permanent                 // a network error no retry can mend
+)
+
+// ClassOf returns the class of a failure with status, or of a network
+// error (status 0) whose cause is cause: Permanent when cause has a
+// method Permanent() bool that reports true (an unsafe download, a host
+// that does not exist), else Transient.
+func ClassOf(status int, cause error) Class {
+	switch {
+	case status == 0:
+		var p interface{ Permanent() bool }
+		if errors.As(cause, &p) && p.Permanent() {
+			return Permanent
+		}
+		return Transient
+	case status == http.StatusUnauthorized, status == http.StatusForbidden:
+		return Unauthorized
+	case status >= 300 && status < 400:
+		return Redirected
+	case status == http.StatusBadRequest:
+		return Validation
+	case status == http.StatusNotFound:
+		return NotFound
+	case status == http.StatusConflict:
+		return Conflict
+	case status == http.StatusTooManyRequests:
+		return RateLimited
+	case status >= 500 && status != http.StatusNotImplemented:
+		return Transient
+	}
+	return Other
+}
+
+// Render is the text of a provider's API error: t, with the status's name
+// from statusText (http.StatusText when nil) and the wait when
+// retryAfter is positive.
+func Render(t Text, statusText func(int) string, retryAfter time.Duration) string {
+	if statusText == nil {
+		statusText = http.StatusText
+	}
+	if t.Status != 0 {
+		t.StatusText = statusText(t.Status)
+	}
+	if retryAfter > 0 {
+		t.RetryAfter = retryAfter.String()
+	}
+	return t.String()
+}
+
+// Refusals returns the two ways a provider makes the error of a request
+// it refuses to send, which matches kind (its ErrValidation): with a
+// message and the errors it carries, or formatted.
+func Refusals(provider string, kind error) (refused func(msg string, errs ...error) error, invalid func(format string, args ...any) error) {
+	refused = func(msg string, errs ...error) error {
+		return &Refused{Provider: provider, Kind: kind, Msg: msg, Errs: errs}
+	}
+	invalid = func(format string, args ...any) error { return refused(fmt.Sprintf(format, args...)) }
+	return refused, invalid
+}

@@ -2,11 +2,15 @@ package apierr_test
 
 import (
 	"errors"
+	"fmt"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot/internal/apierr"
 )
@@ -66,4 +70,84 @@ func TestRefused(t *testing.T) {
 	assert.ErrorIs(t, err, errKind)
 	assert.ErrorIs(t, err, errCause)
 	assert.NotErrorIs(t, err, errors.New("request not valid"))
+}
+
+func TestRedirectMessage(t *testing.T) {
+	tests := []struct {
+		name, location, want string
+	}{
+		{"absolute", "https://files.example.test/waInstance1/sendMessage/secret-token?x=secret-token", "redirect not followed (to host files.example.test)"},
+		{"with user info", "https://user:pass@evil.test/", "redirect not followed (to host evil.test)"},
+		{"relative", "/elsewhere/secret-token", "redirect not followed (to host api.test)"},
+		{"none", "", "redirect not followed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := http.NewRequest(http.MethodGet, "https://api.test/x", nil)
+			require.NoError(t, err)
+			resp := &http.Response{StatusCode: http.StatusTemporaryRedirect, Header: http.Header{}, Request: req}
+			if tt.location != "" {
+				resp.Header.Set("Location", tt.location)
+			}
+			got := apierr.RedirectMessage(resp)
+			assert.Equal(t, tt.want, got)
+			assert.NotContains(t, got, "secret-token")
+			assert.NotContains(t, got, "pass")
+		})
+	}
+}
+
+type permanentErr struct{}
+
+func (permanentErr) Error() string   { return "refused for good" }
+func (permanentErr) Permanent() bool { return true }
+
+func TestClassOf(t *testing.T) {
+	tests := []struct {
+		status int
+		cause  error
+		want   apierr.Class
+	}{
+		{0, errors.New("connection reset"), apierr.Transient},
+		{0, fmt.Errorf("dial: %w", permanentErr{}), apierr.Permanent},
+		{401, nil, apierr.Unauthorized},
+		{403, nil, apierr.Unauthorized},
+		{302, nil, apierr.Redirected},
+		{307, nil, apierr.Redirected},
+		{400, nil, apierr.Validation},
+		{404, nil, apierr.NotFound},
+		{409, nil, apierr.Conflict},
+		{429, nil, apierr.RateLimited},
+		{500, nil, apierr.Transient},
+		{503, nil, apierr.Transient},
+		{501, nil, apierr.Other},
+		{499, nil, apierr.Other},
+		{466, nil, apierr.Other},
+		{405, nil, apierr.Other},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.status, " ", tt.cause), func(t *testing.T) {
+			assert.Equal(t, tt.want, apierr.ClassOf(tt.status, tt.cause))
+		})
+	}
+}
+
+func TestRenderAndRefusals(t *testing.T) {
+	named := func(int) string { return "Named" }
+	assert.Equal(t, "p: m: 429 Named: slow (retry after 2s)",
+		apierr.Render(apierr.Text{Provider: "p", Method: "m", Status: 429, Message: "slow"}, named, 2*time.Second))
+	assert.Equal(t, "p: m: 404 Not Found",
+		apierr.Render(apierr.Text{Provider: "p", Method: "m", Status: 404, Message: "Not Found"}, nil, 0))
+	assert.Equal(t, "p: m: request failed: reset",
+		apierr.Render(apierr.Text{Provider: "p", Method: "m", Message: "reset"}, nil, 0))
+
+	errKind, errCause := errors.New("p: invalid"), errors.New("cause")
+	refused, invalid := apierr.Refusals("p", errKind)
+	err := refused("no number", errCause)
+	assert.EqualError(t, err, "p: no number")
+	assert.ErrorIs(t, err, errKind)
+	assert.ErrorIs(t, err, errCause)
+	err = invalid("text of %d characters", 5)
+	assert.EqualError(t, err, "p: text of 5 characters")
+	assert.ErrorIs(t, err, errKind)
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,7 +24,12 @@ import (
 // order the README lists it.
 func botEnv(cfg Config, fr *fronts) [][2]string {
 	u, _ := url.Parse(cfg.Bot) // checked by parseFlags
-	return append(echobotEnv(u.Host, cfg.Modes, fr), [2]string{"RETRY_WAIT", cfg.RetryWait.String()})
+	// The echobot attempts a send at most once once it may have reached
+	// the API, so each failure of a redeliver fault costs one handling:
+	// async delivery must try more often than the fault fails.
+	return append(echobotEnv(u.Host, cfg.Modes, fr),
+		[2]string{"RETRY_WAIT", cfg.RetryWait.String()},
+		[2]string{"MAX_ATTEMPTS", strconv.Itoa(cfg.Faults.Stubborn + 2)})
 }
 
 // echobotEnv is the environment of an echobot that listens on addr,

@@ -106,6 +106,10 @@ func (w *world) clients() error {
 		gc := s.Config()
 		gc.HTTPClient = httpClient(m)
 		gc.MaxRetries, gc.MinBackoff, gc.MaxBackoff = 4, 10*time.Millisecond, 2*time.Second
+		// The injected 500s and slow answers come before the fake acts on
+		// a send, so sends may be retried (at-least-once per send), as the
+		// fault plan expects.
+		gc.RetrySends = true
 		gc.Logger = discard
 		c, err := greenapi.New(gc)
 		if err != nil {
@@ -120,6 +124,7 @@ func (w *world) clients() error {
 	ac := w.ai.Config()
 	ac.HTTPClient = httpClient(onAitu)
 	ac.MaxRetries, ac.MinBackoff, ac.MaxBackoff = 4, 10*time.Millisecond, 2*time.Second
+	ac.RetrySends = true
 	ac.Logger = discard
 	if w.aiC, err = aitu.New(ac); err != nil {
 		return fmt.Errorf("aitu: %w", err)

@@ -22,6 +22,13 @@ type Call struct {
 	Provider, Method string
 	// Retries is how many attempts may follow the first.
 	Retries int
+	// AtMostOnce marks a call that must not be repeated once its request
+	// may have reached the server (a send: a second attempt could deliver
+	// the message twice). It is attempted again only after a network error
+	// that NotSent says of, or a 429, with which the server refused the
+	// request unprocessed; a timeout, a cut connection or another status
+	// ends it.
+	AtMostOnce bool
 	// Backoff bounds the waits between attempts.
 	Backoff Backoff
 	// Logger gets a Debug line before each retry.
@@ -41,7 +48,9 @@ type Call struct {
 // Do runs c's attempts until one gets a 2xx response, which it returns for
 // the caller to read and close, or until a failure is final: not
 // retryable (a status StatusError says so of; a network error NetError
-// rejects), out of retries, or a Retry-After longer than Backoff.Max (the
+// rejects; for an AtMostOnce call, anything after which the request may
+// have reached the server), out of retries, or a Retry-After longer than
+// Backoff.Max (the
 // caller had better answer its own webhook with 503 than hold it). Between
 // attempts it waits as Backoff.Wait says; the context ends the wait and
 // the call, whose error then says how many attempts failed and how.
@@ -60,14 +69,15 @@ func Do(ctx context.Context, c Call) (*http.Response, error) {
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return nil, ended(c, ctxErr, n, failure)
 			}
-			again = NetError(err)
+			again = NetError(err) && (!c.AtMostOnce || NotSent(err))
 		case resp.StatusCode >= 200 && resp.StatusCode < 300:
 			return resp, nil
 		default:
 			body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 			resp.Body.Close()
 			again, retryAfter, failure = c.StatusError(resp, body)
-			again = again && retryAfter <= c.Backoff.Max
+			again = again && retryAfter <= c.Backoff.Max &&
+				(!c.AtMostOnce || resp.StatusCode == http.StatusTooManyRequests)
 		}
 		if !again || n > c.Retries {
 			return nil, failure

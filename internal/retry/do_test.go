@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -102,4 +104,54 @@ func TestDoFinal(t *testing.T) {
 	_, err := retry.Do(context.Background(), c)
 	assert.Same(t, errBuild, err, "returned as it is")
 	assert.Equal(t, 1, *n, "not retried")
+}
+
+// TestDoAtMostOnce: a call that must not be repeated once its request may
+// have reached the server is attempted again only after a failure that
+// proves it did not, or a 429.
+func TestDoAtMostOnce(t *testing.T) {
+	refused := &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+	cut := &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}
+	tests := []struct {
+		name     string
+		outcomes []any // an int status, or an error
+		attempts int
+		ok       bool
+	}{
+		{"connection refused, then 200", []any{refused, 200}, 2, true},
+		{"DNS failure, then 200", []any{&net.DNSError{Err: "no such host", Name: "api.test"}, 200}, 2, true},
+		{"429, then 200", []any{429, 200}, 2, true},
+		{"connection cut after the request", []any{cut, 200}, 1, false},
+		{"timeout", []any{context.DeadlineExceeded, 200}, 1, false},
+		{"500", []any{500, 200}, 1, false},
+		{"503", []any{503, 200}, 1, false},
+	}
+	for _, tt := range tests {
+		for _, once := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s/AtMostOnce=%v", tt.name, once), func(t *testing.T) {
+				c, n := call(nil, 3)
+				c.AtMostOnce = once
+				c.Attempt = func(context.Context) (*http.Response, error) {
+					o := tt.outcomes[min(*n, len(tt.outcomes)-1)]
+					*n++
+					if err, ok := o.(error); ok {
+						return nil, err
+					}
+					return &http.Response{StatusCode: o.(int), Header: http.Header{}, Body: io.NopCloser(strings.NewReader(""))}, nil
+				}
+				resp, err := retry.Do(context.Background(), c)
+				want, wantOK := tt.attempts, tt.ok
+				if !once {
+					want, wantOK = 2, true // a call that may be repeated is
+				}
+				assert.Equal(t, want, *n)
+				if wantOK {
+					require.NoError(t, err)
+					assert.Equal(t, 200, resp.StatusCode)
+					return
+				}
+				require.Error(t, err)
+			})
+		}
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -98,6 +99,21 @@ func NetError(err error) bool {
 	var unknownCA x509.UnknownAuthorityError
 	var verify *tls.CertificateVerificationError
 	return !errors.As(err, &unknownCA) && !errors.As(err, &verify) && !Permanent(err)
+}
+
+// NotSent reports whether a request that failed with err provably never
+// reached the server: its host name did not resolve (a *net.DNSError), or
+// the connection to it was never made (a *net.OpError of a dial: refused,
+// unreachable, timed out while connecting). After any other failure (a
+// timeout, a connection cut while the request or its answer was under
+// way) the server may have received it.
+func NotSent(err error) bool {
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return true
+	}
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
 }
 
 // Permanent reports whether err, or an error it wraps, has a method

@@ -6,8 +6,12 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"net/url"
+	"os"
+	"syscall"
 	"testing"
 	"time"
 
@@ -113,4 +117,28 @@ func TestBackoffOrAndRetries(t *testing.T) {
 	assert.Equal(t, 3, retry.Retries(0, 3))
 	assert.Equal(t, 0, retry.Retries(-1, 3))
 	assert.Equal(t, 5, retry.Retries(5, 3))
+}
+
+func TestNotSent(t *testing.T) {
+	refused := &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"connection refused", refused, true},
+		{"refused, wrapped as net/http does", &url.Error{Op: "Post", URL: "http://x", Err: refused}, true},
+		{"DNS failure", &net.OpError{Op: "dial", Err: &net.DNSError{Err: "no such host", Name: "x", IsNotFound: true}}, true},
+		{"bare DNS failure", &net.DNSError{Err: "server misbehaving", Name: "x", IsTemporary: true}, true},
+		{"dial timeout", &net.OpError{Op: "dial", Err: os.ErrDeadlineExceeded}, true},
+		{"connection reset while reading", &net.OpError{Op: "read", Err: os.NewSyscallError("read", syscall.ECONNRESET)}, false},
+		{"write failed", &net.OpError{Op: "write", Err: syscall.EPIPE}, false},
+		{"answer cut", fmt.Errorf("post: %w", io.ErrUnexpectedEOF), false},
+		{"timeout awaiting headers", context.DeadlineExceeded, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, retry.NotSent(tt.err))
+		})
+	}
 }

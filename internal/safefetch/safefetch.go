@@ -15,7 +15,9 @@
 //
 // Errors wrap cardbot.ErrUnsafeURL, cardbot.ErrTooManyRedirects or
 // cardbot.ErrDownloadTimeout, and quote no URL (GREEN-API carries its token
-// in URL paths).
+// in URL paths). Those of unsafe URLs, redirect loops and host names that
+// do not exist (NXDOMAIN) have a method Permanent() bool that reports
+// true: no retry can mend them.
 package safefetch
 
 import (
@@ -28,7 +30,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -71,6 +73,11 @@ type Options struct {
 	// when zero, none when negative.
 	MaxRedirects int
 
+	// NoRedirects makes the Fetcher follow no redirect at all: a 3xx
+	// answer is returned to the caller as it is, and nothing goes to the
+	// host it points at. Downloads that carry credentials set it.
+	NoRedirects bool
+
 	// StripOnRedirect names request headers (secrets, like a token header)
 	// dropped when a redirect leaves the original scheme and host.
 	StripOnRedirect []string
@@ -83,22 +90,28 @@ type Options struct {
 type Fetcher struct {
 	timeout      time.Duration
 	maxRedirects int
+	noRedirects  bool
 	strip        []string
 	resolver     Resolver
 	apiHost      string
 	client       *http.Client
 	dialer       net.Dialer
 
-	mu       sync.Mutex
-	allowed  class // the local classes of the API host's addresses
-	resolved bool
+	// allowed holds the local classes of the API host's addresses, with
+	// resolvedBit once they are known. It is an atomic, not a field under
+	// a mutex, so that no lookup ever runs while others wait on a lock.
+	allowed atomic.Uint32
 }
+
+// resolvedBit marks Fetcher.allowed as known.
+const resolvedBit = 1 << 8
 
 // New returns a Fetcher for o.
 func New(o Options) *Fetcher {
 	f := &Fetcher{
 		timeout:      o.Timeout,
 		maxRedirects: o.MaxRedirects,
+		noRedirects:  o.NoRedirects,
 		strip:        o.StripOnRedirect,
 		resolver:     o.Resolver,
 	}
@@ -145,14 +158,6 @@ func (f *Fetcher) transport(base *http.Transport) *http.Transport {
 	t.DialTLS = nil
 	return t
 }
-
-// Client returns the HTTP client of downloads: its dials and redirects
-// are checked. Use it under the context Fetch passes, which carries the
-// download's timeout.
-func (f *Fetcher) Client() *http.Client { return f.client }
-
-// Timeout returns the timeout of a whole download.
-func (f *Fetcher) Timeout() time.Duration { return f.timeout }
 
 // Fetch downloads rawURL: it checks the URL, then calls do with a context
 // that ends with the download's timeout and the client to send the request
@@ -267,8 +272,12 @@ func shortScheme(s string) string {
 }
 
 // checkRedirect follows at most maxRedirects redirects, to http or https
-// URLs only, and drops the secret headers when one leaves the origin.
+// URLs only, and drops the secret headers when one leaves the origin; with
+// noRedirects, none.
 func (f *Fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
+	if f.noRedirects {
+		return http.ErrUseLastResponse
+	}
 	if len(via) > f.maxRedirects {
 		return &Error{kind: cardbot.ErrTooManyRedirects, msg: fmt.Sprintf("stopped after %d", f.maxRedirects)}
 	}
@@ -362,30 +371,32 @@ func (c class) String() string {
 }
 
 // allowedClasses returns the local classes the API host is in. A name is
-// resolved once; when that fails, no local address is allowed this time.
+// resolved until a lookup succeeds; the lookup runs under no lock, so a
+// slow one delays only the download that made it, and callers that come
+// meanwhile make their own. When it fails, no local address is allowed
+// this time.
 func (f *Fetcher) allowedClasses(ctx context.Context) class {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.resolved {
-		return f.allowed
+	if v := f.allowed.Load(); v&resolvedBit != 0 {
+		return class(v)
 	}
+	var c class
 	h := strings.ToLower(strings.TrimSuffix(f.apiHost, "."))
 	switch {
 	case h == "":
-		f.resolved = true
 	case h == "localhost" || strings.HasSuffix(h, ".localhost"):
-		f.allowed, f.resolved = loopback, true
+		c = loopback
 	default:
 		ips, err := f.lookup(ctx, h)
 		if err != nil {
 			return 0
 		}
 		for _, ip := range ips {
-			f.allowed |= classOf(ip)
+			c |= classOf(ip)
 		}
-		f.resolved = true
 	}
-	return f.allowed
+	// The first answer stays: every caller then sees the same classes.
+	f.allowed.CompareAndSwap(0, uint32(c)|resolvedBit)
+	return class(f.allowed.Load())
 }
 
 // lookup resolves host; an IP literal is itself.
@@ -395,6 +406,10 @@ func (f *Fetcher) lookup(ctx context.Context, host string) ([]netip.Addr, error)
 	}
 	ips, err := f.resolver.LookupNetIP(ctx, "ip", host)
 	if err != nil {
+		var dns *net.DNSError
+		if errors.As(err, &dns) && dns.IsNotFound {
+			return nil, &notFoundError{err}
+		}
 		return nil, err
 	}
 	if len(ips) == 0 {
@@ -402,6 +417,17 @@ func (f *Fetcher) lookup(ctx context.Context, host string) ([]netip.Addr, error)
 	}
 	return ips, nil
 }
+
+// notFoundError is the error of a host name that does not exist
+// (NXDOMAIN): neither another attempt nor a redelivery of the webhook that
+// named it will find it.
+type notFoundError struct{ err error }
+
+func (e *notFoundError) Error() string { return e.err.Error() }
+func (e *notFoundError) Unwrap() error { return e.err }
+
+// Permanent reports true: the failure is final.
+func (e *notFoundError) Permanent() bool { return true }
 
 // check refuses ip when it is local and the API host is not in its class.
 func (f *Fetcher) check(ctx context.Context, ip netip.Addr) error {
@@ -447,9 +473,7 @@ func (f *Fetcher) control(_, address string, _ syscall.RawConn) error {
 	if err != nil {
 		return unsafeURL("cannot check the address being dialled")
 	}
-	f.mu.Lock()
-	allowed := f.allowed
-	f.mu.Unlock()
+	allowed := class(f.allowed.Load())
 	if c := classOf(ap.Addr()); c != 0 && allowed&c == 0 {
 		return unsafeURL("%s is a %s address", ap.Addr().Unmap(), c)
 	}

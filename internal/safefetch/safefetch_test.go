@@ -154,6 +154,49 @@ func TestFetchAddressPolicy(t *testing.T) {
 	}
 }
 
+// TestFetchHostNotFound: a host name that does not exist fails for good
+// (a Permanent error that still wraps the *net.DNSError), through the
+// Fetcher's own dialer and behind a RoundTripper of the caller's; one
+// whose lookup failed for another reason may be tried again.
+func TestFetchHostNotFound(t *testing.T) {
+	failing := fakeResolver{}
+	tests := []struct {
+		name      string
+		base      *http.Client
+		host      string
+		permanent bool
+	}{
+		{"NXDOMAIN, own dialer", nil, "nxdomain.example.test", true},
+		{"NXDOMAIN, caller's RoundTripper", &http.Client{Transport: roundTripper{http.DefaultTransport}}, "nxdomain.example.test", true},
+		{"lookup failed otherwise", nil, "servfail.example.test", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := tempFailResolver{fakeResolver: failing, temp: "servfail.example.test"}
+			f := safefetch.New(safefetch.Options{APIURL: publicAPI, Base: tt.base, Resolver: r})
+			_, err := fetch(t, f, "http://"+tt.host+"/x.vcf")
+			require.Error(t, err)
+			var dns *net.DNSError
+			require.ErrorAs(t, err, &dns)
+			var p interface{ Permanent() bool }
+			assert.Equal(t, tt.permanent, errors.As(err, &p) && p.Permanent())
+		})
+	}
+}
+
+// tempFailResolver fails temp's lookups with a temporary error.
+type tempFailResolver struct {
+	fakeResolver
+	temp string
+}
+
+func (r tempFailResolver) LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error) {
+	if host == r.temp {
+		return nil, &net.DNSError{Err: "server misbehaving", Name: host, IsTemporary: true}
+	}
+	return r.fakeResolver.LookupNetIP(ctx, network, host)
+}
+
 func TestFetchCustomRoundTripper(t *testing.T) {
 	// A transport the Fetcher cannot dial through is still guarded by a
 	// check of the host's addresses.
@@ -247,6 +290,43 @@ func TestFetchRedirects(t *testing.T) {
 	})
 }
 
+// TestFetchNoRedirects: with NoRedirects a 3xx reaches the caller as it
+// is, and the host it points at gets no request.
+func TestFetchNoRedirects(t *testing.T) {
+	other := newServer(t, hello)
+	tests := []struct {
+		name   string
+		status int
+	}{
+		{"302", http.StatusFound},
+		{"307", http.StatusTemporaryRedirect},
+		{"308", http.StatusPermanentRedirect},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			api := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, other.URL+"/x.vcf", tt.status)
+			})
+			f := safefetch.New(safefetch.Options{APIURL: api.URL, NoRedirects: true})
+			var status int
+			rc, err := f.Fetch(t.Context(), api.URL, func(ctx context.Context, hc *http.Client) (*http.Response, error) {
+				req, err := http.NewRequestWithContext(ctx, http.MethodGet, api.URL+"/a", nil)
+				require.NoError(t, err)
+				resp, err := hc.Do(req)
+				if err == nil {
+					status = resp.StatusCode
+				}
+				return resp, err
+			})
+			require.NoError(t, err)
+			require.NoError(t, rc.Close())
+			assert.Equal(t, tt.status, status)
+			assert.EqualValues(t, 1, api.reqs.Load())
+			assert.Zero(t, other.reqs.Load(), "nothing went to the other host")
+		})
+	}
+}
+
 func TestFetchHugeBody(t *testing.T) {
 	// An endless body: the caller reads up to its cap and closes; the
 	// server's writes then fail, the download is over.
@@ -327,4 +407,67 @@ func TestFetchTimeout(t *testing.T) {
 		require.ErrorIs(t, err, context.DeadlineExceeded)
 		assert.NotErrorIs(t, err, cardbot.ErrDownloadTimeout, "not the download's own timeout")
 	})
+}
+
+// slowFirstResolver answers host's first lookup only when release is
+// closed (or its context ends), and every later one at once.
+type slowFirstResolver struct {
+	host    string
+	addr    netip.Addr
+	calls   atomic.Int32
+	started chan struct{}
+	release chan struct{}
+}
+
+func (r *slowFirstResolver) LookupNetIP(ctx context.Context, _, host string) ([]netip.Addr, error) {
+	if host != r.host {
+		return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
+	}
+	if r.calls.Add(1) == 1 {
+		close(r.started)
+		select {
+		case <-r.release:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return []netip.Addr{r.addr}, nil
+}
+
+// TestSlowLookupBlocksNoOtherFetch: while one download waits for a slow
+// lookup of the API host, another one goes through: no lookup runs under
+// a lock others need.
+func TestSlowLookupBlocksNoOtherFetch(t *testing.T) {
+	srv := newServer(t, hello)
+	r := &slowFirstResolver{host: "api.slow.test", addr: netip.MustParseAddr("127.0.0.1"),
+		started: make(chan struct{}), release: make(chan struct{})}
+	f := safefetch.New(safefetch.Options{APIURL: "http://api.slow.test", Resolver: r})
+
+	first := make(chan error, 1)
+	go func() {
+		_, err := fetch(t, f, srv.URL+"/first")
+		first <- err
+	}()
+	select {
+	case <-r.started:
+	case <-time.After(5 * time.Second):
+		require.FailNow(t, "the first download never looked the API host up")
+	}
+
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+	defer cancel()
+	rc, err := f.Fetch(ctx, srv.URL+"/second", get(srv.URL+"/second"))
+	require.NoError(t, err, "the second download does not wait for the first one's lookup")
+	got, err := io.ReadAll(rc)
+	require.NoError(t, err)
+	require.NoError(t, rc.Close())
+	assert.Equal(t, "hello", string(got))
+	select {
+	case err := <-first:
+		require.FailNow(t, "the first download ended before its lookup", "%v", err)
+	default:
+	}
+
+	close(r.release)
+	require.NoError(t, <-first)
 }

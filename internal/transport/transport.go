@@ -49,3 +49,15 @@ func New() *http.Transport {
 func Client(timeout time.Duration) *http.Client {
 	return &http.Client{Transport: New(), Timeout: timeout}
 }
+
+// NoRedirects returns a copy of hc that follows no redirect: a 3xx answer
+// is returned as it is, so that the caller can fail on it, and no request
+// (with the credentials it carries, or a Referer that holds them) goes to
+// the host the answer points at. hc itself is not changed.
+func NoRedirects(hc *http.Client) *http.Client {
+	c := *hc
+	c.CheckRedirect = refuseRedirect
+	return &c
+}
+
+func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

@@ -91,3 +91,37 @@ func TestClientReusesConnections(t *testing.T) {
 	assert.LessOrEqual(t, ours, int64(2*16), "connections opened for 80 requests")
 	assert.Greater(t, twoIdle, ours, "two idle connections per host would have done as well")
 }
+
+// TestNoRedirects: the copy returns a 3xx as it is and sends nothing to
+// the other host; the client it copied is left as it was.
+func TestNoRedirects(t *testing.T) {
+	var other atomic.Int32
+	away := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { other.Add(1) }))
+	defer away.Close()
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, away.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	defer api.Close()
+
+	tests := []struct {
+		name string
+		base *http.Client
+	}{
+		{"a fresh client", &http.Client{}},
+		{"a client with its own CheckRedirect", &http.Client{Timeout: time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return nil }}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := fmt.Sprintf("%p", tt.base.CheckRedirect)
+			c := transport.NoRedirects(tt.base)
+			require.NotSame(t, tt.base, c)
+			assert.Equal(t, tt.base.Timeout, c.Timeout)
+			resp, err := c.Post(api.URL+"/secret", "text/plain", nil)
+			require.NoError(t, err)
+			resp.Body.Close()
+			assert.Equal(t, http.StatusTemporaryRedirect, resp.StatusCode)
+			assert.Zero(t, other.Load(), "nothing reached the other host")
+			assert.Equal(t, before, fmt.Sprintf("%p", tt.base.CheckRedirect), "the caller's client is not changed")
+		})
+	}
+}

@@ -2,6 +2,7 @@ package aitu_test
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -198,9 +199,42 @@ func TestMessageIDAssignedWithoutDialogUsesTheSentChat(t *testing.T) {
 	assert.Equal(t, chat, got[0].Chat.ID)
 	assert.Equal(t, cardbot.ChatGroup, got[0].Chat.Kind)
 
-	// A second one, for a localId no longer remembered, has no chat: it is
-	// kept as KindOther.
-	got, err = c.DecodeWebhook(body)
-	require.NoError(t, err)
-	assert.Equal(t, cardbot.KindOther, got[0].Kind)
+}
+
+// TestDecodeIsPure: decoding does not change the client, so a
+// MessageIdAssigned that Aitu delivers again decodes as the first time,
+// also for a send that failed after its request may have reached Aitu.
+func TestDecodeIsPure(t *testing.T) {
+	tests := []struct {
+		name string
+		fail func(*aitutest.Server)
+	}{
+		{"sent", func(*aitutest.Server) {}},
+		{"send failed with 500", func(s *aitutest.Server) { s.FailNext(1, 500, 0) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newServer(t)
+			c := newClient(t, srv)
+			chat := aitu.ChatID(aitu.PeerGroup, aitutest.NewUUID())
+			tt.fail(srv)
+			_, _ = c.Send(t.Context(), chat, cardbot.Text{Body: "hi"})
+			cmds := srv.Calls()
+			require.NotEmpty(t, cmds)
+			var req aitu.CommandRequest
+			require.NoError(t, json.Unmarshal(cmds[0].Body, &req))
+			localID := req.Commands[0].LocalID
+			body := aitutest.Batch(aitutest.NewUpdate(aitu.TypeMessageIDAssigned, map[string]any{"localId": localID, "id": aitutest.NewUUID()}))
+
+			first, err := c.DecodeWebhook(body)
+			require.NoError(t, err)
+			second, err := c.DecodeWebhook(body)
+			require.NoError(t, err)
+			assert.Equal(t, first, second, "the same body decodes the same")
+			require.Len(t, second, 1)
+			assert.Equal(t, cardbot.KindStatus, second[0].Kind)
+			assert.Equal(t, chat, second[0].Chat.ID)
+			assert.Equal(t, localID, second[0].Status.MessageID)
+		})
+	}
 }

@@ -2,15 +2,12 @@ package aitu
 
 import (
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
-	"github.com/cardbot/cardbot/internal/retry"
-	"github.com/cardbot/cardbot/internal/transport"
+	"github.com/cardbot/cardbot/internal/apiclient"
 )
 
 // Defaults of a zero Config field.
@@ -23,16 +20,16 @@ const (
 	// DefaultRegion is the region national phone numbers are read in.
 	DefaultRegion = "KZ"
 	// DefaultTimeout is the timeout of the default HTTP client.
-	DefaultTimeout = 30 * time.Second
+	DefaultTimeout = apiclient.DefaultTimeout
 	// DefaultDownloadTimeout bounds a whole download of a file, its body
 	// included.
-	DefaultDownloadTimeout = 60 * time.Second
+	DefaultDownloadTimeout = apiclient.DefaultDownloadTimeout
 	// DefaultMaxRetries is how many times a call is retried after a rate
 	// limit or a transient error.
-	DefaultMaxRetries = 3
+	DefaultMaxRetries = apiclient.DefaultMaxRetries
 	// DefaultMinBackoff and DefaultMaxBackoff bound the wait between retries.
-	DefaultMinBackoff = 500 * time.Millisecond
-	DefaultMaxBackoff = 30 * time.Second
+	DefaultMinBackoff = apiclient.DefaultMinBackoff
+	DefaultMaxBackoff = apiclient.DefaultMaxBackoff
 	// MaxTextLength is the longest content SendMessage takes, counted as
 	// the API counts it: in UTF-16 code units (Java characters).
 	MaxTextLength = 4096
@@ -67,8 +64,11 @@ type Config struct {
 	// HTTPClient makes the requests. When nil, a client with DefaultTimeout
 	// that keeps up to 128 idle connections to the API (http.DefaultTransport
 	// keeps 2). Its Timeout bounds each attempt (the Poller makes its own
-	// copy with a longer one). Download uses a copy of its transport that checks every
-	// address it dials and uses no proxy (see Client.Download).
+	// copy with a longer one). The client uses a copy that follows no
+	// redirect (see ErrRedirected); HTTPClient itself is not changed.
+	// Download uses a copy of its transport that checks every address it
+	// dials, uses no proxy and follows no redirect either (see
+	// Client.Download).
 	HTTPClient *http.Client
 
 	// DownloadTimeout bounds a whole Download, its body included;
@@ -83,6 +83,17 @@ type Config struct {
 	// 501) or a network error: DefaultMaxRetries when zero, none when
 	// negative.
 	MaxRetries int
+
+	// RetrySends makes sends (POST updates/) retried like every other
+	// call: after a timeout, a cut connection or a 5xx too, where the
+	// request may have reached Aitu and the message may have been sent.
+	// Delivery is then at-least-once per send: a message may arrive twice.
+	// By default a send is attempted at most once once its request may
+	// have reached the provider: again only after the connection was never
+	// made (refused, a name that did not resolve, another dial error) or a
+	// 429, with which Aitu refused it unprocessed. Other calls (webhook
+	// settings, downloads) keep their retries.
+	RetrySends bool
 
 	// MinBackoff and MaxBackoff bound the wait before a retry, which grows
 	// exponentially from MinBackoff, with jitter. A Retry-After from the
@@ -100,10 +111,7 @@ type Config struct {
 // errors never quote the token.
 func (c Config) withDefaults() (Config, error) {
 	out, err := c.fill()
-	if err != nil && len(c.Token) >= minSecret && strings.Contains(err.Error(), c.Token) {
-		err = errors.New(strings.ReplaceAll(err.Error(), c.Token, "[redacted]"))
-	}
-	return out, err
+	return out, apiclient.RedactError(err, c.Token)
 }
 
 func (c Config) fill() (Config, error) {
@@ -119,18 +127,8 @@ func (c Config) fill() (Config, error) {
 	if c.BaseURL == "" {
 		c.BaseURL = DefaultBaseURL
 	}
-	u, err := url.Parse(c.BaseURL)
-	if err != nil {
-		return c, fmt.Errorf("aitu: Config.BaseURL: %w", err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return c, fmt.Errorf("aitu: Config.BaseURL %q: want an http or https URL", c.BaseURL)
-	}
-	if u.Host == "" {
-		return c, fmt.Errorf("aitu: Config.BaseURL %q has no host", c.BaseURL)
-	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return c, fmt.Errorf("aitu: Config.BaseURL %q: a base URL takes no query, fragment or user info", u.Redacted())
+	if _, err := apiclient.CheckBaseURL("aitu", "BaseURL", c.BaseURL); err != nil {
+		return c, err
 	}
 	if !strings.HasSuffix(c.BaseURL, "/") {
 		c.BaseURL += "/"
@@ -139,20 +137,17 @@ func (c Config) fill() (Config, error) {
 		c.DefaultRegion = DefaultRegion
 	}
 	c.DefaultRegion = strings.ToUpper(c.DefaultRegion)
-	if c.HTTPClient == nil {
-		c.HTTPClient = transport.Client(DefaultTimeout)
-	}
-	if c.DownloadTimeout <= 0 {
-		c.DownloadTimeout = DefaultDownloadTimeout
-	}
 	if c.Name == "" {
 		c.Name = DefaultName
 	}
-	c.MaxRetries = retry.Retries(c.MaxRetries, DefaultMaxRetries)
-	b := retry.Backoff{Min: c.MinBackoff, Max: c.MaxBackoff}.Or(retry.Backoff{Min: DefaultMinBackoff, Max: DefaultMaxBackoff})
-	c.MinBackoff, c.MaxBackoff = b.Min, b.Max
-	if c.Logger == nil {
-		c.Logger = slog.Default()
-	}
+	s := settingsOf(c).Filled()
+	c.HTTPClient, c.DownloadTimeout, c.MaxRetries, c.Logger = s.HTTPClient, s.DownloadTimeout, s.MaxRetries, s.Logger
+	c.MinBackoff, c.MaxBackoff = s.MinBackoff, s.MaxBackoff
 	return c, nil
+}
+
+// settingsOf returns the fields of c that every provider's Config has.
+func settingsOf(c Config) apiclient.Settings {
+	return apiclient.Settings{HTTPClient: c.HTTPClient, DownloadTimeout: c.DownloadTimeout, MaxRetries: c.MaxRetries,
+		MinBackoff: c.MinBackoff, MaxBackoff: c.MaxBackoff, RetrySends: c.RetrySends, Logger: c.Logger}
 }

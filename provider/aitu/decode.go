@@ -34,7 +34,9 @@ import (
 //     the SentMessage that Send returned), Status.Status is "assigned"
 //     (StatusAssigned) and Status.Description is the id Aitu gave the
 //     message. Its chat is the update's dialog, or else the one the
-//     command went to, which the client remembers for a while.
+//     command went to, which the client remembers for 15 minutes
+//     (decoding does not forget it: a redelivered MessageIdAssigned
+//     decodes the same).
 //   - Every other type is cardbot.KindOther with its chat and sender where
 //     it has them: QuickButtonSelected, InlineCommandSelected, the form
 //     updates and MessageEdited (dialog and sender or author),
@@ -148,7 +150,7 @@ func (c *Client) decodeOne(raw jsontext.Value) (cardbot.Update, string) {
 			break
 		}
 		u.Key = key(d.UpdateID, d.Type, d.LocalID)
-		chat, known := c.pending.take(d.LocalID)
+		chat, known := c.pending.lookup(d.LocalID)
 		if d.Dialog != nil && d.Dialog.ID != "" {
 			chat = chatOf(d.Dialog)
 		} else if !known {

@@ -38,8 +38,22 @@
 // times and never past the context; nothing else is retried. Failures are
 // *APIError values that errors.Is matches against ErrUnauthorized,
 // ErrValidation, ErrWebhookSpecified, ErrConflict, ErrRateLimited,
-// ErrTransient and ErrNotFound; the retryable ones report Retryable()
-// true, so that a webhook answers 503.
+// ErrTransient, ErrNotFound and ErrRedirected; the retryable ones report
+// Retryable() true, so that a webhook answers 503.
+//
+// Sends are the exception: a send (POST updates/) is attempted at most
+// once once its request may have reached the provider, unless
+// Config.RetrySends is set. It is attempted again only when its request
+// provably did not reach Aitu (the connection was refused, the host name
+// did not resolve, the dial failed before any byte was written) or Aitu
+// answered 429; after a timeout, a cut connection or a 5xx it fails at
+// once with its retryable error, and whether the message went out is
+// unknown. With RetrySends it is retried like every other call, and
+// delivery is at-least-once per send: a message may arrive twice.
+//
+// The client follows no redirect, downloads included: the API never
+// redirects, and a 3xx answer fails with ErrRedirected, so that the token
+// never goes to another host.
 //
 // The token travels only in the X-BOT-TOKEN header. No error string and no
 // log line of this package holds it: the server's text is searched for it

@@ -16,38 +16,27 @@ import (
 // (Method "download"; an unknown file is ErrNotFound). The caller closes
 // the body and caps its size.
 //
-// The download is guarded like every file a webhook points at: at most a
-// few redirects are followed (cardbot.ErrTooManyRedirects), each to an
-// http or https URL whose host is dialled only when it resolves to a
-// public address, or to one of the same kind as BaseURL's host (a fake
-// server on loopback); others are refused (cardbot.ErrUnsafeURL). The
-// token header is dropped when a redirect leaves BaseURL's host. The whole
-// download, body included, ends after Config.DownloadTimeout
-// (cardbot.ErrDownloadTimeout). None of these errors is retried, but the
-// timeout.
+// The request carries the token, so it follows no redirect: a 3xx answer
+// fails with ErrRedirected, and the host it points at gets nothing. The
+// download is guarded like every file a webhook points at: BaseURL's host
+// is dialled only when it resolves to a public address, or to one of the
+// same kind as its own (a fake server on loopback); others are refused
+// (cardbot.ErrUnsafeURL). The whole download, body included, ends after
+// Config.DownloadTimeout (cardbot.ErrDownloadTimeout). None of these
+// errors is retried, but the timeout.
 func (c *Client) Download(ctx context.Context, doc cardbot.Document) (io.ReadCloser, error) {
 	if doc.ID == "" {
 		return nil, invalid("download: the document has no file id")
 	}
 	return c.fetch.Fetch(ctx, c.cfg.BaseURL, func(ctx context.Context, hc *http.Client) (*http.Response, error) {
-		return c.open(ctx, &request{
-			method:     "download",
-			httpMethod: http.MethodGet,
-			path:       "download/",
-			query:      url.Values{"fileId": {doc.ID}},
-			client:     hc,
-		})
+		r := c.apiRequest(http.MethodGet, "download", "download/", url.Values{"fileId": {doc.ID}}, nil)
+		r.Client = hc
+		return c.api.Open(ctx, r)
 	})
 }
 
 // newFetcher makes the guard of downloads; r resolves host names (nil:
 // the system's resolver).
 func newFetcher(cfg Config, r safefetch.Resolver) *safefetch.Fetcher {
-	return safefetch.New(safefetch.Options{
-		APIURL:          cfg.BaseURL,
-		Base:            cfg.HTTPClient,
-		Timeout:         cfg.DownloadTimeout,
-		StripOnRedirect: []string{tokenHeader},
-		Resolver:        r,
-	})
+	return settingsOf(cfg).Fetcher(cfg.BaseURL, true, r)
 }

@@ -4,13 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
 	"github.com/cardbot/cardbot/internal/apierr"
-	"github.com/cardbot/cardbot/internal/retry"
 	"github.com/cardbot/cardbot/internal/wirejson"
 )
 
@@ -44,6 +41,12 @@ var (
 	// another network error. Retryable.
 	ErrTransient = errors.New("aitu: transient failure")
 
+	// ErrRedirected: a 3xx answer. The API does not redirect, and the
+	// client follows no redirect, so that its token never goes to another
+	// host; APIError.Message names the host the answer pointed at. Not
+	// retryable.
+	ErrRedirected = errors.New("aitu: the API answered with a redirect, which is not followed")
+
 	// ErrNotFound: 404 ("Bot not found", an unknown file id). Not
 	// retryable.
 	ErrNotFound = errors.New("aitu: not found")
@@ -54,8 +57,9 @@ const webhookSpecified = "webhook is specified"
 
 // APIError is a failed call of the Bot API. Test its kind with errors.Is
 // (ErrUnauthorized, ErrValidation, ErrWebhookSpecified, ErrConflict,
-// ErrRateLimited, ErrTransient, ErrNotFound); cardbot.IsRetryable reports
-// true for conflicts, rate limits and transient failures.
+// ErrRateLimited, ErrTransient, ErrNotFound, ErrRedirected);
+// cardbot.IsRetryable reports true for conflicts, rate limits and
+// transient failures.
 //
 // No field holds the token: it travels in a header the client never
 // records, and it is cut out of the server's text.
@@ -78,45 +82,31 @@ type APIError struct {
 
 // Error returns the method, the status and the server's message.
 func (e *APIError) Error() string {
-	t := apierr.Text{
-		Provider: "aitu",
-		Method:   e.Method,
-		Status:   e.StatusCode,
-		Message:  e.Message,
-	}
-	if e.StatusCode != 0 {
-		t.StatusText = http.StatusText(e.StatusCode)
-	}
-	if e.RetryAfter > 0 {
-		t.RetryAfter = e.RetryAfter.String()
-	}
-	return t.String()
+	return apierr.Render(apierr.Text{Provider: "aitu", Method: e.Method, Status: e.StatusCode, Message: e.Message}, nil, e.RetryAfter)
 }
 
 // Kind returns the sentinel the error matches (ErrUnauthorized, …), or nil
-// for other statuses (501, 405, …) and for a download refused as unsafe or
-// redirected without end (cardbot.ErrUnsafeURL, ErrTooManyRedirects).
+// for other statuses (501, 405, …) and for a download refused as unsafe,
+// redirected without end or from a host that does not exist
+// (cardbot.ErrUnsafeURL, ErrTooManyRedirects, NXDOMAIN).
 func (e *APIError) Kind() error {
-	switch s := e.StatusCode; {
-	case s == 0:
-		if retry.Permanent(e.Err) {
-			return nil // a download refused as unsafe, a redirect loop
-		}
-		return ErrTransient
-	case s == http.StatusUnauthorized, s == http.StatusForbidden:
+	switch apierr.ClassOf(e.StatusCode, e.Err) {
+	case apierr.Unauthorized:
 		return ErrUnauthorized
-	case s == http.StatusBadRequest:
+	case apierr.Redirected:
+		return ErrRedirected
+	case apierr.Validation:
 		if strings.Contains(strings.ToLower(e.Message), webhookSpecified) {
 			return ErrWebhookSpecified
 		}
 		return ErrValidation
-	case s == http.StatusNotFound:
+	case apierr.NotFound:
 		return ErrNotFound
-	case s == http.StatusConflict:
+	case apierr.Conflict:
 		return ErrConflict
-	case s == http.StatusTooManyRequests:
+	case apierr.RateLimited:
 		return ErrRateLimited
-	case s >= 500 && s != http.StatusNotImplemented:
+	case apierr.Transient:
 		return ErrTransient
 	}
 	return nil
@@ -149,15 +139,9 @@ func (e *APIError) Retryable() bool {
 	return false
 }
 
-// refused is the error of a request the client refuses to send: it
-// matches ErrValidation and errs.
-func refused(msg string, errs ...error) error {
-	return &apierr.Refused{Provider: "aitu", Kind: ErrValidation, Msg: msg, Errs: errs}
-}
-
-func invalid(format string, args ...any) error {
-	return refused(fmt.Sprintf(format, args...))
-}
+// refused and invalid make the error of a request the client refuses to
+// send: it matches ErrValidation and the errors it carries.
+var refused, invalid = apierr.Refusals("aitu", ErrValidation)
 
 // errorBody is a Spring Boot error body, or what other front ends send.
 type errorBody struct {

@@ -23,12 +23,15 @@ func TestRetries(t *testing.T) {
 		wantCalls  int
 		retryable  bool
 		wantStatus int
+		retrySends bool
 	}{
 		{name: "429 then success", fails: []aitutest.Failure{{Status: 429}}, wantCalls: 2},
-		{name: "504 then success", fails: []aitutest.Failure{{Status: 504}}, wantCalls: 2},
-		{name: "500 and 502 then success", fails: []aitutest.Failure{{Status: 500}, {Status: 502}}, wantCalls: 3},
-		{name: "exhausted", fails: []aitutest.Failure{{Status: 503}, {Status: 503}, {Status: 503}, {Status: 503}},
-			wantErr: aitu.ErrTransient, wantCalls: 4, retryable: true, wantStatus: 503},
+		{name: "504 on a send not retried", fails: []aitutest.Failure{{Status: 504}},
+			wantErr: aitu.ErrTransient, wantCalls: 1, retryable: true, wantStatus: 504},
+		{name: "504 then success with RetrySends", fails: []aitutest.Failure{{Status: 504}}, wantCalls: 2, retrySends: true},
+		{name: "500 and 502 then success with RetrySends", fails: []aitutest.Failure{{Status: 500}, {Status: 502}}, wantCalls: 3, retrySends: true},
+		{name: "exhausted with RetrySends", fails: []aitutest.Failure{{Status: 503}, {Status: 503}, {Status: 503}, {Status: 503}},
+			wantErr: aitu.ErrTransient, wantCalls: 4, retryable: true, wantStatus: 503, retrySends: true},
 		{name: "429 asking too long fails at once", fails: []aitutest.Failure{{Status: 429, RetryAfter: time.Hour}},
 			wantErr: aitu.ErrRateLimited, wantCalls: 1, retryable: true, wantStatus: 429},
 		{name: "400 JSON not retried", fails: []aitutest.Failure{{Status: 400, Body: "content length should be <= 4096"}},
@@ -46,7 +49,7 @@ func TestRetries(t *testing.T) {
 				opts = append(opts, aitutest.WithPlainTextErrors())
 			}
 			srv := newServer(t, opts...)
-			c := newClient(t, srv)
+			c := newClient(t, srv, func(cfg *aitu.Config) { cfg.RetrySends = tt.retrySends })
 			for _, f := range tt.fails {
 				srv.FailNextWith(1, f)
 			}
@@ -87,7 +90,7 @@ func TestRetryAfterHonored(t *testing.T) {
 
 func TestRetriesKeepTheLocalID(t *testing.T) {
 	srv := newServer(t)
-	c := newClient(t, srv)
+	c := newClient(t, srv, func(cfg *aitu.Config) { cfg.RetrySends = true })
 	srv.FailNext(1, 500, 0)
 	sent, err := c.Send(t.Context(), "USER:"+userID, cardbot.Text{Body: "hi"})
 	require.NoError(t, err)

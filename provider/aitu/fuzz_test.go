@@ -3,75 +3,30 @@ package aitu_test
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"testing"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/providertest"
 	"github.com/cardbot/cardbot/provider/aitu"
 )
 
 // FuzzDecodeWebhook checks that no body makes DecodeWebhook panic, and that
 // it returns either an error that wraps cardbot.ErrMalformedUpdate or the
-// updates of the batch, each with its Raw JSON, and a Message on every
-// KindMessage. A batch is empty only when its "updates" holds no object
-// (the documented empty batch: no updates, no error).
+// updates of the batch, one per element that is not null (none for the
+// documented empty batch), each with its Raw JSON, a Message on every
+// KindMessage and a Status on every KindStatus.
 func FuzzDecodeWebhook(f *testing.F) {
-	seeds, err := filepath.Glob(filepath.Join("testdata", "*.json"))
+	c, err := aitu.New(aitu.Config{Token: "fuzz-token-0123456789", Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		f.Fatal(err)
 	}
-	for _, name := range seeds {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data)
-	}
-	for _, s := range []string{
+	providertest.FuzzDecode(f, c.DecodeWebhook, objects,
 		``, `{}`, `[]`, `null`, `{"updates":null}`, `{"updates":[null,null]}`, `{"updates":{}}`,
 		`{"updates":[1]}`, `{"updates":[{}]}`, `{"updates":[{"type":"Message"}]}`,
 		`{"updates":[{"type":"Message","dialog":{"type":"USER","id":"x"},"media":[{"type":"Document"}]}]}`,
 		`{"updates":[{"type":"MessageIdAssigned","localId":"L1","id":"M1"}]}`,
 		`{"updates":[{"type":"Message","dialog":{"type":"USER","id":"x"},"media":[{"type":"RegisteredContact"}]}]}`,
-	} {
-		f.Add([]byte(s))
-	}
-	c, err := aitu.New(aitu.Config{Token: "fuzz-token-0123456789", Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Fuzz(func(t *testing.T, body []byte) {
-		ups, err := c.DecodeWebhook(body)
-		if err != nil {
-			if !errors.Is(err, cardbot.ErrMalformedUpdate) {
-				t.Fatalf("error does not wrap ErrMalformedUpdate: %v", err)
-			}
-			if ups != nil {
-				t.Fatalf("updates and an error: %v", err)
-			}
-			return
-		}
-		if len(ups) == 0 && objects(t, body) != 0 {
-			t.Fatal("no updates and no error for a batch with updates")
-		}
-		if len(ups) != objects(t, body) {
-			t.Fatalf("%d updates for %d elements", len(ups), objects(t, body))
-		}
-		for i, u := range ups {
-			if len(u.Raw) == 0 {
-				t.Fatalf("update %d has no Raw", i)
-			}
-			if u.Kind == cardbot.KindMessage && u.Message == nil {
-				t.Fatalf("update %d is a message without a Message", i)
-			}
-			if u.Kind == cardbot.KindStatus && u.Status == nil {
-				t.Fatalf("update %d is a status without a Status", i)
-			}
-		}
-	})
+	)
 }
 
 // objects counts the elements of a well-formed batch that are not null.

@@ -1,18 +1,14 @@
 package aitu_test
 
 import (
-	"bytes"
-	"context"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/apitest"
 	"github.com/cardbot/cardbot/provider/aitu"
 	"github.com/cardbot/cardbot/provider/aitu/aitutest"
 )
@@ -30,24 +26,15 @@ const (
 // newClient returns a client of srv with tiny backoffs and a silent
 // logger; mods change the config further.
 func newClient(t testing.TB, srv *aitutest.Server, mods ...func(*aitu.Config)) *aitu.Client {
-	t.Helper()
 	cfg := srv.Config()
-	cfg.MinBackoff = time.Millisecond
-	cfg.MaxBackoff = 10 * time.Millisecond
-	cfg.Logger = slog.New(slog.DiscardHandler)
-	for _, m := range mods {
-		m(&cfg)
-	}
-	c, err := aitu.New(cfg)
+	cfg.MinBackoff, cfg.MaxBackoff, cfg.Logger = apitest.Quick()
+	c, err := aitu.New(apitest.Apply(cfg, mods...))
 	require.NoError(t, err)
 	return c
 }
 
 func newServer(t testing.TB, opts ...aitutest.Option) *aitutest.Server {
-	t.Helper()
-	srv := aitutest.NewServer(opts...)
-	t.Cleanup(srv.Close)
-	return srv
+	return apitest.Closed(t, aitutest.NewServer(opts...))
 }
 
 // decoder is a client for decoding only.
@@ -63,51 +50,6 @@ func fixture(t testing.TB, name string) []byte {
 	b, err := os.ReadFile(filepath.Join("testdata", name))
 	require.NoError(t, err)
 	return b
-}
-
-// syncBuffer is a bytes.Buffer safe for a logger used by several
-// goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// recorder is a Dispatcher that records updates and answers with errs in
-// turn, then nil.
-type recorder struct {
-	mu   sync.Mutex
-	got  []cardbot.Update
-	errs []error
-}
-
-func (r *recorder) Dispatch(_ context.Context, _ cardbot.Provider, u cardbot.Update) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.got = append(r.got, u)
-	if len(r.errs) == 0 {
-		return nil
-	}
-	err := r.errs[0]
-	r.errs = r.errs[1:]
-	return err
-}
-
-func (r *recorder) updates() []cardbot.Update {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]cardbot.Update(nil), r.got...)
 }
 
 // paths returns "METHOD path" of the calls srv received.

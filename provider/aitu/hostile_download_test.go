@@ -1,13 +1,10 @@
 package aitu_test
 
 import (
-	"context"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"strings"
 	"sync"
 	"testing"
@@ -17,19 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/apitest"
+	"github.com/cardbot/cardbot/internal/providertest"
 	"github.com/cardbot/cardbot/provider/aitu"
 )
-
-// fakeResolver answers from a table and never reaches a DNS server.
-type fakeResolver map[string]string
-
-func (r fakeResolver) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr, error) {
-	ip, ok := r[host]
-	if !ok {
-		return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
-	}
-	return []netip.Addr{netip.MustParseAddr(ip)}, nil
-}
 
 const hostileToken = "51ae2e07-22e6-4460-8929-4aaf082127fa"
 
@@ -37,8 +25,8 @@ const hostileToken = "51ae2e07-22e6-4460-8929-4aaf082127fa"
 // fileId: "loop" redirects without end (to URLs that hold the token),
 // "private" and "metadata" redirect to local addresses, "scheme" to a
 // file URL, "away" to another host (files.example.test, the same server
-// by name), "slow" drips its body, "endless" never ends it. It records
-// the token header of every request.
+// by name): the client must follow none of them. "slow" drips its body,
+// "endless" never ends it. It records the token header of every request.
 type hostileAPI struct {
 	*httptest.Server
 	mu     sync.Mutex
@@ -57,50 +45,13 @@ func newHostileAPI(t *testing.T) *hostileAPI {
 			_, _ = io.WriteString(w, "BEGIN:VCARD\r\nFN:A\r\nTEL:+77011234567\r\nEND:VCARD\r\n")
 			return
 		}
-		if strings.HasPrefix(r.URL.Path, "/loop/") {
+		kind := r.URL.Query().Get("fileId")
+		switch {
+		case strings.HasPrefix(r.URL.Path, "/loop/"):
 			http.Redirect(w, r, a.URL+"/loop/"+hostileToken+"x", http.StatusFound)
-			return
-		}
-		switch r.URL.Query().Get("fileId") {
-		case "loop":
-			http.Redirect(w, r, a.URL+"/loop/"+hostileToken, http.StatusFound)
-		case "private":
-			http.Redirect(w, r, "http://10.20.30.40/"+hostileToken, http.StatusFound)
-		case "metadata":
-			http.Redirect(w, r, "http://169.254.169.254/latest/meta-data/", http.StatusFound)
-		case "scheme":
-			http.Redirect(w, r, "file:///etc/passwd", http.StatusFound)
-		case "away":
+		case kind == "away":
 			http.Redirect(w, r, strings.Replace(a.URL, "127.0.0.1", "files.example.test", 1)+"/elsewhere.vcf", http.StatusFound)
-		case "slow":
-			_, _ = io.WriteString(w, "BEGIN:VCARD\r\n")
-			w.(http.Flusher).Flush()
-			for {
-				select {
-				case <-time.After(10 * time.Millisecond):
-				case <-done:
-					return
-				case <-r.Context().Done():
-					return
-				}
-				if _, err := io.WriteString(w, "N"); err != nil {
-					return
-				}
-				w.(http.Flusher).Flush()
-			}
-		case "endless":
-			line := []byte("BEGIN:VCARD\r\nTEL:+77011234567\r\n")
-			for {
-				if _, err := w.Write(line); err != nil {
-					return
-				}
-				select {
-				case <-done:
-					return
-				default:
-				}
-			}
-		default:
+		case !apitest.ServeHostile(w, r, kind, a.URL+"/loop/"+hostileToken, hostileToken, done):
 			http.NotFound(w, r)
 		}
 	}))
@@ -123,7 +74,7 @@ func hostileClient(t *testing.T, a *hostileAPI, logger *slog.Logger) *aitu.Clien
 		DownloadTimeout: 200 * time.Millisecond,
 	})
 	require.NoError(t, err)
-	aitu.SetDownloadResolver(c, fakeResolver{"files.example.test": "127.0.0.1"})
+	aitu.SetDownloadResolver(c, &apitest.Resolver{Hosts: map[string]string{"files.example.test": "127.0.0.1"}})
 	return c
 }
 
@@ -131,75 +82,39 @@ func TestDownloadHostile(t *testing.T) {
 	api := newHostileAPI(t)
 	c := hostileClient(t, api, slog.New(slog.DiscardHandler))
 
-	tests := []struct {
-		fileID  string
-		wantErr error
-	}{
-		{"loop", cardbot.ErrTooManyRedirects},
-		{"private", cardbot.ErrUnsafeURL},
-		{"metadata", cardbot.ErrUnsafeURL},
-		{"scheme", cardbot.ErrUnsafeURL},
-	}
-	for _, tt := range tests {
-		t.Run(tt.fileID, func(t *testing.T) {
+	// The download carries the token: every redirect, whatever it points
+	// at, is refused, and its target gets no request.
+	for _, fileID := range []string{"loop", "private", "metadata", "scheme", "away"} {
+		t.Run(fileID, func(t *testing.T) {
 			before := len(api.seen("/download/"))
-			_, err := c.Download(t.Context(), cardbot.Document{ID: tt.fileID})
-			require.ErrorIs(t, err, tt.wantErr)
+			_, err := c.Download(t.Context(), cardbot.Document{ID: fileID})
+			require.ErrorIs(t, err, aitu.ErrRedirected)
 			assert.False(t, cardbot.IsRetryable(err), "a redelivery cannot help: %v", err)
 			assert.NotErrorIs(t, err, aitu.ErrTransient)
 			assert.NotContains(t, err.Error(), hostileToken)
 			assert.Len(t, api.seen("/download/"), before+1, "not retried")
+			assert.Empty(t, api.seen("/elsewhere.vcf"), "the redirect is not followed")
+			assert.Empty(t, api.seen("/loop/"+hostileToken), "the redirect is not followed")
 		})
 	}
 
-	t.Run("the token does not follow a redirect to another host", func(t *testing.T) {
-		rc, err := c.Download(t.Context(), cardbot.Document{ID: "away"})
-		require.NoError(t, err)
-		defer rc.Close()
-		got, err := io.ReadAll(rc)
-		require.NoError(t, err)
-		assert.Contains(t, string(got), "BEGIN:VCARD")
-		assert.Equal(t, []string{""}, api.seen("/elsewhere.vcf"))
-		assert.Contains(t, api.seen("/download/"), hostileToken, "the API itself gets it")
-	})
-
-	t.Run("slow body times out", func(t *testing.T) {
-		rc, err := c.Download(t.Context(), cardbot.Document{ID: "slow"})
-		require.NoError(t, err)
-		defer rc.Close()
-		_, err = io.ReadAll(rc)
-		require.ErrorIs(t, err, cardbot.ErrDownloadTimeout)
-	})
-
-	t.Run("huge body is cut at the cap", func(t *testing.T) {
-		bot := cardbot.New(cardbot.WithMaxDocumentSize(64<<10), cardbot.WithLogger(slog.New(slog.DiscardHandler)))
-		u := cardbot.Update{Kind: cardbot.KindMessage, Chat: cardbot.Chat{ID: "USER:x"},
-			Message: &cardbot.Message{Document: &cardbot.Document{ID: "endless", FileName: "x.vcf"}}}
-		_, err := cardbot.NewContext(t.Context(), bot, c, &u).Contacts()
-		require.ErrorIs(t, err, cardbot.ErrDocumentTooLarge)
-	})
+	providertest.HostileBodies(t, c, "USER:x", cardbot.Document{ID: "slow"}, cardbot.Document{ID: "endless"})
 }
 
 // TestDownloadTokenNeverLeaks drives every download failure with a
 // logger at level Debug and asserts that the token is in no error string
 // and no log line, though the hostile redirects carry it in their URLs.
 func TestDownloadTokenNeverLeaks(t *testing.T) {
-	var logs syncBuffer
-	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	leaks := apitest.NewLeaks(t)
 	api := newHostileAPI(t)
-	c := hostileClient(t, api, logger)
-	bot := cardbot.New(cardbot.WithLogger(logger), cardbot.WithMaxDocumentSize(4<<10))
+	c := hostileClient(t, api, leaks.Logger)
+	bot := cardbot.New(cardbot.WithLogger(leaks.Logger), cardbot.WithMaxDocumentSize(4<<10))
 
-	var errs []error
 	for _, id := range []string{"loop", "private", "metadata", "scheme", "slow", "endless", "missing", ""} {
 		u := cardbot.Update{Kind: cardbot.KindMessage, Chat: cardbot.Chat{ID: "USER:x"},
 			Message: &cardbot.Message{Document: &cardbot.Document{ID: id, FileName: "x.vcf"}}}
 		_, err := cardbot.NewContext(t.Context(), bot, c, &u).Contacts()
-		require.Error(t, err, id)
-		errs = append(errs, err)
+		leaks.Collect(err)
 	}
-	for _, err := range errs {
-		assert.NotContains(t, err.Error(), hostileToken)
-	}
-	assert.NotContains(t, logs.String(), hostileToken)
+	leaks.Check(hostileToken)
 }

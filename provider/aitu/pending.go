@@ -15,9 +15,11 @@ const (
 )
 
 // pendingSends remembers, for each localId the client sent, the chat it
-// went to, until its MessageIdAssigned arrives, the entry is older than
-// the TTL, or newer entries push it out: at most max entries, in the order
-// sent. It costs nothing while idle: expired entries go when others come.
+// went to, until the entry is older than the TTL or newer entries push it
+// out: at most max entries, in the order sent. Looking an entry up does
+// not change it, so that decoding a webhook is pure: a MessageIdAssigned
+// delivered twice decodes twice the same. It costs nothing while idle:
+// expired entries go when others come.
 type pendingSends struct {
 	mu    sync.Mutex
 	max   int
@@ -52,27 +54,19 @@ func (p *pendingSends) add(localID string, chat cardbot.Chat) {
 	p.byID[localID] = p.order.PushBack(&pendingSend{localID: localID, chat: chat, at: now})
 }
 
-// take returns and forgets the chat localID went to.
-func (p *pendingSends) take(localID string) (cardbot.Chat, bool) {
+// lookup returns the chat localID went to, unless its entry expired.
+func (p *pendingSends) lookup(localID string) (cardbot.Chat, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.expire(p.now())
 	e, ok := p.byID[localID]
 	if !ok {
 		return cardbot.Chat{}, false
 	}
 	ps := e.Value.(*pendingSend)
-	p.drop(e)
-	return ps.chat, true
-}
-
-// forget drops localID, for a send that failed.
-func (p *pendingSends) forget(localID string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if e, ok := p.byID[localID]; ok {
-		p.drop(e)
+	if p.now().Sub(ps.at) >= p.ttl {
+		return cardbot.Chat{}, false
 	}
+	return ps.chat, true
 }
 
 func (p *pendingSends) len() int {

@@ -10,7 +10,7 @@ import (
 	"github.com/cardbot/cardbot"
 )
 
-func TestPendingSendsBounded(t *testing.T) {
+func TestPendingSends(t *testing.T) {
 	now := time.Unix(1000, 0)
 	p := newPendingSends(3, time.Minute)
 	p.now = func() time.Time { return now }
@@ -18,20 +18,28 @@ func TestPendingSendsBounded(t *testing.T) {
 		p.add(strconv.Itoa(i), cardbot.Chat{ID: "USER:" + strconv.Itoa(i)})
 	}
 	assert.Equal(t, 3, p.len(), "at most max entries")
-	_, ok := p.take("0")
-	assert.False(t, ok, "the oldest went first")
-	ch, ok := p.take("3")
-	assert.True(t, ok)
-	assert.Equal(t, "USER:3", ch.ID)
-	_, ok = p.take("3")
-	assert.False(t, ok, "taken once")
 
-	now = now.Add(time.Minute)
-	_, ok = p.take("4")
-	assert.False(t, ok, "expired")
-	assert.Equal(t, 0, p.len())
+	tests := []struct {
+		name, id string
+		after    time.Duration
+		want     string // "": not found
+	}{
+		{"the oldest went first", "0", 0, ""},
+		{"found", "3", 0, "USER:3"},
+		{"found again: a lookup does not consume", "3", 0, "USER:3"},
+		{"still there just before the TTL", "4", time.Minute - time.Second, "USER:4"},
+		{"expired at the TTL", "4", time.Minute, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			now = time.Unix(1000, 0).Add(tt.after)
+			ch, ok := p.lookup(tt.id)
+			assert.Equal(t, tt.want != "", ok)
+			assert.Equal(t, tt.want, ch.ID)
+		})
+	}
 
-	p.add("x", cardbot.Chat{})
-	p.forget("x")
-	assert.Equal(t, 0, p.len())
+	now = time.Unix(1000, 0).Add(time.Minute)
+	p.add("x", cardbot.Chat{ID: "USER:x"})
+	assert.Equal(t, 1, p.len(), "expired entries go when another comes")
 }

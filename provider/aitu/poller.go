@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/internal/pollease"
+	"github.com/cardbot/cardbot/internal/pollloop"
 	"github.com/cardbot/cardbot/internal/retry"
 )
 
@@ -62,13 +62,10 @@ type PollerOptions struct {
 // webhooks, for bots without a public URL. Only one poll is in flight at a
 // time, as Aitu requires of a token (a second one gets 409).
 type Poller struct {
-	c             *Client
-	d             Dispatcher
-	http          *http.Client
-	interval      time.Duration
-	min, max      time.Duration
-	deleteWebhook bool
-	lease         *pollease.Lease
+	c    *Client
+	d    Dispatcher
+	http *http.Client
+	loop pollloop.Loop
 
 	mu   sync.Mutex
 	last string
@@ -76,33 +73,50 @@ type Poller struct {
 
 // NewPoller returns a poller that feeds the updates of c to d.
 func NewPoller(c *Client, d Dispatcher, opts PollerOptions) *Poller {
-	p := &Poller{
-		c: c, d: d, interval: opts.Interval, min: opts.MinBackoff, max: opts.MaxBackoff,
-		deleteWebhook: opts.DeleteWebhook, last: opts.LastUpdateID,
-	}
+	p := &Poller{c: c, d: d, last: opts.LastUpdateID}
 	timeout := opts.Timeout
 	if timeout <= 0 {
 		timeout = 60 * time.Second
 	}
-	if p.interval == 0 {
-		p.interval = time.Second
-	}
-	if p.min <= 0 {
-		p.min = time.Second
-	}
-	if p.max <= 0 {
-		p.max = time.Minute
-	}
-	if p.max < p.min {
-		p.max = p.min
+	interval := opts.Interval
+	if interval == 0 {
+		interval = time.Second
 	}
 	hc := *c.cfg.HTTPClient
 	hc.Timeout = timeout
 	p.http = &hc
 	// The lease is named by a hash of the token: never the token itself.
 	sum := sha256.Sum256([]byte(c.cfg.Token))
-	p.lease = pollease.New(opts.Locker, "aitu:poll:"+hex.EncodeToString(sum[:8]), opts.LeaseTTL, c.log)
+	p.loop = pollloop.Loop{
+		Provider: "aitu",
+		Name:     c.cfg.Name,
+		Lease:    pollease.New(opts.Locker, "aitu:poll:"+hex.EncodeToString(sum[:8]), opts.LeaseTTL, c.log),
+		Backoff:  retry.Backoff{Min: opts.MinBackoff, Max: opts.MaxBackoff}.Or(pollloop.DefaultBackoff),
+		Interval: interval,
+		Logger:   c.log,
+		Clean:    c.api.Clean,
+		Once: func(ctx context.Context) (bool, error) {
+			n, err := p.once(ctx)
+			return n == 0, err
+		},
+		Fatal: func(err error) bool {
+			return !pollloop.IsRedeliver(err) && !errors.Is(err, cardbot.ErrMalformedUpdate) && !cardbot.IsRetryable(err)
+		},
+	}
+	if opts.DeleteWebhook {
+		p.loop.Recover = p.deleteWebhook
+	}
 	return p
+}
+
+// deleteWebhook deletes the webhook when a poll failed because one is set.
+func (p *Poller) deleteWebhook(ctx context.Context, err error) error {
+	if !errors.Is(err, ErrWebhookSpecified) {
+		return err
+	}
+	p.c.log.LogAttrs(ctx, slog.LevelWarn, "aitu: deleting the webhook to poll",
+		slog.String("provider", p.c.cfg.Name))
+	return p.c.DeleteWebhook(ctx)
 }
 
 // LastUpdateID returns the updateId of the last update handled, which the
@@ -118,13 +132,6 @@ func (p *Poller) setLast(id string) {
 	p.last = id
 	p.mu.Unlock()
 }
-
-// errRedeliver says that a handler failed with a retryable error: the
-// update is asked for again.
-type errRedeliver struct{ err error }
-
-func (e *errRedeliver) Error() string { return "handler failed, update polled again: " + e.err.Error() }
-func (e *errRedeliver) Unwrap() error { return e.err }
 
 // Run polls until ctx ends, and returns ctx.Err() then. Each poll sends
 // lastUpdateId, the updateId of the last update handled; the updates it
@@ -147,52 +154,7 @@ func (e *errRedeliver) Unwrap() error { return e.err }
 //
 // With PollerOptions.Locker, each poll waits until this poller holds the
 // token's lease; Run gives the lease up when it returns.
-func (p *Poller) Run(ctx context.Context) error {
-	defer p.lease.Release(ctx)
-	failures := 0
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if err := p.lease.Hold(ctx); err != nil {
-			return err
-		}
-		n, err := p.once(ctx)
-		if err == nil {
-			failures = 0
-			if n == 0 && p.interval > 0 {
-				if retry.Sleep(ctx, p.interval) != nil {
-					return ctx.Err()
-				}
-			}
-			continue
-		}
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return ctxErr
-		}
-		if errors.Is(err, ErrWebhookSpecified) && p.deleteWebhook {
-			p.c.log.LogAttrs(ctx, slog.LevelWarn, "aitu: deleting the webhook to poll",
-				slog.String("provider", p.c.cfg.Name))
-			if err = p.c.DeleteWebhook(ctx); err == nil {
-				continue
-			}
-		}
-		var redeliver *errRedeliver
-		if !errors.As(err, &redeliver) && !errors.Is(err, cardbot.ErrMalformedUpdate) && !cardbot.IsRetryable(err) {
-			return fmt.Errorf("aitu: poller stopped: %w", err)
-		}
-		failures++
-		wait := p.backoff(failures)
-		p.c.log.LogAttrs(ctx, slog.LevelWarn, "aitu: polling failed",
-			slog.String("provider", p.c.cfg.Name),
-			slog.Int("failures", failures),
-			slog.Duration("wait", wait),
-			slog.String("error", p.c.clean(err.Error())))
-		if retry.Sleep(ctx, wait) != nil {
-			return ctx.Err()
-		}
-	}
-}
+func (p *Poller) Run(ctx context.Context) error { return p.loop.Run(ctx) }
 
 // once polls once and dispatches what came; it returns how many updates
 // came.
@@ -201,10 +163,9 @@ func (p *Poller) once(ctx context.Context) (int, error) {
 	if last := p.LastUpdateID(); last != "" {
 		q.Set("lastUpdateId", last)
 	}
-	body, err := p.c.call(ctx, &request{
-		method: "updates", httpMethod: http.MethodGet, path: "updates/",
-		query: q, client: p.http, noRetry: true,
-	})
+	r := p.c.apiRequest(http.MethodGet, "updates", "updates/", q, nil)
+	r.Client, r.NoRetry = p.http, true
+	body, err := p.c.call(ctx, r)
 	if err != nil {
 		return 0, err
 	}
@@ -214,15 +175,11 @@ func (p *Poller) once(ctx context.Context) (int, error) {
 	}
 	for i, u := range updates {
 		if err := p.d.Dispatch(ctx, p.c, u); err != nil && cardbot.IsRetryable(err) {
-			return len(updates), &errRedeliver{err}
+			return len(updates), &pollloop.RedeliverError{Kept: "update polled again", Err: err}
 		}
 		if ids[i] != "" {
 			p.setLast(ids[i])
 		}
 	}
 	return len(updates), nil
-}
-
-func (p *Poller) backoff(failures int) time.Duration {
-	return retry.Backoff{Min: p.min, Max: p.max}.Wait(failures, 0)
 }

@@ -2,13 +2,13 @@ package aitu_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/apitest"
+	"github.com/cardbot/cardbot/internal/providertest"
 	"github.com/cardbot/cardbot/provider/aitu"
 	"github.com/cardbot/cardbot/provider/aitu/aitutest"
 )
@@ -19,23 +19,18 @@ import (
 func TestPollersShareALease(t *testing.T) {
 	srv := newServer(t, aitutest.WithMaxPollWait(5*time.Millisecond))
 	c := newClient(t, srv)
-	opts := fastPolling
-	opts.Locker, opts.LeaseTTL = cardbot.NewMemoryLocker(), 150*time.Millisecond
-
-	first, second := &recorder{}, &recorder{}
-	stopFirst := runPoller(t, aitu.NewPoller(c, first, opts))
-	require.Eventually(t, func() bool { return len(lastUpdateIDs(srv)) > 0 }, 5*time.Second, time.Millisecond, "the first poller polls")
-	stopSecond := runPoller(t, aitu.NewPoller(c, second, opts))
-
-	srv.Enqueue(srv.IncomingText(aitutest.Incoming{}, "one"), srv.IncomingText(aitutest.Incoming{}, "two"))
-	require.Eventually(t, func() bool { return len(first.updates()) == 2 }, 5*time.Second, time.Millisecond)
-	time.Sleep(opts.LeaseTTL / 2)
-	assert.Empty(t, second.updates(), "the other one never polled")
-
-	require.ErrorIs(t, stopFirst(), context.Canceled) // releases the lease
-	srv.Enqueue(srv.IncomingText(aitutest.Incoming{}, "three"))
-	require.Eventually(t, func() bool { return len(second.updates()) >= 1 }, 5*time.Second, time.Millisecond,
-		"the second poller takes over")
-	require.ErrorIs(t, stopSecond(), context.Canceled)
-	assert.Len(t, first.updates(), 2)
+	var n int
+	providertest.PollersShareALease(t, providertest.Polling{
+		Run: func(d *apitest.Recorder, locker cardbot.Locker) func(context.Context) error {
+			opts := fastPolling
+			opts.Locker, opts.LeaseTTL = locker, providertest.LeaseTTL
+			return aitu.NewPoller(c, d, opts).Run
+		},
+		Polled: func() bool { return len(lastUpdateIDs(srv)) > 0 },
+		Enqueue: func() {
+			n++
+			srv.Enqueue(srv.IncomingText(aitutest.Incoming{}, fmt.Sprint("text ", n)))
+		},
+		Pending: srv.Pending,
+	})
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/apitest"
 	"github.com/cardbot/cardbot/provider/aitu"
 	"github.com/cardbot/cardbot/provider/aitu/aitutest"
 )
@@ -20,19 +21,7 @@ var fastPolling = aitu.PollerOptions{MinBackoff: 2 * time.Millisecond, MaxBackof
 // runPoller runs a poller until stop is called, which returns Run's error.
 func runPoller(t *testing.T, p *aitu.Poller) (stop func() error) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan error, 1)
-	go func() { done <- p.Run(ctx) }()
-	return func() error {
-		cancel()
-		select {
-		case err := <-done:
-			return err
-		case <-time.After(5 * time.Second):
-			t.Fatal("the poller did not stop")
-			return nil
-		}
-	}
+	return apitest.Run(t, p.Run)
 }
 
 // lastUpdateIDs returns the lastUpdateId of each poll.
@@ -59,14 +48,14 @@ func TestPollerAdvancesAfterHandled(t *testing.T) {
 	u1 := srv.IncomingText(aitutest.Incoming{}, "one")
 	u2 := srv.IncomingText(aitutest.Incoming{}, "two")
 	srv.Enqueue(u1, u2)
-	rec := &recorder{}
+	rec := &apitest.Recorder{}
 	p := aitu.NewPoller(c, rec, fastPolling)
 	stop := runPoller(t, p)
 	require.Eventually(t, func() bool { return slices.Contains(lastUpdateIDs(srv), updateID(t, u2)) }, 5*time.Second, time.Millisecond)
 	require.NoError(t, ignoreCanceled(stop()))
 	assert.Zero(t, srv.Pending())
 
-	got := rec.updates()
+	got := rec.Updates()
 	require.Len(t, got, 2)
 	assert.Equal(t, "one", got[0].Message.Text)
 	assert.Equal(t, "two", got[1].Message.Text)
@@ -86,14 +75,14 @@ func TestPollerRetryableFailureRepolls(t *testing.T) {
 	srv.Enqueue(u1, u2, u3)
 	// "two" fails with a retryable error once, then a non-retryable one,
 	// which counts as handled.
-	rec := &recorder{errs: []error{nil, cardbot.Retryable(errors.New("db down")), errors.New("bad input")}}
+	rec := &apitest.Recorder{Errs: []error{nil, cardbot.Retryable(errors.New("db down")), errors.New("bad input")}}
 	p := aitu.NewPoller(c, rec, fastPolling)
 	stop := runPoller(t, p)
 	require.Eventually(t, func() bool { return slices.Contains(lastUpdateIDs(srv), updateID(t, u3)) }, 5*time.Second, time.Millisecond)
 	require.NoError(t, ignoreCanceled(stop()))
 
 	var texts []string
-	for _, u := range rec.updates() {
+	for _, u := range rec.Updates() {
 		texts = append(texts, u.Message.Text)
 	}
 	assert.Equal(t, []string{"one", "two", "two", "three"}, texts, "the failed update came again, the handled one did not")
@@ -129,7 +118,7 @@ func TestPollerStops(t *testing.T) {
 			}
 			ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 			defer cancel()
-			err := aitu.NewPoller(c, &recorder{}, fastPolling).Run(ctx)
+			err := aitu.NewPoller(c, &apitest.Recorder{}, fastPolling).Run(ctx)
 			require.ErrorIs(t, err, tt.want)
 			assert.Contains(t, err.Error(), "poller stopped")
 			if tt.want == aitu.ErrWebhookSpecified {
@@ -146,11 +135,11 @@ func TestPollerDeletesWebhookWhenAsked(t *testing.T) {
 	c := newClient(t, srv)
 	srv.SetWebhook("https://bot.example.com/webhook/aitu/secret")
 	srv.Enqueue(srv.IncomingText(aitutest.Incoming{}, "hi"))
-	rec := &recorder{}
+	rec := &apitest.Recorder{}
 	opts := fastPolling
 	opts.DeleteWebhook = true
 	stop := runPoller(t, aitu.NewPoller(c, rec, opts))
-	require.Eventually(t, func() bool { return len(rec.updates()) == 1 }, 5*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return len(rec.Updates()) == 1 }, 5*time.Second, time.Millisecond)
 	require.NoError(t, ignoreCanceled(stop()))
 	assert.Empty(t, srv.Webhook())
 }
@@ -158,11 +147,11 @@ func TestPollerDeletesWebhookWhenAsked(t *testing.T) {
 func TestPollerEmptyBatches(t *testing.T) {
 	srv := newServer(t, aitutest.WithMaxPollWait(time.Millisecond))
 	c := newClient(t, srv)
-	rec := &recorder{}
+	rec := &apitest.Recorder{}
 	stop := runPoller(t, aitu.NewPoller(c, rec, fastPolling))
 	require.Eventually(t, func() bool { return len(lastUpdateIDs(srv)) >= 5 }, 5*time.Second, time.Millisecond)
 	srv.Enqueue(srv.IncomingText(aitutest.Incoming{}, "late"))
-	require.Eventually(t, func() bool { return len(rec.updates()) == 1 }, 5*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return len(rec.Updates()) == 1 }, 5*time.Second, time.Millisecond)
 	require.NoError(t, ignoreCanceled(stop()))
 	for _, id := range lastUpdateIDs(srv)[:5] {
 		assert.Empty(t, id, "empty batches move nothing")
@@ -175,13 +164,13 @@ func TestPollerMalformedBodyBacksOff(t *testing.T) {
 	// A 200 that is not an update batch cannot be played by FailNext; a
 	// batch with a non-object element can.
 	srv.Enqueue([]byte(`"not an object"`))
-	rec := &recorder{}
+	rec := &apitest.Recorder{}
 	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
 	err := aitu.NewPoller(c, rec, fastPolling).Run(ctx)
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.Greater(t, len(lastUpdateIDs(srv)), 2, "it kept polling")
-	assert.Empty(t, rec.updates())
+	assert.Empty(t, rec.Updates())
 }
 
 func ignoreCanceled(err error) error {

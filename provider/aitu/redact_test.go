@@ -2,8 +2,6 @@ package aitu_test
 
 import (
 	"context"
-	"fmt"
-	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -13,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/apitest"
 	"github.com/cardbot/cardbot/provider/aitu"
 	"github.com/cardbot/cardbot/provider/aitu/aitutest"
 )
@@ -21,17 +20,11 @@ import (
 // Debug and asserts that the token is in no error string and no log line.
 func TestTokenNeverLeaks(t *testing.T) {
 	const token = "51ae2e07-22e6-4460-8929-4aaf082127fa"
-	var logs syncBuffer
-	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	leaks := apitest.NewLeaks(t)
+	logger, collect := leaks.Logger, leaks.Collect
 	srv := newServer(t, aitutest.WithToken(token))
 	client := func(mods ...func(*aitu.Config)) *aitu.Client {
 		return newClient(t, srv, append([]func(*aitu.Config){func(c *aitu.Config) { c.Logger = logger }}, mods...)...)
-	}
-	var errs []error
-	collect := func(err error) {
-		t.Helper()
-		require.Error(t, err)
-		errs = append(errs, err)
 	}
 	send := func(c *aitu.Client, ctx context.Context) {
 		t.Helper()
@@ -86,21 +79,13 @@ func TestTokenNeverLeaks(t *testing.T) {
 	// The poller: failures logged, then a stop on 401.
 	srv.FailNextWith(3, aitutest.Failure{Status: 502, Body: "bad gateway " + token})
 	srv.FailNextWith(1, aitutest.Failure{Status: 401, Body: "Token is invalid: " + token})
-	collect(aitu.NewPoller(c, &recorder{}, fastPolling).Run(t.Context()))
+	collect(aitu.NewPoller(c, &apitest.Recorder{}, fastPolling).Run(t.Context()))
 	srv.FailNextWith(1, aitutest.Failure{Status: 400, Body: aitutest.WebhookSpecified + " " + token})
-	collect(aitu.NewPoller(c, &recorder{}, fastPolling).Run(t.Context()))
+	collect(aitu.NewPoller(c, &apitest.Recorder{}, fastPolling).Run(t.Context()))
 
-	require.NotEmpty(t, errs)
-	for _, err := range errs {
-		for _, text := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)} {
-			assert.NotContains(t, text, token, "token in %q", text)
-			assert.NotContains(t, text, token[:16], "a piece of the token in %q", text)
-		}
-	}
-	out := logs.String()
+	leaks.Check(token)
+	out := leaks.Log()
 	assert.Contains(t, out, "aitu: retrying", "the retries were logged")
 	assert.Contains(t, out, "aitu: polling failed", "the poller's failures were logged")
-	assert.NotContains(t, out, token)
-	assert.NotContains(t, out, token[:16])
 	assert.False(t, strings.Contains(out, http.CanonicalHeaderKey("x-bot-token")), "no headers in the logs")
 }

@@ -2,13 +2,13 @@ package aitu
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strings"
 	"unicode/utf16"
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/contactcard"
+	"github.com/cardbot/cardbot/internal/apierr"
 )
 
 // Command types and InputContact types the client sends.
@@ -71,9 +71,8 @@ type CommandRequest struct {
 // digits, with a "+" when Config.PhonePlus is set. SendContactMessage
 // cannot quote: Contact.ReplyTo is ignored.
 //
-// A send that fails with a transient error is retried with the same
-// localId; since Aitu's answer does not say whether it was delivered, a
-// retry after a timeout may deliver the message twice.
+// A send is attempted again (with the same localId) only where its request
+// cannot have reached Aitu, or Aitu answered 429; see Config.RetrySends.
 func (c *Client) Send(ctx context.Context, chatID string, out cardbot.Outgoing) (cardbot.SentMessage, error) {
 	var cmd Command
 	switch o := out.(type) {
@@ -100,14 +99,12 @@ func (c *Client) Send(ctx context.Context, chatID string, out cardbot.Outgoing) 
 	cmd.Recipient = peer
 	cmd.LocalID = newUUID()
 	c.pending.add(cmd.LocalID, chatOf(&peer))
-	raw, err := c.call(ctx, &request{
-		method:     "updates",
-		httpMethod: http.MethodPost,
-		path:       "updates/",
-		body:       CommandRequest{Commands: []Command{cmd}},
-	})
+	r := c.apiRequest(http.MethodPost, "updates", "updates/", nil, CommandRequest{Commands: []Command{cmd}})
+	r.Send = true
+	raw, err := c.call(ctx, r)
 	if err != nil {
-		c.pending.forget(cmd.LocalID)
+		// The chat stays remembered: a send that failed may still have
+		// been delivered, and its MessageIdAssigned may come.
 		return cardbot.SentMessage{}, err
 	}
 	return cardbot.SentMessage{ID: cmd.LocalID, Raw: rawJSON(raw)}, nil
@@ -147,19 +144,9 @@ func utf16Len(s string) int {
 
 // contactOf maps a card to an InputContact.
 func (c *Client) contactOf(card contactcard.Card) (InputContact, error) {
-	ph, ok := card.PrimaryPhone()
-	if !ok {
-		name := card.FormattedName
-		for _, p := range card.Phones {
-			if p.Err != nil {
-				return InputContact{}, refused(fmt.Sprintf("SendContactMessage: contact %q: %v: %v", name, cardbot.ErrNoUsableNumber, p.Err), cardbot.ErrNoUsableNumber, p.Err)
-			}
-		}
-		return InputContact{}, refused(fmt.Sprintf("SendContactMessage: contact %q: %v: it has no phone", name, cardbot.ErrNoUsableNumber), cardbot.ErrNoUsableNumber)
-	}
-	phone := strings.TrimPrefix(ph.Number, "+")
-	if phone == "" || strings.Trim(phone, "0123456789") != "" {
-		return InputContact{}, refused(fmt.Sprintf("SendContactMessage: number %q is not international digits", ph.Number), cardbot.ErrNoUsableNumber)
+	phone, err := apierr.UsablePhone(card, "SendContactMessage", refused)
+	if err != nil {
+		return InputContact{}, err
 	}
 	if c.cfg.PhonePlus {
 		phone = "+" + phone

@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-
-	"github.com/cardbot/cardbot/internal/wirejson"
 )
 
 // VerifyWebhook accepts every request: Aitu neither signs its webhooks nor
@@ -54,14 +52,15 @@ func (c *Client) SetWebhook(ctx context.Context, webhookURL string) error {
 	default:
 		return invalid("SetWebhook: the URL must be https")
 	}
-	_, err = c.call(ctx, &request{method: "webhook", httpMethod: http.MethodPost, path: "webhook/", body: webhookBody{URL: webhookURL}})
+	_, err = c.call(ctx, c.apiRequest(http.MethodPost, "webhook", "webhook/", nil, webhookBody{URL: webhookURL}))
 	return err
 }
 
 // GetWebhook returns the webhook URL Aitu posts to (GET webhook/), or ""
 // when none is set.
 func (c *Client) GetWebhook(ctx context.Context) (string, error) {
-	body, err := c.call(ctx, &request{method: "webhook", httpMethod: http.MethodGet, path: "webhook/"})
+	r := c.apiRequest(http.MethodGet, "webhook", "webhook/", nil, nil)
+	body, err := c.call(ctx, r)
 	if err != nil {
 		return "", err
 	}
@@ -69,8 +68,8 @@ func (c *Client) GetWebhook(ctx context.Context) (string, error) {
 	if len(strings.TrimSpace(string(body))) == 0 {
 		return "", nil
 	}
-	if err := wirejson.Unmarshal(body, &out); err != nil {
-		return "", &APIError{Method: "webhook", StatusCode: http.StatusOK, Message: c.clean("unexpected response: " + string(body))}
+	if err := c.api.Unmarshal(r, body, &out); err != nil {
+		return "", err
 	}
 	return out.URL, nil
 }
@@ -78,7 +77,7 @@ func (c *Client) GetWebhook(ctx context.Context) (string, error) {
 // DeleteWebhook removes the webhook (DELETE webhook/), so that updates can
 // be polled.
 func (c *Client) DeleteWebhook(ctx context.Context) error {
-	_, err := c.call(ctx, &request{method: "webhook", httpMethod: http.MethodDelete, path: "webhook/"})
+	_, err := c.call(ctx, c.apiRequest(http.MethodDelete, "webhook", "webhook/", nil, nil))
 	return err
 }
 

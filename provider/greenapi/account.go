@@ -236,7 +236,7 @@ func (c *Client) checkAccount(ctx context.Context, number string) (string, error
 	}
 	if !validMAXChatID(id) {
 		return "", &APIError{Method: "checkAccount", StatusCode: http.StatusOK,
-			Message: c.clean(fmt.Sprintf("exist is true but chatId %q is not a MAX chat id", id))}
+			Message: c.api.Clean(fmt.Sprintf("exist is true but chatId %q is not a MAX chat id", id))}
 	}
 	return id, nil
 }

@@ -5,12 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
-	"github.com/cardbot/cardbot/internal/retry"
-	"github.com/cardbot/cardbot/internal/transport"
+	"github.com/cardbot/cardbot/internal/apiclient"
 )
 
 // Defaults of a zero Config field.
@@ -18,23 +16,21 @@ const (
 	// DefaultAPIURL is GREEN-API's shared host. Instances also have their
 	// own host ("https://1103.api.green-api.com"), shown in the console.
 	DefaultAPIURL = "https://api.green-api.com"
-	// DefaultMediaURL is GREEN-API's shared host for file uploads.
-	DefaultMediaURL = "https://media.green-api.com"
 	// DefaultName is the provider's name.
 	DefaultName = "greenapi"
 	// DefaultRegion is the region national phone numbers are read in.
 	DefaultRegion = "RU"
 	// DefaultTimeout is the timeout of the default HTTP client.
-	DefaultTimeout = 30 * time.Second
+	DefaultTimeout = apiclient.DefaultTimeout
 	// DefaultDownloadTimeout bounds a whole download of a file, its body
 	// included.
-	DefaultDownloadTimeout = 60 * time.Second
+	DefaultDownloadTimeout = apiclient.DefaultDownloadTimeout
 	// DefaultMaxRetries is how many times a call is retried after a
 	// rate limit or a transient error.
-	DefaultMaxRetries = 3
+	DefaultMaxRetries = apiclient.DefaultMaxRetries
 	// DefaultMinBackoff and DefaultMaxBackoff bound the wait between retries.
-	DefaultMinBackoff = 500 * time.Millisecond
-	DefaultMaxBackoff = 30 * time.Second
+	DefaultMinBackoff = apiclient.DefaultMinBackoff
+	DefaultMaxBackoff = apiclient.DefaultMaxBackoff
 	// DefaultMaxTextLength is the longest text sendMessage takes on
 	// WhatsApp, in characters.
 	DefaultMaxTextLength = 20000
@@ -89,11 +85,6 @@ type Config struct {
 	// APIURL is the instance's API host; DefaultAPIURL when empty.
 	APIURL string
 
-	// MediaURL is the host for file uploads; DefaultMediaURL when empty
-	// and APIURL is the default, APIURL otherwise. (The client sends no
-	// uploads yet.)
-	MediaURL string
-
 	// Messenger is the flavour of the API: WhatsApp (the zero value) or
 	// MAX. It changes the defaults of PathPrefix ("/v3"), Name ("max") and
 	// MaxTextLength (4 000), the chat ids Send takes, and what sendContact
@@ -119,9 +110,10 @@ type Config struct {
 
 	// HTTPClient makes the requests. When nil, a client with DefaultTimeout
 	// that keeps up to 128 idle connections to the API (http.DefaultTransport
-	// keeps 2). Its Timeout bounds each attempt. Download uses a copy of its
-	// transport that checks every address it dials and uses no proxy (see
-	// Client.Download).
+	// keeps 2). Its Timeout bounds each attempt. The client uses a copy that
+	// follows no redirect (see ErrRedirected); HTTPClient itself is not
+	// changed. Download uses a copy of its transport that checks every
+	// address it dials and uses no proxy (see Client.Download).
 	HTTPClient *http.Client
 
 	// DownloadTimeout bounds a whole Download, its body included;
@@ -142,6 +134,18 @@ type Config struct {
 	// (but 501) or a network error: DefaultMaxRetries when zero, none when
 	// negative.
 	MaxRetries int
+
+	// RetrySends makes sends (sendMessage, sendContact) retried like every
+	// other call: after a timeout, a cut connection, 499 or 5xx too, where
+	// the request may have reached GREEN-API and the message may have been
+	// sent. Delivery is then at-least-once per send: a message may arrive
+	// twice. By default a send is attempted at most once once its request
+	// may have reached the provider: again only after the connection was
+	// never made (refused, a name that did not resolve, another dial
+	// error) or a 429, with which GREEN-API refused it unprocessed. Other
+	// calls (checkAccount, downloadFile, downloads, deleteNotification)
+	// keep their retries.
+	RetrySends bool
 
 	// MinBackoff and MaxBackoff bound the wait before a retry, which grows
 	// exponentially from MinBackoff, with jitter. A Retry-After from the
@@ -177,16 +181,7 @@ type Config struct {
 // Its errors never quote a token, even one pasted into a URL.
 func (c Config) withDefaults() (Config, error) {
 	out, err := c.fill()
-	if err != nil {
-		msg := err.Error()
-		for _, t := range []string{c.APITokenInstance, c.WebhookToken} {
-			if len(t) >= minSecret && strings.Contains(msg, t) {
-				msg = strings.ReplaceAll(msg, t, "[redacted]")
-				err = errors.New(msg)
-			}
-		}
-	}
-	return out, err
+	return out, apiclient.RedactError(err, c.APITokenInstance, c.WebhookToken)
 }
 
 func (c Config) fill() (Config, error) {
@@ -206,21 +201,10 @@ func (c Config) fill() (Config, error) {
 	if c.APIURL == "" {
 		c.APIURL = DefaultAPIURL
 	}
-	base, err := checkURL("APIURL", c.APIURL)
-	if err != nil {
+	if _, err := apiclient.CheckBaseURL("greenapi", "APIURL", c.APIURL); err != nil {
 		return c, err
 	}
-	c.APIURL = base
-	switch {
-	case c.MediaURL != "":
-		if c.MediaURL, err = checkURL("MediaURL", c.MediaURL); err != nil {
-			return c, err
-		}
-	case c.APIURL == DefaultAPIURL:
-		c.MediaURL = DefaultMediaURL
-	default:
-		c.MediaURL = c.APIURL
-	}
+	c.APIURL = strings.TrimRight(c.APIURL, "/")
 	switch c.Messenger {
 	case WhatsApp:
 	case MAX:
@@ -259,44 +243,25 @@ func (c Config) fill() (Config, error) {
 		c.DefaultRegion = DefaultRegion
 	}
 	c.DefaultRegion = strings.ToUpper(c.DefaultRegion)
-	if c.HTTPClient == nil {
-		c.HTTPClient = transport.Client(DefaultTimeout)
-	}
-	if c.DownloadTimeout <= 0 {
-		c.DownloadTimeout = DefaultDownloadTimeout
-	}
 	if c.Name == "" {
 		c.Name = DefaultName
 	}
-	c.MaxRetries = retry.Retries(c.MaxRetries, DefaultMaxRetries)
-	b := retry.Backoff{Min: c.MinBackoff, Max: c.MaxBackoff}.Or(retry.Backoff{Min: DefaultMinBackoff, Max: DefaultMaxBackoff})
-	c.MinBackoff, c.MaxBackoff = b.Min, b.Max
 	if c.MaxTextLength <= 0 {
 		c.MaxTextLength = DefaultMaxTextLength
 	}
-	if c.Logger == nil {
-		c.Logger = slog.Default()
-	}
+	c.setSettings(c.settings().Filled())
 	return c, nil
 }
 
-// checkURL parses an http or https URL and returns it without a trailing
-// slash.
-func checkURL(field, raw string) (string, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", fmt.Errorf("greenapi: Config.%s: %w", field, err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", fmt.Errorf("greenapi: Config.%s %q: want an http or https URL", field, raw)
-	}
-	if u.Host == "" {
-		return "", fmt.Errorf("greenapi: Config.%s %q has no host", field, raw)
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("greenapi: Config.%s %q: a base URL takes no query or fragment", field, raw)
-	}
-	return strings.TrimRight(raw, "/"), nil
+// settings returns the fields every provider's Config has.
+func (c Config) settings() apiclient.Settings {
+	return apiclient.Settings{HTTPClient: c.HTTPClient, DownloadTimeout: c.DownloadTimeout, MaxRetries: c.MaxRetries,
+		MinBackoff: c.MinBackoff, MaxBackoff: c.MaxBackoff, RetrySends: c.RetrySends, Logger: c.Logger}
+}
+
+func (c *Config) setSettings(s apiclient.Settings) {
+	c.HTTPClient, c.DownloadTimeout, c.MaxRetries, c.Logger = s.HTTPClient, s.DownloadTimeout, s.MaxRetries, s.Logger
+	c.MinBackoff, c.MaxBackoff, c.RetrySends = s.MinBackoff, s.MaxBackoff, s.RetrySends
 }
 
 func allDigits(s string) bool {

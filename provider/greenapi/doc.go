@@ -41,9 +41,24 @@
 // (but 501) and network errors, honoring Retry-After, at most MaxRetries
 // times and never past the context; nothing else is retried. Failures are
 // *APIError values that errors.Is matches against ErrUnauthorized,
-// ErrValidation, ErrRateLimited, ErrQuota and ErrTransient; the retryable
-// ones report Retryable() true, so that a webhook answers 503 and GREEN-API
-// delivers the update again.
+// ErrValidation, ErrRateLimited, ErrQuota, ErrTransient and ErrRedirected;
+// the retryable ones report Retryable() true, so that a webhook answers
+// 503 and GREEN-API delivers the update again.
+//
+// Sends are the exception: a send (sendMessage, sendContact) is attempted
+// at most once once its request may have reached the provider, unless
+// Config.RetrySends is set. It is attempted again only when its request
+// provably did not reach GREEN-API (the connection was refused, the host
+// name did not resolve, the dial failed before any byte was written) or
+// GREEN-API answered 429; after a timeout, a cut connection, 499 or 5xx it
+// fails at once with its retryable error, and whether the message went out
+// is unknown. With RetrySends it is retried like every other call, and
+// delivery is at-least-once per send: a message may arrive twice. Either
+// way, a handler whose send failed with a retryable error makes the
+// webhook answer 503, and the handler runs again on redelivery.
+//
+// The client follows no redirect: the API never redirects, and a 3xx
+// answer fails with ErrRedirected, so that no token goes to another host.
 //
 // The API token travels in the URL path. No error string and no log line
 // of this package holds it, nor the webhook token: URLs are never kept in

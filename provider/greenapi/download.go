@@ -38,19 +38,14 @@ func (c *Client) Download(ctx context.Context, doc cardbot.Document) (io.ReadClo
 		return nil, refused("download: "+err.Error(), err)
 	}
 	return c.fetch.Fetch(ctx, target, func(ctx context.Context, hc *http.Client) (*http.Response, error) {
-		return c.open(ctx, &request{method: "download", httpMethod: http.MethodGet, url: target, client: hc})
+		return c.api.Open(ctx, &request{Method: "download", HTTPMethod: http.MethodGet, URL: target, Client: hc})
 	})
 }
 
 // newFetcher makes the guard of downloads; r resolves host names (nil:
 // the system's resolver).
 func newFetcher(cfg Config, r safefetch.Resolver) *safefetch.Fetcher {
-	return safefetch.New(safefetch.Options{
-		APIURL:   cfg.APIURL,
-		Base:     cfg.HTTPClient,
-		Timeout:  cfg.DownloadTimeout,
-		Resolver: r,
-	})
+	return cfg.settings().Fetcher(cfg.APIURL, false, r)
 }
 
 type downloadFileRequest struct {

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/apitest"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
 )
@@ -106,4 +107,18 @@ func TestContactsOfVCardDocument(t *testing.T) {
 		require.True(t, ok)
 		assert.Equal(t, "79001234567", ph.Number)
 	}
+}
+
+// TestDownloadHostNotFound: a download URL whose host does not exist
+// fails at once, and is not retryable: no redelivery will find it.
+func TestDownloadHostNotFound(t *testing.T) {
+	srv := newServer(t)
+	c := newClient(t, srv)
+	r := &apitest.Resolver{}
+	greenapi.SetDownloadResolver(c, r)
+	_, err := c.Download(t.Context(), cardbot.Document{URL: "http://nxdomain.example.test/x.vcf"})
+	require.Error(t, err)
+	assert.False(t, cardbot.IsRetryable(err), "%v", err)
+	assert.NotErrorIs(t, err, greenapi.ErrTransient)
+	assert.Equal(t, 1, r.Lookups("nxdomain.example.test"), "not retried")
 }

@@ -4,18 +4,16 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/cardbot/cardbot/internal/apierr"
-	"github.com/cardbot/cardbot/internal/retry"
 	"github.com/cardbot/cardbot/internal/wirejson"
 )
 
-// Kinds of failures. A *APIError matches one of the first five with
+// Kinds of failures. A *APIError matches one of the first six with
 // errors.Is; checks the client makes before any request (chat id, text
 // length, contact names) wrap ErrValidation.
 var (
@@ -39,6 +37,12 @@ var (
 	// Retryable.
 	ErrTransient = errors.New("greenapi: transient failure")
 
+	// ErrRedirected: a 3xx answer. The API does not redirect, and the
+	// client follows no redirect, so that its token never goes to another
+	// host; APIError.Message names the host the answer pointed at. Not
+	// retryable.
+	ErrRedirected = errors.New("greenapi: the API answered with a redirect, which is not followed")
+
 	// ErrWebhookAuth: a webhook request without the configured token (see
 	// VerifyWebhook). The error is a *WebhookAuthError.
 	ErrWebhookAuth = errors.New("greenapi: webhook authorization failed")
@@ -46,7 +50,7 @@ var (
 
 // APIError is a failed call of a GREEN-API method. Test its kind with
 // errors.Is (ErrUnauthorized, ErrValidation, ErrRateLimited, ErrQuota,
-// ErrTransient); IsRetryable of the root package reports true for rate
+// ErrTransient, ErrRedirected); IsRetryable of the root package reports true for rate
 // limits and transient failures.
 //
 // No field holds the API token: the request URL is never kept, and the
@@ -84,20 +88,8 @@ type QuotaStatus struct {
 
 // Error returns the method, the status and the server's message.
 func (e *APIError) Error() string {
-	t := apierr.Text{
-		Provider: "greenapi",
-		Method:   e.Method,
-		Status:   e.StatusCode,
-		Code:     e.Code,
-		Message:  e.Message,
-	}
-	if e.StatusCode != 0 {
-		t.StatusText = statusText(e.StatusCode)
-	}
-	if e.RetryAfter > 0 {
-		t.RetryAfter = e.RetryAfter.String()
-	}
-	return t.String()
+	t := apierr.Text{Provider: "greenapi", Method: e.Method, Status: e.StatusCode, Code: e.Code, Message: e.Message}
+	return apierr.Render(t, statusText, e.RetryAfter)
 }
 
 func statusText(code int) string {
@@ -110,29 +102,26 @@ func statusText(code int) string {
 	return http.StatusText(code)
 }
 
+// kinds maps the classes of failures to the sentinels.
+var kinds = [...]error{apierr.Unauthorized: ErrUnauthorized, apierr.Redirected: ErrRedirected,
+	apierr.Validation: ErrValidation, apierr.RateLimited: ErrRateLimited, apierr.Transient: ErrTransient,
+	apierr.Permanent: nil}
+
 // Kind returns the sentinel the error matches (ErrUnauthorized, …), or nil
-// for other statuses (404, 501, …) and for a download refused as unsafe
-// or redirected without end (cardbot.ErrUnsafeURL, ErrTooManyRedirects).
+// for other statuses (404, 501, …) and for a download refused as unsafe,
+// redirected without end or from a host that does not exist
+// (cardbot.ErrUnsafeURL, ErrTooManyRedirects, NXDOMAIN).
 func (e *APIError) Kind() error {
-	if e.Code == http.StatusUnauthorized || e.Code == http.StatusForbidden {
+	switch {
+	case e.Code == http.StatusUnauthorized || e.Code == http.StatusForbidden:
 		return ErrUnauthorized
-	}
-	switch s := e.StatusCode; {
-	case s == 0:
-		if retry.Permanent(e.Err) {
-			return nil // a download refused as unsafe, a redirect loop
-		}
-		return ErrTransient
-	case s == http.StatusUnauthorized, s == http.StatusForbidden:
-		return ErrUnauthorized
-	case s == http.StatusBadRequest:
-		return ErrValidation
-	case s == http.StatusTooManyRequests:
-		return ErrRateLimited
-	case s == 466:
+	case e.StatusCode == 466:
 		return ErrQuota
-	case s == 499, s >= 500 && s != http.StatusNotImplemented:
+	case e.StatusCode == 499:
 		return ErrTransient
+	}
+	if c := apierr.ClassOf(e.StatusCode, e.Err); int(c) < len(kinds) {
+		return kinds[c]
 	}
 	return nil
 }
@@ -171,15 +160,9 @@ func (e *WebhookAuthError) Error() string {
 // Is reports whether target is ErrWebhookAuth.
 func (e *WebhookAuthError) Is(target error) bool { return target == ErrWebhookAuth }
 
-// refused is the error of a request the client refuses to send: it
-// matches ErrValidation and errs.
-func refused(msg string, errs ...error) error {
-	return &apierr.Refused{Provider: "greenapi", Kind: ErrValidation, Msg: msg, Errs: errs}
-}
-
-func invalid(format string, args ...any) error {
-	return refused(fmt.Sprintf(format, args...))
-}
+// refused and invalid make the error of a request the client refuses to
+// send: it matches ErrValidation and the errors it carries.
+var refused, invalid = apierr.Refusals("greenapi", ErrValidation)
 
 // errorBody is what GREEN-API's error bodies hold, as far as we read them.
 type errorBody struct {

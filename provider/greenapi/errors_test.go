@@ -59,12 +59,18 @@ func TestAPIErrors(t *testing.T) {
 			message: "Monthly quota has been exceeded. You can only send or receive messages from these numbers: 79001234567@c.us", calls: 1},
 		{name: "429 retried until exhausted", setup: func(s *greenapitest.Server) { s.FailNext(10, 429, 0) },
 			kind: greenapi.ErrRateLimited, retryable: true, status: 429, message: "Too Many Requests", calls: 4},
-		{name: "500 retried until exhausted", setup: func(s *greenapitest.Server) { s.FailNext(10, 500, 0) },
+		{name: "500 on a send not retried", setup: func(s *greenapitest.Server) { s.FailNext(10, 500, 0) },
+			kind: greenapi.ErrTransient, retryable: true, status: 500, message: "Internal Server Error", calls: 1},
+		{name: "500 retried until exhausted with RetrySends", setup: func(s *greenapitest.Server) { s.FailNext(10, 500, 0) },
+			mod:  func(c *greenapi.Config) { c.RetrySends = true },
 			kind: greenapi.ErrTransient, retryable: true, status: 500, message: "Internal Server Error", calls: 4},
-		{name: "499 retried", setup: func(s *greenapitest.Server) { s.FailNext(10, 499, 0) },
+		{name: "499 on a send not retried", setup: func(s *greenapitest.Server) { s.FailNext(10, 499, 0) },
+			kind: greenapi.ErrTransient, retryable: true, status: 499, message: "Client Closed Request", calls: 1},
+		{name: "499 retried with RetrySends", setup: func(s *greenapitest.Server) { s.FailNext(10, 499, 0) },
+			mod:  func(c *greenapi.Config) { c.RetrySends = true },
 			kind: greenapi.ErrTransient, retryable: true, status: 499, message: "Client Closed Request", calls: 4},
-		{name: "502 with MaxRetries 1", setup: func(s *greenapitest.Server) { s.FailNext(10, 502, 0) },
-			mod:  func(c *greenapi.Config) { c.MaxRetries = 1 },
+		{name: "502 with MaxRetries 1 and RetrySends", setup: func(s *greenapitest.Server) { s.FailNext(10, 502, 0) },
+			mod:  func(c *greenapi.Config) { c.MaxRetries, c.RetrySends = 1, true },
 			kind: greenapi.ErrTransient, retryable: true, status: 502, message: "Bad Gateway", calls: 2},
 		{name: "503 with retries off", setup: func(s *greenapitest.Server) { s.FailNext(10, 503, 0) },
 			mod:  func(c *greenapi.Config) { c.MaxRetries = -1 },
@@ -132,20 +138,22 @@ func TestQuotaBodyParsed(t *testing.T) {
 
 func TestRetryThenSuccess(t *testing.T) {
 	tests := []struct {
-		name   string
-		status int
-		fails  int
+		name       string
+		status     int
+		fails      int
+		retrySends bool
 	}{
-		{"500 then success", 500, 2},
-		{"503 then success", 503, 1},
-		{"429 without Retry-After then success", 429, 3},
-		{"499 then success", 499, 1},
+		{"500 then success, RetrySends", 500, 2, true},
+		{"503 then success, RetrySends", 503, 1, true},
+		{"429 without Retry-After then success", 429, 3, false},
+		{"499 then success, RetrySends", 499, 1, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newServer(t)
 			srv.FailNext(tt.fails, tt.status, 0)
-			sent, err := newClient(t, srv).Send(t.Context(), "79001234567@c.us", hello)
+			c := newClient(t, srv, func(cfg *greenapi.Config) { cfg.RetrySends = tt.retrySends })
+			sent, err := c.Send(t.Context(), "79001234567@c.us", hello)
 			require.NoError(t, err)
 			calls := srv.Calls()
 			require.Len(t, calls, tt.fails+1)
@@ -183,6 +191,7 @@ func TestContextCancelledDuringBackoff(t *testing.T) {
 	c := newClient(t, srv, func(cfg *greenapi.Config) {
 		cfg.MinBackoff = 10 * time.Second
 		cfg.MaxBackoff = 10 * time.Second
+		cfg.RetrySends = true
 	})
 	ctx, cancel := context.WithCancel(t.Context())
 	time.AfterFunc(100*time.Millisecond, cancel)

@@ -1,16 +1,13 @@
 package greenapi_test
 
 import (
-	"bytes"
-	"log/slog"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/cardbot/cardbot/internal/apitest"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
 )
@@ -18,24 +15,15 @@ import (
 // newClient returns a client of srv with tiny backoffs and a silent
 // logger; mods change the config further.
 func newClient(t testing.TB, srv *greenapitest.Server, mods ...func(*greenapi.Config)) *greenapi.Client {
-	t.Helper()
 	cfg := srv.Config()
-	cfg.MinBackoff = time.Millisecond
-	cfg.MaxBackoff = 10 * time.Millisecond
-	cfg.Logger = slog.New(slog.DiscardHandler)
-	for _, m := range mods {
-		m(&cfg)
-	}
-	c, err := greenapi.New(cfg)
+	cfg.MinBackoff, cfg.MaxBackoff, cfg.Logger = apitest.Quick()
+	c, err := greenapi.New(apitest.Apply(cfg, mods...))
 	require.NoError(t, err)
 	return c
 }
 
 func newServer(t testing.TB, opts ...greenapitest.Option) *greenapitest.Server {
-	t.Helper()
-	srv := greenapitest.NewServer(opts...)
-	t.Cleanup(srv.Close)
-	return srv
+	return apitest.Closed(t, greenapitest.NewServer(opts...))
 }
 
 func fixture(t testing.TB, name string) []byte {
@@ -43,25 +31,6 @@ func fixture(t testing.TB, name string) []byte {
 	b, err := os.ReadFile(filepath.Join("testdata", name))
 	require.NoError(t, err)
 	return b
-}
-
-// syncBuffer is a bytes.Buffer safe for a logger used by several
-// goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // methods returns the API methods of the calls srv received.

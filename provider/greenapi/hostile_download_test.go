@@ -1,13 +1,11 @@
 package greenapi_test
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -17,24 +15,15 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/apitest"
+	"github.com/cardbot/cardbot/internal/providertest"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
 )
 
-// fakeResolver answers from a table and never reaches a DNS server.
-type fakeResolver map[string]string
-
-func (r fakeResolver) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr, error) {
-	ip, ok := r[host]
-	if !ok {
-		return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
-	}
-	return []netip.Addr{netip.MustParseAddr(ip)}, nil
-}
-
 // publicAPI resolves the default API host to a public address
 // (TEST-NET-3), and a file host to loopback.
-var publicAPI = fakeResolver{"api.green-api.com": "203.0.113.10", "files.example.test": "127.0.0.1"}
+var publicAPI = &apitest.Resolver{Hosts: map[string]string{"api.green-api.com": "203.0.113.10", "files.example.test": "127.0.0.1"}}
 
 // fileServer is a loopback server of hostile downloads; it counts the
 // connections and requests it got.
@@ -69,46 +58,11 @@ func hostileFiles(t *testing.T, token string) *fileServer {
 	done := make(chan struct{})
 	var s *fileServer
 	s = newFileServer(t, func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case strings.HasPrefix(r.URL.Path, "/loop"):
-			http.Redirect(w, r, s.URL+"/loop/"+token+"/x", http.StatusFound)
-		case r.URL.Path == "/private":
-			http.Redirect(w, r, "http://10.20.30.40/"+token+".vcf", http.StatusFound)
-		case r.URL.Path == "/metadata":
-			http.Redirect(w, r, "http://169.254.169.254/latest/meta-data/", http.StatusFound)
-		case r.URL.Path == "/scheme":
-			http.Redirect(w, r, "file:///etc/passwd", http.StatusFound)
-		case r.URL.Path == "/slow":
-			w.Header().Set("Content-Type", "text/vcard")
-			_, _ = io.WriteString(w, "BEGIN:VCARD\r\n")
-			w.(http.Flusher).Flush()
-			for {
-				select {
-				case <-time.After(10 * time.Millisecond):
-				case <-done:
-					return
-				case <-r.Context().Done():
-					return
-				}
-				if _, err := io.WriteString(w, "N"); err != nil {
-					return
-				}
-				w.(http.Flusher).Flush()
-			}
-		case r.URL.Path == "/endless":
-			w.Header().Set("Content-Type", "text/vcard")
-			line := []byte("BEGIN:VCARD\r\nTEL:+79001234567\r\n")
-			for {
-				if _, err := w.Write(line); err != nil {
-					return
-				}
-				select {
-				case <-done:
-					return
-				default:
-				}
-			}
-		default:
+		kind := strings.TrimPrefix(r.URL.Path, "/")
+		if strings.HasPrefix(kind, "loop") {
+			kind = "loop"
+		}
+		if !apitest.ServeHostile(w, r, kind, s.URL+"/loop/"+token+"/x", token, done) {
 			http.NotFound(w, r)
 		}
 	})
@@ -123,7 +77,7 @@ func TestDownloadHostile(t *testing.T) {
 
 	public := func(t *testing.T) *greenapi.Client {
 		cfg := srv.Config()
-		cfg.APIURL, cfg.MediaURL = "https://api.green-api.com", ""
+		cfg.APIURL = "https://api.green-api.com"
 		cfg.MinBackoff, cfg.MaxBackoff = time.Millisecond, time.Millisecond
 		cfg.Logger = slog.New(slog.DiscardHandler)
 		c, err := greenapi.New(cfg)
@@ -178,21 +132,8 @@ func TestDownloadHostile(t *testing.T) {
 		assert.Equal(t, vcf, string(got))
 	})
 
-	t.Run("slow body times out", func(t *testing.T) {
-		rc, err := local.Download(t.Context(), cardbot.Document{URL: files.URL + "/slow"})
-		require.NoError(t, err)
-		defer rc.Close()
-		_, err = io.ReadAll(rc)
-		require.ErrorIs(t, err, cardbot.ErrDownloadTimeout)
-	})
-
-	t.Run("huge body is cut at the cap", func(t *testing.T) {
-		bot := cardbot.New(cardbot.WithMaxDocumentSize(64<<10), cardbot.WithLogger(slog.New(slog.DiscardHandler)))
-		u := cardbot.Update{Kind: cardbot.KindMessage, Chat: cardbot.Chat{ID: "79001234568@c.us"},
-			Message: &cardbot.Message{Document: &cardbot.Document{URL: files.URL + "/endless", FileName: "x.vcf"}}}
-		_, err := cardbot.NewContext(t.Context(), bot, local, &u).Contacts()
-		require.ErrorIs(t, err, cardbot.ErrDocumentTooLarge)
-	})
+	providertest.HostileBodies(t, local, "79001234568@c.us",
+		cardbot.Document{URL: files.URL + "/slow"}, cardbot.Document{URL: files.URL + "/endless"})
 
 	t.Run("slow body through Contacts", func(t *testing.T) {
 		u := cardbot.Update{Kind: cardbot.KindMessage, Chat: cardbot.Chat{ID: "79001234568@c.us"},
@@ -216,8 +157,8 @@ func TestDownloadTokensNeverLeak(t *testing.T) {
 		apiToken     = "d75b3a66374942c5b3c019c698abc2067e151558acbd412c"
 		webhookToken = "whsec-4f1c2b9e8d7a6c5b"
 	)
-	var logs syncBuffer
-	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	leaks := apitest.NewLeaks(t)
+	logger := leaks.Logger
 	srv := newServer(t, greenapitest.WithInstance("1101000001", apiToken), greenapitest.WithWebhookToken(webhookToken))
 	files := hostileFiles(t, apiToken)
 	local := newClient(t, srv, func(c *greenapi.Config) {
@@ -225,13 +166,12 @@ func TestDownloadTokensNeverLeak(t *testing.T) {
 		c.DownloadTimeout = 100 * time.Millisecond
 	})
 	cfg := srv.Config()
-	cfg.APIURL, cfg.MediaURL, cfg.Logger = "https://api.green-api.com", "", logger
+	cfg.APIURL, cfg.Logger = "https://api.green-api.com", logger
 	cfg.MinBackoff, cfg.MaxBackoff = time.Millisecond, time.Millisecond
 	public, err := greenapi.New(cfg)
 	require.NoError(t, err)
 	greenapi.SetDownloadResolver(public, publicAPI)
 
-	var errs []error
 	download := func(c *greenapi.Client, url string, read bool) {
 		t.Helper()
 		bot := cardbot.New(cardbot.WithLogger(logger), cardbot.WithMaxDocumentSize(4<<10))
@@ -239,13 +179,11 @@ func TestDownloadTokensNeverLeak(t *testing.T) {
 			Message: &cardbot.Message{Document: &cardbot.Document{URL: url, FileName: "x.vcf"}}}
 		if read {
 			_, err := cardbot.NewContext(t.Context(), bot, c, &u).Contacts()
-			require.Error(t, err)
-			errs = append(errs, err)
+			leaks.Collect(err)
 			return
 		}
 		_, err := c.Download(t.Context(), *u.Message.Document)
-		require.Error(t, err)
-		errs = append(errs, err)
+		leaks.Collect(err)
 	}
 	download(public, "file:///"+apiToken, false)
 	download(public, "ftp://"+webhookToken+"@127.0.0.1/", false)
@@ -257,11 +195,6 @@ func TestDownloadTokensNeverLeak(t *testing.T) {
 	download(local, files.URL+"/endless", true)
 	download(local, files.URL+"/"+apiToken+"/404", false)
 
-	require.Len(t, errs, 9)
-	for _, err := range errs {
-		for _, tok := range []string{apiToken, webhookToken} {
-			assert.NotContains(t, err.Error(), tok)
-			assert.NotContains(t, logs.String(), tok)
-		}
-	}
+	assert.Equal(t, 9, leaks.Errors())
+	leaks.Check(apiToken, webhookToken)
 }

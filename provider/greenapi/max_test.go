@@ -15,6 +15,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/contactcard"
+	"github.com/cardbot/cardbot/internal/apitest"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
 )
@@ -550,13 +551,13 @@ func ExampleClient_Send_max() {
 func TestMAXPoller(t *testing.T) {
 	srv := newServer(t, greenapitest.WithMAX(), greenapitest.WithMaxReceiveWait(20*time.Millisecond))
 	c := newClient(t, srv)
-	rec := &recorder{}
+	rec := &apitest.Recorder{}
 	srv.Enqueue(fixture(t, "max_text.json"))
 	srv.Enqueue(fixture(t, "max_contact.json"))
 	stop := runPoller(t, c, rec)
 	require.Eventually(t, func() bool { return srv.Pending() == 0 }, 3*time.Second, 5*time.Millisecond)
 	require.ErrorIs(t, stop(), context.Canceled)
-	got := rec.updates()
+	got := rec.Updates()
 	require.Len(t, got, 2)
 	assert.Equal(t, "max", got[0].Provider)
 	assert.Equal(t, "Hello from MAX", got[0].Message.Text)

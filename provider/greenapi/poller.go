@@ -4,15 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/cardbot/cardbot"
-	"github.com/cardbot/cardbot/internal/apierr"
 	"github.com/cardbot/cardbot/internal/pollease"
+	"github.com/cardbot/cardbot/internal/pollloop"
 	"github.com/cardbot/cardbot/internal/retry"
 	"github.com/cardbot/cardbot/internal/wirejson"
 )
@@ -53,15 +52,13 @@ type Poller struct {
 	c       *Client
 	d       Dispatcher
 	timeout int // receiveTimeout, seconds
-	min     time.Duration
-	max     time.Duration
 	http    *http.Client
-	lease   *pollease.Lease
+	loop    pollloop.Loop
 }
 
 // NewPoller returns a poller that feeds the notifications of c to d.
 func NewPoller(c *Client, d Dispatcher, opts PollerOptions) *Poller {
-	p := &Poller{c: c, d: d, min: opts.MinBackoff, max: opts.MaxBackoff}
+	p := &Poller{c: c, d: d}
 	p.timeout = int(opts.ReceiveTimeout / time.Second)
 	switch {
 	case opts.ReceiveTimeout == 0:
@@ -71,30 +68,23 @@ func NewPoller(c *Client, d Dispatcher, opts PollerOptions) *Poller {
 	case p.timeout > 60:
 		p.timeout = 60
 	}
-	if p.min <= 0 {
-		p.min = time.Second
-	}
-	if p.max <= 0 {
-		p.max = time.Minute
-	}
-	if p.max < p.min {
-		p.max = p.min
-	}
 	hc := *c.cfg.HTTPClient
 	if need := time.Duration(p.timeout)*time.Second + 15*time.Second; hc.Timeout != 0 && hc.Timeout < need {
 		hc.Timeout = need
 	}
 	p.http = &hc
-	p.lease = pollease.New(opts.Locker, "greenapi:poll:"+c.cfg.IDInstance, opts.LeaseTTL, c.log)
+	p.loop = pollloop.Loop{
+		Provider: "greenapi",
+		Name:     c.cfg.Name,
+		Lease:    pollease.New(opts.Locker, "greenapi:poll:"+c.cfg.IDInstance, opts.LeaseTTL, c.log),
+		Backoff:  retry.Backoff{Min: opts.MinBackoff, Max: opts.MaxBackoff}.Or(pollloop.DefaultBackoff),
+		Logger:   c.log,
+		Clean:    c.api.Clean,
+		Once:     func(ctx context.Context) (bool, error) { return false, p.once(ctx) },
+		Fatal:    func(err error) bool { return errors.Is(err, ErrUnauthorized) },
+	}
 	return p
 }
-
-// errRedeliver says that a handler failed with a retryable error: the
-// notification stays in the queue and comes again.
-type errRedeliver struct{ err error }
-
-func (e *errRedeliver) Error() string { return "handler failed, notification kept: " + e.err.Error() }
-func (e *errRedeliver) Unwrap() error { return e.err }
 
 // Run receives notifications until ctx ends, and returns ctx.Err() then.
 // Each one is decoded and its updates dispatched; the notification is
@@ -109,39 +99,7 @@ func (e *errRedeliver) Unwrap() error { return e.err }
 //
 // With PollerOptions.Locker, each receive waits until this poller holds
 // the instance's lease; Run gives the lease up when it returns.
-func (p *Poller) Run(ctx context.Context) error {
-	defer p.lease.Release(ctx)
-	failures := 0
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if err := p.lease.Hold(ctx); err != nil {
-			return err
-		}
-		err := p.once(ctx)
-		if err == nil {
-			failures = 0
-			continue
-		}
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return ctxErr
-		}
-		if errors.Is(err, ErrUnauthorized) {
-			return fmt.Errorf("greenapi: poller stopped: %w", err)
-		}
-		failures++
-		wait := p.backoff(failures)
-		p.c.log.LogAttrs(ctx, slog.LevelWarn, "greenapi: polling failed",
-			slog.String("provider", p.c.cfg.Name),
-			slog.Int("failures", failures),
-			slog.Duration("wait", wait),
-			slog.String("error", p.c.clean(err.Error())))
-		if err := retry.Sleep(ctx, wait); err != nil {
-			return err
-		}
-	}
-}
+func (p *Poller) Run(ctx context.Context) error { return p.loop.Run(ctx) }
 
 // once receives one notification, if any, and handles it.
 func (p *Poller) once(ctx context.Context) error {
@@ -158,7 +116,7 @@ func (p *Poller) once(ctx context.Context) error {
 	}
 	for _, u := range updates {
 		if err := p.d.Dispatch(ctx, p.c, u); err != nil && cardbot.IsRetryable(err) {
-			return &errRedeliver{err}
+			return &pollloop.RedeliverError{Kept: "notification kept", Err: err}
 		}
 	}
 	return p.delete(ctx, int64(n.ReceiptID))
@@ -168,9 +126,9 @@ func (p *Poller) once(ctx context.Context) error {
 // empty for the receive timeout.
 func (p *Poller) receive(ctx context.Context) (*receivedNotification, error) {
 	r := p.c.apiRequest(http.MethodGet, "receiveNotification", nil)
-	r.url += "?receiveTimeout=" + strconv.Itoa(p.timeout)
-	r.client = p.http
-	r.noRetry = true
+	r.URL += "?receiveTimeout=" + strconv.Itoa(p.timeout)
+	r.Client = p.http
+	r.NoRetry = true
 	body, err := p.c.call(ctx, r)
 	if err != nil {
 		return nil, err
@@ -181,8 +139,7 @@ func (p *Poller) receive(ctx context.Context) (*receivedNotification, error) {
 	}
 	var n receivedNotification
 	if err := wirejson.Unmarshal(body, &n); err != nil || n.ReceiptID == 0 {
-		return nil, &APIError{Method: r.method, StatusCode: http.StatusOK,
-			Message: "unexpected response: " + p.c.clean(apierr.Shorten(string(body)))}
+		return nil, p.c.api.Unexpected(r.Method, body)
 	}
 	return &n, nil
 }
@@ -191,8 +148,4 @@ func (p *Poller) delete(ctx context.Context, receipt int64) error {
 	r := p.c.apiRequest(http.MethodDelete, "deleteNotification", nil, strconv.FormatInt(receipt, 10))
 	_, err := p.c.call(ctx, r)
 	return err
-}
-
-func (p *Poller) backoff(failures int) time.Duration {
-	return retry.Backoff{Min: p.min, Max: p.max}.Wait(failures, 0)
 }

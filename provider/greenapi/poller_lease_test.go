@@ -5,10 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/apitest"
+	"github.com/cardbot/cardbot/internal/providertest"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
 )
@@ -19,33 +18,14 @@ import (
 func TestPollersShareALease(t *testing.T) {
 	srv := newServer(t, greenapitest.WithMaxReceiveWait(10*time.Millisecond))
 	c := newClient(t, srv)
-	locker := cardbot.NewMemoryLocker()
-	opts := fastPolling
-	opts.Locker, opts.LeaseTTL = locker, 150*time.Millisecond
-
-	first, second := &recorder{}, &recorder{}
-	run := func(d greenapi.Dispatcher) (stop func() error) {
-		ctx, cancel := context.WithCancel(t.Context())
-		done := make(chan error, 1)
-		go func() { done <- greenapi.NewPoller(c, d, opts).Run(ctx) }()
-		return func() error { cancel(); return <-done }
-	}
-	stopFirst := run(first)
-	require.Eventually(t, func() bool { return len(methods(srv)) > 0 }, 5*time.Second, time.Millisecond, "the first poller polls")
-	stopSecond := run(second)
-
-	for range 3 {
-		srv.Enqueue(fixture(t, "incoming_text.json"))
-	}
-	require.Eventually(t, func() bool { return srv.Pending() == 0 }, 5*time.Second, time.Millisecond)
-	time.Sleep(opts.LeaseTTL / 2) // the second poller has tried for the lease meanwhile
-	assert.Len(t, first.updates(), 3, "the lease holder received every notification")
-	assert.Empty(t, second.updates(), "the other one never polled")
-
-	require.ErrorIs(t, stopFirst(), context.Canceled) // releases the lease
-	srv.Enqueue(fixture(t, "incoming_contact.json"))
-	require.Eventually(t, func() bool { return len(second.updates()) == 1 }, 5*time.Second, time.Millisecond,
-		"the second poller takes over")
-	require.ErrorIs(t, stopSecond(), context.Canceled)
-	assert.Len(t, first.updates(), 3)
+	providertest.PollersShareALease(t, providertest.Polling{
+		Run: func(d *apitest.Recorder, locker cardbot.Locker) func(context.Context) error {
+			opts := fastPolling
+			opts.Locker, opts.LeaseTTL = locker, providertest.LeaseTTL
+			return greenapi.NewPoller(c, d, opts).Run
+		},
+		Polled:  func() bool { return len(srv.Calls()) > 0 },
+		Enqueue: func() { srv.Enqueue(fixture(t, "incoming_text.json")) },
+		Pending: srv.Pending,
+	})
 }

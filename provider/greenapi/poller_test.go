@@ -3,7 +3,6 @@ package greenapi_test
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 	"time"
 
@@ -11,56 +10,17 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/apitest"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
 )
-
-// recorder is a Dispatcher that records updates and answers with errs in
-// turn, then nil.
-type recorder struct {
-	mu   sync.Mutex
-	got  []cardbot.Update
-	errs []error
-	p    cardbot.Provider
-}
-
-func (r *recorder) Dispatch(_ context.Context, p cardbot.Provider, u cardbot.Update) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.got = append(r.got, u)
-	r.p = p
-	if len(r.errs) == 0 {
-		return nil
-	}
-	err := r.errs[0]
-	r.errs = r.errs[1:]
-	return err
-}
-
-func (r *recorder) updates() []cardbot.Update {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]cardbot.Update(nil), r.got...)
-}
 
 var fastPolling = greenapi.PollerOptions{MinBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond}
 
 // runPoller runs a poller until stop is called, which returns Run's error.
 func runPoller(t *testing.T, c *greenapi.Client, d greenapi.Dispatcher) (stop func() error) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan error, 1)
-	go func() { done <- greenapi.NewPoller(c, d, fastPolling).Run(ctx) }()
-	return func() error {
-		cancel()
-		select {
-		case err := <-done:
-			return err
-		case <-time.After(5 * time.Second):
-			t.Fatal("the poller did not stop")
-			return nil
-		}
-	}
+	return apitest.Run(t, greenapi.NewPoller(c, d, fastPolling).Run)
 }
 
 func deletes(srv *greenapitest.Server) []string {
@@ -76,18 +36,18 @@ func deletes(srv *greenapitest.Server) []string {
 func TestPollerDeletesAfterHandled(t *testing.T) {
 	srv := newServer(t, greenapitest.WithMaxReceiveWait(20*time.Millisecond))
 	c := newClient(t, srv)
-	rec := &recorder{}
+	rec := &apitest.Recorder{}
 	srv.Enqueue(fixture(t, "incoming_text.json"))
 	srv.Enqueue(fixture(t, "incoming_contact.json"))
 	stop := runPoller(t, c, rec)
 	require.Eventually(t, func() bool { return srv.Pending() == 0 }, 3*time.Second, 5*time.Millisecond)
 	require.ErrorIs(t, stop(), context.Canceled)
 
-	got := rec.updates()
+	got := rec.Updates()
 	require.Len(t, got, 2)
 	assert.Equal(t, "textMessage", got[0].Message.Type)
 	assert.Equal(t, "contactMessage", got[1].Message.Type)
-	assert.Same(t, c, rec.p)
+	assert.Same(t, c, rec.Provider())
 	assert.Equal(t, []string{"1", "2"}, deletes(srv))
 	for _, call := range srv.Calls() {
 		if call.Method == "receiveNotification" {
@@ -99,13 +59,13 @@ func TestPollerDeletesAfterHandled(t *testing.T) {
 func TestPollerKeepsNotificationAfterRetryableFailure(t *testing.T) {
 	srv := newServer(t, greenapitest.WithMaxReceiveWait(20*time.Millisecond))
 	c := newClient(t, srv)
-	rec := &recorder{errs: []error{cardbot.Retryable(errors.New("database down")), cardbot.ErrQueueFull}}
+	rec := &apitest.Recorder{Errs: []error{cardbot.Retryable(errors.New("database down")), cardbot.ErrQueueFull}}
 	srv.Enqueue(fixture(t, "incoming_text.json"))
 	stop := runPoller(t, c, rec)
 	require.Eventually(t, func() bool { return srv.Pending() == 0 }, 3*time.Second, 5*time.Millisecond)
 	require.ErrorIs(t, stop(), context.Canceled)
 
-	got := rec.updates()
+	got := rec.Updates()
 	require.Len(t, got, 3, "delivered again until handled")
 	for _, u := range got {
 		assert.Equal(t, got[0].Key, u.Key)
@@ -124,26 +84,26 @@ func TestPollerKeepsNotificationAfterRetryableFailure(t *testing.T) {
 func TestPollerDeletesAfterPermanentFailure(t *testing.T) {
 	srv := newServer(t, greenapitest.WithMaxReceiveWait(20*time.Millisecond))
 	c := newClient(t, srv)
-	rec := &recorder{errs: []error{errors.New("bad input"), &cardbot.PanicError{Value: "boom"}}}
+	rec := &apitest.Recorder{Errs: []error{errors.New("bad input"), &cardbot.PanicError{Value: "boom"}}}
 	srv.Enqueue(fixture(t, "incoming_text.json"))
 	srv.Enqueue(fixture(t, "incoming_text_quoted.json"))
 	stop := runPoller(t, c, rec)
 	require.Eventually(t, func() bool { return srv.Pending() == 0 }, 3*time.Second, 5*time.Millisecond)
 	require.ErrorIs(t, stop(), context.Canceled)
-	assert.Len(t, rec.updates(), 2)
+	assert.Len(t, rec.Updates(), 2)
 	assert.Equal(t, []string{"1", "2"}, deletes(srv))
 }
 
 func TestPollerDropsMalformed(t *testing.T) {
 	srv := newServer(t, greenapitest.WithMaxReceiveWait(20*time.Millisecond))
 	c := newClient(t, srv)
-	rec := &recorder{}
+	rec := &apitest.Recorder{}
 	srv.Enqueue([]byte(`{"typeWebhook":"incomingMessageReceived"}`))
 	srv.Enqueue(fixture(t, "unknown_type.json"))
 	stop := runPoller(t, c, rec)
 	require.Eventually(t, func() bool { return srv.Pending() == 0 }, 3*time.Second, 5*time.Millisecond)
 	require.ErrorIs(t, stop(), context.Canceled)
-	got := rec.updates()
+	got := rec.Updates()
 	require.Len(t, got, 1, "the malformed one is deleted without a dispatch")
 	assert.Equal(t, cardbot.KindOther, got[0].Kind)
 	assert.Equal(t, []string{"1", "2"}, deletes(srv))
@@ -157,7 +117,7 @@ func TestPollerStopsOnUnauthorized(t *testing.T) {
 		srv := newServer(t)
 		c := newClient(t, srv, mod)
 		errc := make(chan error, 1)
-		go func() { errc <- greenapi.NewPoller(c, &recorder{}, fastPolling).Run(t.Context()) }()
+		go func() { errc <- greenapi.NewPoller(c, &apitest.Recorder{}, fastPolling).Run(t.Context()) }()
 		select {
 		case err := <-errc:
 			require.ErrorIs(t, err, greenapi.ErrUnauthorized)
@@ -172,19 +132,19 @@ func TestPollerStopsOnUnauthorized(t *testing.T) {
 func TestPollerStopsOn200WithCode401(t *testing.T) {
 	srv := newServer(t)
 	srv.FailNextWith(1, greenapitest.Failure{Status: 200, Body: `{"code":401,"description":"Unauthorized"}`})
-	err := greenapi.NewPoller(newClient(t, srv), &recorder{}, fastPolling).Run(t.Context())
+	err := greenapi.NewPoller(newClient(t, srv), &apitest.Recorder{}, fastPolling).Run(t.Context())
 	require.ErrorIs(t, err, greenapi.ErrUnauthorized)
 }
 
 func TestPollerEmptyQueue(t *testing.T) {
 	srv := newServer(t, greenapitest.WithMaxReceiveWait(20*time.Millisecond))
 	c := newClient(t, srv)
-	rec := &recorder{}
+	rec := &apitest.Recorder{}
 	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
 	defer cancel()
 	err := greenapi.NewPoller(c, rec, fastPolling).Run(ctx)
 	require.ErrorIs(t, err, context.DeadlineExceeded)
-	assert.Empty(t, rec.updates())
+	assert.Empty(t, rec.Updates())
 	assert.Empty(t, deletes(srv))
 	assert.GreaterOrEqual(t, len(srv.Calls()), 2, "it keeps polling")
 }
@@ -192,13 +152,13 @@ func TestPollerEmptyQueue(t *testing.T) {
 func TestPollerBacksOffOnErrors(t *testing.T) {
 	srv := newServer(t, greenapitest.WithMaxReceiveWait(20*time.Millisecond))
 	c := newClient(t, srv)
-	rec := &recorder{}
+	rec := &apitest.Recorder{}
 	srv.FailNext(3, 500, 0)
 	srv.Enqueue(fixture(t, "incoming_text.json"))
 	stop := runPoller(t, c, rec)
 	require.Eventually(t, func() bool { return srv.Pending() == 0 }, 3*time.Second, 5*time.Millisecond)
 	require.ErrorIs(t, stop(), context.Canceled)
-	assert.Len(t, rec.updates(), 1)
+	assert.Len(t, rec.Updates(), 1)
 	calls := srv.Calls()
 	for i := 1; i < 3; i++ {
 		assert.GreaterOrEqual(t, calls[i].Time.Sub(calls[i-1].Time), 2*time.Millisecond, "a wait between failed calls")

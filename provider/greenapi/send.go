@@ -11,6 +11,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/contactcard"
+	"github.com/cardbot/cardbot/internal/apierr"
 )
 
 // Send delivers out to a chat: a cardbot.Text with sendMessage, a
@@ -138,11 +139,11 @@ func (c *Client) sendMAXContact(ctx context.Context, chatID string, ct cardbot.C
 			return cardbot.SentMessage{}, invalid("sendContact: the card's MAX chat id %q is not a person's chat id", contact)
 		}
 	default:
-		ph, err := primaryPhone(ct.Card)
+		number, err := apierr.UsablePhone(ct.Card, "sendContact", refused)
 		if err != nil {
 			return cardbot.SentMessage{}, err
 		}
-		if contact, err = c.maxChatOf(ctx, ph.Number); err != nil {
+		if contact, err = c.maxChatOf(ctx, number); err != nil {
 			return cardbot.SentMessage{}, fmt.Errorf("greenapi: sendContact: contact %q: %w", ct.Card.FormattedName, err)
 		}
 	}
@@ -154,13 +155,13 @@ func (c *Client) sendMAXContact(ctx context.Context, chatID string, ct cardbot.C
 // contactOf maps a card to sendContact's contact object.
 func contactOf(ct cardbot.Contact) (contactPayload, error) {
 	card := ct.Card
-	ph, err := primaryPhone(card)
+	number, err := apierr.UsablePhone(card, "sendContact", refused)
 	if err != nil {
 		return contactPayload{}, err
 	}
-	n, err := strconv.ParseInt(ph.Number, 10, 64)
+	n, err := strconv.ParseInt(number, 10, 64)
 	if err != nil || n <= 0 {
-		return contactPayload{}, refused(fmt.Sprintf("sendContact: number %q is not international digits", ph.Number), cardbot.ErrNoUsableNumber)
+		return contactPayload{}, refused(fmt.Sprintf("sendContact: number %q is not international digits", number), cardbot.ErrNoUsableNumber)
 	}
 	p := contactPayload{
 		PhoneContact: n,
@@ -173,29 +174,16 @@ func contactOf(ct cardbot.Contact) (contactPayload, error) {
 		p.FirstName = strings.TrimSpace(card.FormattedName)
 	}
 	if p.FirstName == "" && p.MiddleName == "" && p.LastName == "" && p.Company == "" {
-		p.FirstName = "+" + ph.Number
+		p.FirstName = "+" + number
 	}
 	return p, nil
 }
 
-// primaryPhone returns the card's PrimaryPhone, or the validation error of
-// a card without a usable number.
-func primaryPhone(card contactcard.Card) (contactcard.Phone, error) {
-	if ph, ok := card.PrimaryPhone(); ok {
-		return ph, nil
-	}
-	name := card.FormattedName
-	for _, p := range card.Phones {
-		if p.Err != nil {
-			return contactcard.Phone{}, refused(fmt.Sprintf("sendContact: contact %q: %v: %v", name, cardbot.ErrNoUsableNumber, p.Err), cardbot.ErrNoUsableNumber, p.Err)
-		}
-	}
-	return contactcard.Phone{}, refused(fmt.Sprintf("sendContact: contact %q: %v: it has no phone", name, cardbot.ErrNoUsableNumber), cardbot.ErrNoUsableNumber)
-}
-
 func (c *Client) send(ctx context.Context, method string, body any) (cardbot.SentMessage, error) {
 	var resp sendResponse
-	raw, err := c.callJSON(ctx, c.apiRequest(http.MethodPost, method, body), &resp)
+	r := c.apiRequest(http.MethodPost, method, body)
+	r.Send = true
+	raw, err := c.callJSON(ctx, r, &resp)
 	if err != nil {
 		return cardbot.SentMessage{}, err
 	}

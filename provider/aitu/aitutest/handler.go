@@ -1,23 +1,18 @@
 package aitutest
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf16"
 
+	"github.com/cardbot/cardbot/internal/fakeapi"
 	"github.com/cardbot/cardbot/provider/aitu"
 )
-
-// maxBody caps a request body.
-const maxBody = 1 << 20
 
 // maxBatch caps the updates one poll answers.
 const maxBatch = 100
@@ -25,26 +20,15 @@ const maxBatch = 100
 var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // answer is what a handler responds.
-type answer struct {
-	status     int
-	body       []byte
-	ctype      string
-	retryAfter time.Duration
-}
+type answer = fakeapi.Answer
 
-func jsonAnswer(status int, v any) answer {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
-	return answer{status: status, body: bytes.TrimSpace(b.Bytes()), ctype: "application/json"}
-}
+var jsonAnswer = fakeapi.JSON
 
 // failure answers an error as Aitu's Spring Boot does: a JSON error body,
 // or the plain message with WithPlainTextErrors.
 func (s *Server) failure(status int, msg, path string) answer {
 	if s.opts.plainErrors {
-		return answer{status: status, body: []byte(msg), ctype: "text/plain; charset=utf-8"}
+		return fakeapi.Text(status, msg)
 	}
 	return jsonAnswer(status, map[string]any{
 		"timestamp": time.Now().UTC().Format(time.RFC3339Nano),
@@ -78,34 +62,23 @@ func defaultMessage(status int) string {
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	call := Call{HTTPMethod: r.Method, Query: r.URL.Query(), Time: time.Now()}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	body, tooLarge, err := fakeapi.ReadBody(r)
 	var a answer
 	switch {
 	case !strings.HasPrefix(r.URL.Path, BasePath):
 		a = s.failure(http.StatusNotFound, "Not Found", strings.TrimPrefix(r.URL.Path, "/"))
 	case err != nil:
 		a = s.failure(http.StatusBadRequest, "Failed to read HTTP message", "")
-	case len(body) > maxBody:
+	case tooLarge:
 		a = s.failure(http.StatusRequestEntityTooLarge, "request entity too large", "")
 	default:
 		call.Path = strings.TrimPrefix(r.URL.Path, BasePath)
-		if len(bytes.TrimSpace(body)) > 0 {
-			call.Body = json.RawMessage(body)
-		}
+		call.Body = fakeapi.RawBody(body)
 		a = s.route(r, body, call.Path)
 	}
-	call.Status = a.status
-	s.mu.Lock()
-	s.calls = append(s.calls, call)
-	s.mu.Unlock()
-	if a.ctype != "" {
-		w.Header().Set("Content-Type", a.ctype)
-	}
-	if a.retryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int((a.retryAfter+time.Second-1)/time.Second)))
-	}
-	w.WriteHeader(a.status)
-	_, _ = w.Write(a.body)
+	call.Status = a.Status
+	s.calls.Add(call)
+	a.Write(w)
 }
 
 func (s *Server) route(r *http.Request, body []byte, path string) answer {
@@ -115,20 +88,15 @@ func (s *Server) route(r *http.Request, body []byte, path string) answer {
 	case tok != s.Token:
 		return s.failure(http.StatusUnauthorized, "Token is invalid", path)
 	}
-	s.mu.Lock()
-	if len(s.fails) > 0 {
-		f := s.fails[0]
-		s.fails = s.fails[1:]
-		s.mu.Unlock()
+	if f, ok := s.fails.Take(); ok {
 		msg := f.Body
 		if msg == "" {
 			msg = defaultMessage(f.Status)
 		}
 		a := s.failure(f.Status, msg, path)
-		a.retryAfter = f.RetryAfter
+		a.RetryAfter = f.RetryAfter
 		return a
 	}
-	s.mu.Unlock()
 	p := strings.TrimSuffix(path, "/")
 	switch {
 	case p == "updates" && r.Method == http.MethodPost:
@@ -170,9 +138,7 @@ func (s *Server) commands(body []byte, path string) answer {
 		}
 		cmds = append(cmds, SentCommand{Command: c, MessageID: NewUUID()})
 	}
-	s.mu.Lock()
-	s.sent = append(s.sent, cmds...)
-	s.mu.Unlock()
+	s.sent.Add(cmds...)
 	for _, c := range cmds {
 		if s.opts.onSent != nil {
 			s.opts.onSent(c)
@@ -314,5 +280,5 @@ func (s *Server) download(id, path string) answer {
 	if !ok {
 		return s.failure(http.StatusNotFound, "File not found", path)
 	}
-	return answer{status: http.StatusOK, body: f.data, ctype: f.mime}
+	return answer{Status: http.StatusOK, Body: f.data, ContentType: f.mime}
 }

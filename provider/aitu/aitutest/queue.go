@@ -3,7 +3,8 @@ package aitutest
 import (
 	"encoding/json"
 	"net/http"
-	"time"
+
+	"github.com/cardbot/cardbot/internal/fakeapi"
 )
 
 // Enqueue adds updates (elements built by the Incoming builders or
@@ -13,21 +14,15 @@ import (
 // acknowledgement; this is what its Kotlin SDK's use of lastUpdateId
 // implies.)
 func (s *Server) Enqueue(updates ...[]byte) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, u := range updates {
-		s.queue = append(s.queue, append(json.RawMessage(nil), u...))
+	copies := make([]json.RawMessage, len(updates))
+	for i, u := range updates {
+		copies[i] = append(json.RawMessage(nil), u...)
 	}
-	close(s.changed)
-	s.changed = make(chan struct{})
+	s.queue.Push(copies...)
 }
 
 // Pending returns how many updates the queue holds.
-func (s *Server) Pending() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.queue)
-}
+func (s *Server) Pending() int { return s.queue.Len() }
 
 type queuedID struct {
 	UpdateID string `json:"updateId"`
@@ -48,39 +43,29 @@ func (s *Server) poll(r *http.Request, path string) answer {
 		return s.failure(http.StatusConflict, "Duplicate request not allowed in long polling", path)
 	}
 	s.polling = true
-	if last := r.URL.Query().Get("lastUpdateId"); last != "" {
-		for i, q := range s.queue {
-			var id queuedID
-			if json.Unmarshal(q, &id) == nil && id.UpdateID == last {
-				s.queue = append([]json.RawMessage(nil), s.queue[i+1:]...)
-				break
-			}
-		}
-	}
 	s.mu.Unlock()
+	if last := r.URL.Query().Get("lastUpdateId"); last != "" {
+		s.queue.Update(func(qs []json.RawMessage) []json.RawMessage {
+			for i, q := range qs {
+				var id queuedID
+				if json.Unmarshal(q, &id) == nil && id.UpdateID == last {
+					return append([]json.RawMessage(nil), qs[i+1:]...)
+				}
+			}
+			return qs
+		})
+	}
 	defer func() {
 		s.mu.Lock()
 		s.polling = false
 		s.mu.Unlock()
 	}()
-	deadline := time.NewTimer(s.opts.maxWait)
-	defer deadline.Stop()
-	for {
-		s.mu.Lock()
-		if len(s.queue) > 0 {
-			batch := s.queue[:min(len(s.queue), maxBatch)]
-			body := jsonAnswer(http.StatusOK, map[string]any{"updates": batch})
-			s.mu.Unlock()
-			return body
-		}
-		ch := s.changed
-		s.mu.Unlock()
-		select {
-		case <-ch:
-		case <-deadline.C:
-			return answer{status: http.StatusOK, body: []byte(`{"updates":[]}`), ctype: "application/json"}
-		case <-r.Context().Done():
-			return answer{status: http.StatusGatewayTimeout, body: []byte("Gateway timeout"), ctype: "text/plain"}
-		}
+	batch, err := s.queue.Wait(r.Context(), s.opts.maxWait, maxBatch)
+	switch {
+	case err != nil:
+		return answer{Status: http.StatusGatewayTimeout, Body: []byte("Gateway timeout"), ContentType: "text/plain"}
+	case len(batch) == 0:
+		return answer{Status: http.StatusOK, Body: []byte(`{"updates":[]}`), ContentType: fakeapi.ContentJSON}
 	}
+	return jsonAnswer(http.StatusOK, map[string]any{"updates": batch})
 }

@@ -9,8 +9,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cardbot/cardbot/provider/aitu"
 	"github.com/google/uuid"
+
+	"github.com/cardbot/cardbot/internal/fakeapi"
+	"github.com/cardbot/cardbot/provider/aitu"
 )
 
 // BasePath is the path of the API on the server, as on Aitu's host.
@@ -30,20 +32,19 @@ type Server struct {
 	Token string
 
 	srv    *httptest.Server
-	push   *http.Client
+	push   *fakeapi.Pusher
 	opts   options
+	calls  fakeapi.List[Call]
+	sent   fakeapi.List[SentCommand]
+	fails  fakeapi.List[Failure]
 	ctx    context.Context // ends on Close: background pushes stop
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
 	mu      sync.Mutex
-	calls   []Call
-	sent    []SentCommand
-	fails   []Failure
 	files   map[string]*file
-	peers   map[string]string // id → peer type, of dialogs the server knows
-	queue   []json.RawMessage // updates not acknowledged by lastUpdateId
-	changed chan struct{}     // closed and replaced on Enqueue
+	peers   map[string]string              // id → peer type, of dialogs the server knows
+	queue   fakeapi.Queue[json.RawMessage] // updates not acknowledged by lastUpdateId
 	polling bool
 	webhook string
 	pushErr []error
@@ -148,12 +149,12 @@ func NewServer(opts ...Option) *Server {
 		o.pushAttempts = 1
 	}
 	s := &Server{
-		Token:   o.token,
-		opts:    o,
-		push:    &http.Client{Timeout: 30 * time.Second},
-		files:   make(map[string]*file),
-		peers:   make(map[string]string),
-		changed: make(chan struct{}),
+		Token: o.token,
+		opts:  o,
+		push: fakeapi.NewPusher("aitutest", o.pushAttempts, o.pushInterval, 30*time.Second,
+			func(status int) bool { return status >= 200 && status < 300 }),
+		files: make(map[string]*file),
+		peers: make(map[string]string),
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
@@ -166,7 +167,7 @@ func (s *Server) Close() {
 	s.cancel()
 	s.wg.Wait()
 	s.srv.Close()
-	s.push.CloseIdleConnections()
+	s.push.Close()
 }
 
 // Config returns an aitu.Config for the server: its URL and token. Tests
@@ -177,16 +178,12 @@ func (s *Server) Config() aitu.Config {
 
 // Calls returns every request received so far, in order.
 func (s *Server) Calls() []Call {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Call(nil), s.calls...)
+	return s.calls.All()
 }
 
 // SentCommands returns the commands accepted so far, in order.
 func (s *Server) SentCommands() []SentCommand {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]SentCommand(nil), s.sent...)
+	return s.sent.All()
 }
 
 // Webhook returns the webhook URL set, or "".
@@ -213,9 +210,9 @@ func (s *Server) PushErrors() []error {
 
 // Reset forgets the calls, the sent commands and pending failures.
 func (s *Server) Reset() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.calls, s.sent, s.fails = nil, nil, nil
+	s.calls.Reset()
+	s.sent.Reset()
+	s.fails.Reset()
 }
 
 // FailNext makes the next n API calls fail with status, after the token
@@ -227,11 +224,7 @@ func (s *Server) FailNext(n, status int, retryAfter time.Duration) {
 
 // FailNextWith makes the next n API calls answer f.
 func (s *Server) FailNextWith(n int, f Failure) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.fails = append(s.fails, f)
-	}
+	s.fails.AddN(n, f)
 }
 
 // AddPeer tells the server that id is a dialog of the given peer type

@@ -51,7 +51,7 @@ func (s *Server) serveFile(r *http.Request, rest string, call *Call) answer {
 	if mime == "" {
 		mime = "application/octet-stream"
 	}
-	return answer{status: http.StatusOK, body: f.data, contentType: mime}
+	return answer{Status: http.StatusOK, Body: f.data, ContentType: mime}
 }
 
 // downloadFile answers {downloadUrl} for a message whose file was

@@ -4,18 +4,16 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"math"
 	"net/http"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
-)
 
-// maxBody caps a request body.
-const maxBody = 1 << 20
+	"github.com/cardbot/cardbot/internal/fakeapi"
+	"github.com/cardbot/cardbot/internal/retry"
+)
 
 // chatIDPattern is the chat ids the server accepts: private
 // (<digits>@c.us), groups old and new (<digits>-<digits>@g.us,
@@ -35,21 +33,12 @@ var maxPhonePattern = regexp.MustCompile(`^(7\d{10}|375\d{8,9})$`)
 var phonePattern = regexp.MustCompile(`^[1-9]\d{10,11}$`)
 
 // answer is what a handler responds.
-type answer struct {
-	status      int
-	body        []byte
-	contentType string
-	retryAfter  time.Duration
-}
+type answer = fakeapi.Answer
 
-func jsonAnswer(status int, v any) answer {
-	b, _ := json.Marshal(v)
-	return answer{status: status, body: b, contentType: "application/json"}
-}
-
-func textAnswer(status int, text string) answer {
-	return answer{status: status, body: []byte(text), contentType: "text/plain; charset=utf-8"}
-}
+var (
+	jsonAnswer = fakeapi.JSON
+	textAnswer = fakeapi.Text
+)
 
 // invalid is a 400 for a request that fails validation.
 func (s *Server) invalid(details string) answer {
@@ -64,37 +53,24 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	call := Call{HTTPMethod: r.Method, Query: r.URL.Query(), Time: time.Now()}
 	// The body is read first: only then does the server notice a client
 	// that gave up, and end the delay.
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	body, tooLarge, err := fakeapi.ReadBody(r)
 	s.mu.Lock()
 	delay := s.delay
 	s.mu.Unlock()
-	wait(r.Context(), delay)
+	_ = retry.Sleep(r.Context(), delay)
 	var a answer
 	switch {
 	case err != nil:
 		a = textAnswer(http.StatusBadRequest, "cannot read the body")
-	case len(body) > maxBody:
+	case tooLarge:
 		a = textAnswer(http.StatusRequestEntityTooLarge, "request entity too large")
 	default:
-		if len(bytes.TrimSpace(body)) > 0 {
-			call.Body = json.RawMessage(body)
-		}
+		call.Body = fakeapi.RawBody(body)
 		a = s.route(r, body, &call)
 	}
-	call.Status = a.status
-	s.mu.Lock()
-	s.calls = append(s.calls, call)
-	s.mu.Unlock()
-
-	if a.contentType != "" {
-		w.Header().Set("Content-Type", a.contentType)
-	}
-	if a.retryAfter > 0 {
-		secs := int64(math.Ceil(a.retryAfter.Seconds()))
-		w.Header().Set("Retry-After", fmt.Sprint(secs))
-	}
-	w.WriteHeader(a.status)
-	_, _ = w.Write(a.body)
+	call.Status = a.Status
+	s.calls.Add(call)
+	a.Write(w)
 }
 
 // route checks the path and the credentials, applies a pending failure
@@ -131,7 +107,7 @@ func (s *Server) route(r *http.Request, body []byte, call *Call) answer {
 	if token != s.Token {
 		return textAnswer(http.StatusUnauthorized, "Unauthorized")
 	}
-	if f, ok := s.takeFailure(); ok {
+	if f, ok := s.fails.Take(); ok {
 		return failureAnswer(f)
 	}
 	want, handle := s.method(method)
@@ -173,41 +149,30 @@ func (s *Server) method(name string) (string, handlerFunc) {
 	return "", nil
 }
 
-func (s *Server) takeFailure() (Failure, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.fails) == 0 {
-		return Failure{}, false
-	}
-	f := s.fails[0]
-	s.fails = s.fails[1:]
-	return f, true
-}
-
 // quotaBody is the 466 body of GREEN-API's documentation.
 const quotaBody = `{"invokeStatus":{"method":"sendmessage","used":67,"total":0,"status":"QUOTE_ALLOWED"},` +
 	`"correspondentsStatus":{"method":"correspondents","used":3,"total":3,"status":"CORRESPONDENTS_QUOTE_EXCEEDED",` +
 	`"description":"Monthly quota has been exceeded. You can only send or receive messages from these numbers: 79001234567@c.us"}}`
 
 func failureAnswer(f Failure) answer {
-	a := answer{status: f.Status, body: []byte(f.Body), contentType: f.ContentType, retryAfter: f.RetryAfter}
+	a := answer{Status: f.Status, Body: []byte(f.Body), ContentType: f.ContentType, RetryAfter: f.RetryAfter}
 	if f.Body == "" {
 		switch f.Status {
 		case 466:
-			a.body = []byte(quotaBody)
+			a.Body = []byte(quotaBody)
 		case 499:
-			a.body = []byte("Client Closed Request")
+			a.Body = []byte("Client Closed Request")
 		case http.StatusBadRequest:
-			a.body = []byte(`{"message":"bad request data"}`)
+			a.Body = []byte(`{"message":"bad request data"}`)
 		default:
-			a.body = []byte(http.StatusText(f.Status))
+			a.Body = []byte(http.StatusText(f.Status))
 		}
 	}
-	if a.contentType == "" {
-		if bytes.HasPrefix(a.body, []byte("{")) {
-			a.contentType = "application/json"
+	if a.ContentType == "" {
+		if bytes.HasPrefix(a.Body, []byte("{")) {
+			a.ContentType = fakeapi.ContentJSON
 		} else {
-			a.contentType = "text/plain; charset=utf-8"
+			a.ContentType = fakeapi.ContentText
 		}
 	}
 	return a
@@ -427,7 +392,7 @@ func (s *Server) checkAccount(_ *http.Request, body []byte, _ *Call) answer {
 func (s *Server) accept(m SentMessage) answer {
 	s.mu.Lock()
 	m.ID = s.nextID()
-	s.sent = append(s.sent, m)
+	s.sent.Add(m)
 	hook := s.opts.onSent
 	s.mu.Unlock()
 	if hook != nil {

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/cardbot/cardbot/internal/fakeapi"
 )
 
 // Enqueue adds a notification (a webhook body) to the queue that
@@ -13,19 +15,13 @@ import (
 func (s *Server) Enqueue(notification []byte) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.receipt++
-	s.queue = append(s.queue, queued{receipt: s.receipt, body: append(json.RawMessage(nil), notification...)})
-	close(s.enqueued)
-	s.enqueued = make(chan struct{})
+	s.receipt++ // pushed under mu: the queue is in the order of receipts
+	s.queue.Push(queued{receipt: s.receipt, body: append(json.RawMessage(nil), notification...)})
 	return s.receipt
 }
 
 // Pending returns how many notifications the queue holds.
-func (s *Server) Pending() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.queue)
-}
+func (s *Server) Pending() int { return s.queue.Len() }
 
 type receiveAnswer struct {
 	ReceiptID int64           `json:"receiptId"`
@@ -48,25 +44,14 @@ func (s *Server) receiveNotification(r *http.Request, _ []byte, _ *Call) answer 
 	if s.opts.maxWait > 0 && s.opts.maxWait < d {
 		d = s.opts.maxWait
 	}
-	deadline := time.NewTimer(d)
-	defer deadline.Stop()
-	for {
-		s.mu.Lock()
-		if len(s.queue) > 0 {
-			q := s.queue[0]
-			s.mu.Unlock()
-			return jsonAnswer(http.StatusOK, receiveAnswer{ReceiptID: q.receipt, Body: q.body})
-		}
-		ch := s.enqueued
-		s.mu.Unlock()
-		select {
-		case <-ch:
-		case <-deadline.C:
-			return answer{status: http.StatusOK, body: []byte("null"), contentType: "application/json"}
-		case <-r.Context().Done():
-			return answer{status: 499, body: []byte("Client Closed Request"), contentType: "text/plain"}
-		}
+	head, err := s.queue.Wait(r.Context(), d, 1)
+	switch {
+	case err != nil:
+		return answer{Status: 499, Body: []byte("Client Closed Request"), ContentType: "text/plain"}
+	case len(head) == 0:
+		return answer{Status: http.StatusOK, Body: []byte("null"), ContentType: fakeapi.ContentJSON}
 	}
+	return jsonAnswer(http.StatusOK, receiveAnswer{ReceiptID: head[0].receipt, Body: head[0].body})
 }
 
 // deleteNotification removes a notification by receipt id: {"result":true},
@@ -76,13 +61,15 @@ func (s *Server) deleteNotification(_ *http.Request, _ []byte, call *Call) answe
 	if err != nil {
 		return textAnswer(http.StatusBadRequest, "Parameter receiptId must be a Number")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i, q := range s.queue {
-		if q.receipt == id {
-			s.queue = append(s.queue[:i], s.queue[i+1:]...)
-			return jsonAnswer(http.StatusOK, map[string]bool{"result": true})
+	found := false
+	s.queue.Update(func(qs []queued) []queued {
+		for i, q := range qs {
+			if q.receipt == id {
+				found = true
+				return append(qs[:i:i], qs[i+1:]...)
+			}
 		}
-	}
-	return jsonAnswer(http.StatusOK, map[string]bool{"result": false})
+		return qs
+	})
+	return jsonAnswer(http.StatusOK, map[string]bool{"result": found})
 }

@@ -1,7 +1,6 @@
 package greenapitest
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -13,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cardbot/cardbot/internal/fakeapi"
 	"github.com/cardbot/cardbot/provider/greenapi"
 )
 
@@ -30,23 +30,22 @@ type Server struct {
 	// when set (WithWebhookToken).
 	WebhookToken string
 
-	srv  *httptest.Server
-	push *http.Client // posts webhooks to bots
-	opts options
+	srv   *httptest.Server
+	push  *fakeapi.Pusher // posts webhooks to bots
+	opts  options
+	calls fakeapi.List[Call]
+	sent  fakeapi.List[SentMessage] // added under mu, in the order of their ids
+	fails fakeapi.List[Failure]
 
 	mu       sync.Mutex
-	calls    []Call
-	sent     []SentMessage
-	fails    []Failure
 	delay    time.Duration
 	files    map[string]*file  // by file id
 	msgFiles map[string]string // "<chatId>/<idMessage>" → file id
-	queue    []queued
+	queue    fakeapi.Queue[queued]
 	accounts map[string]string // MAX: phone digits → chat id
 	checks   int               // MAX: checkAccount calls
 	receipt  int64
 	seq      int
-	enqueued chan struct{} // closed and replaced on Enqueue
 }
 
 // Call is one request the server received, decoded.
@@ -218,11 +217,17 @@ func NewServer(opts ...Option) *Server {
 		Token:        o.token,
 		WebhookToken: o.webhookToken,
 		opts:         o,
-		push:         &http.Client{Timeout: pushTimeout},
-		files:        make(map[string]*file),
-		msgFiles:     make(map[string]string),
-		accounts:     make(map[string]string),
-		enqueued:     make(chan struct{}),
+		push: fakeapi.NewPusher("greenapitest", o.pushAttempts, o.pushInterval, pushTimeout,
+			func(status int) bool { return status == http.StatusOK }),
+		files:    make(map[string]*file),
+		msgFiles: make(map[string]string),
+		accounts: make(map[string]string),
+	}
+	s.push.Header = func() http.Header {
+		if s.WebhookToken == "" {
+			return nil
+		}
+		return http.Header{"Authorization": {"Bearer " + s.WebhookToken}}
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	s.URL = s.srv.URL
@@ -232,7 +237,7 @@ func NewServer(opts ...Option) *Server {
 // Close shuts the server down.
 func (s *Server) Close() {
 	s.srv.Close()
-	s.push.CloseIdleConnections()
+	s.push.Close()
 }
 
 // Client returns an HTTP client for the server.
@@ -244,7 +249,6 @@ func (s *Server) Client() *http.Client { return s.srv.Client() }
 func (s *Server) Config() greenapi.Config {
 	cfg := greenapi.Config{
 		APIURL:           s.URL,
-		MediaURL:         s.URL,
 		IDInstance:       s.IDInstance,
 		APITokenInstance: s.Token,
 		WebhookToken:     s.WebhookToken,
@@ -277,24 +281,22 @@ func (s *Server) CheckAccountCalls() int {
 
 // Calls returns every request received so far, in order.
 func (s *Server) Calls() []Call {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Call(nil), s.calls...)
+	return s.calls.All()
 }
 
 // SentMessages returns the messages accepted so far, in order.
 func (s *Server) SentMessages() []SentMessage {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]SentMessage(nil), s.sent...)
+	return s.sent.All()
 }
 
 // Reset forgets the calls, the sent messages, pending failures and the
 // count of checkAccount calls (not the MAX accounts).
 func (s *Server) Reset() {
+	s.calls.Reset()
+	s.sent.Reset()
+	s.fails.Reset()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.calls, s.sent, s.fails = nil, nil, nil
 	s.checks = 0
 }
 
@@ -310,11 +312,7 @@ func (s *Server) FailNext(n, status int, retryAfter time.Duration) {
 // 200 and body {"code":401,"description":"Unauthorized"} plays the
 // GREEN-API quirk of refusing a token with 200.
 func (s *Server) FailNextWith(n int, f Failure) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.fails = append(s.fails, f)
-	}
+	s.fails.AddN(n, f)
 }
 
 // SetDelay makes every answer wait d (until the request is cancelled), to
@@ -339,17 +337,4 @@ func (s *Server) nextID() string {
 		return fmt.Sprintf("%d", 1762333029830+int64(s.seq))
 	}
 	return fmt.Sprintf("BAE5%016X", s.seq)
-}
-
-// wait sleeps d or until ctx ends.
-func wait(ctx context.Context, d time.Duration) {
-	if d <= 0 {
-		return
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
 }

@@ -1,0 +1,162 @@
+// Package providertest is the contract every provider's API client keeps,
+// written once: a provider's tests describe their client in a Harness and
+// call Run. The contract: the client follows no redirect (so no credential
+// leaves for another host) and leaves the caller's HTTP client as it was;
+// a send is attempted at most once once its request may have reached the
+// API, unless the user opts in, while reads keep their retries; and a send
+// that provably never reached the API is retried.
+package providertest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/apitest"
+)
+
+// Retries is the MaxRetries a Harness's New gives its client.
+const Retries = 3
+
+// Call is one API call of a client, named by the method its error names.
+type Call[C any] struct {
+	// Method is the method the call's errors name ("sendMessage").
+	Method string
+	// Do makes the call.
+	Do func(ctx context.Context, c C) error
+}
+
+// Client is what every provider's client is.
+type Client interface {
+	cardbot.Provider
+	cardbot.Downloader
+	cardbot.RegionHinter
+}
+
+// Harness describes a provider's client to the contract.
+type Harness[C Client] struct {
+	// Token is the client's API secret.
+	Token string
+	// New returns a client of the API at apiURL, with hc as its HTTP
+	// client when not nil, MaxRetries of Retries, backoffs of a
+	// millisecond, a silent logger and RetrySends as given.
+	New func(t *testing.T, apiURL string, hc *http.Client, retrySends bool) C
+	// Send sends a text.
+	Send Call[C]
+	// Reads are calls that are not sends; the first one is retried after
+	// any transient failure.
+	Reads []Call[C]
+	// ErrRedirected and ErrTransient are the provider's sentinels.
+	ErrRedirected, ErrTransient error
+	// Status returns the method and HTTP status of the provider's error.
+	Status func(err error) (method string, status int, ok bool)
+}
+
+// Run runs the contract on h.
+func Run[C Client](t *testing.T, h Harness[C]) {
+	t.Run("redirects are not followed", func(t *testing.T) { redirects(t, h) })
+	t.Run("a send is attempted at most once", func(t *testing.T) { atMostOnce(t, h) })
+	t.Run("a send that never left is retried", func(t *testing.T) { notSent(t, h) })
+}
+
+// recorder is a server that records every request: the host a redirect
+// points at.
+type recorder struct {
+	*httptest.Server
+	mu   sync.Mutex
+	seen []string
+}
+
+func (r *recorder) requests() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.seen...)
+}
+
+func redirects[C Client](t *testing.T, h Harness[C]) {
+	other := &recorder{}
+	other.Server = httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		other.mu.Lock()
+		other.seen = append(other.seen, fmt.Sprint(r.Method, " ", r.URL, " ", r.Header))
+		other.mu.Unlock()
+	}))
+	t.Cleanup(other.Close)
+	// The target repeats the path and query, which may hold the token.
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.RequestURI(), http.StatusTemporaryRedirect)
+	}))
+	t.Cleanup(api.Close)
+
+	for _, own := range []bool{false, true} {
+		for _, call := range append([]Call[C]{h.Send}, h.Reads...) {
+			name := "default HTTP client"
+			if own {
+				name = "caller's HTTP client"
+			}
+			t.Run(call.Method+"/"+name, func(t *testing.T) {
+				var hc *http.Client
+				if own {
+					hc = &http.Client{Timeout: 5 * time.Second}
+				}
+				err := call.Do(t.Context(), h.New(t, api.URL, hc, false))
+				require.ErrorIs(t, err, h.ErrRedirected)
+				method, status, ok := h.Status(err)
+				require.True(t, ok, "the provider's error: %v", err)
+				assert.Equal(t, call.Method, method)
+				assert.Equal(t, http.StatusTemporaryRedirect, status)
+				assert.False(t, cardbot.IsRetryable(err), "a redirect is not retried")
+				assert.NotContains(t, err.Error(), h.Token)
+				assert.Contains(t, err.Error(), "redirect not followed (to host 127.0.0.1)")
+				assert.Empty(t, other.requests(), "the other host got nothing")
+				if hc != nil {
+					assert.Nil(t, hc.CheckRedirect, "the caller's client is not changed")
+				}
+			})
+		}
+	}
+}
+
+func atMostOnce[C Client](t *testing.T, h Harness[C]) {
+	tests := []struct {
+		name       string
+		call       Call[C]
+		retrySends bool
+		want       int
+	}{
+		{"send", h.Send, false, 1},
+		{"send with RetrySends", h.Send, true, Retries + 1},
+		{"read " + h.Reads[0].Method, h.Reads[0], false, Retries + 1},
+	}
+	for _, mode := range []apitest.Mode{apitest.Hang, apitest.Cut} {
+		for _, tt := range tests {
+			t.Run(fmt.Sprintf("%s/server %s", tt.name, mode), func(t *testing.T) {
+				srv := apitest.NewMisbehaving(t, mode)
+				c := h.New(t, srv.URL, &http.Client{Timeout: 150 * time.Millisecond}, tt.retrySends)
+				err := tt.call.Do(t.Context(), c)
+				require.ErrorIs(t, err, h.ErrTransient)
+				assert.True(t, cardbot.IsRetryable(err), "a webhook answers 503")
+				assert.NotContains(t, err.Error(), h.Token)
+				assert.Equal(t, tt.want, srv.Requests())
+			})
+		}
+	}
+}
+
+func notSent[C Client](t *testing.T, h Harness[C]) {
+	dc := apitest.NewDialCounter(time.Second)
+	err := h.Send.Do(t.Context(), h.New(t, apitest.RefusedURL(t), dc.Client, false))
+	require.ErrorIs(t, err, h.ErrTransient)
+	assert.False(t, strings.Contains(err.Error(), h.Token))
+	assert.Equal(t, Retries+1, dc.Dials(), "the first attempt and every retry")
+	assert.False(t, errors.Is(err, h.ErrRedirected))
+}
