@@ -217,11 +217,11 @@ func TestBrowser(t *testing.T) {
 			p.waitFor(t, `document.querySelector("#transcript .msg.user .who").textContent === "Ivan Petrov"`, "the sender's name")
 		}},
 		{"a failed send shows in the API panel, and the retry gets through", func(t *testing.T) {
-			p.do(t, "pressing next send fails: 500", chromedp.Click(chromedp.CSS("#fail-500")))
-			p.waitFor(t, `document.getElementById("faults").textContent.includes("the next send fails with 500")`, "the fault shown")
-			p.do(t, "typing", chromedp.SendKeys(chromedp.CSS("#text"), "after a 500"+kb.Enter))
-			p.waitFor(t, botSaid("after a 500"), "the echo, sent again by the client")
-			p.waitFor(t, `[...document.querySelectorAll("#traffic li.call .status.bad")].some(e => e.textContent === "500")`, "the 500 shown")
+			p.do(t, "pressing next send fails: 429", chromedp.Click(chromedp.CSS("#fail-429")))
+			p.waitFor(t, `document.getElementById("faults").textContent.includes("the next send fails with 429")`, "the fault shown")
+			p.do(t, "typing", chromedp.SendKeys(chromedp.CSS("#text"), "after a 429"+kb.Enter))
+			p.waitFor(t, botSaid("after a 429"), "the echo, sent again by the client")
+			p.waitFor(t, `[...document.querySelectorAll("#traffic li.call .status.bad")].some(e => e.textContent === "429")`, "the 429 shown")
 			p.waitFor(t, `document.getElementById("faults").textContent === "No faults set."`, "the fault used up")
 			p.do(t, "turning the slow API on", chromedp.Click(chromedp.CSS("#slow")))
 			p.waitFor(t, `document.getElementById("slow").getAttribute("aria-pressed") === "true"`, "the slow API on")

@@ -56,10 +56,13 @@
 //
 // The faults are played by the sandbox's transport, in front of the fakes,
 // not by the fakes' own FailNext: that fails whatever call comes next (MAX's
-// checkAccount, a .vcf download), while the page promises the next send. A
-// failed send is retried by the provider's client as in production (429
-// comes with Retry-After: 1), so the API panel shows the failure and the
-// retry; a fault that outlasts the retries makes the webhook answer 503.
+// checkAccount, a .vcf download), while the page promises the next send.
+// The provider's client does what it does in production: a 429 (sent with
+// Retry-After: 1) says the send was not taken, so the client tries it
+// again and the API panel shows the failure and the retry; a 500 may come
+// after the provider took the send, so the client does not send it twice,
+// the handler fails retryably and the webhook answers 503, as it does when
+// a 429 outlasts the retries; "deliver again" then gets the answer out.
 //
 // # Safety
 //

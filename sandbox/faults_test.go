@@ -32,26 +32,41 @@ func setFaults(t *testing.T, base string, m Messenger, body string) Faults {
 
 func TestNextSendFails(t *testing.T) {
 	for _, m := range Messengers() {
-		for _, status := range []int{http.StatusTooManyRequests, http.StatusInternalServerError} {
-			t.Run(string(m)+"/"+http.StatusText(status), func(t *testing.T) {
-				s := start(t, Config{Messengers: []Messenger{m}})
-				f := setFaults(t, s.url, m, `{"fail":`+jsonInt(int64(status))+`}`)
-				assert.Equal(t, Faults{FailStatus: status, FailCount: 1}, f)
+		// A 429 says the send was not taken: the client tries it again.
+		t.Run(string(m)+"/"+http.StatusText(http.StatusTooManyRequests), func(t *testing.T) {
+			s := start(t, Config{Messengers: []Messenger{m}})
+			f := setFaults(t, s.url, m, `{"fail":429}`)
+			assert.Equal(t, Faults{FailStatus: http.StatusTooManyRequests, FailCount: 1}, f)
 
-				replies := say(t, s.url, string(m)+"/text", "despite it")
-				assert.Equal(t, []string{"despite it"}, textsOf(replies), "the client retried the send")
-				sends := s.sends()
-				require.Len(t, sends, 2)
-				assert.Equal(t, status, sends[0].Status)
-				assert.Contains(t, sends[0].Fault, "by the sandbox: the fake never saw it")
-				assert.Equal(t, http.StatusOK, sends[1].Status)
-				assert.Empty(t, sends[1].Fault)
-				assert.Equal(t, Faults{}, s.sb.ms[m].faults.get(), "one send only")
-				changes := s.eventsOf(KindFaults)
-				require.Len(t, changes, 2, "set, then used up")
-				assert.Equal(t, Faults{}, changes[1].Data, "the page learns that the fault is used up")
-			})
-		}
+			replies := say(t, s.url, string(m)+"/text", "despite it")
+			assert.Equal(t, []string{"despite it"}, textsOf(replies), "the client retried the send")
+			sends := s.sends()
+			require.Len(t, sends, 2)
+			assert.Equal(t, http.StatusTooManyRequests, sends[0].Status)
+			assert.Contains(t, sends[0].Fault, "by the sandbox: the fake never saw it")
+			assert.Equal(t, http.StatusOK, sends[1].Status)
+			assert.Empty(t, sends[1].Fault)
+			assert.Equal(t, Faults{}, s.sb.ms[m].faults.get(), "one send only")
+			changes := s.eventsOf(KindFaults)
+			require.Len(t, changes, 2, "set, then used up")
+			assert.Equal(t, Faults{}, changes[1].Data, "the page learns that the fault is used up")
+		})
+		// A 500 may come after the provider took the send: the client does
+		// not send it twice; the webhook answers 503, and the messenger's
+		// delivery again gets the answer out.
+		t.Run(string(m)+"/"+http.StatusText(http.StatusInternalServerError), func(t *testing.T) {
+			s := start(t, Config{Messengers: []Messenger{m}})
+			setFaults(t, s.url, m, `{"fail":500}`)
+			status, body := do(t, http.MethodPost, s.url+"/sandbox/"+string(m)+"/text", "despite it")
+			assert.Equal(t, http.StatusBadGateway, status, body)
+			assert.JSONEq(t, `{"error":"the bot answered the webhook with Service Unavailable","status":503,"replies":[]}`, body)
+			sends := s.sends()
+			require.Len(t, sends, 1, "attempted once")
+			assert.Equal(t, http.StatusInternalServerError, sends[0].Status)
+			assert.Equal(t, Faults{}, s.sb.ms[m].faults.get(), "one send only")
+
+			assert.Equal(t, []string{"despite it"}, textsOf(say(t, s.url, string(m)+"/again", "")))
+		})
 	}
 }
 
@@ -59,7 +74,7 @@ func TestNextSendFails(t *testing.T) {
 // fault hits the send, not the lookup.
 func TestFaultHitsTheSendOnly(t *testing.T) {
 	s := start(t, Config{Messengers: []Messenger{MAX}})
-	setFaults(t, s.url, MAX, `{"fail":500}`)
+	setFaults(t, s.url, MAX, `{"fail":429}`)
 	replies := say(t, s.url, "max/contact", victorCard)
 	assert.Equal(t, []sentCard{{"", "", "", true}}, cardsOf(replies))
 	var methods []string
@@ -69,15 +84,15 @@ func TestFaultHitsTheSendOnly(t *testing.T) {
 		methods, statuses = append(methods, c.Method), append(statuses, c.Status)
 	}
 	assert.Equal(t, []string{"checkAccount", "sendContact", "sendContact"}, methods)
-	assert.Equal(t, []int{200, 500, 200}, statuses)
+	assert.Equal(t, []int{200, 429, 200}, statuses)
 }
 
-// A fault that outlasts the client's retries fails the handler with a
-// retryable error: the webhook answers 503, so the messenger would deliver
-// it again; "deliver again" then gets the answer out.
+// A fault that outlasts the client's retries of a 429 fails the handler
+// with a retryable error: the webhook answers 503, so the messenger would
+// deliver it again; "deliver again" then gets the answer out.
 func TestFaultOutlastingRetries(t *testing.T) {
 	s := start(t, Config{Messengers: []Messenger{WhatsApp}})
-	setFaults(t, s.url, WhatsApp, `{"fail":503,"count":4}`)
+	setFaults(t, s.url, WhatsApp, `{"fail":429,"count":4}`)
 	status, body := do(t, http.MethodPost, s.url+"/sandbox/whatsapp/text", "later")
 	assert.Equal(t, http.StatusBadGateway, status, body)
 	assert.JSONEq(t, `{"error":"the bot answered the webhook with Service Unavailable","status":503,"replies":[]}`, body)
