@@ -118,8 +118,12 @@ func CheckFile(f File, limit int64) error {
 		return fmt.Errorf("%w: %q has no data", ErrEmptyFile, f.Name)
 	}
 	if ct := strings.TrimSpace(f.ContentType); ct != "" {
-		if _, _, err := mime.ParseMediaType(ct); err != nil {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil {
 			return fmt.Errorf("%w: %q: %w", ErrContentType, ct, err)
+		}
+		if typ, sub, _ := strings.Cut(mt, "/"); typ == "" || sub == "" {
+			return fmt.Errorf("%w: %q is not type/subtype", ErrContentType, ct)
 		}
 	}
 	if size := int64(len(f.Data)); limit > 0 && size > limit {

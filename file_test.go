@@ -74,6 +74,8 @@ func TestSendFileChecks(t *testing.T) {
 		{"not UTF-8", with(func(f *cardbot.File) { f.Name = "\xff.pdf" }), cardbot.ErrFileName},
 		{"a name too long", with(func(f *cardbot.File) { f.Name = strings.Repeat("я", 128) + ".pdf" }), cardbot.ErrFileName},
 		{"a bad content type", with(func(f *cardbot.File) { f.ContentType = "pdf please" }), cardbot.ErrContentType},
+		{"a content type without subtype", with(func(f *cardbot.File) { f.ContentType = "text" }), cardbot.ErrContentType},
+		{"a content type with parameters", with(func(f *cardbot.File) { f.ContentType = "text/plain; charset=utf-8" }), nil},
 		{"over the cap", with(func(f *cardbot.File) { f.Data = make([]byte, 17) }), cardbot.ErrFileTooLarge},
 	}
 	for _, tt := range tests {
