@@ -64,7 +64,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	call := Call{HTTPMethod: r.Method, Query: r.URL.Query(), Time: time.Now()}
 	// The body is read first: only then does the server notice a client
 	// that gave up, and end the delay.
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	limit := s.bodyLimit(r)
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	s.mu.Lock()
 	delay := s.delay
 	s.mu.Unlock()
@@ -73,7 +74,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err != nil:
 		a = textAnswer(http.StatusBadRequest, "cannot read the body")
-	case len(body) > maxBody:
+	case int64(len(body)) > limit:
 		a = textAnswer(http.StatusRequestEntityTooLarge, "request entity too large")
 	default:
 		if len(bytes.TrimSpace(body)) > 0 {
@@ -154,6 +155,8 @@ func (s *Server) method(name string) (string, handlerFunc) {
 		return http.MethodPost, s.sendMessage
 	case "sendcontact":
 		return http.MethodPost, s.sendContact
+	case "sendfilebyupload":
+		return http.MethodPost, s.sendFileByUpload
 	case "downloadfile":
 		return http.MethodPost, s.downloadFile
 	case "receivenotification":
