@@ -78,18 +78,19 @@ func defaultMessage(status int) string {
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	call := Call{HTTPMethod: r.Method, Query: r.URL.Query(), Time: time.Now()}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	limit := s.bodyLimit(r)
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	var a answer
 	switch {
 	case !strings.HasPrefix(r.URL.Path, BasePath):
 		a = s.failure(http.StatusNotFound, "Not Found", strings.TrimPrefix(r.URL.Path, "/"))
 	case err != nil:
 		a = s.failure(http.StatusBadRequest, "Failed to read HTTP message", "")
-	case len(body) > maxBody:
+	case int64(len(body)) > limit:
 		a = s.failure(http.StatusRequestEntityTooLarge, "request entity too large", "")
 	default:
 		call.Path = strings.TrimPrefix(r.URL.Path, BasePath)
-		if len(bytes.TrimSpace(body)) > 0 {
+		if len(bytes.TrimSpace(body)) > 0 && !isForm(r) {
 			call.Body = json.RawMessage(body)
 		}
 		a = s.route(r, body, call.Path)
@@ -137,6 +138,8 @@ func (s *Server) route(r *http.Request, body []byte, path string) answer {
 		return s.poll(r, path)
 	case p == "webhook":
 		return s.webhookCall(r, body, path)
+	case p == "upload" && r.Method == http.MethodPost:
+		return s.upload(r, body, path)
 	case p == "download" && r.Method == http.MethodGet:
 		return s.download(r.URL.Query().Get("fileId"), path)
 	case p == "getMe" && r.Method == http.MethodGet:
@@ -214,6 +217,9 @@ func (s *Server) check(c *aitu.Command) string {
 		}
 		if c.ReplyToMessageID != "" && !uuidPattern.MatchString(c.ReplyToMessageID) {
 			return "replyToMessageId is not a valid Time UUID"
+		}
+		if msg := s.checkMedia(c.MediaList); msg != "" {
+			return msg
 		}
 	case aitu.CommandSendContactMessage:
 		m := c.InputMedia

@@ -47,6 +47,7 @@ type Server struct {
 	polling bool
 	webhook string
 	pushErr []error
+	uploads []Upload // see upload.go
 }
 
 // Call is one request the server received.
@@ -99,6 +100,7 @@ type options struct {
 	pushAttempts int
 	pushInterval time.Duration
 	onSent       func(SentCommand)
+	maxFileSize  int64 // upload/'s cap; 0: aitu.DefaultMaxFileSize
 }
 
 // Option configures a Server.
@@ -211,11 +213,12 @@ func (s *Server) PushErrors() []error {
 	return append([]error(nil), s.pushErr...)
 }
 
-// Reset forgets the calls, the sent commands and pending failures.
+// Reset forgets the calls, the sent commands, the uploads and pending
+// failures.
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.calls, s.sent, s.fails = nil, nil, nil
+	s.calls, s.sent, s.fails, s.uploads = nil, nil, nil, nil
 }
 
 // FailNext makes the next n API calls fail with status, after the token
