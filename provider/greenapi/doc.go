@@ -46,7 +46,8 @@
 // cardbot.FileLimiter); a name with an extension, since GREEN-API shows a
 // file as an image, a video, audio or a document by its extension; a
 // content type that is a MIME type (File.MediaType picks one when it is
-// empty); a caption of at most MaxTextLength characters. GREEN-API takes
+// empty); a caption of at most MaxTextLength characters (GREEN-API
+// documents that it shows under images and videos only). GREEN-API takes
 // 50 such calls a second per instance and sends files from its queue at
 // most one every 5 seconds. A refused file's error wraps ErrValidation and
 // cardbot's ErrEmptyFile, ErrFileName, ErrContentType or ErrFileTooLarge.
