@@ -31,6 +31,7 @@ func TestSendFile(t *testing.T) {
 	}{
 		{"to a user", "USER:" + userID, pdf, "application/pdf"},
 		{"to a group, quoting, the type by extension", "GROUP:" + groupID, cardbot.File{Name: "scan.pdf", Data: []byte("%PDF"), ReplyTo: messageID}, "application/pdf"},
+		{"quotes and a semicolon in the name", "USER:" + userID, cardbot.File{Name: `say "hi"; ok.txt`, ContentType: "text/plain", Data: []byte("x")}, "text/plain"},
 		{"to a channel, a Cyrillic name, no caption", "CHANNEL:" + channelID, cardbot.File{Name: "Отчёт.txt", ContentType: "text/plain", Data: []byte("x")}, "text/plain"},
 	}
 	for _, tt := range tests {

@@ -42,6 +42,7 @@ func TestSendFile(t *testing.T) {
 		{"WhatsApp", false, "79001234567@c.us", pdf, "79001234567@c.us", "application/pdf"},
 		{"WhatsApp, a phone number, a quote, the type by extension", false, "+7 900 123-45-67", cardbot.File{Name: "scan.pdf", Data: []byte("%PDF"), ReplyTo: "BAE5F4886AC5A8E0"}, "79001234567@c.us", "application/pdf"},
 		{"WhatsApp, a Cyrillic name", false, "79001234567@c.us", cardbot.File{Name: "Отчёт «март».txt", ContentType: "text/plain", Data: []byte("x")}, "79001234567@c.us", "text/plain"},
+		{"WhatsApp, quotes in the name", false, "79001234567@c.us", cardbot.File{Name: `say "hi"; ok.txt`, ContentType: "text/plain", Data: []byte("x")}, "79001234567@c.us", "text/plain"},
 		{"MAX", true, "10000000", pdf, "10000000", "application/pdf"},
 		{"MAX group", true, "-10000000000000", pdf, "-10000000000000", "application/pdf"},
 	}
