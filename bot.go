@@ -98,8 +98,9 @@ func (b *Bot) Provider(name string) (Provider, bool) {
 
 // Send sends out to a chat of any registered provider: to forward a message
 // to another chat or another messenger, or to write first. A Contact whose
-// card has no usable number fails before the provider is called (see
-// Context.SendContact). An unregistered provider name gives
+// card has no usable number, and a File without data, with a bad name or
+// over the provider's cap, fail before the provider is called (see
+// Context.SendContact and File). An unregistered provider name gives
 // ErrUnknownProvider.
 func (b *Bot) Send(ctx context.Context, provider, chatID string, out Outgoing) (SentMessage, error) {
 	p, ok := b.Provider(provider)
@@ -117,6 +118,10 @@ func (b *Bot) send(ctx context.Context, p Provider, chatID string, out Outgoing)
 		return SentMessage{}, errors.New("cardbot: send of a nil Outgoing")
 	case Contact:
 		if err := checkCard(o); err != nil {
+			return SentMessage{}, err
+		}
+	case File:
+		if err := CheckFile(o, fileLimit(p)); err != nil {
 			return SentMessage{}, err
 		}
 	}

@@ -60,9 +60,11 @@
 //
 // # Providers
 //
-// A Provider sends Outgoing messages (Text, Contact) to chats; providers
-// that can fetch files implement Downloader, and those configured with a
-// phone region RegionHinter. Replies from a Context go through the provider
+// A Provider sends Outgoing messages (Text, Contact, File) to chats;
+// providers that can fetch files implement Downloader, those configured
+// with a phone region RegionHinter, and those that cap the files they send
+// FileLimiter. Context.SendVCard sends contact cards as one .vcf file.
+// Replies from a Context go through the provider
 // that delivered the update; Bot.Send reaches any chat of any registered
 // provider.
 package cardbot

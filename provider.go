@@ -13,8 +13,8 @@ import (
 // service's webhooks or polled notifications into Updates and hands them to
 // Bot.Dispatch; Send delivers replies.
 //
-// A Provider may also implement Downloader and RegionHinter; the bot checks
-// for them with a type assertion.
+// A Provider may also implement Downloader, RegionHinter and FileLimiter;
+// the bot checks for them with a type assertion.
 type Provider interface {
 	// Name is the provider's name, unique within a bot ("greenapi").
 	// Update.Provider and Bot.Send use it.
@@ -49,7 +49,7 @@ type SentMessage struct {
 	Raw json.RawMessage
 }
 
-// Outgoing is a message to send: Text or Contact. The set is closed; the
+// Outgoing is a message to send: Text, Contact or File. The set is closed; the
 // unexported method keeps other packages from adding kinds that providers
 // would not know.
 type Outgoing interface {

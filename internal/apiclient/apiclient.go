@@ -128,6 +128,12 @@ type Request struct {
 	URL string
 	// Body is marshalled as JSON when not nil.
 	Body any
+	// Raw is the body when Body is nil: its slices sent one after another
+	// as they are (a multipart form around a file's bytes, which are not
+	// copied), with ContentType. Every attempt sends it again.
+	Raw [][]byte
+	// ContentType is the Content-Type of Raw.
+	ContentType string
 	// Client makes the request instead of Options.HTTP when not nil.
 	Client *http.Client
 	// NoRetry makes the first failure final.
@@ -181,8 +187,11 @@ func (c *Client) Open(ctx context.Context, r *Request) (*http.Response, error) {
 			for k, vs := range c.o.Header {
 				req.Header[k] = vs
 			}
-			if body != nil {
+			switch {
+			case body != nil:
 				req.Header.Set("Content-Type", "application/json")
+			case r.Raw != nil:
+				setRaw(req, r.Raw, r.ContentType)
 			}
 			return hc.Do(req)
 		},

@@ -69,8 +69,14 @@ func (a Answer) Write(w http.ResponseWriter) {
 
 // ReadBody reads r's body up to MaxBody; over that, tooLarge is true.
 func ReadBody(r *http.Request) (body []byte, tooLarge bool, err error) {
-	body, err = io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
-	return body, len(body) > MaxBody, err
+	return ReadBodyUpTo(r, MaxBody)
+}
+
+// ReadBodyUpTo reads r's body up to limit bytes (a file upload's cap);
+// over that, tooLarge is true.
+func ReadBodyUpTo(r *http.Request, limit int64) (body []byte, tooLarge bool, err error) {
+	body, err = io.ReadAll(io.LimitReader(r.Body, limit+1))
+	return body, int64(len(body)) > limit, err
 }
 
 // RawBody is body as a call's JSON body: nil when it is blank.

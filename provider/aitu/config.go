@@ -75,6 +75,12 @@ type Config struct {
 	// DefaultDownloadTimeout (60 s) when zero or less.
 	DownloadTimeout time.Duration
 
+	// MaxFileSize is the largest file Send uploads, in bytes;
+	// DefaultMaxFileSize (50 MiB, cardbot's bound: Aitu documents none)
+	// when zero or less. HTTPClient's Timeout bounds an upload too: raise
+	// it for large files on slow links.
+	MaxFileSize int64
+
 	// Name is the provider's name, unique within a bot; DefaultName when
 	// empty.
 	Name string
@@ -137,6 +143,9 @@ func (c Config) fill() (Config, error) {
 		c.DefaultRegion = DefaultRegion
 	}
 	c.DefaultRegion = strings.ToUpper(c.DefaultRegion)
+	if c.MaxFileSize <= 0 {
+		c.MaxFileSize = DefaultMaxFileSize
+	}
 	if c.Name == "" {
 		c.Name = DefaultName
 	}

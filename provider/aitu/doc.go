@@ -1,8 +1,9 @@
 // Package aitu is cardbot's provider for the Aitu Bot API
 // (https://btsdigital.github.io/bot-api-contract/): a Client sends texts
-// (SendMessage) and contact cards (SendContactMessage), downloads files,
-// decodes webhooks, and manages the bot's webhook; a Poller feeds the bot
-// by long polling for bots without a public URL.
+// (SendMessage), contact cards (SendContactMessage) and files (upload/,
+// then SendMessage with a mediaList), downloads files, decodes webhooks,
+// and manages the bot's webhook; a Poller feeds the bot by long polling
+// for bots without a public URL.
 //
 //	c, err := aitu.New(aitu.Config{Token: os.Getenv("AITU_BOT_TOKEN")})
 //
@@ -20,6 +21,27 @@
 // MessageIdAssigned update that follows becomes a cardbot.KindStatus
 // update with that localId as Status.MessageID and Aitu's message id as
 // Status.Description, in the chat the command went to.
+//
+// # Files
+//
+// A cardbot.File is sent in two steps: POST upload/, a multipart form
+// whose field "file" carries the name, the content type (File.MediaType)
+// and the bytes, answered with {"uploadedFiles":[{"fileId","fileName"}]};
+// then a SendMessage whose mediaList holds {fileId, name, mediaType:
+// "DOCUMENT"} and whose content is the caption ("" when there is none).
+// The upload sends nothing to a chat, so it is retried like a read; the
+// SendMessage is a send, attempted at most once once it may have reached
+// Aitu (see Delivery). A failure of either step is a *FileError that
+// names the step (StepUpload, StepSendMessage) and wraps the step's
+// *APIError.
+//
+// The limits, checked before any request: at most Config.MaxFileSize
+// bytes (DefaultMaxFileSize, 50 MiB: Aitu documents no limit, this one is
+// cardbot's; the client is a cardbot.FileLimiter, so Bot.Send refuses a
+// bigger file too), a plain file name, a content type that is a MIME
+// type, a caption of at most MaxTextLength UTF-16 code units, a reply-to
+// id that is a UUID. A refused file's error wraps ErrValidation and
+// cardbot's ErrEmptyFile, ErrFileName, ErrContentType or ErrFileTooLarge.
 //
 // # Webhooks
 //

@@ -21,7 +21,7 @@ const (
 )
 
 // Command is one element of POST updates/ {"commands":[…]}: the fields of
-// SendMessage and SendContactMessage.
+// SendMessage (with the files of MediaList) and SendContactMessage.
 type Command struct {
 	Type             string        `json:"type"`
 	LocalID          string        `json:"localId,omitempty"`
@@ -29,6 +29,7 @@ type Command struct {
 	Content          *string       `json:"content,omitempty"`
 	ReplyToMessageID string        `json:"replyToMessageId,omitempty"`
 	InputMedia       *InputContact `json:"inputMedia,omitempty"`
+	MediaList        []InputMedia  `json:"mediaList,omitempty"`
 }
 
 // InputContact is the contact of a SendContactMessage:
@@ -48,7 +49,9 @@ type CommandRequest struct {
 }
 
 // Send delivers out to a chat with one POST updates/: a cardbot.Text as
-// SendMessage, a cardbot.Contact as SendContactMessage. chatID is
+// SendMessage, a cardbot.Contact as SendContactMessage, a cardbot.File as
+// an upload/ and then a SendMessage with the file in its mediaList (see
+// "Files" in the package documentation). chatID is
 // "<PEERTYPE>:<uuid>" (see ChatID and ParseChatID); the recipient keeps
 // that peer type.
 //
@@ -87,6 +90,8 @@ func (c *Client) Send(ctx context.Context, chatID string, out cardbot.Outgoing) 
 			return cardbot.SentMessage{}, err
 		}
 		cmd = Command{Type: CommandSendContactMessage, InputMedia: &contact}
+	case cardbot.File:
+		return c.sendFile(ctx, chatID, o)
 	case nil:
 		return cardbot.SentMessage{}, invalid("send of a nil Outgoing")
 	default:
@@ -96,6 +101,12 @@ func (c *Client) Send(ctx context.Context, chatID string, out cardbot.Outgoing) 
 	if err != nil {
 		return cardbot.SentMessage{}, err
 	}
+	return c.postCommand(ctx, peer, cmd)
+}
+
+// postCommand sends cmd to peer with one POST updates/, with a new
+// localId, attempted at most once once it may have reached Aitu.
+func (c *Client) postCommand(ctx context.Context, peer Peer, cmd Command) (cardbot.SentMessage, error) {
 	cmd.Recipient = peer
 	cmd.LocalID = newUUID()
 	c.pending.add(cmd.LocalID, chatOf(&peer))

@@ -85,6 +85,12 @@ type Config struct {
 	// APIURL is the instance's API host; DefaultAPIURL when empty.
 	APIURL string
 
+	// MediaURL is the host of file uploads (sendFileByUpload), which
+	// GREEN-API recommends ("https://media.green-api.com", or the
+	// instance's own, shown in the console); APIURL when empty. The path
+	// prefix ("/v3" on MAX) is added unless it ends with it.
+	MediaURL string
+
 	// Messenger is the flavour of the API: WhatsApp (the zero value) or
 	// MAX. It changes the defaults of PathPrefix ("/v3"), Name ("max") and
 	// MaxTextLength (4 000), the chat ids Send takes, and what sendContact
@@ -135,13 +141,13 @@ type Config struct {
 	// negative.
 	MaxRetries int
 
-	// RetrySends makes sends (sendMessage, sendContact) retried like every
-	// other call: after a timeout, a cut connection, 499 or 5xx too, where
-	// the request may have reached GREEN-API and the message may have been
-	// sent. Delivery is then at-least-once per send: a message may arrive
-	// twice. By default a send is attempted at most once once its request
-	// may have reached the provider: again only after the connection was
-	// never made (refused, a name that did not resolve, another dial
+	// RetrySends makes sends (sendMessage, sendContact, sendFileByUpload)
+	// retried like every other call: after a timeout, a cut connection, 499 or
+	// 5xx too, where the request may have reached GREEN-API and the message
+	// may have been sent. Delivery is then at-least-once per send: a message
+	// may arrive twice. By default a send is attempted at most once once its
+	// request may have reached the provider: again only after the connection
+	// was never made (refused, a name that did not resolve, another dial
 	// error) or a 429, with which GREEN-API refused it unprocessed. Other
 	// calls (checkAccount, downloadFile, downloads, deleteNotification)
 	// keep their retries.
@@ -158,6 +164,12 @@ type Config struct {
 	// DefaultMaxTextLength (WhatsApp's 20 000) when zero, MAXMaxTextLength
 	// (4 000) for MAX.
 	MaxTextLength int
+
+	// MaxFileSize is the largest file Send uploads, in bytes: MaxFileSize
+	// (GREEN-API's 100 MB) when zero or less; New fails when it is more.
+	// HTTPClient's Timeout bounds an upload too: raise it for large files
+	// on slow links.
+	MaxFileSize int64
 
 	// TypingTime, on MAX, is how long the chat shows "typing…" before a
 	// message or a contact arrives (typingTime): none when zero, else
@@ -231,6 +243,13 @@ func (c Config) fill() (Config, error) {
 	}
 	if c.NotFoundTTL <= 0 {
 		c.NotFoundTTL = DefaultNotFoundTTL
+	}
+	var err error
+	if c.MediaURL, err = mediaURL(c.MediaURL, c.APIURL, c.PathPrefix); err != nil {
+		return c, err
+	}
+	if c.MaxFileSize, err = fileCap(c.MaxFileSize); err != nil {
+		return c, err
 	}
 	c.PathPrefix = strings.Trim(c.PathPrefix, "/")
 	if c.PathPrefix != "" {

@@ -2,8 +2,8 @@
 // (https://green-api.com): WhatsApp through an instance's HTTP API, and MAX
 // through its "/v3" API (Config.Messenger = MAX).
 //
-// A Client sends texts (sendMessage) and contact cards (sendContact),
-// downloads files, and decodes and verifies the instance's webhooks; the
+// A Client sends texts (sendMessage), contact cards (sendContact) and
+// files (sendFileByUpload), downloads files, and decodes and verifies the instance's webhooks; the
 // webhook package mounts it, or a Poller feeds the bot through
 // receiveNotification for bots without a public URL:
 //
@@ -35,6 +35,23 @@
 //		WebhookToken:     os.Getenv("MAX_WEBHOOK_TOKEN"),
 //	})
 //
+// # Files
+//
+// A cardbot.File goes out with sendFileByUpload, a multipart form of
+// chatId, file, fileName, caption and quotedMessageId, posted to
+// Config.MediaURL (GREEN-API recommends its media host; APIURL by
+// default). The limits, checked before any request: at most MaxFileSize
+// bytes (GREEN-API's 100 MB, or less with Config.MaxFileSize, which also
+// makes Bot.Send refuse bigger files: the client is a
+// cardbot.FileLimiter); a name with an extension, since GREEN-API shows a
+// file as an image, a video, audio or a document by its extension; a
+// content type that is a MIME type (File.MediaType picks one when it is
+// empty); a caption of at most MaxTextLength characters (GREEN-API
+// documents that it shows under images and videos only). GREEN-API takes
+// 50 such calls a second per instance and sends files from its queue at
+// most one every 5 seconds. A refused file's error wraps ErrValidation and
+// cardbot's ErrEmptyFile, ErrFileName, ErrContentType or ErrFileTooLarge.
+//
 // # Delivery
 //
 // Calls are retried with exponential backoff and jitter on 429, 499, 5xx
@@ -45,17 +62,18 @@
 // the retryable ones report Retryable() true, so that a webhook answers
 // 503 and GREEN-API delivers the update again.
 //
-// Sends are the exception: a send (sendMessage, sendContact) is attempted
-// at most once once its request may have reached the provider, unless
-// Config.RetrySends is set. It is attempted again only when its request
-// provably did not reach GREEN-API (the connection was refused, the host
-// name did not resolve, the dial failed before any byte was written) or
-// GREEN-API answered 429; after a timeout, a cut connection, 499 or 5xx it
-// fails at once with its retryable error, and whether the message went out
-// is unknown. With RetrySends it is retried like every other call, and
-// delivery is at-least-once per send: a message may arrive twice. Either
-// way, a handler whose send failed with a retryable error makes the
-// webhook answer 503, and the handler runs again on redelivery.
+// Sends are the exception: a send (sendMessage, sendContact,
+// sendFileByUpload) is attempted at most once once its request may have
+// reached the provider, unless Config.RetrySends is set. It is attempted
+// again only when its request provably did not reach GREEN-API (the
+// connection was refused, the host name did not resolve, the dial failed
+// before any byte was written) or GREEN-API answered 429; after a timeout,
+// a cut connection, 499 or 5xx it fails at once with its retryable error,
+// and whether the message went out is unknown. With RetrySends it is
+// retried like every other call, and delivery is at-least-once per send: a
+// message may arrive twice. Either way, a handler whose send failed with a
+// retryable error makes the webhook answer 503, and the handler runs again
+// on redelivery.
 //
 // The client follows no redirect: the API never redirects, and a 3xx
 // answer fails with ErrRedirected, so that no token goes to another host.

@@ -15,7 +15,8 @@ import (
 )
 
 // Send delivers out to a chat: a cardbot.Text with sendMessage, a
-// cardbot.Contact with sendContact. chatID is a chat id of the client's
+// cardbot.Contact with sendContact, a cardbot.File with sendFileByUpload
+// (see sendFile for its limits). chatID is a chat id of the client's
 // messenger or a phone number (see resolveChat and resolveMAXChat).
 //
 // Before any request it refuses, with an error that wraps ErrValidation, a
@@ -41,6 +42,8 @@ func (c *Client) Send(ctx context.Context, chatID string, out cardbot.Outgoing) 
 		return c.sendText(ctx, chatID, o)
 	case cardbot.Contact:
 		return c.sendContact(ctx, chatID, o)
+	case cardbot.File:
+		return c.sendFile(ctx, chatID, o)
 	case nil:
 		return cardbot.SentMessage{}, invalid("send of a nil Outgoing")
 	default:

@@ -9,7 +9,8 @@
 // webhook is set, posted to the webhook, as Aitu does (the two modes
 // exclude each other). It serves GET updates/ (long polling, with
 // lastUpdateId), webhook/ (set, get, delete), download/ for registered
-// files, and getMe/. It can fail the next calls on demand (FailNext), and
+// files, upload/ (Uploads; SentFiles joins them with SendMessage's
+// mediaList), and getMe/. It can fail the next calls on demand (FailNext), and
 // builds the updates a user's messages would produce (IncomingText,
 // IncomingUnregisteredContact, IncomingRegisteredContact, IncomingDocument)
 // to Enqueue for a poller or Push to a webhook.

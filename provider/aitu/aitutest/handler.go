@@ -62,7 +62,7 @@ func defaultMessage(status int) string {
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	call := Call{HTTPMethod: r.Method, Query: r.URL.Query(), Time: time.Now()}
-	body, tooLarge, err := fakeapi.ReadBody(r)
+	body, tooLarge, err := fakeapi.ReadBodyUpTo(r, s.bodyLimit(r))
 	var a answer
 	switch {
 	case !strings.HasPrefix(r.URL.Path, BasePath):
@@ -73,7 +73,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		a = s.failure(http.StatusRequestEntityTooLarge, "request entity too large", "")
 	default:
 		call.Path = strings.TrimPrefix(r.URL.Path, BasePath)
-		call.Body = fakeapi.RawBody(body)
+		if !isForm(r) {
+			call.Body = fakeapi.RawBody(body)
+		}
 		a = s.route(r, body, call.Path)
 	}
 	call.Status = a.Status
@@ -105,6 +107,8 @@ func (s *Server) route(r *http.Request, body []byte, path string) answer {
 		return s.poll(r, path)
 	case p == "webhook":
 		return s.webhookCall(r, body, path)
+	case p == "upload" && r.Method == http.MethodPost:
+		return s.upload(r, body, path)
 	case p == "download" && r.Method == http.MethodGet:
 		return s.download(r.URL.Query().Get("fileId"), path)
 	case p == "getMe" && r.Method == http.MethodGet:
@@ -180,6 +184,9 @@ func (s *Server) check(c *aitu.Command) string {
 		}
 		if c.ReplyToMessageID != "" && !uuidPattern.MatchString(c.ReplyToMessageID) {
 			return "replyToMessageId is not a valid Time UUID"
+		}
+		if msg := s.checkMedia(c.MediaList); msg != "" {
+			return msg
 		}
 	case aitu.CommandSendContactMessage:
 		m := c.InputMedia

@@ -48,6 +48,7 @@ type Server struct {
 	polling bool
 	webhook string
 	pushErr []error
+	uploads []Upload // see upload.go
 }
 
 // Call is one request the server received.
@@ -100,6 +101,7 @@ type options struct {
 	pushAttempts int
 	pushInterval time.Duration
 	onSent       func(SentCommand)
+	maxFileSize  int64 // upload/'s cap; 0: aitu.DefaultMaxFileSize
 }
 
 // Option configures a Server.
@@ -208,11 +210,15 @@ func (s *Server) PushErrors() []error {
 	return append([]error(nil), s.pushErr...)
 }
 
-// Reset forgets the calls, the sent commands and pending failures.
+// Reset forgets the calls, the sent commands, the uploads and pending
+// failures.
 func (s *Server) Reset() {
 	s.calls.Reset()
 	s.sent.Reset()
 	s.fails.Reset()
+	s.mu.Lock()
+	s.uploads = nil
+	s.mu.Unlock()
 }
 
 // FailNext makes the next n API calls fail with status, after the token

@@ -29,7 +29,8 @@
 //	srv.AddMAXAccount("79001234568", "10000001")
 //	c, _ := greenapi.New(srv.Config()) // Messenger: greenapi.MAX
 //
-// Methods served: sendMessage, sendContact, downloadFile,
+// Methods served: sendMessage, sendContact, sendFileByUpload (SentFiles),
+// downloadFile,
 // receiveNotification, deleteNotification, getStateInstance, and
 // checkAccount with WithMAX; files
 // registered with AddFile under /files/. The API needs no testing.T and

@@ -53,7 +53,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	call := Call{HTTPMethod: r.Method, Query: r.URL.Query(), Time: time.Now()}
 	// The body is read first: only then does the server notice a client
 	// that gave up, and end the delay.
-	body, tooLarge, err := fakeapi.ReadBody(r)
+	body, tooLarge, err := fakeapi.ReadBodyUpTo(r, s.bodyLimit(r))
 	s.mu.Lock()
 	delay := s.delay
 	s.mu.Unlock()
@@ -130,6 +130,8 @@ func (s *Server) method(name string) (string, handlerFunc) {
 		return http.MethodPost, s.sendMessage
 	case "sendcontact":
 		return http.MethodPost, s.sendContact
+	case "sendfilebyupload":
+		return http.MethodPost, s.sendFileByUpload
 	case "downloadfile":
 		return http.MethodPost, s.downloadFile
 	case "receivenotification":

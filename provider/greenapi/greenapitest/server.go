@@ -68,10 +68,10 @@ type Call struct {
 	Time time.Time
 }
 
-// SentMessage is a message the server accepted from sendMessage or
-// sendContact.
+// SentMessage is a message the server accepted from sendMessage,
+// sendContact or sendFileByUpload.
 type SentMessage struct {
-	// Method is "sendMessage" or "sendContact".
+	// Method is "sendMessage", "sendContact" or "sendFileByUpload".
 	Method string
 	// ID is the idMessage the server answered.
 	ID string
@@ -85,6 +85,8 @@ type SentMessage struct {
 	Contact *Contact
 	// TypingTime is MAX's typingTime in milliseconds, or 0.
 	TypingTime int
+	// File is sendFileByUpload's file (see upload.go).
+	File *File
 }
 
 // Contact is the contact object of sendContact: on WhatsApp the number and
@@ -135,6 +137,7 @@ type options struct {
 	onSent        func(SentMessage)
 	maxTextLength int
 	max           bool
+	maxFileSize   int64 // sendFileByUpload's cap; 0: greenapi.MaxFileSize
 }
 
 // Option configures a Server.
