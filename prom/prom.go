@@ -2,8 +2,11 @@ package prom
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"strconv"
+	"sync"
+	"sync/atomic"
 
 	"github.com/cardbot/cardbot"
 	"github.com/prometheus/client_golang/prometheus"
@@ -41,6 +44,9 @@ type Observer struct {
 	lag          prometheus.Histogram
 
 	gatherer prometheus.Gatherer
+
+	mu    sync.Mutex                  // held by a writer of cache
+	cache atomic.Pointer[map[key]any] // the children of the collectors, by labels
 }
 
 var _ cardbot.Observer = (*Observer)(nil)
@@ -81,6 +87,7 @@ func New(cfg Config) (*Observer, error) {
 			Help: "Time an update waited in the async queue before its first handling.", Buckets: buckets}),
 		gatherer: gath,
 	}
+	o.cache.Store(&map[key]any{})
 	for _, c := range []prometheus.Collector{o.received, o.deduplicated, o.queued, o.handled, o.sends, o.sendDuration,
 		o.deadLetters, o.depth, o.lag} {
 		if err := reg.Register(c); err != nil {
@@ -90,34 +97,106 @@ func New(cfg Config) (*Observer, error) {
 	return o, nil
 }
 
-// Observe counts one observation.
+// Observe counts one observation. The collectors' children are looked up
+// once per set of labels and kept, so that counting costs a map read, not
+// the hashing of every label value.
 func (o *Observer) Observe(ob cardbot.Observation) {
 	switch ob.Kind {
 	case cardbot.ObsReceived:
-		o.received.WithLabelValues(ob.Provider, ob.Update.String()).Inc()
+		o.counter(o.received, key{1, ob.Update, ob.Provider, "", "", ""}, 1).Inc()
 	case cardbot.ObsDeduplicated:
-		o.deduplicated.WithLabelValues(ob.Provider).Inc()
+		o.counter(o.deduplicated, key{2, 0, ob.Provider, "", "", ""}, 1).Inc()
 	case cardbot.ObsQueued:
-		o.queued.WithLabelValues(ob.Provider).Inc()
+		o.counter(o.queued, key{3, 0, ob.Provider, "", "", ""}, 1).Inc()
 	case cardbot.ObsHandled:
 		route := ob.Route
 		if route == "" {
 			route = "none"
 		}
-		o.handled.WithLabelValues(ob.Provider, ob.Update.String(), route, ob.Outcome).Observe(ob.Duration.Seconds())
+		o.histogram(o.handled, key{4, ob.Update, ob.Provider, route, ob.Outcome, ""}, 3).Observe(ob.Duration.Seconds())
 	case cardbot.ObsSent:
 		status := ob.Outcome
 		if ob.Status != 0 {
 			status = strconv.Itoa(ob.Status)
 		}
-		o.sends.WithLabelValues(ob.Provider, ob.Method, status).Inc()
-		o.sendDuration.WithLabelValues(ob.Provider, ob.Method, status).Observe(ob.Duration.Seconds())
+		s := o.sent(key{5, 0, ob.Provider, ob.Method, status, ""})
+		s.count.Inc()
+		s.duration.Observe(ob.Duration.Seconds())
 	case cardbot.ObsDeadLettered:
-		o.deadLetters.WithLabelValues(ob.Provider).Inc()
+		o.counter(o.deadLetters, key{7, 0, ob.Provider, "", "", ""}, 1).Inc()
 	case cardbot.ObsQueueDepth:
 		o.depth.Set(float64(ob.Depth))
 		o.lag.Observe(ob.Lag.Seconds())
 	}
+}
+
+// key names a child of one of the collectors: which, the update's kind
+// for those labelled by it, and its other label values (the first n of a,
+// b, c, d).
+type key struct {
+	metric     uint8
+	kind       cardbot.Kind
+	a, b, c, d string
+}
+
+// labels returns the label values of k, the kind first when it has one.
+func (k key) labels(n int) []string {
+	values := []string{k.a, k.b, k.c, k.d}[:n]
+	if k.metric == 1 || k.metric == 4 { // updates_received_total, handler_duration_seconds
+		values = append([]string{values[0], k.kind.String()}, values[1:]...)
+	}
+	return values
+}
+
+// counter returns the child of vec for k, made the first time. The labels
+// come from the bot's providers, routes and outcomes, a small and fixed
+// set, so the cache stays small.
+func (o *Observer) counter(vec *prometheus.CounterVec, k key, n int) prometheus.Counter {
+	if c, ok := (*o.cache.Load())[k]; ok {
+		return c.(prometheus.Counter)
+	}
+	return o.store(k, vec.WithLabelValues(k.labels(n)...)).(prometheus.Counter)
+}
+
+// sendSeries are the two series of one provider, method and status, kept
+// together so that a send costs one lookup.
+type sendSeries struct {
+	count    prometheus.Counter
+	duration prometheus.Observer
+}
+
+// sent returns the send series of k, made the first time.
+func (o *Observer) sent(k key) sendSeries {
+	if s, ok := (*o.cache.Load())[k]; ok {
+		return s.(sendSeries)
+	}
+	labels := k.labels(3)
+	return o.store(k, sendSeries{o.sends.WithLabelValues(labels...), o.sendDuration.WithLabelValues(labels...)}).(sendSeries)
+}
+
+// histogram is counter for a histogram.
+func (o *Observer) histogram(vec *prometheus.HistogramVec, k key, n int) prometheus.Observer {
+	if h, ok := (*o.cache.Load())[k]; ok {
+		return h.(prometheus.Observer)
+	}
+	return o.store(k, vec.WithLabelValues(k.labels(n)...)).(prometheus.Observer)
+}
+
+// store keeps v for k in a new copy of the cache, or returns what another
+// goroutine kept first. Reads take no lock: the cache is replaced, never
+// changed.
+func (o *Observer) store(k key, v any) any {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	old := *o.cache.Load()
+	if have, ok := old[k]; ok {
+		return have
+	}
+	next := make(map[key]any, len(old)+1)
+	maps.Copy(next, old)
+	next[k] = v
+	o.cache.Store(&next)
+	return v
 }
 
 // Handler serves the metrics in Prometheus' text format, from the
