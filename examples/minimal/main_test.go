@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/provider/greenapi"
+	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
+	"github.com/cardbot/cardbot/webhook"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+func TestSendContacts(t *testing.T) {
+	fake := greenapitest.NewServer(greenapitest.WithWebhookToken("hook"))
+	defer fake.Close()
+	client, err := greenapi.New(greenapi.Config{APIURL: fake.URL, IDInstance: fake.IDInstance,
+		APITokenInstance: fake.Token, WebhookToken: "hook"})
+	require.NoError(t, err)
+	bot := cardbot.New(cardbot.WithProviders(client))
+	bot.Handle(cardbot.OnContact, sendContacts)
+	h, err := webhook.NewHandler(bot, client, webhook.Config{})
+	require.NoError(t, err)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+
+	ann := "BEGIN:VCARD\nFN:Ann\nTEL:8 900 765-43-21\nEND:VCARD"
+	_, err = fake.Push(t.Context(), srv.URL, fake.IncomingContact(greenapitest.Incoming{ChatID: "79001234567@c.us"}, "Ann", ann))
+	require.NoError(t, err)
+	require.Len(t, fake.SentMessages(), 1)
+	assert.Equal(t, int64(79007654321), fake.SentMessages()[0].Contact.PhoneContact)
+}
+
+// With no credentials the bot runs in the sandbox; a card it cannot send
+// is told with the reason. SIGTERM's context ends it cleanly.
+func TestRunInTheSandbox(t *testing.T) {
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, func(string) string { return "" }, addr) }()
+	require.Eventually(t, func() bool {
+		c, err := net.Dial("tcp", addr)
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	}, 5*time.Second, 10*time.Millisecond)
+
+	cards := "BEGIN:VCARD\nFN:Ann\nTEL:+7 900 765-43-21\nEND:VCARD\nBEGIN:VCARD\nFN:Tan Wei\nTEL:+65 6123 4567\nEND:VCARD\n"
+	resp, err := http.Post("http://"+addr+"/sandbox/whatsapp/vcf", "text/vcard", strings.NewReader(cards))
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
+	assert.Contains(t, string(body), `"phone":"79007654321"`)
+	assert.Contains(t, string(body), `I could not send:\nTan Wei: +6561234567 has 10 digits where 11–12 are needed`)
+
+	cancel()
+	select {
+	case err := <-done:
+		assert.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not return after its context ended")
+	}
+}
+
+// With an instance but no webhook token the bot refuses to start: anyone
+// could post updates to it.
+func TestRunNeedsAWebhookToken(t *testing.T) {
+	env := map[string]string{"GREENAPI_ID_INSTANCE": "1101000001", "GREENAPI_API_TOKEN_INSTANCE": "token"}
+	err := run(context.Background(), func(k string) string { return env[k] }, freeAddr(t))
+	require.ErrorIs(t, err, webhook.ErrUnauthenticated)
+}
+
+// The README's "A bot in code" is this file, and its "Testing your bot"
+// is TestSendContacts, as they are: what the README shows compiles, runs
+// and passes.
+func TestREADME(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	main, err := os.ReadFile("main.go")
+	require.NoError(t, err)
+	test, err := os.ReadFile("main_test.go")
+	require.NoError(t, err)
+
+	assert.Equal(t, string(main), codeAfter(t, string(readme), "## A bot in code"), "README's bot is main.go")
+	start := strings.Index(string(test), "func TestSendContacts(")
+	require.GreaterOrEqual(t, start, 0)
+	end := start + strings.Index(string(test[start:]), "\n}\n") + 3
+	assert.Equal(t, string(test[start:end]), codeAfter(t, string(readme), "## Testing your bot"), "README's test is TestSendContacts")
+}
+
+// codeAfter returns the first fenced code block after heading.
+func codeAfter(t *testing.T, doc, heading string) string {
+	t.Helper()
+	i := strings.Index(doc, "\n"+heading+"\n")
+	require.GreaterOrEqual(t, i, 0, "no %q in the README", heading)
+	rest := doc[i:]
+	open := strings.Index(rest, "```go\n")
+	require.GreaterOrEqual(t, open, 0)
+	rest = rest[open+len("```go\n"):]
+	end := strings.Index(rest, "```\n")
+	require.GreaterOrEqual(t, end, 0)
+	return rest[:end]
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close())
+	return addr
+}
