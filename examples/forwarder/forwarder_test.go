@@ -4,7 +4,9 @@ import (
 	"context"
 	"log/slog"
 	"net"
+	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -78,4 +80,48 @@ func TestSetupErrors(t *testing.T) {
 			assert.True(t, strings.Contains(err.Error(), tt.want), err.Error())
 		})
 	}
+}
+
+// A batch whose second contact fails after the first was forwarded is not
+// failed: its delivery again would forward the first one twice. The user
+// is told which one did not go.
+func TestForwardDoesNotRepeatABatch(t *testing.T) {
+	var wa *greenapitest.Server
+	var once sync.Once
+	wa = greenapitest.NewServer(greenapitest.WithWebhookToken("wa-hook"), greenapitest.WithSentHook(func(greenapitest.SentMessage) {
+		once.Do(func() { wa.FailNext(5, http.StatusInternalServerError, 0) }) // every send after the first fails
+	}))
+	t.Cleanup(wa.Close)
+	mx := greenapitest.NewServer(greenapitest.WithMAX(), greenapitest.WithWebhookToken("max-hook"))
+	t.Cleanup(mx.Close)
+	env := map[string]string{
+		"FORWARD_TO":                  "greenapi:79005556677@c.us",
+		"GREENAPI_API_URL":            wa.URL,
+		"GREENAPI_ID_INSTANCE":        wa.IDInstance,
+		"GREENAPI_API_TOKEN_INSTANCE": wa.Token,
+		"GREENAPI_WEBHOOK_TOKEN":      "wa-hook",
+		"MAX_API_URL":                 mx.URL,
+		"MAX_ID_INSTANCE":             mx.IDInstance,
+		"MAX_API_TOKEN_INSTANCE":      mx.Token,
+		"MAX_WEBHOOK_TOKEN":           "max-hook",
+	}
+	srv, err := setup(func(k string) string { return env[k] }, slog.New(slog.DiscardHandler))
+	require.NoError(t, err)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	go func() { _ = srv.Serve(l) }()
+	t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
+
+	two := "BEGIN:VCARD\nVERSION:3.0\nFN:Ann\nTEL:+7 900 765-43-21\nEND:VCARD\nBEGIN:VCARD\nVERSION:3.0\nFN:Bob\nTEL:+7 900 765-43-22\nEND:VCARD\n"
+	statuses, err := mx.Push(context.Background(), "http://"+l.Addr().String()+"/webhook/max",
+		mx.IncomingDocument(greenapitest.Incoming{ChatID: "10000000"}, "two.vcf", "text/x-vcard", []byte(two)))
+	require.NoError(t, err)
+	assert.Equal(t, []int{http.StatusOK}, statuses, "answered once: no delivery again")
+
+	forwarded := wa.SentMessages()
+	require.Len(t, forwarded, 1, "Ann went, once")
+	assert.Equal(t, "79005556677@c.us", forwarded[0].ChatID)
+	back := mx.SentMessages()
+	require.Len(t, back, 1)
+	assert.Equal(t, "Forwarded 1 contact(s) to greenapi. Not forwarded: Bob (the messenger did not take it; send it again later)", back[0].Text)
 }

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/contactcard"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/webhook"
 )
@@ -92,7 +93,13 @@ func setup(getenv func(string) string, log *slog.Logger) (*webhook.Server, error
 }
 
 // forward sends every contact of a message to chat on provider to, and
-// tells the sender how many went.
+// tells the sender how many went and which did not, and why.
+//
+// Delivery is at least once per update, so a handler that fails
+// retryably runs again on the update's next delivery. It does so only
+// while nothing was forwarded: once a contact went, a failure of a later
+// one is told to the user instead, or the next delivery would forward the
+// first ones twice.
 func forward(to, chat string) cardbot.HandlerFunc {
 	return func(c *cardbot.Context) error {
 		cards, err := c.Contacts()
@@ -106,10 +113,11 @@ func forward(to, chat string) cardbot.HandlerFunc {
 			switch {
 			case err == nil:
 				sent++
-			case cardbot.IsRetryable(err):
-				return err // the provider is down: let the messenger deliver it again
+			case cardbot.IsRetryable(err) && sent == 0:
+				return err // nothing went yet: let the messenger deliver it again
 			default:
-				failed = append(failed, fmt.Sprintf("%s (%v)", card.FormattedName, err))
+				c.Bot().Logger().Warn("forwarding a contact failed", "contact", card.FormattedName, "error", err)
+				failed = append(failed, card.FormattedName+" ("+why(err)+")")
 			}
 		}
 		msg := fmt.Sprintf("Forwarded %d contact(s) to %s.", sent, to)
@@ -118,4 +126,17 @@ func forward(to, chat string) cardbot.HandlerFunc {
 		}
 		return c.Reply(msg)
 	}
+}
+
+// why says in words the user can act on why a contact was not forwarded;
+// the error itself goes to the log.
+func why(err error) string {
+	var pe *contactcard.PhoneError
+	switch {
+	case errors.As(err, &pe):
+		return pe.Reason
+	case errors.Is(err, cardbot.ErrNoUsableNumber):
+		return "it has no phone number"
+	}
+	return "the messenger did not take it; send it again later"
 }
