@@ -2,11 +2,13 @@ package aitu
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/cardbot/cardbot/contactcard"
 	"github.com/cardbot/cardbot/internal/apiclient"
 )
 
@@ -143,6 +145,9 @@ func (c Config) fill() (Config, error) {
 		c.DefaultRegion = DefaultRegion
 	}
 	c.DefaultRegion = strings.ToUpper(c.DefaultRegion)
+	if err := contactcard.CheckRegion(c.DefaultRegion); err != nil {
+		return c, fmt.Errorf("%s: Config.DefaultRegion: %w", "aitu", err)
+	}
 	if c.MaxFileSize <= 0 {
 		c.MaxFileSize = DefaultMaxFileSize
 	}

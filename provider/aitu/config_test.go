@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cardbot/cardbot/contactcard"
 	"github.com/cardbot/cardbot/provider/aitu"
 )
 
@@ -24,12 +25,17 @@ func TestNew(t *testing.T) {
 		{name: "no host", cfg: aitu.Config{Token: "t0ken-value", BaseURL: "https:///bot/v1/"}},
 		{name: "query", cfg: aitu.Config{Token: "t0ken-value", BaseURL: "https://x/bot/v1/?a=b"}},
 		{name: "old host, no slash", cfg: aitu.Config{Token: "t0ken-value", BaseURL: "https://messapi.btsdapps.net/bot/v1"}, ok: true},
+		{name: "unknown region", cfg: aitu.Config{Token: "t0ken-value", DefaultRegion: "XX"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, err := aitu.New(tt.cfg)
 			if !tt.ok {
 				require.Error(t, err)
+				if tt.cfg.DefaultRegion != "" {
+					require.ErrorIs(t, err, contactcard.ErrUnknownRegion)
+					assert.Contains(t, err.Error(), "aitu: Config.DefaultRegion")
+				}
 				return
 			}
 			require.NoError(t, err)

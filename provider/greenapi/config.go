@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cardbot/cardbot/contactcard"
 	"github.com/cardbot/cardbot/internal/apiclient"
 )
 
@@ -262,6 +263,9 @@ func (c Config) fill() (Config, error) {
 		c.DefaultRegion = DefaultRegion
 	}
 	c.DefaultRegion = strings.ToUpper(c.DefaultRegion)
+	if err := contactcard.CheckRegion(c.DefaultRegion); err != nil {
+		return c, fmt.Errorf("%s: Config.DefaultRegion: %w", "greenapi", err)
+	}
 	if c.Name == "" {
 		c.Name = DefaultName
 	}

@@ -26,6 +26,8 @@ func TestNewValidates(t *testing.T) {
 		{"URL without host", greenapi.Config{IDInstance: "1", APITokenInstance: "t", APIURL: "https://"}, "has no host"},
 		{"URL that does not parse", greenapi.Config{IDInstance: "1", APITokenInstance: "t", APIURL: "https://a b\x7f"}, "APIURL"},
 		{"URL with a query", greenapi.Config{IDInstance: "1", APITokenInstance: "t", APIURL: "https://a.example?x=1"}, "no query"},
+		{"unknown region", greenapi.Config{IDInstance: "1", APITokenInstance: "t", DefaultRegion: "XX"},
+			`greenapi: Config.DefaultRegion: contactcard: unknown region: "XX"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
