@@ -217,7 +217,6 @@ func (c *Context) readContacts() ([]contactcard.Card, error) {
 	return cards, errors.Join(errs...)
 }
 
-// cardOfFields makes a card of a contact the provider sent as fields.
 // withAccounts returns card with a copy of accounts added to its own.
 func withAccounts(card contactcard.Card, accounts map[string]string) contactcard.Card {
 	if len(accounts) == 0 {
@@ -230,6 +229,7 @@ func withAccounts(card contactcard.Card, accounts map[string]string) contactcard
 	return card
 }
 
+// cardOfFields makes a card of a contact the provider sent as fields.
 func cardOfFields(p contactcard.Parser, ref VCardRef) contactcard.Card {
 	card := contactcard.Card{
 		FormattedName: ref.DisplayName,

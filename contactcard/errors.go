@@ -31,15 +31,15 @@ var (
 var (
 	// ErrInvalidPhone means the value is not a phone number, or not a valid
 	// number in any region (a digit missing or too many, an unassigned range).
-	ErrInvalidPhone = errors.New("invalid phone number")
+	ErrInvalidPhone = errors.New("contactcard: invalid phone number")
 
 	// ErrPhoneLength means the number is valid but its international digits
 	// do not meet the length rule (11–12 digits unless configured).
-	ErrPhoneLength = errors.New("phone number length not accepted")
+	ErrPhoneLength = errors.New("contactcard: phone number length not accepted")
 
 	// ErrPhoneLimit means the input held more phone numbers than
 	// Parser.MaxPhones; the rest keep their Raw value but are not normalized.
-	ErrPhoneLimit = errors.New("phone number limit reached")
+	ErrPhoneLimit = errors.New("contactcard: phone number limit reached")
 )
 
 // PhoneError says why one phone value could not be normalized. It wraps

@@ -40,7 +40,7 @@ func ExampleParse() {
 	//   send: 79001234569
 	// Иван Петров
 	//   8 (900) 765-43-21 → 79007654321 [cell] ""
-	//   +65 6123 4567: phone number length not accepted: "+65 6123 4567": +6561234567 has 10 digits where 11–12 are needed
+	//   +65 6123 4567: contactcard: phone number length not accepted: "+65 6123 4567": +6561234567 has 10 digits where 11–12 are needed
 	//   send: 79007654321
 }
 
@@ -85,8 +85,8 @@ func ExampleNormalize() {
 	// 447911123456
 	// 380501234567
 	// 74951234567
-	// length: phone number length not accepted: "+65 6123 4567": +6561234567 has 10 digits where 11–12 are needed
-	// invalid: invalid phone number: "8 900 123 45 6": in RU (the default region) it reads as +78900123456, which is in no range of numbers RU uses
+	// length: contactcard: phone number length not accepted: "+65 6123 4567": +6561234567 has 10 digits where 11–12 are needed
+	// invalid: contactcard: invalid phone number: "8 900 123 45 6": in RU (the default region) it reads as +78900123456, which is in no range of numbers RU uses
 }
 
 func ExampleEncode() {
@@ -137,5 +137,5 @@ func ExamplePhone_region() {
 	// Output:
 	// Jane Roe: 19055551234, a number of CA, by the card's address
 	// Ivan Petrov: 79055551234, a number of RU, by the default region
-	// Li Wei: invalid phone number: "13866192019": in RU (the default region) it reads as +713866192019, but no number of RU has that many digits; as international digits it would be +13866192019 in US, but nothing points there (write it with + if that is meant)
+	// Li Wei: contactcard: invalid phone number: "13866192019": in RU (the default region) it reads as +713866192019, but no number of RU has that many digits; as international digits it would be +13866192019 in US, but nothing points there (write it with + if that is meant)
 }

@@ -12,8 +12,9 @@ type TimeoutConfig struct {
 	// Skipper skips the middleware. Optional. Default DefaultSkipper.
 	Skipper Skipper
 
-	// Timeout is how long the handler may take. Required: greater than
-	// zero. Default 30 s.
+	// Timeout is how long the handler may take. Required by
+	// TimeoutWithConfig: it panics when Timeout is not positive.
+	// DefaultTimeoutConfig has 30 s.
 	Timeout time.Duration
 }
 

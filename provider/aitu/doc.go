@@ -80,6 +80,4 @@
 // The token travels only in the X-BOT-TOKEN header. No error string and no
 // log line of this package holds it: the server's text is searched for it
 // and cut.
-//
-// Package aitutest is a fake Aitu Bot API for tests and demos.
 package aitu

@@ -81,6 +81,4 @@
 // The API token travels in the URL path. No error string and no log line
 // of this package holds it, nor the webhook token: URLs are never kept in
 // errors, and the server's text is searched for both tokens.
-//
-// Package greenapitest is a fake GREEN-API server for tests and demos.
 package greenapi
