@@ -26,7 +26,7 @@ func newAituPeer(hc *http.Client, onReply func(Reply)) (*aituPeer, error) {
 	for range users {
 		p.users = append(p.users, aitutest.NewUUID())
 	}
-	p.fake = aitutest.NewServer(aitutest.WithSentHook(func(c aitutest.SentCommand) { onReply(aituReply(c)) }))
+	p.fake = aitutest.NewServer(aitutest.WithSentHook(func(c aitutest.SentMessage) { onReply(aituReply(c)) }))
 	cfg := p.fake.Config()
 	cfg.HTTPClient = hc
 	var err error
@@ -85,13 +85,13 @@ func (p *aituPeer) authorize(*http.Request) {}
 
 func (p *aituPeer) replies() []Reply {
 	var out []Reply
-	for _, c := range p.fake.SentCommands() {
+	for _, c := range p.fake.SentMessages() {
 		out = append(out, aituReply(c))
 	}
 	return out
 }
 
-func aituReply(c aitutest.SentCommand) Reply {
+func aituReply(c aitutest.SentMessage) Reply {
 	r := Reply{Chat: aitu.ChatID(c.Recipient.Type, c.Recipient.ID)}
 	if c.Content != nil {
 		r.Text = *c.Content

@@ -241,7 +241,7 @@ func BenchmarkContactWebhook(b *testing.B) {
 		b.Fatal(err)
 	}
 	ac, err := aitu.New(aitu.Config{
-		BaseURL: "http://aitu.invalid/bot/v1/", Token: "bot-token",
+		APIURL: "http://aitu.invalid/bot/v1/", Token: "bot-token",
 		HTTPClient: &http.Client{Transport: answer{`{}`, &sends}}, Logger: discard,
 	})
 	if err != nil {

@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot"
-	"github.com/cardbot/cardbot/examples/echobot/echo"
+	"github.com/cardbot/cardbot/examples/echobot/handlers"
 )
 
 // The bot under load is examples/echobot's: the same handlers.
@@ -26,5 +26,5 @@ func register(b *cardbot.Bot, latency time.Duration) {
 			}
 		})
 	}
-	echo.Register(b)
+	handlers.Register(b)
 }

@@ -57,7 +57,7 @@ func TestMAXLoad(t *testing.T) {
 			assert.Equal(t, 20, groups, "the third chat is a group")
 			assert.Equal(t, kinds[kindVCF], w.mx.CheckAccountCalls(), "one checkAccount per uploaded card; a shared contact carries its account")
 			assert.Empty(t, w.wa.SentMessages())
-			assert.Empty(t, w.ai.SentCommands())
+			assert.Empty(t, w.ai.SentMessages())
 		})
 	}
 }

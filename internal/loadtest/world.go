@@ -64,11 +64,11 @@ type world struct {
 func newWorld(plan FaultPlan, fr *fronts) (*world, error) {
 	w := &world{rec: newRecorder(), fronts: fr, salt: 100_000 + rand.Uint64()%900_000, byAccnt: make(map[string]string)}
 	push := greenapitest.WithPushRetry(pushAttempts, pushInterval)
-	w.wa = greenapitest.NewServer(greenapitest.WithInstance(waInstance, waToken), greenapitest.WithWebhookToken(hookToken), push,
+	w.wa = greenapitest.NewServer(greenapitest.WithCredentials(waInstance, waToken), greenapitest.WithWebhookToken(hookToken), push,
 		greenapitest.WithSentHook(w.recordGreenAPI))
-	w.mx = greenapitest.NewServer(greenapitest.WithMAX(), greenapitest.WithInstance(maxInstance, maxToken), greenapitest.WithWebhookToken(maxHook), push,
+	w.mx = greenapitest.NewServer(greenapitest.WithMAX(), greenapitest.WithCredentials(maxInstance, maxToken), greenapitest.WithWebhookToken(maxHook), push,
 		greenapitest.WithSentHook(w.recordGreenAPI))
-	w.ai = aitutest.NewServer(aitutest.WithToken(aituToken), aitutest.WithPushRetry(pushAttempts, pushInterval), aitutest.WithSentHook(w.recordAitu))
+	w.ai = aitutest.NewServer(aitutest.WithCredentials(aituToken), aitutest.WithPushRetry(pushAttempts, pushInterval), aitutest.WithSentHook(w.recordAitu))
 	var err error
 	for m, f := range map[messenger]faultTarget{onWhatsApp: w.wa, onMAX: w.mx, onAitu: w.ai} {
 		var slow func(time.Duration)
@@ -197,7 +197,7 @@ func (w *world) recordGreenAPI(m greenapitest.SentMessage) {
 	}
 }
 
-func (w *world) recordAitu(c aitutest.SentCommand) {
+func (w *world) recordAitu(c aitutest.SentMessage) {
 	chat := aitu.ChatID(c.Recipient.Type, c.Recipient.ID)
 	switch {
 	case c.InputMedia != nil:

@@ -98,7 +98,7 @@ func TestBotOverWebhookKeepsPeerTypesAndCorrelates(t *testing.T) {
 			_, err := srv.Push(t.Context(), hook, aitutest.Batch(srv.IncomingText(in, "hello")))
 			require.NoError(t, err)
 
-			cmds := srv.SentCommands()
+			cmds := srv.SentMessages()
 			require.Len(t, cmds, 1)
 			cmd := cmds[0]
 			assert.Equal(t, peer, cmd.Recipient.Type, "the reply keeps the dialog's peer type")
@@ -149,7 +149,7 @@ func TestBotContactsBothWays(t *testing.T) {
 	assert.Empty(t, cards[0].Accounts)
 	assert.Equal(t, map[string]string{contactcard.MessengerAitu: reg}, cards[1].Accounts)
 
-	cmds := srv.SentCommands()
+	cmds := srv.SentMessages()
 	require.Len(t, cmds, 2)
 	for _, cmd := range cmds {
 		assert.Equal(t, aitu.CommandSendContactMessage, cmd.Type)
@@ -176,7 +176,7 @@ func TestBotOverPollingCorrelates(t *testing.T) {
 	cancel()
 	require.ErrorIs(t, <-done, context.Canceled)
 
-	cmds := srv.SentCommands()
+	cmds := srv.SentMessages()
 	require.Len(t, cmds, 1)
 	st := b.gotStatuses()[0]
 	assert.Equal(t, chat, st.Chat.ID)

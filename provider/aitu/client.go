@@ -22,7 +22,7 @@ type Client struct {
 	fetch   *safefetch.Fetcher
 }
 
-// New returns a Client for cfg. It fails when Token is empty or BaseURL is
+// New returns a Client for cfg. It fails when Token is empty or APIURL is
 // not an http or https URL.
 func New(cfg Config) (*Client, error) {
 	cfg, err := cfg.withDefaults()
@@ -50,10 +50,10 @@ const tokenHeader = "X-BOT-TOKEN"
 // request is one call of the API.
 type request = apiclient.Request
 
-// apiRequest makes a request of path (relative to BaseURL, "updates/")
+// apiRequest makes a request of path (relative to APIURL, "updates/")
 // with query.
 func (c *Client) apiRequest(httpMethod, method, path string, query url.Values, body any) *request {
-	target := c.cfg.BaseURL + path
+	target := c.cfg.APIURL + path
 	if len(query) > 0 {
 		target += "?" + query.Encode()
 	}

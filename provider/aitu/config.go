@@ -14,9 +14,9 @@ import (
 
 // Defaults of a zero Config field.
 const (
-	// DefaultBaseURL is the Bot API's current base URL. (It moved twice
+	// DefaultAPIURL is the Bot API's current base URL. (It moved twice
 	// before: messapi.btsdapps.net, botapi.btsdapps.net.)
-	DefaultBaseURL = "https://botapi.aitu.io/bot/v1/"
+	DefaultAPIURL = "https://botapi.aitu.io/bot/v1/"
 	// DefaultName is the provider's name.
 	DefaultName = "aitu"
 	// DefaultRegion is the region national phone numbers are read in.
@@ -46,9 +46,9 @@ const (
 // Config configures a Client. Token is required; every other field has a
 // default.
 type Config struct {
-	// BaseURL is the Bot API's base URL; DefaultBaseURL when empty. A
+	// APIURL is the Bot API's base URL; DefaultAPIURL when empty. A
 	// trailing slash is added when missing.
-	BaseURL string
+	APIURL string
 
 	// Token is the bot's service token from @MasterService. It is sent as
 	// the X-BOT-TOKEN header, and never put in an error or a log line.
@@ -132,14 +132,14 @@ func (c Config) fill() (Config, error) {
 			return c, errors.New("aitu: Config.Token has control characters a header cannot carry")
 		}
 	}
-	if c.BaseURL == "" {
-		c.BaseURL = DefaultBaseURL
+	if c.APIURL == "" {
+		c.APIURL = DefaultAPIURL
 	}
-	if _, err := apiclient.CheckBaseURL("aitu", "BaseURL", c.BaseURL); err != nil {
+	if _, err := apiclient.CheckBaseURL("aitu", "APIURL", c.APIURL); err != nil {
 		return c, err
 	}
-	if !strings.HasSuffix(c.BaseURL, "/") {
-		c.BaseURL += "/"
+	if !strings.HasSuffix(c.APIURL, "/") {
+		c.APIURL += "/"
 	}
 	if c.DefaultRegion == "" {
 		c.DefaultRegion = DefaultRegion

@@ -21,10 +21,10 @@ func TestNew(t *testing.T) {
 		{name: "no token", cfg: aitu.Config{}},
 		{name: "blank token", cfg: aitu.Config{Token: "  "}},
 		{name: "token with a newline", cfg: aitu.Config{Token: "abc\ndef"}},
-		{name: "ftp", cfg: aitu.Config{Token: "t0ken-value", BaseURL: "ftp://x/"}},
-		{name: "no host", cfg: aitu.Config{Token: "t0ken-value", BaseURL: "https:///bot/v1/"}},
-		{name: "query", cfg: aitu.Config{Token: "t0ken-value", BaseURL: "https://x/bot/v1/?a=b"}},
-		{name: "old host, no slash", cfg: aitu.Config{Token: "t0ken-value", BaseURL: "https://messapi.btsdapps.net/bot/v1"}, ok: true},
+		{name: "ftp", cfg: aitu.Config{Token: "t0ken-value", APIURL: "ftp://x/"}},
+		{name: "no host", cfg: aitu.Config{Token: "t0ken-value", APIURL: "https:///bot/v1/"}},
+		{name: "query", cfg: aitu.Config{Token: "t0ken-value", APIURL: "https://x/bot/v1/?a=b"}},
+		{name: "old host, no slash", cfg: aitu.Config{Token: "t0ken-value", APIURL: "https://messapi.btsdapps.net/bot/v1"}, ok: true},
 		{name: "unknown region", cfg: aitu.Config{Token: "t0ken-value", DefaultRegion: "XX"}},
 	}
 	for _, tt := range tests {
@@ -48,7 +48,7 @@ func TestNew(t *testing.T) {
 func TestBaseURLGetsASlash(t *testing.T) {
 	srv := newServer(t)
 	c := newClient(t, srv, func(cfg *aitu.Config) {
-		cfg.BaseURL = srv.URL[:len(srv.URL)-1]
+		cfg.APIURL = srv.URL[:len(srv.URL)-1]
 		cfg.Name = "aitu2"
 		cfg.DefaultRegion = "ru"
 		cfg.HTTPClient = &http.Client{}

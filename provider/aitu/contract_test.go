@@ -23,7 +23,7 @@ func TestContract(t *testing.T) {
 	providertest.Run(t, providertest.Harness[*aitu.Client]{
 		Token: hostileToken,
 		New: func(t *testing.T, baseURL string, hc *http.Client, retrySends bool) *aitu.Client {
-			cfg := aitu.Config{BaseURL: baseURL, Token: hostileToken, HTTPClient: hc, RetrySends: retrySends}
+			cfg := aitu.Config{APIURL: baseURL, Token: hostileToken, HTTPClient: hc, RetrySends: retrySends}
 			cfg.MaxRetries, cfg.MinBackoff, cfg.MaxBackoff = providertest.Retries, time.Millisecond, time.Millisecond
 			cfg.Logger = slog.New(slog.DiscardHandler)
 			c, err := aitu.New(cfg)

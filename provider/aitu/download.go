@@ -18,7 +18,7 @@ import (
 //
 // The request carries the token, so it follows no redirect: a 3xx answer
 // fails with ErrRedirected, and the host it points at gets nothing. The
-// download is guarded like every file a webhook points at: BaseURL's host
+// download is guarded like every file a webhook points at: APIURL's host
 // is dialled only when it resolves to a public address, or to one of the
 // same kind as its own (a fake server on loopback); others are refused
 // (cardbot.ErrUnsafeURL). The whole download, body included, ends after
@@ -28,7 +28,7 @@ func (c *Client) Download(ctx context.Context, doc cardbot.Document) (io.ReadClo
 	if doc.ID == "" {
 		return nil, invalid("download: the document has no file id")
 	}
-	return c.fetch.Fetch(ctx, c.cfg.BaseURL, func(ctx context.Context, hc *http.Client) (*http.Response, error) {
+	return c.fetch.Fetch(ctx, c.cfg.APIURL, func(ctx context.Context, hc *http.Client) (*http.Response, error) {
 		r := c.apiRequest(http.MethodGet, "download", "download/", url.Values{"fileId": {doc.ID}}, nil)
 		r.Client = hc
 		return c.api.Open(ctx, r)
@@ -38,5 +38,5 @@ func (c *Client) Download(ctx context.Context, doc cardbot.Document) (io.ReadClo
 // newFetcher makes the guard of downloads; r resolves host names (nil:
 // the system's resolver).
 func newFetcher(cfg Config, r safefetch.Resolver) *safefetch.Fetcher {
-	return settingsOf(cfg).Fetcher(cfg.BaseURL, true, r)
+	return settingsOf(cfg).Fetcher(cfg.APIURL, true, r)
 }

@@ -57,7 +57,7 @@ func TestRetries(t *testing.T) {
 			assert.Len(t, srv.Calls(), tt.wantCalls)
 			if tt.wantErr == nil {
 				require.NoError(t, err)
-				require.Len(t, srv.SentCommands(), 1)
+				require.Len(t, srv.SentMessages(), 1)
 				return
 			}
 			require.Error(t, err)

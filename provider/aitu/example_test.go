@@ -44,14 +44,14 @@ func ExampleClient_Send() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	for _, cmd := range srv.SentCommands() {
+	for _, cmd := range srv.SentMessages() {
 		if cmd.InputMedia != nil {
 			fmt.Println(cmd.Type, cmd.Recipient.Type, cmd.InputMedia.ContactType, cmd.InputMedia.FirstName, cmd.InputMedia.PhoneNumber)
 		} else {
 			fmt.Println(cmd.Type, cmd.Recipient.Type, *cmd.Content)
 		}
 	}
-	fmt.Println(sent.ID == srv.SentCommands()[1].LocalID)
+	fmt.Println(sent.ID == srv.SentMessages()[1].LocalID)
 	// Output:
 	// SendMessage GROUP Hello!
 	// SendContactMessage GROUP InputUnregisteredContact Alexandr 77011234567

@@ -195,7 +195,7 @@ func TestSendFileStepFails(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newServer(t)
 			base, hits := failing(t, srv, tt.path, tt.times, tt.status, tt.body)
-			c := newClient(t, srv, func(cfg *aitu.Config) { cfg.BaseURL = base })
+			c := newClient(t, srv, func(cfg *aitu.Config) { cfg.APIURL = base })
 			_, err := c.Send(t.Context(), "USER:"+userID, cardbot.File{Name: "a.txt", Data: []byte("hello")})
 			assert.Equal(t, tt.hits, hits.Load(), "requests of %s", tt.path)
 			assert.Len(t, srv.Uploads(), tt.uploads)

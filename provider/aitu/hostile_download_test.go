@@ -69,7 +69,7 @@ func (a *hostileAPI) seen(path string) []string {
 func hostileClient(t *testing.T, a *hostileAPI, logger *slog.Logger) *aitu.Client {
 	t.Helper()
 	c, err := aitu.New(aitu.Config{
-		BaseURL: a.URL, Token: hostileToken, Logger: logger,
+		APIURL: a.URL, Token: hostileToken, Logger: logger,
 		MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond,
 		DownloadTimeout: 200 * time.Millisecond,
 	})

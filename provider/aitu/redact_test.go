@@ -22,7 +22,7 @@ func TestTokenNeverLeaks(t *testing.T) {
 	const token = "51ae2e07-22e6-4460-8929-4aaf082127fa"
 	leaks := apitest.NewLeaks(t)
 	logger, collect := leaks.Logger, leaks.Collect
-	srv := newServer(t, aitutest.WithToken(token))
+	srv := newServer(t, aitutest.WithCredentials(token))
 	client := func(mods ...func(*aitu.Config)) *aitu.Client {
 		return newClient(t, srv, append([]func(*aitu.Config){func(c *aitu.Config) { c.Logger = logger }}, mods...)...)
 	}
@@ -35,9 +35,9 @@ func TestTokenNeverLeaks(t *testing.T) {
 	// Config errors.
 	_, err := aitu.New(aitu.Config{Token: token + "\n"})
 	collect(err)
-	_, err = aitu.New(aitu.Config{Token: token, BaseURL: "ftp://" + token})
+	_, err = aitu.New(aitu.Config{Token: token, APIURL: "ftp://" + token})
 	collect(err)
-	_, err = aitu.New(aitu.Config{Token: token, BaseURL: "https://x/?t=" + token})
+	_, err = aitu.New(aitu.Config{Token: token, APIURL: "https://x/?t=" + token})
 	collect(err)
 
 	c := client()
@@ -62,7 +62,7 @@ func TestTokenNeverLeaks(t *testing.T) {
 	cancel()
 	srv.Reset()
 	// No server at all.
-	gone := aitutest.NewServer(aitutest.WithToken(token))
+	gone := aitutest.NewServer(aitutest.WithCredentials(token))
 	goneCfg := gone.Config()
 	gone.Close()
 	goneCfg.Logger, goneCfg.MinBackoff, goneCfg.MaxBackoff = logger, time.Millisecond, time.Millisecond

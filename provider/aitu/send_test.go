@@ -66,7 +66,7 @@ func TestSend(t *testing.T) {
 			c := newClient(t, srv, func(cfg *aitu.Config) { cfg.PhonePlus = tt.plus })
 			sent, err := c.Send(t.Context(), tt.chat, tt.out)
 			require.NoError(t, err)
-			cmds := srv.SentCommands()
+			cmds := srv.SentMessages()
 			require.Len(t, cmds, 1)
 			got := cmds[0].Command
 			assert.Len(t, got.LocalID, 36)

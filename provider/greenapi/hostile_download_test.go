@@ -159,7 +159,7 @@ func TestDownloadTokensNeverLeak(t *testing.T) {
 	)
 	leaks := apitest.NewLeaks(t)
 	logger := leaks.Logger
-	srv := newServer(t, greenapitest.WithInstance("1101000001", apiToken), greenapitest.WithWebhookToken(webhookToken))
+	srv := newServer(t, greenapitest.WithCredentials("1101000001", apiToken), greenapitest.WithWebhookToken(webhookToken))
 	files := hostileFiles(t, apiToken)
 	local := newClient(t, srv, func(c *greenapi.Config) {
 		c.Logger = logger

@@ -28,7 +28,7 @@ func TestTokensNeverLeak(t *testing.T) {
 	)
 	leaks := apitest.NewLeaks(t)
 	logger, collect := leaks.Logger, leaks.Collect
-	srv := newServer(t, greenapitest.WithInstance("1101000001", apiToken), greenapitest.WithWebhookToken(webhookToken))
+	srv := newServer(t, greenapitest.WithCredentials("1101000001", apiToken), greenapitest.WithWebhookToken(webhookToken))
 	client := func(mods ...func(*greenapi.Config)) *greenapi.Client {
 		return newClient(t, srv, append([]func(*greenapi.Config){func(c *greenapi.Config) { c.Logger = logger }}, mods...)...)
 	}
@@ -79,7 +79,7 @@ func TestTokensNeverLeak(t *testing.T) {
 	}), t.Context())
 	srv.SetDelay(0)
 	// No server at all.
-	gone := greenapitest.NewServer(greenapitest.WithInstance("1101000001", apiToken))
+	gone := greenapitest.NewServer(greenapitest.WithCredentials("1101000001", apiToken))
 	goneCfg := gone.Config()
 	gone.Close()
 	goneCfg.Logger, goneCfg.MinBackoff, goneCfg.MaxBackoff = logger, time.Millisecond, time.Millisecond
@@ -120,7 +120,7 @@ func TestTokensNeverLeakMAX(t *testing.T) {
 	)
 	leaks := apitest.NewLeaks(t)
 	logger := leaks.Logger
-	srv := newServer(t, greenapitest.WithMAX(), greenapitest.WithInstance("3100000001", apiToken), greenapitest.WithWebhookToken(webhookToken))
+	srv := newServer(t, greenapitest.WithMAX(), greenapitest.WithCredentials("3100000001", apiToken), greenapitest.WithWebhookToken(webhookToken))
 	c := newClient(t, srv, func(cfg *greenapi.Config) { cfg.Logger = logger })
 	card := contactcard.Card{FormattedName: "Pyotr", Phones: []contactcard.Phone{{Number: "79001234568"}}}
 	sendContact := func(c *greenapi.Client) {
@@ -153,7 +153,7 @@ func TestTokensNeverLeakMAX(t *testing.T) {
 	check(c, "+44 7911 123456")
 	check(c, "ivan")
 	// No server at all.
-	gone := greenapitest.NewServer(greenapitest.WithMAX(), greenapitest.WithInstance("3100000001", apiToken))
+	gone := greenapitest.NewServer(greenapitest.WithMAX(), greenapitest.WithCredentials("3100000001", apiToken))
 	goneCfg := gone.Config()
 	gone.Close()
 	goneCfg.Logger, goneCfg.MinBackoff, goneCfg.MaxBackoff = logger, time.Millisecond, time.Millisecond

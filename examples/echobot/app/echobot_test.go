@@ -17,7 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/cardbot/cardbot/examples/echobot/echo"
+	"github.com/cardbot/cardbot/examples/echobot/handlers"
 	"github.com/cardbot/cardbot/provider/aitu"
 	"github.com/cardbot/cardbot/provider/aitu/aitutest"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
@@ -68,7 +68,7 @@ func greenapiReplies(fake *greenapitest.Server) []reply {
 // aituReplies returns what the bot sent to a fake Aitu, as replies.
 func aituReplies(fake *aitutest.Server) []reply {
 	var out []reply
-	for _, c := range fake.SentCommands() {
+	for _, c := range fake.SentMessages() {
 		r := reply{Chat: aitu.ChatID(c.Recipient.Type, c.Recipient.ID)}
 		if c.Content != nil {
 			r.Text = *c.Content
@@ -118,7 +118,7 @@ func TestSandbox(t *testing.T) {
 		texts               []string
 		whatsapp, max, aitu []card // the contacts sent back on each
 	}{
-		{name: "start", route: "text", body: "/start", texts: []string{echo.Greeting}},
+		{name: "start", route: "text", body: "/start", texts: []string{handlers.Greeting}},
 		{name: "echo", route: "text", body: "Привет, bot!", texts: []string{"Привет, bot!"}},
 		{
 			name: "shared contact", route: "contact", body: victor,
@@ -277,7 +277,7 @@ func TestConfiguredAitu(t *testing.T) {
 	const secret = "Zq3-unguessable-path-segment"
 	var logs strings.Builder
 	env := map[string]string{
-		"AITU_API_URL":        fake.Config().BaseURL,
+		"AITU_API_URL":        fake.Config().APIURL,
 		"AITU_BOT_TOKEN":      fake.Token,
 		"AITU_WEBHOOK_SECRET": secret,
 		"ADDR":                "127.0.0.1:0",

@@ -73,7 +73,7 @@ func aituMessenger(c aituConfig, log *slog.Logger) (messenger, error) {
 	if c.WebhookSecret == "" {
 		return messenger{}, fmt.Errorf("aitu: AITU_WEBHOOK_SECRET is required with AITU_BOT_TOKEN")
 	}
-	client, err := aitu.New(aitu.Config{BaseURL: c.APIURL, Token: c.Token, DefaultRegion: "KZ", Logger: log})
+	client, err := aitu.New(aitu.Config{APIURL: c.APIURL, Token: c.Token, DefaultRegion: "KZ", Logger: log})
 	if err != nil {
 		return messenger{}, fmt.Errorf("aitu: settings: %w", err)
 	}

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot"
-	"github.com/cardbot/cardbot/examples/echobot/echo"
+	"github.com/cardbot/cardbot/examples/echobot/handlers"
 	"github.com/cardbot/cardbot/middleware"
 	"github.com/cardbot/cardbot/prom"
 	"github.com/cardbot/cardbot/sandbox"
@@ -69,7 +69,7 @@ func Run(ctx context.Context, getenv func(string) string, log *slog.Logger, list
 		}
 	}
 	bot.Use(middleware.Logger())
-	echo.Register(bot)
+	handlers.Register(bot)
 
 	scfg := webhook.ServerConfig{Addr: cfg.Addr, Config: webhook.Config{Logger: log}}
 	if cfg.MetricsAddr == "" {

@@ -131,7 +131,7 @@ func (s *Server) commands(body []byte, path string) answer {
 	if len(req.Commands) > aitu.MaxCommands {
 		return s.failure(http.StatusBadRequest, "maximum commands length is 10", path)
 	}
-	cmds := make([]SentCommand, 0, len(req.Commands))
+	cmds := make([]SentMessage, 0, len(req.Commands))
 	for i, raw := range req.Commands {
 		var c aitu.Command
 		if err := json.Unmarshal(raw, &c); err != nil {
@@ -140,7 +140,7 @@ func (s *Server) commands(body []byte, path string) answer {
 		if msg := s.check(&c); msg != "" {
 			return s.failure(http.StatusBadRequest, fmt.Sprintf("commands[%d].%s", i, msg), path)
 		}
-		cmds = append(cmds, SentCommand{Command: c, MessageID: NewUUID()})
+		cmds = append(cmds, SentMessage{Command: c, MessageID: NewUUID()})
 	}
 	s.sent.Add(cmds...)
 	for _, c := range cmds {
@@ -211,7 +211,7 @@ func (s *Server) check(c *aitu.Command) string {
 	return ""
 }
 
-func (s *Server) messageIDAssigned(c SentCommand) []byte {
+func (s *Server) messageIDAssigned(c SentMessage) []byte {
 	b, _ := json.Marshal(map[string]any{
 		"updateId": NewUUID(),
 		"type":     aitu.TypeMessageIDAssigned,

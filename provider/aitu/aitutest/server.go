@@ -26,7 +26,7 @@ const WebhookSpecified = "Webhook is specified"
 // Server is a fake Aitu Bot API. Its methods are safe for concurrent use.
 type Server struct {
 	// URL is the API's base URL ("http://127.0.0.1:port/bot/v1/"), the
-	// BaseURL of an aitu.Config.
+	// APIURL of an aitu.Config.
 	URL string
 	// Token is the bot token the server accepts in X-BOT-TOKEN.
 	Token string
@@ -35,7 +35,7 @@ type Server struct {
 	push   *fakeapi.Pusher
 	opts   options
 	calls  fakeapi.List[Call]
-	sent   fakeapi.List[SentCommand]
+	sent   fakeapi.List[SentMessage]
 	fails  fakeapi.List[Failure]
 	ctx    context.Context // ends on Close: background pushes stop
 	cancel context.CancelFunc
@@ -67,8 +67,10 @@ type Call struct {
 	Time time.Time
 }
 
-// SentCommand is a command the server accepted from POST updates/.
-type SentCommand struct {
+// SentMessage is a command the server accepted from POST updates/: a
+// message sent, as greenapitest's SentMessage is one (Aitu's API calls them
+// commands: SendMessage, SendContactMessage, …).
+type SentMessage struct {
 	// Command is the command as sent.
 	aitu.Command
 	// MessageID is the id the server gave the message, which its
@@ -100,15 +102,15 @@ type options struct {
 	maxWait      time.Duration
 	pushAttempts int
 	pushInterval time.Duration
-	onSent       func(SentCommand)
+	onSent       func(SentMessage)
 	maxFileSize  int64 // upload/'s cap; 0: aitu.DefaultMaxFileSize
 }
 
 // Option configures a Server.
 type Option func(*options)
 
-// WithToken sets the bot token; by default it is a random UUID.
-func WithToken(token string) Option {
+// WithCredentials sets the bot token; by default it is a random UUID.
+func WithCredentials(token string) Option {
 	return func(o *options) { o.token = token }
 }
 
@@ -134,7 +136,7 @@ func WithPushRetry(attempts int, interval time.Duration) Option {
 // WithSentHook calls f with every command the server accepts, after it
 // recorded it: the echobot's sandbox prints the bot's answers this way. f
 // must not call the server's methods that wait (Push).
-func WithSentHook(f func(SentCommand)) Option {
+func WithSentHook(f func(SentMessage)) Option {
 	return func(o *options) { o.onSent = f }
 }
 
@@ -175,7 +177,7 @@ func (s *Server) Close() {
 // Config returns an aitu.Config for the server: its URL and token. Tests
 // add their own retry and backoff settings.
 func (s *Server) Config() aitu.Config {
-	return aitu.Config{BaseURL: s.URL, Token: s.Token}
+	return aitu.Config{APIURL: s.URL, Token: s.Token}
 }
 
 // Calls returns every request received so far, in order.
@@ -183,8 +185,8 @@ func (s *Server) Calls() []Call {
 	return s.calls.All()
 }
 
-// SentCommands returns the commands accepted so far, in order.
-func (s *Server) SentCommands() []SentCommand {
+// SentMessages returns the commands accepted so far, in order.
+func (s *Server) SentMessages() []SentMessage {
 	return s.sent.All()
 }
 

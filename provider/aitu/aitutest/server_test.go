@@ -39,7 +39,7 @@ func command(extra string) string {
 }
 
 func TestServerValidatesCommands(t *testing.T) {
-	srv := aitutest.NewServer(aitutest.WithToken("tok-123456"))
+	srv := aitutest.NewServer(aitutest.WithCredentials("tok-123456"))
 	defer srv.Close()
 	tests := []struct {
 		name   string
@@ -74,7 +74,7 @@ func TestServerValidatesCommands(t *testing.T) {
 			assert.Contains(t, body, tt.msg)
 		})
 	}
-	require.Len(t, srv.SentCommands(), 1)
+	require.Len(t, srv.SentMessages(), 1)
 	assert.Equal(t, 1, srv.Pending(), "a MessageIdAssigned for the localId")
 	status, body := do(t, srv, http.MethodGet, "updates/", "tok-123456", "")
 	assert.Equal(t, 200, status)
@@ -85,7 +85,7 @@ func TestServerValidatesCommands(t *testing.T) {
 	require.Len(t, got.Updates, 1)
 	assert.Equal(t, "MessageIdAssigned", got.Updates[0]["type"])
 	assert.Equal(t, "1", got.Updates[0]["localId"])
-	assert.Equal(t, srv.SentCommands()[0].MessageID, got.Updates[0]["id"])
+	assert.Equal(t, srv.SentMessages()[0].MessageID, got.Updates[0]["id"])
 }
 
 func TestServerOnePollAtATime(t *testing.T) {

@@ -143,9 +143,9 @@ type options struct {
 // Option configures a Server.
 type Option func(*options)
 
-// WithInstance sets the instance id and the API token; by default the id
+// WithCredentials sets the instance id and the API token; by default the id
 // is "1101000001" and the token random.
-func WithInstance(id, token string) Option {
+func WithCredentials(id, token string) Option {
 	return func(o *options) { o.id, o.token = id, token }
 }
 

@@ -115,7 +115,7 @@ func TestErrorBodies(t *testing.T) {
 }
 
 func TestAuthAndRouting(t *testing.T) {
-	s := newServer(t, greenapitest.WithInstance("7103000000", "tok3n"))
+	s := newServer(t, greenapitest.WithCredentials("7103000000", "tok3n"))
 	ok := `{"chatId":"79001234567@c.us","message":"hi"}`
 	tests := []struct {
 		name, method, url string

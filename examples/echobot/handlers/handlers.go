@@ -1,9 +1,9 @@
-// Package echo holds the echobot's handlers, so that the echobot and the
+// Package handlers holds the echobot's handlers, so that the echobot and the
 // load harness (internal/loadtest) run the same bot: "/start" gets
 // Greeting, any other text is echoed back, and every contact of a shared
 // contact, a contacts array or a .vcf upload is sent back, or explained
 // when it has no usable number.
-package echo
+package handlers
 
 import (
 	"errors"
