@@ -12,9 +12,9 @@ import (
 	"github.com/cardbot/cardbot/webhook"
 )
 
-// A test of a bot against the fake Aitu Bot API: the fake delivers an
-// batch of updates to the bot's webhook as Aitu would and records the commands the
-// bot sends back.
+// A test of a bot against the fake Aitu Bot API: the fake delivers a
+// batch of updates to the bot's webhook as Aitu would, and records the
+// commands the bot sends back.
 func Example() {
 	fake := aitutest.NewServer()
 	defer fake.Close()
