@@ -9,6 +9,15 @@ import (
 	"time"
 )
 
+// Dispatcher takes the updates providers deliver; *Bot is one. The webhook
+// receiver and the pollers hand their updates to a Dispatcher, so that a
+// wrapper or a test can stand in for the bot.
+type Dispatcher interface {
+	Dispatch(ctx context.Context, p Provider, u Update) error
+}
+
+var _ Dispatcher = (*Bot)(nil)
+
 // Dispatch handles one update that p delivered: the entry point of the
 // webhook receiver and of pollers.
 //

@@ -35,21 +35,21 @@ func TestUnauthenticatedRouteRefused(t *testing.T) {
 
 	mounts := []struct {
 		name  string
-		mount func(d webhook.Dispatcher, src webhook.Source, cfg webhook.Config) error
+		mount func(d cardbot.Dispatcher, src webhook.Source, cfg webhook.Config) error
 	}{
-		{"NewHandler", func(d webhook.Dispatcher, src webhook.Source, cfg webhook.Config) error {
+		{"NewHandler", func(d cardbot.Dispatcher, src webhook.Source, cfg webhook.Config) error {
 			_, err := webhook.NewHandler(d, src, cfg)
 			return err
 		}},
-		{"Handler", func(d webhook.Dispatcher, src webhook.Source, cfg webhook.Config) error {
+		{"Handler", func(d cardbot.Dispatcher, src webhook.Source, cfg webhook.Config) error {
 			_, err := webhook.Handler(d, src, cfg)
 			return err
 		}},
-		{"Mount", func(d webhook.Dispatcher, src webhook.Source, cfg webhook.Config) error {
+		{"Mount", func(d cardbot.Dispatcher, src webhook.Source, cfg webhook.Config) error {
 			_, err := webhook.Mount(echo.New(), "/hook", d, src, cfg)
 			return err
 		}},
-		{"Server.Handle", func(d webhook.Dispatcher, src webhook.Source, cfg webhook.Config) error {
+		{"Server.Handle", func(d cardbot.Dispatcher, src webhook.Source, cfg webhook.Config) error {
 			return webhook.NewServer(d, webhook.ServerConfig{Config: cfg}).Handle("/hook", src)
 		}},
 	}
@@ -116,10 +116,10 @@ func TestNilArguments(t *testing.T) {
 	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)))
 	tests := []struct {
 		name string
-		d    webhook.Dispatcher
+		d    cardbot.Dispatcher
 		src  webhook.Source
 	}{
-		{"nil Dispatcher", nil, &testSource{token: token}},
+		{"nil cardbot.Dispatcher", nil, &testSource{token: token}},
 		{"nil Source", bot, nil},
 	}
 	for _, tt := range tests {

@@ -91,7 +91,7 @@ var ErrUnauthenticated = errors.New("webhook: the source accepts requests withou
 
 // ErrNilArgument is the error of NewHandler, Handler, Mount and
 // Server.Handle when the Dispatcher or the Source is nil.
-var ErrNilArgument = errors.New("webhook: nil Dispatcher or Source")
+var ErrNilArgument = errors.New("webhook: nil cardbot.Dispatcher or Source")
 
 // NewHandler returns the webhook route of src as an http.Handler, to
 // mount on net/http's ServeMux, chi or any router of the standard
@@ -102,11 +102,11 @@ var ErrNilArgument = errors.New("webhook: nil Dispatcher or Source")
 // a body {"message": …}. It fails with ErrUnauthenticated when src would
 // accept anyone (see Config.AllowUnauthenticated), and with
 // ErrNilArgument.
-func NewHandler(d Dispatcher, src Source, cfg Config) (http.Handler, error) {
+func NewHandler(d cardbot.Dispatcher, src Source, cfg Config) (http.Handler, error) {
 	return newHandler(d, src, cfg)
 }
 
-func newHandler(d Dispatcher, src Source, cfg Config) (*handler, error) {
+func newHandler(d cardbot.Dispatcher, src Source, cfg Config) (*handler, error) {
 	if d == nil || src == nil {
 		return nil, ErrNilArgument
 	}
@@ -139,7 +139,7 @@ func acceptsAnyone(src Source) bool {
 }
 
 type handler struct {
-	d       Dispatcher
+	d       cardbot.Dispatcher
 	src     Source
 	log     *slog.Logger
 	timeout time.Duration

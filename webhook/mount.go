@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/cardbot/cardbot"
 )
 
 // Router is where routes are added: *echo.Echo and *echo.Group are both.
@@ -18,7 +20,7 @@ type Router interface {
 // the application's IPExtractor's, else the connection's peer. Mount and
 // Server.Handle use it; call it to add the route yourself. It fails as
 // NewHandler does.
-func Handler(d Dispatcher, src Source, cfg Config) (echo.HandlerFunc, error) {
+func Handler(d cardbot.Dispatcher, src Source, cfg Config) (echo.HandlerFunc, error) {
 	h, err := newHandler(d, src, cfg)
 	if err != nil {
 		return nil, err
@@ -40,7 +42,7 @@ func Handler(d Dispatcher, src Source, cfg Config) (echo.HandlerFunc, error) {
 // them to d, to an echo application or group you run yourself. It adds
 // nothing and fails as Handler does: with ErrUnauthenticated when src
 // would accept a request without credentials and cfg does not allow it.
-func Mount(r Router, path string, d Dispatcher, src Source, cfg Config) (*echo.Route, error) {
+func Mount(r Router, path string, d cardbot.Dispatcher, src Source, cfg Config) (*echo.Route, error) {
 	h, err := Handler(d, src, cfg)
 	if err != nil {
 		return nil, err

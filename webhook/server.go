@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/cardbot/cardbot"
 )
 
 // ServerConfig sets a standalone Server. The zero value is the default.
@@ -46,13 +48,13 @@ type Server struct {
 	// serving.
 	Echo *echo.Echo
 
-	d    Dispatcher
+	d    cardbot.Dispatcher
 	cfg  Config
 	http *http.Server
 }
 
 // NewServer returns a server that hands updates to d.
-func NewServer(d Dispatcher, cfg ServerConfig) *Server {
+func NewServer(d cardbot.Dispatcher, cfg ServerConfig) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	write := orDuration(cfg.WriteTimeout, 60*time.Second)

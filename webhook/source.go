@@ -1,7 +1,6 @@
 package webhook
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/cardbot/cardbot"
@@ -22,9 +21,4 @@ type Source interface {
 	// cardbot.ErrMalformedUpdate (or any other) answers 400; a well-formed
 	// update of a type the decoder does not know is not an error.
 	DecodeWebhook(body []byte) ([]cardbot.Update, error)
-}
-
-// Dispatcher handles updates; *cardbot.Bot is one.
-type Dispatcher interface {
-	Dispatch(ctx context.Context, p cardbot.Provider, u cardbot.Update) error
 }

@@ -17,11 +17,6 @@ import (
 	"github.com/cardbot/cardbot/internal/retry"
 )
 
-// Dispatcher handles updates; *cardbot.Bot is one.
-type Dispatcher interface {
-	Dispatch(ctx context.Context, p cardbot.Provider, u cardbot.Update) error
-}
-
 // PollerOptions configures a Poller; the zero value is the defaults.
 type PollerOptions struct {
 	// Timeout bounds one poll, which Aitu holds open until updates come or
@@ -63,7 +58,7 @@ type PollerOptions struct {
 // time, as Aitu requires of a token (a second one gets 409).
 type Poller struct {
 	c    *Client
-	d    Dispatcher
+	d    cardbot.Dispatcher
 	http *http.Client
 	loop pollloop.Loop
 
@@ -72,7 +67,7 @@ type Poller struct {
 }
 
 // NewPoller returns a poller that feeds the updates of c to d.
-func NewPoller(c *Client, d Dispatcher, opts PollerOptions) *Poller {
+func NewPoller(c *Client, d cardbot.Dispatcher, opts PollerOptions) *Poller {
 	p := &Poller{c: c, d: d, last: opts.LastUpdateID}
 	timeout := opts.Timeout
 	if timeout <= 0 {

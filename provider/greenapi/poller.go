@@ -16,11 +16,6 @@ import (
 	"github.com/cardbot/cardbot/internal/wirejson"
 )
 
-// Dispatcher handles updates; *cardbot.Bot is one.
-type Dispatcher interface {
-	Dispatch(ctx context.Context, p cardbot.Provider, u cardbot.Update) error
-}
-
 // PollerOptions configures a Poller; the zero value is the defaults.
 type PollerOptions struct {
 	// ReceiveTimeout is how long one receiveNotification waits for a
@@ -50,14 +45,14 @@ type PollerOptions struct {
 // without a public URL. The instance's webhookUrl must be empty.
 type Poller struct {
 	c       *Client
-	d       Dispatcher
+	d       cardbot.Dispatcher
 	timeout int // receiveTimeout, seconds
 	http    *http.Client
 	loop    pollloop.Loop
 }
 
 // NewPoller returns a poller that feeds the notifications of c to d.
-func NewPoller(c *Client, d Dispatcher, opts PollerOptions) *Poller {
+func NewPoller(c *Client, d cardbot.Dispatcher, opts PollerOptions) *Poller {
 	p := &Poller{c: c, d: d}
 	p.timeout = int(opts.ReceiveTimeout / time.Second)
 	switch {

@@ -18,7 +18,7 @@ import (
 var fastPolling = greenapi.PollerOptions{MinBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond}
 
 // runPoller runs a poller until stop is called, which returns Run's error.
-func runPoller(t *testing.T, c *greenapi.Client, d greenapi.Dispatcher) (stop func() error) {
+func runPoller(t *testing.T, c *greenapi.Client, d cardbot.Dispatcher) (stop func() error) {
 	t.Helper()
 	return apitest.Run(t, greenapi.NewPoller(c, d, fastPolling).Run)
 }
