@@ -33,6 +33,8 @@ type Context struct {
 	cardsOK  bool
 
 	values map[string]any
+
+	conv *conversation // nil when the bot keeps no state for the update
 }
 
 // NewContext returns the Context for handling u, delivered by p, within

@@ -46,6 +46,34 @@ import (
 // value of ctx (the update may be handled by another process); it ends
 // with the handler timeout, when Shutdown gives up, and when the queue
 // gives the update's partition to another consumer.
+//
+// With conversation state (WithState), every update that has a
+// conversation (see StateScope) is handled while it holds it: the updates
+// of one conversation run one at a time, in sync and async mode, within
+// the process, and across instances when StateConfig.Locker is a shared
+// one (or, in async mode, when a partitioned queue gives each chat to one
+// instance at a time). The record is loaded once the conversation is
+// held, before routing, and saved, when the handler changed it and
+// returned nil, before the conversation is given to the next update: an
+// update that returns an error or panics saves nothing. Each save is a
+// compare-and-set on the loaded version; when another handling saved
+// meanwhile (instances without a shared Locker, a lease that ran out, an
+// async handling whose partition went to another consumer), the save
+// stores nothing and the update fails with ErrStateConflict, which is
+// retryable: sync mode answers 503 and the provider delivers it again,
+// async mode tries it again; either way it runs again on the state that
+// won, and what its handler sent before the conflict is sent again. The
+// saved record names the update (by its Key), so an update delivered
+// again after its state was saved (a crash before the dedup mark or the
+// queue's acknowledgement) runs no handler. So, with a shared Locker (or
+// partition ownership) and handlings shorter than LockTTL, each update of
+// a conversation whose handler saves state runs its handler once and
+// applies its change once, on one instance or many, crashes after the
+// save included; without them, a change is still never applied twice or
+// lost, but a handler may run again after a conflict.
+// A wait for the conversation longer than StateConfig.LockWait fails with
+// ErrChatBusy, and a failing StateStore with a retryable error that wraps
+// the store's.
 func (b *Bot) Dispatch(ctx context.Context, p Provider, u Update) error {
 	if p == nil {
 		return errors.New("cardbot: Dispatch with a nil Provider")
@@ -105,6 +133,10 @@ func (b *Bot) endKey(ctx context.Context, key string, handled bool) {
 // error.
 func (b *Bot) run(ctx context.Context, p Provider, u *Update, async bool) error {
 	c := &Context{bot: b, provider: p, update: u}
+	owned := context.Background() // what a state save needs: see stateKeeper.serve
+	if async {
+		owned = ctx
+	}
 	if ctx.Done() == nil && b.timeout <= 0 {
 		// Nothing but Shutdown can cancel the handling: the lifecycle's
 		// context, with ctx's values, will do, at no cost per update.
@@ -122,7 +154,12 @@ func (b *Bot) run(ctx context.Context, p Provider, u *Update, async bool) error 
 		defer stop()
 		c.ctx = ctx
 	}
-	err := b.call(c)
+	var err error
+	if b.state != nil {
+		err = b.state.serve(b, c, owned)
+	} else {
+		err = b.call(c)
+	}
 	switch {
 	case err == nil:
 	case !IsRetryable(err):

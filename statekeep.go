@@ -1,0 +1,216 @@
+package cardbot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// stateKeeper loads and saves the conversations of a bot, and serializes
+// the handlings of each conversation.
+type stateKeeper struct {
+	cfg StateConfig
+	id  string        // the bot's owner id on a shared Locker
+	seq atomic.Uint64 // makes each holding's owner unique
+
+	mu    sync.Mutex
+	locks map[string]*keyLock // conversations held or waited for
+	pool  sync.Pool           // of *keyLock
+}
+
+// keyLock is the lock of one conversation within the process.
+type keyLock struct {
+	ch   chan struct{} // holds a token while the conversation is held
+	refs int           // holders and waiters; guarded by stateKeeper.mu
+}
+
+func newStateKeeper(cfg StateConfig) *stateKeeper {
+	k := &stateKeeper{cfg: cfg, id: uuid.NewString(), locks: make(map[string]*keyLock)}
+	k.pool.New = func() any { return &keyLock{ch: make(chan struct{}, 1)} }
+	return k
+}
+
+// key returns the store key of u's conversation, "" when it has none.
+func (k *stateKeeper) key(u *Update) string {
+	switch k.cfg.Scope {
+	case ScopeUserInChat:
+		if u.Chat.ID == "" || u.Sender.ID == "" {
+			return ""
+		}
+		return "m\x00" + u.Provider + "\x00" + u.Chat.ID + "\x00" + u.Sender.ID
+	case ScopeUser:
+		if u.Sender.ID == "" {
+			return ""
+		}
+		return "u\x00" + u.Provider + "\x00" + u.Sender.ID
+	default:
+		if u.Chat.ID == "" {
+			return ""
+		}
+		return "c\x00" + u.Provider + "\x00" + u.Chat.ID
+	}
+}
+
+// hold waits until the conversation key is free, within this process and
+// on the shared Locker, and takes it; the returned func gives it back.
+func (k *stateKeeper) hold(ctx context.Context, key string) (func(), error) {
+	k.mu.Lock()
+	l := k.locks[key]
+	if l == nil {
+		l = k.pool.Get().(*keyLock)
+		k.locks[key] = l
+	}
+	l.refs++
+	k.mu.Unlock()
+
+	var wait *time.Timer // started at the first wait, so that a free conversation costs none
+	defer func() {
+		if wait != nil {
+			wait.Stop()
+		}
+	}()
+	select {
+	case l.ch <- struct{}{}:
+	default:
+		wait = time.NewTimer(k.cfg.LockWait)
+		select {
+		case l.ch <- struct{}{}:
+		case <-wait.C:
+			k.drop(key, l, false)
+			return nil, fmt.Errorf("%w: waited %v", ErrChatBusy, k.cfg.LockWait)
+		case <-ctx.Done():
+			k.drop(key, l, false)
+			return nil, fmt.Errorf("cardbot: waiting for the conversation: %w", ctx.Err())
+		}
+	}
+	if k.cfg.Locker == nil {
+		return func() { k.drop(key, l, true) }, nil
+	}
+	name, owner := "cardbot-state:"+key, k.id+":"+strconv.FormatUint(k.seq.Add(1), 10)
+	if err := k.lease(ctx, name, owner, wait); err != nil {
+		k.drop(key, l, true)
+		return nil, err
+	}
+	return func() {
+		// Given back even when the handling's context ended.
+		_ = k.cfg.Locker.Release(context.WithoutCancel(ctx), name, owner)
+		k.drop(key, l, true)
+	}, nil
+}
+
+// lease takes the lease name on the shared Locker for owner, trying again
+// with growing pauses until LockWait (counted from the first wait, when
+// there was one) has passed.
+func (k *stateKeeper) lease(ctx context.Context, name, owner string, wait *time.Timer) error {
+	pause := 2 * time.Millisecond
+	for {
+		ok, err := k.cfg.Locker.Acquire(ctx, name, owner, k.cfg.LockTTL)
+		if err != nil {
+			return Retryable(fmt.Errorf("cardbot: state locker: %w", err))
+		}
+		if ok {
+			return nil
+		}
+		if wait == nil {
+			wait = time.NewTimer(k.cfg.LockWait)
+			defer wait.Stop()
+		}
+		t := time.NewTimer(pause)
+		select {
+		case <-t.C:
+		case <-wait.C:
+			t.Stop()
+			return fmt.Errorf("%w: waited %v for the lease of another instance", ErrChatBusy, k.cfg.LockWait)
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("cardbot: waiting for the conversation: %w", ctx.Err())
+		}
+		pause = min(2*pause, 100*time.Millisecond)
+	}
+}
+
+// drop gives l back, after taking its token when held.
+func (k *stateKeeper) drop(key string, l *keyLock, held bool) {
+	if held {
+		<-l.ch
+	}
+	k.mu.Lock()
+	l.refs--
+	if l.refs == 0 {
+		delete(k.locks, key)
+		k.pool.Put(l)
+	}
+	k.mu.Unlock()
+}
+
+// updateName names u in a StateRecord: provider and dedup key, or "" when
+// u has no key.
+func updateName(u *Update) string {
+	if u.Key == "" {
+		return ""
+	}
+	return u.Provider + "\x00" + u.Key
+}
+
+// serve handles c in its conversation: it holds the conversation, loads
+// its record, runs the chain, and saves what the handler changed when it
+// returned nil. owned is what the handling may save under: in async mode
+// the delivery's Owned context (the update was handed to another consumer
+// when it ended), in sync mode a context that never ends.
+func (k *stateKeeper) serve(b *Bot, c *Context, owned context.Context) error {
+	key := k.key(c.update)
+	if key == "" {
+		return b.call(c)
+	}
+	ctx := c.ctx
+	release, err := k.hold(ctx, key)
+	if err != nil {
+		return err
+	}
+	defer release()
+	rec, err := k.cfg.Store.Load(ctx, key)
+	if err != nil {
+		return Retryable(fmt.Errorf("cardbot: state store: load: %w", err))
+	}
+	name := updateName(c.update)
+	if name != "" && rec.Update == name {
+		// Handled and saved before, and delivered again: a crash or a lost
+		// acknowledgement between the save and the end of the delivery.
+		return nil
+	}
+	c.conv = &conversation{keeper: k, rec: rec, state: rec.State, data: rec.Data}
+	if err := b.call(c); err != nil {
+		return err // its changes are dropped
+	}
+	if !c.conv.dirty {
+		return nil
+	}
+	if err := owned.Err(); err != nil {
+		return Retryable(fmt.Errorf("cardbot: conversation state not saved, the update was handed on: %w", err))
+	}
+	next := StateRecord{State: c.conv.state, Data: c.conv.data, Version: rec.Version, Update: name}
+	if _, err := k.cfg.Store.Save(context.WithoutCancel(ctx), key, next, k.cfg.TTL); err != nil {
+		if errors.Is(err, ErrStateConflict) {
+			return fmt.Errorf("cardbot: state store: save: %w", err) // retryable by ErrStateConflict
+		}
+		return Retryable(fmt.Errorf("cardbot: state store: save: %w", err))
+	}
+	return nil
+}
+
+// conversation is the state of an update's conversation while it is
+// handled.
+type conversation struct {
+	keeper *stateKeeper
+	rec    StateRecord // as loaded
+	state  string
+	data   []byte
+	dirty  bool
+	depth  int // of SetState calls from scene hooks
+}
