@@ -34,7 +34,8 @@ type Context struct {
 
 	values map[string]any
 
-	conv *conversation // nil when the bot keeps no state for the update
+	conv    *conversation // nil when the bot keeps no state for the update, else &convVal
+	convVal conversation
 }
 
 // NewContext returns the Context for handling u, delivered by p, within

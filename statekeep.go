@@ -57,9 +57,17 @@ func (k *stateKeeper) key(u *Update) string {
 	}
 }
 
+// holding is a conversation held by an update.
+type holding struct {
+	key   string
+	l     *keyLock
+	lease string // the name of the lease on the shared Locker, "" for none
+	owner string
+}
+
 // hold waits until the conversation key is free, within this process and
-// on the shared Locker, and takes it; the returned func gives it back.
-func (k *stateKeeper) hold(ctx context.Context, key string) (func(), error) {
+// on the shared Locker, and takes it; release gives it back.
+func (k *stateKeeper) hold(ctx context.Context, key string) (holding, error) {
 	k.mu.Lock()
 	l := k.locks[key]
 	if l == nil {
@@ -69,6 +77,7 @@ func (k *stateKeeper) hold(ctx context.Context, key string) (func(), error) {
 	l.refs++
 	k.mu.Unlock()
 
+	h := holding{key: key, l: l}
 	var wait *time.Timer // started at the first wait, so that a free conversation costs none
 	defer func() {
 		if wait != nil {
@@ -83,31 +92,35 @@ func (k *stateKeeper) hold(ctx context.Context, key string) (func(), error) {
 		case l.ch <- struct{}{}:
 		case <-wait.C:
 			k.drop(key, l, false)
-			return nil, fmt.Errorf("%w: waited %v", ErrChatBusy, k.cfg.LockWait)
+			return holding{}, fmt.Errorf("%w: waited %v", ErrChatBusy, k.cfg.LockWait)
 		case <-ctx.Done():
 			k.drop(key, l, false)
-			return nil, fmt.Errorf("cardbot: waiting for the conversation: %w", ctx.Err())
+			return holding{}, fmt.Errorf("cardbot: waiting for the conversation: %w", ctx.Err())
 		}
 	}
 	if k.cfg.Locker == nil {
-		return func() { k.drop(key, l, true) }, nil
+		return h, nil
 	}
-	name, owner := "cardbot-state:"+key, k.id+":"+strconv.FormatUint(k.seq.Add(1), 10)
-	if err := k.lease(ctx, name, owner, wait); err != nil {
+	h.lease, h.owner = "cardbot-state:"+key, k.id+":"+strconv.FormatUint(k.seq.Add(1), 10)
+	if err := k.takeLease(ctx, h.lease, h.owner, wait); err != nil {
 		k.drop(key, l, true)
-		return nil, err
+		return holding{}, err
 	}
-	return func() {
-		// Given back even when the handling's context ended.
-		_ = k.cfg.Locker.Release(context.WithoutCancel(ctx), name, owner)
-		k.drop(key, l, true)
-	}, nil
+	return h, nil
 }
 
-// lease takes the lease name on the shared Locker for owner, trying again
-// with growing pauses until LockWait (counted from the first wait, when
-// there was one) has passed.
-func (k *stateKeeper) lease(ctx context.Context, name, owner string, wait *time.Timer) error {
+// release gives back what hold took; ctx may have ended.
+func (k *stateKeeper) release(ctx context.Context, h holding) {
+	if h.lease != "" {
+		_ = k.cfg.Locker.Release(context.WithoutCancel(ctx), h.lease, h.owner)
+	}
+	k.drop(h.key, h.l, true)
+}
+
+// takeLease takes the lease name on the shared Locker for owner, trying
+// again with growing pauses until LockWait (counted from the first wait,
+// when there was one) has passed.
+func (k *stateKeeper) takeLease(ctx context.Context, name, owner string, wait *time.Timer) error {
 	pause := 2 * time.Millisecond
 	for {
 		ok, err := k.cfg.Locker.Acquire(ctx, name, owner, k.cfg.LockTTL)
@@ -158,6 +171,12 @@ func updateName(u *Update) string {
 	return u.Provider + "\x00" + u.Key
 }
 
+// sameUpdate reports whether name is updateName(u), without making it.
+func sameUpdate(name string, u *Update) bool {
+	p, k := len(u.Provider), len(u.Key)
+	return k > 0 && len(name) == p+1+k && name[:p] == u.Provider && name[p] == 0 && name[p+1:] == u.Key
+}
+
 // serve handles c in its conversation: it holds the conversation, loads
 // its record, runs the chain, and saves what the handler changed when it
 // returned nil. owned is what the handling may save under: in async mode
@@ -169,22 +188,22 @@ func (k *stateKeeper) serve(b *Bot, c *Context, owned context.Context) error {
 		return b.call(c)
 	}
 	ctx := c.ctx
-	release, err := k.hold(ctx, key)
+	h, err := k.hold(ctx, key)
 	if err != nil {
 		return err
 	}
-	defer release()
+	defer k.release(ctx, h)
 	rec, err := k.cfg.Store.Load(ctx, key)
 	if err != nil {
 		return Retryable(fmt.Errorf("cardbot: state store: load: %w", err))
 	}
-	name := updateName(c.update)
-	if name != "" && rec.Update == name {
+	if sameUpdate(rec.Update, c.update) {
 		// Handled and saved before, and delivered again: a crash or a lost
 		// acknowledgement between the save and the end of the delivery.
 		return nil
 	}
-	c.conv = &conversation{keeper: k, rec: rec, state: rec.State, data: rec.Data}
+	c.convVal = conversation{keeper: k, rec: rec, state: rec.State, data: rec.Data}
+	c.conv = &c.convVal
 	if err := b.call(c); err != nil {
 		return err // its changes are dropped
 	}
@@ -194,8 +213,14 @@ func (k *stateKeeper) serve(b *Bot, c *Context, owned context.Context) error {
 	if err := owned.Err(); err != nil {
 		return Retryable(fmt.Errorf("cardbot: conversation state not saved, the update was handed on: %w", err))
 	}
-	next := StateRecord{State: c.conv.state, Data: c.conv.data, Version: rec.Version, Update: name}
-	if _, err := k.cfg.Store.Save(context.WithoutCancel(ctx), key, next, k.cfg.TTL); err != nil {
+	next := StateRecord{State: c.conv.state, Data: c.conv.data, Version: rec.Version, Update: updateName(c.update)}
+	sctx := ctx
+	if ctx.Err() != nil {
+		// The handler finished its work; its deadline passing since does
+		// not undo it.
+		sctx = context.WithoutCancel(ctx)
+	}
+	if _, err := k.cfg.Store.Save(sctx, key, next, k.cfg.TTL); err != nil {
 		if errors.Is(err, ErrStateConflict) {
 			return fmt.Errorf("cardbot: state store: save: %w", err) // retryable by ErrStateConflict
 		}

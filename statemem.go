@@ -13,6 +13,10 @@ import (
 // no goroutine: an expired record counts as none, and the expired ones
 // are swept when the store has doubled since the last sweep.
 type MemoryStateStore struct {
+	// base is when the store was made: times are kept as the monotonic
+	// time since, which is cheaper to read than the wall clock.
+	base time.Time
+
 	mu      sync.Mutex
 	recs    map[string]memState
 	version uint64 // the last version given
@@ -21,19 +25,19 @@ type MemoryStateStore struct {
 
 type memState struct {
 	rec     StateRecord
-	expires int64 // Unix nanoseconds; 0 for never
+	expires int64 // nanoseconds since the store's base; 0 for never
 }
 
 // NewMemoryStateStore returns an empty MemoryStateStore.
 func NewMemoryStateStore() *MemoryStateStore {
-	return &MemoryStateStore{recs: make(map[string]memState), sweepAt: 1024}
+	return &MemoryStateStore{base: time.Now(), recs: make(map[string]memState), sweepAt: 1024}
 }
 
 var _ StateStore = (*MemoryStateStore)(nil)
 
 // Load implements StateStore.
 func (s *MemoryStateStore) Load(_ context.Context, key string) (StateRecord, error) {
-	now := time.Now().UnixNano()
+	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st, ok := s.recs[key]
@@ -47,7 +51,7 @@ func (s *MemoryStateStore) Load(_ context.Context, key string) (StateRecord, err
 
 // Save implements StateStore.
 func (s *MemoryStateStore) Save(_ context.Context, key string, rec StateRecord, ttl time.Duration) (uint64, error) {
-	now := time.Now().UnixNano()
+	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cur, ok := s.recs[key]
@@ -84,5 +88,8 @@ func (s *MemoryStateStore) sweep(now int64) {
 	}
 	s.sweepAt = max(2*len(s.recs), 1024)
 }
+
+// now is the time since the store's base, at least 1.
+func (s *MemoryStateStore) now() int64 { return max(int64(time.Since(s.base)), 1) }
 
 func (st memState) expired(now int64) bool { return st.expires != 0 && st.expires <= now }
