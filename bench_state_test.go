@@ -27,3 +27,16 @@ func BenchmarkState(b *testing.B) {
 		flowtest.Bench(b, bot)
 	})
 }
+
+// BenchmarkStateOverhead dispatches each update of BenchmarkState to the
+// bot without state and to the bot with it, timed apart, so that a busy
+// machine slows both alike: added-ns/update is what state costs, to
+// compare with a whole text webhook (webhook's BenchmarkWebhook/Bot).
+func BenchmarkStateOverhead(b *testing.B) {
+	dedup := func() cardbot.Option { return cardbot.WithDedupStore(cardbot.NewMemoryDedupStore(1024, time.Hour)) }
+	none := newBot(dedup())
+	none.Handle(cardbot.OnText, flowtest.Reply)
+	state := newBot(dedup(), cardbot.WithState(cardbot.StateConfig{}))
+	state.Handle(cardbot.OnText, flowtest.CountAndReply)
+	flowtest.BenchPair(b, none, state)
+}

@@ -16,7 +16,8 @@ import (
 // (TestStateStore) that every StateStore must pass.
 type StateStore interface {
 	// Load returns the record stored under key; a zero StateRecord
-	// (Version 0) when there is none or it expired.
+	// (Version 0) when there is none or it expired. The caller must not
+	// change the record's Data: a store may hand out what it keeps.
 	Load(ctx context.Context, key string) (StateRecord, error)
 
 	// Save stores rec under key when the version stored now is
@@ -27,7 +28,8 @@ type StateStore interface {
 	// the stored version differs, Save stores nothing and returns an
 	// error wrapping ErrStateConflict. ttl above zero makes the record
 	// expire that long after the Save; zero or less keeps it until it is
-	// saved again or deleted.
+	// saved again or deleted. The store may keep rec.Data: the caller must
+	// not change it after the Save.
 	Save(ctx context.Context, key string, rec StateRecord, ttl time.Duration) (uint64, error)
 }
 

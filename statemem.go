@@ -44,9 +44,7 @@ func (s *MemoryStateStore) Load(_ context.Context, key string) (StateRecord, err
 	if !ok || st.expired(now) {
 		return StateRecord{}, nil
 	}
-	rec := st.rec
-	rec.Data = append([]byte(nil), rec.Data...)
-	return rec, nil
+	return st.rec, nil // its Data is never changed: see StateStore
 }
 
 // Save implements StateStore.
@@ -67,7 +65,6 @@ func (s *MemoryStateStore) Save(_ context.Context, key string, rec StateRecord, 
 	}
 	s.version++
 	rec.Version = s.version
-	rec.Data = append([]byte(nil), rec.Data...)
 	st := memState{rec: rec}
 	if ttl > 0 {
 		st.expires = now + int64(ttl)

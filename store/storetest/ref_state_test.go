@@ -57,11 +57,7 @@ func (s *refState) Load(_ context.Context, key string) (cardbot.StateRecord, err
 	if !ok || (s.bug != "state-no-ttl" && !r.expires.IsZero() && time.Now().After(r.expires)) {
 		return cardbot.StateRecord{}, nil
 	}
-	rec := r.rec
-	if s.bug != "state-shares-data" {
-		rec.Data = append([]byte(nil), rec.Data...)
-	}
-	return rec, nil
+	return r.rec, nil
 }
 
 func (s *refState) Save(ctx context.Context, key string, rec cardbot.StateRecord, ttl time.Duration) (uint64, error) {
@@ -97,9 +93,6 @@ func (s *refState) Save(ctx context.Context, key string, rec cardbot.StateRecord
 	rec.Version = s.d.version
 	if s.bug == "state-version-zero" && strings.HasPrefix(rec.State, "ask") {
 		rec.Version = 0
-	}
-	if s.bug != "state-shares-data" {
-		rec.Data = append([]byte(nil), rec.Data...)
 	}
 	r := refRecord{rec: rec}
 	if old, ok := s.d.recs[s.name(key)]; ok && s.bug == "state-ttl-not-renewed" {

@@ -119,7 +119,6 @@ var bugs = []struct{ bug, config, subtest string }{
 	{"state-empty-update-deleted", "state", "Delete"},
 	{"state-no-ttl", "state", "TimeToLive"},
 	{"state-ttl-not-renewed", "state", "TimeToLive"},
-	{"state-shares-data", "state", "DataIsCopied"},
 	{"state-prefix-keys", "state", "KeysAreDistinct"},
 	{"state-lost-on-reopen", "state", "Reopen"},
 }
