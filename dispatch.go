@@ -47,33 +47,42 @@ import (
 // with the handler timeout, when Shutdown gives up, and when the queue
 // gives the update's partition to another consumer.
 //
-// With conversation state (WithState), every update that has a
-// conversation (see StateScope) is handled while it holds it: the updates
-// of one conversation run one at a time, in sync and async mode, within
-// the process, and across instances when StateConfig.Locker is a shared
-// one (or, in async mode, when a partitioned queue gives each chat to one
-// instance at a time). The record is loaded once the conversation is
-// held, before routing, and saved, when the handler changed it and
-// returned nil, before the conversation is given to the next update: an
-// update that returns an error or panics saves nothing. Each save is a
-// compare-and-set on the loaded version; when another handling saved
-// meanwhile (instances without a shared Locker, a lease that ran out, an
-// async handling whose partition went to another consumer), the save
-// stores nothing and the update fails with ErrStateConflict, which is
-// retryable: sync mode answers 503 and the provider delivers it again,
-// async mode tries it again; either way it runs again on the state that
-// won, and what its handler sent before the conflict is sent again. The
-// saved record names the update (by its Key), so an update delivered
-// again after its state was saved (a crash before the dedup mark or the
-// queue's acknowledgement) runs no handler. So, with a shared Locker (or
-// partition ownership) and handlings shorter than LockTTL, each update of
-// a conversation whose handler saves state runs its handler once and
-// applies its change once, on one instance or many, crashes after the
-// save included; without them, a change is still never applied twice or
-// lost, but a handler may run again after a conflict.
-// A wait for the conversation longer than StateConfig.LockWait fails with
-// ErrChatBusy, and a failing StateStore with a retryable error that wraps
-// the store's.
+// With conversation state (WithState), each update that has a
+// conversation (see StateScope) is handled while it holds it, so the
+// updates of one conversation run one at a time, in sync and async mode:
+// within the process always; across instances when StateConfig.Locker is
+// shared by them, or, in async mode, when a partitioned queue gives each
+// chat to one instance at a time. Once the conversation is held, its
+// record is loaded (before routing); when the handler changed it and
+// returned nil, it is saved before the conversation is given to the next
+// update. An update that returns an error or panics saves nothing: a
+// redelivery runs the same step again.
+//
+// Each save is a compare-and-set on the version loaded. What it
+// guarantees, per conversation:
+//
+//   - A change is never lost to, nor applied over, a concurrent one: when
+//     another handling saved meanwhile (instances without a shared
+//     Locker, or a handling longer than StateConfig.LockTTL), the save
+//     stores nothing and the update fails with ErrStateConflict, which is
+//     retryable: sync mode answers 503 so the provider delivers it again,
+//     async mode tries it again. It then runs again on the state that
+//     won, so what its handler sent before the conflict is sent twice.
+//   - An async handling whose delivery was handed to another consumer
+//     meanwhile (Delivery.Owned ended) saves nothing and fails retryably;
+//     the new owner handles the update.
+//   - The saved record names its update (provider and Key), so an update
+//     delivered again after its save (a crash before the dedup mark or the
+//     queue's acknowledgement) runs neither middlewares nor handler, and
+//     succeeds.
+//
+// So with one instance, or several that share a Locker (or partition
+// ownership) and handlings shorter than LockTTL, the handler of each keyed
+// update runs once per successful save, across crashes after the save;
+// a crash before it runs the handler again, as at-least-once delivery
+// does. A wait for the conversation longer than StateConfig.LockWait
+// fails with ErrChatBusy (retryable), and a failing StateStore or Locker
+// with a retryable error that wraps the store's.
 func (b *Bot) Dispatch(ctx context.Context, p Provider, u Update) error {
 	if p == nil {
 		return errors.New("cardbot: Dispatch with a nil Provider")
