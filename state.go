@@ -46,10 +46,10 @@ type StateRecord struct {
 	// on Save.
 	Version uint64
 
-	// Update names the update whose handling saved the record (provider,
-	// a zero byte, Update.Key), or "" when it had no key. The bot does
-	// not run an update whose name the loaded record holds: its handling
-	// was done and saved, and this is a redelivery.
+	// Update is the Key of the update whose handling saved the record
+	// (its provider is the conversation's), or "" when it had none. The
+	// bot does not run an update whose Key the loaded record holds: its
+	// handling was done and saved, and this is a redelivery.
 	Update string
 }
 

@@ -78,7 +78,7 @@ func TestStateLockerFails(t *testing.T) {
 
 // handOver is a Queue whose first delivery's Owned ends while it is
 // handled, as when a shared queue gives the partition to another
-// consumer; later deliveries stay owned.
+// consumer; later deliveries are owned for as long as Consume runs (nil).
 type handOver struct {
 	*cardbot.MemoryQueue
 	mu     sync.Mutex
@@ -90,14 +90,10 @@ func (q *handOver) Consume(ctx context.Context, deliver func(cardbot.Delivery)) 
 	return q.MemoryQueue.Consume(ctx, func(d cardbot.Delivery) {
 		q.mu.Lock()
 		q.n++
-		owned, cancel := context.WithCancel(context.Background())
 		if q.n == 1 {
-			q.cancel = cancel
-		} else {
-			defer cancel() // never ended before the handling
+			d.Owned, q.cancel = context.WithCancel(context.Background())
 		}
 		q.mu.Unlock()
-		d.Owned = owned
 		deliver(d)
 	})
 }

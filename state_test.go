@@ -298,7 +298,7 @@ func TestStateFailedHandlingSavesNothing(t *testing.T) {
 }
 
 func TestStateTTL(t *testing.T) {
-	const ttl = 100 * time.Millisecond
+	const ttl = 500 * time.Millisecond // two dispatches fit in it on a loaded machine
 	b := newBot(cardbot.WithState(cardbot.StateConfig{TTL: ttl}))
 	b.Handle(cardbot.Command("set"), func(c *cardbot.Context) error { return c.SetState("waiting") })
 	b.Handle(cardbot.OnText, func(c *cardbot.Context) error { return c.Send("state " + c.State()) })

@@ -162,21 +162,6 @@ func (k *stateKeeper) drop(key string, l *keyLock, held bool) {
 	k.mu.Unlock()
 }
 
-// updateName names u in a StateRecord: provider and dedup key, or "" when
-// u has no key.
-func updateName(u *Update) string {
-	if u.Key == "" {
-		return ""
-	}
-	return u.Provider + "\x00" + u.Key
-}
-
-// sameUpdate reports whether name is updateName(u), without making it.
-func sameUpdate(name string, u *Update) bool {
-	p, k := len(u.Provider), len(u.Key)
-	return k > 0 && len(name) == p+1+k && name[:p] == u.Provider && name[p] == 0 && name[p+1:] == u.Key
-}
-
 // serve handles c in its conversation: it holds the conversation, loads
 // its record, runs the chain, and saves what the handler changed when it
 // returned nil. owned is what the handling may save under: in async mode
@@ -197,7 +182,7 @@ func (k *stateKeeper) serve(b *Bot, c *Context, owned context.Context) error {
 	if err != nil {
 		return Retryable(fmt.Errorf("cardbot: state store: load: %w", err))
 	}
-	if sameUpdate(rec.Update, c.update) {
+	if rec.Update != "" && rec.Update == c.update.Key {
 		// Handled and saved before, and delivered again: a crash or a lost
 		// acknowledgement between the save and the end of the delivery.
 		return nil
@@ -213,7 +198,7 @@ func (k *stateKeeper) serve(b *Bot, c *Context, owned context.Context) error {
 	if err := owned.Err(); err != nil {
 		return Retryable(fmt.Errorf("cardbot: conversation state not saved, the update was handed on: %w", err))
 	}
-	next := StateRecord{State: c.conv.state, Data: c.conv.data, Version: rec.Version, Update: updateName(c.update)}
+	next := StateRecord{State: c.conv.state, Data: c.conv.data, Version: rec.Version, Update: c.update.Key}
 	sctx := ctx
 	if ctx.Err() != nil {
 		// The handler finished its work; its deadline passing since does

@@ -101,7 +101,9 @@ func TestStateStore(t *testing.T, newStore func(t *testing.T) cardbot.StateStore
 		}
 	})
 	t.Run("TimeToLive", func(t *testing.T) {
-		const ttl = 300 * time.Millisecond
+		// Long enough that a loaded machine does not pass it between a
+		// Save and the Load that checks it is still there.
+		const ttl = time.Second
 		s := stateStore{t, newStore(t)}
 		s.save("short", cardbot.StateRecord{State: "a"}, ttl)
 		s.save("forever", cardbot.StateRecord{State: "b"}, 0)
