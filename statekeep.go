@@ -19,9 +19,9 @@ type stateKeeper struct {
 	id  string        // the bot's owner id on a shared Locker
 	seq atomic.Uint64 // makes each holding's owner unique
 
-	mu    sync.Mutex
-	locks map[string]*keyLock // conversations held or waited for
-	pool  sync.Pool           // of *keyLock
+	mu      sync.Mutex
+	locks   map[string]*keyLock // conversations seen lately; those free are swept
+	sweepAt int                 // sweep the free ones when len(locks) reaches it
 }
 
 // keyLock is the lock of one conversation within the process.
@@ -31,9 +31,7 @@ type keyLock struct {
 }
 
 func newStateKeeper(cfg StateConfig) *stateKeeper {
-	k := &stateKeeper{cfg: cfg, id: uuid.NewString(), locks: make(map[string]*keyLock)}
-	k.pool.New = func() any { return &keyLock{ch: make(chan struct{}, 1)} }
-	return k
+	return &stateKeeper{cfg: cfg, id: uuid.NewString(), locks: make(map[string]*keyLock), sweepAt: minSweep}
 }
 
 // key returns the store key of u's conversation, "" when it has none.
@@ -59,7 +57,6 @@ func (k *stateKeeper) key(u *Update) string {
 
 // holding is a conversation held by an update.
 type holding struct {
-	key   string
 	l     *keyLock
 	lease string // the name of the lease on the shared Locker, "" for none
 	owner string
@@ -71,13 +68,19 @@ func (k *stateKeeper) hold(ctx context.Context, key string) (holding, error) {
 	k.mu.Lock()
 	l := k.locks[key]
 	if l == nil {
-		l = k.pool.Get().(*keyLock)
+		// Kept after its update, so that the next update of a busy chat
+		// finds it: a map insert and delete per update cost more than
+		// the sweep.
+		if len(k.locks) >= k.sweepAt {
+			k.sweep()
+		}
+		l = &keyLock{ch: make(chan struct{}, 1)}
 		k.locks[key] = l
 	}
 	l.refs++
 	k.mu.Unlock()
 
-	h := holding{key: key, l: l}
+	h := holding{l: l}
 	var wait *time.Timer // started at the first wait, so that a free conversation costs none
 	defer func() {
 		if wait != nil {
@@ -91,10 +94,10 @@ func (k *stateKeeper) hold(ctx context.Context, key string) (holding, error) {
 		select {
 		case l.ch <- struct{}{}:
 		case <-wait.C:
-			k.drop(key, l, false)
+			k.drop(l, false)
 			return holding{}, fmt.Errorf("%w: waited %v", ErrChatBusy, k.cfg.LockWait)
 		case <-ctx.Done():
-			k.drop(key, l, false)
+			k.drop(l, false)
 			return holding{}, fmt.Errorf("cardbot: waiting for the conversation: %w", ctx.Err())
 		}
 	}
@@ -103,7 +106,7 @@ func (k *stateKeeper) hold(ctx context.Context, key string) (holding, error) {
 	}
 	h.lease, h.owner = "cardbot-state:"+key, k.id+":"+strconv.FormatUint(k.seq.Add(1), 10)
 	if err := k.takeLease(ctx, h.lease, h.owner, wait); err != nil {
-		k.drop(key, l, true)
+		k.drop(l, true)
 		return holding{}, err
 	}
 	return h, nil
@@ -114,7 +117,7 @@ func (k *stateKeeper) release(ctx context.Context, h holding) {
 	if h.lease != "" {
 		_ = k.cfg.Locker.Release(context.WithoutCancel(ctx), h.lease, h.owner)
 	}
-	k.drop(h.key, h.l, true)
+	k.drop(h.l, true)
 }
 
 // takeLease takes the lease name on the shared Locker for owner, trying
@@ -149,17 +152,28 @@ func (k *stateKeeper) takeLease(ctx context.Context, name, owner string, wait *t
 }
 
 // drop gives l back, after taking its token when held.
-func (k *stateKeeper) drop(key string, l *keyLock, held bool) {
+func (k *stateKeeper) drop(l *keyLock, held bool) {
 	if held {
 		<-l.ch
 	}
 	k.mu.Lock()
 	l.refs--
-	if l.refs == 0 {
-		delete(k.locks, key)
-		k.pool.Put(l)
-	}
 	k.mu.Unlock()
+}
+
+// minSweep is the fewest conversation locks kept before a sweep.
+const minSweep = 4096
+
+// sweep deletes the locks that no update holds or waits for; k.mu is
+// held. The next sweep comes when the map has doubled, so each lock costs
+// its sweep once.
+func (k *stateKeeper) sweep() {
+	for key, l := range k.locks {
+		if l.refs == 0 {
+			delete(k.locks, key)
+		}
+	}
+	k.sweepAt = max(2*len(k.locks), minSweep)
 }
 
 // serve handles c in its conversation: it holds the conversation, loads
