@@ -22,6 +22,7 @@ type Bot struct {
 	region  string
 	maxDoc  int64
 	async   *AsyncConfig
+	state   *stateKeeper // nil without WithState
 	// observer is told what the bot does; nil for none.
 	observer Observer
 	// tracer starts the spans of its work; nil for none.
@@ -51,7 +52,9 @@ func New(opts ...Option) *Bot {
 		maxDoc:    DefaultMaxDocumentSize,
 		providers: make(map[string]Provider),
 	}
-	b.reg.commands = make(map[string]*entry)
+	b.reg.base.commands = make(map[string]*entry)
+	b.reg.states = make(map[string]*routeSet)
+	b.reg.scenes = make(map[string]SceneHooks)
 	for _, opt := range opts {
 		opt(b)
 	}

@@ -34,6 +34,9 @@ type Context struct {
 	cardsOK  bool
 
 	values map[string]any
+
+	conv    *conversation // nil when the bot keeps no state for the update, else &convVal
+	convVal conversation
 }
 
 // NewContext returns the Context for handling u, delivered by p, within

@@ -56,6 +56,43 @@ var _ Dispatcher = (*Bot)(nil)
 // value of ctx (the update may be handled by another process); it ends
 // with the handler timeout, when Shutdown gives up, and when the queue
 // gives the update's partition to another consumer.
+//
+// With conversation state (WithState), each update that has a
+// conversation (see StateScope) is handled while it holds it, so the
+// updates of one conversation run one at a time, in sync and async mode:
+// within the process always; across instances when StateConfig.Locker is
+// shared by them, or, in async mode, when a partitioned queue gives each
+// chat to one instance at a time. Once the conversation is held, its
+// record is loaded (before routing); when the handler changed it and
+// returned nil, it is saved before the conversation is given to the next
+// update. An update that returns an error or panics saves nothing: a
+// redelivery runs the same step again.
+//
+// Each save is a compare-and-set on the version loaded. What it
+// guarantees, per conversation:
+//
+//   - A change is never lost to, nor applied over, a concurrent one: when
+//     another handling saved meanwhile (instances without a shared
+//     Locker, or a handling longer than StateConfig.LockTTL), the save
+//     stores nothing and the update fails with ErrStateConflict, which is
+//     retryable: sync mode answers 503 so the provider delivers it again,
+//     async mode tries it again. It then runs again on the state that
+//     won, so what its handler sent before the conflict is sent twice.
+//   - An async handling whose delivery was handed to another consumer
+//     meanwhile (Delivery.Owned ended) saves nothing and fails retryably;
+//     the new owner handles the update.
+//   - The saved record names its update (provider and Key), so an update
+//     delivered again after its save (a crash before the dedup mark or the
+//     queue's acknowledgement) runs neither middlewares nor handler, and
+//     succeeds.
+//
+// So with one instance, or several that share a Locker (or partition
+// ownership) and handlings shorter than LockTTL, the handler of each keyed
+// update runs once per successful save, across crashes after the save;
+// a crash before it runs the handler again, as at-least-once delivery
+// does. A wait for the conversation longer than StateConfig.LockWait
+// fails with ErrChatBusy (retryable), and a failing StateStore or Locker
+// with a retryable error that wraps the store's.
 func (b *Bot) Dispatch(ctx context.Context, p Provider, u Update) (err error) {
 	if p == nil {
 		return errors.New("cardbot: Dispatch with a nil Provider")
@@ -125,6 +162,10 @@ func (b *Bot) endKey(ctx context.Context, key string, handled bool) {
 // error.
 func (b *Bot) run(ctx context.Context, p Provider, u *Update, async bool) (err error) {
 	c := &Context{bot: b, provider: p, update: u}
+	owned := context.Background() // what a state save needs: see stateKeeper.serve
+	if async {
+		owned = ctx
+	}
 	if b.tracer != nil {
 		var end func(string, error)
 		ctx, end = b.tracer.StartHandle(ctx, u)
@@ -151,7 +192,11 @@ func (b *Bot) run(ctx context.Context, p Provider, u *Update, async bool) (err e
 	if b.observer != nil {
 		start = time.Now()
 	}
-	err = b.call(c)
+	if b.state != nil {
+		err = b.state.serve(b, c, owned)
+	} else {
+		err = b.call(c)
+	}
 	if b.observer != nil {
 		b.observer.Observe(Observation{Kind: ObsHandled, Provider: u.Provider, Update: u.Kind, Route: c.route,
 			Outcome: outcome(err), Duration: time.Since(start)})

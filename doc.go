@@ -58,6 +58,18 @@
 // Bot.Shutdown drains. Panics are always recovered and reported to the
 // error handler as a *PanicError.
 //
+// # Conversations
+//
+// WithState keeps a state per conversation: a state name and a small data
+// record (JSON), per chat, per user in a chat, or per user (StateScope),
+// in a StateStore: in memory by default, store/boltstore on one machine,
+// store/redisstore for several instances. Handlers read and change it
+// through the Context (State, SetState, ClearState, GetData, SetData);
+// InState routes and Scenes (a state with Enter and Leave hooks) match
+// only in their state. The updates of a conversation are handled one at
+// a time, each on the state the previous one saved; a handling that fails
+// saves nothing; see Bot.Dispatch for what holds across instances.
+//
 // # Providers
 //
 // A Provider sends Outgoing messages (Text, Contact, File) to chats;

@@ -28,6 +28,14 @@ type MiddlewareFunc func(next HandlerFunc) HandlerFunc
 //  4. OnMessage, for any message;
 //  5. OnAny.
 //
+// With conversation state (WithState), routes may be bound to a state
+// with InState or a Scene. At each rank above, the routes of the
+// conversation's current state come first, then the routes without a
+// state, before the next rank: a Command without a state ("/cancel")
+// still beats InState("ask_list", OnText), while InState("ask_list",
+// OnText) beats OnText. InState("", r) routes match only while the
+// conversation has no state.
+//
 // A message the account itself sent (Message.Outgoing: the bot's own
 // replies, which GREEN-API reports too) goes only to a Match route or to
 // OnAny, so that a bot does not answer itself.
@@ -36,7 +44,8 @@ type MiddlewareFunc func(next HandlerFunc) HandlerFunc
 // Use still run; see Bot.Use).
 //
 // Handle panics on a nil route, a nil handler, a nil middleware, and a
-// command or event registered twice (a second one could never run).
+// command or event registered twice in one state, or twice without one (a
+// second one could never run).
 // Handlers may be registered while the bot runs.
 func (b *Bot) Handle(route Route, h HandlerFunc, mw ...MiddlewareFunc) {
 	b.handle(nil, route, h, mw)
@@ -65,14 +74,19 @@ func (b *Bot) Group(mw ...MiddlewareFunc) *Group {
 // compete with all others of the bot as Bot.Handle describes; a group does
 // not change which handler wins.
 type Group struct {
-	bot    *Bot
-	parent *Group
-	mw     []MiddlewareFunc // guarded by bot.mu
+	bot     *Bot
+	parent  *Group
+	mw      []MiddlewareFunc // guarded by bot.mu
+	state   string           // the state of its routes, when inState
+	inState bool
 }
 
 // Handle registers h like Bot.Handle, with the group's middlewares around
 // mw.
 func (g *Group) Handle(route Route, h HandlerFunc, mw ...MiddlewareFunc) {
+	if g.inState && route != nil {
+		route = InState(g.state, route)
+	}
 	g.bot.handle(g, route, h, mw)
 }
 
@@ -86,10 +100,11 @@ func (g *Group) Use(mw ...MiddlewareFunc) {
 	g.bot.table.Store(nil)
 }
 
-// Group returns a subgroup whose middlewares mw run inside g's.
+// Group returns a subgroup whose middlewares mw run inside g's. The
+// subgroup of a Scene registers its routes in the scene's state too.
 func (g *Group) Group(mw ...MiddlewareFunc) *Group {
 	checkMiddleware("Group", mw)
-	return &Group{bot: g.bot, parent: g, mw: append([]MiddlewareFunc(nil), mw...)}
+	return &Group{bot: g.bot, parent: g, mw: append([]MiddlewareFunc(nil), mw...), state: g.state, inState: g.inState}
 }
 
 func checkMiddleware(where string, mw []MiddlewareFunc) {
@@ -108,13 +123,20 @@ type entry struct {
 	group *Group
 }
 
-// registry is what Handle, Use and Group.Use record; compile turns it into
-// a table.
-type registry struct {
+// routeSet is the routes of one state, or of none.
+type routeSet struct {
 	commands map[string]*entry
 	matchers []*entry
 	events   [eventEnd]*entry
-	global   []MiddlewareFunc
+}
+
+// registry is what Handle, Use, Group.Use and Scene record; compile turns
+// it into a table.
+type registry struct {
+	base   routeSet
+	states map[string]*routeSet // InState routes, by state
+	global []MiddlewareFunc
+	scenes map[string]SceneHooks
 }
 
 func (b *Bot) handle(g *Group, route Route, h HandlerFunc, mw []MiddlewareFunc) {
@@ -129,45 +151,67 @@ func (b *Bot) handle(g *Group, route Route, h HandlerFunc, mw []MiddlewareFunc) 
 
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	set := &b.reg.base
+	if sr, ok := route.(stateRoute); ok {
+		set = b.reg.states[sr.name]
+		if set == nil {
+			set = &routeSet{commands: make(map[string]*entry)}
+			b.reg.states[sr.name] = set
+		}
+		route = sr.r
+	}
+	set.add(route, e)
+	b.table.Store(nil)
+}
+
+// add records e under route, the route without its state; e.route names
+// it, state and all, in panics.
+func (set *routeSet) add(route Route, e *entry) {
 	switch r := route.(type) {
 	case Event:
 		if r == 0 || r >= eventEnd {
 			panic(fmt.Sprintf("cardbot: Handle with an unknown event %v", r))
 		}
-		if b.reg.events[r] != nil {
-			panic(fmt.Sprintf("cardbot: Handle %v registered twice", r))
+		if set.events[r] != nil {
+			panic(fmt.Sprintf("cardbot: Handle %v registered twice", e.route))
 		}
-		b.reg.events[r] = e
+		set.events[r] = e
 	case commandRoute:
 		if r.name == "" {
 			panic("cardbot: Handle with an empty command; use Command(name)")
 		}
-		if _, dup := b.reg.commands[r.name]; dup {
-			panic(fmt.Sprintf("cardbot: Handle command %v registered twice", r))
+		if _, dup := set.commands[r.name]; dup {
+			panic(fmt.Sprintf("cardbot: Handle command %v registered twice", e.route))
 		}
-		b.reg.commands[r.name] = e
+		set.commands[r.name] = e
 	case patternRoute:
 		if r.re == nil {
 			panic("cardbot: Handle with an empty pattern; use Regexp or Pattern")
 		}
-		b.reg.matchers = append(b.reg.matchers, e)
+		set.matchers = append(set.matchers, e)
 	case predicateRoute:
 		if r.fn == nil {
 			panic("cardbot: Handle with an empty predicate; use Match")
 		}
-		b.reg.matchers = append(b.reg.matchers, e)
+		set.matchers = append(set.matchers, e)
 	default:
 		panic(fmt.Sprintf("cardbot: Handle with an unknown route type %T", route))
 	}
-	b.table.Store(nil)
 }
 
 // table is the compiled routing table: every handler with its full chain.
 type table struct {
+	base   compiledSet
+	states map[string]*compiledSet // nil when no route has a state
+	none   HandlerFunc             // the global middlewares around a no-op
+	scenes map[string]SceneHooks
+}
+
+// compiledSet is a routeSet with composed chains.
+type compiledSet struct {
 	commands map[string]HandlerFunc
 	matchers []compiledMatcher
 	events   [eventEnd]HandlerFunc
-	none     HandlerFunc // the global middlewares around a no-op
 }
 
 type compiledMatcher struct {
@@ -193,20 +237,36 @@ func (b *Bot) routes() *table {
 }
 
 func (b *Bot) compile() *table {
-	t := &table{commands: make(map[string]HandlerFunc, len(b.reg.commands))}
-	for name, e := range b.reg.commands {
-		t.commands[name] = b.chain(e)
-	}
-	for _, e := range b.reg.matchers {
-		t.matchers = append(t.matchers, compiledMatcher{e.route.(matcher), b.chain(e)})
-	}
-	for ev, e := range b.reg.events {
-		if e != nil {
-			t.events[ev] = b.chain(e)
+	t := &table{base: b.compileSet(&b.reg.base), scenes: b.reg.scenes}
+	if len(b.reg.states) > 0 {
+		t.states = make(map[string]*compiledSet, len(b.reg.states))
+		for name, set := range b.reg.states {
+			cs := b.compileSet(set)
+			t.states[name] = &cs
 		}
 	}
 	t.none = compose(noop, b.reg.global)
 	return t
+}
+
+func (b *Bot) compileSet(set *routeSet) compiledSet {
+	cs := compiledSet{commands: make(map[string]HandlerFunc, len(set.commands))}
+	for name, e := range set.commands {
+		cs.commands[name] = b.chain(e)
+	}
+	for _, e := range set.matchers {
+		r := e.route
+		if sr, ok := r.(stateRoute); ok {
+			r = sr.r
+		}
+		cs.matchers = append(cs.matchers, compiledMatcher{r.(matcher), b.chain(e)})
+	}
+	for ev, e := range set.events {
+		if e != nil {
+			cs.events[ev] = b.chain(e)
+		}
+	}
+	return cs
 }
 
 func noop(*Context) error { return nil }
@@ -238,52 +298,102 @@ func compose(h HandlerFunc, mw []MiddlewareFunc) HandlerFunc {
 }
 
 // find returns the chain for c's update, and records the command payload
-// or the pattern submatches in c.
+// or the pattern submatches in c. At each rank, the routes of the
+// conversation's state come first, then those without a state.
 func (t *table) find(c *Context) HandlerFunc {
+	sets := [2]*compiledSet{nil, &t.base}
+	if c.conv != nil && t.states != nil {
+		sets[0] = t.states[c.conv.state]
+	}
 	u := c.update
 	if outgoing(u) {
 		// Only predicates and OnAny see the account's own messages: a
 		// command, a pattern or a content handler would answer itself.
-		for _, m := range t.matchers {
-			if _, ok := m.m.(predicateRoute); ok && m.m.match(c) {
-				return m.h
+		for _, s := range sets {
+			if s == nil {
+				continue
+			}
+			for _, m := range s.matchers {
+				if _, ok := m.m.(predicateRoute); ok && m.m.match(c) {
+					return m.h
+				}
 			}
 		}
-		if h := t.events[OnAny]; h != nil {
+		return t.event(sets, OnAny)
+	}
+	if u.Kind == KindMessage {
+		if h := t.command(sets, c); h != nil {
 			return h
 		}
-		return t.none
 	}
-	if u.Kind == KindMessage && len(t.commands) > 0 {
-		if name, payload, ok := parseCommand(c.Text()); ok {
-			if h := t.commands[strings.ToLower(name)]; h != nil {
-				c.payload = payload
-				return h
-			}
+	for _, s := range sets {
+		if s == nil {
+			continue
 		}
-	}
-	for _, m := range t.matchers {
-		if m.m.match(c) {
-			return m.h
+		for _, m := range s.matchers {
+			if m.m.match(c) {
+				return m.h
+			}
 		}
 	}
 	switch u.Kind {
 	case KindMessage:
-		if h := t.content(u.Message); h != nil {
-			return h
+		for _, s := range sets {
+			if s == nil {
+				continue
+			}
+			if h := s.content(u.Message); h != nil {
+				return h
+			}
 		}
-		if h := t.events[OnMessage]; h != nil {
+		if h := t.event(sets, OnMessage); h != nil {
 			return h
 		}
 	case KindStatus:
-		if h := t.events[OnStatus]; h != nil {
+		if h := t.event(sets, OnStatus); h != nil {
 			return h
 		}
 	}
-	if h := t.events[OnAny]; h != nil {
+	if h := t.event(sets, OnAny); h != nil {
 		return h
 	}
 	return t.none
+}
+
+// command returns the handler of the message's command, if any.
+func (t *table) command(sets [2]*compiledSet, c *Context) HandlerFunc {
+	if (sets[0] == nil || len(sets[0].commands) == 0) && len(sets[1].commands) == 0 {
+		return nil
+	}
+	name, payload, ok := parseCommand(c.Text())
+	if !ok {
+		return nil
+	}
+	name = strings.ToLower(name)
+	for _, s := range sets {
+		if s == nil {
+			continue
+		}
+		if h := s.commands[name]; h != nil {
+			c.payload = payload
+			return h
+		}
+	}
+	return nil
+}
+
+// event returns the handler of ev of the first set that has one; nil for
+// none (and t.none for OnAny).
+func (t *table) event(sets [2]*compiledSet, ev Event) HandlerFunc {
+	for _, s := range sets {
+		if s != nil && s.events[ev] != nil {
+			return s.events[ev]
+		}
+	}
+	if ev == OnAny {
+		return t.none
+	}
+	return nil
 }
 
 // outgoing reports whether u is a message the account itself sent.
@@ -292,20 +402,20 @@ func outgoing(u *Update) bool {
 }
 
 // content returns the handler of the message's content type, if any.
-func (t *table) content(m *Message) HandlerFunc {
+func (s *compiledSet) content(m *Message) HandlerFunc {
 	if m == nil {
 		return nil
 	}
 	if len(m.Contacts) > 0 || (m.Document != nil && m.Document.IsVCard()) {
-		if h := t.events[OnContact]; h != nil {
+		if h := s.events[OnContact]; h != nil {
 			return h
 		}
 	}
 	if m.Document != nil {
-		return t.events[OnDocument]
+		return s.events[OnDocument]
 	}
 	if m.Text != "" && len(m.Contacts) == 0 {
-		return t.events[OnText]
+		return s.events[OnText]
 	}
 	return nil
 }

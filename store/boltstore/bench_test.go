@@ -4,8 +4,10 @@ import (
 	"context"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/flowtest"
 	"github.com/cardbot/cardbot/store/boltstore"
 	"github.com/stretchr/testify/require"
 )
@@ -130,5 +132,25 @@ func BenchmarkPushParallel(b *testing.B) {
 				}
 			}
 		})
+	})
+}
+
+// BenchmarkState is cardbot's BenchmarkState with the conversations in the
+// file: each update loads its record and saves it changed (one commit).
+// "none" is the same bot without state.
+func BenchmarkState(b *testing.B) {
+	bot := func(opts ...cardbot.Option) *cardbot.Bot {
+		opts = append(opts, cardbot.WithLogger(quiet), cardbot.WithDedupStore(cardbot.NewMemoryDedupStore(1024, time.Hour)))
+		return cardbot.New(opts...)
+	}
+	b.Run("none", func(b *testing.B) {
+		bt := bot()
+		bt.Handle(cardbot.OnText, flowtest.Reply)
+		flowtest.Bench(b, bt)
+	})
+	syncModes(b, func(b *testing.B, db *boltstore.DB) {
+		bt := bot(cardbot.WithState(cardbot.StateConfig{Store: db.StateStore()}))
+		bt.Handle(cardbot.OnText, flowtest.CountAndReply)
+		flowtest.Bench(b, bt)
 	})
 }

@@ -110,8 +110,12 @@ var (
 	bucketPushedExp  = []byte("pushed-exp")  // expiry, provider "\x00" key → nothing
 	bucketHandled    = []byte("handled")     // key → state, expiry: the DedupStore's marks
 	bucketHandledExp = []byte("handled-exp") // expiry, key → nothing
+	bucketState      = []byte("state")       // conversation key → record: the StateStore's
+	bucketStateExp   = []byte("state-exp")   // expiry, conversation key → nothing
 
-	allBuckets = [][]byte{bucketMeta, bucketQueue, bucketDead, bucketPushed, bucketPushedExp, bucketHandled, bucketHandledExp}
+	// A file of format 1 without the state buckets gets them at Open.
+	allBuckets = [][]byte{bucketMeta, bucketQueue, bucketDead, bucketPushed, bucketPushedExp, bucketHandled, bucketHandledExp,
+		bucketState, bucketStateExp}
 
 	keyFormat    = []byte("format")
 	keyDeadCount = []byte("dead-count")
@@ -121,8 +125,8 @@ var (
 	formatV1 = []byte("cardbot-boltstore 1")
 )
 
-// DB is a store in one bbolt file: a Queue, a DedupStore and a Locker that
-// share it. Its methods and those of its parts are safe for concurrent
+// DB is a store in one bbolt file: a Queue, a DedupStore, a StateStore and
+// a Locker that share it. Its methods and those of its parts are safe for concurrent
 // use.
 type DB struct {
 	bolt *bolt.DB
@@ -134,6 +138,7 @@ type DB struct {
 	queue  *Queue
 	dedup  *DedupStore
 	locker *Locker
+	state  *StateStore
 
 	closeOnce sync.Once
 	closed    chan struct{}
@@ -184,6 +189,7 @@ func open(path string, opts Options, now func() time.Time) (*DB, error) {
 	}
 	db.queue = newQueue(db)
 	db.dedup = &DedupStore{db: db}
+	db.state = &StateStore{db: db}
 	db.locker = cardbot.NewMemoryLocker()
 	return db, nil
 }
@@ -218,7 +224,7 @@ func (db *DB) init() error {
 			return err
 		}
 		now := db.now().UnixNano()
-		for _, b := range [][2][]byte{{bucketPushed, bucketPushedExp}, {bucketHandled, bucketHandledExp}} {
+		for _, b := range [][2][]byte{{bucketPushed, bucketPushedExp}, {bucketHandled, bucketHandledExp}, {bucketState, bucketStateExp}} {
 			n, err := purge(tx, b[0], b[1], now, 0)
 			if err != nil {
 				return err
@@ -265,6 +271,10 @@ func (db *DB) Queue() *Queue { return db.queue }
 // DedupStore returns the dedup store of the DB. Every call returns the
 // same DedupStore.
 func (db *DB) DedupStore() *DedupStore { return db.dedup }
+
+// StateStore returns the conversation state store of the DB. Every call
+// returns the same StateStore.
+func (db *DB) StateStore() *StateStore { return db.state }
 
 // Locker returns the locker of the DB. Every call returns the same
 // Locker.

@@ -1,7 +1,8 @@
 // Package boltstore is cardbot's embedded store on disk: one file, chosen
 // by the user, on one machine, with no server, that survives kill -9 and
 // restarts. It holds a cardbot.Queue for durable async delivery, a
-// cardbot.DedupStore, and a cardbot.Locker.
+// cardbot.DedupStore, a cardbot.StateStore for conversations, and a
+// cardbot.Locker.
 //
 //	db, err := boltstore.Open("/var/lib/mybot/cardbot.db", boltstore.Options{})
 //	if err != nil {
@@ -66,10 +67,13 @@
 // read transaction only (under a microsecond). Consume reads the entries
 // in batches, in read transactions.
 //
-// Expired dedup marks are deleted without a goroutine: each Push, Begin
-// and End deletes up to a few of them in its own transaction, through an
-// index by expiry, and Open deletes all of them. The package starts no
-// goroutine at all.
+// A conversation's state costs a read transaction per update, and a
+// write transaction (one commit) per update that changed it.
+//
+// Expired dedup marks and state records are deleted without a goroutine:
+// each Push, Begin, End and state Save deletes up to a few of them in its
+// own transaction, through an index by expiry, and Open deletes all of
+// them. The package starts no goroutine at all.
 //
 // # One process
 //

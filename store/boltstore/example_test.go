@@ -76,3 +76,58 @@ func Example() {
 	// delivered again msg-2 (ID 2)
 	// consume: <nil>
 }
+
+// printer prints the texts a bot sends.
+type printer struct{}
+
+func (printer) Name() string { return "printer" }
+
+func (printer) Send(_ context.Context, chatID string, out cardbot.Outgoing) (cardbot.SentMessage, error) {
+	if t, ok := out.(cardbot.Text); ok {
+		fmt.Printf("to %s: %s\n", chatID, t.Body)
+	}
+	return cardbot.SentMessage{ID: "1"}, nil
+}
+
+// A conversation kept in the file goes on after a restart.
+func ExampleDB_StateStore() {
+	dir, err := os.MkdirTemp("", "boltstore-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "cardbot.db")
+
+	say := func(text string) {
+		db, err := boltstore.Open(path, boltstore.Options{Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer db.Close() // a new process each time
+		b := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)),
+			cardbot.WithState(cardbot.StateConfig{Store: db.StateStore()}))
+		b.Handle(cardbot.Command("name"), func(c *cardbot.Context) error {
+			if err := c.SetState("ask_name"); err != nil {
+				return err
+			}
+			return c.Send("your name?")
+		})
+		b.Handle(cardbot.InState("ask_name", cardbot.OnText), func(c *cardbot.Context) error {
+			if err := c.ClearState(); err != nil {
+				return err
+			}
+			return c.Send("hello, " + c.Text())
+		})
+		err = b.Dispatch(context.Background(), printer{}, cardbot.Update{
+			Kind: cardbot.KindMessage, Chat: cardbot.Chat{ID: "ann"}, Message: &cardbot.Message{Text: text},
+		})
+		if err != nil {
+			log.Fatal(err)
+		}
+	}
+	say("/name")
+	say("Ann")
+	// Output:
+	// to ann: your name?
+	// to ann: hello, Ann
+}

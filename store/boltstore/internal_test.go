@@ -213,3 +213,64 @@ func TestConsumeSkipsInFlight(t *testing.T) {
 	require.NoError(t, <-done)
 	assert.Empty(t, got)
 }
+
+func TestStateEncoding(t *testing.T) {
+	tests := []cardbot.StateRecord{
+		{Version: 1},
+		{State: "ask_list", Data: []byte(`{"a":1}`), Update: "greenapi\x00k", Version: 1 << 40},
+		{State: string(make([]byte, 300)), Data: make([]byte, 70_000), Version: 7},
+	}
+	for _, rec := range tests {
+		for _, exp := range []int64{0, 1000} {
+			v := encodeState(rec, exp)
+			got, err := decodeState(v, 999)
+			require.NoError(t, err)
+			assert.Equal(t, rec, got)
+			got, err = decodeState(v, 1000)
+			require.NoError(t, err)
+			if exp == 0 {
+				assert.Equal(t, rec, got, "a record without expiry never expires")
+			} else {
+				assert.Equal(t, cardbot.StateRecord{}, got, "a record past its expiry is none")
+			}
+			// Every cut of a value is refused or decoded, never a panic.
+			for n := range min(len(v), 40) {
+				_, _ = decodeState(v[:n], 0)
+			}
+		}
+	}
+	for _, bad := range [][]byte{{}, {1, 2, 3}, make([]byte, 15), append(make([]byte, 8), 9, 0, 0, 0, 0, 0, 0, 0, 0)} {
+		_, err := decodeState(bad, 0)
+		assert.Error(t, err, "%q", bad)
+	}
+}
+
+func TestStatePurge(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	opts := Options{NoSync: true, Logger: slog.New(slog.DiscardHandler)}
+	clk := NewClock()
+	db, err := open(path, opts, clk.Now)
+	require.NoError(t, err)
+	s := db.StateStore()
+	ctx := t.Context()
+	for _, k := range []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"} {
+		_, err := s.Save(ctx, k, cardbot.StateRecord{State: "s"}, time.Minute)
+		require.NoError(t, err)
+	}
+	_, err = s.Save(ctx, "forever", cardbot.StateRecord{State: "s"}, 0)
+	require.NoError(t, err)
+	assert.Equal(t, []int{11, 10}, counts(t, db, bucketState, bucketStateExp))
+	clk.Add(time.Hour)
+	_, err = s.Save(ctx, "new", cardbot.StateRecord{State: "s"}, time.Minute)
+	require.NoError(t, err)
+	assert.Equal(t, []int{11 - purgeBatch + 1, 10 - purgeBatch + 1}, counts(t, db, bucketState, bucketStateExp),
+		"a Save deletes a few expired records")
+	require.NoError(t, db.Close())
+	db, err = open(path, opts, clk.Now)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	assert.Equal(t, []int{2, 1}, counts(t, db, bucketState, bucketStateExp), "Open deletes every expired record")
+	rec, err := db.StateStore().Load(ctx, "forever")
+	require.NoError(t, err)
+	assert.Equal(t, "s", rec.State)
+}

@@ -56,4 +56,27 @@ func TestConformance(t *testing.T) {
 			return open(t, tempPath(t), boltstore.Options{}).Locker()
 		})
 	})
+	t.Run("StateStore", func(t *testing.T) {
+		var (
+			mu    sync.Mutex
+			dbs   = make(map[cardbot.StateStore]*boltstore.DB)
+			track = func(db *boltstore.DB) cardbot.StateStore {
+				mu.Lock()
+				defer mu.Unlock()
+				dbs[db.StateStore()] = db
+				return db.StateStore()
+			}
+		)
+		storetest.TestStateStore(t, func(t *testing.T) cardbot.StateStore {
+			return track(open(t, tempPath(t), boltstore.Options{NoSync: true}))
+		}, storetest.StateOptions{
+			Reopen: func(t *testing.T, s cardbot.StateStore) cardbot.StateStore {
+				mu.Lock()
+				db := dbs[s]
+				mu.Unlock()
+				require.NoError(t, db.Close())
+				return track(open(t, db.Path(), boltstore.Options{NoSync: true}))
+			},
+		})
+	})
 }

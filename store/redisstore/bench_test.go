@@ -4,8 +4,10 @@ import (
 	"context"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/flowtest"
 	"github.com/cardbot/cardbot/internal/redistest"
 	"github.com/cardbot/cardbot/store/redisstore"
 	"github.com/stretchr/testify/require"
@@ -80,4 +82,26 @@ func BenchmarkDedupBeginEnd(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkState is cardbot's BenchmarkState with the conversations on
+// Redis: each update loads its record (HMGET) and saves it changed (one
+// script), two round trips. "none" is the same bot without state.
+func BenchmarkState(b *testing.B) {
+	bot := func(opts ...cardbot.Option) *cardbot.Bot {
+		opts = append(opts, cardbot.WithLogger(quiet()), cardbot.WithDedupStore(cardbot.NewMemoryDedupStore(1024, time.Hour)))
+		return cardbot.New(opts...)
+	}
+	b.Run("none", func(b *testing.B) {
+		bt := bot()
+		bt.Handle(cardbot.OnText, flowtest.Reply)
+		flowtest.Bench(b, bt)
+	})
+	b.Run("redis", func(b *testing.B) {
+		s, err := redisstore.NewStateStore(redistest.Client(b), testConfig(b))
+		require.NoError(b, err)
+		bt := bot(cardbot.WithState(cardbot.StateConfig{Store: s}))
+		bt.Handle(cardbot.OnText, flowtest.CountAndReply)
+		flowtest.Bench(b, bt)
+	})
 }

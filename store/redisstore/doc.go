@@ -1,7 +1,9 @@
 // Package redisstore gives cardbot's stores on Redis, for several bot
 // instances that share one Redis: a Queue for durable async delivery
 // (cardbot.Queue), a DedupStore for synchronous delivery
-// (cardbot.DedupStore), and a Locker for pollers (cardbot.Locker). They
+// (cardbot.DedupStore), a StateStore for conversations
+// (cardbot.StateStore), and a Locker for pollers and for conversations
+// handled by several instances (cardbot.Locker). They
 // take a redis.UniversalClient of github.com/redis/go-redis/v9, so a
 // standalone server, Sentinel and Cluster all work. They need Redis 6.0
 // or later (streams, read by XREADGROUP inside Lua scripts); they are
@@ -27,6 +29,8 @@
 //	{P:d:<hash>}:run    a DedupStore key in flight, for InFlightLease
 //	{P:d:<hash>}:done   a DedupStore key handled, for DoneTTL
 //	{P:lock:<name>}     a Locker lease
+//	{P:s:<hash>}        a StateStore conversation (a hash; fields v, s,
+//	                    u, d), for its time to live
 //
 // and wake-ups go over the pub/sub channel "P:wake".
 //
@@ -91,6 +95,16 @@
 // (then at once, leaving its deliveries to the next owner). Other Redis
 // failures are logged (at most one line per ten seconds) and retried with
 // backoff.
+//
+// # Conversations
+//
+// Instances that share conversations share a StateStore and, so that two
+// of them never run one conversation's handlers at once, a Locker
+// (cardbot.StateConfig.Locker): each update holds its conversation's lease
+// while it is handled, and Save's compare-and-set catches a lease that ran
+// out. Async delivery from a Queue needs no Locker with ScopeChat or
+// ScopeUserInChat: the partition of a chat has one owner at a time, and a
+// handover waits for what the old owner holds.
 //
 // # Guarantees and failure modes
 //

@@ -81,3 +81,30 @@ func ExampleLocker() {
 	defer locker.Release(ctx, "greenapi:poll:1101000001", host)
 	// … poll, calling Acquire again well within the 30 s …
 }
+
+// Instances that share conversations: each bot of a fleet shares the
+// conversations, the dedup keys and the leases of its chats in Redis, so
+// that two instances never run one chat's handlers at once.
+func ExampleNewStateStore() {
+	client := redis.NewUniversalClient(&redis.UniversalOptions{Addrs: []string{"127.0.0.1:6379"}})
+	defer client.Close()
+	cfg := redisstore.Config{Prefix: "mybot"}
+	states, err := redisstore.NewStateStore(client, cfg)
+	if err != nil {
+		log.Fatal(err)
+	}
+	dedup, err := redisstore.NewDedupStore(client, cfg)
+	if err != nil {
+		log.Fatal(err)
+	}
+	locker, err := redisstore.NewLocker(client, cfg)
+	if err != nil {
+		log.Fatal(err)
+	}
+	b := cardbot.New(
+		cardbot.WithDedupStore(dedup),
+		cardbot.WithState(cardbot.StateConfig{Store: states, Locker: locker, TTL: 12 * time.Hour}),
+	)
+	b.Handle(cardbot.Command("start"), func(c *cardbot.Context) error { return c.SetState("ask_name") })
+	// … register the rest, mount the webhook …
+}

@@ -66,4 +66,28 @@ func TestConformance(t *testing.T) {
 			return l
 		})
 	})
+	t.Run("StateStore", func(t *testing.T) {
+		var (
+			mu   sync.Mutex
+			cfgs = map[cardbot.StateStore]redisstore.Config{}
+		)
+		open := func(t *testing.T, cfg redisstore.Config) cardbot.StateStore {
+			s, err := redisstore.NewStateStore(redistest.Client(t), cfg)
+			require.NoError(t, err)
+			mu.Lock()
+			cfgs[s] = cfg
+			mu.Unlock()
+			return s
+		}
+		storetest.TestStateStore(t, func(t *testing.T) cardbot.StateStore {
+			return open(t, testConfig(t))
+		}, storetest.StateOptions{
+			Reopen: func(t *testing.T, s cardbot.StateStore) cardbot.StateStore {
+				mu.Lock()
+				cfg := cfgs[s]
+				mu.Unlock()
+				return open(t, cfg) // a new client on the same prefix
+			},
+		})
+	})
 }

@@ -1,7 +1,8 @@
 // Package storetest is the conformance suite of cardbot's stores: every
-// cardbot.Queue, cardbot.DedupStore and cardbot.Locker (the in-memory ones
-// of package cardbot, boltstore's, redisstore's, and any other) runs it
-// from its own tests, as a net.Conn runs golang.org/x/net/nettest.TestConn.
+// cardbot.Queue, cardbot.DedupStore, cardbot.Locker and cardbot.StateStore
+// (the in-memory ones of package cardbot, boltstore's, redisstore's, and
+// any other) runs it from its own tests, as a net.Conn runs
+// golang.org/x/net/nettest.TestConn.
 // What the suite checks is what the doc comments of those interfaces
 // promise (TestQueue says how it reads them where they leave room): a
 // backend that passes it can stand behind a Bot.
@@ -27,9 +28,17 @@
 //		})
 //	}
 //
+//	func TestStateStore(t *testing.T) {
+//		storetest.TestStateStore(t, func(t *testing.T) cardbot.StateStore {
+//			return cardbot.NewMemoryStateStore()
+//		}, storetest.StateOptions{})
+//	}
+//
 // A Queue that keeps its entries across restarts, or that several
 // processes share, says so in QueueOptions, and the suite then also checks
-// what survives a restart, a crash, and a consumer taken over by another.
+// what survives a restart, a crash, and a consumer taken over by another;
+// a StateStore that keeps its records across restarts gives
+// StateOptions.Reopen.
 //
 // Each check is a subtest (t.Run), so one can be run alone with go test
 // -run 'TestQueue/Release'. The suite waits for events rather than

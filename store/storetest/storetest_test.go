@@ -27,6 +27,12 @@ func refSuite(t *testing.T, config, bug string) {
 	case "locker":
 		storetest.TestLocker(t, func(*testing.T) cardbot.Locker { return newRefLocker(bug) })
 		return
+	case "state":
+		storetest.TestStateStore(t, func(*testing.T) cardbot.StateStore { return newRefState(bug) },
+			storetest.StateOptions{Reopen: func(_ *testing.T, s cardbot.StateStore) cardbot.StateStore {
+				return s.(*refState).reopen()
+			}})
+		return
 	}
 	const ttl = 200 * time.Millisecond
 	shared := config == "shared"
@@ -46,7 +52,7 @@ func refSuite(t *testing.T, config, bug string) {
 // TestReference runs the suite on the reference queue: every subtest
 // passes on a correct queue of each configuration.
 func TestReference(t *testing.T) {
-	for _, config := range []string{"memory", "durable", "shared", "dedup", "locker"} {
+	for _, config := range []string{"memory", "durable", "shared", "dedup", "locker", "state"} {
 		t.Run(config, func(t *testing.T) { refSuite(t, config, "") })
 	}
 }
@@ -65,6 +71,11 @@ func TestMemory(t *testing.T) {
 	})
 	t.Run("Locker", func(t *testing.T) {
 		storetest.TestLocker(t, func(*testing.T) cardbot.Locker { return cardbot.NewMemoryLocker() })
+	})
+	t.Run("StateStore", func(t *testing.T) {
+		storetest.TestStateStore(t, func(*testing.T) cardbot.StateStore {
+			return cardbot.NewMemoryStateStore()
+		}, storetest.StateOptions{})
 	})
 }
 
@@ -101,6 +112,15 @@ var bugs = []struct{ bug, config, subtest string }{
 	{"locker-renew-keeps-expiry", "locker", "RenewalExtends"},
 	{"locker-racy", "locker", "ConcurrentAcquirers"},
 	{"locker-no-renew", "locker", "AcquireAndRenew"},
+	{"state-no-cas", "state", "CompareAndSet"},
+	{"state-racy-cas", "state", "ConcurrentSaves"},
+	{"state-version-zero", "state", "SaveAndLoad"},
+	{"state-reuse-version", "state", "Delete"},
+	{"state-empty-update-deleted", "state", "Delete"},
+	{"state-no-ttl", "state", "TimeToLive"},
+	{"state-ttl-not-renewed", "state", "TimeToLive"},
+	{"state-prefix-keys", "state", "KeysAreDistinct"},
+	{"state-lost-on-reopen", "state", "Reopen"},
 }
 
 // TestBuggy runs the suite on a reference queue with the bug that the
