@@ -26,7 +26,7 @@ func newAituPeer(hc *http.Client, onReply func(Reply)) (*aituPeer, error) {
 	for range users {
 		p.users = append(p.users, aitutest.NewUUID())
 	}
-	p.fake = aitutest.NewServer(aitutest.WithSentHook(func(c aitutest.SentMessage) { onReply(aituReply(c)) }))
+	p.fake = aitutest.NewServer(aitutest.WithSentHook(func(c aitutest.SentMessage) { onReply(p.reply(c)) }))
 	cfg := p.fake.Config()
 	cfg.HTTPClient = hc
 	var err error
@@ -86,15 +86,22 @@ func (p *aituPeer) authorize(*http.Request) {}
 func (p *aituPeer) replies() []Reply {
 	var out []Reply
 	for _, c := range p.fake.SentMessages() {
-		out = append(out, aituReply(c))
+		out = append(out, p.reply(c))
 	}
 	return out
 }
 
-func aituReply(c aitutest.SentMessage) Reply {
+func (p *aituPeer) reply(c aitutest.SentMessage) Reply {
 	r := Reply{Chat: aitu.ChatID(c.Recipient.Type, c.Recipient.ID)}
 	if c.Content != nil {
 		r.Text = *c.Content
+	}
+	if len(c.MediaList) > 0 {
+		for _, u := range p.fake.Uploads() {
+			if u.FileID == c.MediaList[0].FileID {
+				r.Document = document(c.MediaList[0].Name, u.ContentType, u.Data)
+			}
+		}
 	}
 	if m := c.InputMedia; m != nil {
 		r.Contact = &ReplyContact{Phone: strings.TrimPrefix(m.PhoneNumber, "+"), Account: m.UserID, FirstName: m.FirstName, LastName: m.LastName}

@@ -115,6 +115,9 @@ func (p *greenapiPeer) replies() []Reply {
 
 func greenapiReply(m greenapitest.SentMessage) Reply {
 	r := Reply{Chat: m.ChatID, Text: m.Text}
+	if f := m.File; f != nil {
+		r.Text, r.Document = f.Caption, document(f.Name, f.ContentType, f.Data)
+	}
 	if c := m.Contact; c != nil {
 		r.Contact = &ReplyContact{Account: c.ChatID, FirstName: c.FirstName, LastName: c.LastName, Company: c.Company}
 		if c.PhoneContact != 0 {

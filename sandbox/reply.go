@@ -1,5 +1,7 @@
 package sandbox
 
+import "encoding/base64"
+
 // Reply is one message the bot sent, the same for every messenger: the
 // answer of the curl routes and the data of a "reply" event.
 type Reply struct {
@@ -9,6 +11,35 @@ type Reply struct {
 	Text string `json:"text,omitempty"`
 	// Contact is a shared contact.
 	Contact *ReplyContact `json:"contact,omitempty"`
+	// Document is a file the bot sent (Text is then its caption).
+	Document *ReplyDocument `json:"document,omitempty"`
+}
+
+// ReplyDocument is a file the bot sent.
+type ReplyDocument struct {
+	// Name is the file's name, ContentType its type, Size its length.
+	Name        string `json:"name"`
+	ContentType string `json:"contentType,omitempty"`
+	Size        int    `json:"size"`
+	// URL downloads it: a data: URL of its bytes, for a file of up to
+	// MaxDocumentURL bytes; empty for a larger one.
+	URL string `json:"url,omitempty"`
+}
+
+// MaxDocumentURL is the largest file a ReplyDocument carries in its URL.
+const MaxDocumentURL = 2 << 20
+
+// document makes the ReplyDocument of a file the bot sent.
+func document(name, contentType string, data []byte) *ReplyDocument {
+	d := &ReplyDocument{Name: name, ContentType: contentType, Size: len(data)}
+	if len(data) <= MaxDocumentURL {
+		t := contentType
+		if t == "" {
+			t = "application/octet-stream"
+		}
+		d.URL = "data:" + t + ";base64," + base64.StdEncoding.EncodeToString(data)
+	}
+	return d
 }
 
 // ReplyContact is a contact the bot sent: by number, or (MAX, and Aitu
