@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -279,4 +280,69 @@ func BenchmarkContactWebhook(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkWebhookState is BenchmarkWebhook's Bot without conversation
+// state and with it (in memory; the handler reads a count from the
+// conversation's data, adds one and saves it, then replies), the two bots
+// taking turns webhook by webhook so that the machine's load touches both
+// alike. It reports each one's time and state/plain, their ratio; the
+// issue's target is that state adds under 10 %.
+func BenchmarkWebhookState(b *testing.B) {
+	type counter struct{ N int }
+	mount := func(opts ...cardbot.Option) *echo.Echo {
+		var sends atomic.Int64
+		client, err := greenapi.New(greenapi.Config{
+			APIURL: "http://greenapi.invalid", IDInstance: "1101000001", APITokenInstance: "api-token",
+			WebhookToken: "bench-token", HTTPClient: &http.Client{Transport: roundTrip{&sends}},
+			Logger: slog.New(slog.DiscardHandler),
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		bot := cardbot.New(append([]cardbot.Option{cardbot.WithLogger(slog.New(slog.DiscardHandler)), cardbot.WithProviders(client)}, opts...)...)
+		bot.Use(middleware.Recover(), middleware.LoggerWithConfig(middleware.LoggerConfig{Logger: slog.New(slog.DiscardHandler)}))
+		if len(opts) == 0 {
+			bot.Handle(cardbot.OnText, func(c *cardbot.Context) error { return c.Send(c.Text()) })
+		} else {
+			bot.Handle(cardbot.OnText, func(c *cardbot.Context) error {
+				n, err := cardbot.GetData[counter](c)
+				if err != nil {
+					return err
+				}
+				n.N++
+				if err := cardbot.SetData(c, n); err != nil {
+					return err
+				}
+				return c.Send(c.Text())
+			})
+		}
+		e := echo.New()
+		if _, err := webhook.Mount(e, "/webhook/greenapi", bot, client, webhook.Config{}); err != nil {
+			b.Fatal(err)
+		}
+		return e
+	}
+	plain, state := mount(), mount(cardbot.WithState(cardbot.StateConfig{}))
+	var spent [2]time.Duration
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		for k, e := range [2]*echo.Echo{plain, state} {
+			req := httptest.NewRequest(http.MethodPost, "/webhook/greenapi", strings.NewReader(textWebhook(i)))
+			req.Header.Set("Authorization", "Bearer bench-token")
+			req.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+			start := time.Now()
+			e.ServeHTTP(rec, req)
+			spent[k] += time.Since(start)
+			if rec.Code != http.StatusOK {
+				b.Fatalf("status %d: %s", rec.Code, rec.Body)
+			}
+		}
+	}
+	b.ReportMetric(float64(spent[0].Nanoseconds())/float64(i), "plain-ns/op")
+	b.ReportMetric(float64(spent[1].Nanoseconds())/float64(i), "state-ns/op")
+	b.ReportMetric(float64(spent[1])/float64(spent[0]), "state/plain")
 }
