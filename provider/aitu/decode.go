@@ -241,7 +241,7 @@ func messageOf(d *UpdateData) *cardbot.Message {
 				DisplayName: strings.TrimSpace(u.FirstName + " " + u.LastName),
 				FirstName:   u.FirstName,
 				LastName:    u.LastName,
-				Phone:       u.PhoneNumber,
+				Phone:       accountPhone(u.PhoneNumber),
 			}
 			if ref.DisplayName == "" {
 				ref.DisplayName = strings.TrimPrefix(u.UserName, "@")
@@ -257,4 +257,17 @@ func messageOf(d *UpdateData) *cardbot.Message {
 		}
 	}
 	return m
+}
+
+// accountPhone returns the phone number of an Aitu account as the number
+// it is: Aitu gives it as international digits, with "+" or without
+// ("+77011234567", "77011234567"), so digits alone get their "+" back and
+// are read in their own country, not guessed in a default region ("48…" is
+// a Polish number, not a Kazakh one). Anything else stays as it is.
+func accountPhone(s string) string {
+	t := strings.TrimSpace(s)
+	if t == "" || strings.Trim(t, "0123456789") != "" {
+		return s
+	}
+	return "+" + t
 }

@@ -51,6 +51,10 @@ func TestDecodeWebhookTypes(t *testing.T) {
 					{DisplayName: "Aigerim Sadykova", FirstName: "Aigerim", LastName: "Sadykova", Phone: "+7 701 123 45 67"},
 					{DisplayName: "Alex Key", FirstName: "Alex", LastName: "Key", Phone: "+77011234568",
 						Accounts: map[string]string{contactcard.MessengerAitu: regUserID}},
+					// An account's number in digits alone (pyAitu's example) is
+					// international: it keeps its country, Poland.
+					{DisplayName: "Jan Nowak", FirstName: "Jan", LastName: "Nowak", Phone: "+48884354864",
+						Accounts: map[string]string{contactcard.MessengerAitu: "b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e"}},
 				}, u.Message.Contacts)
 			}},
 		{file: "message_document.json", kind: cardbot.KindMessage, sender: userID, chat: user, key: "8c9d0e1f-2222-4333-8444-555566667777",
