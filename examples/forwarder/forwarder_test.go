@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -34,7 +35,7 @@ func TestForwardWhatsAppToMAX(t *testing.T) {
 		"MAX_API_TOKEN_INSTANCE":      mx.Token,
 		"MAX_WEBHOOK_TOKEN":           "max-hook",
 	}
-	srv, err := setup(func(k string) string { return env[k] }, slog.New(slog.DiscardHandler))
+	srv, _, err := setup(func(k string) string { return env[k] }, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -66,16 +67,18 @@ func TestSetupErrors(t *testing.T) {
 		env  map[string]string
 		want string
 	}{
-		{"no target", map[string]string{}, "FORWARD_TO must be"},
+		{"no target", map[string]string{"MAX_ID_INSTANCE": "1101000001"}, "FORWARD_TO must be"},
 		{"target without chat", map[string]string{"FORWARD_TO": "max"}, "FORWARD_TO must be"},
-		{"target not configured", map[string]string{"FORWARD_TO": "max:1"}, `"max", which is not configured`},
+		{"target not configured", map[string]string{"FORWARD_TO": "max:1", "GREENAPI_ID_INSTANCE": "1101000001",
+			"GREENAPI_API_TOKEN_INSTANCE": "t", "GREENAPI_WEBHOOK_TOKEN": "hook"}, `"max", which is not configured`},
+		{"sandbox target of no messenger", map[string]string{"FORWARD_TO": "telegram:1"}, `"telegram", which is not configured`},
 		{"bad instance", map[string]string{"FORWARD_TO": "max:1", "MAX_ID_INSTANCE": "x", "MAX_API_TOKEN_INSTANCE": "t"}, "MAX:"},
 		{"no webhook token", map[string]string{"FORWARD_TO": "max:1", "MAX_ID_INSTANCE": "1101000001", "MAX_API_TOKEN_INSTANCE": "t"},
 			"MAX_WEBHOOK_TOKEN is required with MAX_ID_INSTANCE"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := setup(func(k string) string { return tt.env[k] }, slog.New(slog.DiscardHandler))
+			_, _, err := setup(func(k string) string { return tt.env[k] }, slog.New(slog.DiscardHandler))
 			require.Error(t, err)
 			assert.True(t, strings.Contains(err.Error(), tt.want), err.Error())
 		})
@@ -105,7 +108,7 @@ func TestForwardDoesNotRepeatABatch(t *testing.T) {
 		"MAX_API_TOKEN_INSTANCE":      mx.Token,
 		"MAX_WEBHOOK_TOKEN":           "max-hook",
 	}
-	srv, err := setup(func(k string) string { return env[k] }, slog.New(slog.DiscardHandler))
+	srv, _, err := setup(func(k string) string { return env[k] }, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -124,4 +127,50 @@ func TestForwardDoesNotRepeatABatch(t *testing.T) {
 	back := mx.SentMessages()
 	require.Len(t, back, 1)
 	assert.Equal(t, "Forwarded 1 contact(s) to greenapi. Not forwarded: Bob (the messenger did not take it; send it again later)", back[0].Text)
+}
+
+// With no instance set the forwarder runs in the sandbox: a contact shared
+// on MAX (whose directory, in the sandbox, has every Russian number) goes
+// to the sandbox's MAX group, and the user is told.
+func TestForwardInTheSandbox(t *testing.T) {
+	srv, closeSandbox, err := setup(func(string) string { return "" }, slog.New(slog.DiscardHandler))
+	require.NoError(t, err)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	go func() { _ = srv.Serve(l) }()
+	t.Cleanup(func() {
+		closeSandbox()
+		_ = srv.Shutdown(context.Background())
+	})
+
+	resp, err := http.Post("http://"+l.Addr().String()+"/sandbox/max/contact", "text/vcard",
+		strings.NewReader("BEGIN:VCARD\nVERSION:3.0\nFN:Ann Lee\nTEL:+7 900 765-43-21\nEND:VCARD\n"))
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
+	assert.Contains(t, string(body), "Forwarded 1 contact(s) to max.")
+
+	resp, err = http.Get("http://" + l.Addr().String() + "/sandbox/max/sent")
+	require.NoError(t, err)
+	body, err = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	assert.Contains(t, string(body), `"chat":"-10000000000001"`, "the contact went to the MAX group")
+
+	// Shared on WhatsApp, the numbers have no MAX account in the sandbox's
+	// directory, and a British one cannot be looked up: the user hears why.
+	for _, tt := range []struct{ tel, want string }{
+		{"+7 900 765-43-22", "Not forwarded: Bob Ray (+79007654322 has no MAX account)"},
+		{"+44 20 7946 0958", "Not forwarded: Bob Ray (that messenger has no account for its number)"},
+	} {
+		resp, err = http.Post("http://"+l.Addr().String()+"/sandbox/whatsapp/contact", "text/vcard",
+			strings.NewReader("BEGIN:VCARD\nVERSION:3.0\nFN:Bob Ray\nTEL:"+tt.tel+"\nEND:VCARD\n"))
+		require.NoError(t, err)
+		body, err = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.NoError(t, err)
+		assert.Contains(t, string(body), tt.want)
+	}
 }

@@ -9,6 +9,11 @@
 //	FORWARD_TO   the chat to forward to, as "<provider>:<chat id>":
 //	             "max:-10000000000000" or "greenapi:79001234567@c.us"
 //	ADDR         the listen address, ":8080" by default
+//
+// With neither instance set it runs in the sandbox, which plays WhatsApp,
+// MAX and Aitu on loopback (open http://127.0.0.1:8080/sandbox/): a contact
+// shared on any of them is forwarded to FORWARD_TO, by default the
+// sandbox's MAX group chat ("max:-10000000000001").
 package main
 
 import (
@@ -25,6 +30,7 @@ import (
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/contactcard"
 	"github.com/cardbot/cardbot/provider/greenapi"
+	"github.com/cardbot/cardbot/sandbox"
 	"github.com/cardbot/cardbot/webhook"
 )
 
@@ -32,13 +38,14 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	srv, err := setup(os.Getenv, log)
+	srv, closeSandbox, err := setup(os.Getenv, log)
 	if err != nil {
 		log.Error("forwarder", "error", err)
 		os.Exit(1)
 	}
 	go func() {
 		<-ctx.Done()
+		closeSandbox() // ends the sandbox page's event streams, which would hold the drain
 		shut, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(shut)
@@ -49,14 +56,33 @@ func main() {
 	}
 }
 
-// setup builds the bot and its webhook server from the environment.
-func setup(getenv func(string) string, log *slog.Logger) (*webhook.Server, error) {
-	to, chat, ok := strings.Cut(getenv("FORWARD_TO"), ":")
+// sandboxTarget is FORWARD_TO's default in the sandbox: its MAX group.
+const sandboxTarget = "max:-10000000000001"
+
+// setup builds the bot and its webhook server from the environment, in
+// the sandbox when no instance is set; closeSandbox ends the sandbox (it
+// does nothing otherwise).
+func setup(getenv func(string) string, log *slog.Logger) (srv *webhook.Server, closeSandbox func(), err error) {
+	closeSandbox = func() {}
+	sandboxed := getenv("GREENAPI_ID_INSTANCE") == "" && getenv("MAX_ID_INSTANCE") == ""
+	target := getenv("FORWARD_TO")
+	if target == "" && sandboxed {
+		target = sandboxTarget
+	}
+	to, chat, ok := strings.Cut(target, ":")
 	if !ok || to == "" || chat == "" {
-		return nil, errors.New(`FORWARD_TO must be "<provider>:<chat id>", as "max:-10000000000000"`)
+		return nil, nil, errors.New(`FORWARD_TO must be "<provider>:<chat id>", as "max:-10000000000000"`)
 	}
 	bot := cardbot.New(cardbot.WithLogger(log))
-	srv := webhook.NewServer(bot, webhook.ServerConfig{Addr: getenv("ADDR")})
+	srv = webhook.NewServer(bot, webhook.ServerConfig{Addr: getenv("ADDR")})
+	if sandboxed {
+		sb, err := sandbox.New(bot, sandbox.Config{Getenv: getenv, Logger: log})
+		if err != nil {
+			return nil, nil, err
+		}
+		sb.Mount(srv.Echo)
+		closeSandbox = func() { _ = sb.Close() }
+	}
 	for _, p := range []struct {
 		prefix, path string
 		kind         greenapi.Messenger
@@ -73,23 +99,24 @@ func setup(getenv func(string) string, log *slog.Logger) (*webhook.Server, error
 			Logger:           log,
 		})
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", strings.TrimSuffix(p.prefix, "_"), err)
+			return nil, nil, fmt.Errorf("%s: %w", strings.TrimSuffix(p.prefix, "_"), err)
 		}
 		if err := bot.AddProvider(client); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if err := srv.Handle(p.path, client); err != nil {
 			if errors.Is(err, webhook.ErrUnauthenticated) {
-				return nil, fmt.Errorf("%sWEBHOOK_TOKEN is required with %sID_INSTANCE: %w", p.prefix, p.prefix, err)
+				return nil, nil, fmt.Errorf("%sWEBHOOK_TOKEN is required with %sID_INSTANCE: %w", p.prefix, p.prefix, err)
 			}
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if _, ok := bot.Provider(to); !ok {
-		return nil, fmt.Errorf("FORWARD_TO names %q, which is not configured", to)
+		closeSandbox()
+		return nil, nil, fmt.Errorf("FORWARD_TO names %q, which is not configured", to)
 	}
 	bot.Handle(cardbot.OnContact, forward(to, chat))
-	return srv, nil
+	return srv, closeSandbox, nil
 }
 
 // forward sends every contact of a message to chat on provider to, and
@@ -117,7 +144,7 @@ func forward(to, chat string) cardbot.HandlerFunc {
 				return err // nothing went yet: let the messenger deliver it again
 			default:
 				c.Bot().Logger().Warn("forwarding a contact failed", "contact", card.FormattedName, "error", err)
-				failed = append(failed, card.FormattedName+" ("+why(err)+")")
+				failed = append(failed, card.FormattedName+" ("+why(card, err)+")")
 			}
 		}
 		msg := fmt.Sprintf("Forwarded %d contact(s) to %s.", sent, to)
@@ -128,15 +155,20 @@ func forward(to, chat string) cardbot.HandlerFunc {
 	}
 }
 
-// why says in words the user can act on why a contact was not forwarded;
-// the error itself goes to the log.
-func why(err error) string {
+// why says in words the user can act on why card was not forwarded; the
+// error itself goes to the log.
+func why(card contactcard.Card, err error) string {
 	var pe *contactcard.PhoneError
+	var notOnMAX *greenapi.NotOnMAXError
 	switch {
 	case errors.As(err, &pe):
 		return pe.Reason
-	case errors.Is(err, cardbot.ErrNoUsableNumber):
+	case errors.As(err, &notOnMAX):
+		return "+" + notOnMAX.Number + " has no MAX account"
+	case errors.Is(err, cardbot.ErrNoUsableNumber) && len(card.Phones) == 0:
 		return "it has no phone number"
+	case errors.Is(err, cardbot.ErrNoUsableNumber):
+		return "that messenger has no account for its number"
 	}
 	return "the messenger did not take it; send it again later"
 }
