@@ -37,8 +37,9 @@ import (
 // The error then says what they would be and that nothing points there.
 // With defaultRegion "" or "ZZ" only numbers that carry their country code
 // are read; a region phonenumbers does not know ("XX") fails with
-// ErrUnknownRegion, which is no *PhoneError. Parser.Parse reads a card's national numbers with the evidence of
-// the card (its address, its other numbers), described there.
+// ErrUnknownRegion, which is no *PhoneError. Parser.Parse reads a card's
+// national numbers with the evidence of the card (its address, its other
+// numbers), as the package documentation describes.
 //
 // The number must be valid (an assigned range, the right number of digits
 // for it), and only then is the length rule checked: "+65 6123 4567" is a
