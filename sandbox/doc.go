@@ -75,7 +75,8 @@
 //
 // # Conversation state
 //
-// The page has a panel for the state of the chat shown. cardbot has no
-// conversation state API yet; Config.State is where it plugs in (see
-// StateSource). Without it the panel says that no state is available.
+// The page has a panel for the state of the chat shown: of a bot that
+// keeps one per chat (cardbot.WithState), its state's name and data, read
+// after every answer (BotState); of another, what Config.State returns
+// (see StateSource); else it says that no state is available.
 package sandbox

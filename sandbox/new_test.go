@@ -3,11 +3,14 @@ package sandbox
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/labstack/echo/v4"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -132,7 +135,7 @@ func TestStatePanel(t *testing.T) {
 		state StateSource
 		want  string
 	}{
-		{"no state source", nil, `{"available":false,"note":"cardbot has no conversation state yet; sandbox.Config.State shows it here once it has"}`},
+		{"no state source", nil, `{"available":false,"note":"this bot keeps no conversation state per chat (cardbot.WithState); sandbox.Config.State shows another source here"}`},
 		{"a state", StateFunc(func(_ context.Context, provider, chat string) (any, error) {
 			return map[string]string{"provider": provider, "chat": chat, "step": "ask-name"}, nil
 		}), `{"available":true,"state":{"provider":"max","chat":"10000000","step":"ask-name"}}`},
@@ -148,6 +151,41 @@ func TestStatePanel(t *testing.T) {
 			assert.JSONEq(t, tt.want, body)
 		})
 	}
+}
+
+// A bot that keeps a state per chat shows it in the panel with no
+// StateSource of its own.
+func TestStatePanelOfTheBot(t *testing.T) {
+	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)), cardbot.WithState(cardbot.StateConfig{}))
+	bot.Handle(cardbot.Command("ask"), func(c *cardbot.Context) error {
+		if err := cardbot.SetData(c, map[string]int{"asked": 1}); err != nil {
+			return err
+		}
+		if err := c.SetState("asking"); err != nil {
+			return err
+		}
+		return c.Send("Your name?")
+	})
+	sb, err := New(bot, Config{Messengers: []Messenger{WhatsApp}, Getenv: func(string) string { return "" }})
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		assert.NoError(t, sb.Close())
+		assert.NoError(t, bot.Shutdown(context.Background()))
+	})
+	e := echo.New()
+	sb.Mount(e)
+	srv := httptest.NewServer(e)
+	t.Cleanup(srv.Close)
+
+	get := func() string {
+		status, body := do(t, http.MethodGet, srv.URL+"/sandbox/api/state?messenger=whatsapp&chat=79001234567@c.us", "")
+		require.Equal(t, http.StatusOK, status)
+		return body
+	}
+	assert.JSONEq(t, `{"available":true}`, get(), "no conversation yet")
+	status, body := do(t, http.MethodPost, srv.URL+"/sandbox/whatsapp/text", "/ask")
+	require.Equal(t, http.StatusOK, status, body)
+	assert.JSONEq(t, `{"available":true,"state":{"state":"asking","data":{"asked":1}}}`, get())
 }
 
 func names(ms []Messenger) []string {

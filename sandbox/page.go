@@ -85,7 +85,7 @@ type stateAnswer struct {
 // state serves the conversation state panel: ?messenger=&chat=.
 func (s *Sandbox) state(c echo.Context) error {
 	if s.cfg.State == nil {
-		return c.JSON(http.StatusOK, stateAnswer{Note: "cardbot has no conversation state yet; sandbox.Config.State shows it here once it has"})
+		return c.JSON(http.StatusOK, stateAnswer{Note: "this bot keeps no conversation state per chat (cardbot.WithState); sandbox.Config.State shows another source here"})
 	}
 	m, ok := s.ms[Messenger(c.QueryParam("messenger"))]
 	if !ok {

@@ -167,7 +167,7 @@ func TestPageServed(t *testing.T) {
 		{"/sandbox/static/style.css", "@media (max-width", "text/css", http.StatusOK},
 		{"/sandbox/static/missing.js", "", "", http.StatusNotFound},
 		{"/sandbox/api/setup", `"79001234567@c.us"`, "application/json", http.StatusOK},
-		{"/sandbox/api/state?messenger=whatsapp&chat=x", "no conversation state yet", "application/json", http.StatusOK},
+		{"/sandbox/api/state?messenger=whatsapp&chat=x", "keeps no conversation state per chat", "application/json", http.StatusOK},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {

@@ -97,6 +97,11 @@ func New(bot *cardbot.Bot, cfg Config) (*Sandbox, error) {
 	if cfg.Webhook.Logger == nil {
 		s.cfg.Webhook.Logger = s.log
 	}
+	if cfg.State == nil {
+		if _, err := bot.ChatState(s.ctx, "", "probe"); !errors.Is(err, cardbot.ErrNoState) {
+			s.cfg.State = BotState(bot) // the bot keeps a state per chat: show it
+		}
+	}
 	for _, name := range order {
 		if err := s.start(name); err != nil {
 			s.cancel()

@@ -185,7 +185,7 @@ function showFaults(f) {
 async function refreshState() {
   const box = $("state");
   if (!view.setup.state) {
-    box.textContent = "Not available: cardbot has no conversation state yet (sandbox.Config.State is where it plugs in).";
+    box.textContent = "Not available: this bot keeps no conversation state per chat (cardbot.WithState).";
     return;
   }
   try {
