@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"errors"
+	"github.com/cardbot/cardbot"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -152,7 +153,7 @@ func moduleRoot(t *testing.T) string {
 }
 
 func TestBrowser(t *testing.T) {
-	s := start(t, Config{})
+	s := start(t, Config{}, cardbot.WithState(cardbot.StateConfig{}))
 	p := openPage(t, s.url+"/sandbox/")
 	android, err := filepath.Abs("../contactcard/testdata/android_21_qp.vcf")
 	require.NoError(t, err)
@@ -183,6 +184,14 @@ func TestBrowser(t *testing.T) {
 			p.waitFor(t, botSaid("Ольга Лебедева"), "the second card's name")
 			p.do(t, "opening the last API call", chromedp.Click(chromedp.CSS("#traffic li.call summary")))
 			p.screenshot(t)
+		}},
+		{"the chat's conversation state shows beside it", func(t *testing.T) {
+			p.do(t, "counting twice", chromedp.SendKeys(chromedp.CSS("#text"), "/count"+kb.Enter))
+			p.waitFor(t, botSaid("count 1"), "the first count")
+			p.do(t, "and again", chromedp.SendKeys(chromedp.CSS("#text"), "/count"+kb.Enter))
+			p.waitFor(t, botSaid("count 2"), "the second count")
+			p.waitFor(t, `document.getElementById("state").textContent.includes("counting") && document.getElementById("state").textContent.includes("2")`,
+				"the state and its data in the panel")
 		}},
 		{"MAX echoes", func(t *testing.T) {
 			p.do(t, "switching to MAX", chromedp.Click(chromedp.CSS(`label[for="messenger-max"]`)))

@@ -27,9 +27,23 @@ func noEnv(string) string { return "" }
 var quiet = slog.New(slog.DiscardHandler)
 
 // newEchoBot is the bot of the tests: it echoes texts, sends back every
-// contact it gets, and says why a card cannot be sent.
-func newEchoBot() *cardbot.Bot {
-	b := cardbot.New(cardbot.WithLogger(quiet))
+// contact it gets, and says why a card cannot be sent. With opts that keep
+// conversation state, /count counts in the chat's state.
+func newEchoBot(opts ...cardbot.Option) *cardbot.Bot {
+	b := cardbot.New(append([]cardbot.Option{cardbot.WithLogger(quiet)}, opts...)...)
+	b.Handle(cardbot.Command("count"), func(c *cardbot.Context) error {
+		n, err := cardbot.GetData[int](c)
+		if err != nil {
+			return err
+		}
+		if err := cardbot.SetData(c, n+1); err != nil {
+			return err
+		}
+		if err := c.SetState("counting"); err != nil {
+			return err
+		}
+		return c.Send(fmt.Sprintf("count %d", n+1))
+	})
 	b.Handle(cardbot.OnText, func(c *cardbot.Context) error {
 		return c.Send(c.Text())
 	})
@@ -70,10 +84,11 @@ type started struct {
 	bot *cardbot.Bot
 }
 
-// start runs the echo bot in a sandbox of cfg, stopped when t ends.
-func start(t *testing.T, cfg Config) started {
+// start runs the echo bot in a sandbox of cfg, stopped when t ends; opts
+// go to the bot.
+func start(t *testing.T, cfg Config, opts ...cardbot.Option) started {
 	t.Helper()
-	bot := newEchoBot()
+	bot := newEchoBot(opts...)
 	if cfg.Getenv == nil {
 		cfg.Getenv = noEnv
 	}
