@@ -16,7 +16,7 @@ import (
 	"github.com/cardbot/cardbot/contactcard"
 )
 
-// ErrNotOnMAX: checkAccount says the number has no MAX account, so the
+// ErrNotOnMAX means checkAccount says the number has no MAX account, so the
 // contact cannot be shared on MAX. Errors that match it also match
 // cardbot.ErrNoUsableNumber and are not retryable.
 var ErrNotOnMAX = errors.New("greenapi: number not on MAX")
@@ -92,6 +92,7 @@ type NotOnMAXError struct {
 	Number string
 }
 
+// Error says which number has no MAX account.
 func (e *NotOnMAXError) Error() string {
 	return "greenapi: number +" + e.Number + " has no MAX account"
 }

@@ -153,6 +153,7 @@ type WebhookAuthError struct {
 	Reason string
 }
 
+// Error says why the webhook's authorization failed.
 func (e *WebhookAuthError) Error() string {
 	return "greenapi: webhook authorization failed: " + e.Reason
 }
