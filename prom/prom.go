@@ -45,8 +45,9 @@ type Observer struct {
 
 	gatherer prometheus.Gatherer
 
-	mu    sync.Mutex                  // held by a writer of cache
-	cache atomic.Pointer[map[key]any] // the children of the collectors, by labels
+	mu    sync.Mutex                     // held by a writer of cache
+	cache atomic.Pointer[map[key]*child] // the children of the collectors, by labels
+	last  [8]atomic.Pointer[child]       // by key.metric: the child used last
 }
 
 var _ cardbot.Observer = (*Observer)(nil)
@@ -87,7 +88,7 @@ func New(cfg Config) (*Observer, error) {
 			Help: "Time an update waited in the async queue before its first handling.", Buckets: buckets}),
 		gatherer: gath,
 	}
-	o.cache.Store(&map[key]any{})
+	o.cache.Store(&map[key]*child{})
 	for _, c := range []prometheus.Collector{o.received, o.deduplicated, o.queued, o.handled, o.sends, o.sendDuration,
 		o.deadLetters, o.depth, o.lag} {
 		if err := reg.Register(c); err != nil {
@@ -152,7 +153,7 @@ func (k key) labels(n int) []string {
 // come from the bot's providers, routes and outcomes, a small and fixed
 // set, so the cache stays small.
 func (o *Observer) counter(vec *prometheus.CounterVec, k key, n int) prometheus.Counter {
-	if c, ok := (*o.cache.Load())[k]; ok {
+	if c, ok := o.lookup(k); ok {
 		return c.(prometheus.Counter)
 	}
 	return o.store(k, vec.WithLabelValues(k.labels(n)...)).(prometheus.Counter)
@@ -167,7 +168,7 @@ type sendSeries struct {
 
 // sent returns the send series of k, made the first time.
 func (o *Observer) sent(k key) sendSeries {
-	if s, ok := (*o.cache.Load())[k]; ok {
+	if s, ok := o.lookup(k); ok {
 		return s.(sendSeries)
 	}
 	labels := k.labels(3)
@@ -176,10 +177,33 @@ func (o *Observer) sent(k key) sendSeries {
 
 // histogram is counter for a histogram.
 func (o *Observer) histogram(vec *prometheus.HistogramVec, k key, n int) prometheus.Observer {
-	if h, ok := (*o.cache.Load())[k]; ok {
+	if h, ok := o.lookup(k); ok {
 		return h.(prometheus.Observer)
 	}
 	return o.store(k, vec.WithLabelValues(k.labels(n)...)).(prometheus.Observer)
+}
+
+// child is a child of a collector and the labels it was made for.
+type child struct {
+	k key
+	v any
+}
+
+// lookup returns the child kept for k: the one its metric used last, when
+// k is the same (labels that come from the same strings compare without
+// reading them: one provider and one route cost no hashing), else the
+// cache's.
+func (o *Observer) lookup(k key) (any, bool) {
+	last := &o.last[k.metric]
+	if c := last.Load(); c != nil && c.k == k {
+		return c.v, true
+	}
+	c, ok := (*o.cache.Load())[k]
+	if !ok {
+		return nil, false
+	}
+	last.Store(c)
+	return c.v, true
 }
 
 // store keeps v for k in a new copy of the cache, or returns what another
@@ -190,11 +214,11 @@ func (o *Observer) store(k key, v any) any {
 	defer o.mu.Unlock()
 	old := *o.cache.Load()
 	if have, ok := old[k]; ok {
-		return have
+		return have.v
 	}
-	next := make(map[key]any, len(old)+1)
+	next := make(map[key]*child, len(old)+1)
 	maps.Copy(next, old)
-	next[k] = v
+	next[k] = &child{k, v}
 	o.cache.Store(&next)
 	return v
 }
