@@ -12,42 +12,17 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/benchhook"
 	"github.com/cardbot/cardbot/internal/wirejson"
 	"github.com/cardbot/cardbot/middleware"
 	"github.com/cardbot/cardbot/provider/aitu"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/webhook"
 )
-
-// textWebhook is GREEN-API's incomingMessageReceived of a text message, with
-// a distinct idMessage per delivery so that deduplication lets each through.
-func textWebhook(id int) string {
-	return `{"typeWebhook":"incomingMessageReceived","instanceData":{"idInstance":1101000001,"wid":"79001234567@c.us","typeInstance":"whatsapp"},` +
-		`"timestamp":1588091580,"idMessage":"F7AEC1B7086ECDC7E6E4` + strconv.Itoa(10000000+id) + `",` +
-		`"senderData":{"chatId":"79001234568@c.us","chatName":"Green API","sender":"79001234568@c.us","senderName":"Green API","senderContactName":""},` +
-		`"messageData":{"typeMessage":"textMessage","textMessageData":{"textMessage":"I use Green-API to send this message to you!"}}}`
-}
-
-// roundTrip answers every request as GREEN-API answers a send, in process,
-// and counts them.
-type roundTrip struct{ sends *atomic.Int64 }
-
-func (t roundTrip) RoundTrip(r *http.Request) (*http.Response, error) {
-	t.sends.Add(1)
-	if r.Body != nil {
-		_, _ = io.Copy(io.Discard, r.Body)
-		r.Body.Close()
-	}
-	return &http.Response{
-		StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
-		Body: io.NopCloser(strings.NewReader(`{"idMessage":"3EB0C767D097B7C7C030"}`)), Request: r,
-	}, nil
-}
 
 // inProcessSend is the GREEN-API client with Send answered in process: the
 // framework's own cost, without the client's HTTP request.
@@ -93,11 +68,11 @@ type bareEnvelope struct {
 // decoding with internal/wirejson, as the providers do, instead of
 // encoding/json.
 func BenchmarkWebhook(b *testing.B) {
-	const hookToken = "bench-token"
+	const hookToken = benchhook.Token
 	var sends atomic.Int64
 	client, err := greenapi.New(greenapi.Config{
 		APIURL: "http://greenapi.invalid", IDInstance: "1101000001", APITokenInstance: "api-token",
-		WebhookToken: hookToken, HTTPClient: &http.Client{Transport: roundTrip{&sends}},
+		WebhookToken: hookToken, HTTPClient: &http.Client{Transport: benchhook.Transport{Sends: &sends}},
 		Logger: slog.New(slog.DiscardHandler),
 	})
 	if err != nil {
@@ -160,7 +135,7 @@ func BenchmarkWebhook(b *testing.B) {
 			for b.Loop() {
 				i++
 				seq++
-				req := httptest.NewRequest(http.MethodPost, "/webhook/greenapi", strings.NewReader(textWebhook(seq)))
+				req := httptest.NewRequest(http.MethodPost, "/webhook/greenapi", strings.NewReader(benchhook.Text(seq)))
 				req.Header.Set("Content-Type", "application/json")
 				req.Header.Set("Authorization", "Bearer "+hookToken)
 				rec := httptest.NewRecorder()
@@ -292,26 +267,6 @@ func BenchmarkContactWebhook(b *testing.B) {
 // writes it back (GetData and SetData: the record's JSON, both ways).
 func BenchmarkWebhookState(b *testing.B) {
 	type counter struct{ N int }
-	mount := func(handler cardbot.HandlerFunc, opts ...cardbot.Option) *echo.Echo {
-		var sends atomic.Int64
-		client, err := greenapi.New(greenapi.Config{
-			APIURL: "http://greenapi.invalid", IDInstance: "1101000001", APITokenInstance: "api-token",
-			WebhookToken: "bench-token", HTTPClient: &http.Client{Transport: roundTrip{&sends}},
-			Logger: slog.New(slog.DiscardHandler),
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-		bot := cardbot.New(append([]cardbot.Option{cardbot.WithLogger(slog.New(slog.DiscardHandler)), cardbot.WithProviders(client)}, opts...)...)
-		bot.Use(middleware.Recover(), middleware.LoggerWithConfig(middleware.LoggerConfig{Logger: slog.New(slog.DiscardHandler)}))
-		bot.Handle(cardbot.OnText, handler)
-		e := echo.New()
-		if _, err := webhook.Mount(e, "/webhook/greenapi", bot, client, webhook.Config{}); err != nil {
-			b.Fatal(err)
-		}
-		return e
-	}
-	reply := func(c *cardbot.Context) error { return c.Send(c.Text()) }
 	toggle := func(c *cardbot.Context) error {
 		next := "a"
 		if c.State() == "a" {
@@ -338,28 +293,8 @@ func BenchmarkWebhookState(b *testing.B) {
 		handler cardbot.HandlerFunc
 	}{{"state", toggle}, {"data", count}} {
 		b.Run(tt.name, func(b *testing.B) {
-			plain, state := mount(reply), mount(tt.handler, cardbot.WithState(cardbot.StateConfig{}))
-			var spent [2]time.Duration
-			b.ReportAllocs()
-			i := 0
-			for b.Loop() {
-				i++
-				for k, e := range [2]*echo.Echo{plain, state} {
-					req := httptest.NewRequest(http.MethodPost, "/webhook/greenapi", strings.NewReader(textWebhook(i)))
-					req.Header.Set("Authorization", "Bearer bench-token")
-					req.Header.Set("Content-Type", "application/json")
-					rec := httptest.NewRecorder()
-					start := time.Now()
-					e.ServeHTTP(rec, req)
-					spent[k] += time.Since(start)
-					if rec.Code != http.StatusOK {
-						b.Fatalf("status %d: %s", rec.Code, rec.Body)
-					}
-				}
-			}
-			b.ReportMetric(float64(spent[0].Nanoseconds())/float64(i), "plain-ns/op")
-			b.ReportMetric(float64(spent[1].Nanoseconds())/float64(i), "state-ns/op")
-			b.ReportMetric(float64(spent[1])/float64(spent[0]), "state/plain")
+			benchhook.Pair(b, "state", benchhook.Bot(b, benchhook.Reply),
+				benchhook.Bot(b, tt.handler, cardbot.WithState(cardbot.StateConfig{})))
 		})
 	}
 }

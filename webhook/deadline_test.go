@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/benchhook"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/webhook"
 )
@@ -104,7 +105,7 @@ func TestSyncDeadlineWithHangingAPI(t *testing.T) {
 			})
 			l := serveWith[tt.serve](t, bot, client)
 
-			payload := textWebhook(1)
+			payload := benchhook.Text(1)
 			conn, err := net.Dial("tcp", l.Addr().String())
 			require.NoError(t, err)
 			defer conn.Close()
