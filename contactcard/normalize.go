@@ -3,6 +3,7 @@ package contactcard
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/nyaruka/phonenumbers"
@@ -120,9 +121,7 @@ func (n normalizer) national(raw, s string, c *clues) (reading, error) {
 			tried = append(tried, fmt.Sprintf("%s name %d regions, too many to tell which one it is in", rank[0].from, len(rank)))
 			continue
 		}
-		var found []reading
-		var nums []*phonenumbers.PhoneNumber
-		var by []clue // the clue each of found was read under
+		var found []candidate
 		for _, cl := range rank {
 			num, err := phonenumbers.Parse(s, cl.region)
 			if err != nil {
@@ -140,19 +139,17 @@ func (n normalizer) national(raw, s string, c *clues) (reading, error) {
 			if int(num.GetCountryCode()) != phonenumbers.GetCountryCodeForRegion(cl.region) {
 				from = EvidenceNumber // written with the region's international prefix ("810 44 …" in RU)
 			}
-			if !hasDigits(found, digits) {
-				found = append(found, reading{digits: digits, region: region, from: from})
-				nums = append(nums, num)
-				by = append(by, cl)
+			if !slices.ContainsFunc(found, func(f candidate) bool { return f.digits == digits }) {
+				found = append(found, candidate{reading{digits: digits, region: region, from: from}, num, cl})
 			}
 		}
 		switch len(found) {
 		case 0:
 			continue
 		case 1:
-			return n.accept(raw, nums[0], found[0].region, found[0].from)
+			return n.accept(raw, found[0].num, found[0].region, found[0].from)
 		}
-		return reading{}, n.fail(raw, "", conflictWhy(by, found), ErrInvalidPhone)
+		return reading{}, n.fail(raw, "", conflictWhy(found), ErrInvalidPhone)
 	}
 	why := strings.Join(tried, "; ")
 	if c != nil && len(c.address) > 0 && n.region != "" {
@@ -249,13 +246,12 @@ func phoneContext(raw, rest string) string {
 	return ""
 }
 
-func hasDigits(rs []reading, digits string) bool {
-	for _, r := range rs {
-		if r.digits == digits {
-			return true
-		}
-	}
-	return false
+// candidate is a valid reading of a national number, the number it
+// parsed to, and the clue it was read under.
+type candidate struct {
+	reading
+	num *phonenumbers.PhoneNumber
+	by  clue
 }
 
 func e164Digits(num *phonenumbers.PhoneNumber) string {
@@ -271,16 +267,16 @@ func lengthReason(digits string, min, max int) string {
 }
 
 // conflictWhy says that one kind of evidence reads a number as two valid
-// numbers: found[i] was read under by[i].
-func conflictWhy(by []clue, found []reading) string {
+// numbers.
+func conflictWhy(found []candidate) string {
 	var b strings.Builder
 	b.WriteString("the evidence conflicts: ")
 	for i, r := range found {
 		if i > 0 {
 			b.WriteString(", while ")
 		}
-		fmt.Fprintf(&b, "in %s (%s) it is +%s", by[i].region, by[i].from, r.digits)
-		if r.region != by[i].region {
+		fmt.Fprintf(&b, "in %s (%s) it is +%s", r.by.region, r.by.from, r.digits)
+		if r.region != r.by.region {
 			fmt.Fprintf(&b, " of %s", r.region)
 		}
 	}
