@@ -177,9 +177,6 @@ func TestSendFileStepFails(t *testing.T) {
 		uploads   int   // uploads that reached the fake
 		sends     int   // SendMessages that reached the fake
 	}{
-		{"upload 400", "/upload/", 1, 400, `{"message":"Failed to read HTTP message"}`, aitu.StepUpload, aitu.ErrValidation, false, 1, 0, 0},
-		{"upload 401 echoing the token", "/upload/", 1, 401, `{"message":"Token TOKEN is invalid"}`, aitu.StepUpload, aitu.ErrUnauthorized, false, 1, 0, 0},
-		{"upload 429 to the end", "/upload/", 9, 429, `{"message":"Too many requests"}`, aitu.StepUpload, aitu.ErrRateLimited, true, 4, 0, 0},
 		{"upload 500 to the end", "/upload/", 9, 500, `{"message":"System error"}`, aitu.StepUpload, aitu.ErrTransient, true, 4, 0, 0},
 		{"upload 503 once, then it goes", "/upload/", 1, 503, `{"message":"busy"}`, "", nil, false, 2, 1, 1},
 		{"upload answers no JSON", "/upload/", 1, 200, `<html>ok</html>`, aitu.StepUpload, nil, false, 1, 0, 0},

@@ -178,11 +178,7 @@ func TestSendFileAPIErrors(t *testing.T) {
 		retryable bool
 		calls     int
 	}{
-		{"400", greenapitest.Failure{Status: 400, Body: `{"message":"Validation failed. Details: 'file' is required"}`}, 1, greenapi.ErrValidation, false, 1},
-		{"401", greenapitest.Failure{Status: 401}, 1, greenapi.ErrUnauthorized, false, 1},
 		{"466 quota", greenapitest.Failure{Status: 466}, 1, greenapi.ErrQuota, false, 1},
-		{"429 is tried again", greenapitest.Failure{Status: 429}, 1, nil, false, 2},
-		{"429 to the end", greenapitest.Failure{Status: 429}, 9, greenapi.ErrRateLimited, true, 4},
 		{"500 is not sent twice", greenapitest.Failure{Status: 500}, 9, greenapi.ErrTransient, true, 1},
 		{"502 is not sent twice", greenapitest.Failure{Status: 502}, 9, greenapi.ErrTransient, true, 1},
 		{"200 with a 401 body", greenapitest.Failure{Status: 200, Body: `{"code":401,"description":"Unauthorized"}`}, 1, greenapi.ErrUnauthorized, false, 1},
@@ -215,7 +211,6 @@ func TestSendFileBadAnswers(t *testing.T) {
 		name string
 		body string
 	}{
-		{"not JSON", "<html>ok</html>"},
 		{"JSON of the wrong shape", `["idMessage"]`},
 		{"no idMessage", `{"urlFile":"https://x/y.txt"}`},
 		{"the token echoed", `{"oops":"TOKEN"}`},
