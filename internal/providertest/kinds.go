@@ -121,7 +121,7 @@ func fileFailures[C Client](t *testing.T, h Harness[C]) {
 		t.Run(tt.name, func(t *testing.T) {
 			fake := h.Serve(t)
 			tt.fail(fake)
-			err := h.File.Do(t.Context(), h.New(t, Options{APIURL: fake.URL}))
+			err := h.file().Do(t.Context(), h.New(t, Options{APIURL: fake.URL}))
 			if tt.ok {
 				require.NoError(t, err)
 				assert.Equal(t, 1, fake.Sent())
@@ -132,7 +132,7 @@ func fileFailures[C Client](t *testing.T, h Harness[C]) {
 			assert.Len(t, fake.Calls(), tt.calls)
 			method, status, ok := h.Status(err)
 			require.True(t, ok, "the provider's error: %v", err)
-			assert.Equal(t, h.File.Method, method)
+			assert.Equal(t, h.FileMethod, method)
 			if tt.kind != nil {
 				require.ErrorIs(t, err, tt.kind)
 			} else {
@@ -144,4 +144,46 @@ func fileFailures[C Client](t *testing.T, h Harness[C]) {
 			assert.Zero(t, fake.Sent())
 		})
 	}
+}
+
+// fileRefusals checks that a file the client cannot send fails before
+// any request, as a validation error that wraps cardbot's sentinel, and
+// that a bot refuses one over the client's cap before the client is
+// called.
+func fileRefusals[C Client](t *testing.T, h Harness[C]) {
+	ok := cardbot.File{Name: "a.txt", Data: []byte("hello")}
+	tests := []struct {
+		name    string
+		file    cardbot.File
+		maxSize int64
+		want    error
+	}{
+		{"over Config.MaxFileSize", ok, 4, cardbot.ErrFileTooLarge},
+		{"no data", cardbot.File{Name: "a.txt"}, 0, cardbot.ErrEmptyFile},
+		{"no name", cardbot.File{Data: []byte("x")}, 0, cardbot.ErrFileName},
+		{"a path", cardbot.File{Name: "dir/a.txt", Data: []byte("x")}, 0, cardbot.ErrFileName},
+		{"a Windows path", cardbot.File{Name: `..\a.txt`, Data: []byte("x")}, 0, cardbot.ErrFileName},
+		{"a bad content type", cardbot.File{Name: "a.txt", ContentType: "text/", Data: []byte("x")}, 0, cardbot.ErrContentType},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := h.Serve(t)
+			err := h.SendFile(t.Context(), h.New(t, Options{APIURL: fake.URL, MaxFileSize: tt.maxSize}), tt.file)
+			require.ErrorIs(t, err, tt.want)
+			require.ErrorIs(t, err, h.Errors.Validation)
+			assert.False(t, cardbot.IsRetryable(err))
+			assert.Empty(t, fake.Calls(), "no request")
+		})
+	}
+	t.Run("the bot refuses before the client", func(t *testing.T) {
+		fake := h.Serve(t)
+		c := h.New(t, Options{APIURL: fake.URL, MaxFileSize: 4})
+		assert.EqualValues(t, 4, c.MaxFileSize())
+		b := cardbot.New(cardbot.WithProviders(c))
+		_, err := b.Send(t.Context(), c.Name(), h.Chat, ok)
+		var tooLarge *cardbot.FileTooLargeError
+		require.ErrorAs(t, err, &tooLarge)
+		assert.Equal(t, cardbot.FileTooLargeError{Name: "a.txt", Size: 5, Limit: 4}, *tooLarge)
+		assert.Empty(t, fake.Calls())
+	})
 }

@@ -53,7 +53,7 @@ func redaction[C Client](t *testing.T, h Harness[C]) {
 	fake.Reset()
 	// No server at all, for every call.
 	gone := client(Options{APIURL: apitest.RefusedURL(t)})
-	for _, call := range append([]Call[C]{h.Send, h.File}, h.Reads...) {
+	for _, call := range append([]Call[C]{h.Send, h.file()}, h.Reads...) {
 		leaks.Collect(call.Do(t.Context(), gone))
 	}
 	// The poller: failures logged, then a stop on 401.

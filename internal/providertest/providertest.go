@@ -52,10 +52,12 @@ type Client interface {
 	cardbot.Provider
 	cardbot.Downloader
 	cardbot.RegionHinter
+	cardbot.FileLimiter
 }
 
 // Options are what the contract sets on a client. A Harness's New gets
-// them complete: all but HTTPClient and DownloadTimeout are set.
+// them complete: all but HTTPClient, DownloadTimeout and MaxFileSize are
+// set.
 type Options struct {
 	// APIURL is the URL of the API.
 	APIURL string
@@ -71,6 +73,9 @@ type Options struct {
 	// DownloadTimeout bounds a download, body included; the provider's
 	// default when zero.
 	DownloadTimeout time.Duration
+	// MaxFileSize caps the files the client sends; the provider's cap
+	// when zero.
+	MaxFileSize int64
 	// Logger is the client's logger; a silent one when nil.
 	Logger *slog.Logger
 }
@@ -154,8 +159,11 @@ type Harness[C Client] struct {
 	Chat string
 	// Send sends a text to Chat.
 	Send Call[C]
-	// File sends a small file to Chat; Method names its (first) call.
-	File Call[C]
+	// SendFile sends f to Chat.
+	SendFile func(ctx context.Context, c C, f cardbot.File) error
+	// FileMethod is the method that the errors of a file send's first
+	// call name.
+	FileMethod string
 	// Reads are calls that are not sends; the first one is retried after
 	// any transient failure.
 	Reads []Call[C]
@@ -188,9 +196,17 @@ func Run[C Client](t *testing.T, h Harness[C]) {
 	t.Run("a send that never left is retried", func(t *testing.T) { notSent(t, h) })
 	t.Run("failures have kinds", func(t *testing.T) { kinds(t, h) })
 	t.Run("a file send fails as a send", func(t *testing.T) { fileFailures(t, h) })
+	t.Run("a file that cannot go is refused before any request", func(t *testing.T) { fileRefusals(t, h) })
 	t.Run("hostile downloads", func(t *testing.T) { hostileDownloads(t, h) })
 	t.Run("no secret leaks", func(t *testing.T) { redaction(t, h) })
 	t.Run("pollers", func(t *testing.T) { pollers(t, h) })
+}
+
+// file returns the call that sends a small file.
+func (h Harness[C]) file() Call[C] {
+	return Call[C]{Method: h.FileMethod, Do: func(ctx context.Context, c C) error {
+		return h.SendFile(ctx, c, cardbot.File{Name: "a.txt", Data: []byte("hello")})
+	}}
 }
 
 // recorder is a server that records every request: the host a redirect

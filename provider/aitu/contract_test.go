@@ -3,6 +3,7 @@ package aitu_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"testing"
 	"time"
@@ -57,10 +58,11 @@ func TestContract(t *testing.T) {
 			_, err := c.Send(ctx, "USER:"+userID, cardbot.Text{Body: "hello"})
 			return err
 		}},
-		File: call{Method: "upload", Do: func(ctx context.Context, c *aitu.Client) error {
-			_, err := c.Send(ctx, "USER:"+userID, cardbot.File{Name: "a.txt", Data: []byte("hello")})
+		SendFile: func(ctx context.Context, c *aitu.Client, f cardbot.File) error {
+			_, err := c.Send(ctx, "USER:"+userID, f)
 			return err
-		}},
+		},
+		FileMethod: "upload",
 		Reads: []call{
 			{Method: "webhook", Do: func(ctx context.Context, c *aitu.Client) error {
 				_, err := c.GetWebhook(ctx)
@@ -103,9 +105,34 @@ func contractClient(t *testing.T, o providertest.Options) *aitu.Client {
 	c, err := aitu.New(aitu.Config{
 		APIURL: o.APIURL, Token: o.Token, HTTPClient: o.HTTPClient, RetrySends: o.RetrySends,
 		MaxRetries: providertest.Retries, MinBackoff: o.MinBackoff, MaxBackoff: o.MaxBackoff,
-		DownloadTimeout: o.DownloadTimeout, Logger: o.Logger,
+		DownloadTimeout: o.DownloadTimeout, MaxFileSize: o.MaxFileSize, Logger: o.Logger,
 	})
 	require.NoError(t, err)
 	aitu.SetDownloadResolver(c, &apitest.Resolver{Hosts: map[string]string{providertest.OtherHost: "127.0.0.1"}})
 	return c
+}
+
+// leaksOfAitu drives the failure paths of Aitu's own for the contract's
+// check that the token leaks nowhere: the config's, a download of the
+// token, the webhook helpers, and a poller refused while a webhook is set.
+func leaksOfAitu(t *testing.T, logger *slog.Logger, collect func(error)) {
+	for _, cfg := range []aitu.Config{
+		{Token: apiToken + "\n"},
+		{Token: apiToken, APIURL: "ftp://" + apiToken},
+		{Token: apiToken, APIURL: "https://x/?t=" + apiToken},
+	} {
+		_, err := aitu.New(cfg)
+		collect(err)
+	}
+
+	srv := newServer(t, aitutest.WithCredentials(apiToken))
+	c := newClient(t, srv, func(cfg *aitu.Config) { cfg.Logger = logger })
+	_, err := c.Download(t.Context(), cardbot.Document{ID: apiToken})
+	collect(err)
+	collect(c.SetWebhook(t.Context(), "ftp://bot.example.com/"+apiToken))
+	gone := newClient(t, srv, func(cfg *aitu.Config) { cfg.APIURL, cfg.Logger = apitest.RefusedURL(t), logger })
+	collect(gone.SetWebhook(t.Context(), "https://bot.example.com/"+apiToken))
+
+	srv.FailNextWith(1, aitutest.Failure{Status: 400, Body: aitutest.WebhookSpecified + " " + apiToken})
+	collect(aitu.NewPoller(c, &apitest.Recorder{}, fastPolling).Run(t.Context()))
 }

@@ -93,26 +93,20 @@ func TestSendVCardFileAitu(t *testing.T) {
 func TestSendFileRefusedAitu(t *testing.T) {
 	ok := cardbot.File{Name: "a.txt", Data: []byte("hello")}
 	tests := []struct {
-		name    string
-		chat    string
-		file    cardbot.File
-		maxSize int64
-		want    error
+		name string
+		chat string
+		file cardbot.File
+		want error
 	}{
-		{"over Config.MaxFileSize", "USER:" + userID, ok, 4, cardbot.ErrFileTooLarge},
-		{"over the default cap", "USER:" + userID, cardbot.File{Name: "big.bin", Data: make([]byte, aitu.DefaultMaxFileSize+1)}, 0, cardbot.ErrFileTooLarge},
-		{"no data", "USER:" + userID, cardbot.File{Name: "a.txt"}, 0, cardbot.ErrEmptyFile},
-		{"no name", "USER:" + userID, cardbot.File{Data: []byte("x")}, 0, cardbot.ErrFileName},
-		{"a path", "USER:" + userID, cardbot.File{Name: `..\a.txt`, Data: []byte("x")}, 0, cardbot.ErrFileName},
-		{"a bad content type", "USER:" + userID, cardbot.File{Name: "a.txt", ContentType: "text/", Data: []byte("x")}, 0, cardbot.ErrContentType},
-		{"a caption too long", "USER:" + userID, cardbot.File{Name: "a.txt", Data: []byte("x"), Caption: strings.Repeat("😀", 2049)}, 0, aitu.ErrValidation},
-		{"a reply-to that is no UUID", "USER:" + userID, cardbot.File{Name: "a.txt", Data: []byte("x"), ReplyTo: "42"}, 0, aitu.ErrValidation},
-		{"a bare UUID chat", userID, ok, 0, aitu.ErrValidation},
+		{"over the default cap", "USER:" + userID, cardbot.File{Name: "big.bin", Data: make([]byte, aitu.DefaultMaxFileSize+1)}, cardbot.ErrFileTooLarge},
+		{"a caption too long", "USER:" + userID, cardbot.File{Name: "a.txt", Data: []byte("x"), Caption: strings.Repeat("😀", 2049)}, aitu.ErrValidation},
+		{"a reply-to that is no UUID", "USER:" + userID, cardbot.File{Name: "a.txt", Data: []byte("x"), ReplyTo: "42"}, aitu.ErrValidation},
+		{"a bare UUID chat", userID, ok, aitu.ErrValidation},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newServer(t)
-			c := newClient(t, srv, func(cfg *aitu.Config) { cfg.MaxFileSize = tt.maxSize })
+			c := newClient(t, srv)
 			_, err := c.Send(t.Context(), tt.chat, tt.file)
 			require.ErrorIs(t, err, tt.want)
 			require.ErrorIs(t, err, aitu.ErrValidation)
@@ -120,15 +114,6 @@ func TestSendFileRefusedAitu(t *testing.T) {
 			assert.Empty(t, srv.Calls(), "no request")
 		})
 	}
-	t.Run("the bot refuses before the client", func(t *testing.T) {
-		srv := newServer(t)
-		c := newClient(t, srv, func(cfg *aitu.Config) { cfg.MaxFileSize = 4 })
-		assert.EqualValues(t, 4, c.MaxFileSize())
-		b := cardbot.New(cardbot.WithProviders(c))
-		_, err := b.Send(t.Context(), c.Name(), "USER:"+userID, ok)
-		require.ErrorIs(t, err, cardbot.ErrFileTooLarge)
-		assert.Empty(t, srv.Calls())
-	})
 }
 
 // failing is a proxy in front of a fake that answers the first n requests

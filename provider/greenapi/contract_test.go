@@ -3,7 +3,9 @@ package greenapi_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -62,10 +64,11 @@ func TestContract(t *testing.T) {
 			_, err := c.Send(ctx, chat, cardbot.Text{Body: "hello"})
 			return err
 		}},
-		File: call{Method: "sendFileByUpload", Do: func(ctx context.Context, c *greenapi.Client) error {
-			_, err := c.Send(ctx, chat, cardbot.File{Name: "a.txt", Data: []byte("hello")})
+		SendFile: func(ctx context.Context, c *greenapi.Client, f cardbot.File) error {
+			_, err := c.Send(ctx, chat, f)
 			return err
-		}},
+		},
+		FileMethod: "sendFileByUpload",
 		Reads: []call{{Method: "downloadFile", Do: func(ctx context.Context, c *greenapi.Client) error {
 			_, err := c.Download(ctx, cardbot.Document{ID: chat + "/BAE5F4886AC5A8E0"})
 			return err
@@ -108,9 +111,72 @@ func contractClient(t *testing.T, o providertest.Options) *greenapi.Client {
 		APIURL: o.APIURL, IDInstance: instance, APITokenInstance: o.Token, WebhookToken: webhookToken,
 		HTTPClient: o.HTTPClient, RetrySends: o.RetrySends,
 		MaxRetries: providertest.Retries, MinBackoff: o.MinBackoff, MaxBackoff: o.MaxBackoff,
-		DownloadTimeout: o.DownloadTimeout, Logger: o.Logger,
+		DownloadTimeout: o.DownloadTimeout, MaxFileSize: o.MaxFileSize, Logger: o.Logger,
 	})
 	require.NoError(t, err)
 	greenapi.SetDownloadResolver(c, &apitest.Resolver{Hosts: map[string]string{providertest.OtherHost: "127.0.0.1"}})
 	return c
+}
+
+// leaksOfGreenAPI drives the failure paths of GREEN-API's own for the
+// contract's check that neither the API token nor the webhook token leaks:
+// the config's, a 403 of another instance, a 200 with code 401, a 466,
+// answers that echo the path or both tokens, a timeout, downloads whose
+// URLs hold a token, and the webhook's verification.
+func leaksOfGreenAPI(t *testing.T, logger *slog.Logger, collect func(error)) {
+	_, err := greenapi.New(greenapi.Config{IDInstance: "1", APITokenInstance: apiToken + "/x"})
+	collect(err)
+	_, err = greenapi.New(greenapi.Config{IDInstance: "1", APITokenInstance: apiToken, APIURL: "ftp://" + apiToken})
+	collect(err)
+
+	srv := newServer(t, greenapitest.WithCredentials(instance, apiToken), greenapitest.WithWebhookToken(webhookToken))
+	client := func(mods ...func(*greenapi.Config)) *greenapi.Client {
+		return newClient(t, srv, append([]func(*greenapi.Config){func(c *greenapi.Config) { c.Logger = logger }}, mods...)...)
+	}
+	send := func(c *greenapi.Client) {
+		t.Helper()
+		_, err := c.Send(t.Context(), "79001234567@c.us", cardbot.Text{Body: "hi"})
+		collect(err)
+	}
+	c := client()
+	send(client(func(cfg *greenapi.Config) { cfg.IDInstance = "7" }))
+	for _, f := range []greenapitest.Failure{
+		{Status: 200, Body: `{"code":401,"description":"Unauthorized"}`},
+		{Status: 400, Body: "Cannot POST /waInstance" + instance + "/sendMessage/" + apiToken},
+		{Status: 400, Body: `{"message":"bad token ` + apiToken + ` or ` + webhookToken + `"}`},
+		{Status: 466},
+	} {
+		srv.FailNextWith(1, f)
+		send(c)
+	}
+	srv.SetDelay(time.Second)
+	send(client(func(cfg *greenapi.Config) {
+		cfg.HTTPClient = &http.Client{Timeout: 50 * time.Millisecond}
+		cfg.MaxRetries = 1
+	}))
+	srv.SetDelay(0)
+
+	public := client(func(cfg *greenapi.Config) { cfg.APIURL = "https://api.green-api.com" })
+	greenapi.SetDownloadResolver(public, publicAPI)
+	for _, d := range []struct {
+		c   *greenapi.Client
+		url string
+	}{
+		{c, srv.URL + "/files/" + apiToken},
+		{c, "gopher://" + apiToken},
+		{c, srv.URL + "/" + apiToken + "/404"},
+		{public, "file:///" + apiToken},
+		{public, "ftp://" + webhookToken + "@127.0.0.1/"},
+		{public, srv.URL + "/" + apiToken + ".vcf"}, // loopback, public API
+		{public, "http://10.0.0.1/" + apiToken + "/x.vcf"},
+	} {
+		_, err := d.c.Download(t.Context(), cardbot.Document{URL: d.url, FileName: "x.vcf"})
+		collect(err)
+	}
+
+	for _, h := range []string{"", "Bearer " + webhookToken[:10], "Bearer " + apiToken, webhookToken} {
+		r := httptest.NewRequest(http.MethodPost, "/", nil)
+		r.Header.Set("Authorization", h)
+		collect(c.VerifyWebhook(r))
+	}
 }
