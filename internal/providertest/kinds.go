@@ -152,24 +152,30 @@ func fileFailures[C Client](t *testing.T, h Harness[C]) {
 // called.
 func fileRefusals[C Client](t *testing.T, h Harness[C]) {
 	ok := cardbot.File{Name: "a.txt", Data: []byte("hello")}
-	tests := []struct {
-		name    string
-		file    cardbot.File
-		maxSize int64
-		want    error
-	}{
-		{"over Config.MaxFileSize", ok, 4, cardbot.ErrFileTooLarge},
-		{"no data", cardbot.File{Name: "a.txt"}, 0, cardbot.ErrEmptyFile},
-		{"no name", cardbot.File{Data: []byte("x")}, 0, cardbot.ErrFileName},
-		{"a path", cardbot.File{Name: "dir/a.txt", Data: []byte("x")}, 0, cardbot.ErrFileName},
-		{"a Windows path", cardbot.File{Name: `..\a.txt`, Data: []byte("x")}, 0, cardbot.ErrFileName},
-		{"a bad content type", cardbot.File{Name: "a.txt", ContentType: "text/", Data: []byte("x")}, 0, cardbot.ErrContentType},
-	}
+	tests := append([]Refusal{
+		{Name: "no data", File: cardbot.File{Name: "a.txt"}, Want: cardbot.ErrEmptyFile},
+		{Name: "no name", File: cardbot.File{Data: []byte("x")}, Want: cardbot.ErrFileName},
+		{Name: "a path", File: cardbot.File{Name: "dir/a.txt", Data: []byte("x")}, Want: cardbot.ErrFileName},
+		{Name: "a Windows path", File: cardbot.File{Name: `..\a.txt`, Data: []byte("x")}, Want: cardbot.ErrFileName},
+		{Name: "a bad content type", File: cardbot.File{Name: "a.txt", ContentType: "text/", Data: []byte("x")}, Want: cardbot.ErrContentType},
+	}, h.Refusals...)
+	t.Run("over Config.MaxFileSize", func(t *testing.T) {
+		fake := h.Serve(t)
+		err := h.SendFile(t.Context(), h.New(t, Options{APIURL: fake.URL, MaxFileSize: 4}), h.Chat, ok)
+		require.ErrorIs(t, err, cardbot.ErrFileTooLarge)
+		require.ErrorIs(t, err, h.Errors.Validation)
+		assert.False(t, cardbot.IsRetryable(err))
+		assert.Empty(t, fake.Calls(), "no request")
+	})
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+		t.Run(tt.Name, func(t *testing.T) {
 			fake := h.Serve(t)
-			err := h.SendFile(t.Context(), h.New(t, Options{APIURL: fake.URL, MaxFileSize: tt.maxSize}), tt.file)
-			require.ErrorIs(t, err, tt.want)
+			chat := tt.Chat
+			if chat == "" {
+				chat = h.Chat
+			}
+			err := h.SendFile(t.Context(), h.New(t, Options{APIURL: fake.URL}), chat, tt.File)
+			require.ErrorIs(t, err, tt.Want)
 			require.ErrorIs(t, err, h.Errors.Validation)
 			assert.False(t, cardbot.IsRetryable(err))
 			assert.Empty(t, fake.Calls(), "no request")

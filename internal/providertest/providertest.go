@@ -39,6 +39,12 @@ const Retries = 3
 // server.
 const OtherHost = "files.example.test"
 
+// Resolver returns a resolver for a client's downloads that resolves
+// OtherHost to 127.0.0.1, and no other name.
+func Resolver() *apitest.Resolver {
+	return &apitest.Resolver{Hosts: map[string]string{OtherHost: "127.0.0.1"}}
+}
+
 // Call is one API call of a client, named by the method its error names.
 type Call[C any] struct {
 	// Method is the method the call's errors name ("sendMessage").
@@ -126,6 +132,19 @@ type Fake struct {
 	Pending func() int
 }
 
+// Refusal is a file that a client refuses to send before any request.
+type Refusal struct {
+	// Name names the case.
+	Name string
+	// Chat is the chat to send to; the Harness's Chat when empty.
+	Chat string
+	// File is the file.
+	File cardbot.File
+	// Want is the error the send fails with, besides the provider's
+	// Validation.
+	Want error
+}
+
 // Errors are a provider's sentinels.
 type Errors struct {
 	// Redirected is the error of a redirect not followed.
@@ -151,7 +170,7 @@ type Harness[C Client] struct {
 	// Token is the client's API secret, the one the fake accepts.
 	Token string
 	// New returns a client as o says, with MaxRetries of Retries, whose
-	// downloads resolve OtherHost to 127.0.0.1 and no other name.
+	// downloads resolve names with Resolver.
 	New func(t *testing.T, o Options) C
 	// Serve starts the provider's fake API, closed when the test ends.
 	Serve func(t *testing.T) Fake
@@ -159,14 +178,17 @@ type Harness[C Client] struct {
 	Chat string
 	// Send sends a text to Chat.
 	Send Call[C]
-	// SendFile sends f to Chat.
-	SendFile func(ctx context.Context, c C, f cardbot.File) error
+	// SendFile sends f to chat.
+	SendFile func(ctx context.Context, c C, chat string, f cardbot.File) error
 	// FileMethod is the method that the errors of a file send's first
 	// call name.
 	FileMethod string
 	// Reads are calls that are not sends; the first one is retried after
 	// any transient failure.
 	Reads []Call[C]
+	// Refusals are files, or chats, that the provider refuses before any
+	// request, besides those every provider refuses.
+	Refusals []Refusal
 	// Errors are the provider's sentinels.
 	Errors Errors
 	// Status returns the method and HTTP status of the provider's error.
@@ -205,7 +227,7 @@ func Run[C Client](t *testing.T, h Harness[C]) {
 // file returns the call that sends a small file.
 func (h Harness[C]) file() Call[C] {
 	return Call[C]{Method: h.FileMethod, Do: func(ctx context.Context, c C) error {
-		return h.SendFile(ctx, c, cardbot.File{Name: "a.txt", Data: []byte("hello")})
+		return h.SendFile(ctx, c, h.Chat, cardbot.File{Name: "a.txt", Data: []byte("hello")})
 	}}
 }
 

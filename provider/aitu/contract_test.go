@@ -58,10 +58,11 @@ func TestContract(t *testing.T) {
 			_, err := c.Send(ctx, "USER:"+userID, cardbot.Text{Body: "hello"})
 			return err
 		}},
-		SendFile: func(ctx context.Context, c *aitu.Client, f cardbot.File) error {
-			_, err := c.Send(ctx, "USER:"+userID, f)
+		SendFile: func(ctx context.Context, c *aitu.Client, chat string, f cardbot.File) error {
+			_, err := c.Send(ctx, chat, f)
 			return err
 		},
+		Refusals:   refusedFiles,
 		FileMethod: "upload",
 		Reads: []call{
 			{Method: "webhook", Do: func(ctx context.Context, c *aitu.Client) error {
@@ -108,7 +109,7 @@ func contractClient(t *testing.T, o providertest.Options) *aitu.Client {
 		DownloadTimeout: o.DownloadTimeout, MaxFileSize: o.MaxFileSize, Logger: o.Logger,
 	})
 	require.NoError(t, err)
-	aitu.SetDownloadResolver(c, &apitest.Resolver{Hosts: map[string]string{providertest.OtherHost: "127.0.0.1"}})
+	aitu.SetDownloadResolver(c, providertest.Resolver())
 	return c
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/contactcard"
+	"github.com/cardbot/cardbot/internal/providertest"
 	"github.com/cardbot/cardbot/provider/aitu"
 	"github.com/cardbot/cardbot/provider/aitu/aitutest"
 )
@@ -88,32 +89,13 @@ func TestSendVCardFileAitu(t *testing.T) {
 	}
 }
 
-// TestSendFileRefusedAitu: a file that cannot go fails before any
-// request, with ErrValidation and the cardbot sentinel.
-func TestSendFileRefusedAitu(t *testing.T) {
-	ok := cardbot.File{Name: "a.txt", Data: []byte("hello")}
-	tests := []struct {
-		name string
-		chat string
-		file cardbot.File
-		want error
-	}{
-		{"over the default cap", "USER:" + userID, cardbot.File{Name: "big.bin", Data: make([]byte, aitu.DefaultMaxFileSize+1)}, cardbot.ErrFileTooLarge},
-		{"a caption too long", "USER:" + userID, cardbot.File{Name: "a.txt", Data: []byte("x"), Caption: strings.Repeat("😀", 2049)}, aitu.ErrValidation},
-		{"a reply-to that is no UUID", "USER:" + userID, cardbot.File{Name: "a.txt", Data: []byte("x"), ReplyTo: "42"}, aitu.ErrValidation},
-		{"a bare UUID chat", userID, ok, aitu.ErrValidation},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			srv := newServer(t)
-			c := newClient(t, srv)
-			_, err := c.Send(t.Context(), tt.chat, tt.file)
-			require.ErrorIs(t, err, tt.want)
-			require.ErrorIs(t, err, aitu.ErrValidation)
-			assert.False(t, cardbot.IsRetryable(err))
-			assert.Empty(t, srv.Calls(), "no request")
-		})
-	}
+// refusedFiles are the files and chats that Aitu refuses before any
+// request, besides those every provider refuses (see TestContract).
+var refusedFiles = []providertest.Refusal{
+	{Name: "over the default cap", File: cardbot.File{Name: "big.bin", Data: make([]byte, aitu.DefaultMaxFileSize+1)}, Want: cardbot.ErrFileTooLarge},
+	{Name: "a caption too long", File: cardbot.File{Name: "a.txt", Data: []byte("x"), Caption: strings.Repeat("😀", 2049)}, Want: aitu.ErrValidation},
+	{Name: "a reply-to that is no UUID", File: cardbot.File{Name: "a.txt", Data: []byte("x"), ReplyTo: "42"}, Want: aitu.ErrValidation},
+	{Name: "a bare UUID chat", Chat: userID, File: cardbot.File{Name: "a.txt", Data: []byte("hello")}, Want: aitu.ErrValidation},
 }
 
 // failing is a proxy in front of a fake that answers the first n requests

@@ -13,7 +13,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
-	"github.com/cardbot/cardbot/internal/apitest"
 	"github.com/cardbot/cardbot/internal/providertest"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
@@ -64,10 +63,11 @@ func TestContract(t *testing.T) {
 			_, err := c.Send(ctx, chat, cardbot.Text{Body: "hello"})
 			return err
 		}},
-		SendFile: func(ctx context.Context, c *greenapi.Client, f cardbot.File) error {
+		SendFile: func(ctx context.Context, c *greenapi.Client, chat string, f cardbot.File) error {
 			_, err := c.Send(ctx, chat, f)
 			return err
 		},
+		Refusals:   refusedFiles,
 		FileMethod: "sendFileByUpload",
 		Reads: []call{{Method: "downloadFile", Do: func(ctx context.Context, c *greenapi.Client) error {
 			_, err := c.Download(ctx, cardbot.Document{ID: chat + "/BAE5F4886AC5A8E0"})
@@ -114,7 +114,7 @@ func contractClient(t *testing.T, o providertest.Options) *greenapi.Client {
 		DownloadTimeout: o.DownloadTimeout, MaxFileSize: o.MaxFileSize, Logger: o.Logger,
 	})
 	require.NoError(t, err)
-	greenapi.SetDownloadResolver(c, &apitest.Resolver{Hosts: map[string]string{providertest.OtherHost: "127.0.0.1"}})
+	greenapi.SetDownloadResolver(c, providertest.Resolver())
 	return c
 }
 

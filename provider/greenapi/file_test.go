@@ -14,6 +14,7 @@ import (
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/contactcard"
 	"github.com/cardbot/cardbot/internal/apitest"
+	"github.com/cardbot/cardbot/internal/providertest"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
 )
@@ -112,41 +113,25 @@ func TestSendVCardFile(t *testing.T) {
 	}
 }
 
-// TestSendFileRefused: a file GREEN-API would refuse fails before any
-// request, with ErrValidation and the cardbot sentinel.
-func TestSendFileRefused(t *testing.T) {
-	ok := cardbot.File{Name: "a.txt", Data: []byte("hello")}
-	tests := []struct {
-		name string
-		chat string
-		file cardbot.File
-		want error
-	}{
-		{"over GREEN-API's 100 MB", "79001234567@c.us", cardbot.File{Name: "big.bin", Data: make([]byte, greenapi.MaxFileSize+1)}, cardbot.ErrFileTooLarge},
-		{"no extension", "79001234567@c.us", cardbot.File{Name: "notes", Data: []byte("x")}, cardbot.ErrFileName},
-		{"a dot and no extension", "79001234567@c.us", cardbot.File{Name: "notes.", Data: []byte("x")}, cardbot.ErrFileName},
-		{"a content type without a subtype", "79001234567@c.us", cardbot.File{Name: "a.txt", ContentType: "text", Data: []byte("x")}, cardbot.ErrContentType},
-		{"a caption too long", "79001234567@c.us", cardbot.File{Name: "a.txt", Data: []byte("x"), Caption: strings.Repeat("я", 20001)}, greenapi.ErrValidation},
-		{"a bad chat id", "someone", ok, greenapi.ErrValidation},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			srv := newServer(t)
-			c := newClient(t, srv)
-			_, err := c.Send(t.Context(), tt.chat, tt.file)
-			require.ErrorIs(t, err, tt.want)
-			require.ErrorIs(t, err, greenapi.ErrValidation)
-			assert.False(t, cardbot.IsRetryable(err))
-			assert.Empty(t, srv.Calls(), "no request")
-		})
-	}
-	t.Run("a MAX caption of 4 001 characters", func(t *testing.T) {
-		srv := newServer(t, greenapitest.WithMAX())
-		c := newClient(t, srv)
-		_, err := c.Send(t.Context(), "10000000", cardbot.File{Name: "a.txt", Data: []byte("x"), Caption: strings.Repeat("a", 4001)})
-		require.ErrorIs(t, err, greenapi.ErrValidation)
-		assert.Empty(t, srv.Calls())
-	})
+// refusedFiles are the files and chats that GREEN-API refuses before any
+// request, besides those every provider refuses (see TestContract).
+var refusedFiles = []providertest.Refusal{
+	{Name: "over GREEN-API's 100 MB", File: cardbot.File{Name: "big.bin", Data: make([]byte, greenapi.MaxFileSize+1)}, Want: cardbot.ErrFileTooLarge},
+	{Name: "no extension", File: cardbot.File{Name: "notes", Data: []byte("x")}, Want: cardbot.ErrFileName},
+	{Name: "a dot and no extension", File: cardbot.File{Name: "notes.", Data: []byte("x")}, Want: cardbot.ErrFileName},
+	{Name: "a content type without a subtype", File: cardbot.File{Name: "a.txt", ContentType: "text", Data: []byte("x")}, Want: cardbot.ErrContentType},
+	{Name: "a caption too long", File: cardbot.File{Name: "a.txt", Data: []byte("x"), Caption: strings.Repeat("я", 20001)}, Want: greenapi.ErrValidation},
+	{Name: "a bad chat id", Chat: "someone", File: cardbot.File{Name: "a.txt", Data: []byte("hello")}, Want: greenapi.ErrValidation},
+}
+
+// TestSendFileRefusedMAX: a caption over MAX's 4 000 characters is
+// refused before any request.
+func TestSendFileRefusedMAX(t *testing.T) {
+	srv := newServer(t, greenapitest.WithMAX())
+	c := newClient(t, srv)
+	_, err := c.Send(t.Context(), "10000000", cardbot.File{Name: "a.txt", Data: []byte("x"), Caption: strings.Repeat("a", 4001)})
+	require.ErrorIs(t, err, greenapi.ErrValidation)
+	assert.Empty(t, srv.Calls())
 }
 
 // TestSendFileAPIErrors: GREEN-API's failures of an upload are typed like
