@@ -140,7 +140,7 @@ func hostileDownloads[C Client](t *testing.T, h Harness[C]) {
 			}
 			assert.Equal(t, 1, firsts, "not retried")
 			if h.Hostile.Follows {
-				assert.LessOrEqual(t, len(got), 11, "a few redirects at the most")
+				assert.LessOrEqual(t, len(got), 10, "a few redirects at the most")
 			} else {
 				assert.Len(t, got, 1, "the redirect is not followed")
 			}
