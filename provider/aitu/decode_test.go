@@ -10,6 +10,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/contactcard"
+	"github.com/cardbot/cardbot/internal/providertest"
 	"github.com/cardbot/cardbot/provider/aitu"
 )
 
@@ -217,4 +218,8 @@ func TestParseChatID(t *testing.T) {
 			assert.Equal(t, tt.want.Type+":"+tt.want.ID, aitu.ChatID(tt.want.Type, tt.want.ID))
 		})
 	}
+}
+
+func BenchmarkDecodeWebhookContact(b *testing.B) {
+	providertest.BenchmarkDecode(b, decoder(b).DecodeWebhook, fixture(b, "message_contacts.json"))
 }

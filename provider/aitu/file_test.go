@@ -15,6 +15,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/contactcard"
+	"github.com/cardbot/cardbot/internal/providertest"
 	"github.com/cardbot/cardbot/provider/aitu"
 	"github.com/cardbot/cardbot/provider/aitu/aitutest"
 )
@@ -88,47 +89,13 @@ func TestSendVCardFileAitu(t *testing.T) {
 	}
 }
 
-// TestSendFileRefusedAitu: a file that cannot go fails before any
-// request, with ErrValidation and the cardbot sentinel.
-func TestSendFileRefusedAitu(t *testing.T) {
-	ok := cardbot.File{Name: "a.txt", Data: []byte("hello")}
-	tests := []struct {
-		name    string
-		chat    string
-		file    cardbot.File
-		maxSize int64
-		want    error
-	}{
-		{"over Config.MaxFileSize", "USER:" + userID, ok, 4, cardbot.ErrFileTooLarge},
-		{"over the default cap", "USER:" + userID, cardbot.File{Name: "big.bin", Data: make([]byte, aitu.DefaultMaxFileSize+1)}, 0, cardbot.ErrFileTooLarge},
-		{"no data", "USER:" + userID, cardbot.File{Name: "a.txt"}, 0, cardbot.ErrEmptyFile},
-		{"no name", "USER:" + userID, cardbot.File{Data: []byte("x")}, 0, cardbot.ErrFileName},
-		{"a path", "USER:" + userID, cardbot.File{Name: `..\a.txt`, Data: []byte("x")}, 0, cardbot.ErrFileName},
-		{"a bad content type", "USER:" + userID, cardbot.File{Name: "a.txt", ContentType: "text/", Data: []byte("x")}, 0, cardbot.ErrContentType},
-		{"a caption too long", "USER:" + userID, cardbot.File{Name: "a.txt", Data: []byte("x"), Caption: strings.Repeat("😀", 2049)}, 0, aitu.ErrValidation},
-		{"a reply-to that is no UUID", "USER:" + userID, cardbot.File{Name: "a.txt", Data: []byte("x"), ReplyTo: "42"}, 0, aitu.ErrValidation},
-		{"a bare UUID chat", userID, ok, 0, aitu.ErrValidation},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			srv := newServer(t)
-			c := newClient(t, srv, func(cfg *aitu.Config) { cfg.MaxFileSize = tt.maxSize })
-			_, err := c.Send(t.Context(), tt.chat, tt.file)
-			require.ErrorIs(t, err, tt.want)
-			require.ErrorIs(t, err, aitu.ErrValidation)
-			assert.False(t, cardbot.IsRetryable(err))
-			assert.Empty(t, srv.Calls(), "no request")
-		})
-	}
-	t.Run("the bot refuses before the client", func(t *testing.T) {
-		srv := newServer(t)
-		c := newClient(t, srv, func(cfg *aitu.Config) { cfg.MaxFileSize = 4 })
-		assert.EqualValues(t, 4, c.MaxFileSize())
-		b := cardbot.New(cardbot.WithProviders(c))
-		_, err := b.Send(t.Context(), c.Name(), "USER:"+userID, ok)
-		require.ErrorIs(t, err, cardbot.ErrFileTooLarge)
-		assert.Empty(t, srv.Calls())
-	})
+// refusedFiles are the files and chats that Aitu refuses before any
+// request, besides those every provider refuses (see TestContract).
+var refusedFiles = []providertest.Refusal{
+	{Name: "over the default cap", File: cardbot.File{Name: "big.bin", Data: make([]byte, aitu.DefaultMaxFileSize+1)}, Want: cardbot.ErrFileTooLarge},
+	{Name: "a caption too long", File: cardbot.File{Name: "a.txt", Data: []byte("x"), Caption: strings.Repeat("😀", 2049)}, Want: aitu.ErrValidation},
+	{Name: "a reply-to that is no UUID", File: cardbot.File{Name: "a.txt", Data: []byte("x"), ReplyTo: "42"}, Want: aitu.ErrValidation},
+	{Name: "a bare UUID chat", Chat: userID, File: cardbot.File{Name: "a.txt", Data: []byte("hello")}, Want: aitu.ErrValidation},
 }
 
 // failing is a proxy in front of a fake that answers the first n requests
@@ -177,9 +144,6 @@ func TestSendFileStepFails(t *testing.T) {
 		uploads   int   // uploads that reached the fake
 		sends     int   // SendMessages that reached the fake
 	}{
-		{"upload 400", "/upload/", 1, 400, `{"message":"Failed to read HTTP message"}`, aitu.StepUpload, aitu.ErrValidation, false, 1, 0, 0},
-		{"upload 401 echoing the token", "/upload/", 1, 401, `{"message":"Token TOKEN is invalid"}`, aitu.StepUpload, aitu.ErrUnauthorized, false, 1, 0, 0},
-		{"upload 429 to the end", "/upload/", 9, 429, `{"message":"Too many requests"}`, aitu.StepUpload, aitu.ErrRateLimited, true, 4, 0, 0},
 		{"upload 500 to the end", "/upload/", 9, 500, `{"message":"System error"}`, aitu.StepUpload, aitu.ErrTransient, true, 4, 0, 0},
 		{"upload 503 once, then it goes", "/upload/", 1, 503, `{"message":"busy"}`, "", nil, false, 2, 1, 1},
 		{"upload answers no JSON", "/upload/", 1, 200, `<html>ok</html>`, aitu.StepUpload, nil, false, 1, 0, 0},

@@ -12,6 +12,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/contactcard"
+	"github.com/cardbot/cardbot/internal/providertest"
 	"github.com/cardbot/cardbot/provider/greenapi"
 )
 
@@ -420,4 +421,8 @@ func TestDecodeChatKinds(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, tt.kind, got[0].Chat.Kind, tt.chat)
 	}
+}
+
+func BenchmarkDecodeWebhookText(b *testing.B) {
+	providertest.BenchmarkDecode(b, decoder(b).DecodeWebhook, fixture(b, "incoming_text.json"))
 }

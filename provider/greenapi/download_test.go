@@ -2,6 +2,11 @@ package greenapi_test
 
 import (
 	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -121,4 +126,54 @@ func TestDownloadHostNotFound(t *testing.T) {
 	assert.False(t, cardbot.IsRetryable(err), "%v", err)
 	assert.NotErrorIs(t, err, greenapi.ErrTransient)
 	assert.Equal(t, 1, r.Lookups("nxdomain.example.test"), "not retried")
+}
+
+// publicAPI resolves the default API host to a public address
+// (TEST-NET-3), and a file host to loopback.
+var publicAPI = &apitest.Resolver{Hosts: map[string]string{"api.green-api.com": "203.0.113.10", "files.example.test": "127.0.0.1"}}
+
+// TestDownloadPublicAPI: a client of the public API refuses, before any
+// connection, a download URL that is not http or reaches into the bot's
+// network; one whose API is on loopback may download from loopback. (The
+// contract tests the redirects.)
+func TestDownloadPublicAPI(t *testing.T) {
+	srv := newServer(t)
+	var conns atomic.Int32
+	files := httptest.NewUnstartedServer(http.NotFoundHandler())
+	files.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	files.Start()
+	t.Cleanup(files.Close)
+	public := newClient(t, srv, func(cfg *greenapi.Config) { cfg.APIURL = "https://api.green-api.com" })
+	greenapi.SetDownloadResolver(public, publicAPI)
+
+	for _, tt := range []struct{ name, url string }{
+		{"not http", "file:///etc/passwd"},
+		{"gopher", "gopher://127.0.0.1:70/"},
+		{"loopback IP", files.URL + "/x.vcf"},
+		{"name resolving to loopback", strings.Replace(files.URL, "127.0.0.1", "files.example.test", 1) + "/x.vcf"},
+		{"a private address", "http://192.168.0.1/x.vcf"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := public.Download(t.Context(), cardbot.Document{URL: tt.url, FileName: "x.vcf"})
+			require.ErrorIs(t, err, cardbot.ErrUnsafeURL)
+			assert.False(t, cardbot.IsRetryable(err), "a redelivery cannot help: %v", err)
+			assert.NotErrorIs(t, err, greenapi.ErrTransient)
+			assert.NotContains(t, err.Error(), srv.Token)
+			assert.Zero(t, conns.Load(), "refused before any connection")
+		})
+	}
+
+	t.Run("loopback allowed when the API is on loopback", func(t *testing.T) {
+		u := srv.AddFile("anna.vcf", "text/vcard", []byte(vcf))
+		rc, err := newClient(t, srv).Download(t.Context(), cardbot.Document{URL: u})
+		require.NoError(t, err)
+		defer rc.Close()
+		got, err := io.ReadAll(rc)
+		require.NoError(t, err)
+		assert.Equal(t, vcf, string(got))
+	})
 }

@@ -566,3 +566,57 @@ func TestMAXPoller(t *testing.T) {
 		assert.NotEqual(t, 404, call.Status, call.Method)
 	}
 }
+
+// TestTokensNeverLeakMAX drives checkAccount and MAX's sendContact through
+// their failures and asserts that no error or log line holds a token.
+func TestTokensNeverLeakMAX(t *testing.T) {
+	const (
+		maxToken        = "7c0f3e5a9b2d4f6e8a1c3b5d7e9f0a2b4c6d8e0f1a3b5c7d"
+		maxWebhookToken = "whsec-max-9a8b7c6d5e4f"
+	)
+	leaks := apitest.NewLeaks(t)
+	logger := leaks.Logger
+	srv := newServer(t, greenapitest.WithMAX(), greenapitest.WithCredentials("3100000001", maxToken), greenapitest.WithWebhookToken(maxWebhookToken))
+	c := newClient(t, srv, func(cfg *greenapi.Config) { cfg.Logger = logger })
+	card := contactcard.Card{FormattedName: "Pyotr", Phones: []contactcard.Phone{{Number: "79001234568"}}}
+	sendContact := func(c *greenapi.Client) {
+		t.Helper()
+		_, err := c.Send(t.Context(), "10000000", cardbot.Contact{Card: card})
+		leaks.Collect(err)
+	}
+	check := func(c *greenapi.Client, phone string) {
+		t.Helper()
+		_, err := c.CheckAccount(t.Context(), phone)
+		leaks.Collect(err)
+	}
+
+	// A server that echoes the path, token and all, in a 400 and a 200.
+	srv.FailNextWith(1, greenapitest.Failure{Status: 400, Body: "Cannot POST /v3/waInstance3100000001/checkAccount/" + maxToken})
+	sendContact(c)
+	srv.FailNextWith(1, greenapitest.Failure{Status: 200, Body: `{"exist":true,"chatId":"` + maxToken + `"}`})
+	check(c, "79001234567")
+	srv.FailNextWith(1, greenapitest.Failure{Status: 200, Body: `{"code":401,"description":"Unauthorized ` + maxWebhookToken + `"}`})
+	check(c, "79001234566")
+	// Retries exhausted, logged at Debug.
+	srv.FailNext(10, 500, 0)
+	sendContact(c)
+	srv.Reset()
+	// 401 and 403.
+	sendContact(newClient(t, srv, func(cfg *greenapi.Config) { cfg.APITokenInstance = maxToken[:20] }))
+	sendContact(newClient(t, srv, func(cfg *greenapi.Config) { cfg.IDInstance = "7" }))
+	// Not on MAX, a refused country, a number that does not parse.
+	sendContact(c)
+	check(c, "+44 7911 123456")
+	check(c, "ivan")
+	// No server at all.
+	gone := greenapitest.NewServer(greenapitest.WithMAX(), greenapitest.WithCredentials("3100000001", maxToken))
+	goneCfg := gone.Config()
+	gone.Close()
+	goneCfg.Logger, goneCfg.MinBackoff, goneCfg.MaxBackoff = logger, time.Millisecond, time.Millisecond
+	goneClient, err := greenapi.New(goneCfg)
+	require.NoError(t, err)
+	sendContact(goneClient)
+
+	leaks.Check(maxToken, maxWebhookToken)
+	assert.Contains(t, leaks.Log(), "method=checkAccount", "the retries were logged")
+}

@@ -47,7 +47,6 @@ func TestPollerDeletesAfterHandled(t *testing.T) {
 	require.Len(t, got, 2)
 	assert.Equal(t, "textMessage", got[0].Message.Type)
 	assert.Equal(t, "contactMessage", got[1].Message.Type)
-	assert.Same(t, c, rec.Provider())
 	assert.Equal(t, []string{"1", "2"}, deletes(srv))
 	for _, call := range srv.Calls() {
 		if call.Method == "receiveNotification" {
@@ -109,60 +108,11 @@ func TestPollerDropsMalformed(t *testing.T) {
 	assert.Equal(t, []string{"1", "2"}, deletes(srv))
 }
 
-func TestPollerStopsOnUnauthorized(t *testing.T) {
-	for _, mod := range []func(*greenapi.Config){
-		func(c *greenapi.Config) { c.APITokenInstance = "wrong" },
-		func(c *greenapi.Config) { c.IDInstance = "42" },
-	} {
-		srv := newServer(t)
-		c := newClient(t, srv, mod)
-		errc := make(chan error, 1)
-		go func() { errc <- greenapi.NewPoller(c, &apitest.Recorder{}, fastPolling).Run(t.Context()) }()
-		select {
-		case err := <-errc:
-			require.ErrorIs(t, err, greenapi.ErrUnauthorized)
-			assert.Contains(t, err.Error(), "poller stopped")
-		case <-time.After(3 * time.Second):
-			t.Fatal("the poller did not stop on 401")
-		}
-		assert.Len(t, srv.Calls(), 1)
-	}
-}
-
 func TestPollerStopsOn200WithCode401(t *testing.T) {
 	srv := newServer(t)
 	srv.FailNextWith(1, greenapitest.Failure{Status: 200, Body: `{"code":401,"description":"Unauthorized"}`})
 	err := greenapi.NewPoller(newClient(t, srv), &apitest.Recorder{}, fastPolling).Run(t.Context())
 	require.ErrorIs(t, err, greenapi.ErrUnauthorized)
-}
-
-func TestPollerEmptyQueue(t *testing.T) {
-	srv := newServer(t, greenapitest.WithMaxReceiveWait(20*time.Millisecond))
-	c := newClient(t, srv)
-	rec := &apitest.Recorder{}
-	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
-	defer cancel()
-	err := greenapi.NewPoller(c, rec, fastPolling).Run(ctx)
-	require.ErrorIs(t, err, context.DeadlineExceeded)
-	assert.Empty(t, rec.Updates())
-	assert.Empty(t, deletes(srv))
-	assert.GreaterOrEqual(t, len(srv.Calls()), 2, "it keeps polling")
-}
-
-func TestPollerBacksOffOnErrors(t *testing.T) {
-	srv := newServer(t, greenapitest.WithMaxReceiveWait(20*time.Millisecond))
-	c := newClient(t, srv)
-	rec := &apitest.Recorder{}
-	srv.FailNext(3, 500, 0)
-	srv.Enqueue(fixture(t, "incoming_text.json"))
-	stop := runPoller(t, c, rec)
-	require.Eventually(t, func() bool { return srv.Pending() == 0 }, 3*time.Second, 5*time.Millisecond)
-	require.ErrorIs(t, stop(), context.Canceled)
-	assert.Len(t, rec.Updates(), 1)
-	calls := srv.Calls()
-	for i := 1; i < 3; i++ {
-		assert.GreaterOrEqual(t, calls[i].Time.Sub(calls[i-1].Time), 2*time.Millisecond, "a wait between failed calls")
-	}
 }
 
 func TestPollerFeedsBot(t *testing.T) {

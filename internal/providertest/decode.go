@@ -63,3 +63,14 @@ func FuzzDecode(f *testing.F, decode func([]byte) ([]cardbot.Update, error), cou
 		}
 	})
 }
+
+// BenchmarkDecode times decode on body, reporting bytes and allocations.
+func BenchmarkDecode(b *testing.B, decode func([]byte) ([]cardbot.Update, error), body []byte) {
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := decode(body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
