@@ -1,0 +1,6 @@
+// Package fakeapi is the scaffolding the providers' fake servers
+// (greenapitest, aitutest) share: the answer a handler gives and how it is
+// written, the log of calls, the queue of failures to answer instead of
+// the real thing, the queue long polls wait on, and the webhook poster
+// that retries as a provider does. What each API says stays in its fake.
+package fakeapi
