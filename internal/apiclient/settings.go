@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cardbot/cardbot/contactcard"
 	"github.com/cardbot/cardbot/internal/retry"
 	"github.com/cardbot/cardbot/internal/safefetch"
 	"github.com/cardbot/cardbot/internal/transport"
@@ -102,6 +103,20 @@ func CheckBaseURL(provider, field, raw string) (*url.URL, error) {
 		return nil, fmt.Errorf("%s: Config.%s %q: a base URL takes no query, fragment or user info", provider, field, u.Redacted())
 	}
 	return u, nil
+}
+
+// Region returns the region national phone numbers are read in, a
+// Config's DefaultRegion: def when region is "", in upper case, and one
+// contactcard knows. Its error names the provider and the field.
+func Region(provider, region, def string) (string, error) {
+	if region == "" {
+		region = def
+	}
+	region = strings.ToUpper(region)
+	if err := contactcard.CheckRegion(region); err != nil {
+		return region, fmt.Errorf("%s: Config.DefaultRegion: %w", provider, err)
+	}
+	return region, nil
 }
 
 // RedactError returns err with the secrets cut out of its text, when it

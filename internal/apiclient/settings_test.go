@@ -65,6 +65,27 @@ func TestCheckBaseURL(t *testing.T) {
 	}
 }
 
+func TestRegion(t *testing.T) {
+	tests := []struct {
+		name, region, want, err string
+	}{
+		{"the default", "", "KZ", ""},
+		{"in upper case", "ru", "RU", ""},
+		{"unknown", "xx", "XX", `test: Config.DefaultRegion: contactcard: unknown region: "XX"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := apiclient.Region("test", tt.region, "KZ")
+			assert.Equal(t, tt.want, got)
+			if tt.err == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorContains(t, err, tt.err)
+		})
+	}
+}
+
 func TestRedactError(t *testing.T) {
 	assert.NoError(t, apiclient.RedactError(nil, "secret-token"))
 	plain := errors.New("nothing secret")

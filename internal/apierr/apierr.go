@@ -176,3 +176,12 @@ func Refusals(provider string, kind error) (refused func(msg string, errs ...err
 	invalid = func(format string, args ...any) error { return refused(fmt.Sprintf(format, args...)) }
 	return refused, invalid
 }
+
+// Unsendable is the error of an Outgoing a provider cannot send: nil, or
+// of a type it does not know. invalid is the provider's (see Refusals).
+func Unsendable(invalid func(format string, args ...any) error, out any) error {
+	if out == nil {
+		return invalid("send of a nil Outgoing")
+	}
+	return invalid("cannot send a %T", out)
+}

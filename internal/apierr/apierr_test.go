@@ -151,3 +151,24 @@ func TestRenderAndRefusals(t *testing.T) {
 	assert.EqualError(t, err, "p: text of 5 characters")
 	assert.ErrorIs(t, err, errKind)
 }
+
+func TestUnsendable(t *testing.T) {
+	errKind := errors.New("p: invalid")
+	_, invalid := apierr.Refusals("p", errKind)
+	tests := []struct {
+		name string
+		out  any
+		want string
+	}{
+		{"nil", nil, "p: send of a nil Outgoing"},
+		{"another type", struct{ Body string }{}, "p: cannot send a struct { Body string }"},
+		{"a nil pointer", (*permanentErr)(nil), "p: cannot send a *apierr_test.permanentErr"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := apierr.Unsendable(invalid, tt.out)
+			assert.EqualError(t, err, tt.want)
+			assert.ErrorIs(t, err, errKind)
+		})
+	}
+}

@@ -2,13 +2,11 @@ package aitu
 
 import (
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
 	"time"
 
-	"github.com/cardbot/cardbot/contactcard"
 	"github.com/cardbot/cardbot/internal/apiclient"
 )
 
@@ -141,12 +139,9 @@ func (c Config) fill() (Config, error) {
 	if !strings.HasSuffix(c.APIURL, "/") {
 		c.APIURL += "/"
 	}
-	if c.DefaultRegion == "" {
-		c.DefaultRegion = DefaultRegion
-	}
-	c.DefaultRegion = strings.ToUpper(c.DefaultRegion)
-	if err := contactcard.CheckRegion(c.DefaultRegion); err != nil {
-		return c, fmt.Errorf("%s: Config.DefaultRegion: %w", "aitu", err)
+	var err error
+	if c.DefaultRegion, err = apiclient.Region("aitu", c.DefaultRegion, DefaultRegion); err != nil {
+		return c, err
 	}
 	if c.MaxFileSize <= 0 {
 		c.MaxFileSize = DefaultMaxFileSize

@@ -52,6 +52,11 @@ var (
 	ErrNotFound = errors.New("aitu: not found")
 )
 
+// kinds maps the classes of failures to the sentinels.
+var kinds = apierr.Kinds{apierr.Unauthorized: ErrUnauthorized, apierr.Redirected: ErrRedirected,
+	apierr.Validation: ErrValidation, apierr.NotFound: ErrNotFound, apierr.Conflict: ErrConflict,
+	apierr.RateLimited: ErrRateLimited, apierr.Transient: ErrTransient}
+
 // webhookSpecified is the text of the 400 of a poll while a webhook is set.
 const webhookSpecified = "webhook is specified"
 
@@ -90,26 +95,11 @@ func (e *APIError) Error() string {
 // redirected without end or from a host that does not exist
 // (cardbot.ErrUnsafeURL, ErrTooManyRedirects, NXDOMAIN).
 func (e *APIError) Kind() error {
-	switch apierr.ClassOf(e.StatusCode, e.Err) {
-	case apierr.Unauthorized:
-		return ErrUnauthorized
-	case apierr.Redirected:
-		return ErrRedirected
-	case apierr.Validation:
-		if strings.Contains(strings.ToLower(e.Message), webhookSpecified) {
-			return ErrWebhookSpecified
-		}
-		return ErrValidation
-	case apierr.NotFound:
-		return ErrNotFound
-	case apierr.Conflict:
-		return ErrConflict
-	case apierr.RateLimited:
-		return ErrRateLimited
-	case apierr.Transient:
-		return ErrTransient
+	k := kinds.Of(e.StatusCode, e.Err)
+	if k == ErrValidation && strings.Contains(strings.ToLower(e.Message), webhookSpecified) {
+		return ErrWebhookSpecified
 	}
-	return nil
+	return k
 }
 
 // Is reports whether target is the error's kind. ErrWebhookSpecified is a

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cardbot/cardbot/contactcard"
 	"github.com/cardbot/cardbot/internal/apiclient"
 )
 
@@ -259,12 +258,8 @@ func (c Config) fill() (Config, error) {
 			c.PathPrefix = ""
 		}
 	}
-	if c.DefaultRegion == "" {
-		c.DefaultRegion = DefaultRegion
-	}
-	c.DefaultRegion = strings.ToUpper(c.DefaultRegion)
-	if err := contactcard.CheckRegion(c.DefaultRegion); err != nil {
-		return c, fmt.Errorf("%s: Config.DefaultRegion: %w", "greenapi", err)
+	if c.DefaultRegion, err = apiclient.Region("greenapi", c.DefaultRegion, DefaultRegion); err != nil {
+		return c, err
 	}
 	if c.Name == "" {
 		c.Name = DefaultName

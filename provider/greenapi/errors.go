@@ -103,9 +103,8 @@ func statusText(code int) string {
 }
 
 // kinds maps the classes of failures to the sentinels.
-var kinds = [...]error{apierr.Unauthorized: ErrUnauthorized, apierr.Redirected: ErrRedirected,
-	apierr.Validation: ErrValidation, apierr.RateLimited: ErrRateLimited, apierr.Transient: ErrTransient,
-	apierr.Permanent: nil}
+var kinds = apierr.Kinds{apierr.Unauthorized: ErrUnauthorized, apierr.Redirected: ErrRedirected,
+	apierr.Validation: ErrValidation, apierr.RateLimited: ErrRateLimited, apierr.Transient: ErrTransient}
 
 // Kind returns the sentinel the error matches (ErrUnauthorized, …), or nil
 // for other statuses (404, 501, …) and for a download refused as unsafe,
@@ -120,10 +119,7 @@ func (e *APIError) Kind() error {
 	case e.StatusCode == 499:
 		return ErrTransient
 	}
-	if c := apierr.ClassOf(e.StatusCode, e.Err); int(c) < len(kinds) {
-		return kinds[c]
-	}
-	return nil
+	return kinds.Of(e.StatusCode, e.Err)
 }
 
 // Is reports whether target is the error's kind.

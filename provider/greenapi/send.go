@@ -44,10 +44,8 @@ func (c *Client) Send(ctx context.Context, chatID string, out cardbot.Outgoing) 
 		return c.sendContact(ctx, chatID, o)
 	case cardbot.File:
 		return c.sendFile(ctx, chatID, o)
-	case nil:
-		return cardbot.SentMessage{}, invalid("send of a nil Outgoing")
 	default:
-		return cardbot.SentMessage{}, invalid("cannot send a %T", out)
+		return cardbot.SentMessage{}, apierr.Unsendable(invalid, out)
 	}
 }
 

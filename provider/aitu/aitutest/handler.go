@@ -27,7 +27,7 @@ var jsonAnswer = fakeapi.JSON
 // failure answers an error as Aitu's Spring Boot does: a JSON error body,
 // or the plain message with WithPlainTextErrors.
 func (s *Server) failure(status int, msg, path string) answer {
-	if s.opts.plainErrors {
+	if s.opts.PlainErrors {
 		return fakeapi.Text(status, msg)
 	}
 	return jsonAnswer(status, map[string]any{
@@ -73,7 +73,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		a = s.failure(http.StatusRequestEntityTooLarge, "request entity too large", "")
 	default:
 		call.Path = strings.TrimPrefix(r.URL.Path, BasePath)
-		if !isForm(r) {
+		if !fakeapi.IsForm(r) {
 			call.Body = fakeapi.RawBody(body)
 		}
 		a = s.route(r, body, call.Path)
@@ -144,9 +144,7 @@ func (s *Server) commands(body []byte, path string) answer {
 	}
 	s.sent.Add(cmds...)
 	for _, c := range cmds {
-		if s.opts.onSent != nil {
-			s.opts.onSent(c)
-		}
+		s.opts.Sent(c)
 		if c.LocalID != "" {
 			s.deliver(s.messageIDAssigned(c))
 		}
@@ -233,15 +231,7 @@ func (s *Server) deliver(update []byte) {
 		s.Enqueue(update)
 		return
 	}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		if _, err := s.Push(s.ctx, hook, Batch(update)); err != nil {
-			s.mu.Lock()
-			s.pushErr = append(s.pushErr, err)
-			s.mu.Unlock()
-		}
-	}()
+	s.base.PushLater(hook, Batch(update))
 }
 
 // webhookCall serves webhook/: POST sets, GET reads, DELETE removes.
@@ -281,11 +271,9 @@ func (s *Server) webhookCall(r *http.Request, body []byte, path string) answer {
 
 // download serves download/?fileId=.
 func (s *Server) download(id, path string) answer {
-	s.mu.Lock()
-	f, ok := s.files[id]
-	s.mu.Unlock()
+	f, ok := s.files.Get(id)
 	if !ok {
 		return s.failure(http.StatusNotFound, "File not found", path)
 	}
-	return answer{Status: http.StatusOK, Body: f.data, ContentType: f.mime}
+	return answer{Status: http.StatusOK, Body: f.Data, ContentType: f.MIME}
 }

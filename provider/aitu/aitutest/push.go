@@ -10,5 +10,5 @@ import (
 // (0 for one that got no answer) and an error when none was 2xx or ctx
 // ended.
 func (s *Server) Push(ctx context.Context, url string, body []byte) ([]int, error) {
-	return s.push.Push(ctx, url, body)
+	return s.base.Push(ctx, url, body)
 }

@@ -60,7 +60,7 @@ func (s *Server) poll(r *http.Request, path string) answer {
 		s.polling = false
 		s.mu.Unlock()
 	}()
-	batch, err := s.queue.Wait(r.Context(), s.opts.maxWait, maxBatch)
+	batch, err := s.queue.Wait(r.Context(), s.opts.MaxWait, maxBatch)
 	switch {
 	case err != nil:
 		return answer{Status: http.StatusGatewayTimeout, Body: []byte("Gateway timeout"), ContentType: "text/plain"}

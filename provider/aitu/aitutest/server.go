@@ -1,10 +1,8 @@
 package aitutest
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"sync"
 	"time"
@@ -31,24 +29,19 @@ type Server struct {
 	// Token is the bot token the server accepts in X-BOT-TOKEN.
 	Token string
 
-	srv    *httptest.Server
-	push   *fakeapi.Pusher
-	opts   options
-	calls  fakeapi.List[Call]
-	sent   fakeapi.List[SentMessage]
-	fails  fakeapi.List[Failure]
-	ctx    context.Context // ends on Close: background pushes stop
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	base    *fakeapi.Server
+	opts    options
+	calls   fakeapi.List[Call]
+	sent    fakeapi.List[SentMessage]
+	fails   fakeapi.List[Failure]
+	files   fakeapi.Files                  // by file id
+	uploads fakeapi.List[Upload]           // see upload.go
+	queue   fakeapi.Queue[json.RawMessage] // updates not acknowledged by lastUpdateId
 
 	mu      sync.Mutex
-	files   map[string]*file
-	peers   map[string]string              // id → peer type, of dialogs the server knows
-	queue   fakeapi.Queue[json.RawMessage] // updates not acknowledged by lastUpdateId
+	peers   map[string]string // id → peer type, of dialogs the server knows
 	polling bool
 	webhook string
-	pushErr []error
-	uploads []Upload // see upload.go
 }
 
 // Call is one request the server received.
@@ -91,19 +84,9 @@ type Failure struct {
 	Body string
 }
 
-type file struct {
-	name, mime string
-	data       []byte
-}
-
 type options struct {
-	token        string
-	plainErrors  bool
-	maxWait      time.Duration
-	pushAttempts int
-	pushInterval time.Duration
-	onSent       func(SentMessage)
-	maxFileSize  int64 // upload/'s cap; 0: aitu.DefaultMaxFileSize
+	fakeapi.Options[SentMessage] // MaxFileSize: upload/'s cap
+	token                        string
 }
 
 // Option configures a Server.
@@ -117,61 +100,47 @@ func WithCredentials(token string) Option {
 // WithPlainTextErrors makes failures answer with a text/plain body instead
 // of Spring Boot's JSON error body.
 func WithPlainTextErrors() Option {
-	return func(o *options) { o.plainErrors = true }
+	return func(o *options) { o.PlainErrors = true }
 }
 
 // WithMaxPollWait sets how long GET updates/ waits on an empty queue before
 // it answers {"updates":[]}: 1 s by default.
 func WithMaxPollWait(d time.Duration) Option {
-	return func(o *options) { o.maxWait = d }
+	return func(o *options) { o.MaxWait = d }
 }
 
 // WithPushRetry sets how many times Push posts a body that is not answered
 // with 2xx, and the wait between tries: 3 attempts 20 ms apart by default.
 // (Aitu's redelivery policy is not documented.)
 func WithPushRetry(attempts int, interval time.Duration) Option {
-	return func(o *options) { o.pushAttempts, o.pushInterval = attempts, interval }
+	return func(o *options) { o.PushAttempts, o.PushInterval = attempts, interval }
 }
 
 // WithSentHook calls f with every command the server accepts, after it
 // recorded it: the echobot's sandbox prints the bot's answers this way. f
 // must not call the server's methods that wait (Push).
 func WithSentHook(f func(SentMessage)) Option {
-	return func(o *options) { o.onSent = f }
+	return func(o *options) { o.OnSent = f }
 }
 
 // NewServer starts a fake Aitu Bot API. Close it when done.
 func NewServer(opts ...Option) *Server {
-	o := options{maxWait: time.Second, pushAttempts: 3, pushInterval: 20 * time.Millisecond}
-	for _, opt := range opts {
-		opt(&o)
-	}
+	o := options{Options: fakeapi.NewOptions[SentMessage](aitu.DefaultMaxFileSize)}
+	o.MaxWait = time.Second
+	fakeapi.Apply(&o, opts)
 	if o.token == "" {
 		o.token = NewUUID()
 	}
-	if o.pushAttempts < 1 {
-		o.pushAttempts = 1
-	}
-	s := &Server{
-		Token: o.token,
-		opts:  o,
-		push: fakeapi.NewPusher("aitutest", o.pushAttempts, o.pushInterval, 30*time.Second,
-			func(status int) bool { return status >= 200 && status < 300 }),
-		files: make(map[string]*file),
-		peers: make(map[string]string),
-	}
-	s.ctx, s.cancel = context.WithCancel(context.Background())
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
-	s.URL = s.srv.URL + BasePath
+	s := &Server{Token: o.token, opts: o, peers: make(map[string]string)}
+	push := o.Pusher("aitutest", 30*time.Second, func(status int) bool { return status >= 200 && status < 300 })
+	s.base = fakeapi.NewServer(http.HandlerFunc(s.serveHTTP), push)
+	s.URL = s.base.URL + BasePath
 	return s
 }
 
 // Close stops the background pushes and shuts the server down.
 func (s *Server) Close() {
-	s.cancel()
-	s.wg.Wait()
-	s.srv.Close()
-	s.push.Close()
+	s.base.Close()
 }
 
 // Config returns an aitu.Config for the server: its URL and token. Tests
@@ -207,9 +176,7 @@ func (s *Server) SetWebhook(u string) {
 // PushErrors returns the errors of the background posts of
 // MessageIdAssigned updates to the webhook.
 func (s *Server) PushErrors() []error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]error(nil), s.pushErr...)
+	return s.base.PushErrors()
 }
 
 // Reset forgets the calls, the sent commands, the uploads and pending
@@ -218,9 +185,7 @@ func (s *Server) Reset() {
 	s.calls.Reset()
 	s.sent.Reset()
 	s.fails.Reset()
-	s.mu.Lock()
-	s.uploads = nil
-	s.mu.Unlock()
+	s.uploads.Reset()
 }
 
 // FailNext makes the next n API calls fail with status, after the token
@@ -248,9 +213,7 @@ func (s *Server) AddPeer(peerType, id string) {
 // file id.
 func (s *Server) AddFile(name, mime string, data []byte) string {
 	id := NewUUID()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.files[id] = &file{name: name, mime: mime, data: append([]byte(nil), data...)}
+	s.files.Add(id, fakeapi.File{Name: name, MIME: mime, Data: data})
 	return id
 }
 

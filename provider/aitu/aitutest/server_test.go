@@ -14,24 +14,28 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cardbot/cardbot/internal/fakeapi/fakeapitest"
 	"github.com/cardbot/cardbot/provider/aitu/aitutest"
 )
 
 const userID = "5a5e7cd3-1b2c-4d5e-8f90-a1b2c3d4e5f6"
 
+// do sends body to path under the server's URL, with token unless it is
+// "", and returns the status and the body of the answer.
 func do(t *testing.T, srv *aitutest.Server, method, path, token, body string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), method, srv.URL+path, strings.NewReader(body))
-	require.NoError(t, err)
+	return request(t, srv, method, path, token, "", body)
+}
+
+// request is do with a Content-Type, unless contentType is "".
+func request(t *testing.T, srv *aitutest.Server, method, path, token, contentType, body string) (int, string) {
+	t.Helper()
+	req := fakeapitest.NewRequest(t, method, srv.URL+path, contentType, body)
 	if token != "" {
 		req.Header.Set("X-BOT-TOKEN", token)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return resp.StatusCode, string(b)
+	a := fakeapitest.Do(t, req)
+	return a.Status, a.Body
 }
 
 func command(extra string) string {
@@ -133,13 +137,11 @@ func TestServerFailures(t *testing.T) {
 	defer srv.Close()
 	srv.FailNext(1, 429, 1500*time.Millisecond)
 	srv.FailNextWith(1, aitutest.Failure{Status: 400, Body: aitutest.WebhookSpecified})
-	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+"updates/", nil)
+	req := fakeapitest.NewRequest(t, http.MethodGet, srv.URL+"updates/", "", "")
 	req.Header.Set("X-BOT-TOKEN", srv.Token)
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	resp.Body.Close()
-	assert.Equal(t, 429, resp.StatusCode)
-	assert.Equal(t, "2", resp.Header.Get("Retry-After"))
+	a := fakeapitest.Do(t, req)
+	assert.Equal(t, 429, a.Status)
+	assert.Equal(t, "2", a.Header.Get("Retry-After"))
 	status, body := do(t, srv, http.MethodGet, "updates/", srv.Token, "")
 	assert.Equal(t, 400, status)
 	assert.Equal(t, "Webhook is specified", body)

@@ -1,11 +1,8 @@
 package aitutest
 
 import (
-	"bytes"
+	"errors"
 	"fmt"
-	"io"
-	"mime"
-	"mime/multipart"
 	"net/http"
 	"strings"
 
@@ -59,24 +56,21 @@ var mediaTypes = map[string]bool{
 // aitu.DefaultMaxFileSize by default (Aitu documents no limit). A bigger
 // one is answered 413, as Spring Boot answers an upload over its cap.
 func WithMaxFileSize(n int64) Option {
-	return func(o *options) { o.maxFileSize = n }
+	return func(o *options) { o.MaxFileSize = n }
 }
 
 // Uploads returns the files stored by upload/ so far, in order, sent or
 // not.
 func (s *Server) Uploads() []Upload {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Upload(nil), s.uploads...)
+	return s.uploads.All()
 }
 
 // SentFiles returns the files of the SendMessage commands accepted so
 // far, in order.
 func (s *Server) SentFiles() []SentFile {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	byID := make(map[string]Upload, len(s.uploads))
-	for _, u := range s.uploads {
+	uploads := s.uploads.All()
+	byID := make(map[string]Upload, len(uploads))
+	for _, u := range uploads {
 		byID[u.FileID] = u
 	}
 	var out []SentFile
@@ -96,69 +90,42 @@ func (s *Server) SentFiles() []SentFile {
 	return out
 }
 
-func (s *Server) maxFile() int64 {
-	if s.opts.maxFileSize > 0 {
-		return s.opts.maxFileSize
-	}
-	return aitu.DefaultMaxFileSize
-}
-
 // bodyLimit is the largest body the server reads of r: files and their
-// form for upload/, maxBody for every other call.
+// form for upload/, fakeapi.MaxBody for every other call.
 func (s *Server) bodyLimit(r *http.Request) int64 {
-	if strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, BasePath), "/") == "upload" {
-		return s.maxFile() + formSlack
-	}
-	return fakeapi.MaxBody
-}
-
-// isForm reports whether r's body is a multipart form, which Call.Body
-// does not keep.
-func isForm(r *http.Request) bool {
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	return strings.HasPrefix(mt, "multipart/")
+	upload := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, BasePath), "/") == "upload"
+	return fakeapi.BodyLimit(upload, s.opts.FileCap(), formSlack)
 }
 
 // upload serves POST upload/: every "file" part of a multipart form is
 // stored and answered in {"uploadedFiles":[{"fileId","fileName"}]}.
 func (s *Server) upload(r *http.Request, body []byte, path string) answer {
-	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
+	parts, err := fakeapi.ReadForm(r, body)
+	switch {
+	case errors.Is(err, fakeapi.ErrNotForm):
 		return s.failure(http.StatusBadRequest, "Current request is not a multipart request", path)
+	case err != nil:
+		return s.failure(http.StatusBadRequest, "Failed to parse multipart servlet request", path)
 	}
 	var files []Upload
-	mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
-	for {
-		p, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return s.failure(http.StatusBadRequest, "Failed to parse multipart servlet request", path)
-		}
-		data, err := io.ReadAll(p)
-		if err != nil {
-			return s.failure(http.StatusBadRequest, "Failed to parse multipart servlet request", path)
-		}
-		if p.FormName() != "file" {
+	for _, p := range parts {
+		if p.Name != "file" {
 			continue
 		}
-		if int64(len(data)) > s.maxFile() {
-			return s.failure(http.StatusRequestEntityTooLarge, fmt.Sprintf("Maximum upload size exceeded: %d bytes", s.maxFile()), path)
+		if limit := s.opts.FileCap(); int64(len(p.Data)) > limit {
+			return s.failure(http.StatusRequestEntityTooLarge, fmt.Sprintf("Maximum upload size exceeded: %d bytes", limit), path)
 		}
-		files = append(files, Upload{FileID: NewUUID(), Name: p.FileName(), ContentType: p.Header.Get("Content-Type"), Data: data})
+		files = append(files, Upload{FileID: NewUUID(), Name: p.FileName, ContentType: p.ContentType, Data: p.Data})
 	}
 	if len(files) == 0 {
 		return s.failure(http.StatusBadRequest, "Required request part 'file' is not present", path)
 	}
 	answered := make([]map[string]string, len(files))
-	s.mu.Lock()
 	for i, f := range files {
-		s.files[f.FileID] = &file{name: f.Name, mime: f.ContentType, data: f.Data}
+		s.files.Add(f.FileID, fakeapi.File{Name: f.Name, MIME: f.ContentType, Data: f.Data})
 		answered[i] = map[string]string{"fileId": f.FileID, "fileName": f.Name}
 	}
-	s.uploads = append(s.uploads, files...)
-	s.mu.Unlock()
+	s.uploads.Add(files...)
 	return jsonAnswer(http.StatusOK, map[string]any{"uploadedFiles": answered})
 }
 
@@ -170,9 +137,7 @@ func (s *Server) checkMedia(list []aitu.InputMedia) string {
 		return fmt.Sprintf("mediaList size should be <= %d", aitu.MaxMediaList)
 	}
 	for i, m := range list {
-		s.mu.Lock()
-		_, stored := s.files[m.FileID]
-		s.mu.Unlock()
+		_, stored := s.files.Get(m.FileID)
 		switch {
 		case m.FileID == "":
 			return fmt.Sprintf("mediaList[%d].fileId must not be empty", i)

@@ -1,17 +1,15 @@
 package aitutest_test
 
 import (
-	"bytes"
-	"io"
-	"mime/multipart"
 	"net/http"
-	"net/textproto"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cardbot/cardbot/internal/fakeapi"
+	"github.com/cardbot/cardbot/internal/fakeapi/fakeapitest"
 	"github.com/cardbot/cardbot/provider/aitu"
 	"github.com/cardbot/cardbot/provider/aitu/aitutest"
 )
@@ -24,28 +22,12 @@ type formFile struct {
 // postUpload posts files as a multipart form to upload/.
 func postUpload(t *testing.T, srv *aitutest.Server, files ...formFile) (int, string) {
 	t.Helper()
-	var b bytes.Buffer
-	w := multipart.NewWriter(&b)
-	for _, f := range files {
-		h := textproto.MIMEHeader{}
-		h.Set("Content-Disposition", multipart.FileContentDisposition(f.field, f.name))
-		h.Set("Content-Type", f.ctype)
-		pw, err := w.CreatePart(h)
-		require.NoError(t, err)
-		_, err = io.WriteString(pw, f.data)
-		require.NoError(t, err)
+	parts := make([]fakeapi.Part, len(files))
+	for i, f := range files {
+		parts[i] = fakeapi.Part{Name: f.field, FileName: f.name, ContentType: f.ctype, Data: []byte(f.data)}
 	}
-	require.NoError(t, w.Close())
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL+"upload/", &b)
-	require.NoError(t, err)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	req.Header.Set("X-BOT-TOKEN", srv.Token)
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return resp.StatusCode, string(body)
+	body, ctype := fakeapitest.Form(t, parts...)
+	return request(t, srv, http.MethodPost, "upload/", srv.Token, ctype, body)
 }
 
 // TestUpload: upload/ stores every "file" part and answers its id; it

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/cardbot/cardbot/internal/fakeapi"
 )
 
 // AddFile registers a file and returns the URL the server serves it at,
@@ -27,7 +29,7 @@ func (s *Server) AddMessageFile(chatID, idMessage, name, mime string, data []byt
 
 func (s *Server) addFile(name, mime string, data []byte) string {
 	id := randomHex(8)
-	s.files[id] = &file{name: name, mime: mime, data: append([]byte(nil), data...)}
+	s.files.Add(id, fakeapi.File{Name: name, MIME: mime, Data: data})
 	if name == "" {
 		name = "file"
 	}
@@ -41,17 +43,15 @@ func (s *Server) serveFile(r *http.Request, rest string, call *Call) answer {
 	if r.Method != http.MethodGet {
 		return textAnswer(http.StatusMethodNotAllowed, "Method Not Allowed")
 	}
-	s.mu.Lock()
-	f := s.files[id]
-	s.mu.Unlock()
-	if f == nil {
+	f, ok := s.files.Get(id)
+	if !ok {
 		return textAnswer(http.StatusNotFound, "Not Found")
 	}
-	mime := f.mime
+	mime := f.MIME
 	if mime == "" {
 		mime = "application/octet-stream"
 	}
-	return answer{Status: http.StatusOK, Body: f.data, ContentType: mime}
+	return answer{Status: http.StatusOK, Body: f.Data, ContentType: mime}
 }
 
 // downloadFile answers {downloadUrl} for a message whose file was
@@ -71,14 +71,12 @@ func (s *Server) downloadFile(_ *http.Request, body []byte, _ *Call) answer {
 	}
 	s.mu.Lock()
 	id, found := s.msgFiles[chat+"/"+msg]
-	var name string
-	if found {
-		name = s.files[id].name
-	}
 	s.mu.Unlock()
 	if !found {
 		return s.invalid("no file for this message")
 	}
+	f, _ := s.files.Get(id)
+	name := f.Name
 	if name == "" {
 		name = "file"
 	}

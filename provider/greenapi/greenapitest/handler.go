@@ -43,7 +43,7 @@ var (
 // invalid is a 400 for a request that fails validation.
 func (s *Server) invalid(details string) answer {
 	msg := "Validation failed. Details: " + details
-	if s.opts.plainErrors {
+	if s.opts.PlainErrors {
 		return textAnswer(http.StatusBadRequest, msg)
 	}
 	return jsonAnswer(http.StatusBadRequest, map[string]string{"message": msg})
@@ -395,10 +395,7 @@ func (s *Server) accept(m SentMessage) answer {
 	s.mu.Lock()
 	m.ID = s.nextID()
 	s.sent.Add(m)
-	hook := s.opts.onSent
 	s.mu.Unlock()
-	if hook != nil {
-		hook(m)
-	}
+	s.opts.Sent(m)
 	return jsonAnswer(http.StatusOK, map[string]string{"idMessage": m.ID})
 }

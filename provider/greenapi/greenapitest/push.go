@@ -15,5 +15,5 @@ const pushTimeout = 3 * time.Minute
 // 20 ms apart by default). It returns the status of each attempt (0 for a
 // request that got no answer) and an error when none was 200 or ctx ended.
 func (s *Server) Push(ctx context.Context, url string, body []byte) ([]int, error) {
-	return s.push.Push(ctx, url, body)
+	return s.base.Push(ctx, url, body)
 }

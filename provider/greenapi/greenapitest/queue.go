@@ -41,8 +41,8 @@ func (s *Server) receiveNotification(r *http.Request, _ []byte, _ *Call) answer 
 		timeout = n
 	}
 	d := time.Duration(timeout) * time.Second
-	if s.opts.maxWait > 0 && s.opts.maxWait < d {
-		d = s.opts.maxWait
+	if s.opts.MaxWait > 0 && s.opts.MaxWait < d {
+		d = s.opts.MaxWait
 	}
 	head, err := s.queue.Wait(r.Context(), d, 1)
 	switch {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -30,18 +29,17 @@ type Server struct {
 	// when set (WithWebhookToken).
 	WebhookToken string
 
-	srv   *httptest.Server
-	push  *fakeapi.Pusher // posts webhooks to bots
+	base  *fakeapi.Server // serves, and posts webhooks to bots
 	opts  options
 	calls fakeapi.List[Call]
 	sent  fakeapi.List[SentMessage] // added under mu, in the order of their ids
 	fails fakeapi.List[Failure]
+	files fakeapi.Files // by file id
+	queue fakeapi.Queue[queued]
 
 	mu       sync.Mutex
 	delay    time.Duration
-	files    map[string]*file  // by file id
 	msgFiles map[string]string // "<chatId>/<idMessage>" → file id
-	queue    fakeapi.Queue[queued]
 	accounts map[string]string // MAX: phone digits → chat id
 	checks   int               // MAX: checkAccount calls
 	receipt  int64
@@ -116,28 +114,18 @@ type Failure struct {
 	ContentType string
 }
 
-type file struct {
-	name, mime string
-	data       []byte
-}
-
 type queued struct {
 	receipt int64
 	body    json.RawMessage
 }
 
 type options struct {
-	id, token     string
-	webhookToken  string
-	prefix        string
-	plainErrors   bool
-	maxWait       time.Duration
-	pushAttempts  int
-	pushInterval  time.Duration
-	onSent        func(SentMessage)
-	maxTextLength int
-	max           bool
-	maxFileSize   int64 // sendFileByUpload's cap; 0: greenapi.MaxFileSize
+	fakeapi.Options[SentMessage] // MaxFileSize: sendFileByUpload's cap
+	id, token                    string
+	webhookToken                 string
+	prefix                       string
+	maxTextLength                int
+	max                          bool
 }
 
 // Option configures a Server.
@@ -179,72 +167,64 @@ func WithMAX() Option {
 // WithPlainTextErrors makes validation failures answer with a text/plain
 // body instead of JSON, as some GREEN-API front ends do.
 func WithPlainTextErrors() Option {
-	return func(o *options) { o.plainErrors = true }
+	return func(o *options) { o.PlainErrors = true }
 }
 
 // WithMaxReceiveWait caps how long receiveNotification waits on an empty
 // queue (the request's receiveTimeout otherwise), so that tests of pollers
 // run fast.
 func WithMaxReceiveWait(d time.Duration) Option {
-	return func(o *options) { o.maxWait = d }
+	return func(o *options) { o.MaxWait = d }
 }
 
 // WithPushRetry sets how many times Push posts a webhook that is not
 // answered with 200, and the wait between tries: GREEN-API waits a minute,
 // the default here is 3 attempts 20 ms apart.
 func WithPushRetry(attempts int, interval time.Duration) Option {
-	return func(o *options) { o.pushAttempts, o.pushInterval = attempts, interval }
+	return func(o *options) { o.PushAttempts, o.PushInterval = attempts, interval }
 }
 
 // WithSentHook calls f with every message the server accepts, after it
 // recorded it: the echobot's sandbox prints the bot's answers this way.
 // f must not call the server's methods that wait (Push).
 func WithSentHook(f func(SentMessage)) Option {
-	return func(o *options) { o.onSent = f }
+	return func(o *options) { o.OnSent = f }
 }
 
 // NewServer starts a fake GREEN-API server. Close it when done.
 func NewServer(opts ...Option) *Server {
-	o := options{id: "1101000001", pushAttempts: 3, pushInterval: 20 * time.Millisecond, maxTextLength: 20000}
-	for _, opt := range opts {
-		opt(&o)
-	}
+	o := options{Options: fakeapi.NewOptions[SentMessage](greenapi.MaxFileSize), id: "1101000001", maxTextLength: 20000}
+	fakeapi.Apply(&o, opts)
 	if o.token == "" {
 		o.token = randomHex(16)
-	}
-	if o.pushAttempts < 1 {
-		o.pushAttempts = 1
 	}
 	s := &Server{
 		IDInstance:   o.id,
 		Token:        o.token,
 		WebhookToken: o.webhookToken,
 		opts:         o,
-		push: fakeapi.NewPusher("greenapitest", o.pushAttempts, o.pushInterval, pushTimeout,
-			func(status int) bool { return status == http.StatusOK }),
-		files:    make(map[string]*file),
-		msgFiles: make(map[string]string),
-		accounts: make(map[string]string),
+		msgFiles:     make(map[string]string),
+		accounts:     make(map[string]string),
 	}
-	s.push.Header = func() http.Header {
+	push := o.Pusher("greenapitest", pushTimeout, func(status int) bool { return status == http.StatusOK })
+	push.Header = func() http.Header {
 		if s.WebhookToken == "" {
 			return nil
 		}
 		return http.Header{"Authorization": {"Bearer " + s.WebhookToken}}
 	}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
-	s.URL = s.srv.URL
+	s.base = fakeapi.NewServer(http.HandlerFunc(s.serveHTTP), push)
+	s.URL = s.base.URL
 	return s
 }
 
 // Close shuts the server down.
 func (s *Server) Close() {
-	s.srv.Close()
-	s.push.Close()
+	s.base.Close()
 }
 
 // Client returns an HTTP client for the server.
-func (s *Server) Client() *http.Client { return s.srv.Client() }
+func (s *Server) Client() *http.Client { return s.base.Client() }
 
 // Config returns a greenapi.Config for the server: its URL, instance,
 // token, webhook token, path prefix and, for WithMAX, Messenger MAX. Tests

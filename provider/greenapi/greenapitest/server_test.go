@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/fakeapi/fakeapitest"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
 )
@@ -31,14 +32,8 @@ func newServer(t *testing.T, opts ...greenapitest.Option) *greenapitest.Server {
 // body.
 func do(t *testing.T, method, url, body string) (int, string, string) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), method, url, strings.NewReader(body))
-	require.NoError(t, err)
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return resp.StatusCode, resp.Header.Get("Content-Type"), string(b)
+	a := fakeapitest.Do(t, fakeapitest.NewRequest(t, method, url, "", body))
+	return a.Status, a.Header.Get("Content-Type"), a.Body
 }
 
 func api(s *greenapitest.Server, method string) string {
@@ -157,12 +152,9 @@ func TestFailNext(t *testing.T) {
 	status, _, _ := do(t, "POST", s.URL+"/waInstance"+s.IDInstance+"/sendMessage/bad", ok)
 	assert.Equal(t, 401, status)
 
-	req, _ := http.NewRequest("POST", api(s, "sendMessage"), strings.NewReader(ok))
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	resp.Body.Close()
-	assert.Equal(t, 429, resp.StatusCode)
-	assert.Equal(t, "2", resp.Header.Get("Retry-After"), "rounded up to whole seconds")
+	a := fakeapitest.Do(t, fakeapitest.NewRequest(t, "POST", api(s, "sendMessage"), "", ok))
+	assert.Equal(t, 429, a.Status)
+	assert.Equal(t, "2", a.Header.Get("Retry-After"), "rounded up to whole seconds")
 
 	status, _, _ = do(t, "POST", api(s, "sendMessage"), ok)
 	assert.Equal(t, 429, status)

@@ -1,20 +1,15 @@
 package greenapitest
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"mime"
-	"mime/multipart"
 	"net/http"
 	"path"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/cardbot/cardbot/internal/fakeapi"
-	"github.com/cardbot/cardbot/provider/greenapi"
 )
 
 // File is the file of a sendFileByUpload the server accepted.
@@ -39,7 +34,7 @@ const formSlack = 1 << 20
 // greenapi.MaxFileSize, GREEN-API's 100 MB, by default. A bigger one is
 // answered 413.
 func WithMaxFileSize(n int64) Option {
-	return func(o *options) { o.maxFileSize = n }
+	return func(o *options) { o.MaxFileSize = n }
 }
 
 // SentFiles returns the files of the messages accepted so far, in order:
@@ -54,20 +49,11 @@ func (s *Server) SentFiles() []SentMessage {
 	return out
 }
 
-func (s *Server) maxFile() int64 {
-	if s.opts.maxFileSize > 0 {
-		return s.opts.maxFileSize
-	}
-	return greenapi.MaxFileSize
-}
-
 // bodyLimit is the largest body the server reads of r: a file and its
-// form for sendFileByUpload, maxBody for every other call.
+// form for sendFileByUpload, fakeapi.MaxBody for every other call.
 func (s *Server) bodyLimit(r *http.Request) int64 {
-	if strings.HasSuffix(strings.ToLower(path.Dir(r.URL.Path)), "/sendfilebyupload") {
-		return s.maxFile() + formSlack
-	}
-	return fakeapi.MaxBody
+	upload := strings.HasSuffix(strings.ToLower(path.Dir(r.URL.Path)), "/sendfilebyupload")
+	return fakeapi.BodyLimit(upload, s.opts.FileCap(), formSlack)
 }
 
 // form is a sendFileByUpload body, read.
@@ -83,36 +69,28 @@ type form struct {
 // readForm reads a multipart/form-data body; a field sent twice keeps its
 // last value.
 func readForm(r *http.Request, body []byte) (*form, error) {
-	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
+	parts, err := fakeapi.ReadForm(r, body)
+	switch {
+	case errors.Is(err, fakeapi.ErrNotForm):
 		return nil, errors.New("the body must be multipart/form-data")
+	case err != nil:
+		return nil, fmt.Errorf("the multipart body cannot be read: %v", err)
 	}
 	f := &form{fields: make(map[string]json.RawMessage)}
-	mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
-	for {
-		p, err := mr.NextPart()
-		if err == io.EOF {
-			return f, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("the multipart body cannot be read: %v", err)
-		}
-		data, err := io.ReadAll(p)
-		if err != nil {
-			return nil, fmt.Errorf("the multipart body cannot be read: %v", err)
-		}
-		switch name := p.FormName(); name {
+	for _, p := range parts {
+		switch p.Name {
 		case "file":
 			f.files++
-			f.file = &File{Name: p.FileName(), ContentType: p.Header.Get("Content-Type"), Data: data}
+			f.file = &File{Name: p.FileName, ContentType: p.ContentType, Data: p.Data}
 		case "fileName":
-			f.fileName, f.named = string(data), true
+			f.fileName, f.named = string(p.Data), true
 		case "caption":
-			f.caption = string(data)
+			f.caption = string(p.Data)
 		case "chatId", "quotedMessageId":
-			f.fields[name], _ = json.Marshal(string(data))
+			f.fields[p.Name], _ = json.Marshal(string(p.Data))
 		}
 	}
+	return f, nil
 }
 
 // sendFileByUpload checks a file upload as GREEN-API documents it: chatId
@@ -133,8 +111,8 @@ func (s *Server) sendFileByUpload(r *http.Request, body []byte, call *Call) answ
 		return s.invalid("'file' is required")
 	case f.files > 1:
 		return s.invalid("only one 'file' may be sent")
-	case int64(len(f.file.Data)) > s.maxFile():
-		return textAnswer(http.StatusRequestEntityTooLarge, fmt.Sprintf("request entity too large: the file limit is %d bytes", s.maxFile()))
+	case int64(len(f.file.Data)) > s.opts.FileCap():
+		return textAnswer(http.StatusRequestEntityTooLarge, fmt.Sprintf("request entity too large: the file limit is %d bytes", s.opts.FileCap()))
 	case len(f.file.Data) == 0:
 		return s.invalid("'file' must not be empty")
 	}
@@ -165,10 +143,7 @@ func (s *Server) acceptFile(m SentMessage) answer {
 	m.ID = s.nextID()
 	m.File.URL = s.addFile(m.File.Name, m.File.ContentType, m.File.Data)
 	s.sent.Add(m)
-	hook := s.opts.onSent
 	s.mu.Unlock()
-	if hook != nil {
-		hook(m)
-	}
+	s.opts.Sent(m)
 	return jsonAnswer(http.StatusOK, map[string]string{"idMessage": m.ID, "urlFile": m.File.URL})
 }

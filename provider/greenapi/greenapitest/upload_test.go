@@ -1,17 +1,15 @@
 package greenapitest_test
 
 import (
-	"bytes"
-	"io"
-	"mime/multipart"
 	"net/http"
-	"net/textproto"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cardbot/cardbot/internal/fakeapi"
+	"github.com/cardbot/cardbot/internal/fakeapi/fakeapitest"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
 )
 
@@ -25,33 +23,13 @@ type part struct {
 // status and the body.
 func postForm(t *testing.T, url string, parts ...part) (int, string) {
 	t.Helper()
-	var b bytes.Buffer
-	w := multipart.NewWriter(&b)
-	for _, p := range parts {
-		h := textproto.MIMEHeader{}
-		if p.fileName != "" {
-			h.Set("Content-Disposition", multipart.FileContentDisposition(p.name, p.fileName))
-		} else {
-			h.Set("Content-Disposition", `form-data; name="`+p.name+`"`)
-		}
-		if p.ctype != "" {
-			h.Set("Content-Type", p.ctype)
-		}
-		pw, err := w.CreatePart(h)
-		require.NoError(t, err)
-		_, err = io.WriteString(pw, p.value)
-		require.NoError(t, err)
+	form := make([]fakeapi.Part, len(parts))
+	for i, p := range parts {
+		form[i] = fakeapi.Part{Name: p.name, FileName: p.fileName, ContentType: p.ctype, Data: []byte(p.value)}
 	}
-	require.NoError(t, w.Close())
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, url, &b)
-	require.NoError(t, err)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return resp.StatusCode, string(body)
+	body, ctype := fakeapitest.Form(t, form...)
+	a := fakeapitest.Do(t, fakeapitest.NewRequest(t, http.MethodPost, url, ctype, body))
+	return a.Status, a.Body
 }
 
 // TestSendFileByUpload: the fake checks uploads as GREEN-API documents
