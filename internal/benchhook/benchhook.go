@@ -87,7 +87,7 @@ func Pair(b *testing.B, name string, plain, other http.Handler) {
 // Bot returns the handler of BenchmarkWebhook's bot: a GREEN-API client
 // whose sends Transport answers, a bot with opts, Recover and Logger
 // around h on OnText, behind echo at /webhook/greenapi.
-func Bot(b *testing.B, h cardbot.HandlerFunc, opts ...cardbot.Option) http.Handler {
+func Bot(b testing.TB, h cardbot.HandlerFunc, opts ...cardbot.Option) http.Handler {
 	b.Helper()
 	quiet := slog.New(slog.DiscardHandler)
 	var sends atomic.Int64
