@@ -117,3 +117,25 @@ func TestOnlyUndecodableEntries(t *testing.T) {
 	stop()
 	require.NoError(t, <-done)
 }
+
+// TestCorruptStateRecord: a conversation record that does not decode fails
+// Load and Save, and Save leaves it as it is.
+func TestCorruptStateRecord(t *testing.T) {
+	db := testDB(t, Options{NoSync: true})
+	s := db.StateStore()
+	ctx := t.Context()
+	bad := []byte{1, 2, 3}
+	require.NoError(t, db.bolt.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketState).Put([]byte("conv"), bad)
+	}))
+	_, err := s.Load(ctx, "conv")
+	require.ErrorContains(t, err, "boltstore: state load:")
+	v, err := s.Save(ctx, "conv", cardbot.StateRecord{State: "a"}, 0)
+	require.ErrorContains(t, err, "boltstore: state save:")
+	assert.NotErrorIs(t, err, cardbot.ErrStateConflict)
+	assert.Zero(t, v)
+	require.NoError(t, db.bolt.View(func(tx *bolt.Tx) error {
+		assert.Equal(t, bad, tx.Bucket(bucketState).Get([]byte("conv")))
+		return nil
+	}))
+}
