@@ -23,3 +23,6 @@ func Owned(q *Queue) []int {
 func Keys(q *Queue, p int) (stream, dead string) {
 	return q.parts[p].stream, q.parts[p].dead
 }
+
+// StateKey returns the Redis key of the conversation key.
+func StateKey(s *StateStore, key string) string { return s.key(key) }

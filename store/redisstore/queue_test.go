@@ -39,6 +39,8 @@ func TestConfigErrors(t *testing.T) {
 			require.ErrorContains(t, err, tc.err)
 			_, err = redisstore.NewLocker(c, tc.cfg)
 			require.ErrorContains(t, err, tc.err)
+			_, err = redisstore.NewStateStore(c, tc.cfg)
+			require.ErrorContains(t, err, tc.err)
 		})
 	}
 	_, err := redisstore.NewQueue(nil, redisstore.Config{})
@@ -47,6 +49,8 @@ func TestConfigErrors(t *testing.T) {
 	require.Error(t, err)
 	_, err = redisstore.NewLocker(nil, redisstore.Config{})
 	require.Error(t, err)
+	_, err = redisstore.NewStateStore(nil, redisstore.Config{})
+	require.ErrorContains(t, err, "nil client")
 }
 
 func TestPushDedup(t *testing.T) {
