@@ -281,6 +281,7 @@ func TestDetailsRefuses(t *testing.T) {
 	}{
 		{"no update", nil, false},
 		{"no raw JSON", &cardbot.Update{}, false},
+		{"another provider's JSON", &cardbot.Update{Raw: json.RawMessage(`{"typeWebhook":"incomingMessageReceived","idMessage":"BAE5","timestamp":1}`)}, true},
 		{"fields of the wrong JSON type", &cardbot.Update{Raw: json.RawMessage(`{"type":1,"updateId":"u"}`)}, true},
 	}
 	for _, tt := range tests {
