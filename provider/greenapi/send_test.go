@@ -159,6 +159,8 @@ func TestSendRefusedBeforeAnyRequest(t *testing.T) {
 		{"not a number", "ivan", cardbot.Text{Body: "hi"}, []error{greenapi.ErrValidation, contactcard.ErrInvalidPhone}},
 		{"too short a number", "12345", cardbot.Text{Body: "hi"}, []error{greenapi.ErrValidation}},
 		{"nil outgoing", "79001234567@c.us", nil, []error{greenapi.ErrValidation}},
+		{"a good card to a bad chat", "ivan@c.us", cardbot.Contact{Card: card(t, "BEGIN:VCARD\nVERSION:3.0\nFN:Anna\nTEL:+79001234567\nEND:VCARD")},
+			[]error{greenapi.ErrValidation}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
