@@ -1,9 +1,11 @@
 package apiclient_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -196,4 +198,70 @@ func TestBuildFailureIsFinal(t *testing.T) {
 	_, err := c.Open(t.Context(), &apiclient.Request{Method: "m", HTTPMethod: "BAD METHOD", URL: "http://x/" + secret})
 	require.Error(t, err)
 	assert.Equal(t, "test: m: cannot build the request", err.Error())
+}
+
+// TestCallRefusesWhatItCannotRead: a body that cannot be encoded fails
+// before any request; an answer cut short is a network error, and one over
+// MaxResponse a bad answer, neither of which quotes the URL's secret.
+func TestCallRefusesWhatItCannotRead(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		switch r.URL.Path {
+		case "/cut":
+			w.Header().Set("Content-Length", "100")
+			_, _ = w.Write([]byte(`{"partial":`))
+		case "/huge":
+			chunk := bytes.Repeat([]byte("x"), 1<<20)
+			for range apiclient.MaxResponse/len(chunk) + 1 {
+				if _, err := w.Write(chunk); err != nil {
+					return
+				}
+			}
+		}
+	}))
+	t.Cleanup(srv.Close)
+	c := newClient(t, apiclient.Options{})
+	tests := []struct {
+		name  string
+		path  string
+		body  any
+		calls int32
+		kind  string // "" for an error that is not the provider's
+	}{
+		{"a body JSON cannot encode", "/never", map[string]any{"f": func() {}}, 0, ""},
+		{"an answer cut short", "/cut", nil, 1, "net"},
+		{"an answer over MaxResponse", "/huge", nil, 1, "bad"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			calls.Store(0)
+			r := &apiclient.Request{Method: "m", HTTPMethod: http.MethodPost, URL: srv.URL + tt.path + "?t=" + secret, Body: tt.body, NoRetry: true}
+			status, body, err := c.Call(t.Context(), r)
+			require.Error(t, err)
+			assert.Zero(t, status)
+			assert.Nil(t, body)
+			assert.Equal(t, tt.calls, calls.Load())
+			assert.NotContains(t, err.Error(), secret)
+			var te *testError
+			if tt.kind == "" {
+				assert.False(t, errors.As(err, &te), "no request was made: %v", err)
+				assert.Contains(t, err.Error(), "test: m: encode the request")
+				return
+			}
+			require.ErrorAs(t, err, &te)
+			assert.Equal(t, tt.kind, te.kind)
+			if tt.kind == "bad" {
+				assert.Equal(t, "response over 16 MiB", te.msg)
+				assert.Equal(t, http.StatusOK, te.status)
+			} else {
+				assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
+			}
+		})
+	}
+}
+
+func TestLogger(t *testing.T) {
+	l := slog.New(slog.DiscardHandler)
+	assert.Same(t, l, apiclient.New(apiclient.Options{Logger: l}).Logger())
 }

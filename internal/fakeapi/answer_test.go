@@ -1,11 +1,14 @@
 package fakeapi_test
 
 import (
+	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot/internal/fakeapi"
 )
@@ -33,6 +36,29 @@ func TestAnswerWrite(t *testing.T) {
 			}
 			assert.Equal(t, tt.ctype, w.Header().Get("Content-Type"))
 			assert.Equal(t, tt.retryAfter, w.Header().Get("Retry-After"))
+		})
+	}
+}
+
+// TestReadBody: a body up to MaxBody is read whole; one byte over is
+// reported too large.
+func TestReadBody(t *testing.T) {
+	tests := []struct {
+		name     string
+		size     int
+		tooLarge bool
+	}{
+		{"empty", 0, false},
+		{"at MaxBody", fakeapi.MaxBody, false},
+		{"over MaxBody", fakeapi.MaxBody + 1, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(strings.Repeat("x", tt.size)))
+			body, tooLarge, err := fakeapi.ReadBody(r)
+			require.NoError(t, err)
+			assert.Equal(t, tt.tooLarge, tooLarge)
+			assert.Len(t, body, min(tt.size, fakeapi.MaxBody+1))
 		})
 	}
 }

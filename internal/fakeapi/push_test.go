@@ -57,4 +57,12 @@ func TestPusher(t *testing.T) {
 		require.Error(t, err)
 		assert.True(t, strings.HasPrefix(err.Error(), "test: webhook not delivered after 1 attempts: "))
 	})
+	t.Run("a URL that cannot be requested", func(t *testing.T) {
+		p := fakeapi.NewPusher("test", 3, time.Millisecond, time.Second, func(s int) bool { return s == 200 })
+		defer p.Close()
+		got, err := p.Push(t.Context(), "http://bad host/", nil)
+		assert.Equal(t, []int{0, 0, 0}, got)
+		require.Error(t, err)
+		assert.True(t, strings.HasPrefix(err.Error(), "test: webhook not delivered after 3 attempts: "), err.Error())
+	})
 }

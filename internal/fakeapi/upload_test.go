@@ -64,6 +64,7 @@ func TestReadFormRefuses(t *testing.T) {
 		{"no content type", body, "", true},
 		{"no boundary", body, "multipart/form-data", true},
 		{"mixed", body, "multipart/mixed; boundary=x", true},
+		{"a part header without a colon", []byte("--x\r\nno colon here\r\n\r\ndata\r\n--x--\r\n"), "multipart/form-data; boundary=x", false},
 		{"no closing boundary", body[:bytes.LastIndex(body, []byte("\r\n--"))], ctype, false},
 	}
 	for _, tt := range tests {

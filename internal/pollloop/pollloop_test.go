@@ -14,6 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/pollease"
 	"github.com/cardbot/cardbot/internal/pollloop"
 	"github.com/cardbot/cardbot/internal/retry"
 )
@@ -107,4 +109,26 @@ func TestRedeliverError(t *testing.T) {
 	assert.ErrorIs(t, err, errAgain)
 	assert.True(t, pollloop.IsRedeliver(errors.Join(errFatal, err)))
 	assert.False(t, pollloop.IsRedeliver(errAgain))
+}
+
+// TestRunWithoutTheLease: while another instance holds the lease, Run
+// never polls, and it returns the context's error when the context ends.
+func TestRunWithoutTheLease(t *testing.T) {
+	locker := cardbot.NewMemoryLocker()
+	quiet := slog.New(slog.DiscardHandler)
+	other := pollease.New(locker, "acct", time.Minute, quiet)
+	require.NoError(t, other.Hold(t.Context()))
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	polls := 0
+	l := &pollloop.Loop{
+		Provider: "test",
+		Lease:    pollease.New(locker, "acct", 30*time.Millisecond, quiet),
+		Logger:   quiet,
+		Clean:    func(s string) string { return s },
+		Once:     func(context.Context) (bool, error) { polls++; return true, nil },
+		Fatal:    func(error) bool { return true },
+	}
+	require.ErrorIs(t, l.Run(ctx), context.DeadlineExceeded)
+	assert.Zero(t, polls)
 }

@@ -2,6 +2,7 @@ package aitu_test
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
@@ -222,4 +223,73 @@ func TestParseChatID(t *testing.T) {
 
 func BenchmarkDecodeWebhookContact(b *testing.B) {
 	providertest.BenchmarkDecode(b, decoder(b).DecodeWebhook, fixture(b, "message_contacts.json"))
+}
+
+// TestDecodeWebhookEdges: fields that are missing or odd decode to the
+// documented fallbacks instead of failing the update.
+func TestDecodeWebhookEdges(t *testing.T) {
+	const author = `"author":{"type":"USER","id":"` + userID + `","name":"Only A Name"}`
+	tests := []struct {
+		name   string
+		update string
+		check  func(t *testing.T, u cardbot.Update)
+	}{
+		{"MessageIdAssigned without a localId is no status",
+			`{"updateId":"u1","type":"MessageIdAssigned","id":"` + messageID + `","dialog":{"type":"USER","id":"` + userID + `"}}`,
+			func(t *testing.T, u cardbot.Update) {
+				assert.Equal(t, cardbot.KindOther, u.Kind)
+				assert.Nil(t, u.Status)
+				assert.Equal(t, "u1", u.Key)
+			}},
+		{"an unparsable sentAt is a zero time",
+			`{"updateId":"u2","type":"Message","messageId":"` + messageID + `","sentAt":"yesterday",` + author + `,"dialog":{"type":"USER","id":"` + userID + `"},"content":"hi"}`,
+			func(t *testing.T, u cardbot.Update) {
+				assert.Equal(t, cardbot.KindMessage, u.Kind)
+				assert.True(t, u.Time.IsZero())
+				assert.Equal(t, "hi", u.Message.Text)
+			}},
+		{"a dialog without a type is a user's, a peer without first and last names goes by its name",
+			`{"updateId":"u3","type":"Message","messageId":"` + messageID + `",` + author + `,"dialog":{"id":"` + userID + `","firstName":"Dana"}}`,
+			func(t *testing.T, u cardbot.Update) {
+				assert.Equal(t, cardbot.Chat{ID: "USER:" + userID, Kind: cardbot.ChatPrivate, Title: "Dana"}, u.Chat)
+				assert.Equal(t, cardbot.User{ID: userID, Name: "Only A Name"}, u.Sender)
+			}},
+		{"a registered contact without names goes by its user name",
+			`{"updateId":"u4","type":"Message","messageId":"` + messageID + `",` + author + `,"dialog":{"type":"USER","id":"` + userID + `"},` +
+				`"media":[{"type":"RegisteredContact","user":{"id":"` + regUserID + `","userName":"@alex"}}]}`,
+			func(t *testing.T, u cardbot.Update) {
+				require.Len(t, u.Message.Contacts, 1)
+				assert.Equal(t, "alex", u.Message.Contacts[0].DisplayName)
+				assert.Equal(t, map[string]string{contactcard.MessengerAitu: regUserID}, u.Message.Contacts[0].Accounts)
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := decoder(t).DecodeWebhook([]byte(`{"updates":[` + tt.update + `]}`))
+			require.NoError(t, err)
+			require.Len(t, got, 1)
+			tt.check(t, got[0])
+		})
+	}
+}
+
+func TestDetailsRefuses(t *testing.T) {
+	tests := []struct {
+		name      string
+		u         *cardbot.Update
+		malformed bool
+	}{
+		{"no update", nil, false},
+		{"no raw JSON", &cardbot.Update{}, false},
+		{"another provider's JSON", &cardbot.Update{Raw: json.RawMessage(`{"typeWebhook":"incomingMessageReceived","idMessage":"BAE5","timestamp":1}`)}, true},
+		{"fields of the wrong JSON type", &cardbot.Update{Raw: json.RawMessage(`{"type":1,"updateId":"u"}`)}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := aitu.Details(tt.u)
+			require.Error(t, err)
+			assert.Nil(t, d)
+			assert.Equal(t, tt.malformed, errors.Is(err, cardbot.ErrMalformedUpdate), err)
+		})
+	}
 }

@@ -135,6 +135,10 @@ func Details(u *cardbot.Update) (*UpdateData, error) {
 	if err := wirejson.Unmarshal(u.Raw, &d); err != nil {
 		return nil, malformed("%v", err)
 	}
+	if d.Type == "" && d.UpdateID == "" {
+		// Every Aitu update has them; another provider's JSON has neither.
+		return nil, malformed("not an Aitu update: no type and no updateId")
+	}
 	return &d, nil
 }
 

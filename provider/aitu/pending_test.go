@@ -43,3 +43,21 @@ func TestPendingSends(t *testing.T) {
 	p.add("x", cardbot.Chat{ID: "USER:x"})
 	assert.Equal(t, 1, p.len(), "expired entries go when another comes")
 }
+
+// TestPendingSendsAddAgain: a localId added again (a send retried) keeps
+// one entry, pointing at the latest chat, and so does not crowd out others.
+func TestPendingSendsAddAgain(t *testing.T) {
+	p := newPendingSends(2, time.Minute)
+	p.add("a", cardbot.Chat{ID: "USER:1"})
+	p.add("b", cardbot.Chat{ID: "USER:2"})
+	p.add("a", cardbot.Chat{ID: "GROUP:3"})
+	assert.Equal(t, 2, p.len())
+	ch, ok := p.lookup("a")
+	assert.True(t, ok)
+	assert.Equal(t, "GROUP:3", ch.ID)
+	_, ok = p.lookup("b")
+	assert.True(t, ok, "b was not dropped for a's second add")
+	p.add("c", cardbot.Chat{ID: "USER:4"})
+	_, ok = p.lookup("b")
+	assert.False(t, ok, "a's second add made b the oldest")
+}

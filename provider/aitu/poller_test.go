@@ -179,3 +179,45 @@ func ignoreCanceled(err error) error {
 	}
 	return err
 }
+
+// TestPollerDeletesWebhookOnlyForThatFailure: with DeleteWebhook, a fatal
+// failure other than ErrWebhookSpecified still stops the poller, and no
+// webhook is deleted.
+func TestPollerDeletesWebhookOnlyForThatFailure(t *testing.T) {
+	srv := newServer(t, aitutest.WithMaxPollWait(5*time.Millisecond))
+	c := newClient(t, srv)
+	srv.FailNextWith(1, aitutest.Failure{Status: 401})
+	opts := fastPolling
+	opts.DeleteWebhook = true
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	err := aitu.NewPoller(c, &apitest.Recorder{}, opts).Run(ctx)
+	require.ErrorIs(t, err, aitu.ErrUnauthorized)
+	assert.Equal(t, []string{"GET updates/"}, paths(srv))
+}
+
+// TestPollerDefaultInterval: with Interval zero, the poller pauses a
+// second after a poll that brought nothing (negative: not at all).
+func TestPollerDefaultInterval(t *testing.T) {
+	tests := []struct {
+		name     string
+		interval time.Duration
+		polls    func(n int) bool
+	}{
+		{"zero: 1 s", 0, func(n int) bool { return n == 1 }},
+		{"negative: none", -1, func(n int) bool { return n > 5 }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newServer(t, aitutest.WithMaxPollWait(time.Millisecond))
+			c := newClient(t, srv)
+			opts := fastPolling
+			opts.Interval = tt.interval
+			ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+			defer cancel()
+			require.ErrorIs(t, aitu.NewPoller(c, &apitest.Recorder{}, opts).Run(ctx), context.DeadlineExceeded)
+			n := len(lastUpdateIDs(srv))
+			assert.True(t, tt.polls(n), "%d polls in 300 ms", n)
+		})
+	}
+}

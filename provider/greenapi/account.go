@@ -48,18 +48,17 @@ type accounts struct {
 	flights map[string]*accountFlight
 }
 
-func newAccounts(cfg Config) (*accounts, error) {
-	cache, err := lru.New[string, accountEntry](cfg.AccountCacheSize)
-	if err != nil {
-		return nil, fmt.Errorf("greenapi: account cache: %w", err)
-	}
+// newAccounts makes the cache of a Config with its defaults, whose
+// AccountCacheSize is positive: lru.New fails only for a size below one.
+func newAccounts(cfg Config) *accounts {
+	cache, _ := lru.New[string, accountEntry](cfg.AccountCacheSize)
 	return &accounts{
 		cache:   cache,
 		ttl:     cfg.AccountTTL,
 		noTTL:   cfg.NotFoundTTL,
 		now:     time.Now,
 		flights: make(map[string]*accountFlight),
-	}, nil
+	}
 }
 
 // lookup returns the remembered answer for number, if it has not expired.

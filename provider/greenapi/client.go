@@ -46,9 +46,7 @@ func New(cfg Config) (*Client, error) {
 	o.Secrets = []string{cfg.APITokenInstance, cfg.WebhookToken}
 	c.api = apiclient.New(o)
 	if cfg.Messenger == MAX {
-		if c.accounts, err = newAccounts(cfg); err != nil {
-			return nil, err
-		}
+		c.accounts = newAccounts(cfg)
 	}
 	return c, nil
 }

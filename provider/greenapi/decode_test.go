@@ -426,3 +426,15 @@ func TestDecodeChatKinds(t *testing.T) {
 func BenchmarkDecodeWebhookText(b *testing.B) {
 	providertest.BenchmarkDecode(b, decoder(b).DecodeWebhook, fixture(b, "incoming_text.json"))
 }
+
+// TestDecodeWebhookQuotedCaption: a quoted message without text (a photo)
+// is quoted by its caption.
+func TestDecodeWebhookQuotedCaption(t *testing.T) {
+	body := strings.Replace(string(fixture(t, "incoming_text_quoted.json")),
+		`"textMessage": "Which card do you need?"`, `"caption": "this card"`, 1)
+	require.Contains(t, body, `"caption": "this card"`)
+	ups, err := decoder(t).DecodeWebhook([]byte(body))
+	require.NoError(t, err)
+	require.Len(t, ups, 1)
+	assert.Equal(t, &cardbot.Quote{ID: "BAE5F4F3A2B1C0D9", SenderID: "71231234567@c.us", Text: "this card"}, ups[0].Message.ReplyTo)
+}

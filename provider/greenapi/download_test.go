@@ -84,6 +84,20 @@ func TestDownload(t *testing.T) {
 		rc.Close()
 		assert.NotEmpty(t, u)
 	})
+
+	t.Run("downloadFile answers no URL", func(t *testing.T) {
+		srv.Reset()
+		srv.AddMessageFile("79001234568@c.us", "MSG3", "a.vcf", "text/vcard", []byte(vcf))
+		srv.FailNextWith(1, greenapitest.Failure{Status: 200, Body: `{"downloadUrl":""}`})
+		rc, err := c.Download(t.Context(), cardbot.Document{ID: "79001234568@c.us/MSG3"})
+		require.Error(t, err)
+		assert.Nil(t, rc)
+		var ae *greenapi.APIError
+		require.ErrorAs(t, err, &ae)
+		assert.Equal(t, "downloadFile", ae.Method)
+		assert.Equal(t, "no downloadUrl in the response", ae.Message)
+		assert.Equal(t, []string{"downloadFile"}, methods(srv), "nothing fetched")
+	})
 }
 
 func TestContactsOfVCardDocument(t *testing.T) {

@@ -70,6 +70,21 @@ func TestAPIErrors(t *testing.T) {
 			kind: greenapi.ErrTransient, retryable: true, status: 503, message: "Service Unavailable", calls: 1},
 		{name: "404 not retried", setup: func(s *greenapitest.Server) { s.FailNext(10, 404, 0) },
 			status: 404, message: "Not Found", calls: 1},
+		{name: "400 JSON with an error only", setup: func(s *greenapitest.Server) {
+			s.FailNextWith(1, greenapitest.Failure{Status: 400, Body: `{"error":"Bad Request","path":"/sendMessage"}`})
+		}, kind: greenapi.ErrValidation, status: 400, message: "Bad Request", calls: 1},
+		{name: "400 JSON that says nothing: the body", setup: func(s *greenapitest.Server) {
+			s.FailNextWith(1, greenapitest.Failure{Status: 400, Body: `{"code":"x","path":"/sendMessage"}`})
+		}, kind: greenapi.ErrValidation, status: 400, message: `{"code":"x","path":"/sendMessage"}`, calls: 1},
+		{name: "466 exceeded quota without a description: its status", setup: func(s *greenapitest.Server) {
+			s.FailNextWith(1, greenapitest.Failure{Status: 466, Body: `{"invokeStatus":{"method":"sendmessage","used":3,"total":3,"status":"QUOTE_EXCEEDED"}}`})
+		}, kind: greenapi.ErrQuota, status: 466, message: "QUOTE_EXCEEDED", calls: 1},
+		{name: "466 with no quota exceeded: the first status", setup: func(s *greenapitest.Server) {
+			s.FailNextWith(1, greenapitest.Failure{Status: 466, Body: `{"invokeStatus":{"status":"QUOTE_ALLOWED"},"correspondentsStatus":{"status":"CORRESPONDENTS_QUOTE_ALLOWED"}}`})
+		}, kind: greenapi.ErrQuota, status: 466, message: "QUOTE_ALLOWED", calls: 1},
+		{name: "200 with a broken body that names a code is no 401", setup: func(s *greenapitest.Server) {
+			s.FailNextWith(1, greenapitest.Failure{Status: 200, Body: `{"code":401,`})
+		}, status: 200, message: `unexpected response: {"code":401,`, calls: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -168,6 +168,8 @@ func TestMAXSendRefusedBeforeAnyRequest(t *testing.T) {
 		{"card with a malformed account", "10000000",
 			cardbot.Contact{Card: contactcard.Card{Accounts: map[string]string{contactcard.MessengerMAX: "10000001@c.us"}}},
 			[]error{greenapi.ErrValidation}},
+		{"a number too long for checkAccount", "10000000", cardbot.Contact{Card: maxCard("7" + strings.Repeat("9", 20))},
+			[]error{greenapi.ErrValidation}},
 		{"British number: MAX checks +7 and +375 only", "10000000", cardbot.Contact{Card: maxCard("447911123456")},
 			[]error{greenapi.ErrValidation, cardbot.ErrNoUsableNumber}},
 	}
@@ -619,4 +621,60 @@ func TestTokensNeverLeakMAX(t *testing.T) {
 
 	leaks.Check(maxToken, maxWebhookToken)
 	assert.Contains(t, leaks.Log(), "method=checkAccount", "the retries were logged")
+}
+
+// TestMAXCheckAccountSharedCallEnds: a caller waiting on another's
+// checkAccount call gets its outcome, unless its own context ends first,
+// or the other caller's context ended, which is no answer: it then asks
+// itself.
+func TestMAXCheckAccountSharedCallEnds(t *testing.T) {
+	const number, chatID = "79001234568", "10000001"
+	const delay = 200 * time.Millisecond
+	// lead starts a checkAccount with ctx, lets it take the flight, and
+	// returns its outcome's channel.
+	lead := func(ctx context.Context, c *greenapi.Client) <-chan error {
+		done := make(chan error, 1)
+		go func() {
+			_, err := c.CheckAccount(ctx, number)
+			done <- err
+		}()
+		time.Sleep(delay / 4)
+		return done
+	}
+	t.Run("the waiter's context ends", func(t *testing.T) {
+		srv, c := newMAX(t)
+		srv.AddMAXAccount(number, chatID)
+		srv.SetDelay(delay)
+		leader := lead(t.Context(), c)
+		ctx, cancel := context.WithTimeout(t.Context(), delay/4)
+		defer cancel()
+		_, err := c.CheckAccount(ctx, number)
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.Contains(t, err.Error(), "greenapi: checkAccount: ")
+		require.NoError(t, <-leader, "the leader is not disturbed")
+		assert.Equal(t, 1, srv.CheckAccountCalls())
+	})
+	t.Run("the leader's context ends", func(t *testing.T) {
+		srv, c := newMAX(t)
+		srv.AddMAXAccount(number, chatID)
+		srv.SetDelay(delay)
+		ctx, cancel := context.WithCancel(t.Context())
+		leader := lead(ctx, c)
+		time.AfterFunc(delay/4, cancel)
+		id, err := c.CheckAccount(t.Context(), number)
+		require.NoError(t, err, "the waiter asked again")
+		assert.Equal(t, chatID, id)
+		require.ErrorIs(t, <-leader, context.Canceled)
+	})
+	t.Run("the leader's call fails", func(t *testing.T) {
+		srv, c := newMAX(t)
+		srv.AddMAXAccount(number, chatID)
+		srv.SetDelay(delay)
+		srv.FailNextWith(1, greenapitest.Failure{Status: 400, Body: `{"message":"Validation failed"}`})
+		leader := lead(t.Context(), c)
+		_, err := c.CheckAccount(t.Context(), number)
+		require.ErrorIs(t, err, greenapi.ErrValidation, "the waiter shares the failure")
+		require.ErrorIs(t, <-leader, greenapi.ErrValidation)
+		assert.Equal(t, []string{"checkAccount"}, methods(srv), "one call for both")
+	})
 }

@@ -1,8 +1,12 @@
 package greenapi_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -130,4 +134,87 @@ func TestPollerFeedsBot(t *testing.T) {
 	require.Len(t, sent, 1)
 	assert.Equal(t, greenapitest.SentMessage{Method: "sendMessage", ID: sent[0].ID, ChatID: "79001234568@c.us",
 		Text: "echo: ping", QuotedMessageID: "IN1"}, sent[0])
+}
+
+// TestPollerReceiveTimeout: ReceiveTimeout is sent in whole seconds, held
+// to the API's range of 5 to 60.
+func TestPollerReceiveTimeout(t *testing.T) {
+	tests := []struct {
+		name    string
+		timeout time.Duration
+		want    string
+	}{
+		{"zero: 5 s", 0, "5"},
+		{"under 5 s", 1500 * time.Millisecond, "5"},
+		{"in range", 20 * time.Second, "20"},
+		{"over 60 s", 90 * time.Second, "60"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newServer(t, greenapitest.WithMaxReceiveWait(time.Millisecond))
+			opts := fastPolling
+			opts.ReceiveTimeout = tt.timeout
+			stop := apitest.Run(t, greenapi.NewPoller(newClient(t, srv), &apitest.Recorder{}, opts).Run)
+			require.Eventually(t, func() bool { return len(srv.Calls()) > 0 }, 3*time.Second, time.Millisecond)
+			require.ErrorIs(t, stop(), context.Canceled)
+			for _, call := range srv.Calls() {
+				assert.Equal(t, tt.want, call.Query.Get("receiveTimeout"))
+			}
+		})
+	}
+}
+
+// TestPollerOutwaitsAShortHTTPTimeout: the poller's HTTP client waits the
+// receive timeout plus 15 s, even when Config.HTTPClient's timeout is
+// shorter, so that a receive the API holds open does not fail.
+func TestPollerOutwaitsAShortHTTPTimeout(t *testing.T) {
+	srv := newServer(t, greenapitest.WithMaxReceiveWait(300*time.Millisecond))
+	var logs syncBuffer
+	c := newClient(t, srv, func(cfg *greenapi.Config) {
+		cfg.HTTPClient = &http.Client{Timeout: 50 * time.Millisecond}
+		cfg.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	})
+	stop := apitest.Run(t, greenapi.NewPoller(c, &apitest.Recorder{}, fastPolling).Run)
+	time.Sleep(400 * time.Millisecond)
+	require.ErrorIs(t, stop(), context.Canceled)
+	assert.NotContains(t, logs.String(), "polling failed")
+	assert.NotEmpty(t, srv.Calls())
+}
+
+// TestPollerUnexpectedReceiveAnswer: an answer to receiveNotification
+// that is no notification is a failure the poller logs and backs off
+// from, deleting nothing, and it goes on to the next notification.
+func TestPollerUnexpectedReceiveAnswer(t *testing.T) {
+	srv := newServer(t, greenapitest.WithMaxReceiveWait(20*time.Millisecond))
+	var logs syncBuffer
+	c := newClient(t, srv, func(cfg *greenapi.Config) { cfg.Logger = slog.New(slog.NewTextHandler(&logs, nil)) })
+	srv.FailNextWith(1, greenapitest.Failure{Status: 200, Body: `{"receiptId":0,"body":{}}`})
+	srv.Enqueue(fixture(t, "incoming_text.json"))
+	rec := &apitest.Recorder{}
+	stop := runPoller(t, c, rec)
+	require.Eventually(t, func() bool { return srv.Pending() == 0 }, 3*time.Second, 5*time.Millisecond)
+	require.ErrorIs(t, stop(), context.Canceled)
+	assert.Len(t, rec.Updates(), 1)
+	assert.Equal(t, []string{"1"}, deletes(srv))
+	assert.Contains(t, logs.String(), "greenapi: polling failed")
+	assert.Contains(t, logs.String(), "unexpected response")
+}
+
+// syncBuffer is a bytes.Buffer that a poller's goroutine may write while
+// a test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -159,6 +159,14 @@ func TestSendRefusedBeforeAnyRequest(t *testing.T) {
 		{"not a number", "ivan", cardbot.Text{Body: "hi"}, []error{greenapi.ErrValidation, contactcard.ErrInvalidPhone}},
 		{"too short a number", "12345", cardbot.Text{Body: "hi"}, []error{greenapi.ErrValidation}},
 		{"nil outgoing", "79001234567@c.us", nil, []error{greenapi.ErrValidation}},
+		{"a card's number too long to send", "79001234567@c.us",
+			cardbot.Contact{Card: contactcard.Card{FormattedName: "Long", Phones: []contactcard.Phone{{Raw: "+7" + strings.Repeat("9", 20), Number: "+7" + strings.Repeat("9", 20)}}}},
+			[]error{greenapi.ErrValidation, cardbot.ErrNoUsableNumber}},
+		{"a card's number of zeros", "79001234567@c.us",
+			cardbot.Contact{Card: contactcard.Card{FormattedName: "Zero", Phones: []contactcard.Phone{{Raw: "000", Number: "000"}}}},
+			[]error{greenapi.ErrValidation, cardbot.ErrNoUsableNumber}},
+		{"a good card to a bad chat", "ivan@c.us", cardbot.Contact{Card: card(t, "BEGIN:VCARD\nVERSION:3.0\nFN:Anna\nTEL:+79001234567\nEND:VCARD")},
+			[]error{greenapi.ErrValidation}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -47,6 +47,9 @@ func TestMAXValidation(t *testing.T) {
 		{"WhatsApp's contact", "sendContact", `{"chatId":"10000000","contact":{"phoneContact":79001234568,"firstName":"A"}}`, 400, "'contact.phoneContact' is not allowed"},
 		{"phone beside the chat id", "sendContact", `{"chatId":"10000000","contact":{"chatId":"10000001","phoneContact":79001234568}}`, 400, "not allowed"},
 		{"quote", "sendContact", `{"chatId":"10000000","contact":{"chatId":"10000001"},"quotedMessageId":"1"}`, 400, "quotedMessageId"},
+		{"contact not an object", "sendContact", `{"chatId":"10000000","contact":["10000001"]}`, 400, "'contact' must be an object"},
+		{"contact typingTime too short", "sendContact", `{"chatId":"10000000","contact":{"chatId":"10000001"},"typingTime":10}`, 400, "typingTime"},
+		{"checkAccount body not JSON", "checkAccount", `{"phoneNumber":`, 400, "Unexpected token in JSON"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -126,6 +129,10 @@ func TestMAXConfigAndNotifications(t *testing.T) {
 	assert.Equal(t, cardbot.User{ID: "10000000", Name: "Ivan", Phone: "79991112233"}, u.Sender)
 	assert.Contains(t, string(u.Raw), `"typeInstance":"v3"`)
 	assert.Contains(t, string(u.Raw), `"senderPhoneNumber":79991112233`)
+	// A phone that is not bare digits stays a string.
+	plus := in
+	plus.SenderPhone = "+7 999 111-22-33"
+	assert.Contains(t, string(s.IncomingText(plus, "hi")), `"senderPhoneNumber":"+7 999 111-22-33"`)
 
 	ups, err = c.DecodeWebhook(s.IncomingMAXContact(in, "Pyotr", "10000001", "79991112234"))
 	require.NoError(t, err)

@@ -1,11 +1,14 @@
 package greenapitest_test
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/fakeapi"
 	"github.com/cardbot/cardbot/internal/fakeapi/fakeapitest"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
@@ -71,6 +75,14 @@ func TestValidation(t *testing.T) {
 		{"no name", "sendContact", `{"chatId":"79001234567@c.us","contact":{"phoneContact":79001234568}}`, 400, "at least one of"},
 		{"blank names", "sendContact", `{"chatId":"79001234567@c.us","contact":{"phoneContact":79001234568,"firstName":" ","lastName":""}}`, 400, "at least one of"},
 		{"contact to a bad chat", "sendContact", `{"chatId":"me","contact":{"phoneContact":79001234568,"firstName":"A"}}`, 400, "'chatId'"},
+		{"message a number", "sendMessage", `{"chatId":"79001234567@c.us","message":5}`, 400, "'message' must be a string"},
+		{"contact body not JSON", "sendContact", `{"chatId":`, 400, "Unexpected token in JSON"},
+		{"contact not an object", "sendContact", `{"chatId":"79001234567@c.us","contact":"Artem"}`, 400, "'contact' must be an object"},
+		{"contact names not strings", "sendContact", `{"chatId":"79001234567@c.us","contact":{"phoneContact":79001234568,"firstName":5}}`, 400, "'contact' names must be strings"},
+		{"contact quotedMessageId a number", "sendContact", `{"chatId":"79001234567@c.us","contact":{"phoneContact":79001234568,"firstName":"A"},"quotedMessageId":5}`, 400, "'quotedMessageId' must be a string"},
+		{"downloadFile body not JSON", "downloadFile", `nope`, 400, "Unexpected token in JSON"},
+		{"downloadFile of a bad chat", "downloadFile", `{"chatId":"me","idMessage":"M1"}`, 400, "'chatId'"},
+		{"downloadFile without idMessage", "downloadFile", `{"chatId":"79001234567@c.us"}`, 400, "'idMessage' is required"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -236,6 +248,64 @@ func TestFiles(t *testing.T) {
 	assert.JSONEq(t, `{"downloadUrl":"`+u2+`"}`, body)
 	status, _, _ = do(t, "POST", api(s, "downloadFile"), `{"chatId":"79001234567@c.us","idMessage":"M2"}`)
 	assert.Equal(t, 400, status)
+
+	// A file without a name or a type is served as "file", as bytes.
+	u3 := s.AddMessageFile("79001234567@c.us", "M3", "", "", []byte{0, 1})
+	assert.True(t, strings.HasSuffix(u3, "/file"), u3)
+	_, _, body = do(t, "POST", api(s, "downloadFile"), `{"chatId":"79001234567@c.us","idMessage":"M3"}`)
+	assert.JSONEq(t, `{"downloadUrl":"`+u3+`"}`, body)
+	status, ct, body = do(t, "GET", u3, "")
+	assert.Equal(t, 200, status)
+	assert.Equal(t, "application/octet-stream", ct)
+	assert.Equal(t, "\x00\x01", body)
+	// A file is only read.
+	status, _, _ = do(t, "DELETE", u3, "")
+	assert.Equal(t, http.StatusMethodNotAllowed, status)
+	status, _, _ = do(t, "GET", u3, "")
+	assert.Equal(t, 200, status, "still there")
+}
+
+// TestRefusesBodies: a body over the cap, or cut short, is refused
+// before any method sees it.
+func TestRefusesBodies(t *testing.T) {
+	t.Run("over the cap", func(t *testing.T) {
+		s := newServer(t)
+		status, _, body := do(t, http.MethodPost, api(s, "sendMessage"),
+			`{"chatId":"79001234567@c.us","message":"`+strings.Repeat("a", fakeapi.MaxBody)+`"}`)
+		assert.Equal(t, http.StatusRequestEntityTooLarge, status)
+		assert.Equal(t, "request entity too large", body)
+		assert.Empty(t, s.SentMessages())
+	})
+	t.Run("cut short", func(t *testing.T) {
+		s := newServer(t)
+		u, err := url.Parse(api(s, "sendMessage"))
+		require.NoError(t, err)
+		conn, err := net.DialTimeout("tcp", u.Host, time.Second)
+		require.NoError(t, err)
+		defer conn.Close()
+		require.NoError(t, conn.SetDeadline(time.Now().Add(5*time.Second)))
+		_, err = io.WriteString(conn, "POST "+u.Path+" HTTP/1.1\r\nHost: "+u.Host+
+			"\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"chatId\":")
+		require.NoError(t, err)
+		require.NoError(t, conn.(*net.TCPConn).CloseWrite())
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+		assert.Equal(t, "cannot read the body", string(b))
+		assert.Empty(t, s.SentMessages())
+	})
+}
+
+func TestClientReachesTheServer(t *testing.T) {
+	s := newServer(t)
+	req := fakeapitest.NewRequest(t, http.MethodGet, api(s, "getStateInstance"), "", "")
+	resp, err := s.Client().Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
 }
 
 func TestPush(t *testing.T) {

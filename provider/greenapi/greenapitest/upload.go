@@ -128,10 +128,9 @@ func (s *Server) sendFileByUpload(r *http.Request, body []byte, call *Call) answ
 	case utf8.RuneCountInString(f.caption) > s.opts.maxTextLength:
 		return s.invalid(fmt.Sprintf("'caption' length must be less than or equal to %d characters long", s.opts.maxTextLength))
 	}
-	q, bad := s.quoted(f.fields)
-	if bad != nil {
-		return *bad
-	}
+	// readForm stores a form's fields as JSON strings, which quoted
+	// never refuses.
+	q, _ := s.quoted(f.fields)
 	f.file.Name, f.file.Caption = name, f.caption
 	return s.acceptFile(SentMessage{Method: "sendFileByUpload", ChatID: chat, QuotedMessageID: q, File: f.file})
 }

@@ -125,3 +125,23 @@ func TestSendFileByUploadFailure(t *testing.T) {
 	assert.Equal(t, http.StatusTooManyRequests, status)
 	assert.Empty(t, s.SentFiles())
 }
+
+// TestSendFileByUploadRefusesBodies: a body that is no multipart form, or
+// a form that does not parse, is refused with GREEN-API's validation error.
+func TestSendFileByUploadRefusesBodies(t *testing.T) {
+	tests := []struct {
+		name, ctype, body, msg string
+	}{
+		{"JSON", "application/json", `{"chatId":"79001234567@c.us"}`, "the body must be multipart/form-data"},
+		{"a part header without a colon", "multipart/form-data; boundary=x", "--x\r\nno colon here\r\n\r\ndata\r\n--x--\r\n", "the multipart body cannot be read"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newServer(t)
+			a := fakeapitest.Do(t, fakeapitest.NewRequest(t, http.MethodPost, api(s, "sendFileByUpload"), tt.ctype, tt.body))
+			assert.Equal(t, http.StatusBadRequest, a.Status)
+			assert.Contains(t, a.Body, tt.msg)
+			assert.Empty(t, s.SentFiles())
+		})
+	}
+}
