@@ -27,7 +27,7 @@ func noEnv(string) string { return "" }
 var quiet = slog.New(slog.DiscardHandler)
 
 // newEchoBot is the bot of the tests: it echoes texts, sends back every
-// contact it gets, and says why a card cannot be sent. With opts that keep
+// contact it gets, and says why a card cannot be sent; /file sends a file. With opts that keep
 // conversation state, /count counts in the chat's state.
 func newEchoBot(opts ...cardbot.Option) *cardbot.Bot {
 	b := cardbot.New(append([]cardbot.Option{cardbot.WithLogger(quiet)}, opts...)...)
@@ -43,6 +43,9 @@ func newEchoBot(opts ...cardbot.Option) *cardbot.Bot {
 			return err
 		}
 		return c.Send(fmt.Sprintf("count %d", n+1))
+	})
+	b.Handle(cardbot.Command("file"), func(c *cardbot.Context) error {
+		return c.SendFile(cardbot.File{Name: "notes.txt", ContentType: "text/plain", Data: []byte("hello"), Caption: "your notes"})
 	})
 	b.Handle(cardbot.OnText, func(c *cardbot.Context) error {
 		return c.Send(c.Text())

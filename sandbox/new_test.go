@@ -58,6 +58,16 @@ func TestRefusesRealCredentials(t *testing.T) {
 	}
 }
 
+// With no Config.Getenv, New reads the process's environment.
+func TestRefusesRealCredentialsOfTheEnvironment(t *testing.T) {
+	t.Setenv("AITU_BOT_TOKEN", "s3cr3t")
+	sb, err := New(cardbot.New(cardbot.WithLogger(quiet)), Config{Logger: quiet})
+	var ce *CredentialsError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, []string{"AITU_BOT_TOKEN"}, ce.Variables)
+	assert.Nil(t, sb)
+}
+
 func TestNewFails(t *testing.T) {
 	taken := func() *cardbot.Bot {
 		fake := greenapitest.NewServer()
@@ -151,6 +161,41 @@ func TestStatePanel(t *testing.T) {
 			assert.JSONEq(t, tt.want, body)
 		})
 	}
+}
+
+// The panel asks only about a messenger the sandbox plays.
+func TestStatePanelOfAMessengerNotPlayed(t *testing.T) {
+	asked := false
+	s := start(t, Config{Messengers: []Messenger{MAX}, State: StateFunc(func(context.Context, string, string) (any, error) {
+		asked = true
+		return "never", nil
+	})})
+	for _, m := range []string{"whatsapp", "telegram", ""} {
+		status, body := do(t, http.MethodGet, s.url+"/sandbox/api/state?messenger="+m+"&chat=10000000", "")
+		assert.Equal(t, http.StatusNotFound, status, body)
+		assert.Contains(t, body, ErrUnknownMessenger.Error())
+	}
+	assert.False(t, asked)
+}
+
+// The page replays Config.History events at most.
+func TestHistory(t *testing.T) {
+	s := start(t, Config{Messengers: []Messenger{WhatsApp}, History: 2})
+	say(t, s.url, "whatsapp/text", "one")
+	say(t, s.url, "whatsapp/text", "two")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	st := openStream(t, ctx, s.url, 0)
+	first, _, ok := st.next(t)
+	require.True(t, ok)
+	second, _, ok := st.next(t)
+	require.True(t, ok)
+	// message, reply, call, webhook per text: the last two are kept.
+	assert.Equal(t, []string{KindCall, KindWebhook}, []string{first.Kind, second.Kind})
+	assert.Equal(t, int64(8), second.ID)
+	s.sb.hub.mu.Lock()
+	defer s.sb.hub.mu.Unlock()
+	assert.Len(t, s.sb.hub.log, 2)
 }
 
 // A bot that keeps a state per chat shows it in the panel with no

@@ -2,11 +2,14 @@ package sandbox
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -130,6 +133,10 @@ func TestCurlRoutesRefuse(t *testing.T) {
 		{"again before anything", http.MethodPost, "whatsapp/again", "", http.StatusConflict},
 		{"fault that is not JSON", http.MethodPost, "whatsapp/fault", "429", http.StatusBadRequest},
 		{"fault with a status not played", http.MethodPost, "whatsapp/fault", `{"fail":404}`, http.StatusBadRequest},
+		{"again on a messenger not played", http.MethodPost, "aitu/again", "", http.StatusNotFound},
+		{"sent of a messenger not played", http.MethodGet, "max/sent", "", http.StatusNotFound},
+		{"faults of a messenger not played", http.MethodGet, "max/fault", "", http.StatusNotFound},
+		{"fault on a messenger not played", http.MethodPost, "max/fault", `{"fail":429}`, http.StatusNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -182,6 +189,73 @@ func TestPageServed(t *testing.T) {
 				require.NoError(t, err)
 				assert.Contains(t, b.String(), tt.contains)
 			}
+		})
+	}
+}
+
+// failingBody is a request body whose reading fails.
+type failingBody struct{}
+
+func (failingBody) Read([]byte) (int, error) { return 0, errors.New("connection reset") }
+
+// A body that cannot be read is refused, and nothing reaches the bot.
+func TestCurlRoutesBodyUnread(t *testing.T) {
+	s := start(t, Config{Messengers: []Messenger{WhatsApp}})
+	req := httptest.NewRequest(http.MethodPost, "/sandbox/whatsapp/text", failingBody{})
+	req.RemoteAddr = "127.0.0.1:1"
+	rec := httptest.NewRecorder()
+	s.sb.Handler().ServeHTTP(rec, req)
+	assert.Equal(t, http.StatusBadRequest, rec.Code)
+	assert.Contains(t, rec.Body.String(), "reading the body: connection reset")
+	assert.Empty(t, s.eventsOf(KindWebhook), "nothing was delivered")
+}
+
+// GET …/fault shows the faults set, as the page's buttons read them.
+func TestGetFaults(t *testing.T) {
+	s := start(t, Config{Messengers: []Messenger{WhatsApp}, SlowDelay: time.Second})
+	get := func() string {
+		status, body := do(t, http.MethodGet, s.url+"/sandbox/whatsapp/fault", "")
+		require.Equal(t, http.StatusOK, status)
+		return body
+	}
+	assert.JSONEq(t, `{}`, get())
+	setFaults(t, s.url, WhatsApp, `{"fail":503,"count":2,"slow":true}`)
+	assert.JSONEq(t, `{"failStatus":503,"failCount":2,"slowMs":1000}`, get())
+}
+
+// On Aitu the group's messages carry its title, and a contact that is not
+// a vCard reaches the bot as a contact with nothing in it.
+func TestCurlRoutesAitu(t *testing.T) {
+	s := start(t, Config{Messengers: []Messenger{Aitu}})
+	group := s.sb.ms[Aitu].peer.chatID(from{user: users[0], group: true})
+	require.True(t, strings.HasPrefix(group, "GROUP:"), group)
+
+	replies := say(t, s.url, "aitu/text?chat=group&user=lena", "hi all")
+	assert.Equal(t, []Reply{{Chat: group, Text: "hi all"}}, replies)
+	hooks := s.eventsOf(KindWebhook)
+	require.Len(t, hooks, 1)
+	assert.Contains(t, string(hooks[0].Data.(WebhookData).Body), groupTitle)
+
+	replies = say(t, s.url, "aitu/contact", "not a vCard")
+	require.Len(t, replies, 1)
+	assert.Empty(t, cardsOf(replies))
+	assert.Equal(t, []string{"Not sent:  has no number"}, textsOf(replies))
+}
+
+// A file the bot sends shows as a document the page can download.
+func TestCurlRoutesFileReply(t *testing.T) {
+	s := start(t, Config{})
+	for _, m := range Messengers() {
+		t.Run(string(m), func(t *testing.T) {
+			replies := say(t, s.url, string(m)+"/text", "/file")
+			require.Len(t, replies, 1)
+			r := replies[0]
+			assert.Equal(t, "your notes", r.Text, "the caption")
+			require.NotNil(t, r.Document)
+			assert.Equal(t, "notes.txt", r.Document.Name)
+			assert.Equal(t, 5, r.Document.Size)
+			assert.True(t, strings.HasPrefix(r.Document.ContentType, "text/plain"), r.Document.ContentType)
+			assert.True(t, strings.HasSuffix(r.Document.URL, ";base64,aGVsbG8="), r.Document.URL)
 		})
 	}
 }

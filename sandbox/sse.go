@@ -32,7 +32,9 @@ func (s *Sandbox) events(c echo.Context) error {
 	defer s.hub.unsubscribe(ch)
 
 	w := c.Response()
-	rc := http.NewResponseController(w)
+	// The controller of the writer under echo's: echo's Flush panics on a
+	// writer that cannot flush, and drops the error of one that fails.
+	rc := http.NewResponseController(w.Writer)
 	// A server's WriteTimeout would cut the stream; the page reconnects
 	// anyway, but need not.
 	_ = rc.SetWriteDeadline(time.Time{})
@@ -49,8 +51,8 @@ func (s *Sandbox) events(c echo.Context) error {
 			return nil
 		}
 	}
-	// A writer that cannot flush (echo's Flush would panic) ends the
-	// stream; the page then says it is reconnecting.
+	// A writer that cannot flush ends the stream; the page then says it is
+	// reconnecting.
 	if rc.Flush() != nil {
 		return nil
 	}

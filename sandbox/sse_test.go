@@ -156,6 +156,18 @@ func TestCloseEndsStreams(t *testing.T) {
 	assert.Equal(t, http.StatusServiceUnavailable, status)
 }
 
+// A stream ends, and takes no more events, when its page goes away.
+func TestStreamEndsWhenThePageGoes(t *testing.T) {
+	s := start(t, Config{Messengers: []Messenger{WhatsApp}})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	pageCtx, leave := context.WithCancel(ctx)
+	openStream(t, pageCtx, s.url, 0)
+	require.Equal(t, 1, subscribers(s.sb))
+	leave()
+	require.Eventually(t, func() bool { return subscribers(s.sb) == 0 }, 5*time.Second, time.Millisecond)
+}
+
 func TestHubDropsASlowSubscriber(t *testing.T) {
 	h := newHub(3)
 	_, ch, ok := h.subscribe(0)
@@ -175,4 +187,6 @@ func TestHubDropsASlowSubscriber(t *testing.T) {
 	h.close()
 	_, _, ok = h.subscribe(0)
 	assert.False(t, ok)
+	h.publish(KindCall, WhatsApp, "after close") // a call of the bot after Close
+	assert.Len(t, h.log, 3, "a closed hub keeps nothing more")
 }

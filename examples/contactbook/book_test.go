@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -34,6 +37,7 @@ const (
 type chat struct {
 	t    *testing.T
 	fake *greenapitest.Server
+	bot  *cardbot.Bot
 	url  string
 	in   greenapitest.Incoming
 	seen int // the bot's messages read so far
@@ -43,12 +47,20 @@ type chat struct {
 // test ends; fake may be shared by several bots (instances, or a restart).
 func newChat(t *testing.T, fake *greenapitest.Server, st *store) *chat {
 	t.Helper()
+	return newChatOf(t, fake, cardbot.StateConfig{Store: st.state, Locker: st.locker, TTL: -1}, register)
+}
+
+// newChatOf runs a bot of the handlers that handlers adds, keeping its
+// conversations as cfg says. Its client does not retry, so that a failure
+// shows at once.
+func newChatOf(t *testing.T, fake *greenapitest.Server, cfg cardbot.StateConfig, handlers func(*cardbot.Bot)) *chat {
+	t.Helper()
 	client, err := greenapi.New(greenapi.Config{APIURL: fake.URL, IDInstance: fake.IDInstance,
-		APITokenInstance: fake.Token, WebhookToken: "hook", Logger: slog.New(slog.DiscardHandler)})
+		APITokenInstance: fake.Token, WebhookToken: "hook", MaxRetries: -1, Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
 	bot := cardbot.New(cardbot.WithProviders(client), cardbot.WithLogger(slog.New(slog.DiscardHandler)),
-		cardbot.WithState(cardbot.StateConfig{Store: st.state, Locker: st.locker, TTL: -1}))
-	register(bot)
+		cardbot.WithState(cfg))
+	handlers(bot)
 	h, err := webhook.NewHandler(bot, client, webhook.Config{})
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
@@ -56,7 +68,7 @@ func newChat(t *testing.T, fake *greenapitest.Server, st *store) *chat {
 		srv.Close()
 		require.NoError(t, bot.Shutdown(context.Background()))
 	})
-	return &chat{t: t, fake: fake, url: srv.URL, in: greenapitest.Incoming{ChatID: "79001234567@c.us"}, seen: len(fake.SentMessages())}
+	return &chat{t: t, fake: fake, bot: bot, url: srv.URL, in: greenapitest.Incoming{ChatID: "79001234567@c.us"}, seen: len(fake.SentMessages())}
 }
 
 // push delivers body and returns the texts the bot answered with.
@@ -184,7 +196,97 @@ func TestOpenStore(t *testing.T) {
 		_, err := openStore(spec, "")
 		assert.Error(t, err, spec)
 	}
+	// A Redis URL's error hides its password; a prefix that would break
+	// the keys' hash tags is refused before anything is stored.
+	_, err := openStore("redis://bot:s3cr3t@127.0.0.1:port", "")
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "s3cr3t")
+	_, err = openStore("redis://127.0.0.1:6379", "book{1}")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Prefix")
 	st, err := openStore("", "")
 	require.NoError(t, err)
 	st.close()
+}
+
+// A book that would grow over StateConfig.MaxData is not saved: the user
+// is told, and the step stays.
+func TestBookFull(t *testing.T) {
+	cards, err := contactcard.Parse(strings.NewReader(ann))
+	require.NoError(t, err)
+	e, err := entryOf(cards[0])
+	require.NoError(t, err)
+	draft, err := json.Marshal(book{Draft: []entry{e}})
+	require.NoError(t, err)
+
+	// The cap takes the draft, not a list with it.
+	c := newChatOf(t, newFake(t), cardbot.StateConfig{MaxData: len(draft)}, register)
+	assert.Equal(t, []string{"Send me a contact: share one, or a .vcf file. /cancel to stop."}, c.say("/add"))
+	assert.Equal(t, []string{"Which list do they go to?"}, c.share(ann))
+	assert.Equal(t, []string{"Your contact book is full: /export a list and start a new chat with me."}, c.say("work"))
+	assert.Equal(t, []string{"Cancelled."}, c.say("/cancel"), "the step stayed")
+	assert.Equal(t, []string{"You have no lists yet: /add a contact."}, c.say("/list"))
+}
+
+// Data an older version of the bot kept in another shape is not taken for
+// a book, nor overwritten: every step that reads the book fails, and the
+// update is answered, for a delivery again would fail the same.
+func TestOlderData(t *testing.T) {
+	tests := []struct {
+		name  string
+		state string // the step the older version left the chat in
+		send  func(c *chat) []byte
+	}{
+		{"list", "", func(c *chat) []byte { return c.fake.IncomingText(c.in, "/list") }},
+		{"export", "", func(c *chat) []byte { return c.fake.IncomingText(c.in, "/export work") }},
+		{"contact to add", askContact, func(c *chat) []byte { return c.fake.IncomingContact(c.in, "", ann) }},
+		{"list to add to", askList, func(c *chat) []byte { return c.fake.IncomingText(c.in, "family") }},
+		{"cancel", askList, func(c *chat) []byte { return c.fake.IncomingText(c.in, "/cancel") }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake, st := newFake(t), memory()
+			cfg := cardbot.StateConfig{Store: st.state, TTL: -1}
+			older := newChatOf(t, fake, cfg, func(b *cardbot.Bot) {
+				b.Handle(cardbot.OnText, func(c *cardbot.Context) error {
+					if err := cardbot.SetData(c, map[string]string{"lists": "work: Ann Lee"}); err != nil {
+						return err
+					}
+					return c.SetState(tt.state)
+				})
+			})
+			older.say("remember")
+			c := newChatOf(t, fake, cfg, register)
+			before, err := c.bot.ChatState(context.Background(), "greenapi", c.in.ChatID)
+			require.NoError(t, err)
+
+			statuses, err := fake.Push(context.Background(), c.url, tt.send(c))
+			require.NoError(t, err)
+			assert.Equal(t, []int{http.StatusOK}, statuses)
+			assert.Empty(t, fake.SentMessages()[c.seen:], "the user is told nothing")
+			after, err := c.bot.ChatState(context.Background(), "greenapi", c.in.ChatID)
+			require.NoError(t, err)
+			assert.Equal(t, before.Data, after.Data)
+			assert.Equal(t, tt.state, after.State)
+		})
+	}
+}
+
+// A .vcf that cannot be downloaded fails the update, so that GREEN-API
+// delivers it again, and keeps the step.
+func TestDownloadFails(t *testing.T) {
+	c := newChat(t, newFake(t), memory())
+	c.say("/add")
+	gone := greenapitest.NewServer()
+	in := c.in
+	in.IDMessage = "BAE5F11E000000000001" // not an id of c.fake's messages, which the bot has handled
+	body := gone.IncomingDocument(in, "contacts.vcf", "text/x-vcard", []byte(ann))
+	gone.Close() // the file's URL answers no more
+	statuses, err := c.fake.Push(context.Background(), c.url, body)
+	require.Error(t, err)
+	assert.Equal(t, []int{http.StatusServiceUnavailable, http.StatusServiceUnavailable, http.StatusServiceUnavailable}, statuses)
+	rec, err := c.bot.ChatState(context.Background(), "greenapi", c.in.ChatID)
+	require.NoError(t, err)
+	assert.Equal(t, askContact, rec.State)
+	assert.Equal(t, []string{"Which list do they go to?"}, c.upload(ann), "the next delivery goes on")
 }

@@ -75,6 +75,7 @@ func TestSetupErrors(t *testing.T) {
 		{"bad instance", map[string]string{"FORWARD_TO": "max:1", "MAX_ID_INSTANCE": "x", "MAX_API_TOKEN_INSTANCE": "t"}, "MAX:"},
 		{"no webhook token", map[string]string{"FORWARD_TO": "max:1", "MAX_ID_INSTANCE": "1101000001", "MAX_API_TOKEN_INSTANCE": "t"},
 			"MAX_WEBHOOK_TOKEN is required with MAX_ID_INSTANCE"},
+		{"real credentials in the sandbox", map[string]string{"AITU_BOT_TOKEN": "t"}, "sandbox: refusing to start: real credentials are set (AITU_BOT_TOKEN)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -160,17 +161,74 @@ func TestForwardInTheSandbox(t *testing.T) {
 	assert.Contains(t, string(body), `"chat":"-10000000000001"`, "the contact went to the MAX group")
 
 	// Shared on WhatsApp, the numbers have no MAX account in the sandbox's
-	// directory, and a British one cannot be looked up: the user hears why.
+	// directory, a British one cannot be looked up, a number too short is
+	// no number, and a card may have none: the user hears why.
 	for _, tt := range []struct{ tel, want string }{
 		{"+7 900 765-43-22", "Not forwarded: Bob Ray (+79007654322 has no MAX account)"},
 		{"+44 20 7946 0958", "Not forwarded: Bob Ray (that messenger has no account for its number)"},
+		{"+65 6123 4567", "Not forwarded: Bob Ray (+6561234567 has 10 digits where 11–12 are needed)"},
+		{"", "Not forwarded: Bob Ray (it has no phone number)"},
 	} {
+		card := "BEGIN:VCARD\nVERSION:3.0\nFN:Bob Ray\n"
+		if tt.tel != "" {
+			card += "TEL:" + tt.tel + "\n"
+		}
 		resp, err = http.Post("http://"+l.Addr().String()+"/sandbox/whatsapp/contact", "text/vcard",
-			strings.NewReader("BEGIN:VCARD\nVERSION:3.0\nFN:Bob Ray\nTEL:"+tt.tel+"\nEND:VCARD\n"))
+			strings.NewReader(card+"END:VCARD\n"))
 		require.NoError(t, err)
 		body, err = io.ReadAll(resp.Body)
 		resp.Body.Close()
 		require.NoError(t, err)
 		assert.Contains(t, string(body), tt.want)
+	}
+}
+
+// A forward that fails retryably before anything went fails the update,
+// so that the messenger delivers it again; the delivery again forwards it.
+func TestForwardFailsForADeliveryAgain(t *testing.T) {
+	post := inTheSandbox(t)
+
+	// The sandbox's MAX answers the next send with 500.
+	status, body := post("max/fault", `{"fail":500}`)
+	require.Equal(t, http.StatusOK, status, body)
+	status, body = post("max/contact", "BEGIN:VCARD\nVERSION:3.0\nFN:Ann Lee\nTEL:+7 900 765-43-21\nEND:VCARD\n")
+	assert.Equal(t, http.StatusBadGateway, status)
+	assert.JSONEq(t, `{"error":"the bot answered the webhook with Service Unavailable","status":503,"replies":[]}`, body,
+		"the user is told nothing yet")
+
+	status, body = post("max/again", "")
+	require.Equal(t, http.StatusOK, status, body)
+	assert.Contains(t, body, "Forwarded 1 contact(s) to max.")
+}
+
+// A file with no card forwards nothing; the update is not delivered again,
+// for it would fail the same.
+func TestForwardNoCard(t *testing.T) {
+	post := inTheSandbox(t)
+	status, body := post("max/vcf", "no card here")
+	assert.Equal(t, http.StatusOK, status)
+	assert.JSONEq(t, `[]`, body)
+}
+
+// inTheSandbox runs the forwarder in the sandbox until the test ends; post
+// posts to its /sandbox/ routes.
+func inTheSandbox(t *testing.T) (post func(route, body string) (int, string)) {
+	t.Helper()
+	srv, closeSandbox, err := setup(func(string) string { return "" }, slog.New(slog.DiscardHandler))
+	require.NoError(t, err)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	go func() { _ = srv.Serve(l) }()
+	t.Cleanup(func() {
+		closeSandbox()
+		_ = srv.Shutdown(context.Background())
+	})
+	return func(route, body string) (int, string) {
+		resp, err := http.Post("http://"+l.Addr().String()+"/sandbox/"+route, "text/plain", strings.NewReader(body))
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		data, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp.StatusCode, string(data)
 	}
 }

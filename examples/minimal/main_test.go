@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -126,4 +127,99 @@ func freeAddr(t *testing.T) string {
 	addr := l.Addr().String()
 	require.NoError(t, l.Close())
 	return addr
+}
+
+// The user hears which contacts could not be sent, and why; a file with
+// no card gets a word too.
+func TestSendContactsTellsWhy(t *testing.T) {
+	tests := []struct {
+		name string
+		fail bool // the fake refuses the first send
+		body func(*greenapitest.Server) []byte
+		want []string // the texts sent back
+	}{
+		{"a file of no card", false, func(f *greenapitest.Server) []byte {
+			return f.IncomingDocument(greenapitest.Incoming{ChatID: "79001234567@c.us"}, "notes.vcf", "text/x-vcard", []byte("no card here"))
+		}, []string{"I found no contact in that."}},
+		{"a card with no number", false, func(f *greenapitest.Server) []byte {
+			return f.IncomingContact(greenapitest.Incoming{ChatID: "79001234567@c.us"}, "Ann", "BEGIN:VCARD\nFN:Ann\nEND:VCARD")
+		}, []string{"I could not send:\nAnn: it has no phone number"}},
+		{"a send the messenger refuses", true, func(f *greenapitest.Server) []byte {
+			return f.IncomingContact(greenapitest.Incoming{ChatID: "79001234567@c.us"}, "Ann", "BEGIN:VCARD\nFN:Ann\nTEL:8 900 765-43-21\nEND:VCARD")
+		}, []string{"I could not send:\nAnn: the messenger did not take it, try again later"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake, url := serveSendContacts(t)
+			if tt.fail {
+				fake.FailNext(1, http.StatusBadRequest, 0)
+			}
+			statuses, err := fake.Push(t.Context(), url, tt.body(fake))
+			require.NoError(t, err)
+			assert.Equal(t, []int{http.StatusOK}, statuses)
+			var texts []string
+			for _, m := range fake.SentMessages() {
+				texts = append(texts, m.Text)
+			}
+			assert.Equal(t, tt.want, texts)
+		})
+	}
+}
+
+// A .vcf file that cannot be downloaded fails the update, so that GREEN-API
+// delivers it again.
+func TestSendContactsDownloadFails(t *testing.T) {
+	fake, url := serveSendContacts(t)
+	gone := greenapitest.NewServer()
+	body := gone.IncomingDocument(greenapitest.Incoming{ChatID: "79001234567@c.us"}, "a.vcf", "text/x-vcard", []byte("BEGIN:VCARD\nFN:Ann\nEND:VCARD"))
+	gone.Close() // the file's URL answers no more
+	statuses, err := fake.Push(t.Context(), url, body)
+	require.Error(t, err, "GREEN-API gives up after its attempts")
+	assert.Equal(t, []int{http.StatusServiceUnavailable, http.StatusServiceUnavailable, http.StatusServiceUnavailable}, statuses)
+	assert.Empty(t, fake.SentMessages(), "the user is told nothing: the next delivery may work")
+}
+
+// serveSendContacts serves sendContacts to a fake GREEN-API until the test
+// ends, at url. The client does not retry, so that a failure shows at once.
+func serveSendContacts(t *testing.T) (fake *greenapitest.Server, url string) {
+	t.Helper()
+	fake = greenapitest.NewServer(greenapitest.WithWebhookToken("hook"))
+	t.Cleanup(fake.Close)
+	client, err := greenapi.New(greenapi.Config{APIURL: fake.URL, IDInstance: fake.IDInstance,
+		APITokenInstance: fake.Token, WebhookToken: "hook", MaxRetries: -1})
+	require.NoError(t, err)
+	bot := cardbot.New(cardbot.WithProviders(client), cardbot.WithLogger(slog.New(slog.DiscardHandler)))
+	bot.Handle(cardbot.OnContact, sendContacts)
+	h, err := webhook.NewHandler(bot, client, webhook.Config{})
+	require.NoError(t, err)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return fake, srv.URL
+}
+
+// run fails, and serves nothing, when the bot cannot start.
+func TestRunFails(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer taken.Close()
+	tests := []struct {
+		name string
+		env  map[string]string
+		addr string
+		want string
+	}{
+		{"an instance id that is no number", map[string]string{"GREENAPI_ID_INSTANCE": "x", "GREENAPI_API_TOKEN_INSTANCE": "t", "GREENAPI_WEBHOOK_TOKEN": "hook"}, freeAddr(t), "IDInstance"},
+		{"the sandbox with real credentials", map[string]string{"AITU_BOT_TOKEN": "t"}, freeAddr(t), "real credentials are set (AITU_BOT_TOKEN)"},
+		{"an address in use", nil, taken.Addr().String(), "address already in use"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			err := run(ctx, func(k string) string { return tt.env[k] }, tt.addr)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+			require.NoError(t, ctx.Err(), "run returned at once")
+		})
+	}
 }
