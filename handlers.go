@@ -354,10 +354,7 @@ func (t *table) find(c *Context) HandlerFunc {
 			return h
 		}
 	}
-	if h := t.event(sets, OnAny); h != nil {
-		return h
-	}
-	return t.none
+	return t.event(sets, OnAny) // t.none when no OnAny handler
 }
 
 // command returns the handler of the message's command, if any.
