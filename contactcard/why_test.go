@@ -26,6 +26,8 @@ func TestParseFailureReasons(t *testing.T) {
 			require.NoError(t, err)
 			return cards[0].Phones[1].Err
 		}, "in 001 (the card's other numbers): 001 is no region phonenumbers knows", ""},
+		{"too long", func() error { _, err := Normalize("+7 "+strings.Repeat("1", 20), ""); return err },
+			"too long to be a phone number", ""},
 		{"too short after the country code", func() error { _, err := Normalize("+44 1", ""); return err },
 			"too short to be a phone number", ""},
 	}
