@@ -126,3 +126,30 @@ func TestEncodeUpdateFailure(t *testing.T) {
 	require.ErrorContains(t, err, "cardbot: encoding an update")
 	assert.Nil(t, b)
 }
+
+func TestBotLogger(t *testing.T) {
+	l, _ := logged()
+	assert.Same(t, l, cardbot.New(cardbot.WithLogger(l)).Logger())
+	assert.NotNil(t, cardbot.New().Logger(), "a bot always has a logger")
+}
+
+// beginFailing is a dedup store that cannot be reached.
+type beginFailing struct{ endFailing }
+
+func (beginFailing) Begin(context.Context, string) (cardbot.DedupState, error) {
+	return 0, errors.New("dedup store gone")
+}
+
+// TestDedupBeginFailure: an update whose key the dedup store cannot check
+// is not handled, and Dispatch fails retryably so that it comes again.
+func TestDedupBeginFailure(t *testing.T) {
+	b := newBot(cardbot.WithDedupStore(beginFailing{}))
+	handled := 0
+	b.Handle(cardbot.OnText, func(*cardbot.Context) error { handled++; return nil })
+	err := b.Dispatch(t.Context(), newFake("fake"), keyed(textUpdate("c", "hi"), "k1"))
+	require.ErrorContains(t, err, "dedup store gone")
+	assert.True(t, cardbot.IsRetryable(err))
+	assert.Zero(t, handled)
+	require.NoError(t, b.Dispatch(t.Context(), newFake("fake"), textUpdate("c", "no key")), "an update without a key is not checked")
+	assert.Equal(t, 1, handled)
+}

@@ -645,3 +645,40 @@ func TestStateSavedAfterTheHandlerTimeout(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "done", rec.State)
 }
+
+// ttlStore records the time to live of each Save.
+type ttlStore struct {
+	*cardbot.MemoryStateStore
+	mu   sync.Mutex
+	ttls []time.Duration
+}
+
+func (s *ttlStore) Save(ctx context.Context, key string, rec cardbot.StateRecord, ttl time.Duration) (uint64, error) {
+	s.mu.Lock()
+	s.ttls = append(s.ttls, ttl)
+	s.mu.Unlock()
+	return s.MemoryStateStore.Save(ctx, key, rec, ttl)
+}
+
+// TestStateTTLConfig: a zero TTL is DefaultStateTTL, a negative one keeps
+// records until they are cleared (a time to live of 0 for the store).
+func TestStateTTLConfig(t *testing.T) {
+	tests := []struct {
+		name string
+		ttl  time.Duration
+		want time.Duration
+	}{
+		{"zero is the default", 0, cardbot.DefaultStateTTL},
+		{"negative never expires", -time.Second, 0},
+		{"positive as given", time.Minute, time.Minute},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &ttlStore{MemoryStateStore: cardbot.NewMemoryStateStore()}
+			b := newBot(cardbot.WithState(cardbot.StateConfig{Store: s, TTL: tt.ttl}))
+			b.Handle(cardbot.OnText, func(c *cardbot.Context) error { return c.SetState("x") })
+			dispatchAll(t, b, newFake("alpha"), "c", "hi")
+			assert.Equal(t, []time.Duration{tt.want}, s.ttls)
+		})
+	}
+}
