@@ -2,6 +2,7 @@ package cardbot_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -32,4 +33,9 @@ func TestChatState(t *testing.T) {
 	rec, err = bot.ChatState(ctx, "other", "c1")
 	require.NoError(t, err)
 	assert.Zero(t, rec.Version, "another provider's chat of the same id")
+
+	down := errors.New("store down")
+	broken := newBot(cardbot.WithState(cardbot.StateConfig{Store: &flakyStore{MemoryStateStore: cardbot.NewMemoryStateStore(), loadErr: down}}))
+	_, err = broken.ChatState(ctx, "fake", "c1")
+	require.ErrorIs(t, err, down, "a store that fails")
 }

@@ -3,8 +3,10 @@ package cardbot_test
 import (
 	"context"
 	"errors"
+	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -231,6 +233,20 @@ func TestContactsFromDocument(t *testing.T) {
 		_, err := c.Contacts()
 		require.ErrorIs(t, err, cardbot.ErrNoDownloader)
 	})
+	t.Run("the download fails", func(t *testing.T) {
+		down := errors.New("file server down")
+		c := cardbot.NewContext(t.Context(), nil, brokenDownloads{newFake("fake"), down, nil}, contactUpdate(cardbot.Message{Document: doc}))
+		cards, err := c.Contacts()
+		require.ErrorIs(t, err, down)
+		assert.Empty(t, cards)
+	})
+	t.Run("the download breaks off", func(t *testing.T) {
+		reset := errors.New("connection reset")
+		c := cardbot.NewContext(t.Context(), nil, brokenDownloads{newFake("fake"), nil, reset}, contactUpdate(cardbot.Message{Document: doc}))
+		cards, err := c.Contacts()
+		require.ErrorIs(t, err, reset)
+		assert.Empty(t, cards)
+	})
 	t.Run("not a vCard document", func(t *testing.T) {
 		p := newFake("fake")
 		c := cardbot.NewContext(t.Context(), nil, p, contactUpdate(cardbot.Message{Document: &cardbot.Document{FileName: "a.pdf"}}))
@@ -277,4 +293,18 @@ func TestContactsCarryAccounts(t *testing.T) {
 
 	cards[0].Accounts["x"] = "y"
 	assert.NotContains(t, maxAccount, "x", "a card's accounts are its own copy")
+}
+
+// brokenDownloads is a provider whose downloads fail: at once with err,
+// or, with readErr, after the first bytes of a vCard.
+type brokenDownloads struct {
+	*fakeProvider
+	err, readErr error
+}
+
+func (p brokenDownloads) Download(context.Context, cardbot.Document) (io.ReadCloser, error) {
+	if p.err != nil {
+		return nil, p.err
+	}
+	return io.NopCloser(io.MultiReader(strings.NewReader("BEGIN:VCARD\r\nFN:A"), iotest.ErrReader(p.readErr))), nil
 }

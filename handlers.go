@@ -176,23 +176,12 @@ func (set *routeSet) add(route Route, e *entry) {
 			panic(fmt.Sprintf("cardbot: Handle %v registered twice", e.route))
 		}
 		set.events[r] = e
-	case commandRoute:
-		if r.name == "" {
-			panic("cardbot: Handle with an empty command; use Command(name)")
-		}
+	case commandRoute: // Command refused an empty name
 		if _, dup := set.commands[r.name]; dup {
 			panic(fmt.Sprintf("cardbot: Handle command %v registered twice", e.route))
 		}
 		set.commands[r.name] = e
-	case patternRoute:
-		if r.re == nil {
-			panic("cardbot: Handle with an empty pattern; use Regexp or Pattern")
-		}
-		set.matchers = append(set.matchers, e)
-	case predicateRoute:
-		if r.fn == nil {
-			panic("cardbot: Handle with an empty predicate; use Match")
-		}
+	case patternRoute, predicateRoute: // Regexp, Pattern and Match refused a nil one
 		set.matchers = append(set.matchers, e)
 	default:
 		panic(fmt.Sprintf("cardbot: Handle with an unknown route type %T", route))
@@ -354,10 +343,7 @@ func (t *table) find(c *Context) HandlerFunc {
 			return h
 		}
 	}
-	if h := t.event(sets, OnAny); h != nil {
-		return h
-	}
-	return t.none
+	return t.event(sets, OnAny) // t.none when no OnAny handler
 }
 
 // command returns the handler of the message's command, if any.

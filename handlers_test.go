@@ -235,6 +235,9 @@ func TestRegistrationPanics(t *testing.T) {
 		{"nil regexp", func(*cardbot.Bot) { cardbot.Regexp(nil) }, "cardbot: Regexp with a nil *regexp.Regexp"},
 		{"nil predicate", func(*cardbot.Bot) { cardbot.Match(nil) }, "cardbot: Match with a nil predicate"},
 		{"zero event", func(b *cardbot.Bot) { b.Handle(cardbot.Event(0), ok) }, "cardbot: Handle with an unknown event Event(0)"},
+		{"event past the last", func(b *cardbot.Bot) { b.Handle(cardbot.Event(200), ok) }, "cardbot: Handle with an unknown event Event(200)"},
+		{"route made outside the package", func(b *cardbot.Bot) { b.Handle(foreignRoute{cardbot.OnText}, ok) },
+			"cardbot: Handle with an unknown route type cardbot_test.foreignRoute"},
 		{"duplicate command", func(b *cardbot.Bot) {
 			b.Handle(cardbot.Command("start"), ok)
 			b.Handle(cardbot.Command("/Start"), ok)
@@ -285,4 +288,39 @@ func TestRegisterWhileDispatching(t *testing.T) {
 	b.Handle(cardbot.Command("last"), func(*cardbot.Context) error { ran = true; return nil })
 	require.NoError(t, b.Dispatch(t.Context(), p, textUpdate("c", "/last")))
 	assert.True(t, ran)
+}
+
+// foreignRoute is a Route of a type the package does not know: it can only
+// be made by embedding one of the package's.
+type foreignRoute struct{ cardbot.Route }
+
+// TestMiddlewareReturningNilHandler: a middleware that returns no handler
+// fails each update with a *PanicError to the error handler, and no
+// handler runs.
+func TestMiddlewareReturningNilHandler(t *testing.T) {
+	var rec errorRecorder
+	b := newBot(cardbot.WithErrorHandler(rec.handle))
+	ran := false
+	b.Handle(cardbot.OnText, func(*cardbot.Context) error { ran = true; return nil },
+		func(cardbot.HandlerFunc) cardbot.HandlerFunc { return nil })
+	err := b.Dispatch(t.Context(), newFake("fake"), textUpdate("c", "hi"))
+	var pe *cardbot.PanicError
+	require.ErrorAs(t, err, &pe)
+	assert.Contains(t, pe.Error(), "a middleware returned a nil handler")
+	assert.False(t, ran)
+	errs := rec.get()
+	require.Len(t, errs, 1)
+	assert.ErrorAs(t, errs[0], &pe)
+}
+
+// TestGlobalMiddlewareSeesUnroutedUpdates: Use middlewares run around an
+// update that no handler takes, as Use says; route middlewares do not.
+func TestGlobalMiddlewareSeesUnroutedUpdates(t *testing.T) {
+	b := newBot()
+	var got []string
+	b.Use(trace(&got, "global"))
+	b.Handle(cardbot.OnText, record(&got, "text"), trace(&got, "route"))
+	status := cardbot.Update{Kind: cardbot.KindStatus, Chat: cardbot.Chat{ID: "c"}, Status: &cardbot.Status{MessageID: "m", Status: "read"}}
+	require.NoError(t, b.Dispatch(t.Context(), newFake("fake"), status))
+	assert.Equal(t, []string{"global"}, got, "the global middleware ran, and nothing else")
 }

@@ -65,10 +65,7 @@ func (q *MemoryQueue) push(ctx context.Context, e Entry, stop <-chan struct{}) (
 	var key string
 	if e.Key != "" {
 		key = e.Provider + "\x00" + e.Key
-		st, err := q.dedup.Begin(ctx, key)
-		if err != nil {
-			return false, err
-		}
+		st, _ := q.dedup.Begin(ctx, key) // a MemoryDedupStore does not fail
 		switch st {
 		case DedupDone:
 			return false, nil

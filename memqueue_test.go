@@ -308,3 +308,22 @@ func TestMemoryQueueReleasePlace(t *testing.T) {
 	}
 	assert.Equal(t, []string{"0", "1", "2"}, got)
 }
+
+// TestMemoryQueueDeadLettersAreBounded: a MemoryQueue keeps the newest
+// 10,000 dead letters; the oldest go first.
+func TestMemoryQueueDeadLettersAreBounded(t *testing.T) {
+	const kept = 10_000
+	ctx := t.Context()
+	q := cardbot.NewMemoryQueue(1, 0)
+	c := memConsume(t, ctx, q)
+	for i := range kept + 2 {
+		_, err := q.Push(ctx, memEntry("c", "", fmt.Sprint(i)))
+		require.NoError(t, err)
+		require.NoError(t, q.DeadLetter(ctx, c.next(), "failed"))
+	}
+	dead, err := q.DeadLetters(ctx, 2*kept)
+	require.NoError(t, err)
+	require.Len(t, dead, kept)
+	assert.Equal(t, "2", string(dead[0].Update), "the two oldest went")
+	assert.Equal(t, fmt.Sprint(kept+1), string(dead[kept-1].Update))
+}

@@ -201,6 +201,8 @@ func TestStateWithoutConversation(t *testing.T) {
 			cardbot.Update{Kind: cardbot.KindMessage, Message: &cardbot.Message{Text: "hi"}}},
 		{"scope by user, no sender", []cardbot.Option{cardbot.WithState(cardbot.StateConfig{Scope: cardbot.ScopeUser})},
 			cardbot.Update{Kind: cardbot.KindMessage, Chat: cardbot.Chat{ID: "c"}, Message: &cardbot.Message{Text: "hi"}}},
+		{"scope by user in chat, no sender", []cardbot.Option{cardbot.WithState(cardbot.StateConfig{Scope: cardbot.ScopeUserInChat})},
+			cardbot.Update{Kind: cardbot.KindMessage, Chat: cardbot.Chat{ID: "c"}, Message: &cardbot.Message{Text: "hi"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -584,6 +586,99 @@ func TestStateChatBusy(t *testing.T) {
 			require.NoError(t, <-done)
 			require.NoError(t, second.Dispatch(context.Background(), f, textUpdate("c", "hi")))
 			assert.Equal(t, []string{"ran", "ran"}, texts(f))
+		})
+	}
+}
+
+// TestSceneLeaveHookFails: when the Leave hook of the scene being left
+// fails, SetState returns its error, the conversation stays in the scene,
+// and the next scene's Enter hook does not run.
+func TestSceneLeaveHookFails(t *testing.T) {
+	b := newBot(cardbot.WithState(cardbot.StateConfig{}))
+	entered := false
+	b.Scene("a", cardbot.SceneHooks{Leave: func(*cardbot.Context) error { return errors.New("stay") }})
+	b.Scene("b", cardbot.SceneHooks{Enter: func(*cardbot.Context) error { entered = true; return nil }})
+	var err error
+	b.Handle(cardbot.Command("go"), func(c *cardbot.Context) error {
+		err = c.SetState(c.Payload())
+		return c.Send("in " + c.State())
+	})
+	f := newFake("alpha")
+	dispatchAll(t, b, f, "c", "/go a", "/go b")
+	require.ErrorContains(t, err, "stay")
+	assert.False(t, entered)
+	assert.Equal(t, []string{"in a", "in a"}, texts(f))
+	rec, cerr := b.ChatState(context.Background(), "alpha", "c")
+	require.NoError(t, cerr)
+	assert.Equal(t, "a", rec.State)
+}
+
+// TestSceneUse: middlewares a scene's Use adds run around its handlers,
+// those registered before included, and not around handlers outside it.
+func TestSceneUse(t *testing.T) {
+	b := newBot(cardbot.WithState(cardbot.StateConfig{}))
+	var log []string
+	sc := b.Scene("s", cardbot.SceneHooks{})
+	sc.Handle(cardbot.OnText, func(c *cardbot.Context) error { log = append(log, "scene "+c.Text()); return nil })
+	sc.Use(func(next cardbot.HandlerFunc) cardbot.HandlerFunc {
+		return func(c *cardbot.Context) error { log = append(log, "mw"); return next(c) }
+	})
+	b.Handle(cardbot.Command("enter"), func(c *cardbot.Context) error { log = append(log, "enter"); return c.SetState("s") })
+	dispatchAll(t, b, newFake("alpha"), "c", "/enter", "hi")
+	assert.Equal(t, []string{"enter", "mw", "scene hi"}, log)
+}
+
+// TestStateSavedAfterTheHandlerTimeout: a handler that changed the state
+// and returned nil is saved even when its deadline passed before it
+// returned; it finished its work.
+func TestStateSavedAfterTheHandlerTimeout(t *testing.T) {
+	b := newBot(cardbot.WithState(cardbot.StateConfig{}), cardbot.WithHandlerTimeout(10*time.Millisecond))
+	b.Handle(cardbot.Command("slow"), func(c *cardbot.Context) error {
+		if err := c.SetState("done"); err != nil {
+			return err
+		}
+		<-c.Context().Done()
+		return nil
+	})
+	dispatchAll(t, b, newFake("alpha"), "c", "/slow")
+	rec, err := b.ChatState(context.Background(), "alpha", "c")
+	require.NoError(t, err)
+	assert.Equal(t, "done", rec.State)
+}
+
+// ttlStore records the time to live of each Save.
+type ttlStore struct {
+	*cardbot.MemoryStateStore
+	mu   sync.Mutex
+	ttls []time.Duration
+}
+
+func (s *ttlStore) Save(ctx context.Context, key string, rec cardbot.StateRecord, ttl time.Duration) (uint64, error) {
+	s.mu.Lock()
+	s.ttls = append(s.ttls, ttl)
+	s.mu.Unlock()
+	return s.MemoryStateStore.Save(ctx, key, rec, ttl)
+}
+
+// TestStateTTLConfig: a zero TTL is DefaultStateTTL, a negative one keeps
+// records until they are cleared (a time to live of 0 for the store).
+func TestStateTTLConfig(t *testing.T) {
+	tests := []struct {
+		name string
+		ttl  time.Duration
+		want time.Duration
+	}{
+		{"zero is the default", 0, cardbot.DefaultStateTTL},
+		{"negative never expires", -time.Second, 0},
+		{"positive as given", time.Minute, time.Minute},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &ttlStore{MemoryStateStore: cardbot.NewMemoryStateStore()}
+			b := newBot(cardbot.WithState(cardbot.StateConfig{Store: s, TTL: tt.ttl}))
+			b.Handle(cardbot.OnText, func(c *cardbot.Context) error { return c.SetState("x") })
+			dispatchAll(t, b, newFake("alpha"), "c", "hi")
+			assert.Equal(t, []time.Duration{tt.want}, s.ttls)
 		})
 	}
 }

@@ -69,11 +69,9 @@ func (c *Context) ClearState() error {
 	return nil
 }
 
-// scenes returns the hooks of the bot's scenes.
+// scenes returns the hooks of the bot's scenes. c has a bot: only a bot's
+// stateKeeper gives a Context a conversation, which SetState needs first.
 func (c *Context) scenes() map[string]SceneHooks {
-	if c.bot == nil {
-		return nil
-	}
 	return c.bot.routes().scenes
 }
 

@@ -36,8 +36,6 @@ func VCardFile(name string, cards []contactcard.Card) (File, error) {
 		}
 	}
 	var b bytes.Buffer
-	if err := contactcard.Encode(&b, cards...); err != nil {
-		return File{}, fmt.Errorf("cardbot: vCard file %q: %w", name, err)
-	}
+	_ = contactcard.Encode(&b, cards...) // its only error is the writer's, and a bytes.Buffer does not fail
 	return File{Name: name, ContentType: VCardContentType, Data: b.Bytes()}, nil
 }

@@ -1,6 +1,7 @@
 package contactcard
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -58,4 +59,13 @@ func TestSplitNumbers(t *testing.T) {
 			assert.Equal(t, tt.want, splitNumbers(tt.in))
 		})
 	}
+}
+
+// TestCleanPhoneReadsABoundedPrefix: a long value is read for its number
+// only in its first 1000 bytes, however long the rest.
+func TestCleanPhoneReadsABoundedPrefix(t *testing.T) {
+	label := strings.Repeat("x", 1200)
+	assert.Equal(t, "+7 900 123-45-67", cleanPhone("+7 900 123-45-67 "+label))
+	assert.Empty(t, cleanPhone(label+" +7 900 123-45-67"), "a number past the bound is not read")
+	assert.Equal(t, "+7 900 123-45-67", cleanPhone(strings.Repeat(" ", 900)+"+7 900 123-45-67"), "a number within it is")
 }

@@ -147,3 +147,24 @@ var errWrite = errors.New("disk full")
 type failingWriter struct{}
 
 func (failingWriter) Write([]byte) (int, error) { return 0, errWrite }
+
+// TestEncodeLineBreaks: every line break of a text value, CRLF, CR or LF,
+// is written as one escaped \n, and reads back as a LF.
+func TestEncodeLineBreaks(t *testing.T) {
+	tests := []struct{ name, title string }{
+		{"CRLF", "Head\r\nof sales"},
+		{"CR", "Head\rof sales"},
+		{"LF", "Head\nof sales"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			require.NoError(t, Encode(&buf, Card{FormattedName: "Pat", Title: tt.title}))
+			assert.Contains(t, buf.String(), "TITLE:Head\\nof sales\r\n")
+			cards, err := Parse(&buf)
+			require.NoError(t, err)
+			require.Len(t, cards, 1)
+			assert.Equal(t, "Head\nof sales", cards[0].Title)
+		})
+	}
+}

@@ -94,6 +94,14 @@ func TestParseRegionEvidence(t *testing.T) {
 			"tel:8 900 123-45-67;phone-context=example.com", want{number: "79001234567", region: "RU", from: EvidenceDefault}},
 		{"WhatsApp id", "", card("TEL;waid=79001234567:8 900 123-45-67", "ADR:;;;;;;Canada"),
 			"8 900 123-45-67", want{number: "79001234567", region: "RU", from: EvidenceWAID}},
+		{"a WhatsApp id that is not digits is no evidence", "", card("TEL;waid=+1 905:905 555 1234"),
+			"905 555 1234", want{number: "79055551234", region: "RU", from: EvidenceDefault}},
+		{"a WhatsApp id with a leading 0 is no evidence", "", card("TEL;waid=019055551234:905 555 1234"),
+			"905 555 1234", want{number: "79055551234", region: "RU", from: EvidenceDefault}},
+		{"a WhatsApp id too short is no evidence", "", card("TEL;waid=1905:905 555 1234"),
+			"905 555 1234", want{number: "79055551234", region: "RU", from: EvidenceDefault}},
+		{"an empty address is no evidence", "", card("TEL:905 555 1234", "ADR:;;;;;;", "LABEL:"),
+			"905 555 1234", want{number: "79055551234", region: "RU", from: EvidenceDefault}},
 
 		// A region's number can be another region's of the same calling code.
 		{"Kazakh number read in RU", "", card("TEL:8 (701) 123-45-67"),

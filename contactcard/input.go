@@ -22,9 +22,7 @@ func readInput(r io.Reader, max int64) ([]byte, error) {
 	}
 	data = bytes.TrimPrefix(data, []byte(utf8BOM))
 	if order, skip, ok := utf16Order(data); ok {
-		if data, err = decodeUTF16(data[skip:], order); err != nil {
-			return nil, err
-		}
+		data = decodeUTF16(data[skip:], order)
 	}
 	return data, nil
 }
@@ -75,15 +73,13 @@ func utf16Order(data []byte) (bigEndian bool, skip int, ok bool) {
 	return false, 0, false
 }
 
-// decodeUTF16 turns UTF-16 into UTF-8; malformed units become U+FFFD.
-func decodeUTF16(data []byte, bigEndian bool) ([]byte, error) {
+// decodeUTF16 turns UTF-16 into UTF-8; malformed units (a lone surrogate,
+// an odd last byte) become U+FFFD, so it does not fail.
+func decodeUTF16(data []byte, bigEndian bool) []byte {
 	order := unicode.LittleEndian
 	if bigEndian {
 		order = unicode.BigEndian
 	}
-	out, err := unicode.UTF16(order, unicode.IgnoreBOM).NewDecoder().Bytes(data)
-	if err != nil {
-		return nil, fmt.Errorf("%w: bad UTF-16: %w", ErrNotText, err)
-	}
-	return out, nil
+	out, _ := unicode.UTF16(order, unicode.IgnoreBOM).NewDecoder().Bytes(data)
+	return out
 }

@@ -140,3 +140,21 @@ func TestUnknownRegion(t *testing.T) {
 	assert.Contains(t, cards[0].Phones[0].Err.Error(), "in GB (the card's other numbers)")
 	assert.Equal(t, "442079460958", cards[0].Phones[1].Number)
 }
+
+// TestParseMalformedUTF16: UTF-16 with a lone surrogate and an odd last
+// byte is still read; the malformed units become U+FFFD.
+func TestParseMalformedUTF16(t *testing.T) {
+	card := strings.Replace(simpleCard, "Жанна Ли", "Жанна\uFFFFЛи", 1)
+	b, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().Bytes([]byte(card))
+	require.NoError(t, err)
+	i := bytes.Index(b, []byte{0xff, 0xff})
+	require.Positive(t, i)
+	b[i], b[i+1] = 0x00, 0xd8 // U+D800, a high surrogate with no low one
+	b = append(b, 'x')        // an odd last byte
+	cards, err := Parse(bytes.NewReader(b))
+	require.NoError(t, err)
+	require.Len(t, cards, 1)
+	assert.Equal(t, "Жанна\uFFFDЛи", cards[0].FormattedName)
+	require.Len(t, cards[0].Phones, 1)
+	assert.Equal(t, "79001234567", cards[0].Phones[0].Number)
+}

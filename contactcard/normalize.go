@@ -332,8 +332,12 @@ func parseWhy(err error, region string) string {
 	switch {
 	case errors.Is(err, phonenumbers.ErrInvalidCountryCode) && region == "":
 		return "no country has this calling code"
+	case errors.Is(err, phonenumbers.ErrInvalidCountryCode) && phonenumbers.GetCountryCodeForRegion(region) == 0:
+		return fmt.Sprintf("%s is no region phonenumbers knows", region) // "001", of +800 numbers
 	case errors.Is(err, phonenumbers.ErrInvalidCountryCode):
-		return fmt.Sprintf("%s is no region phonenumbers knows", region)
+		// A region phonenumbers knows: the value dials out of it, with its
+		// international prefix ("810" in RU), to a code no country has.
+		return "it dials a calling code no country has"
 	case errors.Is(err, phonenumbers.ErrTooShortNSN), errors.Is(err, phonenumbers.ErrTooShortAfterIDD):
 		return "too short to be a phone number"
 	case errors.Is(err, phonenumbers.ErrNumTooLong):

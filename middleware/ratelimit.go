@@ -106,10 +106,7 @@ func RateLimitWithConfig(cfg RateLimitConfig) cardbot.MiddlewareFunc {
 			return fmt.Errorf("%w: %q", ErrRateLimited, key)
 		}
 	}
-	limiters, err := lru.New[string, *rate.Limiter](cfg.MaxKeys)
-	if err != nil { // only for a size <= 0, excluded above
-		panic(err)
-	}
+	limiters, _ := lru.New[string, *rate.Limiter](cfg.MaxKeys) // fails only for a size <= 0, excluded above
 	limiter := func(key string) *rate.Limiter {
 		if l, ok := limiters.Get(key); ok {
 			return l
