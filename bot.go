@@ -155,6 +155,8 @@ func methodOf(out Outgoing) string {
 		return "text"
 	case Contact:
 		return "contact"
+	case File:
+		return "file"
 	}
 	return "other"
 }

@@ -104,8 +104,8 @@ func TestContactsWithoutMessage(t *testing.T) {
 	assert.Empty(t, cards)
 }
 
-// TestObservedSendOfAFile: a send of anything but a text or a contact is
-// observed with the method "other".
+// TestObservedSendOfAFile: a send of a file is observed with the method
+// "file".
 func TestObservedSendOfAFile(t *testing.T) {
 	var rec recorder
 	f := newFake("fake")
@@ -113,7 +113,7 @@ func TestObservedSendOfAFile(t *testing.T) {
 	_, err := b.Send(t.Context(), "fake", "c", cardbot.File{Name: "a.txt", Data: []byte("x")})
 	require.NoError(t, err)
 	require.Len(t, f.Sent(), 1)
-	assert.Equal(t, []cardbot.Observation{{Kind: cardbot.ObsSent, Provider: "fake", Method: "other", Outcome: cardbot.OutcomeOK}},
+	assert.Equal(t, []cardbot.Observation{{Kind: cardbot.ObsSent, Provider: "fake", Method: "file", Outcome: cardbot.OutcomeOK}},
 		rec.of(cardbot.ObsSent))
 }
 

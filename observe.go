@@ -90,7 +90,8 @@ type Observation struct {
 	Route string
 	// Outcome is one of the Outcome constants.
 	Outcome string
-	// Method is what was sent: "text", "contact".
+	// Method is what was sent: "text", "contact", "file"; "other" for
+	// an Outgoing of another type.
 	Method string
 	// Status is the HTTP status of a failed send's last response, when the
 	// provider's error says it (see StatusError); 0 otherwise.

@@ -19,9 +19,9 @@
 // kind is the update's kind ("message", "status", "other"); route is the
 // route that handled it as its String method says ("/start", "OnText"), or
 // "none"; outcome is "ok", "error", "retryable", "panic" or "timeout";
-// method is what was sent ("text", "contact"); status is "ok", the HTTP
-// status of a failed send ("429", "500"), or the outcome of a failure
-// without one ("error", "timeout"). No label ever holds a chat id, a phone
+// method is what was sent ("text", "contact", "file"); status is "ok",
+// the HTTP status of a failed send ("429", "500"), or the outcome of a
+// failure without one ("error", "timeout"). No label ever holds a chat id, a phone
 // number, a text or a URL path, so Aitu's secret webhook path and the
 // users' numbers stay out of the metrics.
 //
