@@ -1,17 +1,22 @@
 // Package fakeapitest is what the tests of the fakes (aitutest,
 // greenapitest) share to talk to a fake as a client would, byte for
-// byte: a request sent and its answer read whole, and a multipart form
-// built.
+// byte: a request sent and its answer read whole, a request whose body
+// ends before its Content-Length, and a multipart form built.
 package fakeapitest
 
 import (
+	"bufio"
 	"bytes"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/textproto"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -45,6 +50,37 @@ func NewRequest(t testing.TB, method, url, contentType, body string) *http.Reque
 func Do(t testing.TB, req *http.Request) Answer {
 	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return Answer{Status: resp.StatusCode, Header: resp.Header, Body: string(b)}
+}
+
+// CutShort POSTs to rawURL a request with header whose body ends, with
+// the client's half of the connection, before the Content-Length it
+// declares (len(body)+64): a client that died while sending. It returns
+// the answer, read whole.
+func CutShort(t testing.TB, rawURL string, header http.Header, body string) Answer {
+	t.Helper()
+	u, err := url.Parse(rawURL)
+	require.NoError(t, err)
+	conn, err := net.DialTimeout("tcp", u.Host, time.Second)
+	require.NoError(t, err)
+	defer conn.Close()
+	require.NoError(t, conn.SetDeadline(time.Now().Add(5*time.Second)))
+	var req strings.Builder
+	req.WriteString("POST " + u.RequestURI() + " HTTP/1.1\r\nHost: " + u.Host + "\r\n")
+	for name, values := range header {
+		for _, v := range values {
+			req.WriteString(name + ": " + v + "\r\n")
+		}
+	}
+	req.WriteString("Content-Length: " + strconv.Itoa(len(body)+64) + "\r\n\r\n" + body)
+	_, err = io.WriteString(conn, req.String())
+	require.NoError(t, err)
+	require.NoError(t, conn.(*net.TCPConn).CloseWrite())
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)

@@ -68,3 +68,30 @@ func TestForm(t *testing.T) {
 	_, err = mr.NextPart()
 	assert.Equal(t, io.EOF, err)
 }
+
+// TestCutShort: the server sees the header, the path and the declared
+// length, and the body ends before it, as a client's that died.
+func TestCutShort(t *testing.T) {
+	type seen struct {
+		path, token string
+		length      int64
+		body        string
+		err         error
+	}
+	got := make(chan seen, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, err := io.ReadAll(r.Body)
+		got <- seen{r.URL.RequestURI(), r.Header.Get("X-Token"), r.ContentLength, string(b), err}
+		http.Error(w, "cut", http.StatusBadRequest)
+	}))
+	defer srv.Close()
+	a := fakeapitest.CutShort(t, srv.URL+"/a/b?x=1", http.Header{"X-Token": {"t"}}, `{"a":`)
+	assert.Equal(t, http.StatusBadRequest, a.Status)
+	assert.Equal(t, "cut\n", a.Body)
+	s := <-got
+	assert.Equal(t, "/a/b?x=1", s.path)
+	assert.Equal(t, "t", s.token)
+	assert.Equal(t, int64(len(`{"a":`)+64), s.length)
+	assert.Equal(t, `{"a":`, s.body)
+	assert.ErrorIs(t, s.err, io.ErrUnexpectedEOF)
+}

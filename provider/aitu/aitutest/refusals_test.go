@@ -1,15 +1,10 @@
 package aitutest_test
 
 import (
-	"bufio"
 	"encoding/json"
-	"io"
-	"net"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -109,23 +104,10 @@ func TestServerRefusesRequests(t *testing.T) {
 	})
 	t.Run("a body cut short", func(t *testing.T) {
 		srv := newServer(t)
-		u, err := url.Parse(srv.URL)
-		require.NoError(t, err)
-		conn, err := net.DialTimeout("tcp", u.Host, time.Second)
-		require.NoError(t, err)
-		defer conn.Close()
-		require.NoError(t, conn.SetDeadline(time.Now().Add(5*time.Second)))
-		_, err = io.WriteString(conn, "POST "+aitutest.BasePath+"updates/ HTTP/1.1\r\nHost: "+u.Host+
-			"\r\nX-BOT-TOKEN: "+srv.Token+"\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"commands\":")
-		require.NoError(t, err)
-		require.NoError(t, conn.(*net.TCPConn).CloseWrite())
-		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-		require.NoError(t, err)
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		require.NoError(t, err)
-		assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
-		assert.Equal(t, "Failed to read HTTP message", errorMessage(t, string(b)))
+		a := fakeapitest.CutShort(t, srv.URL+"updates/",
+			http.Header{"X-Bot-Token": {srv.Token}, "Content-Type": {"application/json"}}, `{"commands":`)
+		assert.Equal(t, http.StatusBadRequest, a.Status)
+		assert.Equal(t, "Failed to read HTTP message", errorMessage(t, a.Body))
 		assert.Empty(t, srv.SentMessages())
 	})
 	t.Run("a form that does not parse", func(t *testing.T) {

@@ -1,14 +1,11 @@
 package greenapitest_test
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -278,23 +275,9 @@ func TestRefusesBodies(t *testing.T) {
 	})
 	t.Run("cut short", func(t *testing.T) {
 		s := newServer(t)
-		u, err := url.Parse(api(s, "sendMessage"))
-		require.NoError(t, err)
-		conn, err := net.DialTimeout("tcp", u.Host, time.Second)
-		require.NoError(t, err)
-		defer conn.Close()
-		require.NoError(t, conn.SetDeadline(time.Now().Add(5*time.Second)))
-		_, err = io.WriteString(conn, "POST "+u.Path+" HTTP/1.1\r\nHost: "+u.Host+
-			"\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"chatId\":")
-		require.NoError(t, err)
-		require.NoError(t, conn.(*net.TCPConn).CloseWrite())
-		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-		require.NoError(t, err)
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		require.NoError(t, err)
-		assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
-		assert.Equal(t, "cannot read the body", string(b))
+		a := fakeapitest.CutShort(t, api(s, "sendMessage"), http.Header{"Content-Type": {"application/json"}}, `{"chatId":`)
+		assert.Equal(t, http.StatusBadRequest, a.Status)
+		assert.Equal(t, "cannot read the body", a.Body)
 		assert.Empty(t, s.SentMessages())
 	})
 }
