@@ -48,6 +48,7 @@ type failingQueue struct {
 	consumeErr  error
 	ackErr      error
 	consumed    atomic.Int32 // Consume calls
+	delivered   atomic.Int32 // deliveries handed to the bot
 	released    atomic.Int32 // Release calls
 }
 
@@ -63,7 +64,10 @@ func (q *failingQueue) Consume(ctx context.Context, deliver func(cardbot.Deliver
 	if q.consumeErrs.Add(-1) >= 0 {
 		return q.consumeErr
 	}
-	return q.durable.Consume(ctx, deliver)
+	return q.durable.Consume(ctx, func(d cardbot.Delivery) {
+		q.delivered.Add(1)
+		deliver(d)
+	})
 }
 
 func (q *failingQueue) Ack(ctx context.Context, d cardbot.Delivery) error {
@@ -184,7 +188,8 @@ func TestAsyncShutdownGivingUpReleasesWaitingDeliveries(t *testing.T) {
 	require.NoError(t, b.Dispatch(t.Context(), p, keyed(textUpdate("a", "first"), "1")))
 	require.Equal(t, "first", <-started)
 	require.NoError(t, b.Dispatch(t.Context(), p, keyed(textUpdate("b", "second"), "2")))
-	time.Sleep(20 * time.Millisecond) // the second is delivered, and waits for room
+	require.Eventually(t, func() bool { return q.delivered.Load() == 2 }, 5*time.Second, time.Millisecond,
+		"the second is delivered, and waits for room")
 
 	for range 2 {
 		ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
