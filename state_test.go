@@ -10,9 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cardbot/cardbot"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cardbot/cardbot"
 )
 
 // draft is the data of the flows of these tests.

@@ -5,10 +5,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cardbot/cardbot"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/cardbot/cardbot"
 )
 
 // TestDecodeDeadBadEntry: a dead letter whose frame decodes but whose

@@ -8,11 +8,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cardbot/cardbot"
-	"github.com/cardbot/cardbot/store/boltstore"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store/boltstore"
 )
 
 // TestCancelledContext: the calls that take a context fail at once with

@@ -10,12 +10,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cardbot/cardbot"
-	"github.com/cardbot/cardbot/internal/redistest"
-	"github.com/cardbot/cardbot/store/redisstore"
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/redistest"
+	"github.com/cardbot/cardbot/store/redisstore"
 )
 
 // TestCancelledContext: the stores' calls fail with the context's error

@@ -8,11 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/internal/redistest"
 	"github.com/cardbot/cardbot/store/redisstore"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 func TestConfigErrors(t *testing.T) {
