@@ -73,7 +73,8 @@ var _ Dispatcher = (*Bot)(nil)
 //
 //   - A change is never lost to, nor applied over, a concurrent one: when
 //     another handling saved meanwhile (instances without a shared
-//     Locker, or a handling longer than StateConfig.LockTTL), the save
+//     Locker, or a handling that could not renew its lease for
+//     StateConfig.LockTTL), the save
 //     stores nothing and the update fails with ErrStateConflict, which is
 //     retryable: sync mode answers 503 so the provider delivers it again,
 //     async mode tries it again. It then runs again on the state that
@@ -87,7 +88,7 @@ var _ Dispatcher = (*Bot)(nil)
 //     succeeds.
 //
 // So with one instance, or several that share a Locker (or partition
-// ownership) and handlings shorter than LockTTL, the handler of each keyed
+// ownership) and reach it while they handle, the handler of each keyed
 // update runs once per successful save, across crashes after the save;
 // a crash before it runs the handler again, as at-least-once delivery
 // does. A wait for the conversation longer than StateConfig.LockWait

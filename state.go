@@ -112,9 +112,12 @@ type StateConfig struct {
 	Locker Locker
 
 	// LockTTL is the time to live of the Locker's lease
-	// (DefaultStateLockTTL when zero or less). It is not renewed: a
-	// handling longer than LockTTL may overlap the next one, and then the
-	// compare-and-set of Save decides.
+	// (DefaultStateLockTTL when zero or less). The bot renews the lease
+	// every third of LockTTL while it handles the conversation's update;
+	// when renewals fail for longer than LockTTL (the Locker unreachable,
+	// the process stalled), another instance may take the conversation,
+	// and then the compare-and-set of Save decides: the later save fails
+	// with ErrStateConflict.
 	LockTTL time.Duration
 
 	// LockWait bounds the wait for a conversation another update holds

@@ -3,6 +3,7 @@ package cardbot_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -12,13 +13,48 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// renewalsFail is a MemoryLocker that takes leases but cannot renew
+// them while cut: an instance cut off from the Locker while it handles
+// an update.
+type renewalsFail struct {
+	*cardbot.MemoryLocker
+	mu   sync.Mutex
+	took map[string]bool // name + owner of each lease taken
+	cut  bool
+}
+
+func (l *renewalsFail) reconnect() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.cut = false
+}
+
+var errRenewal = errors.New("locker unreachable")
+
+func (l *renewalsFail) Acquire(ctx context.Context, name, owner string, ttl time.Duration) (bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.cut && l.took[name+"\x00"+owner] {
+		return false, errRenewal
+	}
+	ok, err := l.MemoryLocker.Acquire(ctx, name, owner, ttl)
+	if ok {
+		l.took[name+"\x00"+owner] = true
+	}
+	return ok, err
+}
+
 // TestStateLeaseRanOut runs a handling longer than the shared lease on
-// one bot while another bot handles the next update of the chat: the
-// later save of the two loses its compare-and-set, and its update fails
-// with ErrStateConflict instead of overwriting the other's change.
+// one bot, whose renewals of the lease fail, while another bot handles
+// the next update of the chat: the later save of the two loses its
+// compare-and-set, and its update fails with ErrStateConflict instead of
+// overwriting the other's change. Reconnected, the first bot finds its
+// lease taken and stops renewing it.
 func TestStateLeaseRanOut(t *testing.T) {
-	cfg := cardbot.StateConfig{Store: cardbot.NewMemoryStateStore(), Locker: cardbot.NewMemoryLocker(), LockTTL: 20 * time.Millisecond}
-	slow, fast := newBot(cardbot.WithState(cfg)), newBot(cardbot.WithState(cfg))
+	locker := &renewalsFail{MemoryLocker: cardbot.NewMemoryLocker(), took: map[string]bool{}, cut: true}
+	cfg := cardbot.StateConfig{Store: cardbot.NewMemoryStateStore(), Locker: locker, LockTTL: 20 * time.Millisecond}
+	logger, logs := logged()
+	slow, fast := newBot(cardbot.WithState(cfg), cardbot.WithLogger(logger)), newBot(cardbot.WithState(cfg))
 	entered, finish := make(chan struct{}), make(chan struct{})
 	count := func(c *cardbot.Context) error {
 		n, err := cardbot.GetData[int](c)
@@ -39,10 +75,18 @@ func TestStateLeaseRanOut(t *testing.T) {
 	<-entered
 	time.Sleep(40 * time.Millisecond) // the slow one's lease runs out
 	require.NoError(t, fast.Dispatch(context.Background(), f, textUpdate("c", "fast")))
+	ok, err := locker.MemoryLocker.Acquire(context.Background(), "cardbot-state:c\x00alpha\x00c", "another", time.Minute)
+	require.NoError(t, err)
+	require.True(t, ok, "a third instance holds the conversation now")
+	locker.reconnect()
+	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "lease ran out") }, 5*time.Second, time.Millisecond)
+	require.NoError(t, locker.MemoryLocker.Release(context.Background(), "cardbot-state:c\x00alpha\x00c", "another"))
 	close(finish)
-	err := <-done
+	err = <-done
 	require.ErrorIs(t, err, cardbot.ErrStateConflict)
 	assert.True(t, cardbot.IsRetryable(err))
+	assert.Contains(t, logs.String(), "renewing the conversation's lease failed")
+	assert.Contains(t, logs.String(), errRenewal.Error())
 	rec, err := cfg.Store.Load(context.Background(), "c\x00alpha\x00c")
 	require.NoError(t, err)
 	assert.Equal(t, "1", string(rec.Data), "the save that lost must not overwrite")
@@ -51,6 +95,50 @@ func TestStateLeaseRanOut(t *testing.T) {
 	rec, err = cfg.Store.Load(context.Background(), "c\x00alpha\x00c")
 	require.NoError(t, err)
 	assert.Equal(t, "2", string(rec.Data))
+}
+
+// TestStateLeaseRenewed: a handling that lasts many times LockTTL keeps
+// its conversation on the shared Locker, so that another instance's
+// update of the chat waits, and fails with ErrChatBusy after its
+// LockWait, instead of running on the state the handling is changing;
+// delivered again after it, it runs on the saved state.
+func TestStateLeaseRenewed(t *testing.T) {
+	locker := cardbot.NewMemoryLocker()
+	store := cardbot.NewMemoryStateStore()
+	cfg := cardbot.StateConfig{Store: store, Locker: locker, LockTTL: 20 * time.Millisecond}
+	slow := newBot(cardbot.WithState(cfg))
+	cfg.LockWait = 100 * time.Millisecond
+	fast := newBot(cardbot.WithState(cfg))
+	entered, finish := make(chan struct{}), make(chan struct{})
+	count := func(c *cardbot.Context) error {
+		n, err := cardbot.GetData[int](c)
+		if err != nil {
+			return err
+		}
+		return cardbot.SetData(c, n+1)
+	}
+	slow.Handle(cardbot.OnText, func(c *cardbot.Context) error {
+		close(entered)
+		<-finish
+		return count(c)
+	})
+	fast.Handle(cardbot.OnText, count)
+	f := newFake("alpha")
+	done := make(chan error, 1)
+	go func() { done <- slow.Dispatch(context.Background(), f, textUpdate("c", "slow")) }()
+	<-entered
+	err := fast.Dispatch(context.Background(), f, textUpdate("c", "fast")) // waits five times LockTTL
+	require.ErrorIs(t, err, cardbot.ErrChatBusy)
+	assert.True(t, cardbot.IsRetryable(err))
+	close(finish)
+	require.NoError(t, <-done)
+	require.NoError(t, fast.Dispatch(context.Background(), f, textUpdate("c", "fast")))
+	rec, err := store.Load(context.Background(), "c\x00alpha\x00c")
+	require.NoError(t, err)
+	assert.Equal(t, "2", string(rec.Data), "each update counted once, one after the other")
+	ok, err := locker.Acquire(context.Background(), "cardbot-state:c\x00alpha\x00c", "someone", time.Minute)
+	require.NoError(t, err)
+	assert.True(t, ok, "the lease was released, and the renewals ended with it")
 }
 
 // brokenLocker fails every Acquire.

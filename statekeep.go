@@ -192,6 +192,9 @@ func (k *stateKeeper) serve(b *Bot, c *Context, owned context.Context) error {
 		return err
 	}
 	defer k.release(ctx, h)
+	if h.lease != "" {
+		defer k.keepLease(b.logger, h.lease, h.owner)() // stopped before the release
+	}
 	rec, err := k.cfg.Store.Load(ctx, key)
 	if err != nil {
 		return Retryable(fmt.Errorf("cardbot: state store: load: %w", err))
