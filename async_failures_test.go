@@ -1,11 +1,9 @@
 package cardbot_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -14,29 +12,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/apitest"
 )
 
-// logBuffer is a log the tests read back; safe for the bot's goroutines.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-// logged returns a logger that writes to a new logBuffer, and the buffer.
-func logged() (*slog.Logger, *logBuffer) {
-	l := new(logBuffer)
+// logged returns a logger that writes to a new buffer, and the buffer.
+func logged() (*slog.Logger, *apitest.SyncBuffer) {
+	l := new(apitest.SyncBuffer)
 	return slog.New(slog.NewTextHandler(l, nil)), l
 }
 

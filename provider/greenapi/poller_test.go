@@ -1,12 +1,10 @@
 package greenapi_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
@@ -169,7 +167,7 @@ func TestPollerReceiveTimeout(t *testing.T) {
 // shorter, so that a receive the API holds open does not fail.
 func TestPollerOutwaitsAShortHTTPTimeout(t *testing.T) {
 	srv := newServer(t, greenapitest.WithMaxReceiveWait(300*time.Millisecond))
-	var logs syncBuffer
+	var logs apitest.SyncBuffer
 	c := newClient(t, srv, func(cfg *greenapi.Config) {
 		cfg.HTTPClient = &http.Client{Timeout: 50 * time.Millisecond}
 		cfg.Logger = slog.New(slog.NewTextHandler(&logs, nil))
@@ -186,7 +184,7 @@ func TestPollerOutwaitsAShortHTTPTimeout(t *testing.T) {
 // from, deleting nothing, and it goes on to the next notification.
 func TestPollerUnexpectedReceiveAnswer(t *testing.T) {
 	srv := newServer(t, greenapitest.WithMaxReceiveWait(20*time.Millisecond))
-	var logs syncBuffer
+	var logs apitest.SyncBuffer
 	c := newClient(t, srv, func(cfg *greenapi.Config) { cfg.Logger = slog.New(slog.NewTextHandler(&logs, nil)) })
 	srv.FailNextWith(1, greenapitest.Failure{Status: 200, Body: `{"receiptId":0,"body":{}}`})
 	srv.Enqueue(fixture(t, "incoming_text.json"))
@@ -198,23 +196,4 @@ func TestPollerUnexpectedReceiveAnswer(t *testing.T) {
 	assert.Equal(t, []string{"1"}, deletes(srv))
 	assert.Contains(t, logs.String(), "greenapi: polling failed")
 	assert.Contains(t, logs.String(), "unexpected response")
-}
-
-// syncBuffer is a bytes.Buffer that a poller's goroutine may write while
-// a test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

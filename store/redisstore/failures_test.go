@@ -1,12 +1,10 @@
 package redisstore_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/apitest"
 	"github.com/cardbot/cardbot/internal/redistest"
 	"github.com/cardbot/cardbot/store/redisstore"
 )
@@ -154,24 +153,6 @@ func TestConsumeClosedClient(t *testing.T) {
 	assert.ErrorContains(t, err, "redisstore: consume:")
 }
 
-// logBuffer is a logger's output that tests read while it is written.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // outageClient is a client of srv that gives up quickly.
 func outageClient(t *testing.T, srv *redistest.Server) *redis.Client {
 	c := redis.NewClient(&redis.Options{Addr: srv.Addr(), MaxRetries: -1, DialerRetries: 1,
@@ -190,7 +171,7 @@ func TestConsumeStartsDuringOutage(t *testing.T) {
 			srv.Stop()
 			cfg := testConfig(t)
 			cfg.Partitions = 1
-			var logs logBuffer
+			var logs apitest.SyncBuffer
 			cfg.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 			q, err := redisstore.NewQueue(outageClient(t, srv), cfg)
 			require.NoError(t, err)

@@ -1,37 +1,18 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net"
 	"regexp"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cardbot/cardbot/internal/apitest"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
 )
-
-// lockedBuffer is a log destination that handlers may share.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // TestUsersHearWhatTheyCanActOn: when reading or sending a contact fails
 // for a reason inside the bot or the provider, the user gets a sentence
@@ -85,7 +66,7 @@ func TestUsersHearWhatTheyCanActOn(t *testing.T) {
 			}
 			fake := greenapitest.NewServer(opts...)
 			t.Cleanup(fake.Close)
-			logs := &lockedBuffer{}
+			logs := &apitest.SyncBuffer{}
 			env := map[string]string{
 				prefix + "API_URL": fake.URL, prefix + "ID_INSTANCE": fake.IDInstance,
 				prefix + "API_TOKEN_INSTANCE": fake.Token, prefix + "WEBHOOK_TOKEN": "hook-secret",
