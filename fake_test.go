@@ -74,6 +74,19 @@ func newBot(opts ...cardbot.Option) *cardbot.Bot {
 	return cardbot.New(append([]cardbot.Option{cardbot.WithLogger(quiet)}, opts...)...)
 }
 
+// convKey is the store key of the conversation of chat "c" on the
+// provider "alpha", by chat (the default scope).
+const convKey = "c\x00alpha\x00c"
+
+// countText adds one to the count the conversation's data holds.
+func countText(c *cardbot.Context) error {
+	n, err := cardbot.GetData[int](c)
+	if err != nil {
+		return err
+	}
+	return cardbot.SetData(c, n+1)
+}
+
 func textUpdate(chat, text string) cardbot.Update {
 	return cardbot.Update{
 		Kind:    cardbot.KindMessage,

@@ -44,6 +44,22 @@ func (l *renewalsFail) Acquire(ctx context.Context, name, owner string, ttl time
 	return ok, err
 }
 
+// dispatchHeld has b count a text of chat "c" from f (countText), its
+// handler held until release is closed; it returns once the handler has
+// begun, with the outcome of the Dispatch to come.
+func dispatchHeld(b *cardbot.Bot, f cardbot.Provider, release <-chan struct{}) <-chan error {
+	entered := make(chan struct{})
+	b.Handle(cardbot.OnText, func(c *cardbot.Context) error {
+		close(entered)
+		<-release
+		return countText(c)
+	})
+	done := make(chan error, 1)
+	go func() { done <- b.Dispatch(context.Background(), f, textUpdate("c", "slow")) }()
+	<-entered
+	return done
+}
+
 // TestStateLeaseRanOut runs a handling longer than the shared lease on
 // one bot, whose renewals of the lease fail, while another bot handles
 // the next update of the chat: the later save of the two loses its
@@ -55,44 +71,30 @@ func TestStateLeaseRanOut(t *testing.T) {
 	cfg := cardbot.StateConfig{Store: cardbot.NewMemoryStateStore(), Locker: locker, LockTTL: 20 * time.Millisecond}
 	logger, logs := logged()
 	slow, fast := newBot(cardbot.WithState(cfg), cardbot.WithLogger(logger)), newBot(cardbot.WithState(cfg))
-	entered, finish := make(chan struct{}), make(chan struct{})
-	count := func(c *cardbot.Context) error {
-		n, err := cardbot.GetData[int](c)
-		if err != nil {
-			return err
-		}
-		return cardbot.SetData(c, n+1)
-	}
-	slow.Handle(cardbot.OnText, func(c *cardbot.Context) error {
-		close(entered)
-		<-finish
-		return count(c)
-	})
-	fast.Handle(cardbot.OnText, count)
+	fast.Handle(cardbot.OnText, countText)
 	f := newFake("alpha")
-	done := make(chan error, 1)
-	go func() { done <- slow.Dispatch(context.Background(), f, textUpdate("c", "slow")) }()
-	<-entered
+	finish := make(chan struct{})
+	done := dispatchHeld(slow, f, finish)
 	time.Sleep(40 * time.Millisecond) // the slow one's lease runs out
 	require.NoError(t, fast.Dispatch(context.Background(), f, textUpdate("c", "fast")))
-	ok, err := locker.MemoryLocker.Acquire(context.Background(), "cardbot-state:c\x00alpha\x00c", "another", time.Minute)
+	ok, err := locker.MemoryLocker.Acquire(context.Background(), "cardbot-state:"+convKey, "another", time.Minute)
 	require.NoError(t, err)
 	require.True(t, ok, "a third instance holds the conversation now")
 	locker.reconnect()
 	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "lease ran out") }, 5*time.Second, time.Millisecond)
-	require.NoError(t, locker.MemoryLocker.Release(context.Background(), "cardbot-state:c\x00alpha\x00c", "another"))
+	require.NoError(t, locker.MemoryLocker.Release(context.Background(), "cardbot-state:"+convKey, "another"))
 	close(finish)
 	err = <-done
 	require.ErrorIs(t, err, cardbot.ErrStateConflict)
 	assert.True(t, cardbot.IsRetryable(err))
 	assert.Contains(t, logs.String(), "renewing the conversation's lease failed")
 	assert.Contains(t, logs.String(), errRenewal.Error())
-	rec, err := cfg.Store.Load(context.Background(), "c\x00alpha\x00c")
+	rec, err := cfg.Store.Load(context.Background(), convKey)
 	require.NoError(t, err)
 	assert.Equal(t, "1", string(rec.Data), "the save that lost must not overwrite")
 	// Delivered again, the slow update counts on the state that won.
 	require.NoError(t, fast.Dispatch(context.Background(), f, textUpdate("c", "slow")))
-	rec, err = cfg.Store.Load(context.Background(), "c\x00alpha\x00c")
+	rec, err = cfg.Store.Load(context.Background(), convKey)
 	require.NoError(t, err)
 	assert.Equal(t, "2", string(rec.Data))
 }
@@ -109,34 +111,20 @@ func TestStateLeaseRenewed(t *testing.T) {
 	slow := newBot(cardbot.WithState(cfg))
 	cfg.LockWait = 100 * time.Millisecond
 	fast := newBot(cardbot.WithState(cfg))
-	entered, finish := make(chan struct{}), make(chan struct{})
-	count := func(c *cardbot.Context) error {
-		n, err := cardbot.GetData[int](c)
-		if err != nil {
-			return err
-		}
-		return cardbot.SetData(c, n+1)
-	}
-	slow.Handle(cardbot.OnText, func(c *cardbot.Context) error {
-		close(entered)
-		<-finish
-		return count(c)
-	})
-	fast.Handle(cardbot.OnText, count)
+	fast.Handle(cardbot.OnText, countText)
 	f := newFake("alpha")
-	done := make(chan error, 1)
-	go func() { done <- slow.Dispatch(context.Background(), f, textUpdate("c", "slow")) }()
-	<-entered
+	finish := make(chan struct{})
+	done := dispatchHeld(slow, f, finish)
 	err := fast.Dispatch(context.Background(), f, textUpdate("c", "fast")) // waits five times LockTTL
 	require.ErrorIs(t, err, cardbot.ErrChatBusy)
 	assert.True(t, cardbot.IsRetryable(err))
 	close(finish)
 	require.NoError(t, <-done)
 	require.NoError(t, fast.Dispatch(context.Background(), f, textUpdate("c", "fast")))
-	rec, err := store.Load(context.Background(), "c\x00alpha\x00c")
+	rec, err := store.Load(context.Background(), convKey)
 	require.NoError(t, err)
 	assert.Equal(t, "2", string(rec.Data), "each update counted once, one after the other")
-	ok, err := locker.Acquire(context.Background(), "cardbot-state:c\x00alpha\x00c", "someone", time.Minute)
+	ok, err := locker.Acquire(context.Background(), "cardbot-state:"+convKey, "someone", time.Minute)
 	require.NoError(t, err)
 	assert.True(t, ok, "the lease was released, and the renewals ended with it")
 }
@@ -211,22 +199,18 @@ func TestStateAsyncHandedOn(t *testing.T) {
 		if first {
 			q.loseIt()
 		}
-		n, err := cardbot.GetData[int](c)
-		if err != nil {
-			return err
-		}
-		return cardbot.SetData(c, n+1)
+		return countText(c)
 	})
 	require.NoError(t, b.Dispatch(context.Background(), newFake("alpha"), keyed(textUpdate("c", "one"), "k1")))
 	require.Eventually(t, func() bool {
-		rec, err := store.Load(context.Background(), "c\x00alpha\x00c")
+		rec, err := store.Load(context.Background(), convKey)
 		return err == nil && rec.Version != 0
 	}, 5*time.Second, time.Millisecond)
 	require.NoError(t, b.Shutdown(context.Background()))
 	mu.Lock()
 	assert.Equal(t, 2, runs, "handled once by the lost delivery, once by the next")
 	mu.Unlock()
-	rec, err := store.Load(context.Background(), "c\x00alpha\x00c")
+	rec, err := store.Load(context.Background(), convKey)
 	require.NoError(t, err)
 	assert.Equal(t, "1", string(rec.Data), "the lost delivery's change must not be saved")
 }

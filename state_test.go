@@ -351,10 +351,10 @@ func TestStateStoreFailures(t *testing.T) {
 		{"save fails", func(s *flakyStore) { s.saveErr = down }, down, 1, "start"},
 		{"save loses its compare-and-set", func(s *flakyStore) {
 			s.meddle = func() {
-				rec, err := s.MemoryStateStore.Load(context.Background(), "c\x00alpha\x00c")
+				rec, err := s.MemoryStateStore.Load(context.Background(), convKey)
 				require.NoError(t, err)
 				rec.State = "other"
-				_, err = s.MemoryStateStore.Save(context.Background(), "c\x00alpha\x00c", rec, 0)
+				_, err = s.MemoryStateStore.Save(context.Background(), convKey, rec, 0)
 				require.NoError(t, err)
 			}
 		}, cardbot.ErrStateConflict, 1, "other"},
@@ -378,7 +378,7 @@ func TestStateStoreFailures(t *testing.T) {
 			assert.True(t, cardbot.IsRetryable(err), "a state store failure must be retryable: %v", err)
 			assert.Equal(t, tc.wantRuns, runs)
 			s.loadErr, s.saveErr = nil, nil
-			rec, err := s.MemoryStateStore.Load(ctx, "c\x00alpha\x00c")
+			rec, err := s.MemoryStateStore.Load(ctx, convKey)
 			require.NoError(t, err)
 			assert.Equal(t, tc.wantState, rec.State)
 		})
@@ -402,11 +402,7 @@ func TestStateRedeliveryAfterSaveIsSkipped(t *testing.T) {
 		if c.Text() == "look" {
 			return nil // saves nothing
 		}
-		n, err := cardbot.GetData[int](c)
-		if err != nil {
-			return err
-		}
-		return cardbot.SetData(c, n+1)
+		return countText(c)
 	})
 	f := newFake("alpha")
 	ctx := context.Background()
