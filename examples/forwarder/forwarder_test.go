@@ -24,27 +24,11 @@ func TestForwardWhatsAppToMAX(t *testing.T) {
 	t.Cleanup(mx.Close)
 	mx.AddMAXAccount("79001234569", "20001234")
 
-	env := map[string]string{
-		"FORWARD_TO":                  "max:-10000000000000",
-		"GREENAPI_API_URL":            wa.URL,
-		"GREENAPI_ID_INSTANCE":        wa.IDInstance,
-		"GREENAPI_API_TOKEN_INSTANCE": wa.Token,
-		"GREENAPI_WEBHOOK_TOKEN":      "wa-hook",
-		"MAX_API_URL":                 mx.URL,
-		"MAX_ID_INSTANCE":             mx.IDInstance,
-		"MAX_API_TOKEN_INSTANCE":      mx.Token,
-		"MAX_WEBHOOK_TOKEN":           "max-hook",
-	}
-	srv, _, err := setup(func(k string) string { return env[k] }, slog.New(slog.DiscardHandler))
-	require.NoError(t, err)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	go func() { _ = srv.Serve(l) }()
-	t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
+	addr := serve(t, environment(wa, mx, "max:-10000000000000"))
 
 	from := greenapitest.Incoming{ChatID: "79001112233@c.us"}
 	vcard := "BEGIN:VCARD\nVERSION:3.0\nN:Андреевич;Виктор;;;\nFN:Виктор Андреевич\nitem1.TEL;waid=79001234569:+7 900 123-45-69\nEND:VCARD"
-	_, err = wa.Push(context.Background(), "http://"+l.Addr().String()+"/webhook/greenapi", wa.IncomingContact(from, "Виктор", vcard))
+	_, err := wa.Push(context.Background(), "http://"+addr+"/webhook/greenapi", wa.IncomingContact(from, "Виктор", vcard))
 	require.NoError(t, err)
 
 	toMAX := mx.SentMessages()
@@ -98,26 +82,10 @@ func TestForwardDoesNotRepeatABatch(t *testing.T) {
 	t.Cleanup(wa.Close)
 	mx := greenapitest.NewServer(greenapitest.WithMAX(), greenapitest.WithWebhookToken("max-hook"))
 	t.Cleanup(mx.Close)
-	env := map[string]string{
-		"FORWARD_TO":                  "greenapi:79005556677@c.us",
-		"GREENAPI_API_URL":            wa.URL,
-		"GREENAPI_ID_INSTANCE":        wa.IDInstance,
-		"GREENAPI_API_TOKEN_INSTANCE": wa.Token,
-		"GREENAPI_WEBHOOK_TOKEN":      "wa-hook",
-		"MAX_API_URL":                 mx.URL,
-		"MAX_ID_INSTANCE":             mx.IDInstance,
-		"MAX_API_TOKEN_INSTANCE":      mx.Token,
-		"MAX_WEBHOOK_TOKEN":           "max-hook",
-	}
-	srv, _, err := setup(func(k string) string { return env[k] }, slog.New(slog.DiscardHandler))
-	require.NoError(t, err)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	go func() { _ = srv.Serve(l) }()
-	t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
+	addr := serve(t, environment(wa, mx, "greenapi:79005556677@c.us"))
 
 	two := "BEGIN:VCARD\nVERSION:3.0\nFN:Ann\nTEL:+7 900 765-43-21\nEND:VCARD\nBEGIN:VCARD\nVERSION:3.0\nFN:Bob\nTEL:+7 900 765-43-22\nEND:VCARD\n"
-	statuses, err := mx.Push(context.Background(), "http://"+l.Addr().String()+"/webhook/max",
+	statuses, err := mx.Push(context.Background(), "http://"+addr+"/webhook/max",
 		mx.IncomingDocument(greenapitest.Incoming{ChatID: "10000000"}, "two.vcf", "text/x-vcard", []byte(two)))
 	require.NoError(t, err)
 	assert.Equal(t, []int{http.StatusOK}, statuses, "answered once: no delivery again")
@@ -134,17 +102,9 @@ func TestForwardDoesNotRepeatABatch(t *testing.T) {
 // on MAX (whose directory, in the sandbox, has every Russian number) goes
 // to the sandbox's MAX group, and the user is told.
 func TestForwardInTheSandbox(t *testing.T) {
-	srv, closeSandbox, err := setup(func(string) string { return "" }, slog.New(slog.DiscardHandler))
-	require.NoError(t, err)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	go func() { _ = srv.Serve(l) }()
-	t.Cleanup(func() {
-		closeSandbox()
-		_ = srv.Shutdown(context.Background())
-	})
+	addr := serve(t, nil)
 
-	resp, err := http.Post("http://"+l.Addr().String()+"/sandbox/max/contact", "text/vcard",
+	resp, err := http.Post("http://"+addr+"/sandbox/max/contact", "text/vcard",
 		strings.NewReader("BEGIN:VCARD\nVERSION:3.0\nFN:Ann Lee\nTEL:+7 900 765-43-21\nEND:VCARD\n"))
 	require.NoError(t, err)
 	body, err := io.ReadAll(resp.Body)
@@ -153,7 +113,7 @@ func TestForwardInTheSandbox(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
 	assert.Contains(t, string(body), "Forwarded 1 contact(s) to max.")
 
-	resp, err = http.Get("http://" + l.Addr().String() + "/sandbox/max/sent")
+	resp, err = http.Get("http://" + addr + "/sandbox/max/sent")
 	require.NoError(t, err)
 	body, err = io.ReadAll(resp.Body)
 	resp.Body.Close()
@@ -173,7 +133,7 @@ func TestForwardInTheSandbox(t *testing.T) {
 		if tt.tel != "" {
 			card += "TEL:" + tt.tel + "\n"
 		}
-		resp, err = http.Post("http://"+l.Addr().String()+"/sandbox/whatsapp/contact", "text/vcard",
+		resp, err = http.Post("http://"+addr+"/sandbox/whatsapp/contact", "text/vcard",
 			strings.NewReader(card+"END:VCARD\n"))
 		require.NoError(t, err)
 		body, err = io.ReadAll(resp.Body)
@@ -214,7 +174,38 @@ func TestForwardNoCard(t *testing.T) {
 // posts to its /sandbox/ routes.
 func inTheSandbox(t *testing.T) (post func(route, body string) (int, string)) {
 	t.Helper()
-	srv, closeSandbox, err := setup(func(string) string { return "" }, slog.New(slog.DiscardHandler))
+	addr := serve(t, nil)
+	return func(route, body string) (int, string) {
+		resp, err := http.Post("http://"+addr+"/sandbox/"+route, "text/plain", strings.NewReader(body))
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		data, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp.StatusCode, string(data)
+	}
+}
+
+// environment is the forwarder's environment for the fake WhatsApp wa and
+// the fake MAX mx, forwarding to forwardTo.
+func environment(wa, mx *greenapitest.Server, forwardTo string) map[string]string {
+	return map[string]string{
+		"FORWARD_TO":                  forwardTo,
+		"GREENAPI_API_URL":            wa.URL,
+		"GREENAPI_ID_INSTANCE":        wa.IDInstance,
+		"GREENAPI_API_TOKEN_INSTANCE": wa.Token,
+		"GREENAPI_WEBHOOK_TOKEN":      "wa-hook",
+		"MAX_API_URL":                 mx.URL,
+		"MAX_ID_INSTANCE":             mx.IDInstance,
+		"MAX_API_TOKEN_INSTANCE":      mx.Token,
+		"MAX_WEBHOOK_TOKEN":           "max-hook",
+	}
+}
+
+// serve runs the forwarder set up from env (in the sandbox when env is
+// empty) on a loopback port until the test ends, and returns its address.
+func serve(t *testing.T, env map[string]string) string {
+	t.Helper()
+	srv, closeSandbox, err := setup(func(k string) string { return env[k] }, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -223,12 +214,5 @@ func inTheSandbox(t *testing.T) (post func(route, body string) (int, string)) {
 		closeSandbox()
 		_ = srv.Shutdown(context.Background())
 	})
-	return func(route, body string) (int, string) {
-		resp, err := http.Post("http://"+l.Addr().String()+"/sandbox/"+route, "text/plain", strings.NewReader(body))
-		require.NoError(t, err)
-		defer resp.Body.Close()
-		data, err := io.ReadAll(resp.Body)
-		require.NoError(t, err)
-		return resp.StatusCode, string(data)
-	}
+	return l.Addr().String()
 }
