@@ -53,7 +53,25 @@ func TestRunFails(t *testing.T) {
 // With GREEN-API credentials the contact book takes GREEN-API's webhooks,
 // with its token only, and plays no sandbox.
 func TestRunOnGreenAPI(t *testing.T) {
-	env := map[string]string{"GREENAPI_ID_INSTANCE": "1101000001", "GREENAPI_API_TOKEN_INSTANCE": "t", "GREENAPI_WEBHOOK_TOKEN": "hook"}
+	addr := start(t, map[string]string{"GREENAPI_ID_INSTANCE": "1101000001", "GREENAPI_API_TOKEN_INSTANCE": "t", "GREENAPI_WEBHOOK_TOKEN": "hook"})
+
+	// No update is valid without the token: nothing reaches GREEN-API.
+	resp, err := http.Post("http://"+addr+"/webhook/greenapi", "application/json", strings.NewReader(`{}`))
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+
+	resp, err = http.Get("http://" + addr + "/sandbox/")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+}
+
+// start runs the contact book with env (in the sandbox when empty) on a
+// free loopback address until the test ends, when run must return nil;
+// it returns the address once it accepts connections.
+func start(t *testing.T, env map[string]string) string {
+	t.Helper()
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -74,17 +92,7 @@ func TestRunOnGreenAPI(t *testing.T) {
 		}
 		return err == nil
 	}, 5*time.Second, 10*time.Millisecond)
-
-	// No update is valid without the token: nothing reaches GREEN-API.
-	resp, err := http.Post("http://"+addr+"/webhook/greenapi", "application/json", strings.NewReader(`{}`))
-	require.NoError(t, err)
-	resp.Body.Close()
-	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
-
-	resp, err = http.Get("http://" + addr + "/sandbox/")
-	require.NoError(t, err)
-	resp.Body.Close()
-	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+	return addr
 }
 
 func freeAddr(t *testing.T) string {
