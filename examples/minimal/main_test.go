@@ -17,6 +17,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/internal/apitest"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
 	"github.com/cardbot/cardbot/webhook"
@@ -49,7 +50,7 @@ func TestSendContacts(t *testing.T) {
 // With no credentials the bot runs in the sandbox; a card it cannot send
 // is told with the reason. SIGTERM's context ends it cleanly.
 func TestRunInTheSandbox(t *testing.T) {
-	addr := freeAddr(t)
+	addr := apitest.FreeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, func(string) string { return "" }, addr) }()
@@ -84,7 +85,7 @@ func TestRunInTheSandbox(t *testing.T) {
 // could post updates to it.
 func TestRunNeedsAWebhookToken(t *testing.T) {
 	env := map[string]string{"GREENAPI_ID_INSTANCE": "1101000001", "GREENAPI_API_TOKEN_INSTANCE": "token"}
-	err := run(context.Background(), func(k string) string { return env[k] }, freeAddr(t))
+	err := run(context.Background(), func(k string) string { return env[k] }, apitest.FreeAddr(t))
 	require.ErrorIs(t, err, webhook.ErrUnauthenticated)
 }
 
@@ -118,15 +119,6 @@ func codeAfter(t *testing.T, doc, heading string) string {
 	end := strings.Index(rest, "```\n")
 	require.GreaterOrEqual(t, end, 0)
 	return rest[:end]
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	require.NoError(t, l.Close())
-	return addr
 }
 
 // The user hears which contacts could not be sent, and why; a file with
@@ -208,8 +200,8 @@ func TestRunFails(t *testing.T) {
 		addr string
 		want string
 	}{
-		{"an instance id that is no number", map[string]string{"GREENAPI_ID_INSTANCE": "x", "GREENAPI_API_TOKEN_INSTANCE": "t", "GREENAPI_WEBHOOK_TOKEN": "hook"}, freeAddr(t), "IDInstance"},
-		{"the sandbox with real credentials", map[string]string{"AITU_BOT_TOKEN": "t"}, freeAddr(t), "real credentials are set (AITU_BOT_TOKEN)"},
+		{"an instance id that is no number", map[string]string{"GREENAPI_ID_INSTANCE": "x", "GREENAPI_API_TOKEN_INSTANCE": "t", "GREENAPI_WEBHOOK_TOKEN": "hook"}, apitest.FreeAddr(t), "IDInstance"},
+		{"the sandbox with real credentials", map[string]string{"AITU_BOT_TOKEN": "t"}, apitest.FreeAddr(t), "real credentials are set (AITU_BOT_TOKEN)"},
 		{"an address in use", nil, taken.Addr().String(), "address already in use"},
 	}
 	for _, tt := range tests {

@@ -210,6 +210,17 @@ func Run(t testing.TB, run func(context.Context) error) (stop func() error) {
 	}
 }
 
+// FreeAddr returns a loopback address that was free a moment ago, for a
+// server a test starts by address.
+func FreeAddr(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close())
+	return addr
+}
+
 // SyncBuffer is a bytes.Buffer that loggers of several goroutines can
 // share.
 type SyncBuffer struct {

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot/examples/echobot/app"
+	"github.com/cardbot/cardbot/internal/apitest"
 )
 
 // TestExternalBot runs the external mode end to end: the harness starts
@@ -29,7 +30,7 @@ func TestExternalBot(t *testing.T) {
 	for _, delivery := range []string{"sync", "async"} {
 		t.Run(delivery, func(t *testing.T) {
 			cfg, err := parseFlags([]string{
-				"-bot", "http://" + freeAddr(t), "-mode", delivery,
+				"-bot", "http://" + apitest.FreeAddr(t), "-mode", delivery,
 				"-greenapi-addr", "127.0.0.1:0", "-max-addr", "127.0.0.1:0", "-aitu-addr", "127.0.0.1:0",
 				"-chats", "6", "-messages", "5", "-aitu", "0.34", "-max", "0.33", "-dups", "0.2",
 				"-faults", "5", "-fault-every", "2", "-wait", "30s", "-timeout", "90s",
@@ -79,7 +80,7 @@ func TestExternalBot(t *testing.T) {
 
 // A bot that never answers /healthz fails the run before any phase.
 func TestExternalBotNotThere(t *testing.T) {
-	cfg, err := parseFlags([]string{"-bot", "http://" + freeAddr(t), "-wait", "300ms",
+	cfg, err := parseFlags([]string{"-bot", "http://" + apitest.FreeAddr(t), "-wait", "300ms",
 		"-greenapi-addr", "127.0.0.1:0", "-max-addr", "127.0.0.1:0", "-aitu-addr", "127.0.0.1:0"}, io.Discard)
 	require.NoError(t, err)
 	var out strings.Builder
@@ -145,14 +146,4 @@ func startEchobot(t *testing.T, env map[string]string) {
 			t.Error("the echobot did not stop")
 		}
 	})
-}
-
-// freeAddr returns a loopback address that was free a moment ago.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	require.NoError(t, l.Close())
-	return addr
 }
