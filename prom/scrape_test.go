@@ -28,10 +28,10 @@ const (
 	hookPath  = "/webhook/greenapi-s3cr3t"
 )
 
-// A scripted run against the fake GREEN-API, through the webhook server:
-// every series moves as the run says, and /metrics, scraped over HTTP,
-// holds no chat id, number, token or path.
-func TestScrapeAfterRun(t *testing.T) {
+// observed returns a fake GREEN-API, its client, and a bot with opts
+// that observes into a new prom Observer.
+func observed(t *testing.T, opts ...cardbot.Option) (*greenapitest.Server, *greenapi.Client, *prom.Observer, *cardbot.Bot) {
+	t.Helper()
 	fake := greenapitest.NewServer(greenapitest.WithWebhookToken(hookToken))
 	t.Cleanup(fake.Close)
 	client, err := greenapi.New(greenapi.Config{APIURL: fake.URL, IDInstance: fake.IDInstance,
@@ -39,7 +39,15 @@ func TestScrapeAfterRun(t *testing.T) {
 	require.NoError(t, err)
 	obs, err := prom.New(prom.Config{})
 	require.NoError(t, err)
-	bot := cardbot.New(cardbot.WithObserver(obs), cardbot.WithLogger(quiet()), cardbot.WithProviders(client))
+	opts = append([]cardbot.Option{cardbot.WithObserver(obs), cardbot.WithLogger(quiet()), cardbot.WithProviders(client)}, opts...)
+	return fake, client, obs, cardbot.New(opts...)
+}
+
+// A scripted run against the fake GREEN-API, through the webhook server:
+// every series moves as the run says, and /metrics, scraped over HTTP,
+// holds no chat id, number, token or path.
+func TestScrapeAfterRun(t *testing.T) {
+	fake, client, obs, bot := observed(t)
 	echoBot(bot)
 
 	base := serve(t, bot, client, obs)
@@ -80,14 +88,7 @@ func TestScrapeAfterRun(t *testing.T) {
 
 // Async delivery reports its queue, its lag and what it gives up.
 func TestScrapeAsync(t *testing.T) {
-	fake := greenapitest.NewServer(greenapitest.WithWebhookToken(hookToken))
-	t.Cleanup(fake.Close)
-	client, err := greenapi.New(greenapi.Config{APIURL: fake.URL, IDInstance: fake.IDInstance,
-		APITokenInstance: fake.Token, WebhookToken: hookToken, Logger: quiet()})
-	require.NoError(t, err)
-	obs, err := prom.New(prom.Config{})
-	require.NoError(t, err)
-	bot := cardbot.New(cardbot.WithObserver(obs), cardbot.WithLogger(quiet()), cardbot.WithProviders(client),
+	fake, client, obs, bot := observed(t,
 		cardbot.WithAsync(cardbot.AsyncConfig{MaxAttempts: 2, MinRetryWait: time.Millisecond, MaxRetryWait: time.Millisecond}),
 		cardbot.WithErrorHandler(func(*cardbot.Context, error) {}))
 	handled := make(chan struct{}, 4)
