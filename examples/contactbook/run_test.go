@@ -86,12 +86,6 @@ func start(t *testing.T, env map[string]string) string {
 			t.Error("run did not return")
 		}
 	})
-	require.Eventually(t, func() bool {
-		c, err := net.Dial("tcp", addr)
-		if err == nil {
-			c.Close()
-		}
-		return err == nil
-	}, 5*time.Second, 10*time.Millisecond)
+	apitest.WaitAccepting(t, addr)
 	return addr
 }

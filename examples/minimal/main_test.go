@@ -54,13 +54,7 @@ func TestRunInTheSandbox(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, func(string) string { return "" }, addr) }()
-	require.Eventually(t, func() bool {
-		c, err := net.Dial("tcp", addr)
-		if err == nil {
-			c.Close()
-		}
-		return err == nil
-	}, 5*time.Second, 10*time.Millisecond)
+	apitest.WaitAccepting(t, addr)
 
 	cards := "BEGIN:VCARD\nFN:Ann\nTEL:+7 900 765-43-21\nEND:VCARD\nBEGIN:VCARD\nFN:Tan Wei\nTEL:+65 6123 4567\nEND:VCARD\n"
 	resp, err := http.Post("http://"+addr+"/sandbox/whatsapp/vcf", "text/vcard", strings.NewReader(cards))

@@ -221,6 +221,19 @@ func FreeAddr(t testing.TB) string {
 	return addr
 }
 
+// WaitAccepting waits until a server accepts connections at addr; the
+// test fails when none does within 5 s.
+func WaitAccepting(t testing.TB, addr string) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		c, err := net.Dial("tcp", addr)
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	}, 5*time.Second, 10*time.Millisecond, "nothing accepts connections at %s", addr)
+}
+
 // SyncBuffer is a bytes.Buffer that loggers of several goroutines can
 // share.
 type SyncBuffer struct {
