@@ -74,11 +74,11 @@ var _ Dispatcher = (*Bot)(nil)
 //   - A change is never lost to, nor applied over, a concurrent one: when
 //     another handling saved meanwhile (instances without a shared
 //     Locker, or a handling that could not renew its lease for
-//     StateConfig.LockTTL), the save
-//     stores nothing and the update fails with ErrStateConflict, which is
-//     retryable: sync mode answers 503 so the provider delivers it again,
-//     async mode tries it again. It then runs again on the state that
-//     won, so what its handler sent before the conflict is sent twice.
+//     StateConfig.LockTTL), the save stores nothing and the update fails
+//     with ErrStateConflict, which is retryable: sync mode answers 503 so
+//     the provider delivers it again, async mode tries it again. It then
+//     runs again on the state that won, so what its handler sent before
+//     the conflict is sent twice.
 //   - An async handling whose delivery was handed to another consumer
 //     meanwhile (Delivery.Owned ended) saves nothing and fails retryably;
 //     the new owner handles the update.
