@@ -36,18 +36,26 @@ type clusterSpec struct {
 // workspace is the run's temporary directory, where the echobot binary
 // is built once and the processes write their logs.
 type workspace struct {
+	// prebuilt, when set, is an echobot binary built before the run: the
+	// run uses it instead of building one in its directory.
+	prebuilt string
+
 	once     sync.Once
 	dir, bin string
 	err      error
 }
 
-// workDir returns the run's temporary directory and the echobot binary in
-// it, building the binary the first time.
+// workDir returns the run's temporary directory and the echobot binary
+// (in it, built the first time, unless the workspace has a prebuilt one).
 func (h *harness) workDir(ctx context.Context) (dir, bin string, err error) {
 	ws := h.ws
 	ws.once.Do(func() {
 		ws.dir, ws.err = os.MkdirTemp("", "cardbot-loadtest-")
-		if ws.err == nil {
+		switch {
+		case ws.err != nil:
+		case ws.prebuilt != "":
+			ws.bin = ws.prebuilt
+		default:
 			ws.bin, ws.err = buildEchobot(ctx, ws.dir)
 		}
 	})

@@ -28,8 +28,9 @@ import (
 const procHealthWait = 30 * time.Second
 
 // buildEchobot builds ./examples/echobot of the module the harness runs
-// in into dir, and returns the binary's path.
-func buildEchobot(ctx context.Context, dir string) (string, error) {
+// in into dir, with the go build flags given (such as -race), and returns
+// the binary's path.
+func buildEchobot(ctx context.Context, dir string, flags ...string) (string, error) {
 	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
 	if err != nil {
 		return "", fmt.Errorf("go env GOMOD: %w", err)
@@ -39,9 +40,14 @@ func buildEchobot(ctx context.Context, dir string) (string, error) {
 		return "", errors.New("building the echobot: not inside the cardbot module")
 	}
 	bin := filepath.Join(dir, "echobot")
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./examples/echobot")
+	args := append(append([]string{"build"}, flags...), "-o", bin, "./examples/echobot")
+	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = filepath.Dir(mod)
 	if out, err := cmd.CombinedOutput(); err != nil {
+		if ctx.Err() != nil {
+			// The bound ran out, not the compiler: say so, not "signal: killed".
+			return "", fmt.Errorf("go build ./examples/echobot did not finish in time: %w", context.Cause(ctx))
+		}
 		return "", fmt.Errorf("go build ./examples/echobot: %w\n%s", err, out)
 	}
 	return bin, nil

@@ -14,14 +14,14 @@ import (
 )
 
 // procHarness is a harness with the flags args (the process phases' own
-// small sizes first), whose workspace is removed when t ends, or kept and
-// named when t failed.
+// small sizes first) and the package run's echobot binary, whose
+// workspace is removed when t ends, or kept and named when t failed.
 func procHarness(t *testing.T, args ...string) *harness {
 	t.Helper()
 	base := []string{"-procs-only", "-proc-chats", "24", "-proc-messages", "6", "-lease", "500ms", "-down", "500ms", "-lb-lag", "100ms"}
 	cfg, err := parseFlags(append(base, args...), new(strings.Builder))
 	require.NoError(t, err)
-	h := &harness{cfg: cfg, ws: &workspace{}}
+	h := &harness{cfg: cfg, ws: &workspace{prebuilt: echobotBinary(t)}}
 	t.Cleanup(func() {
 		if msg := h.ws.remove(t.Failed()); msg != "" {
 			t.Log(msg)
