@@ -1,0 +1,87 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cardbot/cardbot/internal/apitest"
+	"github.com/cardbot/cardbot/provider/greenapi"
+	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
+)
+
+// readyz is what /readyz answered.
+type readyz struct {
+	code   int
+	Status string            `json:"status"`
+	Checks map[string]string `json:"checks"`
+}
+
+func getReady(t *testing.T, base string) readyz {
+	t.Helper()
+	code, body := get(t, base+"/readyz")
+	var r readyz
+	require.NoError(t, json.Unmarshal([]byte(body), &r), body)
+	r.code = code
+	return r
+}
+
+// waitReady polls /readyz until ok says its answer is the one awaited, for
+// up to wait; it fails with the last answer.
+func waitReady(t *testing.T, base string, wait time.Duration, ok func(readyz) bool) readyz {
+	t.Helper()
+	deadline := time.Now().Add(wait)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		r := getReady(t, base)
+		if ok(r) {
+			return r
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/readyz after %s: %d %+v", wait, r.code, r)
+		}
+		<-tick.C
+	}
+}
+
+// /readyz turns 503 naming notAuthorized within seconds of the instance
+// losing its authorization (told by the stateInstanceChanged webhook),
+// and 200 once it is back (read by getStateInstance, with no webhook);
+// the gauge follows.
+func TestInstanceStateReadiness(t *testing.T) {
+	fake := greenapitest.NewServer(greenapitest.WithWebhookToken("hook-secret"))
+	t.Cleanup(fake.Close)
+	metrics := apitest.FreeAddr(t)
+	base := start(t, map[string]string{
+		"GREENAPI_API_URL":            fake.URL,
+		"GREENAPI_ID_INSTANCE":        fake.IDInstance,
+		"GREENAPI_API_TOKEN_INSTANCE": fake.Token,
+		"GREENAPI_WEBHOOK_TOKEN":      "hook-secret",
+		"INSTANCE_STATE_INTERVAL":     "1s",
+		"METRICS_ADDR":                metrics,
+	})
+	component := "greenapi " + fake.IDInstance
+	r := waitReady(t, base, 5*time.Second, func(r readyz) bool { return r.code == 200 && r.Checks[component] == "ok" })
+	assert.Equal(t, "ready", r.Status)
+
+	_, err := fake.Push(context.Background(), base+"/webhook/greenapi", fake.SetState(greenapi.StateNotAuthorized))
+	require.NoError(t, err)
+	r = waitReady(t, base, 5*time.Second, func(r readyz) bool { return r.code == 503 })
+	assert.Equal(t, "not ready", r.Status)
+	assert.Equal(t, map[string]string{component: greenapi.StateNotAuthorized}, r.Checks)
+	assert.Equal(t, 503, getReady(t, "http://"+metrics).code, "the metrics listener's /readyz says the same")
+	_, body := get(t, "http://"+metrics+"/metrics")
+	assert.Contains(t, body, `cardbot_instance_state{instance="`+fake.IDInstance+`",provider="greenapi",state="notAuthorized"} 1`)
+	assert.Contains(t, body, `cardbot_instance_ready{instance="`+fake.IDInstance+`",provider="greenapi"} 0`)
+
+	fake.SetState(greenapi.StateAuthorized) // no webhook: the next read finds it
+	r = waitReady(t, base, 5*time.Second, func(r readyz) bool { return r.code == 200 })
+	assert.Equal(t, "ok", r.Checks[component])
+	_, body = get(t, "http://"+metrics+"/metrics")
+	assert.Contains(t, body, `cardbot_instance_ready{instance="`+fake.IDInstance+`",provider="greenapi"} 1`)
+}
