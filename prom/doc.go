@@ -16,9 +16,9 @@
 //	cardbot_queue_push_failures_total{provider,reason} counter
 //	cardbot_queue_depth                                gauge
 //	cardbot_queue_lag_seconds                          histogram
-//	cardbot_instance_ready{provider,instance}          gauge
-//	cardbot_instance_state{provider,instance,state}    gauge
-//	cardbot_instance_quota_exceeded{provider,instance} gauge
+//	cardbot_instance_ready{provider}                   gauge
+//	cardbot_instance_state{provider,state}             gauge
+//	cardbot_instance_quota_exceeded{provider}          gauge
 //
 // kind is the update's kind ("message", "status", "other"); route is the
 // route that handled it as its String method says ("/start", "OnText"), or
@@ -34,7 +34,8 @@
 // done at that moment; the instance gauges are the state of each
 // provider's instance (GREEN-API's stateInstance: "authorized",
 // "notAuthorized", "blocked", …, "unknown" before it was read), with one
-// series per instance, for the state it is in.
+// series per instance, for the state it is in, labelled by the
+// provider's name (the instance id is part of the API's URL paths).
 //
 // No label ever holds a chat id, a phone number, a text or a URL path, so
 // Aitu's secret webhook path and the users' numbers stay out of the

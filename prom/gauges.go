@@ -24,11 +24,11 @@ func newGauges() *gauges {
 		depth: desc("queue_depth", "Updates the async queue delivered to the bot that are not done (running, "+
 			"waiting for their turn or a retry), read at the scrape."),
 		ready: desc("instance_ready", "1 while the provider's instance can send as far as is known, else 0.",
-			"provider", "instance"),
+			"provider"),
 		state: desc("instance_state", "1 for the state the provider's instance is in (authorized, notAuthorized, "+
-			"blocked, …; unknown before it was read).", "provider", "instance", "state"),
+			"blocked, …; unknown before it was read).", "provider", "state"),
 		quota: desc("instance_quota_exceeded", "1 while the provider's service reports the instance's quota spent.",
-			"provider", "instance"),
+			"provider"),
 	}
 }
 
@@ -52,9 +52,11 @@ func (g *gauges) Collect(ch chan<- prometheus.Metric) {
 		if state == "" {
 			state = "unknown"
 		}
-		ch <- prometheus.MustNewConstMetric(g.ready, prometheus.GaugeValue, bit(s.Ready), s.Provider, s.Instance)
-		ch <- prometheus.MustNewConstMetric(g.state, prometheus.GaugeValue, 1, s.Provider, s.Instance, state)
-		ch <- prometheus.MustNewConstMetric(g.quota, prometheus.GaugeValue, bit(s.QuotaExceeded), s.Provider, s.Instance)
+		// By the provider's name, unique in a bot: the instance id is part
+		// of the API's URL paths, which stay out of the labels.
+		ch <- prometheus.MustNewConstMetric(g.ready, prometheus.GaugeValue, bit(s.Ready), s.Provider)
+		ch <- prometheus.MustNewConstMetric(g.state, prometheus.GaugeValue, 1, s.Provider, state)
+		ch <- prometheus.MustNewConstMetric(g.quota, prometheus.GaugeValue, bit(s.QuotaExceeded), s.Provider)
 	}
 }
 

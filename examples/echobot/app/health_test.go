@@ -76,12 +76,12 @@ func TestInstanceStateReadiness(t *testing.T) {
 	assert.Equal(t, map[string]string{component: greenapi.StateNotAuthorized}, r.Checks)
 	assert.Equal(t, 503, getReady(t, "http://"+metrics).code, "the metrics listener's /readyz says the same")
 	_, body := get(t, "http://"+metrics+"/metrics")
-	assert.Contains(t, body, `cardbot_instance_state{instance="`+fake.IDInstance+`",provider="greenapi",state="notAuthorized"} 1`)
-	assert.Contains(t, body, `cardbot_instance_ready{instance="`+fake.IDInstance+`",provider="greenapi"} 0`)
+	assert.Contains(t, body, `cardbot_instance_state{provider="greenapi",state="notAuthorized"} 1`)
+	assert.Contains(t, body, `cardbot_instance_ready{provider="greenapi"} 0`)
 
 	fake.SetState(greenapi.StateAuthorized) // no webhook: the next read finds it
 	r = waitReady(t, base, 5*time.Second, func(r readyz) bool { return r.code == 200 })
 	assert.Equal(t, "ok", r.Checks[component])
 	_, body = get(t, "http://"+metrics+"/metrics")
-	assert.Contains(t, body, `cardbot_instance_ready{instance="`+fake.IDInstance+`",provider="greenapi"} 1`)
+	assert.Contains(t, body, `cardbot_instance_ready{provider="greenapi"} 1`)
 }
