@@ -50,38 +50,57 @@ func waitReady(t *testing.T, base string, wait time.Duration, ok func(readyz) bo
 }
 
 // /readyz turns 503 naming notAuthorized within seconds of the instance
-// losing its authorization (told by the stateInstanceChanged webhook),
-// and 200 once it is back (read by getStateInstance, with no webhook);
+// losing its authorization, and 200 once it is back: told by the
+// stateInstanceChanged webhooks alone, or read by getStateInstance alone;
 // the gauge follows.
 func TestInstanceStateReadiness(t *testing.T) {
-	fake := greenapitest.NewServer(greenapitest.WithWebhookToken("hook-secret"))
-	t.Cleanup(fake.Close)
-	metrics := apitest.FreeAddr(t)
-	base := start(t, map[string]string{
-		"GREENAPI_API_URL":            fake.URL,
-		"GREENAPI_ID_INSTANCE":        fake.IDInstance,
-		"GREENAPI_API_TOKEN_INSTANCE": fake.Token,
-		"GREENAPI_WEBHOOK_TOKEN":      "hook-secret",
-		"INSTANCE_STATE_INTERVAL":     "1s",
-		"METRICS_ADDR":                metrics,
-	})
-	component := "greenapi " + fake.IDInstance
-	r := waitReady(t, base, 5*time.Second, func(r readyz) bool { return r.code == 200 && r.Checks[component] == "ok" })
-	assert.Equal(t, "ready", r.Status)
+	tests := []struct {
+		name     string
+		interval string // INSTANCE_STATE_INTERVAL
+		push     bool   // deliver the stateInstanceChanged webhooks
+	}{
+		{"told by the webhooks", "off", true},
+		{"read every second", "1s", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := greenapitest.NewServer(greenapitest.WithWebhookToken("hook-secret"))
+			t.Cleanup(fake.Close)
+			metrics := apitest.FreeAddr(t)
+			base := start(t, map[string]string{
+				"GREENAPI_API_URL":            fake.URL,
+				"GREENAPI_ID_INSTANCE":        fake.IDInstance,
+				"GREENAPI_API_TOKEN_INSTANCE": fake.Token,
+				"GREENAPI_WEBHOOK_TOKEN":      "hook-secret",
+				"INSTANCE_STATE_INTERVAL":     tt.interval,
+				"METRICS_ADDR":                metrics,
+			})
+			setState := func(state string) {
+				t.Helper()
+				body := fake.SetState(state)
+				if tt.push {
+					_, err := fake.Push(context.Background(), base+"/webhook/greenapi", body)
+					require.NoError(t, err)
+				}
+			}
+			component := "greenapi " + fake.IDInstance
+			r := waitReady(t, base, 5*time.Second, func(r readyz) bool { return r.code == 200 && r.Checks[component] == "ok" })
+			assert.Equal(t, "ready", r.Status)
 
-	_, err := fake.Push(context.Background(), base+"/webhook/greenapi", fake.SetState(greenapi.StateNotAuthorized))
-	require.NoError(t, err)
-	r = waitReady(t, base, 5*time.Second, func(r readyz) bool { return r.code == 503 })
-	assert.Equal(t, "not ready", r.Status)
-	assert.Equal(t, map[string]string{component: greenapi.StateNotAuthorized}, r.Checks)
-	assert.Equal(t, 503, getReady(t, "http://"+metrics).code, "the metrics listener's /readyz says the same")
-	_, body := get(t, "http://"+metrics+"/metrics")
-	assert.Contains(t, body, `cardbot_instance_state{provider="greenapi",state="notAuthorized"} 1`)
-	assert.Contains(t, body, `cardbot_instance_ready{provider="greenapi"} 0`)
+			setState(greenapi.StateNotAuthorized)
+			r = waitReady(t, base, 5*time.Second, func(r readyz) bool { return r.code == 503 })
+			assert.Equal(t, "not ready", r.Status)
+			assert.Equal(t, map[string]string{component: greenapi.StateNotAuthorized}, r.Checks)
+			assert.Equal(t, 503, getReady(t, "http://"+metrics).code, "the metrics listener's /readyz says the same")
+			_, body := get(t, "http://"+metrics+"/metrics")
+			assert.Contains(t, body, `cardbot_instance_state{provider="greenapi",state="notAuthorized"} 1`)
+			assert.Contains(t, body, `cardbot_instance_ready{provider="greenapi"} 0`)
 
-	fake.SetState(greenapi.StateAuthorized) // no webhook: the next read finds it
-	r = waitReady(t, base, 5*time.Second, func(r readyz) bool { return r.code == 200 })
-	assert.Equal(t, "ok", r.Checks[component])
-	_, body = get(t, "http://"+metrics+"/metrics")
-	assert.Contains(t, body, `cardbot_instance_ready{provider="greenapi"} 1`)
+			setState(greenapi.StateAuthorized)
+			r = waitReady(t, base, 5*time.Second, func(r readyz) bool { return r.code == 200 })
+			assert.Equal(t, "ok", r.Checks[component])
+			_, body = get(t, "http://"+metrics+"/metrics")
+			assert.Contains(t, body, `cardbot_instance_ready{provider="greenapi"} 1`)
+		})
+	}
 }
