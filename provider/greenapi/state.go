@@ -135,8 +135,8 @@ func (c *Client) InstanceStatus() cardbot.InstanceStatus {
 
 // GetStateInstance asks GREEN-API for the instance's state
 // ("authorized", "notAuthorized", … see the State constants), and keeps
-// it for Ping. A failed call is kept too: Ping reports the instance not
-// ready until a call succeeds.
+// it for Ping. A failed call is kept too (but a 429, or one its ctx
+// cancelled): Ping reports the instance not ready until a call succeeds.
 func (c *Client) GetStateInstance(ctx context.Context) (string, error) {
 	var out struct {
 		StateInstance string `json:"stateInstance"`
@@ -146,7 +146,10 @@ func (c *Client) GetStateInstance(ctx context.Context) (string, error) {
 		err = &APIError{Method: "getStateInstance", StatusCode: http.StatusOK, Message: "no stateInstance in the answer"}
 	}
 	if err != nil {
-		if !errors.Is(ctx.Err(), context.Canceled) { // a read its caller gave up says nothing of the instance
+		// A read its caller gave up, or one refused by the rate limit
+		// (getStateInstance takes one a second), says nothing of the
+		// instance.
+		if !errors.Is(ctx.Err(), context.Canceled) && !errors.Is(err, ErrRateLimited) {
 			c.setHealth(func(h *instanceHealth) { h.err = err })
 		}
 		return "", err
