@@ -84,7 +84,7 @@ type pushHealth struct {
 	failing bool
 }
 
-// note records the outcome of a push of u. A push that lost a race with
+// notePush records the outcome of a push of u. A push that lost a race with
 // the same key (ErrInFlight) says nothing of the queue and is not noted.
 func (e *engine) notePush(u *Update, err error) {
 	if errors.Is(err, ErrInFlight) {
