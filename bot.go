@@ -68,6 +68,9 @@ func New(opts ...Option) *Bot {
 	if b.async != nil {
 		b.eng = newEngine(b, *b.async)
 	}
+	if r, ok := b.observer.(GaugeReader); ok {
+		r.ReadGauges(b.Gauges)
+	}
 	return b
 }
 

@@ -44,6 +44,10 @@ const (
 	// ObsQueueDepth: a worker took an update of the async queue (Depth,
 	// Lag).
 	ObsQueueDepth
+	// ObsPushFailed: async delivery could not store an update in its
+	// queue, and the webhook is answered 503 (Provider, Update, and
+	// Outcome: one of the PushFailed reasons).
+	ObsPushFailed
 )
 
 // String returns the kind's name: "received", "deduplicated", ….
@@ -63,6 +67,8 @@ func (k ObservationKind) String() string {
 		return "dead_lettered"
 	case ObsQueueDepth:
 		return "queue_depth"
+	case ObsPushFailed:
+		return "push_failed"
 	}
 	return "unknown"
 }

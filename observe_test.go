@@ -142,7 +142,7 @@ func TestObserverAsync(t *testing.T) {
 
 func TestObservationKindString(t *testing.T) {
 	seen := map[string]bool{}
-	for k := cardbot.ObsReceived; k <= cardbot.ObsQueueDepth; k++ {
+	for k := cardbot.ObsReceived; k <= cardbot.ObsPushFailed; k++ {
 		s := k.String()
 		assert.NotEqual(t, "unknown", s, "%d", k)
 		assert.False(t, seen[s], "%q twice", s)

@@ -54,6 +54,8 @@ type engine struct {
 	// at most cap(room) jobs.
 	ready chan *chatQueue
 
+	pushes pushHealth // the last push failure, for Bot.Ready
+
 	cancel   context.CancelFunc // ends Consume
 	consumed chan struct{}      // closed when Consume returned
 	dropped  chan struct{}      // closed when Shutdown gave up
@@ -132,6 +134,7 @@ func (e *engine) push(ctx context.Context, u *Update) error {
 	} else {
 		added, err = e.q.Push(ctx, en)
 	}
+	e.notePush(u, err)
 	switch {
 	case err == nil:
 		kind := ObsQueued

@@ -3,8 +3,9 @@ package cardbot
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sort"
+	"strings"
+	"syscall"
 )
 
 // Pinger is a store or a provider that can say whether it answers. The
@@ -16,21 +17,128 @@ type Pinger interface {
 	Ping(ctx context.Context) error
 }
 
-// ErrNotReady is wrapped by the error of Bot.Ready.
+// ErrNotReady is matched by the error of Bot.Ready.
 var ErrNotReady = errors.New("cardbot: not ready")
 
+// Check is what one component of a bot answered to Bot.Ready.
+type Check struct {
+	// Component names what was asked: "bot", "queue", "dedup store",
+	// "provider aitu", or, for a provider that reports its instance
+	// (InstanceReporter), its name and instance ("greenapi 1101000001").
+	Component string
+	// Err is nil when the component is ready, else why it is not.
+	Err error
+}
+
+// ReadyReasoner is an error that says, in a few words fit for a readiness
+// probe's body, why its component is not ready: "notAuthorized", "push
+// failed: no space left on device". The words hold no address, path or
+// secret.
+type ReadyReasoner interface {
+	ReadyReason() string
+}
+
+// Reason returns why the component is not ready in words a readiness
+// probe may show to whoever asks: the ReadyReason of an error in Err's
+// chain that has one, else the name of a system error in it ("connection
+// refused", "no space left on device"), "timeout" or "shutting down", else
+// "not ready". Addresses, paths and secrets that Err's text may hold stay
+// out. It returns "" when the component is ready.
+func (c Check) Reason() string {
+	if c.Err == nil {
+		return ""
+	}
+	var rr ReadyReasoner
+	if errors.As(c.Err, &rr) {
+		return rr.ReadyReason()
+	}
+	switch {
+	case errors.Is(c.Err, ErrShuttingDown):
+		return "shutting down"
+	case errors.Is(c.Err, context.DeadlineExceeded):
+		return "timeout"
+	}
+	if s := sysReason(c.Err); s != "" {
+		return s
+	}
+	return "not ready"
+}
+
+// NotReadyError is the error of Bot.Ready when a component is not ready.
+// It matches ErrNotReady and unwraps to each failure.
+type NotReadyError struct {
+	// Checks are the components asked, ready or not, in the order they
+	// were asked.
+	Checks []Check
+}
+
+// Failed returns the checks of the components that are not ready.
+func (e *NotReadyError) Failed() []Check {
+	var out []Check
+	for _, c := range e.Checks {
+		if c.Err != nil {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Error names each component that is not ready and its error:
+// "cardbot: not ready: queue: …; provider aitu: …".
+func (e *NotReadyError) Error() string {
+	var b strings.Builder
+	b.WriteString(ErrNotReady.Error())
+	for i, c := range e.Failed() {
+		if i == 0 {
+			b.WriteString(": ")
+		} else {
+			b.WriteString("; ")
+		}
+		b.WriteString(c.Component)
+		b.WriteString(": ")
+		b.WriteString(c.Err.Error())
+	}
+	return b.String()
+}
+
+// Is reports whether target is ErrNotReady.
+func (e *NotReadyError) Is(target error) bool { return target == ErrNotReady }
+
+// Unwrap returns the errors of the components that are not ready.
+func (e *NotReadyError) Unwrap() []error {
+	var out []error
+	for _, c := range e.Failed() {
+		out = append(out, c.Err)
+	}
+	return out
+}
+
 // Ready reports whether the bot can take updates now: it is not shutting
-// down, and its async queue, its dedup store and its providers answer,
-// those of them that are Pingers, asked one after another within ctx. It
-// returns nil when all do, else an error that wraps ErrNotReady and each
-// failure, naming what failed ("queue", "dedup store", "provider aitu").
-// A readiness probe (webhook.Server's /readyz) calls it.
+// down, its async queue took the last update pushed to it (see
+// PushFailureHold), and its async queue, its dedup store and its providers
+// answer, those of them that are Pingers, asked one after another within
+// ctx. It returns nil when all do, else a *NotReadyError, which matches
+// ErrNotReady and names every component asked with its answer. A readiness
+// probe (webhook.Server's /readyz) calls it.
 func (b *Bot) Ready(ctx context.Context) error {
+	checks := b.ReadyChecks(ctx)
+	for _, c := range checks {
+		if c.Err != nil {
+			return &NotReadyError{Checks: checks}
+		}
+	}
+	return nil
+}
+
+// ReadyChecks asks each component as Ready does and returns every answer,
+// ready or not: a bot shutting down answers only Check{"bot",
+// ErrShuttingDown}.
+func (b *Bot) ReadyChecks(ctx context.Context) []Check {
 	b.life.mu.Lock()
 	closing := b.life.closing
 	b.life.mu.Unlock()
 	if closing {
-		return fmt.Errorf("%w: %w", ErrNotReady, ErrShuttingDown)
+		return []Check{{Component: "bot", Err: ErrShuttingDown}}
 	}
 	type part struct {
 		name string
@@ -38,9 +146,10 @@ func (b *Bot) Ready(ctx context.Context) error {
 	}
 	var parts []part
 	if b.eng != nil {
-		if p, ok := b.eng.q.(Pinger); ok {
-			parts = append(parts, part{"queue", p})
-		}
+		// The queue is not ready while its pushes fail, even when it
+		// answers a ping (a full disk takes reads, not writes).
+		q, _ := b.eng.q.(Pinger)
+		parts = append(parts, part{"queue", queuePing{q, &b.eng.pushes}})
 	} else if p, ok := b.dedup.(Pinger); ok {
 		parts = append(parts, part{"dedup store", p})
 	}
@@ -51,19 +160,51 @@ func (b *Bot) Ready(ctx context.Context) error {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		if p, ok := b.providers[name].(Pinger); ok {
-			parts = append(parts, part{"provider " + name, p})
+		p := b.providers[name]
+		if pp, ok := p.(Pinger); ok {
+			parts = append(parts, part{componentOf(p), pp})
 		}
 	}
 	b.mu.RUnlock()
-	var errs []error
+	checks := make([]Check, 0, len(parts))
 	for _, pt := range parts {
-		if err := pt.p.Ping(ctx); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", pt.name, err))
+		checks = append(checks, Check{Component: pt.name, Err: pt.p.Ping(ctx)})
+	}
+	return checks
+}
+
+// queuePing is the check of an async bot's queue: its Ping, when it has
+// one, and the last failure of a push (see PushFailureHold).
+type queuePing struct {
+	q      Pinger // nil when the queue cannot be asked
+	pushes *pushHealth
+}
+
+func (p queuePing) Ping(ctx context.Context) error {
+	var err error
+	if p.q != nil {
+		err = p.q.Ping(ctx)
+	}
+	return errors.Join(err, p.pushes.failure())
+}
+
+// sysReason returns the name of a system error in err's chain
+// ("connection refused"), or "".
+func sysReason(err error) string {
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		return errno.Error()
+	}
+	return ""
+}
+
+// componentOf names a provider's check: by its instance when it reports
+// one, else "provider <name>".
+func componentOf(p Provider) string {
+	if r, ok := p.(InstanceReporter); ok {
+		if s := r.InstanceStatus(); s.Instance != "" {
+			return p.Name() + " " + s.Instance
 		}
 	}
-	if len(errs) > 0 {
-		return fmt.Errorf("%w: %w", ErrNotReady, errors.Join(errs...))
-	}
-	return nil
+	return "provider " + p.Name()
 }

@@ -30,8 +30,9 @@ type Config struct {
 	Buckets []float64
 }
 
-// Observer is a cardbot.Observer that counts into Prometheus collectors.
-// It is safe for concurrent use.
+// Observer is a cardbot.Observer that counts into Prometheus collectors,
+// and a cardbot.GaugeReader whose gauges are read from the bot at each
+// scrape. It serves one bot. It is safe for concurrent use.
 type Observer struct {
 	received     *prometheus.CounterVec
 	deduplicated *prometheus.CounterVec
@@ -40,17 +41,18 @@ type Observer struct {
 	sends        *prometheus.CounterVec
 	sendDuration *prometheus.HistogramVec
 	deadLetters  *prometheus.CounterVec
-	depth        prometheus.Gauge
+	pushFailures *prometheus.CounterVec
 	lag          prometheus.Histogram
+	gauges       *gauges
 
 	gatherer prometheus.Gatherer
 
 	mu    sync.Mutex                     // held by a writer of cache
 	cache atomic.Pointer[map[key]*child] // the children of the collectors, by labels
-	last  [8]atomic.Pointer[child]       // by key.metric: the child used last
+	last  [9]atomic.Pointer[child]       // by key.metric: the child used last
 }
 
-var _ cardbot.Observer = (*Observer)(nil)
+var _ cardbot.GaugeReader = (*Observer)(nil)
 
 // New makes the collectors and registers them. It fails when the
 // Registerer has collectors of the same names (a second Observer on one
@@ -82,15 +84,16 @@ func New(cfg Config) (*Observer, error) {
 		sends:        counter("sends_total", "Messages sent to providers, by result.", "provider", "method", "status"),
 		sendDuration: histogram("send_duration_seconds", "Time of one send, retries included.", "provider", "method", "status"),
 		deadLetters:  counter("dead_letters_total", "Updates async delivery gave up on.", "provider"),
-		depth: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "cardbot", Name: "queue_depth",
-			Help: "Updates the async queue delivered to the bot that are not done, when a worker last took one."}),
+		pushFailures: counter("queue_push_failures_total", "Updates async delivery could not store in its queue (the webhook was answered 503), by reason.",
+			"provider", "reason"),
+		gauges: newGauges(),
 		lag: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: "cardbot", Name: "queue_lag_seconds",
 			Help: "Time an update waited in the async queue before its first handling.", Buckets: buckets}),
 		gatherer: gath,
 	}
 	o.cache.Store(&map[key]*child{})
 	for _, c := range []prometheus.Collector{o.received, o.deduplicated, o.queued, o.handled, o.sends, o.sendDuration,
-		o.deadLetters, o.depth, o.lag} {
+		o.deadLetters, o.pushFailures, o.lag, o.gauges} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("prom: registering the collectors: %w", err)
 		}
@@ -126,8 +129,9 @@ func (o *Observer) Observe(ob cardbot.Observation) {
 	case cardbot.ObsDeadLettered:
 		o.counter(o.deadLetters, key{7, 0, ob.Provider, "", "", ""}, 1).Inc()
 	case cardbot.ObsQueueDepth:
-		o.depth.Set(float64(ob.Depth))
-		o.lag.Observe(ob.Lag.Seconds())
+		o.lag.Observe(ob.Lag.Seconds()) // the depth is read at the scrape (ReadGauges)
+	case cardbot.ObsPushFailed:
+		o.counter(o.pushFailures, key{8, 0, ob.Provider, ob.Outcome, "", ""}, 2).Inc()
 	}
 }
 

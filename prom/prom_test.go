@@ -36,6 +36,9 @@ func TestObserve(t *testing.T) {
 		{Kind: cardbot.ObsSent, Provider: "aitu", Method: "contact", Outcome: cardbot.OutcomeTimeout},
 		{Kind: cardbot.ObsDeadLettered, Provider: "aitu"},
 		{Kind: cardbot.ObsQueueDepth, Depth: 7, Lag: 2 * time.Second},
+		{Kind: cardbot.ObsPushFailed, Provider: "greenapi", Update: msg, Outcome: cardbot.PushFailedError},
+		{Kind: cardbot.ObsPushFailed, Provider: "greenapi", Update: msg, Outcome: cardbot.PushFailedError},
+		{Kind: cardbot.ObsPushFailed, Provider: "aitu", Outcome: cardbot.PushFailedFull},
 	} {
 		o.Observe(ob)
 	}
@@ -54,9 +57,11 @@ func TestObserve(t *testing.T) {
 		`cardbot_handler_duration_seconds_sum{kind="message",outcome="ok",provider="greenapi",route="/start"}`:   0.003,
 		`cardbot_handler_duration_seconds_count{kind="message",outcome="ok",provider="greenapi",route="none"}`:   1,
 		`cardbot_send_duration_seconds_sum{method="text",provider="greenapi",status="ok"}`:                       0.001,
-		`cardbot_queue_depth`:             7,
-		`cardbot_queue_lag_seconds_count`: 1,
-		`cardbot_queue_lag_seconds_sum`:   2,
+		`cardbot_queue_depth`: 0, // read from the bot at the scrape, never from an observation
+		`cardbot_queue_push_failures_total{provider="greenapi",reason="error"}`:  2,
+		`cardbot_queue_push_failures_total{provider="aitu",reason="queue_full"}`: 1,
+		`cardbot_queue_lag_seconds_count`:                                        1,
+		`cardbot_queue_lag_seconds_sum`:                                          2,
 	} {
 		assert.InDelta(t, want, got[series], 1e-9, "%s in %v", series, got)
 	}

@@ -3,10 +3,12 @@ package webhook_test
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -33,20 +35,31 @@ func (r readier) Ready(ctx context.Context) error {
 }
 
 func TestReadyHandler(t *testing.T) {
+	full := &cardbot.NotReadyError{Checks: []cardbot.Check{
+		{Component: "queue", Err: &cardbot.PushError{Err: &fs.PathError{Op: "write", Path: "/data/bot.db", Err: syscall.ENOSPC}}},
+		{Component: "greenapi 1101000001", Err: stateErr("notAuthorized")},
+		{Component: "provider aitu"},
+	}}
 	tests := []struct {
 		name    string
 		r       webhook.Readier
 		timeout time.Duration
 		status  int
-		logged  string // the reason in the log, "" for no line
+		body    string
+		logged  string // the error in the log, "" for no line
 	}{
-		{"ready", readier{}, 0, http.StatusOK, ""},
+		{"ready", readier{}, 0, http.StatusOK, `{"status":"ready"}`, ""},
 		{"a store down", readier{err: errors.New("queue: dial tcp 10.0.0.5:6379: connection refused")}, 0,
-			http.StatusServiceUnavailable, "queue: dial tcp 10.0.0.5:6379: connection refused"},
+			http.StatusServiceUnavailable, `{"status":"not ready","reason":"not ready"}`,
+			"queue: dial tcp 10.0.0.5:6379: connection refused"},
 		{"too slow to say", readier{wait: time.Second}, 20 * time.Millisecond, http.StatusServiceUnavailable,
-			"context deadline exceeded"},
+			`{"status":"not ready","reason":"timeout"}`, "context deadline exceeded"},
+		{"components named", readier{err: full}, 0, http.StatusServiceUnavailable,
+			`{"status":"not ready","checks":{"queue":"push failed: no space left on device","greenapi 1101000001":"notAuthorized","provider aitu":"ok"}}`,
+			"write /data/bot.db: no space left on device"},
 		{"a bot shutting down", shutDown(t), 0, http.StatusServiceUnavailable,
-			"cardbot: not ready: cardbot: bot is shutting down"},
+			`{"status":"not ready","checks":{"bot":"shutting down"}}`, "cardbot: not ready: bot: cardbot: bot is shutting down"},
+		{"a bot ready", cardbot.New(), 0, http.StatusOK, `{"status":"ready"}`, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -56,15 +69,32 @@ func TestReadyHandler(t *testing.T) {
 				ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
 			assert.Equal(t, tt.status, rec.Code)
 			assert.Equal(t, "no-store", rec.Header().Get("Cache-Control"))
+			assert.JSONEq(t, tt.body, rec.Body.String())
 			if tt.logged == "" {
-				assert.JSONEq(t, `{"status":"ready"}`, rec.Body.String())
 				assert.Empty(t, log.String())
 				return
 			}
-			assert.JSONEq(t, `{"status":"not ready"}`, rec.Body.String(), "the reason stays in the log")
 			assert.Contains(t, log.String(), tt.logged)
+			assert.NotContains(t, rec.Body.String(), "10.0.0.5", "addresses stay in the log")
+			assert.NotContains(t, rec.Body.String(), "/data", "paths stay in the log")
 		})
 	}
+}
+
+// stateErr is an error that says its own reason.
+type stateErr string
+
+func (e stateErr) Error() string       { return "instance is " + string(e) }
+func (e stateErr) ReadyReason() string { return string(e) }
+
+// A bot lists every component it asked, ready ones as "ok".
+func TestReadyHandlerBot(t *testing.T) {
+	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)), cardbot.WithAsync(cardbot.AsyncConfig{}))
+	t.Cleanup(func() { require.NoError(t, bot.Shutdown(context.Background())) })
+	rec := httptest.NewRecorder()
+	webhook.ReadyHandler(bot, 0, nil).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+	assert.Equal(t, http.StatusOK, rec.Code)
+	assert.JSONEq(t, `{"status":"ready","checks":{"queue":"ok"}}`, rec.Body.String())
 }
 
 func shutDown(t *testing.T) *cardbot.Bot {
@@ -96,7 +126,7 @@ func TestServerProbes(t *testing.T) {
 	require.NoError(t, bot.Shutdown(context.Background()))
 	code, body = get(srv, "/readyz")
 	assert.Equal(t, http.StatusServiceUnavailable, code, "a bot shutting down is not ready")
-	assert.JSONEq(t, `{"status":"not ready"}`, body)
+	assert.JSONEq(t, `{"status":"not ready","checks":{"bot":"shutting down"}}`, body)
 
 	bare := webhook.NewServer(cardbot.New(cardbot.WithLogger(quiet)), webhook.ServerConfig{NoReadiness: true})
 	code, _ = get(bare, "/readyz")

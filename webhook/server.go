@@ -34,9 +34,10 @@ type ServerConfig struct {
 	NoReadiness bool
 
 	// Metrics, when not nil, is served at GET /metrics: prom.Observer's
-	// Handler, or any other. Serve it on a Server of its own, on another
-	// address, when the metrics must not be reachable where the webhooks
-	// are.
+	// Handler, or any other. A webhook server must be reachable by the
+	// provider, so this exposes the metrics to the internet too: prefer
+	// serving them on a listener of their own, on a private address (the
+	// echobot's METRICS_ADDR, 127.0.0.1:9090 by default).
 	Metrics http.Handler
 }
 

@@ -37,6 +37,7 @@ func botEnv(cfg Config, fr *fronts) [][2]string {
 func echobotEnv(addr, delivery string, fr *fronts) [][2]string {
 	return [][2]string{
 		{"ADDR", addr},
+		{"METRICS_ADDR", "off"}, // several bots on one machine: the default port is one
 		{"DELIVERY", delivery},
 		{"GREENAPI_API_URL", fr[onWhatsApp].URL},
 		{"GREENAPI_ID_INSTANCE", waInstance},

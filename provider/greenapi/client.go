@@ -26,6 +26,7 @@ type Client struct {
 
 	accounts *accounts // MAX: checkAccount's answers
 	fetch    *safefetch.Fetcher
+	health   instanceHealth // the instance's state: state.go
 }
 
 // New returns a Client for cfg. It fails when IDInstance is not a number,
@@ -99,6 +100,7 @@ func (c *Client) apiRequest(httpMethod, method string, body any, extra ...string
 // instead of holding it.
 func (c *Client) call(ctx context.Context, r *request) ([]byte, error) {
 	status, body, err := c.api.Call(ctx, r)
+	c.noteCall(r.Method, err)
 	if err != nil {
 		return nil, err
 	}

@@ -70,6 +70,7 @@ func (c *Client) decode(body []byte) (cardbot.Update, error) {
 	if n.TypeWebhook == "" {
 		return cardbot.Update{}, malformed("no typeWebhook")
 	}
+	c.noteNotification(&n)
 	u := cardbot.Update{
 		Provider: c.cfg.Name,
 		Kind:     cardbot.KindOther,

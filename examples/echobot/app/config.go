@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot/contactcard"
+	"github.com/cardbot/cardbot/provider/greenapi"
 )
 
 // Delivery modes of DELIVERY.
@@ -15,16 +16,28 @@ const (
 	deliveryAsync = "async"
 )
 
+// defaultMetricsAddr is where /metrics is served unless METRICS_ADDR says
+// otherwise: loopback only, as the metrics are for the operator, not for
+// whoever can reach the webhooks.
+const defaultMetricsAddr = "127.0.0.1:9090"
+
 // config is the environment the bot runs with (see the README's table).
 type config struct {
 	Addr string // ADDR
-	// MetricsAddr is where /metrics is served on a listener of its own
-	// (METRICS_ADDR); "" serves it beside the webhooks.
+	// MetricsAddr is where /metrics is served, on a listener of its own
+	// beside /healthz and /readyz (METRICS_ADDR; defaultMetricsAddr when
+	// unset); "" serves no metrics ("off"). The webhook listener never
+	// serves them.
 	MetricsAddr string
-	Region      string // DEFAULT_REGION
-	Delivery    string // DELIVERY: sync (the default) or async
-	Store       storeConfig
-	Retry       retryConfig
+	// StateInterval is how often each GREEN-API instance's state is read
+	// (INSTANCE_STATE_INTERVAL; greenapi.DefaultStateInterval when 0);
+	// negative for never ("off": the stateInstanceChanged webhooks alone
+	// tell it).
+	StateInterval time.Duration
+	Region        string // DEFAULT_REGION
+	Delivery      string // DELIVERY: sync (the default) or async
+	Store         storeConfig
+	Retry         retryConfig
 	// AdminToken, when set, turns on the dead-letter routes under /admin/,
 	// which want it as a Bearer token (ADMIN_TOKEN).
 	AdminToken string
@@ -100,6 +113,21 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.Addr == "" {
 		c.Addr = ":8080"
+	}
+	switch c.MetricsAddr {
+	case "":
+		c.MetricsAddr = defaultMetricsAddr
+	case "off":
+		c.MetricsAddr = ""
+	}
+	if v := getenv("INSTANCE_STATE_INTERVAL"); v == "off" {
+		c.StateInterval = -1
+	} else if v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < greenapi.MinStateInterval {
+			return c, fmt.Errorf("INSTANCE_STATE_INTERVAL %q: want a duration of at least %s, such as 1m, or off", v, greenapi.MinStateInterval)
+		}
+		c.StateInterval = d
 	}
 	if c.Region == "" {
 		c.Region = contactcard.DefaultRegion

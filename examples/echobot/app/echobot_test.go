@@ -255,6 +255,7 @@ func TestWebhookTokenRequired(t *testing.T) {
 				return
 			}
 			env := map[string]string{"ADDR": "127.0.0.1:0"}
+			quietEnv(env)
 			for k, v := range tt.env {
 				env[k] = v
 			}
@@ -282,6 +283,7 @@ func TestConfiguredAitu(t *testing.T) {
 		"AITU_WEBHOOK_SECRET": secret,
 		"ADDR":                "127.0.0.1:0",
 	}
+	quietEnv(env)
 	ctx, cancel := context.WithCancel(context.Background())
 	addr := make(chan net.Addr, 1)
 	done := make(chan error, 1)

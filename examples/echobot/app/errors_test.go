@@ -100,6 +100,7 @@ func TestUsersHearWhatTheyCanActOn(t *testing.T) {
 // returns its base URL.
 func runLogged(t *testing.T, env map[string]string, log *slog.Logger) string {
 	t.Helper()
+	quietEnv(env)
 	ctx, cancel := context.WithCancel(context.Background())
 	addr := make(chan string, 1)
 	done := make(chan error, 1)

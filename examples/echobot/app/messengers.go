@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/cardbot/cardbot/provider/aitu"
 	"github.com/cardbot/cardbot/provider/greenapi"
@@ -64,6 +65,26 @@ func greenapiMessenger(name, path string, kind greenapi.Messenger, c greenapiCon
 		return messenger{}, fmt.Errorf("%s: GREEN-API settings: %w", name, err)
 	}
 	return messenger{name: name, path: path, logPath: path, source: client}, nil
+}
+
+// watchStates reads the state of each GREEN-API instance at start and
+// every interval (none when it is negative), so that /readyz and the
+// gauges follow it; stop ends the reads.
+func watchStates(ms []messenger, interval time.Duration) (stop func()) {
+	var ws []*greenapi.StateWatcher
+	for _, m := range ms {
+		if interval < 0 {
+			break
+		}
+		if c, ok := m.source.(*greenapi.Client); ok {
+			ws = append(ws, c.WatchState(interval))
+		}
+	}
+	return func() {
+		for _, w := range ws {
+			_ = w.Close()
+		}
+	}
 }
 
 // aituMessenger serves Aitu at /webhook/aitu/<secret>: Aitu signs nothing,

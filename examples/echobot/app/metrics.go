@@ -10,10 +10,10 @@ import (
 	"time"
 )
 
-// serveMetrics serves h at /metrics on addr, a listener of its own, so that
-// the metrics need not be reachable where the webhooks are; with addr ""
-// it serves nothing (the webhook server has /metrics). stop shuts it down.
-func serveMetrics(addr string, h http.Handler, log *slog.Logger) (stop func(), err error) {
+// serveMetrics serves metrics at /metrics on addr, a listener of its own
+// that the webhooks do not share, with the probes /healthz and /readyz
+// (ready) beside it; with addr "" it serves nothing. stop shuts it down.
+func serveMetrics(addr string, metrics, ready http.Handler, log *slog.Logger) (stop func(), err error) {
 	if addr == "" {
 		return func() {}, nil
 	}
@@ -22,7 +22,12 @@ func serveMetrics(addr string, h http.Handler, log *slog.Logger) (stop func(), e
 		return nil, fmt.Errorf("METRICS_ADDR: listen on %s: %w", addr, err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", h)
+	mux.Handle("GET /metrics", metrics)
+	mux.Handle("GET /readyz", ready)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
+	})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	done := make(chan struct{})
 	go func() {

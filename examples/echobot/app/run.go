@@ -68,14 +68,13 @@ func Run(ctx context.Context, getenv func(string) string, log *slog.Logger, list
 			return err
 		}
 	}
+	stopWatching := watchStates(ms, cfg.StateInterval)
+	defer stopWatching()
 	bot.Use(middleware.Logger())
 	handlers.Register(bot)
 
-	scfg := webhook.ServerConfig{Addr: cfg.Addr, Config: webhook.Config{Logger: log}}
-	if cfg.MetricsAddr == "" {
-		scfg.Metrics = metrics.Handler()
-	}
-	srv := webhook.NewServer(bot, scfg)
+	// The metrics are never served beside the webhooks: see serveMetrics.
+	srv := webhook.NewServer(bot, webhook.ServerConfig{Addr: cfg.Addr, Config: webhook.Config{Logger: log}})
 	for _, m := range ms {
 		if _, err := webhook.Mount(srv.Echo, m.path, bot, m.source,
 			webhook.Config{Logger: log, AllowUnauthenticated: m.pathIsSecret}); err != nil {
@@ -108,14 +107,14 @@ func Run(ctx context.Context, getenv func(string) string, log *slog.Logger, list
 			"page", "http://127.0.0.1"+portOf(l.Addr())+"/sandbox/",
 			"try", "curl -s localhost"+portOf(l.Addr())+"/sandbox/whatsapp/text -d hello")
 	}
-	stopMetrics, err := serveMetrics(cfg.MetricsAddr, metrics.Handler(), log)
+	stopMetrics, err := serveMetrics(cfg.MetricsAddr, metrics.Handler(), webhook.ReadyHandler(bot, 0, log), log)
 	if err != nil {
 		l.Close()
 		return err
 	}
 	defer stopMetrics()
 	log.Info("echobot listening", "addr", l.Addr().String(), "delivery", cfg.Delivery, "store", cfg.Store.Kind,
-		"admin", cfg.AdminToken != "", "metrics", cmp.Or(cfg.MetricsAddr, cfg.Addr)+"/metrics")
+		"admin", cfg.AdminToken != "", "metrics", cmp.Or(cfg.MetricsAddr, "off"))
 	if listening != nil {
 		listening(l.Addr())
 	}

@@ -40,6 +40,7 @@ func TestRunFails(t *testing.T) {
 			if _, ok := tt.env["ADDR"]; !ok {
 				tt.env["ADDR"] = "127.0.0.1:0"
 			}
+			quietEnv(tt.env)
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			listening := false

@@ -57,6 +57,7 @@ func run(t *testing.T, env map[string]string) (base string, stop func()) {
 	addr := make(chan net.Addr, 1)
 	done := make(chan error, 1)
 	env["ADDR"] = "127.0.0.1:0"
+	quietEnv(env)
 	go func() {
 		done <- Run(ctx, func(k string) string { return env[k] }, slog.New(slog.DiscardHandler), func(a net.Addr) { addr <- a })
 	}()

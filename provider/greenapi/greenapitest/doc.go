@@ -31,8 +31,9 @@
 //
 // Methods served: sendMessage, sendContact, sendFileByUpload (SentFiles),
 // downloadFile,
-// receiveNotification, deleteNotification, getStateInstance, and
-// checkAccount with WithMAX; files
+// receiveNotification, deleteNotification, getStateInstance (the state
+// SetState sets; SetState also returns the stateInstanceChanged
+// notification to Push), and checkAccount with WithMAX; files
 // registered with AddFile under /files/. The API needs no testing.T and
 // the package depends on nothing but the standard library and greenapi
 // (for Config).

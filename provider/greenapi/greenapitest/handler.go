@@ -144,9 +144,7 @@ func (s *Server) method(name string) (string, handlerFunc) {
 		}
 		return http.MethodPost, s.checkAccount
 	case "getstateinstance":
-		return http.MethodGet, func(*http.Request, []byte, *Call) answer {
-			return jsonAnswer(http.StatusOK, map[string]string{"stateInstance": "authorized"})
-		}
+		return http.MethodGet, s.getStateInstance
 	}
 	return "", nil
 }

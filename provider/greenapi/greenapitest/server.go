@@ -37,6 +37,8 @@ type Server struct {
 	files fakeapi.Files // by file id
 	queue fakeapi.Queue[queued]
 
+	instState instanceState // getStateInstance's answer: state.go
+
 	mu       sync.Mutex
 	delay    time.Duration
 	msgFiles map[string]string // "<chatId>/<idMessage>" → file id
