@@ -24,13 +24,16 @@
 //   - CRLF, LF, bare CR and CR CR LF line ends, folded lines, whitespace-only
 //     lines, QUOTED-PRINTABLE values with soft line breaks (ENCODING=… or a
 //     bare token), bare 2.1 parameters (TEL;CELL;PREF), base64 blocks ended
-//     by a blank line, lower-case names, spaces after BEGIN:VCARD;
-//   - grouped properties (item1.TEL with item1.X-ABLabel), WhatsApp's waid
+//     by a blank line, lower-case names, spaces after BEGIN:VCARD, BEGIN
+//     and END lines indented or with a group ("item.BEGIN:VCARD");
+//   - grouped properties (item1.TEL with item1.X-ABLabel; several groups,
+//     "A.B.TEL", as vCard 2.1 allows), WhatsApp's waid
 //     parameter, TYPE=pref, PREF=1, tel: URIs, escaped structured values
 //     ("N:O\;Brien;Pat" is the last name "O;Brien");
 //   - a truncated last card (what was read is kept) and cards nested in a
-//     card (vCard 2.1 AGENT), which are returned as cards of their own after
-//     the card they are in.
+//     card (vCard 2.1 AGENT, or RFC 2426's AGENT whose value is the agent's
+//     card escaped into one line), which are returned as cards of their own
+//     after the card they are in.
 //
 // A Card keeps the names (FN, N), the company (ORG), the title, the phones
 // and the e-mail addresses. Photos, logos, sounds and keys are skipped
