@@ -147,13 +147,25 @@ func (n normalizer) national(raw, s string, c *clues) (reading, error) {
 		case 0:
 			continue
 		case 1:
+			if f := found[0]; f.from.guess() {
+				var budget *int
+				if c != nil {
+					budget = &c.scans
+				}
+				if others, ok := contradicted(s, f.num, budget); ok {
+					return reading{}, n.ambiguous(raw, f, others)
+				}
+			}
 			return n.accept(raw, found[0].num, found[0].region, found[0].from)
 		}
-		return reading{}, n.fail(raw, "", conflictWhy(found), ErrInvalidPhone)
+		return reading{}, n.ambiguousEvidence(raw, found)
 	}
 	why := strings.Join(tried, "; ")
-	if c != nil && len(c.address) > 0 && n.region != "" {
-		why += fmt.Sprintf("; the default region %s is not tried against the card's address", n.region)
+	if c != nil && len(c.address) > 0 {
+		why += "; a number without its country code is read only in the country its card's address names"
+		if n.region != "" && n.region != "ZZ" {
+			why += fmt.Sprintf(", not in the default region %s", n.region)
+		}
 	}
 	if len(tried) > 1 {
 		lastDigits = ""
@@ -162,17 +174,26 @@ func (n normalizer) national(raw, s string, c *clues) (reading, error) {
 }
 
 // ranks returns the regions a national number may be read in, in the
-// order of evidence: the card's addresses; then the regions of the card's
+// order of evidence: the countries the card's addresses name, and nothing
+// else when they name one (a statement outranks every guess); else the
+// regions of the card's address formats; then the regions of the card's
 // numbers that carry their country code, with the default region beside
-// them unless the card has an address.
+// them.
 func (n normalizer) ranks(c *clues) [][]clue {
+	if c != nil && len(c.address) > 0 {
+		rank := make([]clue, len(c.address))
+		for i, r := range c.address {
+			rank[i] = clue{r, EvidenceAddress}
+		}
+		return [][]clue{rank}
+	}
 	var ranks [][]clue
 	var last []clue
 	if c != nil {
-		if len(c.address) > 0 {
-			rank := make([]clue, len(c.address))
-			for i, r := range c.address {
-				rank[i] = clue{r, EvidenceAddress}
+		if len(c.formats) > 0 {
+			rank := make([]clue, len(c.formats))
+			for i, r := range c.formats {
+				rank[i] = clue{r, EvidenceAddressFormat}
 			}
 			ranks = append(ranks, rank)
 		}
@@ -180,7 +201,7 @@ func (n normalizer) ranks(c *clues) [][]clue {
 			last = append(last, clue{r, EvidenceCard})
 		}
 	}
-	if n.region != "" && n.region != "ZZ" && (c == nil || len(c.address) == 0) {
+	if n.region != "" && n.region != "ZZ" {
 		dup := false
 		for _, cl := range last {
 			dup = dup || cl.region == n.region
@@ -266,11 +287,19 @@ func lengthReason(digits string, min, max int) string {
 	return fmt.Sprintf("+%s has %d digits where %s are needed", digits, len(digits), want)
 }
 
-// conflictWhy says that one kind of evidence reads a number as two valid
-// numbers.
-func conflictWhy(found []candidate) string {
+// guess reports whether the evidence is a guess that the way a number is
+// written can contradict: the default region, the region of the card's
+// other numbers, the card's address format.
+func (e Evidence) guess() bool {
+	return e == EvidenceDefault || e == EvidenceCard || e == EvidenceAddressFormat
+}
+
+// ambiguousEvidence refuses a number that one kind of evidence reads as
+// two valid numbers.
+func (n normalizer) ambiguousEvidence(raw string, found []candidate) error {
 	var b strings.Builder
 	b.WriteString("the evidence conflicts: ")
+	var regions, forms []string
 	for i, r := range found {
 		if i > 0 {
 			b.WriteString(", while ")
@@ -279,10 +308,51 @@ func conflictWhy(found []candidate) string {
 		if r.region != r.by.region {
 			fmt.Fprintf(&b, " of %s", r.region)
 		}
+		regions = addRegion(regions, r.region)
+		forms = append(forms, phonenumbers.Format(r.num, phonenumbers.INTERNATIONAL))
 	}
-	b.WriteString("; write it with its country code")
-	return b.String()
+	b.WriteString("; write it with its country code: " + strings.Join(forms, " or "))
+	return &PhoneError{Raw: raw, Reason: b.String(), Regions: regions, Err: ErrAmbiguousPhone}
 }
+
+// ambiguous refuses a number that a guess reads as f, but that is written
+// the way numbers of other countries are written (others), not the way
+// f's region writes it.
+func (n normalizer) ambiguous(raw string, f candidate, others []foreignReading) error {
+	var b strings.Builder
+	regions := []string{f.region}
+	forms := []string{phonenumbers.Format(f.num, phonenumbers.INTERNATIONAL)}
+	fmt.Fprintf(&b, "read in %s (%s) it would be %s, but it is not written the way %s writes that number", f.by.region, f.by.from, forms[0], f.region)
+	if len(others) > 0 {
+		b.WriteString(": it is grouped the way ")
+	}
+	for i, o := range others {
+		if i == maxListedReadings {
+			if more := len(others) - i; more == 1 {
+				b.WriteString(" and one more country")
+			} else {
+				fmt.Fprintf(&b, " and %d more countries", more)
+			}
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		form := phonenumbers.Format(o.num, phonenumbers.INTERNATIONAL)
+		fmt.Fprintf(&b, "%s writes %s", o.region, form)
+		if !o.valid {
+			b.WriteString(" (an unassigned number there)")
+		}
+		regions = addRegion(regions, o.region)
+		forms = append(forms, form)
+	}
+	fmt.Fprintf(&b, ". Nothing on the card says which country it is in: write it with its country code, as %s", strings.Join(forms, " or "))
+	return &PhoneError{Raw: raw, Reason: b.String(), Regions: regions, Err: ErrAmbiguousPhone}
+}
+
+// maxListedReadings is how many other countries' readings an ambiguous
+// number's error lists.
+const maxListedReadings = 3
 
 // internationalHint says what the digits of s would be as an international
 // number, when that is valid in a region no evidence named: the reading

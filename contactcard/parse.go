@@ -8,7 +8,7 @@ func (c *config) parse(data []byte) ([]Card, error) {
 	if pp.cards == 0 {
 		return nil, noCardError(data)
 	}
-	b := builder{cfg: c}
+	b := builder{cfg: c, scans: maxGroupingScans}
 	vcs := decodeClean(pp.out, pp.cards)
 	cards := make([]Card, 0, len(vcs))
 	for _, vc := range vcs {
