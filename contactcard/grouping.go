@@ -173,6 +173,31 @@ func groupLength(g string) (lo, hi int, ok bool) {
 	return lo, hi, lo > 0
 }
 
+// withOwnTrunk reports whether the written number starts with the trunk
+// prefix of num's region, which reading it there took off ("8" in Russia),
+// and its national digits are grouped as some format of num's calling code
+// groups numbers: written the region's way twice over, which saves
+// formatting the number to compare.
+func withOwnTrunk(s string, groups, nsnGroups []int, num *phonenumbers.PhoneNumber, index map[string][]int) bool {
+	region := phonenumbers.GetRegionCodeForNumber(num)
+	if region == "" {
+		return false
+	}
+	trunk := phonenumbers.GetNddPrefixForRegion(region, true)
+	total := 0
+	for _, g := range groups {
+		total += g
+	}
+	nsn := 0
+	for _, g := range nsnGroups {
+		nsn += g
+	}
+	if trunk == "" || total-nsn != len(trunk) || !strings.HasPrefix(phonenumbers.NormalizeDigitsOnly(s), trunk) {
+		return false
+	}
+	return containsInt(index[groupKey(nsnGroups)], int(num.GetCountryCode()))
+}
+
 // trimLeading drops the first n digits from a grouping.
 func trimLeading(groups []int, n int) []int {
 	out := groups
@@ -312,7 +337,11 @@ func contradicted(s string, num *phonenumbers.PhoneNumber, budget *int) ([]forei
 		return nil, false // no other country writes numbers so
 	}
 	nsn := len(phonenumbers.GetNationalSignificantNumber(num))
-	if w := nsnGroups(groups, nsn); w != nil && writtenFiner(num, w) {
+	w := nsnGroups(groups, nsn)
+	if w != nil && withOwnTrunk(s, groups, w, num, index) {
+		return nil, false // "8 (495) 123-45-67": Russia's trunk prefix and grouping
+	}
+	if w != nil && writtenFiner(num, w) {
 		return nil, false // its own region writes it so, or finer
 	}
 	if budget != nil {

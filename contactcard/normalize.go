@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/nyaruka/phonenumbers"
@@ -93,7 +94,7 @@ func (n normalizer) read(raw string, c *clues) (reading, error) {
 
 // international reads s, which starts with "+".
 func (n normalizer) international(raw, s string, from Evidence) (reading, error) {
-	num, err := phonenumbers.Parse(s, "ZZ")
+	num, err := phonenumbers.Parse(digitsOnly(s), "ZZ")
 	if err != nil {
 		return reading{}, n.fail(raw, "", fmt.Sprintf("read with %s: %s", from, parseWhy(err, "")), ErrInvalidPhone)
 	}
@@ -102,7 +103,7 @@ func (n normalizer) international(raw, s string, from Evidence) (reading, error)
 		digits := e164Digits(num)
 		return reading{}, n.fail(raw, digits, fmt.Sprintf("read with %s as +%s, %s", from, digits, invalidWhy(num, "")), ErrInvalidPhone)
 	}
-	return n.accept(raw, num, region, from)
+	return n.accept(raw, e164Digits(num), region, from)
 }
 
 // national reads s, which has no country code, in the regions the
@@ -116,6 +117,7 @@ func (n normalizer) national(raw, s string, c *clues) (reading, error) {
 	}
 	var tried []string
 	var lastDigits string
+	d := digitsOnly(s)
 	for _, rank := range ranks {
 		if len(rank) > maxClueRegions+1 {
 			tried = append(tried, fmt.Sprintf("%s name %d regions, too many to tell which one it is in", rank[0].from, len(rank)))
@@ -123,7 +125,7 @@ func (n normalizer) national(raw, s string, c *clues) (reading, error) {
 		}
 		var found []candidate
 		for _, cl := range rank {
-			num, err := phonenumbers.Parse(s, cl.region)
+			num, err := phonenumbers.Parse(d, cl.region)
 			if err != nil {
 				tried = append(tried, fmt.Sprintf("in %s (%s): %s", cl.region, cl.from, parseWhy(err, cl.region)))
 				continue
@@ -156,7 +158,7 @@ func (n normalizer) national(raw, s string, c *clues) (reading, error) {
 					return reading{}, n.ambiguous(raw, f, others)
 				}
 			}
-			return n.accept(raw, found[0].num, found[0].region, found[0].from)
+			return n.accept(raw, found[0].digits, found[0].region, found[0].from)
 		}
 		return reading{}, n.ambiguousEvidence(raw, found)
 	}
@@ -217,8 +219,7 @@ func (n normalizer) ranks(c *clues) [][]clue {
 }
 
 // accept checks a valid number against the length rule.
-func (n normalizer) accept(raw string, num *phonenumbers.PhoneNumber, region string, from Evidence) (reading, error) {
-	digits := e164Digits(num)
+func (n normalizer) accept(raw, digits, region string, from Evidence) (reading, error) {
 	if len(digits) < n.min || len(digits) > n.max {
 		return reading{}, n.fail(raw, digits, lengthReason(digits, n.min, n.max), ErrPhoneLength)
 	}
@@ -240,12 +241,53 @@ func (n normalizer) acceptWAID(waid string) (reading, error) {
 		return reading{}, n.fail(waid, waid, lengthReason(waid, n.min, n.max), ErrPhoneLength)
 	}
 	r := reading{digits: waid, from: EvidenceWAID}
-	if num, err := phonenumbers.Parse("+"+waid, "ZZ"); err == nil {
+	if num := numberOfDigits(waid); num != nil {
 		if r.region = phonenumbers.GetRegionCodeForNumber(num); r.region == "" {
 			r.region = phonenumbers.GetRegionCodeForCountryCode(int(num.GetCountryCode()))
 		}
 	}
 	return r, nil
+}
+
+// numberOfDigits returns the number whose international digits are
+// digits, split into its calling code and national number as
+// phonenumbers.Parse splits "+"+digits, without the cost of parsing text:
+// the digits of a WhatsApp id are already the number's E.164 form. It
+// returns nil when no calling code starts them.
+func numberOfDigits(digits string) *phonenumbers.PhoneNumber {
+	for n := 1; n <= 3 && n < len(digits); n++ {
+		code, err := strconv.Atoi(digits[:n])
+		if err != nil || phonenumbers.GetRegionCodeForCountryCode(code) == "ZZ" {
+			continue
+		}
+		nsn := digits[n:]
+		national, err := strconv.ParseUint(nsn, 10, 64)
+		if err != nil {
+			return nil
+		}
+		cc := int32(code)
+		num := &phonenumbers.PhoneNumber{CountryCode: &cc, NationalNumber: &national}
+		if zeros := len(nsn) - len(strings.TrimLeft(nsn, "0")); zeros > 0 && len(nsn) > 1 {
+			italian := true
+			num.ItalianLeadingZero = &italian
+			if zeros > 1 {
+				z := int32(min(zeros, len(nsn)-1))
+				num.NumberOfLeadingZeros = &z
+			}
+		}
+		return num
+	}
+	return nil
+}
+
+// digitsOnly returns a number as cutPhone returns it ("8 (495) 123-45-67",
+// "+7 900 123-45-67") as its ASCII digits, with its "+": phonenumbers reads
+// both alike, and the shorter text costs its patterns less.
+func digitsOnly(s string) string {
+	if s != "" && s[0] == '+' {
+		return "+" + phonenumbers.NormalizeDigitsOnly(s[1:])
+	}
+	return phonenumbers.NormalizeDigitsOnly(s)
 }
 
 // phoneContext returns the digits of a local tel: URI's phone-context when

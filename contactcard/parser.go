@@ -7,6 +7,7 @@ import (
 
 	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/htmlindex"
 )
 
@@ -160,7 +161,8 @@ func (p Parser) config() (*config, error) {
 	}
 	name := p.FallbackCharset
 	if name == "" {
-		name = DefaultFallbackCharset
+		c.fallback = charmap.Windows1251 // DefaultFallbackCharset, without a lookup of its name
+		return c, nil
 	}
 	enc, err := htmlindex.Get(name)
 	if err != nil {
