@@ -51,6 +51,10 @@ const (
 	// the card names a country, and ranks after EvidenceAddress and before
 	// EvidenceCard (it is last only in numbering, which stays as it was).
 	EvidenceAddressFormat
+	// EvidenceHint: a region the caller named as a hint for a number a
+	// person typed (Parser.Typed): the region of the sender's own number.
+	// It ranks before the default region.
+	EvidenceHint
 )
 
 // String returns the evidence in words, as the errors of Normalize use it.
@@ -70,6 +74,8 @@ func (e Evidence) String() string {
 		return "the default region"
 	case EvidenceAddressFormat:
 		return "the card's address format"
+	case EvidenceHint:
+		return "the sender's region"
 	}
 	return "no evidence"
 }
@@ -85,6 +91,7 @@ type clues struct {
 	address []string // regions its addresses and labels name
 	formats []string // regions of its address formats (X-ABADR)
 	numbers []string // regions of its numbers that carry a country code
+	hints   []string // regions a caller hints at (Parser.Typed)
 	scans   int      // the input's budget of grouping scans (see contradicted)
 }
 

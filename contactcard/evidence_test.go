@@ -157,7 +157,7 @@ func TestParseRegionEvidenceTooManyCountries(t *testing.T) {
 
 func TestEvidenceString(t *testing.T) {
 	seen := map[string]bool{}
-	for e := EvidenceNone; e <= EvidenceAddressFormat; e++ {
+	for e := EvidenceNone; e <= EvidenceHint; e++ {
 		s := e.String()
 		assert.NotEmpty(t, s)
 		assert.False(t, seen[s], "%d says %q as another does", e, s)

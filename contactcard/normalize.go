@@ -192,6 +192,13 @@ func (n normalizer) ranks(c *clues) [][]clue {
 	var ranks [][]clue
 	var last []clue
 	if c != nil {
+		if len(c.hints) > 0 {
+			rank := make([]clue, len(c.hints))
+			for i, r := range c.hints {
+				rank[i] = clue{r, EvidenceHint}
+			}
+			ranks = append(ranks, rank)
+		}
 		if len(c.formats) > 0 {
 			rank := make([]clue, len(c.formats))
 			for i, r := range c.formats {
@@ -333,7 +340,7 @@ func lengthReason(digits string, min, max int) string {
 // written can contradict: the default region, the region of the card's
 // other numbers, the card's address format.
 func (e Evidence) guess() bool {
-	return e == EvidenceDefault || e == EvidenceCard || e == EvidenceAddressFormat
+	return e == EvidenceDefault || e == EvidenceCard || e == EvidenceAddressFormat || e == EvidenceHint
 }
 
 // ambiguousEvidence refuses a number that one kind of evidence reads as
