@@ -37,6 +37,10 @@ import (
 // international number, since most digits are a valid number somewhere
 // (the Chinese mobile "13866192019" is also a valid +1 number in Florida).
 // The error then says what they would be and that nothing points there.
+// Digits that are a valid number of defaultRegion are refused with
+// ErrAmbiguousPhone when they are grouped the way another country writes
+// its numbers and not the way defaultRegion writes this one
+// ("416-555-0123" in RU; see the package documentation).
 // With defaultRegion "" or "ZZ" only numbers that carry their country code
 // are read; a region phonenumbers does not know ("XX") fails with
 // ErrUnknownRegion, which is no *PhoneError. Parser.Parse reads a card's

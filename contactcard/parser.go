@@ -35,8 +35,8 @@ const (
 // as its fields are not changed.
 type Parser struct {
 	// Region is the default region: the ISO 3166 region ("RU", "KZ", "GB")
-	// national numbers are read in when their card has no address, beside
-	// the regions of the card's other numbers (see Parse). DefaultRegion
+	// national numbers are read in when no address of their card states a
+	// country, beside the regions of the card's other numbers (see Parse). DefaultRegion
 	// when empty; "ZZ" for none, so that only the card's evidence counts.
 	// A region phonenumbers does not know fails with ErrUnknownRegion.
 	Region string
@@ -74,7 +74,9 @@ func Parse(r io.Reader) ([]Card, error) {
 // region, as the package documentation describes: a phone's own country
 // code first, then the country of the card's address, then the regions of
 // the card's other numbers together with p.Region (the default region,
-// which does not count against an address).
+// which does not count against an address). A guess (the default region,
+// the other numbers, an address format) that the way the number is
+// written contradicts refuses it with ErrAmbiguousPhone.
 //
 // The error is nil when at least one card was read: problems within a card
 // (a number that does not normalize, a truncated last card, a line that is
