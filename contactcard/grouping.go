@@ -178,11 +178,7 @@ func groupLength(g string) (lo, hi int, ok bool) {
 // and its national digits are grouped as some format of num's calling code
 // groups numbers: written the region's way twice over, which saves
 // formatting the number to compare.
-func withOwnTrunk(s string, groups, nsnGroups []int, num *phonenumbers.PhoneNumber, index map[string][]int) bool {
-	region := phonenumbers.GetRegionCodeForNumber(num)
-	if region == "" {
-		return false
-	}
+func withOwnTrunk(s string, groups, nsnGroups []int, num *phonenumbers.PhoneNumber, region string, index map[string][]int) bool {
 	trunk := phonenumbers.GetNddPrefixForRegion(region, true)
 	total := 0
 	for _, g := range groups {
@@ -307,9 +303,9 @@ type foreignReading struct {
 }
 
 // contradicted reports whether s, a number without its country code read
-// as num under a guessed region, is written the way another country writes
-// its numbers and not the way num's region writes this one; it returns the
-// readings in those countries. A number of fewer than minGroups groups, or
+// as num (of region) under a guessed region, is written the way another
+// country writes its numbers and not the way num's region writes this
+// one; it returns the readings in those countries. A number of fewer than minGroups groups, or
 // grouped as its region writes it, or grouped as no other country writes
 // a possible number of its digits, is not contradicted.
 //
@@ -317,7 +313,7 @@ type foreignReading struct {
 // (see maxGroupingScans); at zero, a number whose grouping no format of
 // its own region has but other countries' formats have is contradicted
 // without readings.
-func contradicted(s string, num *phonenumbers.PhoneNumber, budget *int) ([]foreignReading, bool) {
+func contradicted(s string, num *phonenumbers.PhoneNumber, region string, budget *int) ([]foreignReading, bool) {
 	var buf [8]int
 	groups := writtenGroups(s, buf[:0])
 	if len(groups) < minGroups {
@@ -338,7 +334,7 @@ func contradicted(s string, num *phonenumbers.PhoneNumber, budget *int) ([]forei
 	}
 	nsn := len(phonenumbers.GetNationalSignificantNumber(num))
 	w := nsnGroups(groups, nsn)
-	if w != nil && withOwnTrunk(s, groups, w, num, index) {
+	if w != nil && withOwnTrunk(s, groups, w, num, region, index) {
 		return nil, false // "8 (495) 123-45-67": Russia's trunk prefix and grouping
 	}
 	if w != nil && writtenFiner(num, w) {

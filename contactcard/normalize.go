@@ -158,7 +158,7 @@ func (n normalizer) national(raw, s string, c *clues) (reading, error) {
 				if c != nil {
 					budget = &c.scans
 				}
-				if others, ok := contradicted(s, f.num, budget); ok {
+				if others, ok := contradicted(s, f.num, f.region, budget); ok {
 					return reading{}, n.ambiguous(raw, f, others)
 				}
 			}
