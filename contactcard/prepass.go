@@ -356,6 +356,7 @@ func (p *prepass) agentCard(text []byte) {
 		text = text[min(i+1, len(text)):]
 	}
 	p.flush()
+	p.base64 = false // a base64 block the text left open ends with it
 	for len(p.open) > depth {
 		p.closeCard()
 	}

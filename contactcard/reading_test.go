@@ -62,6 +62,15 @@ func TestParseCardsOfUnusualShape(t *testing.T) {
 			},
 		},
 		{
+			name: "AGENT card that ends inside a base64 photo",
+			in: "BEGIN:VCARD\nFN:Irina Volkova\nAGENT:BEGIN:VCARD\\nFN:Boris Lebedev\\nPHOTO;ENCODING=BASE64:\\n QUJD\n" +
+				"NOTE:a note\n  folded\nTEL:+7 921 111-22-33\nEND:VCARD\n",
+			want: []want{
+				{"Irina Volkova", []string{"79211112233"}, nil},
+				{"Boris Lebedev", nil, nil},
+			},
+		},
+		{
 			name: "AGENT that is a URI is no card",
 			in:   "BEGIN:VCARD\nFN:Irina Volkova\nAGENT;VALUE=uri:CID:JQPUBLIC.part3.960129T083020.xyzMail@example.com\nEND:VCARD\n",
 			want: []want{{"Irina Volkova", nil, nil}},
