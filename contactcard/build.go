@@ -12,6 +12,7 @@ import (
 type builder struct {
 	cfg        *config
 	normalized int // phones normalized so far
+	scans      int // grouping scans left (see contradicted)
 }
 
 func (b *builder) card(vc vcard.Card) Card {
@@ -55,7 +56,8 @@ func (b *builder) phones(c *Card, vc vcard.Card) {
 	labels := vc["X-ABLABEL"]
 	phones := make([]Phone, 0, len(tels))
 	var national []int // indexes of the phones to read with the card's clues
-	var cl clues
+	cl := clues{scans: b.scans}
+	defer func() { b.scans = cl.scans }()
 	for _, f := range tels {
 		raw := strings.TrimSpace(unescape(f.Value))
 		if raw == "" {

@@ -24,13 +24,16 @@
 //   - CRLF, LF, bare CR and CR CR LF line ends, folded lines, whitespace-only
 //     lines, QUOTED-PRINTABLE values with soft line breaks (ENCODING=… or a
 //     bare token), bare 2.1 parameters (TEL;CELL;PREF), base64 blocks ended
-//     by a blank line, lower-case names, spaces after BEGIN:VCARD;
-//   - grouped properties (item1.TEL with item1.X-ABLabel), WhatsApp's waid
+//     by a blank line, lower-case names, spaces after BEGIN:VCARD, BEGIN
+//     and END lines indented or with a group ("item.BEGIN:VCARD");
+//   - grouped properties (item1.TEL with item1.X-ABLabel; several groups,
+//     "A.B.TEL", as vCard 2.1 allows), WhatsApp's waid
 //     parameter, TYPE=pref, PREF=1, tel: URIs, escaped structured values
 //     ("N:O\;Brien;Pat" is the last name "O;Brien");
 //   - a truncated last card (what was read is kept) and cards nested in a
-//     card (vCard 2.1 AGENT), which are returned as cards of their own after
-//     the card they are in.
+//     card (vCard 2.1 AGENT, or RFC 2426's AGENT whose value is the agent's
+//     card escaped into one line), which are returned as cards of their own
+//     after the card they are in.
 //
 // A Card keeps the names (FN, N), the company (ORG), the title, the phones
 // and the e-mail addresses. Photos, logos, sounds and keys are skipped
@@ -64,27 +67,44 @@
 //     WhatsApp id of its TEL, whose digits are taken as they are when they
 //     meet the length rule, since WhatsApp assigned them (EvidenceWAID); a
 //     local tel: URI's phone-context (EvidenceContext);
-//  2. the country of the card's addresses (EvidenceAddress): ADR's country
-//     ("Canada", "Deutschland", "Россия", "USA", "U.S.A.", "GB", "CAN", in
-//     some thirty languages), the last line of an address written whole
-//     (Gmail) or of a LABEL, Apple's X-ABADR code;
-//  3. the regions of the card's other numbers that carry their country
+//  2. the country the card's addresses state (EvidenceAddress): ADR's
+//     country ("Canada", "Deutschland", "Россия", "USA", "U.S.A.", "GB",
+//     "CAN", in some thirty languages), the last line of an address written
+//     whole (Gmail) or of a LABEL;
+//  3. where no address states a country, the address format: Apple's
+//     X-ABADR, the locale of the Mac that wrote the card, which says how
+//     the address is laid out, not where it is (EvidenceAddressFormat);
+//  4. the regions of the card's other numbers that carry their country
 //     code, and its WhatsApp ids (EvidenceCard), together with the default
-//     region, Parser.Region (EvidenceDefault), which joins them only when
-//     the card has no address.
+//     region, Parser.Region (EvidenceDefault).
 //
 // A number without a country code is read in every region of the first
-// kind of evidence the card offers, and in the next kind only when it is a
-// valid number in none of them: "905-555-1234" on a card whose address is
-// in Canada is +1 905 555 1234, not the Russian +7 905 555-12-34 that the
-// default region would make of it, and on a card with a +380 number "044
-// 123 4567" is the Kyiv +380 44 123 4567. When one kind of evidence makes
-// two different valid numbers of it (addresses in two countries, a +1
-// number beside the default region RU), the number is refused: the
-// evidence conflicts. An address country that names no known region ("New
-// Testonia") is no evidence. A region's numbering may give another
-// region's number of the same calling code: Region is the number's own
-// ("8 (701) 123-45-67" read in RU is KZ).
+// kind of evidence the card offers. A country an address states is the
+// only one it is read in: "905-555-1234" on a card whose address is in
+// Canada is +1 905 555 1234, not the Russian +7 905 555-12-34 that the
+// default region would make of it, and a number that is no valid number of
+// Canada is refused there, not tried elsewhere. The other kinds are
+// guesses, tried in turn until one makes a valid number of it: on a card
+// with a +380 number, "044 123 4567" is the Kyiv +380 44 123 4567. When
+// one kind of evidence makes two different valid numbers of it (addresses
+// in two countries, a +1 number beside the default region RU), the number
+// is refused: the evidence conflicts. An address country that names no
+// known region ("New Testonia") is no evidence. A region's numbering may
+// give another region's number of the same calling code: Region is the
+// number's own ("8 (701) 123-45-67" read in RU is KZ).
+//
+// A guess is refused, too, when the way the number is written contradicts
+// it: "416-555-0123" is grouped 3-3-4, as North America writes its numbers,
+// and its digits also make the valid Russian +7 416 555-01-23, which Russia
+// writes "8 (416) 555-01-23". A number of three groups or more read under
+// a guess is refused with ErrAmbiguousPhone when another country's
+// numbering formats group a possible number of its digits exactly as it is
+// written and the guessed region's format does not (a grouping that only
+// splits the format's groups further, "(067) 123-45-67" for Ukraine's "067
+// 123 4567", is the region's own). The error names the countries it could
+// be and asks for the number with its country code. Numbers written the
+// region's way ("8 (916) 123-45-67", "916 123-45-67", "89161234567") and
+// numbers with "+" are read as before.
 //
 // An extension is cut off only where a mark says it is one ("ext 12",
 // "x12", "#12", "доб. 12", ";ext=12", a tel: URI's ";ext=12"), never at a
@@ -115,7 +135,10 @@
 //
 //   - ErrInvalidPhone: no digits, an unknown country code, too short or too
 //     long for a number, not a valid number in the regions its evidence
-//     names, or evidence that conflicts;
+//     names;
+//   - ErrAmbiguousPhone (which wraps ErrInvalidPhone): evidence that
+//     conflicts, or a guessed region its writing contradicts;
+//     PhoneError.Regions names the countries it could be in;
 //   - ErrPhoneLength: a valid number whose international digits break the
 //     length rule (Singapore's 10, China's 13 for mobiles);
 //   - ErrPhoneLimit: the input held more phones than Parser.MaxPhones.

@@ -33,6 +33,17 @@ var (
 	// number in any region (a digit missing or too many, an unassigned range).
 	ErrInvalidPhone = errors.New("contactcard: invalid phone number")
 
+	// ErrAmbiguousPhone means the number, written without its country
+	// code, could be the number of more than one country, and nothing the
+	// card states says which: the default region reads it as a valid
+	// number, but it is grouped the way another country writes its numbers
+	// ("416-555-0123", as North America writes them, read in RU), or the
+	// card's evidence of one kind names two countries that both read it.
+	// PhoneError.Regions names the countries; the number must be written
+	// with its country code. It wraps ErrInvalidPhone, so errors.Is of
+	// either is true.
+	ErrAmbiguousPhone = fmt.Errorf("%w: it could be the number of more than one country", ErrInvalidPhone)
+
 	// ErrPhoneLength means the number is valid but its international digits
 	// do not meet the length rule (11–12 digits unless configured).
 	ErrPhoneLength = errors.New("contactcard: phone number length not accepted")
@@ -43,7 +54,8 @@ var (
 )
 
 // PhoneError says why one phone value could not be normalized. It wraps
-// ErrInvalidPhone, ErrPhoneLength or ErrPhoneLimit, or ErrUnknownRegion when
+// ErrInvalidPhone (or ErrAmbiguousPhone, which wraps it), ErrPhoneLength or
+// ErrPhoneLimit, or ErrUnknownRegion when
 // Parser.Phone was given no region to read it in.
 type PhoneError struct {
 	// Raw is the value as given.
@@ -53,8 +65,11 @@ type PhoneError struct {
 	Digits string
 	// Reason says in words what is wrong ("not a valid number for any region").
 	Reason string
-	// Err is the sentinel: ErrInvalidPhone, ErrPhoneLength, ErrPhoneLimit
-	// or ErrUnknownRegion.
+	// Regions are the regions the number could be in, when Err is
+	// ErrAmbiguousPhone ("RU", "CA").
+	Regions []string
+	// Err is the sentinel: ErrInvalidPhone, ErrAmbiguousPhone,
+	// ErrPhoneLength, ErrPhoneLimit or ErrUnknownRegion.
 	Err error
 }
 

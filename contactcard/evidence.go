@@ -12,11 +12,16 @@ type Evidence uint8
 
 // The kinds of evidence, strongest first. A number that carries its own
 // country code (EvidenceNumber, EvidenceWAID, EvidenceContext) needs no
-// other. A number written without one is read in the regions of the card's
-// addresses (EvidenceAddress); when it is a valid number in none of them,
-// or the card has no address, in the regions of the card's other numbers
-// (EvidenceCard) and in the default region (EvidenceDefault), the default
-// only when the card has no address. See Parser.Parse.
+// other. A number written without one is read in the countries the card's
+// addresses and labels name (EvidenceAddress), and nowhere else: a number
+// invalid there is refused. When they name none, it is read in the
+// regions of the card's address formats (EvidenceAddressFormat), and when
+// it is a valid number in none of them, in the regions of the card's other
+// numbers (EvidenceCard) together with the default region
+// (EvidenceDefault). Those three are guesses: a reading under a guess is
+// refused (ErrAmbiguousPhone) when the number is grouped the way another
+// country writes its numbers and not the way its region writes it. See
+// Parser.Parse.
 const (
 	// EvidenceNone: the number was not read; Phone.Err says why.
 	EvidenceNone Evidence = iota
@@ -31,8 +36,8 @@ const (
 	// gives its international prefix ("tel:863-1234;phone-context=+1-914-555").
 	EvidenceContext
 	// EvidenceAddress: the country of the card's address: the last
-	// component of ADR ("Canada", "Deutschland", "Россия", "USA", "CA"), or
-	// Apple's X-ABADR country code.
+	// component of ADR ("Canada", "Deutschland", "Россия", "USA", "CA"),
+	// or the last line of an address written whole or of a LABEL.
 	EvidenceAddress
 	// EvidenceCard: the region of the card's other numbers that carry their
 	// country code, or of its WhatsApp ids.
@@ -40,6 +45,16 @@ const (
 	// EvidenceDefault: the default region (Parser.Region, Normalize's
 	// defaultRegion).
 	EvidenceDefault
+	// EvidenceAddressFormat: the format of the card's addresses, which
+	// states no country: Apple's X-ABADR, the locale of the Mac that wrote
+	// the card ("us", "fr"). It counts only when no address or label of
+	// the card names a country, and ranks after EvidenceAddress and before
+	// EvidenceCard (it is last only in numbering, which stays as it was).
+	EvidenceAddressFormat
+	// EvidenceHint: a region the caller named as a hint for a number a
+	// person typed (Parser.Typed): the region of the sender's own number.
+	// It ranks before the default region.
+	EvidenceHint
 )
 
 // String returns the evidence in words, as the errors of Normalize use it.
@@ -57,6 +72,10 @@ func (e Evidence) String() string {
 		return "the card's other numbers"
 	case EvidenceDefault:
 		return "the default region"
+	case EvidenceAddressFormat:
+		return "the card's address format"
+	case EvidenceHint:
+		return "the sender's region"
 	}
 	return "no evidence"
 }
@@ -69,8 +88,11 @@ const maxClueRegions = 4
 
 // clues are what a card says of the region its national numbers are in.
 type clues struct {
-	address []string // regions of its addresses
+	address []string // regions its addresses and labels name
+	formats []string // regions of its address formats (X-ABADR)
 	numbers []string // regions of its numbers that carry a country code
+	hints   []string // regions a caller hints at (Parser.Typed)
+	scans   int      // the input's budget of grouping scans (see contradicted)
 }
 
 // addNumber records the region of a number of the card that carries its
@@ -82,9 +104,10 @@ func (c *clues) addNumber(region string) {
 // addAddresses records the countries of the card's addresses: ADR's last
 // component, or else the last line of its last component when that holds
 // the whole address (Gmail writes "street\ncity\nUnited States of America"
-// into one component); the last line of a LABEL, the address as printed;
-// and X-ABADR when it is a region code (Apple writes the address's country
-// code there, "us", "de").
+// into one component); the last line of a LABEL, the address as printed.
+// X-ABADR is the address's format, the locale of the Mac that wrote it
+// ("us", "de"), not its country: it is a hint of its own, which counts
+// only where no address names a country.
 func (c *clues) addAddresses(vc vcard.Card) {
 	for _, f := range vc[vcard.FieldAddress] {
 		var adr [7]string
@@ -100,7 +123,7 @@ func (c *clues) addAddresses(vc vcard.Card) {
 	}
 	for _, f := range vc["X-ABADR"] {
 		if v := strings.TrimSpace(f.Value); len(v) == 2 {
-			c.addCountry(v)
+			c.formats = addRegion(c.formats, regionOfCountry(v))
 		}
 	}
 }

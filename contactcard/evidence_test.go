@@ -45,8 +45,8 @@ func TestParseRegionEvidence(t *testing.T) {
 		// Defect 2: the card's address decides, before the default region.
 		{"Toronto card's number is Canadian", "", card("TEL;TYPE=CELL:905-555-1234", "ADR:;;1 Main St;Toronto;ON;M5V 2T6;Canada"),
 			"905-555-1234", want{number: "19055551234", region: "CA", from: EvidenceAddress}},
-		{"the same number without an address is Russian", "", card("TEL;TYPE=CELL:905-555-1234"),
-			"905-555-1234", want{number: "79055551234", region: "RU", from: EvidenceDefault}},
+		{"the same number without an address, grouped as in Russia, is Russian", "", card("TEL;TYPE=CELL:905 555-12-34"),
+			"905 555-12-34", want{number: "79055551234", region: "RU", from: EvidenceDefault}},
 		{"address in German", "", card("TEL:030 12345678", "ADR;TYPE=HOME:;;Str. 1;Berlin;;10115;Deutschland"),
 			"030 12345678", want{number: "493012345678", region: "DE", from: EvidenceAddress}},
 		{"address as an ISO code", "", card("TEL:020 7946 0958", "ADR:;;1 High St;London;;;GB"),
@@ -54,17 +54,17 @@ func TestParseRegionEvidence(t *testing.T) {
 		{"address in Russian", "GB", card("TEL:8 (900) 123-45-67", "ADR:;;ул. Ленина, 1;Москва;;;Россия"),
 			"8 (900) 123-45-67", want{number: "79001234567", region: "RU", from: EvidenceAddress}},
 		{"Apple's X-ABADR", "", card("item1.ADR:;;Str. 1;Berlin;;;", "item1.X-ABADR:de", "TEL:030 12345678"),
-			"030 12345678", want{number: "493012345678", region: "DE", from: EvidenceAddress}},
+			"030 12345678", want{number: "493012345678", region: "DE", from: EvidenceAddressFormat}},
 		{"a country no one knows is no evidence", "", card("TEL:8 900 123-45-67", "ADR:;;;;;;New Testonia"),
 			"8 900 123-45-67", want{number: "79001234567", region: "RU", from: EvidenceDefault}},
 		{"address outranks the other numbers", "", card("TEL:905-555-1234", "TEL:+7 495 123-45-67", "ADR:;;;Toronto;;;Canada"),
 			"905-555-1234", want{number: "19055551234", region: "CA", from: EvidenceAddress}},
-		{"other numbers read what the address cannot", "", card("TEL:8 900 123-45-67", "TEL:+7 495 123-45-67", "ADR:;;;Toronto;;;Canada"),
-			"8 900 123-45-67", want{number: "79001234567", region: "RU", from: EvidenceCard}},
+		{"a number invalid in the address's country is not read elsewhere", "", card("TEL:8 900 123-45-67", "TEL:+7 495 123-45-67", "ADR:;;;Toronto;;;Canada"),
+			"8 900 123-45-67", want{err: ErrInvalidPhone, reason: []string{"in CA (the card's address) it reads as", "read only in the country its card's address names"}}},
 		{"the default region is not tried against the address", "", card("TEL:8 (495) 123-45-67", "ADR:;;;London;;;United Kingdom"),
 			"8 (495) 123-45-67", want{err: ErrInvalidPhone, reason: []string{
 				"in GB (the card's address) it reads as +4484951234567",
-				"the default region RU is not tried against the card's address"}}},
+				"read only in the country its card's address names, not in the default region RU"}}},
 
 		// The card's other numbers and WhatsApp ids.
 		{"another number's country", "", card("TEL:+380 67 123 4567", "TEL:044 123 4567"),
@@ -94,14 +94,14 @@ func TestParseRegionEvidence(t *testing.T) {
 			"tel:8 900 123-45-67;phone-context=example.com", want{number: "79001234567", region: "RU", from: EvidenceDefault}},
 		{"WhatsApp id", "", card("TEL;waid=79001234567:8 900 123-45-67", "ADR:;;;;;;Canada"),
 			"8 900 123-45-67", want{number: "79001234567", region: "RU", from: EvidenceWAID}},
-		{"a WhatsApp id that is not digits is no evidence", "", card("TEL;waid=+1 905:905 555 1234"),
-			"905 555 1234", want{number: "79055551234", region: "RU", from: EvidenceDefault}},
-		{"a WhatsApp id with a leading 0 is no evidence", "", card("TEL;waid=019055551234:905 555 1234"),
-			"905 555 1234", want{number: "79055551234", region: "RU", from: EvidenceDefault}},
-		{"a WhatsApp id too short is no evidence", "", card("TEL;waid=1905:905 555 1234"),
-			"905 555 1234", want{number: "79055551234", region: "RU", from: EvidenceDefault}},
-		{"an empty address is no evidence", "", card("TEL:905 555 1234", "ADR:;;;;;;", "LABEL:"),
-			"905 555 1234", want{number: "79055551234", region: "RU", from: EvidenceDefault}},
+		{"a WhatsApp id that is not digits is no evidence", "", card("TEL;waid=+1 905:905 555-12-34"),
+			"905 555-12-34", want{number: "79055551234", region: "RU", from: EvidenceDefault}},
+		{"a WhatsApp id with a leading 0 is no evidence", "", card("TEL;waid=019055551234:905 555-12-34"),
+			"905 555-12-34", want{number: "79055551234", region: "RU", from: EvidenceDefault}},
+		{"a WhatsApp id too short is no evidence", "", card("TEL;waid=1905:905 555-12-34"),
+			"905 555-12-34", want{number: "79055551234", region: "RU", from: EvidenceDefault}},
+		{"an empty address is no evidence", "", card("TEL:905 555-12-34", "ADR:;;;;;;", "LABEL:"),
+			"905 555-12-34", want{number: "79055551234", region: "RU", from: EvidenceDefault}},
 
 		// A region's number can be another region's of the same calling code.
 		{"Kazakh number read in RU", "", card("TEL:8 (701) 123-45-67"),
@@ -157,7 +157,7 @@ func TestParseRegionEvidenceTooManyCountries(t *testing.T) {
 
 func TestEvidenceString(t *testing.T) {
 	seen := map[string]bool{}
-	for e := EvidenceNone; e <= EvidenceDefault; e++ {
+	for e := EvidenceNone; e <= EvidenceHint; e++ {
 		s := e.String()
 		assert.NotEmpty(t, s)
 		assert.False(t, seen[s], "%d says %q as another does", e, s)

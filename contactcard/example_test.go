@@ -118,7 +118,8 @@ func ExampleEncode() {
 func ExamplePhone_region() {
 	vcf := "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jane Roe\r\nTEL;TYPE=CELL:905-555-1234\r\n" +
 		"ADR;TYPE=HOME:;;1 Main St;Toronto;ON;M5V 2T6;Canada\r\nEND:VCARD\r\n" +
-		"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ivan Petrov\r\nTEL;TYPE=CELL:905-555-1234\r\nEND:VCARD\r\n" +
+		"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ivan Petrov\r\nTEL;TYPE=CELL:905 555-12-34\r\nEND:VCARD\r\n" +
+		"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\nTEL;TYPE=CELL:416-555-0123\r\nEND:VCARD\r\n" +
 		"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Li Wei\r\nTEL;TYPE=CELL:13866192019\r\nEND:VCARD\r\n"
 	cards, err := contactcard.Parse(strings.NewReader(vcf))
 	if err != nil {
@@ -137,5 +138,6 @@ func ExamplePhone_region() {
 	// Output:
 	// Jane Roe: 19055551234, a number of CA, by the card's address
 	// Ivan Petrov: 79055551234, a number of RU, by the default region
+	// Ann Lee: contactcard: invalid phone number: it could be the number of more than one country: "416-555-0123": read in RU (the default region) it would be +7 416 555-01-23, but it is not written the way RU writes that number: it is grouped the way CA writes +1 416-555-0123, CN writes +86 416 555 0123, IN writes +91 416 555 0123 and one more country. Nothing on the card says which country it is in: write it with its country code, as +7 416 555-01-23 or +1 416-555-0123 or +86 416 555 0123 or +91 416 555 0123
 	// Li Wei: contactcard: invalid phone number: "13866192019": in RU (the default region) it reads as +713866192019, but no number of RU has that many digits; as international digits it would be +13866192019 in US, but nothing points there (write it with + if that is meant)
 }

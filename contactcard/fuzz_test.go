@@ -24,6 +24,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("BEGIN:VCARD\nN:O\\;Brien;Pat\nTEL;CELL;PREF:8 900 123-45-67\nEND:VCARD"))
 	f.Add([]byte("BEGIN:VCARD\r\nFN;ENCODING=QUOTED-PRINTABLE:=D0=90=\r\n=D0=91\r\nPHOTO;BASE64:\r\n AAA\r\n\r\nEND:VCARD"))
 	f.Add([]byte("\xff\xfeB\x00E\x00G\x00I\x00N\x00:\x00V\x00C\x00A\x00R\x00D\x00"))
+	f.Add([]byte(" BEGIN:VCARD\nA.B.TEL:416-555-0123\nAGENT:BEGIN:VCARD\\nTEL:905 555 0199\\nAGENT:BEGIN:VCARD\\\\nFN:x\\nEND:VCARD\n  END:VCARD\n"))
+	f.Add([]byte("g.BEGIN:VCARD\nitem1.ADR:;;;Ottawa;;;Canada\nitem1.X-ABADR:fr\nTEL:613 555 012\ng.END:VCARD"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cards, err := Parse(bytes.NewReader(data))
 		if err != nil {
@@ -70,6 +72,8 @@ func FuzzNormalize(f *testing.F) {
 	f.Add("07911 123456", "GB")
 	f.Add("0171 2345678", "DE")
 	f.Add("+7 900 123-45-67", "XX") // no region: ErrUnknownRegion
+	f.Add("416-555-0123", "RU")     // grouped as North America writes: ErrAmbiguousPhone
+	f.Add("(067) 123-45-67", "UA")
 	f.Fuzz(func(t *testing.T, raw, region string) {
 		digits, err := Normalize(raw, region)
 		if errors.Is(err, ErrUnknownRegion) {
@@ -88,6 +92,9 @@ func FuzzNormalize(f *testing.F) {
 			}
 			if !utf8.ValidString(pe.Reason) || pe.Reason == "" {
 				t.Fatalf("no reason: %v", err)
+			}
+			if errors.Is(err, ErrAmbiguousPhone) && (len(pe.Regions) == 0 || !strings.Contains(pe.Reason, "country code")) {
+				t.Fatalf("an ambiguous number that names no country or does not ask for its country code: %v", err)
 			}
 			return
 		}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/nyaruka/phonenumbers"
@@ -36,6 +37,10 @@ import (
 // international number, since most digits are a valid number somewhere
 // (the Chinese mobile "13866192019" is also a valid +1 number in Florida).
 // The error then says what they would be and that nothing points there.
+// Digits that are a valid number of defaultRegion are refused with
+// ErrAmbiguousPhone when they are grouped the way another country writes
+// its numbers and not the way defaultRegion writes this one
+// ("416-555-0123" in RU; see the package documentation).
 // With defaultRegion "" or "ZZ" only numbers that carry their country code
 // are read; a region phonenumbers does not know ("XX") fails with
 // ErrUnknownRegion, which is no *PhoneError. Parser.Parse reads a card's
@@ -93,7 +98,7 @@ func (n normalizer) read(raw string, c *clues) (reading, error) {
 
 // international reads s, which starts with "+".
 func (n normalizer) international(raw, s string, from Evidence) (reading, error) {
-	num, err := phonenumbers.Parse(s, "ZZ")
+	num, err := phonenumbers.Parse(digitsOnly(s), "ZZ")
 	if err != nil {
 		return reading{}, n.fail(raw, "", fmt.Sprintf("read with %s: %s", from, parseWhy(err, "")), ErrInvalidPhone)
 	}
@@ -102,7 +107,7 @@ func (n normalizer) international(raw, s string, from Evidence) (reading, error)
 		digits := e164Digits(num)
 		return reading{}, n.fail(raw, digits, fmt.Sprintf("read with %s as +%s, %s", from, digits, invalidWhy(num, "")), ErrInvalidPhone)
 	}
-	return n.accept(raw, num, region, from)
+	return n.accept(raw, e164Digits(num), region, from)
 }
 
 // national reads s, which has no country code, in the regions the
@@ -116,6 +121,7 @@ func (n normalizer) national(raw, s string, c *clues) (reading, error) {
 	}
 	var tried []string
 	var lastDigits string
+	d := digitsOnly(s)
 	for _, rank := range ranks {
 		if len(rank) > maxClueRegions+1 {
 			tried = append(tried, fmt.Sprintf("%s name %d regions, too many to tell which one it is in", rank[0].from, len(rank)))
@@ -123,7 +129,7 @@ func (n normalizer) national(raw, s string, c *clues) (reading, error) {
 		}
 		var found []candidate
 		for _, cl := range rank {
-			num, err := phonenumbers.Parse(s, cl.region)
+			num, err := phonenumbers.Parse(d, cl.region)
 			if err != nil {
 				tried = append(tried, fmt.Sprintf("in %s (%s): %s", cl.region, cl.from, parseWhy(err, cl.region)))
 				continue
@@ -147,13 +153,25 @@ func (n normalizer) national(raw, s string, c *clues) (reading, error) {
 		case 0:
 			continue
 		case 1:
-			return n.accept(raw, found[0].num, found[0].region, found[0].from)
+			if f := found[0]; f.from.guess() {
+				var budget *int
+				if c != nil {
+					budget = &c.scans
+				}
+				if others, ok := contradicted(s, f.num, f.region, budget); ok {
+					return reading{}, n.ambiguous(raw, f, others)
+				}
+			}
+			return n.accept(raw, found[0].digits, found[0].region, found[0].from)
 		}
-		return reading{}, n.fail(raw, "", conflictWhy(found), ErrInvalidPhone)
+		return reading{}, n.ambiguousEvidence(raw, found)
 	}
 	why := strings.Join(tried, "; ")
-	if c != nil && len(c.address) > 0 && n.region != "" {
-		why += fmt.Sprintf("; the default region %s is not tried against the card's address", n.region)
+	if c != nil && len(c.address) > 0 {
+		why += "; a number without its country code is read only in the country its card's address names"
+		if n.region != "" && n.region != "ZZ" {
+			why += fmt.Sprintf(", not in the default region %s", n.region)
+		}
 	}
 	if len(tried) > 1 {
 		lastDigits = ""
@@ -162,17 +180,33 @@ func (n normalizer) national(raw, s string, c *clues) (reading, error) {
 }
 
 // ranks returns the regions a national number may be read in, in the
-// order of evidence: the card's addresses; then the regions of the card's
+// order of evidence: the countries the card's addresses name, and nothing
+// else when they name one (a statement outranks every guess); else the
+// regions of the card's address formats; then the regions of the card's
 // numbers that carry their country code, with the default region beside
-// them unless the card has an address.
+// them.
 func (n normalizer) ranks(c *clues) [][]clue {
+	if c != nil && len(c.address) > 0 {
+		rank := make([]clue, len(c.address))
+		for i, r := range c.address {
+			rank[i] = clue{r, EvidenceAddress}
+		}
+		return [][]clue{rank}
+	}
 	var ranks [][]clue
 	var last []clue
 	if c != nil {
-		if len(c.address) > 0 {
-			rank := make([]clue, len(c.address))
-			for i, r := range c.address {
-				rank[i] = clue{r, EvidenceAddress}
+		if len(c.hints) > 0 {
+			rank := make([]clue, len(c.hints))
+			for i, r := range c.hints {
+				rank[i] = clue{r, EvidenceHint}
+			}
+			ranks = append(ranks, rank)
+		}
+		if len(c.formats) > 0 {
+			rank := make([]clue, len(c.formats))
+			for i, r := range c.formats {
+				rank[i] = clue{r, EvidenceAddressFormat}
 			}
 			ranks = append(ranks, rank)
 		}
@@ -180,7 +214,7 @@ func (n normalizer) ranks(c *clues) [][]clue {
 			last = append(last, clue{r, EvidenceCard})
 		}
 	}
-	if n.region != "" && n.region != "ZZ" && (c == nil || len(c.address) == 0) {
+	if n.region != "" && n.region != "ZZ" {
 		dup := false
 		for _, cl := range last {
 			dup = dup || cl.region == n.region
@@ -196,8 +230,7 @@ func (n normalizer) ranks(c *clues) [][]clue {
 }
 
 // accept checks a valid number against the length rule.
-func (n normalizer) accept(raw string, num *phonenumbers.PhoneNumber, region string, from Evidence) (reading, error) {
-	digits := e164Digits(num)
+func (n normalizer) accept(raw, digits, region string, from Evidence) (reading, error) {
 	if len(digits) < n.min || len(digits) > n.max {
 		return reading{}, n.fail(raw, digits, lengthReason(digits, n.min, n.max), ErrPhoneLength)
 	}
@@ -219,12 +252,53 @@ func (n normalizer) acceptWAID(waid string) (reading, error) {
 		return reading{}, n.fail(waid, waid, lengthReason(waid, n.min, n.max), ErrPhoneLength)
 	}
 	r := reading{digits: waid, from: EvidenceWAID}
-	if num, err := phonenumbers.Parse("+"+waid, "ZZ"); err == nil {
+	if num := numberOfDigits(waid); num != nil {
 		if r.region = phonenumbers.GetRegionCodeForNumber(num); r.region == "" {
 			r.region = phonenumbers.GetRegionCodeForCountryCode(int(num.GetCountryCode()))
 		}
 	}
 	return r, nil
+}
+
+// numberOfDigits returns the number whose international digits are
+// digits, split into its calling code and national number as
+// phonenumbers.Parse splits "+"+digits, without the cost of parsing text:
+// the digits of a WhatsApp id are already the number's E.164 form. It
+// returns nil when no calling code starts them.
+func numberOfDigits(digits string) *phonenumbers.PhoneNumber {
+	for n := 1; n <= 3 && n < len(digits); n++ {
+		code, err := strconv.Atoi(digits[:n])
+		if err != nil || phonenumbers.GetRegionCodeForCountryCode(code) == "ZZ" {
+			continue
+		}
+		nsn := digits[n:]
+		national, err := strconv.ParseUint(nsn, 10, 64)
+		if err != nil {
+			return nil
+		}
+		cc := int32(code)
+		num := &phonenumbers.PhoneNumber{CountryCode: &cc, NationalNumber: &national}
+		if zeros := len(nsn) - len(strings.TrimLeft(nsn, "0")); zeros > 0 && len(nsn) > 1 {
+			italian := true
+			num.ItalianLeadingZero = &italian
+			if zeros > 1 {
+				z := int32(min(zeros, len(nsn)-1))
+				num.NumberOfLeadingZeros = &z
+			}
+		}
+		return num
+	}
+	return nil
+}
+
+// digitsOnly returns a number as cutPhone returns it ("8 (495) 123-45-67",
+// "+7 900 123-45-67") as its ASCII digits, with its "+": phonenumbers reads
+// both alike, and the shorter text costs its patterns less.
+func digitsOnly(s string) string {
+	if s != "" && s[0] == '+' {
+		return "+" + phonenumbers.NormalizeDigitsOnly(s[1:])
+	}
+	return phonenumbers.NormalizeDigitsOnly(s)
 }
 
 // phoneContext returns the digits of a local tel: URI's phone-context when
@@ -266,11 +340,19 @@ func lengthReason(digits string, min, max int) string {
 	return fmt.Sprintf("+%s has %d digits where %s are needed", digits, len(digits), want)
 }
 
-// conflictWhy says that one kind of evidence reads a number as two valid
-// numbers.
-func conflictWhy(found []candidate) string {
+// guess reports whether the evidence is a guess that the way a number is
+// written can contradict: the default region, the region of the card's
+// other numbers, the card's address format.
+func (e Evidence) guess() bool {
+	return e == EvidenceDefault || e == EvidenceCard || e == EvidenceAddressFormat || e == EvidenceHint
+}
+
+// ambiguousEvidence refuses a number that one kind of evidence reads as
+// two valid numbers.
+func (n normalizer) ambiguousEvidence(raw string, found []candidate) error {
 	var b strings.Builder
 	b.WriteString("the evidence conflicts: ")
+	var regions, forms []string
 	for i, r := range found {
 		if i > 0 {
 			b.WriteString(", while ")
@@ -279,10 +361,51 @@ func conflictWhy(found []candidate) string {
 		if r.region != r.by.region {
 			fmt.Fprintf(&b, " of %s", r.region)
 		}
+		regions = addRegion(regions, r.region)
+		forms = append(forms, phonenumbers.Format(r.num, phonenumbers.INTERNATIONAL))
 	}
-	b.WriteString("; write it with its country code")
-	return b.String()
+	b.WriteString("; write it with its country code: " + strings.Join(forms, " or "))
+	return &PhoneError{Raw: raw, Reason: b.String(), Regions: regions, Err: ErrAmbiguousPhone}
 }
+
+// ambiguous refuses a number that a guess reads as f, but that is written
+// the way numbers of other countries are written (others), not the way
+// f's region writes it.
+func (n normalizer) ambiguous(raw string, f candidate, others []foreignReading) error {
+	var b strings.Builder
+	regions := []string{f.region}
+	forms := []string{phonenumbers.Format(f.num, phonenumbers.INTERNATIONAL)}
+	fmt.Fprintf(&b, "read in %s (%s) it would be %s, but it is not written the way %s writes that number", f.by.region, f.by.from, forms[0], f.region)
+	if len(others) > 0 {
+		b.WriteString(": it is grouped the way ")
+	}
+	for i, o := range others {
+		if i == maxListedReadings {
+			if more := len(others) - i; more == 1 {
+				b.WriteString(" and one more country")
+			} else {
+				fmt.Fprintf(&b, " and %d more countries", more)
+			}
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		form := phonenumbers.Format(o.num, phonenumbers.INTERNATIONAL)
+		fmt.Fprintf(&b, "%s writes %s", o.region, form)
+		if !o.valid {
+			b.WriteString(" (an unassigned number there)")
+		}
+		regions = addRegion(regions, o.region)
+		forms = append(forms, form)
+	}
+	fmt.Fprintf(&b, ". Nothing on the card says which country it is in: write it with its country code, as %s", strings.Join(forms, " or "))
+	return &PhoneError{Raw: raw, Reason: b.String(), Regions: regions, Err: ErrAmbiguousPhone}
+}
+
+// maxListedReadings is how many other countries' readings an ambiguous
+// number's error lists.
+const maxListedReadings = 3
 
 // internationalHint says what the digits of s would be as an international
 // number, when that is valid in a region no evidence named: the reading

@@ -7,6 +7,7 @@ import (
 
 	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/htmlindex"
 )
 
@@ -34,8 +35,8 @@ const (
 // as its fields are not changed.
 type Parser struct {
 	// Region is the default region: the ISO 3166 region ("RU", "KZ", "GB")
-	// national numbers are read in when their card has no address, beside
-	// the regions of the card's other numbers (see Parse). DefaultRegion
+	// national numbers are read in when no address of their card states a
+	// country, beside the regions of the card's other numbers (see Parse). DefaultRegion
 	// when empty; "ZZ" for none, so that only the card's evidence counts.
 	// A region phonenumbers does not know fails with ErrUnknownRegion.
 	Region string
@@ -73,7 +74,9 @@ func Parse(r io.Reader) ([]Card, error) {
 // region, as the package documentation describes: a phone's own country
 // code first, then the country of the card's address, then the regions of
 // the card's other numbers together with p.Region (the default region,
-// which does not count against an address).
+// which does not count against an address). A guess (the default region,
+// the other numbers, an address format) that the way the number is
+// written contradicts refuses it with ErrAmbiguousPhone.
 //
 // The error is nil when at least one card was read: problems within a card
 // (a number that does not normalize, a truncated last card, a line that is
@@ -122,6 +125,57 @@ func (p Parser) Phone(raw string) Phone {
 	return ph
 }
 
+// Typed reads a phone number a person typed (a bot asked for one) as
+// Phone does, with hints: regions the number is likelier to be in than
+// the default region, such as the region of the sender's own number
+// (RegionOfNumber). A number written without its country code is read in
+// the hinted regions first (EvidenceHint) and in p.Region when it is a
+// valid number in none of them; a hint that is no region phonenumbers
+// knows is no hint. As in a card, a reading is refused with
+// ErrAmbiguousPhone when the number is grouped the way other countries
+// write numbers, not the way the region it is read in writes it, and two
+// hinted regions that both read it refuse it too: the error asks for the
+// number with its country code, which is what a bot should ask the person
+// to type.
+func (p Parser) Typed(raw string, hints ...string) Phone {
+	ph := Phone{Raw: raw}
+	n := p.normalizer()
+	if err := CheckRegion(n.region); err != nil {
+		ph.Err = &PhoneError{Raw: raw, Reason: err.Error(), Err: ErrUnknownRegion}
+		return ph
+	}
+	var c clues
+	for _, h := range hints {
+		if h = strings.ToUpper(strings.TrimSpace(h)); h != "ZZ" && phonenumbers.GetCountryCodeForRegion(h) != 0 {
+			c.hints = addRegion(c.hints, h)
+		}
+	}
+	c.scans = maxGroupingScans
+	r, err := n.read(raw, &c)
+	ph.setReading(r, err)
+	return ph
+}
+
+// RegionOfNumber returns the region of a number given as international
+// digits without "+" ("79001234567" is "RU", "14165550123" "CA"), as
+// providers give a sender's own number, or "" when the digits are no valid
+// number. It is the hint Parser.Typed takes.
+func RegionOfNumber(digits string) string {
+	digits = strings.TrimPrefix(strings.TrimSpace(digits), "+")
+	if digits == "" || strings.Trim(digits, "0123456789") != "" || len(digits) > 17 {
+		return ""
+	}
+	num := numberOfDigits(digits)
+	if num == nil {
+		return ""
+	}
+	region := phonenumbers.GetRegionCodeForNumber(num)
+	if region == "" || !phonenumbers.IsValidNumberForRegion(num, region) {
+		return ""
+	}
+	return region
+}
+
 // config is a Parser with its defaults filled in and its charset resolved.
 type config struct {
 	norm      normalizer
@@ -160,7 +214,8 @@ func (p Parser) config() (*config, error) {
 	}
 	name := p.FallbackCharset
 	if name == "" {
-		name = DefaultFallbackCharset
+		c.fallback = charmap.Windows1251 // DefaultFallbackCharset, without a lookup of its name
+		return c, nil
 	}
 	enc, err := htmlindex.Get(name)
 	if err != nil {

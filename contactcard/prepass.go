@@ -46,6 +46,7 @@ type prepass struct {
 	draining bool // emitting the lines a card held back (see cardState)
 
 	inProp  bool   // a property is being read
+	agent   bool   // … and it is an AGENT, whose value may be a card
 	keep    bool   // … and it is assembled in prop: a Card keeps it, or
 	pending bool   // … its header is not complete yet, so no one knows
 	scanned int    // how far prop was searched for the header's end
@@ -69,10 +70,11 @@ type prepass struct {
 // card ends, with the card's charset or, if it declared none, the fallback.
 // Each line is so stored and emitted at most once: time stays linear.
 type cardState struct {
-	enc    encoding.Encoding // the card's charset, nil until declared
-	binary bool              // a binary value (photo, base64 block) began
-	held   bool              // kept lines are being held back in lines
-	lines  []byte            // the raw lines held back, each ended by LF
+	enc      encoding.Encoding // the card's charset, nil until declared
+	binary   bool              // a binary value (photo, base64 block) began
+	indented bool              // its BEGIN line began with a space or tab
+	held     bool              // kept lines are being held back in lines
+	lines    []byte            // the raw lines held back, each ended by LF
 }
 
 func newPrepass(fallback encoding.Encoding, sizeHint int) *prepass {
@@ -164,6 +166,9 @@ func (p *prepass) line(l []byte) {
 		return
 	}
 	if l[0] == ' ' || l[0] == '\t' {
+		if p.indentedBoundary(l) {
+			return
+		}
 		if p.inProp {
 			p.appendLine(l[1:])
 		}
@@ -196,18 +201,15 @@ func binaryProperty(name []byte) bool {
 
 // begin starts a property (or a card, or the end of one) at line l.
 func (p *prepass) begin(l []byte) {
-	colon := headerEnd(l)
-	if colon >= 0 {
-		group, name, _ := splitHeader(l[:colon])
-		if len(group) == 0 && isName(bytes.TrimSpace(name), "BEGIN") && isVCard(l[colon+1:]) {
-			p.openCard()
-			return
-		}
-		if len(group) == 0 && isName(bytes.TrimSpace(name), "END") && isVCard(l[colon+1:]) {
-			p.closeCard()
-			return
-		}
+	if isBoundary(l, "BEGIN") {
+		p.openCard(false)
+		return
 	}
+	if isBoundary(l, "END") {
+		p.closeCard()
+		return
+	}
+	colon := headerEnd(l)
 	if len(p.open) == 0 {
 		return // text outside the cards: skip it and what is folded into it
 	}
@@ -227,7 +229,7 @@ func (p *prepass) begin(l []byte) {
 func (p *prepass) decide(colon int) {
 	p.pending = false
 	group, name, params := splitHeader(p.prop[:colon])
-	if !validName(name) || (len(group) > 0 && !validName(group)) {
+	if !validName(name) || (len(group) > 0 && !validGroup(group)) {
 		p.keep = false // not a property: skip it and what is folded into it
 		return
 	}
@@ -247,6 +249,9 @@ func (p *prepass) decide(colon int) {
 		p.qp = true
 	}
 	p.keep = keptProperty(name)
+	if !p.keep && isName(name, "AGENT") && len(p.open) < maxNesting {
+		p.keep, p.agent = true, true
+	}
 	p.softBreak()
 }
 
@@ -297,17 +302,117 @@ func (p *prepass) headerEndFrom() int {
 // flush ends the property being read and writes it when it is kept.
 func (p *prepass) flush() {
 	if p.inProp && p.keep && !p.pending {
+		if p.agent {
+			card := p.agentText()
+			p.reset()
+			p.agentCard(card)
+			return
+		}
 		p.emit(p.prop)
 	}
-	p.inProp, p.keep, p.pending, p.quoted, p.qp, p.soft = false, false, false, false, false, false
+	p.reset()
 }
 
-func (p *prepass) openCard() {
+// reset forgets the property being read.
+func (p *prepass) reset() {
+	p.inProp, p.keep, p.pending, p.quoted, p.qp, p.soft, p.agent = false, false, false, false, false, false, false
+}
+
+// agentText returns the value of the AGENT property being read, unescaped,
+// when it holds a card (RFC 2426 §3.5.4 escapes the agent's whole card
+// into the value: "AGENT:BEGIN:VCARD\nFN:…\nEND:VCARD"), or nil. The text
+// is a copy: reading it overwrites prop.
+func (p *prepass) agentText() []byte {
+	colon := headerEnd(p.prop)
+	if colon < 0 {
+		return nil
+	}
+	value := p.prop[colon+1:]
+	if p.qp {
+		p.value = decodeQP(p.value[:0], value)
+		value = p.value
+	}
+	value = bytes.TrimLeft(value, " \t")
+	if !hasFoldPrefix(value, "BEGIN:VCARD") && !hasFoldPrefix(value, "BEGIN\\:VCARD") {
+		return nil
+	}
+	return unescapeAgent(value)
+}
+
+// agentCard reads the text of an agent's card as a card nested in the
+// card being read, so that it is returned after it, and closes what the
+// text left open.
+func (p *prepass) agentCard(text []byte) {
+	if text == nil {
+		return
+	}
+	depth := len(p.open)
+	for len(text) > 0 && !p.notText {
+		i := bytes.IndexByte(text, '\n')
+		if i < 0 {
+			i = len(text)
+		}
+		p.line(bytes.TrimSuffix(text[:i], []byte{'\r'}))
+		text = text[min(i+1, len(text)):]
+	}
+	p.flush()
+	p.base64 = false // a base64 block the text left open ends with it
+	for len(p.open) > depth {
+		p.closeCard()
+	}
+}
+
+// unescapeAgent undoes the escapes of a text value: "\n" and "\N" are line
+// breaks, "\\", "\,", "\;" and "\:" the character escaped.
+func unescapeAgent(v []byte) []byte {
+	out := make([]byte, 0, len(v))
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c == '\\' && i+1 < len(v) {
+			switch v[i+1] {
+			case 'n', 'N':
+				out = append(out, '\n')
+				i++
+				continue
+			case '\\', ',', ';', ':':
+				out = append(out, v[i+1])
+				i++
+				continue
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// indentedBoundary reads a line that starts with a space or tab as the
+// BEGIN:VCARD it says, when it cannot be the fold of a property (none is
+// being read, or no card is open), and as the END:VCARD it says when the
+// card's own BEGIN was indented: files written by hand or cut out of a
+// longer text indent their cards. It reports whether l was one of them.
+func (p *prepass) indentedBoundary(l []byte) bool {
+	t := bytes.TrimLeft(l, " \t")
+	switch {
+	case (!p.inProp || len(p.open) == 0) && isBoundary(t, "BEGIN"):
+		p.flush()
+		p.openCard(true)
+		return true
+	case len(p.open) > 0 && p.card().indented && isBoundary(t, "END"):
+		p.flush()
+		p.closeCard()
+		return true
+	}
+	return false
+}
+
+// openCard begins a card; indented says its BEGIN line was.
+func (p *prepass) openCard(indented bool) {
 	if len(p.open) >= maxNesting {
 		return
 	}
 	p.cards++
 	p.pushState()
+	p.card().indented = indented
 	if len(p.open) == 0 {
 		p.open = append(p.open, -1)
 		p.out = append(p.out, "BEGIN:VCARD\n"...)

@@ -19,16 +19,34 @@ func headerEnd(l []byte) int {
 	return -1
 }
 
-// splitHeader splits "group.NAME;params" into its parts.
+// splitHeader splits "group.NAME;params" into its parts. The group is
+// everything before the name's last dot: vCard 2.1's grammar allows
+// several ("A.B.TEL" is the TEL of group "A.B").
 func splitHeader(h []byte) (group, name, params []byte) {
 	name = h
 	if i := bytes.IndexByte(h, ';'); i >= 0 {
 		name, params = h[:i], h[i+1:]
 	}
-	if i := bytes.IndexByte(name, '.'); i >= 0 {
+	if i := bytes.LastIndexByte(name, '.'); i >= 0 {
 		group, name = name[:i], name[i+1:]
 	}
 	return group, name, params
+}
+
+// validGroup reports whether b is a group of one name or several joined
+// by dots ("item1", "A.B").
+func validGroup(b []byte) bool {
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '.')
+		if i < 0 {
+			return validName(b)
+		}
+		if !validName(b[:i]) {
+			return false
+		}
+		b = b[i+1:]
+	}
+	return false
 }
 
 // nextParam returns the parameter before the first ';' that is outside
@@ -92,10 +110,22 @@ func isVCard(v []byte) bool {
 	return isName(bytes.TrimSpace(v), "VCARD")
 }
 
-// isEndVCard reports whether l is an END:VCARD line.
+// isEndVCard reports whether l is an END:VCARD line, with or without a
+// group ("item.END:VCARD").
 func isEndVCard(l []byte) bool {
+	return isBoundary(l, "END")
+}
+
+// isBoundary reports whether l is a BEGIN:VCARD or END:VCARD line (which
+// says kind): its name may carry a group, as RFC 2426's grammar allows,
+// and spaces around the name and the value.
+func isBoundary(l []byte, kind string) bool {
 	colon := bytes.IndexByte(l, ':')
-	return colon >= 0 && isName(bytes.TrimSpace(l[:colon]), "END") && isVCard(l[colon+1:])
+	if colon < 0 || !isVCard(l[colon+1:]) {
+		return false
+	}
+	_, name, _ := splitHeader(bytes.TrimSpace(l[:colon]))
+	return isName(bytes.TrimSpace(name), kind)
 }
 
 // hasFoldPrefix reports whether b starts with the upper-case ASCII prefix,

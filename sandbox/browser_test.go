@@ -185,6 +185,17 @@ func TestBrowser(t *testing.T) {
 			p.do(t, "opening the last API call", chromedp.Click(chromedp.CSS("#traffic li.call summary")))
 			p.screenshot(t)
 		}},
+		{"a shared contact shows every number as typed", func(t *testing.T) {
+			p.do(t, "sharing a contact of two numbers, one national",
+				chromedp.Evaluate[chromedp.Void](`document.getElementById("contact-box").open = true`),
+				chromedp.SendKeys(chromedp.CSS("#contact-name"), "Vera Lis"),
+				chromedp.SendKeys(chromedp.CSS("#contact-numbers"), "8 900 765-43-21\n+7 912 345-67-89"),
+				chromedp.Click(chromedp.CSS("#share")),
+			)
+			mine := `[...document.querySelectorAll("#transcript .msg.user .card .number")].map(e => e.textContent)`
+			p.waitFor(t, mine+`.includes("8 900 765-43-21") && `+mine+`.includes("+7 912 345-67-89")`, "both numbers as typed")
+			p.waitFor(t, `!`+mine+`.includes("+8 900 765-43-21")`, "no + before a national number")
+		}},
 		{"the chat's conversation state shows beside it", func(t *testing.T) {
 			p.do(t, "counting twice", chromedp.SendKeys(chromedp.CSS("#text"), "/count"+kb.Enter))
 			p.waitFor(t, botSaid("count 1"), "the first count")

@@ -68,6 +68,7 @@ function contactCard(c) {
   const name = [c.firstName, c.lastName].filter(Boolean).join(" ") || c.name || "Contact";
   const lines = [];
   if (c.phone) lines.push(el("span", { class: "number" }, "+" + c.phone));
+  for (const w of c.written || []) lines.push(el("span", { class: "number" }, w)); // as the user typed it
   if (c.account) {
     const what = view.messenger === "aitu" ? "Aitu user " : view.messenger === "max" ? "MAX account " : "account ";
     lines.push(el("span", { class: "account" }, what + c.account));
@@ -92,7 +93,7 @@ function bubble(ev) {
   if (d.text !== undefined && d.text !== "") li.append(el("div", { class: "text" }, d.text));
   if (d.contact) li.append(contactCard(d.contact));
   for (const c of d.contacts || []) {
-    li.append(contactCard({ name: c.name, phone: (c.phones || [])[0] ? String(c.phones[0]).replace(/^\+/, "") : "" }));
+    li.append(contactCard({ name: c.name, written: c.phones || [] }));
   }
   if (d.file) {
     li.append(el("div", { class: "file" }, fileIcon(d.file.name), el("span", {}, d.file.name + " · " + d.file.size + " bytes")));
