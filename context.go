@@ -83,7 +83,9 @@ func (c *Context) Provider() Provider { return c.provider }
 // Update returns the update. Handlers must not change it.
 func (c *Context) Update() *Update { return c.update }
 
-// Message returns the update's message, or nil when it is not a message.
+// Message returns the update's message, or nil when it has none (a status,
+// a system event). Edits, deletions, reactions and poll votes have one: see
+// Update.Message.
 func (c *Context) Message() *Message { return c.update.Message }
 
 // Chat returns the chat of the update.
@@ -189,15 +191,41 @@ func (c *Context) Contacts() ([]contactcard.Card, error) {
 	return c.cards, c.cardsErr
 }
 
+// QuotedContacts returns the cards of the contacts the message quotes (a
+// reply to a contact or a contacts array: Message.ReplyTo.Contacts), read
+// as Contacts reads the message's own; none when it quotes no contact.
+// The message's own contacts are not among them.
+func (c *Context) QuotedContacts() ([]contactcard.Card, error) {
+	m := c.update.Message
+	if m == nil || m.ReplyTo == nil {
+		return nil, nil
+	}
+	return c.readRefs(contactcard.Parser{Region: c.region()}, m.ReplyTo.Contacts)
+}
+
 func (c *Context) readContacts() ([]contactcard.Card, error) {
 	m := c.update.Message
 	if m == nil {
 		return nil, nil
 	}
 	p := contactcard.Parser{Region: c.region()}
+	cards, err := c.readRefs(p, m.Contacts)
+	errs := []error{err}
+	if d := m.Document; d != nil && d.IsVCard() {
+		got, err := c.readDocument(p, *d)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("cardbot: document %q: %w", d.FileName, err))
+		}
+		cards = append(cards, got...)
+	}
+	return cards, errors.Join(errs...)
+}
+
+// readRefs reads the cards of the contacts refs.
+func (c *Context) readRefs(p contactcard.Parser, refs []VCardRef) ([]contactcard.Card, error) {
 	var cards []contactcard.Card
 	var errs []error
-	for i, ref := range m.Contacts {
+	for i, ref := range refs {
 		if ref.VCard == "" {
 			cards = append(cards, withAccounts(cardOfFields(p, ref), ref.Accounts))
 			continue
@@ -209,13 +237,6 @@ func (c *Context) readContacts() ([]contactcard.Card, error) {
 		for _, card := range got {
 			cards = append(cards, withAccounts(card, ref.Accounts))
 		}
-	}
-	if d := m.Document; d != nil && d.IsVCard() {
-		got, err := c.readDocument(p, *d)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("cardbot: document %q: %w", d.FileName, err))
-		}
-		cards = append(cards, got...)
 	}
 	return cards, errors.Join(errs...)
 }
