@@ -67,7 +67,21 @@ type messageData struct {
 	ExtendedTextMessageData *extendedTextData `json:"extendedTextMessageData"`
 	ContactMessageData      *contactData      `json:"contactMessageData"`
 	FileMessageData         *fileData         `json:"fileMessageData"`
-	LocationMessageData     *forwardable      `json:"locationMessageData"`
+	LocationMessageData     *locationData     `json:"locationMessageData"`
+
+	// Edits, deletions, polls, stickers and button replies: see
+	// decode_kinds.go.
+	EditedMessageData          *editedData      `json:"editedMessageData"`
+	DeletedMessageData         *stanzaData      `json:"deletedMessageData"`
+	PollMessageData            *pollData        `json:"pollMessageData"`
+	StickerMessageData         *fileData        `json:"stickerMessageData"` // Telegram
+	ButtonsResponseMessage     *buttonsResponse `json:"buttonsResponseMessage"`
+	TemplateButtonReplyMessage *selectedReply   `json:"templateButtonReplyMessage"`
+	TemplateButtonsReply       *selectedReply   `json:"templateButtonsReplyMessage"` // as the docs' table names it
+	InteractiveButtonsResponse *selectedReply   `json:"interactiveButtonsResponse"`
+	ListResponseMessage        *listResponse    `json:"listResponseMessage"`
+	InteractiveButtons         *interactiveData `json:"interactiveButtons"`
+	InteractiveButtonsReply    *interactiveData `json:"interactiveButtonsReply"`
 
 	// contactsArrayMessage, as the SDKs and the examples nest it…
 	MessageData *contactsData `json:"messageData"`
@@ -111,6 +125,7 @@ type fileData struct {
 	Caption     string `json:"caption"`
 	FileName    string `json:"fileName"`
 	MIMEType    string `json:"mimeType"`
+	IsAnimated  bool   `json:"isAnimated"` // stickers
 	forwardable
 }
 
@@ -120,6 +135,10 @@ type quotedData struct {
 	TypeMessage string `json:"typeMessage"`
 	TextMessage string `json:"textMessage"`
 	Caption     string `json:"caption"`
+
+	// A quoted contact and a quoted contacts array.
+	Contact  *contactData  `json:"contact"`
+	Contacts []contactData `json:"contacts"`
 }
 
 // receivedNotification is what receiveNotification answers when the queue
