@@ -230,7 +230,10 @@ type VCardRef struct {
 	VCard string
 	// FirstName and LastName are the names the provider sent as fields.
 	FirstName, LastName string
-	// Phone is the phone number the provider sent as a field, as written.
+	// Phone is the phone number the provider sent as a field, as written;
+	// a decoder that knows the provider sends international digits
+	// without "+" (MAX, Aitu accounts) puts the "+" in front, so that the
+	// number is read in its own country, not in the default region.
 	Phone string
 	// Accounts are the contact's accounts on the messenger, by messenger
 	// (contactcard.MessengerMAX: its MAX chat id; contactcard.MessengerAitu:
