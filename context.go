@@ -138,6 +138,9 @@ func (c *Context) Send(text string) error {
 }
 
 // Reply sends a text to the update's chat that quotes the update's message.
+// For an update about an earlier message it quotes that message: the
+// message an edit replaced, the one a reaction or a poll vote is about; a
+// reply to a deletion quotes nothing, the message being gone.
 func (c *Context) Reply(text string) error {
 	_, err := c.SendOutgoing(Text{Body: text, ReplyTo: c.messageID()})
 	return err
@@ -166,10 +169,25 @@ func (c *Context) SendOutgoing(out Outgoing) (SentMessage, error) {
 }
 
 func (c *Context) messageID() string {
-	if m := c.update.Message; m != nil {
-		return m.ID
+	m := c.update.Message
+	if m == nil {
+		return ""
 	}
-	return ""
+	switch c.update.Kind {
+	case KindEdit:
+		return m.Replaces
+	case KindDeletion:
+		return ""
+	case KindReaction:
+		if m.Reaction != nil {
+			return m.Reaction.MessageID
+		}
+	case KindPollVote:
+		if m.PollVote != nil {
+			return m.PollVote.PollID
+		}
+	}
+	return m.ID
 }
 
 // Contacts returns the cards of the message: of every contact it carries

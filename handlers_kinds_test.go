@@ -142,3 +142,56 @@ func TestQuotedContacts(t *testing.T) {
 	assert.Empty(t, own)
 	assert.Equal(t, []string{"Ann Lee 79007654321"}, quoted)
 }
+
+// TestReplyQuotesTheEarlierMessage: a reply to an edit, a reaction or a
+// vote quotes the message it is about, not the event's own id; a reply to
+// a deletion quotes nothing.
+func TestReplyQuotesTheEarlierMessage(t *testing.T) {
+	tests := []struct {
+		name string
+		u    cardbot.Update
+		want string
+	}{
+		{"message", cardbot.Update{Kind: cardbot.KindMessage, Message: &cardbot.Message{ID: "m1", Text: "x"}}, "m1"},
+		{"edit", cardbot.Update{Kind: cardbot.KindEdit, Message: &cardbot.Message{ID: "e1", Replaces: "m1"}}, "m1"},
+		{"deletion", cardbot.Update{Kind: cardbot.KindDeletion, Message: &cardbot.Message{ID: "d1", Deletes: "m1"}}, ""},
+		{"reaction", cardbot.Update{Kind: cardbot.KindReaction, Message: &cardbot.Message{ID: "r1",
+			Reaction: &cardbot.Reaction{MessageID: "m1", Emoji: "👍"}}}, "m1"},
+		{"poll vote", cardbot.Update{Kind: cardbot.KindPollVote, Message: &cardbot.Message{ID: "v1",
+			PollVote: &cardbot.PollVote{PollID: "p1"}}}, "p1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := newFake("fake")
+			tt.u.Chat = cardbot.Chat{ID: "c"}
+			require.NoError(t, cardbot.NewContext(t.Context(), newBot(), p, &tt.u).Reply("ok"))
+			require.Len(t, p.Sent(), 1)
+			assert.Equal(t, cardbot.Text{Body: "ok", ReplyTo: tt.want}, p.Sent()[0].Out)
+		})
+	}
+}
+
+// TestKindsSurviveTheQueue: what a queue stores of an edit, a vote or a
+// typed message reads back the same, so async delivery routes it alike.
+func TestKindsSurviveTheQueue(t *testing.T) {
+	for _, u := range []cardbot.Update{
+		{Kind: cardbot.KindEdit, Chat: cardbot.Chat{ID: "c"}, Message: &cardbot.Message{ID: "e1", Text: "new", Replaces: "m1"}},
+		{Kind: cardbot.KindDeletion, Chat: cardbot.Chat{ID: "c"}, Message: &cardbot.Message{ID: "d1", Deletes: "m1"}},
+		{Kind: cardbot.KindReaction, Chat: cardbot.Chat{ID: "c"}, Message: &cardbot.Message{Reaction: &cardbot.Reaction{MessageID: "m1", Emoji: "👍"}}},
+		{Kind: cardbot.KindPollVote, Chat: cardbot.Chat{ID: "c"}, Message: &cardbot.Message{PollVote: &cardbot.PollVote{
+			PollID: "p", Question: "Q", Chosen: []string{"A"}, Votes: []cardbot.PollOption{{Name: "A", Voters: []string{"u"}}}}}},
+		{Kind: cardbot.KindMessage, Chat: cardbot.Chat{ID: "c"}, Message: &cardbot.Message{
+			Location: &cardbot.Location{Latitude: 1.5, Longitude: -2, Name: "N"},
+			ReplyTo:  &cardbot.Quote{ID: "q", Type: "contactMessage", Contacts: []cardbot.VCardRef{{VCard: "V"}}}}},
+		{Kind: cardbot.KindMessage, Chat: cardbot.Chat{ID: "c"}, Message: &cardbot.Message{
+			Sticker: &cardbot.Sticker{Document: cardbot.Document{URL: "u"}, Animated: true},
+			Button:  &cardbot.Button{ID: "1", Label: "Yes"}, Form: &cardbot.Form{ID: "f", Action: cardbot.FormClosed},
+			Poll: &cardbot.Poll{Question: "Q", Options: []string{"A"}}}},
+	} {
+		b, err := cardbot.EncodeUpdate(&u)
+		require.NoError(t, err)
+		var got cardbot.Update
+		require.NoError(t, cardbot.DecodeUpdate(b, &got))
+		assert.Equal(t, u, got)
+	}
+}
