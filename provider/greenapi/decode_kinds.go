@@ -57,11 +57,11 @@ func typedContent(n *notification, m *cardbot.Message) {
 	md := n.MessageData
 	switch md.TypeMessage {
 	case typeEdited:
-		if e := md.EditedMessageData; e != nil {
+		if e := md.EditedMessageData.get(); e != nil {
 			m.Text, m.Replaces = e.TextMessage, e.StanzaID
 		}
 	case typeDeleted:
-		if d := md.DeletedMessageData; d != nil {
+		if d := md.DeletedMessageData.get(); d != nil {
 			m.Deletes = d.StanzaID
 		}
 	case typeReaction:
@@ -74,7 +74,7 @@ func typedContent(n *notification, m *cardbot.Message) {
 		}
 		m.Reaction = r
 	case typeLocation:
-		if l := md.LocationMessageData; l != nil {
+		if l := md.LocationMessageData.get(); l != nil {
 			m.Forwarded = l.IsForwarded
 			m.Location = &cardbot.Location{
 				Latitude: float64(l.Latitude), Longitude: float64(l.Longitude),
@@ -82,7 +82,7 @@ func typedContent(n *notification, m *cardbot.Message) {
 			}
 		}
 	case typePoll:
-		if p := md.PollMessageData; p != nil {
+		if p := md.PollMessageData.get(); p != nil {
 			poll := &cardbot.Poll{Question: p.Name, Multiple: p.MultipleAnswers, Options: []string{}}
 			for _, o := range p.Options {
 				poll.Options = append(poll.Options, o.OptionName)
@@ -90,11 +90,11 @@ func typedContent(n *notification, m *cardbot.Message) {
 			m.Poll = poll
 		}
 	case typePollUpdate:
-		m.PollVote = pollVoteOf(md.PollMessageData, n.SenderData.Sender)
+		m.PollVote = pollVoteOf(md.PollMessageData.get(), n.SenderData.Sender)
 	case typeSticker:
 		fd := md.FileMessageData
 		if fd == nil {
-			fd = md.StickerMessageData
+			fd = md.StickerMessageData.get()
 		}
 		if fd != nil {
 			m.Forwarded = fd.IsForwarded
@@ -109,29 +109,29 @@ func typedContent(n *notification, m *cardbot.Message) {
 			}
 		}
 	case typeButtonsReply:
-		if b := md.ButtonsResponseMessage; b != nil {
+		if b := md.ButtonsResponseMessage.get(); b != nil {
 			m.Button = &cardbot.Button{ID: b.SelectedButtonID, Label: b.SelectedButtonText, MessageID: b.StanzaID}
 		}
 	case typeTemplateReply, typeTemplatesReply, typeInteractiveRes:
-		r := md.InteractiveButtonsResponse
+		r := md.InteractiveButtonsResponse.get()
 		if r == nil {
-			r = md.TemplateButtonReplyMessage
+			r = md.TemplateButtonReplyMessage.get()
 		}
 		if r == nil {
-			r = md.TemplateButtonsReply
+			r = md.TemplateButtonsReply.get()
 		}
 		if r != nil {
 			m.Button = &cardbot.Button{ID: string(r.SelectedID), Label: r.SelectedDisplayText, MessageID: r.StanzaID}
 		}
 	case typeListReply:
-		if l := md.ListResponseMessage; l != nil {
+		if l := md.ListResponseMessage.get(); l != nil {
 			m.Button = &cardbot.Button{ID: string(l.SingleSelectReply), Label: l.Title, MessageID: l.StanzaID}
 		}
 	case typeInteractive, typeInteractiveRep:
 		// A message that offers buttons: its text is what it says.
-		d := md.InteractiveButtons
+		d := md.InteractiveButtons.get()
 		if d == nil {
-			d = md.InteractiveButtonsReply
+			d = md.InteractiveButtonsReply.get()
 		}
 		if d != nil {
 			m.Text = firstNonEmpty(d.Body, d.ContentText, d.Header, d.TitleText)
@@ -167,11 +167,13 @@ func quoteOf(q *quotedData, old *cardbot.Quote) *cardbot.Quote {
 	r.SenderID = firstNonEmpty(q.Participant, r.SenderID)
 	r.Text = firstNonEmpty(q.TextMessage, q.Caption, r.Text)
 	r.Type = q.TypeMessage
-	if q.Contact != nil {
-		r.Contacts = append(r.Contacts, vcardRef(q.Contact))
+	if c := q.Contact.get(); c != nil {
+		r.Contacts = append(r.Contacts, vcardRef(c))
 	}
-	for i := range q.Contacts {
-		r.Contacts = append(r.Contacts, vcardRef(&q.Contacts[i]))
+	if list := q.Contacts.get(); list != nil {
+		for i := range *list {
+			r.Contacts = append(r.Contacts, vcardRef(&(*list)[i]))
+		}
 	}
 	return r
 }

@@ -247,8 +247,9 @@ func TestMAXContactIsInternational(t *testing.T) {
 
 // TestDecodeKindsTolerant: fields in the other JSON type than the docs'
 // example (a string index, a list reply as an object, coordinates as
-// strings) still decode; a known type with a field of a shape no reading
-// takes is malformed, as before.
+// strings) still decode; a field of a shape no reading takes leaves its
+// content unset rather than refusing the notification, which GREEN-API
+// would deliver again for a day.
 func TestDecodeKindsTolerant(t *testing.T) {
 	c := decoder(t)
 	head := `{"typeWebhook":"incomingMessageReceived","idMessage":"X1","senderData":{"chatId":"79001234567@c.us","sender":"79001234567@c.us"},"messageData":`
@@ -280,6 +281,27 @@ func TestDecodeKindsTolerant(t *testing.T) {
 			assert.Equal(t, tt.want, got[0].Message)
 		})
 	}
-	_, err := c.DecodeWebhook([]byte(head + `{"typeMessage":"editedMessage","editedMessageData":{"textMessage":["not","text"]}}}`))
+
+	// A field of a shape no reading takes leaves its content unset: the
+	// update keeps its kind and Raw, and the webhook is not refused.
+	for _, md := range []string{
+		`{"typeMessage":"editedMessage","editedMessageData":{"textMessage":["not","text"]}}`,
+		`{"typeMessage":"locationMessage","locationMessageData":{"latitude":"north"}}`,
+		`{"typeMessage":"pollUpdateMessage","pollMessageData":{"votes":"none"}}`,
+		`{"typeMessage":"textMessage","textMessageData":{"textMessage":"hi"},"quotedMessage":{"stanzaId":"Q","contact":"Anna"}}`,
+	} {
+		got, err := c.DecodeWebhook([]byte(head + md + `}`))
+		require.NoError(t, err, md)
+		assert.NotEmpty(t, got[0].Raw)
+		assert.NotEqual(t, cardbot.KindOther, got[0].Kind)
+		m := got[0].Message
+		assert.Nil(t, m.Location, md)
+		assert.Empty(t, m.Replaces, md)
+		if m.ReplyTo != nil {
+			assert.Empty(t, m.ReplyTo.Contacts)
+		}
+	}
+	// What is not JSON at all is still malformed.
+	_, err := c.DecodeWebhook([]byte(head + `{"typeMessage":"editedMessage","editedMessageData":{"textMessage":}}}`))
 	assert.ErrorIs(t, err, cardbot.ErrMalformedUpdate)
 }

@@ -109,6 +109,28 @@ type interactiveData struct {
 	ContentText string `json:"contentText"`
 }
 
+// lenient reads a JSON value as a T when it can, and leaves it unset
+// (get returns nil) when the value is of another shape; a value that is
+// not JSON at all still fails the notification.
+type lenient[T any] struct{ v *T }
+
+// UnmarshalJSONFrom implements json.UnmarshalerFrom for wirejson.
+func (l *lenient[T]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	l.v = nil
+	raw, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	var v T
+	if wirejson.Unmarshal(raw, &v) == nil {
+		l.v = &v
+	}
+	return nil
+}
+
+// get returns the value read, or nil.
+func (l lenient[T]) get() *T { return l.v }
+
 // flexFloat reads a JSON number or a string of one; null is 0.
 type flexFloat float64
 

@@ -67,21 +67,22 @@ type messageData struct {
 	ExtendedTextMessageData *extendedTextData `json:"extendedTextMessageData"`
 	ContactMessageData      *contactData      `json:"contactMessageData"`
 	FileMessageData         *fileData         `json:"fileMessageData"`
-	LocationMessageData     *locationData     `json:"locationMessageData"`
-
-	// Edits, deletions, polls, stickers and button replies: see
-	// decode_kinds.go.
-	EditedMessageData          *editedData      `json:"editedMessageData"`
-	DeletedMessageData         *stanzaData      `json:"deletedMessageData"`
-	PollMessageData            *pollData        `json:"pollMessageData"`
-	StickerMessageData         *fileData        `json:"stickerMessageData"` // Telegram
-	ButtonsResponseMessage     *buttonsResponse `json:"buttonsResponseMessage"`
-	TemplateButtonReplyMessage *selectedReply   `json:"templateButtonReplyMessage"`
-	TemplateButtonsReply       *selectedReply   `json:"templateButtonsReplyMessage"` // as the docs' table names it
-	InteractiveButtonsResponse *selectedReply   `json:"interactiveButtonsResponse"`
-	ListResponseMessage        *listResponse    `json:"listResponseMessage"`
-	InteractiveButtons         *interactiveData `json:"interactiveButtons"`
-	InteractiveButtonsReply    *interactiveData `json:"interactiveButtonsReply"`
+	// Locations, edits, deletions, polls, stickers and button replies
+	// (decode_kinds.go) are read leniently: a field of a shape the docs do
+	// not show leaves its content unset (Raw keeps it) instead of making
+	// the notification malformed.
+	LocationMessageData        lenient[locationData]    `json:"locationMessageData"`
+	EditedMessageData          lenient[editedData]      `json:"editedMessageData"`
+	DeletedMessageData         lenient[stanzaData]      `json:"deletedMessageData"`
+	PollMessageData            lenient[pollData]        `json:"pollMessageData"`
+	StickerMessageData         lenient[fileData]        `json:"stickerMessageData"` // Telegram
+	ButtonsResponseMessage     lenient[buttonsResponse] `json:"buttonsResponseMessage"`
+	TemplateButtonReplyMessage lenient[selectedReply]   `json:"templateButtonReplyMessage"`
+	TemplateButtonsReply       lenient[selectedReply]   `json:"templateButtonsReplyMessage"` // as the docs' table names it
+	InteractiveButtonsResponse lenient[selectedReply]   `json:"interactiveButtonsResponse"`
+	ListResponseMessage        lenient[listResponse]    `json:"listResponseMessage"`
+	InteractiveButtons         lenient[interactiveData] `json:"interactiveButtons"`
+	InteractiveButtonsReply    lenient[interactiveData] `json:"interactiveButtonsReply"`
 
 	// contactsArrayMessage, as the SDKs and the examples nest it…
 	MessageData *contactsData `json:"messageData"`
@@ -136,9 +137,9 @@ type quotedData struct {
 	TextMessage string `json:"textMessage"`
 	Caption     string `json:"caption"`
 
-	// A quoted contact and a quoted contacts array.
-	Contact  *contactData  `json:"contact"`
-	Contacts []contactData `json:"contacts"`
+	// A quoted contact and a quoted contacts array, read leniently.
+	Contact  lenient[contactData]   `json:"contact"`
+	Contacts lenient[[]contactData] `json:"contacts"`
 }
 
 // receivedNotification is what receiveNotification answers when the queue

@@ -55,3 +55,14 @@ func TestEditAndDeletionFromTheFake(t *testing.T) {
 	assert.Equal(t, cardbot.KindDeletion, got[0].Kind)
 	assert.Equal(t, "M1", got[0].Message.Deletes)
 }
+
+// TestLIDSenderPhone: when a notification carries the sender's phone
+// beside a @lid id, Sender.Phone is that phone.
+func TestLIDSenderPhone(t *testing.T) {
+	body := `{"typeWebhook":"incomingMessageReceived","instanceData":{"idInstance":1101000001,"wid":"71231234567@c.us","typeInstance":"whatsapp"},` +
+		`"timestamp":1755000000,"idMessage":"L2","senderData":{"chatId":"120650379300963@lid","sender":"120650379300963@lid","senderName":"John",` +
+		`"senderPhoneNumber":79001234567},"messageData":{"typeMessage":"textMessage","textMessageData":{"textMessage":"hi"}}}`
+	got, err := decoder(t).DecodeWebhook([]byte(body))
+	require.NoError(t, err)
+	assert.Equal(t, cardbot.User{ID: "120650379300963@lid", Name: "John", Phone: "79001234567"}, got[0].Sender)
+}
