@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"slices"
 	"strings"
 
 	"github.com/cardbot/cardbot/contactcard"
@@ -253,10 +254,26 @@ func (c *Context) readRefs(p contactcard.Parser, refs []VCardRef) ([]contactcard
 			errs = append(errs, fmt.Errorf("cardbot: contact %d (%q): %w", i, ref.DisplayName, err))
 		}
 		for _, card := range got {
-			cards = append(cards, withAccounts(card, ref.Accounts))
+			cards = append(cards, withAccounts(withFieldPhone(p, card, ref.Phone), ref.Accounts))
 		}
 	}
 	return cards, errors.Join(errs...)
+}
+
+// withFieldPhone adds the phone a provider sent beside a vCard (MAX's
+// phoneNumber) to a card of that vCard none of whose numbers normalized,
+// so that the provider's reading of the number is not lost to the card's.
+func withFieldPhone(p contactcard.Parser, card contactcard.Card, phone string) contactcard.Card {
+	if phone == "" {
+		return card
+	}
+	for _, ph := range card.Phones {
+		if ph.Number != "" {
+			return card
+		}
+	}
+	card.Phones = append(slices.Clip(card.Phones), p.Phone(phone))
+	return card
 }
 
 // withAccounts returns card with a copy of accounts added to its own.

@@ -195,3 +195,34 @@ func TestKindsSurviveTheQueue(t *testing.T) {
 		assert.Equal(t, u, got)
 	}
 }
+
+// TestFieldPhoneBacksTheVCard: a provider that sends a contact's number as
+// a field beside a vCard whose number does not normalize (MAX: digits
+// without "+") still yields a card with a usable number.
+func TestFieldPhoneBacksTheVCard(t *testing.T) {
+	tests := []struct {
+		name string
+		ref  cardbot.VCardRef
+		want []string // the numbers of the card's phones, "" for a failed one
+	}{
+		{"vCard number fails, field works", cardbot.VCardRef{VCard: "BEGIN:VCARD\nVERSION:3.0\nFN:Dilnoza\nTEL:998901234567\nEND:VCARD", Phone: "+998901234567"},
+			[]string{"", "998901234567"}},
+		{"vCard number works", cardbot.VCardRef{VCard: "BEGIN:VCARD\nVERSION:3.0\nFN:Ivan\nTEL:+7 900 123-45-67\nEND:VCARD", Phone: "+79001234599"},
+			[]string{"79001234567"}},
+		{"no field", cardbot.VCardRef{VCard: "BEGIN:VCARD\nVERSION:3.0\nFN:Dilnoza\nTEL:998901234567\nEND:VCARD"},
+			[]string{""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u := cardbot.Update{Kind: cardbot.KindMessage, Chat: cardbot.Chat{ID: "c"}, Message: &cardbot.Message{Contacts: []cardbot.VCardRef{tt.ref}}}
+			cards, err := cardbot.NewContext(t.Context(), newBot(), newFake("fake"), &u).Contacts()
+			require.NoError(t, err)
+			require.Len(t, cards, 1)
+			var got []string
+			for _, p := range cards[0].Phones {
+				got = append(got, p.Number)
+			}
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/contactcard"
+	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
 )
 
 // TestDecodeKinds decodes the docs' own example of every message type
@@ -227,22 +228,34 @@ func TestMAXDecodeKinds(t *testing.T) {
 }
 
 // TestMAXContactIsInternational: MAX gives a contact's number as
-// international digits without "+"; a Belarusian one is read in Belarus,
-// not refused in the default region (RU).
+// international digits without "+"; a Belarusian or Uzbek one is read in
+// its own country, not refused in the default region (RU).
 func TestMAXContactIsInternational(t *testing.T) {
-	_, c := newMAX(t)
-	got, err := c.DecodeWebhook(fixture(t, "max_contact_by.json"))
-	require.NoError(t, err)
-	ctx := cardbot.NewContext(t.Context(), nil, c, &got[0])
-	cards, err := ctx.Contacts()
-	require.NoError(t, err)
-	require.Len(t, cards, 1)
-	require.Len(t, cards[0].Phones, 1)
-	p := cards[0].Phones[0]
-	require.NoError(t, p.Err)
-	assert.Equal(t, "375291234567", p.Number)
-	assert.Equal(t, "BY", p.Region)
-	assert.Equal(t, "10000001", cards[0].Accounts[contactcard.MessengerMAX])
+	srv, c := newMAX(t)
+	tests := []struct {
+		name, number, region string
+		body                 []byte
+	}{
+		{"Belarus, the docs' shape", "375291234567", "BY", fixture(t, "max_contact_by.json")},
+		{"Uzbekistan, from the fake", "998901234567", "UZ",
+			srv.IncomingMAXContact(greenapitest.Incoming{ChatID: "10000000"}, "Dilnoza", "10000001", "998901234567")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := c.DecodeWebhook(tt.body)
+			require.NoError(t, err)
+			ctx := cardbot.NewContext(t.Context(), nil, c, &got[0])
+			cards, err := ctx.Contacts()
+			require.NoError(t, err)
+			require.Len(t, cards, 1)
+			require.Len(t, cards[0].Phones, 1)
+			p := cards[0].Phones[0]
+			require.NoError(t, p.Err)
+			assert.Equal(t, tt.number, p.Number)
+			assert.Equal(t, tt.region, p.Region)
+			assert.Equal(t, "10000001", cards[0].Accounts[contactcard.MessengerMAX])
+		})
+	}
 }
 
 // TestDecodeKindsTolerant: fields in the other JSON type than the docs'
