@@ -158,7 +158,8 @@ type User struct {
 // most one of Contacts/Document, Location, Poll, Sticker, Button and Form
 // is set for a new message; Reaction and PollVote for their kinds.
 type Message struct {
-	// ID is the provider's message id; Reply quotes it.
+	// ID is the provider's message id; Reply quotes it (for an edit, a
+	// reaction or a vote, Reply quotes the message it is about instead).
 	ID string
 
 	// Type is the provider's name for the message type ("textMessage",

@@ -32,8 +32,8 @@ import (
 // interactiveButtonsReply) fills Text with its body. editedMessage,
 // deletedMessage, reactionMessage and pollUpdateMessage are not new
 // messages: they are cardbot.KindEdit (Text, Replaces), KindDeletion
-// (Deletes), KindReaction (Reaction) and KindPollVote (PollVote), and
-// their dedup keys add the type. A MAX contact's phoneNumber, international
+// (Deletes), KindReaction (Reaction) and KindPollVote (PollVote); their
+// dedup keys add the type, and a vote's its voter and the options chosen. A MAX contact's phoneNumber, international
 // digits, gets its "+" so that it is read in its own country. Other message
 // types keep only Type; Raw holds their content.
 // Outgoing messages are messages too, with Message.Outgoing set (so that
