@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"slices"
 	"strings"
 
 	"github.com/cardbot/cardbot/contactcard"
@@ -83,7 +84,9 @@ func (c *Context) Provider() Provider { return c.provider }
 // Update returns the update. Handlers must not change it.
 func (c *Context) Update() *Update { return c.update }
 
-// Message returns the update's message, or nil when it is not a message.
+// Message returns the update's message, or nil when it has none (a status,
+// a system event). Edits, deletions, reactions and poll votes have one: see
+// Update.Message.
 func (c *Context) Message() *Message { return c.update.Message }
 
 // Chat returns the chat of the update.
@@ -136,6 +139,9 @@ func (c *Context) Send(text string) error {
 }
 
 // Reply sends a text to the update's chat that quotes the update's message.
+// For an update about an earlier message it quotes that message: the
+// message an edit replaced, the one a reaction or a poll vote is about; a
+// reply to a deletion quotes nothing, the message being gone.
 func (c *Context) Reply(text string) error {
 	_, err := c.SendOutgoing(Text{Body: text, ReplyTo: c.messageID()})
 	return err
@@ -164,10 +170,25 @@ func (c *Context) SendOutgoing(out Outgoing) (SentMessage, error) {
 }
 
 func (c *Context) messageID() string {
-	if m := c.update.Message; m != nil {
-		return m.ID
+	m := c.update.Message
+	if m == nil {
+		return ""
 	}
-	return ""
+	switch c.update.Kind {
+	case KindEdit:
+		return m.Replaces
+	case KindDeletion:
+		return ""
+	case KindReaction:
+		if m.Reaction != nil {
+			return m.Reaction.MessageID
+		}
+	case KindPollVote:
+		if m.PollVote != nil {
+			return m.PollVote.PollID
+		}
+	}
+	return m.ID
 }
 
 // Contacts returns the cards of the message: of every contact it carries
@@ -189,15 +210,41 @@ func (c *Context) Contacts() ([]contactcard.Card, error) {
 	return c.cards, c.cardsErr
 }
 
+// QuotedContacts returns the cards of the contacts the message quotes (a
+// reply to a contact or a contacts array: Message.ReplyTo.Contacts), read
+// as Contacts reads the message's own; none when it quotes no contact.
+// The message's own contacts are not among them.
+func (c *Context) QuotedContacts() ([]contactcard.Card, error) {
+	m := c.update.Message
+	if m == nil || m.ReplyTo == nil {
+		return nil, nil
+	}
+	return c.readRefs(contactcard.Parser{Region: c.region()}, m.ReplyTo.Contacts)
+}
+
 func (c *Context) readContacts() ([]contactcard.Card, error) {
 	m := c.update.Message
 	if m == nil {
 		return nil, nil
 	}
 	p := contactcard.Parser{Region: c.region()}
+	cards, err := c.readRefs(p, m.Contacts)
+	errs := []error{err}
+	if d := m.Document; d != nil && d.IsVCard() {
+		got, err := c.readDocument(p, *d)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("cardbot: document %q: %w", d.FileName, err))
+		}
+		cards = append(cards, got...)
+	}
+	return cards, errors.Join(errs...)
+}
+
+// readRefs reads the cards of the contacts refs.
+func (c *Context) readRefs(p contactcard.Parser, refs []VCardRef) ([]contactcard.Card, error) {
 	var cards []contactcard.Card
 	var errs []error
-	for i, ref := range m.Contacts {
+	for i, ref := range refs {
 		if ref.VCard == "" {
 			cards = append(cards, withAccounts(cardOfFields(p, ref), ref.Accounts))
 			continue
@@ -207,17 +254,26 @@ func (c *Context) readContacts() ([]contactcard.Card, error) {
 			errs = append(errs, fmt.Errorf("cardbot: contact %d (%q): %w", i, ref.DisplayName, err))
 		}
 		for _, card := range got {
-			cards = append(cards, withAccounts(card, ref.Accounts))
+			cards = append(cards, withAccounts(withFieldPhone(p, card, ref.Phone), ref.Accounts))
 		}
-	}
-	if d := m.Document; d != nil && d.IsVCard() {
-		got, err := c.readDocument(p, *d)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("cardbot: document %q: %w", d.FileName, err))
-		}
-		cards = append(cards, got...)
 	}
 	return cards, errors.Join(errs...)
+}
+
+// withFieldPhone adds the phone a provider sent beside a vCard (MAX's
+// phoneNumber) to a card of that vCard none of whose numbers normalized,
+// so that the provider's reading of the number is not lost to the card's.
+func withFieldPhone(p contactcard.Parser, card contactcard.Card, phone string) contactcard.Card {
+	if phone == "" {
+		return card
+	}
+	for _, ph := range card.Phones {
+		if ph.Number != "" {
+			return card
+		}
+	}
+	card.Phones = append(slices.Clip(card.Phones), p.Phone(phone))
+	return card
 }
 
 // withAccounts returns card with a copy of accounts added to its own.

@@ -31,9 +31,12 @@
 //
 // Each update runs at most one handler, that of the most specific route
 // that matches: a Command, then a Regexp, Pattern or Match route, then the
-// content (OnContact, OnDocument, OnText; OnStatus for status updates),
-// then OnMessage, then OnAny; among routes of one rank, the first
-// registered. Middlewares of Bot.Use run around every update, those of a
+// content (OnContact, OnDocument, OnLocation, OnSticker, OnPoll,
+// OnButton, OnForm, OnText), or for an update about an earlier message its
+// kind (OnStatus, OnEdited, OnDeleted, OnReaction, OnPollVote), then
+// OnMessage for new messages only, then OnAny; among routes of one rank,
+// the first registered. An edit is never a new message: its new text
+// reaches OnEdited, not OnText or a Command. Middlewares of Bot.Use run around every update, those of a
 // Group around its handlers, and those given to Handle around one handler.
 //
 // # Delivery

@@ -24,9 +24,14 @@ type MiddlewareFunc func(next HandlerFunc) HandlerFunc
 //  1. a Command;
 //  2. a Regexp, Pattern or Match route, the first registered that matches;
 //  3. the content: OnContact (contacts or a vCard document), then
-//     OnDocument, OnText; or OnStatus for a status update;
-//  4. OnMessage, for any message;
+//     OnDocument, OnLocation, OnSticker, OnPoll, OnButton, OnForm, OnText;
+//     or, for the updates that are not new messages, the route of their
+//     kind: OnStatus, OnEdited, OnDeleted, OnReaction, OnPollVote;
+//  4. OnMessage, for any new message (KindMessage);
 //  5. OnAny.
+//
+// Commands and Regexp and Pattern routes see only new messages: an edit
+// whose new text is "/start" runs OnEdited, not Command("start").
 //
 // With conversation state (WithState), routes may be bound to a state
 // with InState or a Scene. At each rank above, the routes of the
@@ -338,9 +343,11 @@ func (t *table) find(c *Context) HandlerFunc {
 		if h := t.event(sets, OnMessage); h != nil {
 			return h
 		}
-	case KindStatus:
-		if h := t.event(sets, OnStatus); h != nil {
-			return h
+	default:
+		if ev := kindEvent(u.Kind); ev != 0 {
+			if h := t.event(sets, ev); h != nil {
+				return h
+			}
 		}
 	}
 	return t.event(sets, OnAny) // t.none when no OnAny handler
@@ -382,9 +389,28 @@ func (t *table) event(sets [2]*compiledSet, ev Event) HandlerFunc {
 	return nil
 }
 
-// outgoing reports whether u is a message the account itself sent.
+// kindEvents is the route of each kind that is not a new message.
+var kindEvents = [kindEnd]Event{
+	KindStatus:   OnStatus,
+	KindEdit:     OnEdited,
+	KindDeletion: OnDeleted,
+	KindReaction: OnReaction,
+	KindPollVote: OnPollVote,
+}
+
+// kindEvent returns the route of k, or 0 for KindMessage, KindOther and
+// kinds this version does not know.
+func kindEvent(k Kind) Event {
+	if k < kindEnd {
+		return kindEvents[k]
+	}
+	return 0
+}
+
+// outgoing reports whether u is a message the account itself sent, or an
+// edit, deletion, reaction or vote the account made.
 func outgoing(u *Update) bool {
-	return u.Kind == KindMessage && u.Message != nil && u.Message.Outgoing
+	return u.Kind != KindStatus && u.Kind != KindOther && u.Message != nil && u.Message.Outgoing
 }
 
 // content returns the handler of the message's content type, if any.
@@ -399,6 +425,18 @@ func (s *compiledSet) content(m *Message) HandlerFunc {
 	}
 	if m.Document != nil {
 		return s.events[OnDocument]
+	}
+	switch {
+	case m.Location != nil:
+		return s.events[OnLocation]
+	case m.Sticker != nil:
+		return s.events[OnSticker]
+	case m.Poll != nil:
+		return s.events[OnPoll]
+	case m.Button != nil:
+		return s.events[OnButton]
+	case m.Form != nil:
+		return s.events[OnForm]
 	}
 	if m.Text != "" && len(m.Contacts) == 0 {
 		return s.events[OnText]

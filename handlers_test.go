@@ -100,6 +100,8 @@ func register(b *cardbot.Bot, routes []string, got *[]string) {
 			b.Handle(cardbot.Pattern(`hello`), h)
 		case "command":
 			b.Handle(cardbot.Command("start"), h)
+		default:
+			registerKind(b, r, h)
 		}
 	}
 }

@@ -39,10 +39,39 @@ const (
 	// OnStatus matches a status update (KindStatus).
 	OnStatus
 
+	// The events below were added after the first six; their values
+	// follow.
+
+	// OnEdited matches an edit of an earlier message (KindEdit); its
+	// Context.Text is the new text, Message.Replaces the edited message.
+	// No text route, command or pattern sees an edit.
+	OnEdited
+	// OnDeleted matches the deletion of an earlier message (KindDeletion).
+	OnDeleted
+	// OnReaction matches a reaction set on a message or taken back
+	// (KindReaction).
+	OnReaction
+	// OnPollVote matches a vote in a poll (KindPollVote).
+	OnPollVote
+	// OnLocation matches a message with a location (Message.Location).
+	OnLocation
+	// OnPoll matches a message with a poll (Message.Poll).
+	OnPoll
+	// OnSticker matches a message with a sticker (Message.Sticker).
+	OnSticker
+	// OnButton matches a press of a button or a choice of a list row
+	// (Message.Button).
+	OnButton
+	// OnForm matches an answer to a form (Message.Form).
+	OnForm
+
 	eventEnd
 )
 
-var eventNames = [eventEnd]string{"Event(0)", "OnAny", "OnMessage", "OnText", "OnContact", "OnDocument", "OnStatus"}
+var eventNames = [eventEnd]string{
+	"Event(0)", "OnAny", "OnMessage", "OnText", "OnContact", "OnDocument", "OnStatus",
+	"OnEdited", "OnDeleted", "OnReaction", "OnPollVote", "OnLocation", "OnPoll", "OnSticker", "OnButton", "OnForm",
+}
 
 // String returns the event's name ("OnText").
 func (e Event) String() string {

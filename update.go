@@ -23,18 +23,39 @@ const (
 	// KindStatus is a status change of a message the bot or the account
 	// sent (sent, delivered, read, failed); Status is set.
 	KindStatus
+
+	// The kinds below were added after the first three; their values
+	// follow, so that stored updates keep their meaning. Each of them is
+	// about a message sent before, not a new one: none reaches a Command,
+	// a Pattern, a content route or OnMessage (see Bot.Handle).
+
+	// KindEdit is the correction of a message sent before: Message is set,
+	// with the new content (Text) and Message.Replaces, the id of the
+	// message whose content it replaces. Route: OnEdited.
+	KindEdit
+	// KindDeletion is the deletion of a message sent before: Message is
+	// set, with Message.Deletes, the id of the message removed. Route:
+	// OnDeleted.
+	KindDeletion
+	// KindReaction is a reaction (an emoji) set on a message, or taken
+	// back: Message is set, with Message.Reaction. Route: OnReaction.
+	KindReaction
+	// KindPollVote is a vote in a poll, or a vote taken back: Message is
+	// set, with Message.PollVote. Route: OnPollVote.
+	KindPollVote
+
+	kindEnd
 )
 
-// String returns "other", "message" or "status".
+var kindNames = [kindEnd]string{"other", "message", "status", "edit", "deletion", "reaction", "poll vote"}
+
+// String returns "other", "message", "status", "edit", "deletion",
+// "reaction" or "poll vote"; "other" for an unknown value.
 func (k Kind) String() string {
-	switch k {
-	case KindMessage:
-		return "message"
-	case KindStatus:
-		return "status"
-	default:
-		return "other"
+	if k < kindEnd {
+		return kindNames[k]
 	}
+	return "other"
 }
 
 // ChatKind says whether a chat is a private dialog, a group or a channel.
@@ -91,7 +112,8 @@ type Update struct {
 	// Sender is who caused the event.
 	Sender User
 
-	// Message is set for KindMessage.
+	// Message is set for KindMessage, and for the kinds about an earlier
+	// message (KindEdit, KindDeletion, KindReaction, KindPollVote).
 	Message *Message
 
 	// Status is set for KindStatus.
@@ -131,9 +153,13 @@ type User struct {
 	Phone string
 }
 
-// Message is the content of a KindMessage update.
+// Message is the content of a KindMessage update, and what an edit, a
+// deletion, a reaction or a poll vote says about an earlier message. At
+// most one of Contacts/Document, Location, Poll, Sticker, Button and Form
+// is set for a new message; Reaction and PollVote for their kinds.
 type Message struct {
-	// ID is the provider's message id; Reply quotes it.
+	// ID is the provider's message id; Reply quotes it (for an edit, a
+	// reaction or a vote, Reply quotes the message it is about instead).
 	ID string
 
 	// Type is the provider's name for the message type ("textMessage",
@@ -161,6 +187,39 @@ type Message struct {
 	// such as GREEN-API report too). Only Match routes and OnAny see
 	// outgoing messages, so that a bot never answers itself.
 	Outgoing bool
+
+	// Replaces is, for an edit (KindEdit), the id of the message whose
+	// content the edit replaces. ID is the id of the edit itself, which
+	// differs on GREEN-API (a message may be edited several times) and is
+	// the same on Aitu.
+	Replaces string `json:",omitempty"`
+
+	// Deletes is, for a deletion (KindDeletion), the id of the message
+	// removed.
+	Deletes string `json:",omitempty"`
+
+	// Reaction is set for KindReaction.
+	Reaction *Reaction `json:",omitempty"`
+
+	// PollVote is set for KindPollVote.
+	PollVote *PollVote `json:",omitempty"`
+
+	// Location is the place of a location message. Route: OnLocation.
+	Location *Location `json:",omitempty"`
+
+	// Poll is the poll a poll message asks. Route: OnPoll.
+	Poll *Poll `json:",omitempty"`
+
+	// Sticker is the sticker of a sticker message; it is not a Document,
+	// so OnDocument does not see it. Route: OnSticker.
+	Sticker *Sticker `json:",omitempty"`
+
+	// Button is the button a user pressed, or the list row or template
+	// button a user chose. Route: OnButton.
+	Button *Button `json:",omitempty"`
+
+	// Form is an answer to a form the bot sent (Aitu). Route: OnForm.
+	Form *Form `json:",omitempty"`
 }
 
 // VCardRef is one shared contact as the provider delivered it: a vCard, or
@@ -172,7 +231,10 @@ type VCardRef struct {
 	VCard string
 	// FirstName and LastName are the names the provider sent as fields.
 	FirstName, LastName string
-	// Phone is the phone number the provider sent as a field, as written.
+	// Phone is the phone number the provider sent as a field, as written;
+	// a decoder that knows the provider sends international digits
+	// without "+" (MAX, Aitu accounts) puts the "+" in front, so that the
+	// number is read in its own country, not in the default region.
 	Phone string
 	// Accounts are the contact's accounts on the messenger, by messenger
 	// (contactcard.MessengerMAX: its MAX chat id; contactcard.MessengerAitu:
@@ -211,14 +273,22 @@ func (d Document) IsVCard() bool {
 	return false
 }
 
-// Quote is the message a reply quotes.
+// Quote is the message a reply quotes. What the reply itself carries
+// stays in its Message; what it quotes is here.
 type Quote struct {
 	// ID is the quoted message's id.
 	ID string
-	// Text is the quoted message's text, when the provider sends it.
+	// Text is the quoted message's text, or a quoted file's caption, when
+	// the provider sends it.
 	Text string
 	// SenderID is the id of the quoted message's sender, when known.
 	SenderID string
+	// Type is the provider's name for the quoted message's type
+	// ("textMessage", "contactMessage", …), when the provider sends it.
+	Type string `json:",omitempty"`
+	// Contacts are the cards of a quoted contact or contacts array;
+	// Context.QuotedContacts parses them.
+	Contacts []VCardRef `json:",omitempty"`
 }
 
 // Status is a status change of a sent message.

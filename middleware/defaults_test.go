@@ -67,6 +67,22 @@ func TestSenderKeyLimitsOnlyMessagesWithASender(t *testing.T) {
 	}
 }
 
+// TestRateLimitCountsEdits: edits, reactions and the like are what a user
+// did too; a flood of them is limited like one of messages.
+func TestRateLimitCountsEdits(t *testing.T) {
+	mw := middleware.RateLimit(rate.Every(time.Hour), 1)
+	msg := func(k cardbot.Kind) *cardbot.Update {
+		return &cardbot.Update{Provider: "fake", Kind: k, Chat: cardbot.Chat{ID: "a"}, Sender: cardbot.User{ID: "s"},
+			Message: &cardbot.Message{Text: "x"}}
+	}
+	_, err := run(t, mw, msg(cardbot.KindMessage), nil)
+	require.NoError(t, err)
+	for _, k := range []cardbot.Kind{cardbot.KindEdit, cardbot.KindDeletion, cardbot.KindReaction, cardbot.KindPollVote} {
+		_, err = run(t, mw, msg(k), nil)
+		assert.ErrorIs(t, err, middleware.ErrRateLimited, k.String())
+	}
+}
+
 // TestTimeoutWithConfigDefaultSkipper: a config without a Skipper times
 // every update out.
 func TestTimeoutWithConfigDefaultSkipper(t *testing.T) {

@@ -51,20 +51,22 @@ var DefaultRateLimitConfig = RateLimitConfig{
 	MaxKeys: 10_000,
 }
 
-// ChatKey is the provider and chat of a message; "" for other updates, so
-// that status and system events are not limited.
+// ChatKey is the provider and chat of what a user did: a message, or an
+// edit, deletion, reaction or poll vote (every update with a Message); ""
+// for other updates, so that status and system events are not limited.
 func ChatKey(c *cardbot.Context) string {
 	u := c.Update()
-	if u.Kind != cardbot.KindMessage || u.Chat.ID == "" {
+	if u.Message == nil || u.Chat.ID == "" {
 		return ""
 	}
 	return u.Provider + "\x00" + u.Chat.ID
 }
 
-// SenderKey is the provider and sender of a message; "" for other updates.
+// SenderKey is the provider and sender of what a user did, as ChatKey
+// counts it; "" for other updates.
 func SenderKey(c *cardbot.Context) string {
 	u := c.Update()
-	if u.Kind != cardbot.KindMessage || u.Sender.ID == "" {
+	if u.Message == nil || u.Sender.ID == "" {
 		return ""
 	}
 	return u.Provider + "\x00" + u.Sender.ID

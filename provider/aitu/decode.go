@@ -37,12 +37,21 @@ import (
 //     command went to, which the client remembers for 15 minutes
 //     (decoding does not forget it: a redelivered MessageIdAssigned
 //     decodes the same).
+//   - MessageEdited is cardbot.KindEdit: Message.Text is the new content,
+//     and Message.ID and Message.Replaces are the edited message's id
+//     (Aitu edits a message in place).
+//   - QuickButtonSelected and InlineCommandSelected are cardbot.KindMessage
+//     with Message.Button: ID is the button's metadata; an inline
+//     command's Label is its content and MessageID the message it was
+//     under. FormSubmitted, FormClosed and FormMessageSent are
+//     cardbot.KindMessage with Message.Form (ID formId, Action, Metadata,
+//     Data additionalMetadata, and a FormMessageSent's message as Text).
+//     Each needs its dialog, else it is KindOther.
 //   - Every other type is cardbot.KindOther with its chat and sender where
-//     it has them: QuickButtonSelected, InlineCommandSelected, the form
-//     updates and MessageEdited (dialog and sender or author),
-//     InvitedToGroup and KickedFromGroup (the group), the channel updates
-//     (the channel, and the subscriber or admin as sender), and types this
-//     decoder does not know. Details reads their fields from Raw.
+//     it has them: InvitedToGroup and KickedFromGroup (the group), the
+//     channel updates (the channel, and the subscriber or admin as
+//     sender), and types this decoder does not know. Details reads their
+//     fields from Raw.
 //
 // Every update keeps its element as Raw. Its dedup key is its updateId, or
 // "<type>|<messageId>" (localId for MessageIdAssigned) when it has none.
@@ -176,8 +185,9 @@ func (c *Client) decodeOne(raw jsontext.Value) (cardbot.Update, string) {
 			u.Chat = chatOf(&ch)
 		}
 	default:
-		// QuickButtonSelected, InlineCommandSelected, forms, MessageEdited
-		// and unknown types: the dialog and who acted, where present.
+		// MessageEdited, QuickButtonSelected, InlineCommandSelected, forms
+		// and unknown types: the dialog and who acted, where present; the
+		// known ones typed (decode_kinds.go) when they have a dialog.
 		u.Chat = chatOf(d.Dialog)
 		switch {
 		case d.Sender != nil:
@@ -186,6 +196,9 @@ func (c *Client) decodeOne(raw jsontext.Value) (cardbot.Update, string) {
 			u.Sender = userOf(d.Author)
 		}
 		u.Time = parseTime(d.SentAt)
+		if d.Dialog != nil && d.Dialog.ID != "" {
+			u.Kind, u.Message = typed(&d)
+		}
 	}
 	return u, d.UpdateID
 }

@@ -74,30 +74,46 @@ func TestDecodeWebhookTypes(t *testing.T) {
 				assert.Equal(t, &cardbot.Status{MessageID: "54353", Status: aitu.StatusAssigned,
 					Description: "55555555-f2af-11ea-ab1a-62e1faec30e1"}, u.Status)
 			}},
-		{file: "inline_command_selected.json", kind: cardbot.KindOther, chat: user, sender: userID, key: "aaaaaaaa-0000-4000-8000-000000000002",
+		{file: "inline_command_selected.json", kind: cardbot.KindMessage, chat: user, sender: userID, key: "aaaaaaaa-0000-4000-8000-000000000002",
 			check: func(t *testing.T, u cardbot.Update) {
+				assert.Equal(t, &cardbot.Message{Type: "InlineCommandSelected",
+					Button: &cardbot.Button{ID: "some_metadata", Label: "some_content", MessageID: messageID}}, u.Message)
 				d, err := aitu.Details(&u)
 				require.NoError(t, err)
 				assert.Equal(t, "some_metadata", d.Metadata)
 				assert.Equal(t, "some_content", d.Content)
 				assert.Equal(t, messageID, d.MessageID)
 			}},
-		{file: "quick_button_selected.json", kind: cardbot.KindOther, chat: user, sender: userID, key: "aaaaaaaa-0000-4000-8000-000000000003"},
-		{file: "form_submitted.json", kind: cardbot.KindOther, chat: user, sender: userID, key: "aaaaaaaa-0000-4000-8000-000000000004",
+		{file: "quick_button_selected.json", kind: cardbot.KindMessage, chat: user, sender: userID, key: "aaaaaaaa-0000-4000-8000-000000000003",
 			check: func(t *testing.T, u cardbot.Update) {
+				assert.Equal(t, &cardbot.Message{Type: "QuickButtonSelected", Button: &cardbot.Button{ID: "some_metadata"}}, u.Message)
+			}},
+		{file: "form_submitted.json", kind: cardbot.KindMessage, chat: user, sender: userID, key: "aaaaaaaa-0000-4000-8000-000000000004",
+			check: func(t *testing.T, u cardbot.Update) {
+				assert.Equal(t, &cardbot.Message{Type: "FormSubmitted", Form: &cardbot.Form{ID: "form1", Action: cardbot.FormSubmitted,
+					Metadata: "metadata_string", Data: "more_metadata_string"}}, u.Message)
 				d, err := aitu.Details(&u)
 				require.NoError(t, err)
 				assert.Equal(t, "form1", d.FormID)
 				assert.Equal(t, "more_metadata_string", d.AdditionalMetadata)
 			}},
-		{file: "form_message_sent.json", kind: cardbot.KindOther, chat: user, sender: userID, key: "aaaaaaaa-0000-4000-8000-000000000005",
+		{file: "form_message_sent.json", kind: cardbot.KindMessage, chat: user, sender: userID, key: "aaaaaaaa-0000-4000-8000-000000000005",
 			check: func(t *testing.T, u cardbot.Update) {
+				assert.Equal(t, &cardbot.Message{ID: messageID, Type: "FormMessageSent", Form: &cardbot.Form{ID: "form1",
+					Action: cardbot.FormMessageSent, Text: "+77011234567",
+					Data: `{"data_template_result":"77011234567","private_data":{"value":{"phone_number":"77011234567","metadata":"XXX"}},"hidden_metadata":""}`}}, u.Message)
 				d, err := aitu.Details(&u)
 				require.NoError(t, err)
 				assert.Equal(t, "+77011234567", d.Message)
 			}},
-		{file: "form_closed.json", kind: cardbot.KindOther, chat: user, sender: userID, key: "aaaaaaaa-0000-4000-8000-000000000006"},
-		{file: "message_edited.json", kind: cardbot.KindOther, chat: group, sender: userID, key: "aaaaaaaa-0000-4000-8000-000000000007"},
+		{file: "form_closed.json", kind: cardbot.KindMessage, chat: user, sender: userID, key: "aaaaaaaa-0000-4000-8000-000000000006",
+			check: func(t *testing.T, u cardbot.Update) {
+				assert.Equal(t, &cardbot.Message{Type: "FormClosed", Form: &cardbot.Form{ID: "form1", Action: cardbot.FormClosed}}, u.Message)
+			}},
+		{file: "message_edited.json", kind: cardbot.KindEdit, chat: group, sender: userID, key: "aaaaaaaa-0000-4000-8000-000000000007",
+			check: func(t *testing.T, u cardbot.Update) {
+				assert.Equal(t, &cardbot.Message{ID: messageID, Type: "MessageEdited", Text: "edited", Replaces: messageID}, u.Message)
+			}},
 		{file: "invited_to_group.json", kind: cardbot.KindOther, chat: group, key: "aaaaaaaa-0000-4000-8000-000000000008"},
 		{file: "kicked_from_group.json", kind: cardbot.KindOther, chat: group, key: "aaaaaaaa-0000-4000-8000-000000000009"},
 		{file: "invited_to_channel.json", kind: cardbot.KindOther, chat: channel, key: "aaaaaaaa-0000-4000-8000-000000000010"},

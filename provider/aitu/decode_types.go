@@ -48,7 +48,8 @@ const StatusAssigned = "assigned"
 // UpdateData is one element of the Bot API's {"updates":[…]}, with the
 // fields of every update type this package knows; each type fills its own
 // (see Aitu's contract). Details reads it from a cardbot.Update, for what
-// the neutral model does not carry: button metadata, form ids, channel
+// the neutral model does not carry: a quick button's or a form's
+// additional data beyond Message.Button and Message.Form, channel
 // permissions.
 type UpdateData struct {
 	Type     string `json:"type"`

@@ -24,8 +24,18 @@ import (
 // messageData.messageData or not) fill Contacts with each vCard; image,
 // video, audio and document messages fill Document (a documentMessage
 // named *.vcf or of a vCard MIME type is a contact upload: see
-// cardbot.Document.IsVCard) and Text with the caption. Other message types
-// (location, poll, reaction, …) keep only Type; Raw holds their content.
+// cardbot.Document.IsVCard) and Text with the caption. locationMessage,
+// pollMessage, stickerMessage and the button replies
+// (interactiveButtonsResponse, buttonsResponseMessage,
+// templateButtonReplyMessage, listResponseMessage) fill Location, Poll,
+// Sticker and Button; a message that offers buttons (interactiveButtons,
+// interactiveButtonsReply) fills Text with its body. editedMessage,
+// deletedMessage, reactionMessage and pollUpdateMessage are not new
+// messages: they are cardbot.KindEdit (Text, Replaces), KindDeletion
+// (Deletes), KindReaction (Reaction) and KindPollVote (PollVote); their
+// dedup keys add the type, and a vote's its voter and the options chosen. A MAX contact's phoneNumber, international
+// digits, gets its "+" so that it is read in its own country. Other message
+// types keep only Type; Raw holds their content.
 // Outgoing messages are messages too, with Message.Outgoing set (so that
 // only Match routes and OnAny see them); their Sender is the instance's own
 // account.
@@ -101,6 +111,7 @@ func (c *Client) decode(body []byte) (cardbot.Update, error) {
 		u.Message = messageOf(&n)
 		u.Message.Outgoing = n.TypeWebhook != typeIncomingMessage
 		u.Key = key(inst, sd.ChatID, n.IDMessage, n.TypeWebhook)
+		u.Kind, u.Key = kindOf(&n, u.Message, u.Key)
 	case typeMessageStatus:
 		if n.IDMessage == "" || n.Status == "" {
 			return cardbot.Update{}, malformed("%s without idMessage or status", n.TypeWebhook)
@@ -239,16 +250,11 @@ func messageOf(n *notification) *cardbot.Message {
 				URL:      fd.DownloadURL,
 			}
 		}
-	case "locationMessage":
-		if l := md.LocationMessageData; l != nil {
-			m.Forwarded = l.IsForwarded
-		}
+	default:
+		typedContent(n, m)
 	}
-	if q := md.QuotedMessage; q != nil && m.ReplyTo == nil {
-		m.ReplyTo = &cardbot.Quote{ID: q.StanzaID, SenderID: q.Participant, Text: q.TextMessage}
-		if m.ReplyTo.Text == "" {
-			m.ReplyTo.Text = q.Caption
-		}
+	if q := md.QuotedMessage; q != nil && md.TypeMessage != typeReaction {
+		m.ReplyTo = quoteOf(q, m.ReplyTo)
 	}
 	return m
 }
@@ -259,7 +265,7 @@ func vcardRef(cd *contactData) cardbot.VCardRef {
 	ref := cardbot.VCardRef{
 		DisplayName: cd.DisplayName,
 		VCard:       cd.VCard,
-		Phone:       string(cd.PhoneNumber),
+		Phone:       internationalDigits(string(cd.PhoneNumber)),
 	}
 	if cd.ChatID != "" {
 		ref.Accounts = map[string]string{contactcard.MessengerMAX: string(cd.ChatID)}

@@ -71,7 +71,7 @@ func TestDecodeWebhookFixtures(t *testing.T) {
 			Chat:   cardbot.Chat{ID: "120363043968066561@g.us", Kind: cardbot.ChatGroup, Title: "Team"},
 			Sender: cardbot.User{ID: "71234567890@c.us", Name: "Anna", Phone: "71234567890"},
 			Message: &cardbot.Message{ID: "3A2B6D1C0E9F8A7B6C5D4E3F2A1B0C9D", Type: "textMessage", Text: "Yes, that one",
-				ReplyTo: &cardbot.Quote{ID: "BAE5F4F3A2B1C0D9", SenderID: "71231234567@c.us", Text: "Which card do you need?"}},
+				ReplyTo: &cardbot.Quote{ID: "BAE5F4F3A2B1C0D9", SenderID: "71231234567@c.us", Text: "Which card do you need?", Type: "textMessage"}},
 			Time: unix(1705521510),
 		}},
 		{"incoming_contact.json", cardbot.Update{
@@ -126,15 +126,18 @@ func TestDecodeWebhookFixtures(t *testing.T) {
 			Kind: cardbot.KindMessage,
 			Key:  "1101000001|71234567890@c.us|0C0F804DF9E9280268FE871321D393BD|incomingMessageReceived",
 			Chat: chat90, Sender: user90,
-			Message: &cardbot.Message{ID: "0C0F804DF9E9280268FE871321D393BD", Type: "locationMessage"},
-			Time:    unix(1703045678),
+			Message: &cardbot.Message{ID: "0C0F804DF9E9280268FE871321D393BD", Type: "locationMessage",
+				Location: &cardbot.Location{Latitude: 12.345678910111213, Longitude: 14.151617181920212,
+					Name: "Empire State Building", Address: "20 W 34th St., New York, NY 10001, USA"}},
+			Time: unix(1703045678),
 		}},
 		{"incoming_poll.json", cardbot.Update{
 			Kind: cardbot.KindMessage,
 			Key:  "1101000001|71234567890@c.us|1D2E3F405162738495A6B7C8D9E0F1A2|incomingMessageReceived",
 			Chat: cardbot.Chat{ID: "71234567890@c.us", Kind: cardbot.ChatPrivate}, Sender: user90,
-			Message: &cardbot.Message{ID: "1D2E3F405162738495A6B7C8D9E0F1A2", Type: "pollMessage"},
-			Time:    unix(1703045700),
+			Message: &cardbot.Message{ID: "1D2E3F405162738495A6B7C8D9E0F1A2", Type: "pollMessage",
+				Poll: &cardbot.Poll{Question: "Which number?", Options: []string{"Mobile", "Work"}}},
+			Time: unix(1703045700),
 		}},
 		{"outgoing_api_contact.json", cardbot.Update{
 			Kind:   cardbot.KindMessage,
@@ -201,7 +204,7 @@ func TestDecodeWebhookFixtures(t *testing.T) {
 			Chat:   cardbot.Chat{ID: "10000000", Kind: cardbot.ChatPrivate, Title: "Ivan"},
 			Sender: cardbot.User{ID: "10000000", Name: "Ivan", Phone: "79991112233"},
 			Message: &cardbot.Message{ID: "115206687571465794", Type: "contactMessage",
-				Contacts: []cardbot.VCardRef{{DisplayName: "Pyotr", Phone: "79991112234", Accounts: map[string]string{contactcard.MessengerMAX: "10000001"}}}},
+				Contacts: []cardbot.VCardRef{{DisplayName: "Pyotr", Phone: "+79991112234", Accounts: map[string]string{contactcard.MessengerMAX: "10000001"}}}},
 			Time: unix(1588091580),
 		}},
 	}
@@ -372,11 +375,11 @@ func TestDecodeWebhookUnknownKeptRaw(t *testing.T) {
 
 	// An unknown message type of a known webhook is a message with its
 	// Type and Raw.
-	body := `{"typeWebhook":"incomingMessageReceived","idMessage":"A2","senderData":{"chatId":"79001234567@c.us"},"messageData":{"typeMessage":"reactionMessage","extendedTextMessageData":{"text":"👍","stanzaId":"Q1"}}}`
+	body := `{"typeWebhook":"incomingMessageReceived","idMessage":"A2","senderData":{"chatId":"79001234567@c.us"},"messageData":{"typeMessage":"groupInviteMessage","groupInviteMessageData":{"groupJid":"1@g.us"}}}`
 	got, err := c.DecodeWebhook([]byte(body))
 	require.NoError(t, err)
 	assert.Equal(t, cardbot.KindMessage, got[0].Kind)
-	assert.Equal(t, &cardbot.Message{ID: "A2", Type: "reactionMessage"}, got[0].Message)
+	assert.Equal(t, &cardbot.Message{ID: "A2", Type: "groupInviteMessage"}, got[0].Message)
 	assert.Equal(t, body, string(got[0].Raw))
 }
 
@@ -436,5 +439,5 @@ func TestDecodeWebhookQuotedCaption(t *testing.T) {
 	ups, err := decoder(t).DecodeWebhook([]byte(body))
 	require.NoError(t, err)
 	require.Len(t, ups, 1)
-	assert.Equal(t, &cardbot.Quote{ID: "BAE5F4F3A2B1C0D9", SenderID: "71231234567@c.us", Text: "this card"}, ups[0].Message.ReplyTo)
+	assert.Equal(t, &cardbot.Quote{ID: "BAE5F4F3A2B1C0D9", SenderID: "71231234567@c.us", Text: "this card", Type: "textMessage"}, ups[0].Message.ReplyTo)
 }

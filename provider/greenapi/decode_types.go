@@ -67,7 +67,22 @@ type messageData struct {
 	ExtendedTextMessageData *extendedTextData `json:"extendedTextMessageData"`
 	ContactMessageData      *contactData      `json:"contactMessageData"`
 	FileMessageData         *fileData         `json:"fileMessageData"`
-	LocationMessageData     *forwardable      `json:"locationMessageData"`
+	// Locations, edits, deletions, polls, stickers and button replies
+	// (decode_kinds.go) are read leniently: a field of a shape the docs do
+	// not show leaves its content unset (Raw keeps it) instead of making
+	// the notification malformed.
+	LocationMessageData        lenient[locationData]    `json:"locationMessageData"`
+	EditedMessageData          lenient[editedData]      `json:"editedMessageData"`
+	DeletedMessageData         lenient[stanzaData]      `json:"deletedMessageData"`
+	PollMessageData            lenient[pollData]        `json:"pollMessageData"`
+	StickerMessageData         lenient[fileData]        `json:"stickerMessageData"` // Telegram
+	ButtonsResponseMessage     lenient[buttonsResponse] `json:"buttonsResponseMessage"`
+	TemplateButtonReplyMessage lenient[selectedReply]   `json:"templateButtonReplyMessage"`
+	TemplateButtonsReply       lenient[selectedReply]   `json:"templateButtonsReplyMessage"` // as the docs' table names it
+	InteractiveButtonsResponse lenient[selectedReply]   `json:"interactiveButtonsResponse"`
+	ListResponseMessage        lenient[listResponse]    `json:"listResponseMessage"`
+	InteractiveButtons         lenient[interactiveData] `json:"interactiveButtons"`
+	InteractiveButtonsReply    lenient[interactiveData] `json:"interactiveButtonsReply"`
 
 	// contactsArrayMessage, as the SDKs and the examples nest it…
 	MessageData *contactsData `json:"messageData"`
@@ -111,6 +126,7 @@ type fileData struct {
 	Caption     string `json:"caption"`
 	FileName    string `json:"fileName"`
 	MIMEType    string `json:"mimeType"`
+	IsAnimated  bool   `json:"isAnimated"` // stickers
 	forwardable
 }
 
@@ -120,6 +136,10 @@ type quotedData struct {
 	TypeMessage string `json:"typeMessage"`
 	TextMessage string `json:"textMessage"`
 	Caption     string `json:"caption"`
+
+	// A quoted contact and a quoted contacts array, read leniently.
+	Contact  lenient[contactData]   `json:"contact"`
+	Contacts lenient[[]contactData] `json:"contacts"`
 }
 
 // receivedNotification is what receiveNotification answers when the queue

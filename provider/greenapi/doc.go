@@ -81,4 +81,16 @@
 // The API token travels in the URL path. No error string and no log line
 // of this package holds it, nor the webhook token: URLs are never kept in
 // errors, and the server's text is searched for both tokens.
+//
+// # Hidden numbers (@lid)
+//
+// WhatsApp is replacing phone-based personal ids ("79001234567@c.us") with
+// ids that hide the number ("120650379300963@lid"). A @lid chat is a
+// private chat like any other: replies, conversation state, deduplication
+// and partitions key on it, and Send takes it. Its Sender.Phone is empty,
+// unless the notification carries the phone (senderData.senderPhoneNumber).
+// To write first to a phone number, turn it into a chat id with GREEN-API's
+// checkWhatsapp (its chatId answer), or pass the number and let Send make
+// "<digits>@c.us" of it; GREEN-API offers no way back from a @lid to a
+// phone number.
 package greenapi

@@ -428,7 +428,7 @@ func TestMAXDecode(t *testing.T) {
 			Chat:   cardbot.Chat{ID: "10000000", Kind: cardbot.ChatPrivate, Title: "Ivan"},
 			Sender: cardbot.User{ID: "10000000", Name: "Ivan", Phone: "79991112233"},
 			Message: &cardbot.Message{ID: "115206687571465794", Type: "contactMessage",
-				Contacts: []cardbot.VCardRef{{DisplayName: "Pyotr", Phone: "79991112234", Accounts: map[string]string{contactcard.MessengerMAX: "10000001"}}}},
+				Contacts: []cardbot.VCardRef{{DisplayName: "Pyotr", Phone: "+79991112234", Accounts: map[string]string{contactcard.MessengerMAX: "10000001"}}}},
 			Time: unix(1588091580),
 		}},
 		{"max_contact_group.json", cardbot.Update{
@@ -437,7 +437,7 @@ func TestMAXDecode(t *testing.T) {
 			Chat:   cardbot.Chat{ID: "-10000000000000", Kind: cardbot.ChatGroup, Title: "Team"},
 			Sender: cardbot.User{ID: "10000002", Name: "Oleg", Phone: "375291234567"},
 			Message: &cardbot.Message{ID: "115206687571465801", Type: "contactMessage", Forwarded: true,
-				Contacts: []cardbot.VCardRef{{DisplayName: "Anna", Phone: "79991112235",
+				Contacts: []cardbot.VCardRef{{DisplayName: "Anna", Phone: "+79991112235",
 					VCard:    "BEGIN:VCARD\nVERSION:3.0\nFN:Anna\nTEL:+79991112235\nEND:VCARD",
 					Accounts: map[string]string{contactcard.MessengerMAX: "10000003"}}}},
 			Time: unix(1763115400),

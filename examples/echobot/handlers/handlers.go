@@ -1,8 +1,9 @@
 // Package handlers holds the echobot's handlers, so that the echobot and the
 // load harness (internal/loadtest) run the same bot: "/start" gets
-// Greeting, any other text is echoed back, and every contact of a shared
-// contact, a contacts array or a .vcf upload is sent back, or explained
-// when it has no usable number.
+// Greeting, any other text is echoed back, an edited text is echoed with
+// its new text after EditedPrefix, a deletion gets no answer, and every
+// contact of a shared contact, a contacts array or a .vcf upload is sent
+// back, or explained when it has no usable number.
 package handlers
 
 import (
@@ -20,6 +21,11 @@ import (
 const Greeting = "Hi! I am cardbot's echo bot. Send me a text and I send it back; " +
 	"send me a contact or a .vcf file and I send every contact in it back, its number normalized."
 
+// EditedPrefix marks the echo of an edited text: the user corrected a
+// message, and the bot echoes the new text as an edit, not as a new
+// message.
+const EditedPrefix = "Edited: "
+
 // Register adds the echobot's handlers to b.
 func Register(b *cardbot.Bot) {
 	b.Handle(cardbot.Command("start"), func(c *cardbot.Context) error {
@@ -29,6 +35,13 @@ func Register(b *cardbot.Bot) {
 		return c.Send(c.Text())
 	})
 	b.Handle(cardbot.OnContact, echoContacts)
+	b.Handle(cardbot.OnEdited, func(c *cardbot.Context) error {
+		if c.Text() == "" {
+			return nil // an edit of a caption away, or of something else
+		}
+		return c.Send(EditedPrefix + c.Text())
+	})
+	// A deletion (OnDeleted) gets no answer: no route for it.
 }
 
 // echoContacts sends every card of a contact message, a contacts array or a

@@ -86,6 +86,15 @@ func TestAnswers(t *testing.T) {
 		want []string
 	}{
 		{name: "start", body: text("/start"), want: []string{Greeting}},
+		{name: "edited text", body: func(f *greenapitest.Server, in greenapitest.Incoming) []byte {
+			return f.IncomingEdit(in, "BAE5AFC355030F7A", "hi, corrected")
+		}, want: []string{EditedPrefix + "hi, corrected"}},
+		{name: "edited to a command", body: func(f *greenapitest.Server, in greenapitest.Incoming) []byte {
+			return f.IncomingEdit(in, "BAE5AFC355030F7A", "/start")
+		}, want: []string{EditedPrefix + "/start"}},
+		{name: "deletion", body: func(f *greenapitest.Server, in greenapitest.Incoming) []byte {
+			return f.IncomingDeletion(in, "BAE5AFC355030F7A")
+		}, want: nil},
 		{name: "text", body: text("hi"), want: []string{"hi"}},
 		{name: "contact", body: contact(ann), want: []string{"contact +79007654321"}},
 		{name: "file of no card", body: doc("no card here"), want: []string{"I found no contact in that file."}},

@@ -136,7 +136,7 @@ func TestMAXConfigAndNotifications(t *testing.T) {
 
 	ups, err = c.DecodeWebhook(s.IncomingMAXContact(in, "Pyotr", "10000001", "79991112234"))
 	require.NoError(t, err)
-	assert.Equal(t, []cardbot.VCardRef{{DisplayName: "Pyotr", Phone: "79991112234",
+	assert.Equal(t, []cardbot.VCardRef{{DisplayName: "Pyotr", Phone: "+79991112234",
 		Accounts: map[string]string{contactcard.MessengerMAX: "10000001"}}}, ups[0].Message.Contacts)
 	assert.Contains(t, string(ups[0].Raw), `"phoneNumber":79991112234`)
 

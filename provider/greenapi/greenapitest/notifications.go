@@ -11,7 +11,8 @@ import (
 // IncomingText, IncomingContact, IncomingMAXContact or IncomingDocument.
 // A WithMAX server builds MAX's notifications (typeInstance "v3").
 type Incoming struct {
-	// ChatID is the chat ("79001234567@c.us"; on MAX "10000000", a group
+	// ChatID is the chat ("79001234567@c.us", a hidden number
+	// "120650379300963@lid"; on MAX "10000000", a group
 	// "-10000000000000"); the sender too, for a private chat.
 	ChatID string
 	// Sender is the sender in a group chat; for a private chat it is
@@ -91,7 +92,7 @@ func (s *Server) fill(in Incoming) Incoming {
 func (s *Server) incoming(in Incoming, messageData map[string]any) []byte {
 	in = s.fill(in)
 	sender := in.Sender
-	private := strings.HasSuffix(in.ChatID, "@c.us")
+	private := strings.HasSuffix(in.ChatID, "@c.us") || strings.HasSuffix(in.ChatID, "@lid")
 	typeInstance := "whatsapp"
 	if s.opts.max {
 		private = maxChatIDPattern.MatchString(in.ChatID) && !strings.HasPrefix(in.ChatID, "-")
