@@ -42,6 +42,7 @@ type Server struct {
 	msgFiles map[string]string // "<chatId>/<idMessage>" → file id
 	accounts map[string]string // MAX: phone digits → chat id
 	checks   int               // MAX: checkAccount calls
+	contacts contactBase       // MAX: the instance's contact base
 	receipt  int64
 	seq      int
 }
@@ -152,8 +153,9 @@ func WithPathPrefix(prefix string) Option {
 // WithMAX makes the server play GREEN-API's MAX API: the "/v3" prefix,
 // numeric chat ids (negative for groups) or phone digits for a first
 // message, texts of at most 4 000 characters, sendContact with only
-// contact.chatId, an optional typingTime of 1000–20000 ms, checkAccount
-// (see AddMAXAccount), numeric message ids and webhooks of typeInstance
+// contact.chatId of a contact in the instance's contact base (see
+// AddMAXContact), an optional typingTime of 1000–20000 ms, checkAccount
+// (see AddMAXAccount), getContacts, addContact, numeric message ids and webhooks of typeInstance
 // "v3". Config then sets Messenger to greenapi.MAX. A WithPathPrefix after
 // it changes the prefix only.
 func WithMAX() Option {
@@ -273,11 +275,13 @@ func (s *Server) SentMessages() []SentMessage {
 }
 
 // Reset forgets the calls, the sent messages, pending failures and the
-// count of checkAccount calls (not the MAX accounts).
+// counts of checkAccount, getContacts and addContact calls (not the MAX
+// accounts or the contact base).
 func (s *Server) Reset() {
 	s.calls.Reset()
 	s.sent.Reset()
 	s.fails.Reset()
+	s.contacts.resetCounts()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.checks = 0
