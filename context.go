@@ -32,6 +32,7 @@ type Context struct {
 	cards    []contactcard.Card
 	cardsErr error
 	cardsOK  bool
+	sends    int // sends made, against Limits.MaxSends
 
 	values map[string]any
 
@@ -160,6 +161,9 @@ func (c *Context) SendOutgoing(out Outgoing) (SentMessage, error) {
 	if c.update.Chat.ID == "" {
 		return SentMessage{}, ErrNoChat
 	}
+	if err := c.countSend(); err != nil {
+		return SentMessage{}, err
+	}
 	return c.bot.send(c.ctx, c.provider, c.update.Chat.ID, out)
 }
 
@@ -181,6 +185,11 @@ func (c *Context) messageID() string {
 // error says which contacts or documents could not be read at all; the
 // cards of the others are returned with it. The result is kept: a second
 // call does not download again.
+//
+// At most Limits.MaxCards cards and Limits.MaxPhones numbers are read
+// from one message (WithLimits; 50 and 500 by default): over them, the
+// first cards are returned with a *ContactsLimitError (ErrTooManyContacts)
+// that says how many cards and numbers were left out.
 func (c *Context) Contacts() ([]contactcard.Card, error) {
 	if !c.cardsOK {
 		c.cards, c.cardsErr = c.readContacts()
@@ -194,30 +203,39 @@ func (c *Context) readContacts() ([]contactcard.Card, error) {
 	if m == nil {
 		return nil, nil
 	}
-	p := contactcard.Parser{Region: c.region()}
-	var cards []contactcard.Card
+	r := cardReader{p: contactcard.Parser{Region: c.region()}, lim: c.limits()}
 	var errs []error
 	for i, ref := range m.Contacts {
+		if r.full() {
+			r.skip(len(m.Contacts) - i)
+			break
+		}
 		if ref.VCard == "" {
-			cards = append(cards, withAccounts(cardOfFields(p, ref), ref.Accounts))
+			r.add(withAccounts(cardOfFields(r.parser(), ref), ref.Accounts))
 			continue
 		}
-		got, err := p.Parse(strings.NewReader(ref.VCard))
+		got, err := r.parser().Parse(strings.NewReader(ref.VCard))
 		if err != nil {
-			errs = append(errs, fmt.Errorf("cardbot: contact %d (%q): %w", i, ref.DisplayName, err))
+			errs = append(errs, fmt.Errorf("cardbot: contact %d (%q): %w", i, clip(ref.DisplayName, 64), err))
 		}
 		for _, card := range got {
-			cards = append(cards, withAccounts(card, ref.Accounts))
+			r.add(withAccounts(card, ref.Accounts))
 		}
 	}
 	if d := m.Document; d != nil && d.IsVCard() {
-		got, err := c.readDocument(p, *d)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("cardbot: document %q: %w", d.FileName, err))
+		if r.full() {
+			r.skip(1)
+		} else {
+			got, err := c.readDocument(r.parser(), *d)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("cardbot: document %q: %w", clip(d.FileName, 64), err))
+			}
+			for _, card := range got {
+				r.add(card)
+			}
 		}
-		cards = append(cards, got...)
 	}
-	return cards, errors.Join(errs...)
+	return r.cards, errors.Join(append(errs, r.err())...)
 }
 
 // withAccounts returns card with a copy of accounts added to its own.

@@ -101,7 +101,8 @@ func (c *Client) sendText(ctx context.Context, chatID string, t cardbot.Text) (c
 		return cardbot.SentMessage{}, invalid("sendMessage: empty text")
 	}
 	if n := utf8.RuneCountInString(t.Body); n > c.cfg.MaxTextLength {
-		return cardbot.SentMessage{}, invalid("sendMessage: text of %d characters, the limit is %d", n, c.cfg.MaxTextLength)
+		return cardbot.SentMessage{}, refused(fmt.Sprintf("sendMessage: text of %d characters, the limit is %d", n, c.cfg.MaxTextLength),
+			&cardbot.TextTooLongError{Length: n, Limit: c.TextLimit()})
 	}
 	chat, err := c.resolveChat(chatID)
 	if err != nil {
