@@ -34,15 +34,16 @@ func (e *contactPendingError) Retryable() bool { return true }
 
 // contactBase is a MAX client's copy of the instance's contact base: the
 // chat ids getContacts lists, and the chat id of each phone number it
-// shows. Both are bounded; the copy is replaced as a whole on each fetch.
+// shows. Both are bounded; each fetch makes a new copy, which replaces the
+// old one at once, so that a lookup never sees a copy half filled.
 type contactBase struct {
-	cfg     MAXContacts
-	now     func() time.Time
-	byPhone *lru.Cache[string, string]   // international digits → chat id
-	byChat  *lru.Cache[string, struct{}] // chat ids in the base
+	cfg MAXContacts
+	now func() time.Time
 
 	mu      sync.Mutex
-	fetched time.Time // of the copy; zero before the first fetch
+	byPhone *lru.Cache[string, string]   // international digits → chat id
+	byChat  *lru.Cache[string, struct{}] // chat ids in the base
+	fetched time.Time                    // of the copy; zero before the first fetch
 	flight  *baseFlight
 }
 
@@ -56,19 +57,28 @@ type baseFlight struct {
 // newContactBase makes the copy of a Config with its defaults, whose
 // CacheSize is positive: lru.New fails only for a size below one.
 func newContactBase(cfg MAXContacts) *contactBase {
-	byPhone, _ := lru.New[string, string](cfg.CacheSize)
-	byChat, _ := lru.New[string, struct{}](cfg.CacheSize)
-	return &contactBase{cfg: cfg, now: time.Now, byPhone: byPhone, byChat: byChat}
+	b := &contactBase{cfg: cfg, now: time.Now}
+	b.byPhone, b.byChat = b.newCaches()
+	return b
+}
+
+func (b *contactBase) newCaches() (*lru.Cache[string, string], *lru.Cache[string, struct{}]) {
+	byPhone, _ := lru.New[string, string](b.cfg.CacheSize)
+	byChat, _ := lru.New[string, struct{}](b.cfg.CacheSize)
+	return byPhone, byChat
 }
 
 // find returns the chat id of the contact: chatID itself when the base
 // holds it, else the chat id of number.
 func (b *contactBase) find(number, chatID string) (string, bool) {
-	if chatID != "" && b.byChat.Contains(chatID) {
+	b.mu.Lock()
+	byPhone, byChat := b.byPhone, b.byChat
+	b.mu.Unlock()
+	if chatID != "" && byChat.Contains(chatID) {
 		return chatID, true
 	}
 	if number != "" {
-		return b.byPhone.Get(number)
+		return byPhone.Get(number)
 	}
 	return "", false
 }
@@ -83,22 +93,22 @@ func (b *contactBase) age() (time.Duration, bool) {
 	return b.now().Sub(b.fetched), true
 }
 
-// fill replaces the copy with list. Groups, malformed chat ids and hidden
-// numbers (0) are left out of the index they do not fit.
+// fill replaces the copy with one of list; the caller holds b.mu. Groups,
+// malformed chat ids and hidden numbers (0) are left out of the index they
+// do not fit. Of a list longer than CacheSize, its last contacts are kept.
 func (b *contactBase) fill(list []baseContact) {
-	b.byPhone.Purge()
-	b.byChat.Purge()
+	byPhone, byChat := b.newCaches()
 	for _, e := range list {
 		id := strings.TrimSpace(string(e.ChatID))
 		if !validMAXChatID(id) || id[0] == '-' || (e.Type != "" && e.Type != "user") {
 			continue
 		}
-		b.byChat.Add(id, struct{}{})
+		byChat.Add(id, struct{}{})
 		if n := strings.TrimSpace(string(e.PhoneNumber)); n != "" && n != "0" && allDigits(n) {
-			b.byPhone.Add(n, id)
+			byPhone.Add(n, id)
 		}
 	}
-	b.fetched = b.now()
+	b.byPhone, b.byChat, b.fetched = byPhone, byChat, b.now()
 }
 
 // baseContact is one entry of getContacts' answer on MAX.
@@ -189,10 +199,19 @@ func (c *Client) fetchContacts(ctx context.Context) error {
 	}
 }
 
+// getContacts lists the contact base. GREEN-API's documentation says to
+// call it again when it answers an empty list, which it may do while the
+// list is being updated: an empty answer is asked again once.
 func (c *Client) getContacts(ctx context.Context) ([]baseContact, error) {
 	var list []baseContact
-	if _, err := c.callJSON(ctx, c.apiRequest(http.MethodGet, "getContacts", nil), &list); err != nil {
-		return nil, err
+	for range 2 {
+		list = nil
+		if _, err := c.callJSON(ctx, c.apiRequest(http.MethodGet, "getContacts", nil), &list); err != nil {
+			return nil, err
+		}
+		if len(list) > 0 {
+			break
+		}
 	}
 	return list, nil
 }

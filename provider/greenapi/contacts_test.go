@@ -97,7 +97,7 @@ func TestMAXSendContactNotInContacts(t *testing.T) {
 			}
 		})
 	}
-	assert.Equal(t, []string{"getContacts"}, methods(srv), "read once; no addContact, no send")
+	assert.Equal(t, []string{"getContacts", "getContacts"}, methods(srv), "read once (an empty answer twice); no addContact, no send")
 	assert.Empty(t, srv.SentMessages())
 }
 
@@ -112,8 +112,9 @@ func TestMAXAddContact(t *testing.T) {
 			Phones: []contactcard.Phone{{Number: "77011234567"}}}
 		_, err := c.Send(t.Context(), "10000000", cardbot.Contact{Card: card})
 		require.NoError(t, err)
-		assert.Equal(t, []string{"getContacts", "addContact", "getContacts", "sendContact"}, methods(srv))
-		assert.JSONEq(t, `{"chatId":"77011234567@c.us","firstName":"Aigerim","lastName":"Nur"}`, string(srv.Calls()[1].Body))
+		assert.Equal(t, []string{"getContacts", "getContacts", "addContact", "getContacts", "sendContact"}, methods(srv),
+			"an empty base is asked again, as GREEN-API says")
+		assert.JSONEq(t, `{"chatId":"77011234567@c.us","firstName":"Aigerim","lastName":"Nur"}`, string(srv.Calls()[2].Body))
 		assert.Equal(t, []string{"10000007"}, sentContactIDs(srv))
 
 		_, err = c.Send(t.Context(), "10000000", cardbot.Contact{Card: card})
@@ -158,11 +159,11 @@ func TestMAXAddContact(t *testing.T) {
 		srv := newServer(t, greenapitest.WithMAX())
 		srv.AddMAXAccount("79001234568", "10000001")
 		c := newClient(t, srv, add)
-		// The first read, the addContact, then a read that does not show
-		// the new contact yet.
-		srv.FailNextWith(1, greenapitest.Failure{Status: 200, Body: `[]`})
+		// The first read (empty, asked again), the addContact, then a read
+		// that does not show the new contact yet.
+		srv.FailNextWith(2, greenapitest.Failure{Status: 200, Body: `[]`})
 		srv.FailNextWith(1, greenapitest.Failure{Status: 200, Body: `{"addContact":true}`})
-		srv.FailNextWith(1, greenapitest.Failure{Status: 200, Body: `[]`})
+		srv.FailNextWith(1, greenapitest.Failure{Status: 200, Body: `[{"chatId":"10000009","type":"user","phoneNumber":79001234569}]`})
 		_, err := c.Send(t.Context(), "10000000", cardbot.Contact{Card: maxCard("79001234568")})
 		require.ErrorIs(t, err, greenapi.ErrContactPending)
 		assert.ErrorIs(t, err, greenapi.ErrTransient)
@@ -173,7 +174,7 @@ func TestMAXAddContact(t *testing.T) {
 	t.Run("addContact not true", func(t *testing.T) {
 		srv := newServer(t, greenapitest.WithMAX())
 		c := newClient(t, srv, add)
-		srv.FailNextWith(1, greenapitest.Failure{Status: 200, Body: `[]`})
+		srv.FailNextWith(2, greenapitest.Failure{Status: 200, Body: `[]`})
 		srv.FailNextWith(1, greenapitest.Failure{Status: 200, Body: `{"addContact":false,"message":"try later"}`})
 		_, err := c.Send(t.Context(), "10000000", cardbot.Contact{Card: maxCard("79001234568")})
 		var ae *greenapi.APIError
@@ -184,7 +185,7 @@ func TestMAXAddContact(t *testing.T) {
 	t.Run("another 404 is no answer about the number", func(t *testing.T) {
 		srv := newServer(t, greenapitest.WithMAX())
 		c := newClient(t, srv, add)
-		srv.FailNextWith(1, greenapitest.Failure{Status: 200, Body: `[]`})
+		srv.FailNextWith(2, greenapitest.Failure{Status: 200, Body: `[]`})
 		srv.FailNextWith(1, greenapitest.Failure{Status: 404, Body: "Not Found"})
 		_, err := c.Send(t.Context(), "10000000", cardbot.Contact{Card: maxCard("79001234568")})
 		require.Error(t, err)
@@ -285,6 +286,14 @@ func TestMAXContactBaseFailures(t *testing.T) {
 		_, err = c.CheckAccount(t.Context(), "79001234568")
 		require.ErrorIs(t, err, greenapi.ErrTransient)
 		assert.True(t, cardbot.IsRetryable(err))
+	})
+	t.Run("an empty answer is asked again", func(t *testing.T) {
+		srv, c := newMAX(t)
+		srv.AddMAXContact("79001234568", "10000001", "Pyotr")
+		srv.FailNextWith(1, greenapitest.Failure{Status: 200, Body: `[]`})
+		_, err := c.Send(t.Context(), "10000000", cardbot.Contact{Card: maxCard("79001234568")})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"getContacts", "getContacts", "sendContact"}, methods(srv))
 	})
 	t.Run("groups and malformed entries are skipped", func(t *testing.T) {
 		srv, c := newMAX(t)

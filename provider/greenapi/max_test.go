@@ -152,7 +152,7 @@ func TestMAXSendRefusedBeforeAnyRequest(t *testing.T) {
 		out    cardbot.Outgoing
 		target []error
 	}{
-		{"text over 4000 characters", "10000000", cardbot.Text{Body: strings.Repeat("я", 4001)}, []error{greenapi.ErrValidation}},
+		{"text over 4000 characters", "10000000", cardbot.Text{Body: strings.Repeat("я", 4001)}, []error{greenapi.ErrValidation, cardbot.ErrTextTooLong}},
 		{"WhatsApp chat id", "79001234567@c.us", cardbot.Text{Body: "hi"}, []error{greenapi.ErrValidation}},
 		{"WhatsApp group id", "120363043968066561@g.us", cardbot.Text{Body: "hi"}, []error{greenapi.ErrValidation}},
 		{"zero", "0", cardbot.Text{Body: "hi"}, []error{greenapi.ErrValidation}},
@@ -535,7 +535,7 @@ func TestTokensNeverLeakMAX(t *testing.T) {
 	// A server that echoes the path, token and all, in a 400, a 404 and a 200.
 	srv.FailNextWith(1, greenapitest.Failure{Status: 400, Body: "Cannot GET /v3/waInstance3100000001/getContacts/" + maxToken})
 	sendContact(c)
-	srv.FailNextWith(1, greenapitest.Failure{Status: 200, Body: `[]`})
+	srv.FailNextWith(2, greenapitest.Failure{Status: 200, Body: `[]`})
 	srv.FailNextWith(1, greenapitest.Failure{Status: 404, Body: `{"message":"79001234568@c.us is not on MAX ` + maxToken + `"}`})
 	sendContact(c)
 	srv.FailNextWith(1, greenapitest.Failure{Status: 400, Body: "Cannot POST /v3/waInstance3100000001/checkAccount/" + maxToken})
