@@ -22,8 +22,10 @@ import (
 //
 // Before any request it refuses, with an error that wraps ErrValidation, a
 // chat id of the wrong form, an empty text or one over MaxTextLength
-// characters, and a card without a usable number; that error also wraps
-// cardbot.ErrNoUsableNumber and the phone's *contactcard.PhoneError.
+// characters (that error also holds a *cardbot.TextTooLongError: see
+// cardbot.Context.SendSplit to send it in parts), and a card without a
+// usable number; that error also wraps cardbot.ErrNoUsableNumber and the
+// phone's *contactcard.PhoneError.
 //
 // The contact sent is the card's PrimaryPhone as phoneContact (a JSON
 // integer) and its names: N's first, middle and last names, else FN as the

@@ -189,3 +189,21 @@ func contactsArray(t *testing.T, fake *greenapitest.Server, vcards ...string) []
 	require.NoError(t, err)
 	return out
 }
+
+// A text longer than the messenger takes is echoed in parts, each within
+// its limit (MAX: 4 000 characters), cut between words.
+func TestLongTextEchoedInParts(t *testing.T) {
+	fake := greenapitest.NewServer(greenapitest.WithWebhookToken("hook"), greenapitest.WithMAX())
+	t.Cleanup(fake.Close)
+	url := serve(t, fake)
+	long := strings.Repeat("слово ", 1000) // 6 000 characters
+	statuses, err := fake.Push(context.Background(), url, fake.IncomingText(maxUser, long))
+	require.NoError(t, err)
+	assert.Equal(t, []int{http.StatusOK}, statuses)
+	got := sent(fake)
+	require.Len(t, got, 2)
+	for _, part := range got {
+		assert.LessOrEqual(t, len([]rune(part)), 4000)
+	}
+	assert.Equal(t, strings.TrimSpace(long), got[0]+" "+got[1])
+}
