@@ -247,8 +247,9 @@ func (s *Server) Config() greenapi.Config {
 
 // AddMAXAccount registers a MAX account: checkAccount answers
 // {"exist":true,"chatId":chatID} for phone, given as international digits
-// ("79001234567"); other numbers have no account. It takes effect with
-// WithMAX.
+// ("79001234567"), and addContact adds it to the contact base; other
+// numbers have no account. The account is not in the contact base until
+// then (see AddMAXContact). It takes effect with WithMAX.
 func (s *Server) AddMAXAccount(phone, chatID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
