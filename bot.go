@@ -21,6 +21,7 @@ type Bot struct {
 	dedup   DedupStore
 	region  string
 	maxDoc  int64
+	limits  Limits // zero fields take their defaults (Context.limits)
 	async   *AsyncConfig
 	state   *stateKeeper // nil without WithState
 	// observer is told what the bot does; nil for none.

@@ -33,6 +33,7 @@ type Context struct {
 	cards    []contactcard.Card
 	cardsErr error
 	cardsOK  bool
+	sends    int // sends made, against Limits.MaxSends
 
 	values map[string]any
 
@@ -166,6 +167,9 @@ func (c *Context) SendOutgoing(out Outgoing) (SentMessage, error) {
 	if c.update.Chat.ID == "" {
 		return SentMessage{}, ErrNoChat
 	}
+	if err := c.countSend(); err != nil {
+		return SentMessage{}, err
+	}
 	return c.bot.send(c.ctx, c.provider, c.update.Chat.ID, out)
 }
 
@@ -202,6 +206,11 @@ func (c *Context) messageID() string {
 // error says which contacts or documents could not be read at all; the
 // cards of the others are returned with it. The result is kept: a second
 // call does not download again.
+//
+// At most Limits.MaxCards cards and Limits.MaxPhones numbers are read
+// from one message (WithLimits; 50 and 500 by default): over them, the
+// first cards are returned with a *ContactsLimitError (ErrTooManyContacts)
+// that says how many cards and numbers were left out.
 func (c *Context) Contacts() ([]contactcard.Card, error) {
 	if !c.cardsOK {
 		c.cards, c.cardsErr = c.readContacts()
@@ -219,7 +228,9 @@ func (c *Context) QuotedContacts() ([]contactcard.Card, error) {
 	if m == nil || m.ReplyTo == nil {
 		return nil, nil
 	}
-	return c.readRefs(contactcard.Parser{Region: c.region()}, m.ReplyTo.Contacts)
+	r := cardReader{p: contactcard.Parser{Region: c.region()}, lim: c.limits()}
+	err := r.readRefs(m.ReplyTo.Contacts)
+	return r.cards, errors.Join(err, r.err())
 }
 
 func (c *Context) readContacts() ([]contactcard.Card, error) {
@@ -227,37 +238,22 @@ func (c *Context) readContacts() ([]contactcard.Card, error) {
 	if m == nil {
 		return nil, nil
 	}
-	p := contactcard.Parser{Region: c.region()}
-	cards, err := c.readRefs(p, m.Contacts)
-	errs := []error{err}
+	r := cardReader{p: contactcard.Parser{Region: c.region()}, lim: c.limits()}
+	errs := []error{r.readRefs(m.Contacts)}
 	if d := m.Document; d != nil && d.IsVCard() {
-		got, err := c.readDocument(p, *d)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("cardbot: document %q: %w", d.FileName, err))
-		}
-		cards = append(cards, got...)
-	}
-	return cards, errors.Join(errs...)
-}
-
-// readRefs reads the cards of the contacts refs.
-func (c *Context) readRefs(p contactcard.Parser, refs []VCardRef) ([]contactcard.Card, error) {
-	var cards []contactcard.Card
-	var errs []error
-	for i, ref := range refs {
-		if ref.VCard == "" {
-			cards = append(cards, withAccounts(cardOfFields(p, ref), ref.Accounts))
-			continue
-		}
-		got, err := p.Parse(strings.NewReader(ref.VCard))
-		if err != nil {
-			errs = append(errs, fmt.Errorf("cardbot: contact %d (%q): %w", i, ref.DisplayName, err))
-		}
-		for _, card := range got {
-			cards = append(cards, withAccounts(withFieldPhone(p, card, ref.Phone), ref.Accounts))
+		if r.full() {
+			r.skip(1)
+		} else {
+			got, err := c.readDocument(r.parser(), *d)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("cardbot: document %q: %w", clip(d.FileName, 64), err))
+			}
+			for _, card := range got {
+				r.add(card)
+			}
 		}
 	}
-	return cards, errors.Join(errs...)
+	return r.cards, errors.Join(append(errs, r.err())...)
 }
 
 // withFieldPhone adds the phone a provider sent beside a vCard (MAX's

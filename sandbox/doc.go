@@ -56,7 +56,7 @@
 //
 // The faults are played by the sandbox's transport, in front of the fakes,
 // not by the fakes' own FailNext: that fails whatever call comes next (MAX's
-// checkAccount, a .vcf download), while the page promises the next send.
+// getContacts, a .vcf download), while the page promises the next send.
 // The provider's client does what it does in production: a 429 (sent with
 // Retry-After: 1) says the send was not taken, so the client tries it
 // again and the API panel shows the failure and the retry; a 500 may come

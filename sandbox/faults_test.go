@@ -70,7 +70,7 @@ func TestNextSendFails(t *testing.T) {
 	}
 }
 
-// On MAX a contact is looked up (checkAccount) before it is sent: the
+// On MAX a contact is looked up (getContacts) before it is sent: the
 // fault hits the send, not the lookup.
 func TestFaultHitsTheSendOnly(t *testing.T) {
 	s := start(t, Config{Messengers: []Messenger{MAX}})
@@ -83,7 +83,7 @@ func TestFaultHitsTheSendOnly(t *testing.T) {
 		c := e.Data.(CallData)
 		methods, statuses = append(methods, c.Method), append(statuses, c.Status)
 	}
-	assert.Equal(t, []string{"checkAccount", "sendContact", "sendContact"}, methods)
+	assert.Equal(t, []string{"getContacts", "sendContact", "sendContact"}, methods)
 	assert.Equal(t, []int{200, 429, 200}, statuses)
 }
 

@@ -2,9 +2,11 @@ package sandbox
 
 import (
 	"fmt"
+	"hash/fnv"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cardbot/cardbot/contactcard"
 	"github.com/cardbot/cardbot/provider/greenapi"
@@ -37,6 +39,10 @@ func newGreenAPIPeer(kind greenapi.Messenger, region string, hc *http.Client, on
 	p.fake = greenapitest.NewServer(opts...)
 	cfg := p.fake.Config()
 	cfg.DefaultRegion, cfg.HTTPClient = region, hc
+	// The sandbox's contact base grows with every card the user sends
+	// (onMAX), just before the bot looks: the bot reads it again on every
+	// miss.
+	cfg.MAXContacts.Refresh = time.Nanosecond
 	if p.client, err = greenapi.New(cfg); err != nil {
 		p.fake.Close()
 		return nil, fmt.Errorf("sandbox: GREEN-API client: %w", err)
@@ -84,8 +90,8 @@ func (p *greenapiPeer) vcf(f from, name string, data []byte) []byte {
 }
 
 // onMAX plays MAX's directory: in the sandbox every Russian and Belarusian
-// number of a card the user sends has a MAX account, so that the bot can
-// share it back.
+// number of a card the user sends has a MAX account in the instance's
+// contact base, so that the bot can share it back; others are not on MAX.
 func (p *greenapiPeer) onMAX(vcard []byte) {
 	if p.kind != greenapi.MAX {
 		return
@@ -94,8 +100,11 @@ func (p *greenapiPeer) onMAX(vcard []byte) {
 	for _, c := range cards {
 		for _, ph := range c.Phones {
 			if len(ph.Number) >= 8 && (strings.HasPrefix(ph.Number, "7") || strings.HasPrefix(ph.Number, "375")) {
-				id, _ := strconv.ParseInt(ph.Number[len(ph.Number)-8:], 10, 64)
-				p.fake.AddMAXAccount(ph.Number, strconv.FormatInt(20000000+id%10000000, 10))
+				// A MAX chat id of 8 digits made of the whole number, so
+				// that two numbers of one card get two accounts.
+				h := fnv.New32a()
+				_, _ = h.Write([]byte(ph.Number))
+				p.fake.AddMAXContact(ph.Number, strconv.FormatUint(uint64(20000000+h.Sum32()%70000000), 10), c.FormattedName)
 			}
 		}
 	}

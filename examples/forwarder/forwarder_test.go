@@ -22,7 +22,7 @@ func TestForwardWhatsAppToMAX(t *testing.T) {
 	t.Cleanup(wa.Close)
 	mx := greenapitest.NewServer(greenapitest.WithMAX(), greenapitest.WithWebhookToken("max-hook"))
 	t.Cleanup(mx.Close)
-	mx.AddMAXAccount("79001234569", "20001234")
+	mx.AddMAXContact("79001234569", "20001234", "Виктор")
 
 	addr := serve(t, environment(wa, mx, "max:-10000000000000"))
 
@@ -125,7 +125,7 @@ func TestForwardInTheSandbox(t *testing.T) {
 	// no number, and a card may have none: the user hears why.
 	for _, tt := range []struct{ tel, want string }{
 		{"+7 900 765-43-22", "Not forwarded: Bob Ray (+79007654322 has no MAX account)"},
-		{"+44 20 7946 0958", "Not forwarded: Bob Ray (that messenger has no account for its number)"},
+		{"+44 20 7946 0958", "Not forwarded: Bob Ray (+442079460958 has no MAX account)"},
 		{"+65 6123 4567", "Not forwarded: Bob Ray (+6561234567 has 10 digits where 11–12 are needed)"},
 		{"", "Not forwarded: Bob Ray (it has no phone number)"},
 	} {

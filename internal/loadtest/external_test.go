@@ -53,7 +53,7 @@ func TestExternalBot(t *testing.T) {
 			case <-time.After(10 * time.Second):
 				t.Fatal("the harness printed no environment")
 			}
-			assert.Len(t, e, 16, "ADDR, METRICS_ADDR, DELIVERY, RETRY_WAIT, MAX_ATTEMPTS and the eleven settings of the three messengers")
+			assert.Len(t, e, 17, "ADDR, METRICS_ADDR, DELIVERY, RETRY_WAIT, MAX_ATTEMPTS and the twelve settings of the three messengers")
 			assert.Equal(t, delivery, e["DELIVERY"])
 			startEchobot(t, e)
 

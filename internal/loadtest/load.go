@@ -116,7 +116,7 @@ func (w *world) body(m *Msg, maxNumber string) []byte {
 			w.setAccount(maxNumber, account, m.Token)
 			return w.mx.IncomingMAXContact(in, m.Token+" Load", account, maxNumber)
 		case kindVCF:
-			// The bot finds the card's account with checkAccount.
+			// The bot finds the card's account in the contact base.
 			w.setAccount(maxNumber, account, m.Token)
 			return w.mx.IncomingDocument(in, "contacts.vcf", "text/x-vcard", []byte(vcard(m.Token, "+"+maxNumber)))
 		}

@@ -74,8 +74,8 @@ func maxPhone(phase string, n int) string {
 	return fmt.Sprintf("79%02d%07d", 10+phaseCode(phase), n%10_000_000)
 }
 
-// maxAccount is the MAX account (a person's chat id) the fake's
-// checkAccount gives phone: a function of the number, so that a bot that
+// maxAccount is the MAX account (a person's chat id) the fake's contact
+// base lists for phone: a function of the number, so that a bot that
 // remembers answers across runs of the harness stays right.
 func maxAccount(phone string) string { return "2" + phone[2:] }
 

@@ -168,10 +168,11 @@ func (w *world) messageID(m messenger) string {
 	return fmt.Sprintf("BAE5%05X%011X", w.salt, n)
 }
 
-// setAccount registers the MAX account of a card: the fake's checkAccount
-// finds it by phone, and a contact sent to it is the answer to token.
+// setAccount registers the MAX account of a card in the fake's contact
+// base, where the bot finds it by phone, and a contact sent to it is the
+// answer to token.
 func (w *world) setAccount(phone, account, token string) {
-	w.mx.AddMAXAccount(phone, account)
+	w.mx.AddMAXContact(phone, account, "")
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.byAccnt[account] = token

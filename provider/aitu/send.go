@@ -2,6 +2,7 @@ package aitu
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"unicode/utf16"
@@ -133,7 +134,8 @@ func textCommand(t cardbot.Text) (Command, error) {
 		return Command{}, invalid("SendMessage: empty text")
 	}
 	if n := utf16Len(t.Body); n > MaxTextLength {
-		return Command{}, invalid("SendMessage: text of %d UTF-16 code units, the limit is %d", n, MaxTextLength)
+		return Command{}, refused(fmt.Sprintf("SendMessage: text of %d UTF-16 code units, the limit is %d", n, MaxTextLength),
+			&cardbot.TextTooLongError{Length: n, Limit: textLimit})
 	}
 	if t.ReplyTo != "" && !isUUID(t.ReplyTo) {
 		return Command{}, invalid("SendMessage: reply-to id %q is not a UUID", t.ReplyTo)

@@ -95,13 +95,14 @@ func TestSendRefusesBeforeAnyRequest(t *testing.T) {
 		chat  string
 		out   cardbot.Outgoing
 		extra error
+		long  int // the length of a text over the limit, in UTF-16 units
 	}{
 		{name: "bare uuid", chat: userID, out: cardbot.Text{Body: "hi"}},
 		{name: "bot peer", chat: "BOT:" + userID, out: cardbot.Text{Body: "hi"}},
 		{name: "not a uuid", chat: "USER:123", out: cardbot.Text{Body: "hi"}},
 		{name: "empty text", chat: "USER:" + userID, out: cardbot.Text{Body: "  "}},
-		{name: "text over 4096", chat: "USER:" + userID, out: cardbot.Text{Body: strings.Repeat("я", 4097)}},
-		{name: "emoji count twice", chat: "USER:" + userID, out: cardbot.Text{Body: strings.Repeat("😀", 2049)}},
+		{name: "text over 4096", chat: "USER:" + userID, out: cardbot.Text{Body: strings.Repeat("я", 4097)}, long: 4097},
+		{name: "emoji count twice", chat: "USER:" + userID, out: cardbot.Text{Body: strings.Repeat("😀", 2049)}, long: 4098},
 		{name: "reply-to not a uuid", chat: "USER:" + userID, out: cardbot.Text{Body: "hi", ReplyTo: "42"}},
 		{name: "no phone", chat: "USER:" + userID, out: cardbot.Contact{Card: noPhone}, extra: cardbot.ErrNoUsableNumber},
 		{name: "bad phone", chat: "USER:" + userID, out: cardbot.Contact{Card: badPhone}, extra: contactcard.ErrInvalidPhone},
@@ -117,6 +118,12 @@ func TestSendRefusesBeforeAnyRequest(t *testing.T) {
 			if tt.extra != nil {
 				require.ErrorIs(t, err, tt.extra)
 				require.ErrorIs(t, err, cardbot.ErrNoUsableNumber)
+			}
+			if tt.long != 0 {
+				var te *cardbot.TextTooLongError
+				require.ErrorAs(t, err, &te)
+				assert.Equal(t, cardbot.TextTooLongError{Length: tt.long, Limit: cardbot.TextLimit{Max: 4096, UTF16: true}}, *te)
+				assert.ErrorIs(t, err, cardbot.ErrTextTooLong)
 			}
 		})
 	}

@@ -16,9 +16,11 @@ import (
 	"github.com/cardbot/cardbot/contactcard"
 )
 
-// ErrNotOnMAX means checkAccount says the number has no MAX account, so the
-// contact cannot be shared on MAX. Errors that match it also match
-// cardbot.ErrNoUsableNumber and are not retryable.
+// ErrNotOnMAX means no MAX account was found for a card, so the contact
+// cannot be shared on MAX: it is not in the instance's contact base and was
+// not added to it, or MAX says the number has no account (addContact,
+// checkAccount). Errors that match it also match cardbot.ErrNoUsableNumber
+// and are not retryable.
 var ErrNotOnMAX = errors.New("greenapi: number not on MAX")
 
 // accountEntry is one remembered checkAccount answer.
@@ -84,16 +86,32 @@ func (a *accounts) store(number, chatID string) {
 	a.cache.Add(number, accountEntry{chatID: chatID, expires: a.now().Add(ttl)})
 }
 
-// NotOnMAXError is the error of a number that has no MAX account. It
-// matches ErrNotOnMAX and cardbot.ErrNoUsableNumber.
+// NotOnMAXError is the error of a card for which no MAX account was
+// found. It matches ErrNotOnMAX and cardbot.ErrNoUsableNumber.
 type NotOnMAXError struct {
-	// Number is the phone number checked, international digits.
+	// Number is the card's phone number, international digits; empty
+	// when the card had none that normalized, only a MAX chat id.
 	Number string
+	// ChatID is the card's own MAX chat id, when it carried one.
+	ChatID string
+	// NotInContacts is true when the contact was only looked for in the
+	// instance's contact base (getContacts), without asking MAX whether
+	// the number has an account: Config.MAXContacts.Add is off, or the
+	// card has no number to add.
+	NotInContacts bool
 }
 
-// Error says which number has no MAX account.
+// Error says which number has no MAX account, or is not in the contact
+// base.
 func (e *NotOnMAXError) Error() string {
-	return "greenapi: number +" + e.Number + " has no MAX account"
+	who := "number +" + e.Number
+	if e.Number == "" {
+		who = "MAX chat id " + e.ChatID
+	}
+	if e.NotInContacts {
+		return "greenapi: " + who + " is not in the MAX instance's contacts (getContacts)"
+	}
+	return "greenapi: " + who + " has no MAX account"
 }
 
 // Unwrap returns ErrNotOnMAX and cardbot.ErrNoUsableNumber.
@@ -117,7 +135,9 @@ type checkAccountResponse struct {
 
 // CheckAccount returns the MAX chat id of a phone number, asking
 // checkAccount when the answer is not remembered. It is for MAX clients
-// only; sendContact uses it for cards without a MAX chat id.
+// only. Send does not use it: MAX's sendContact needs the contact in the
+// instance's contact base, which a chat id from checkAccount does not
+// prove (see MAXContacts).
 //
 // The number is read in the default region; only Russian (+7) and
 // Belarusian (+375) numbers can be checked, others fail with an error

@@ -24,7 +24,8 @@ type Client struct {
 	api  *apiclient.Client
 	log  *slog.Logger
 
-	accounts *accounts // MAX: checkAccount's answers
+	accounts *accounts    // MAX: checkAccount's and addContact's answers
+	contacts *contactBase // MAX: the copy of the contact base
 	fetch    *safefetch.Fetcher
 	health   instanceHealth // the instance's state: state.go
 }
@@ -48,6 +49,7 @@ func New(cfg Config) (*Client, error) {
 	c.api = apiclient.New(o)
 	if cfg.Messenger == MAX {
 		c.accounts = newAccounts(cfg)
+		c.contacts = newContactBase(cfg.MAXContacts)
 	}
 	return c, nil
 }

@@ -63,8 +63,8 @@ const (
 	WhatsApp Messenger = iota
 	// MAX: GREEN-API's "/v3" API. Chat ids are numbers as strings, negative
 	// for groups ("10000000", "-10000000000000"); sendContact shares a
-	// contact by its MAX chat id, found with checkAccount when the card
-	// does not carry one; texts up to 4 000 characters.
+	// contact of the instance's contact base by its MAX chat id (see
+	// MAXContacts); texts up to 4 000 characters.
 	MAX
 )
 
@@ -184,6 +184,11 @@ type Config struct {
 	AccountCacheSize        int
 	AccountTTL, NotFoundTTL time.Duration
 
+	// MAXContacts configures how a MAX client finds the contacts it
+	// shares in the instance's contact base, adds them, or sends them as
+	// .vcf files (see MAXContacts). WhatsApp ignores it.
+	MAXContacts MAXContacts
+
 	// Logger receives retries (level Debug) and the poller's errors;
 	// slog.Default() when nil. No line carries a token or a URL with one.
 	Logger *slog.Logger
@@ -244,6 +249,7 @@ func (c Config) fill() (Config, error) {
 	if c.NotFoundTTL <= 0 {
 		c.NotFoundTTL = DefaultNotFoundTTL
 	}
+	c.MAXContacts = c.MAXContacts.withDefaults()
 	var err error
 	if c.MediaURL, err = mediaURL(c.MediaURL, c.APIURL, c.PathPrefix); err != nil {
 		return c, err

@@ -20,11 +20,17 @@
 // to 4 000 characters. Chats are MAX chat ids, numbers as strings, negative
 // for groups ("10000000", "-10000000000000"); a formatted phone number
 // ("+7 900 123-45-67") is sent as its digits, for a first message. A
-// contact is shared by its MAX chat id: the card's
-// Accounts[contactcard.MessengerMAX], which the decoder fills from MAX's
-// contact messages, or else what checkAccount answers for the card's
-// number (Russian and Belarusian numbers only). Those answers are cached,
-// bounded and for a time, the negative ones too: GREEN-API penalizes
+// contact is shared by its MAX chat id, and only a contact of the
+// instance's contact base, as GREEN-API documents: the card's
+// Accounts[contactcard.MessengerMAX] (which the decoder fills from MAX's
+// contact messages) when the base holds it, else the chat id the base
+// shows for the card's number, of any country. The base is read with
+// getContacts into a bounded copy (see MAXContacts); a card not in it
+// fails with a *NotOnMAXError, is added with addContact
+// (MAXContacts.Add), or is sent as a .vcf file (MAXContacts.AsFile).
+// CheckAccount asks checkAccount whether a number has a MAX account
+// (Russian and Belarusian numbers only); its answers are cached, bounded
+// and for a time, the negative ones too, since GREEN-API penalizes
 // frequent checks of numbers without an account.
 //
 //	c, err := greenapi.New(greenapi.Config{

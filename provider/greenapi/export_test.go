@@ -9,5 +9,13 @@ import (
 // SetAccountClock sets the clock of a MAX client's account cache.
 func SetAccountClock(c *Client, now func() time.Time) { c.accounts.now = now }
 
+// SetContactsClock sets the clock of a MAX client's copy of the contact
+// base.
+func SetContactsClock(c *Client, now func() time.Time) {
+	c.contacts.mu.Lock()
+	defer c.contacts.mu.Unlock()
+	c.contacts.now = now
+}
+
 // SetDownloadResolver makes c's downloads resolve host names with r.
 func SetDownloadResolver(c *Client, r safefetch.Resolver) { c.fetch = newFetcher(c.cfg, r) }

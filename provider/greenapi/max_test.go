@@ -26,8 +26,8 @@ func newMAX(t testing.TB, opts ...greenapitest.Option) (*greenapitest.Server, *g
 	return srv, newClient(t, srv)
 }
 
-// maxCard is a card without a MAX chat id, whose number is resolved by
-// checkAccount.
+// maxCard is a card without a MAX chat id, whose number is resolved
+// through the instance's contact base.
 func maxCard(number string) contactcard.Card {
 	return contactcard.Card{FormattedName: "Pyotr", FirstName: "Pyotr", Phones: []contactcard.Phone{{Raw: "+" + number, Number: number}}}
 }
@@ -82,13 +82,13 @@ func TestMAXPathPrefixNotDoubled(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newServer(t, greenapitest.WithMAX())
-			srv.AddMAXAccount("79001234568", "10000001")
+			srv.AddMAXContact("79001234568", "10000001", "Pyotr")
 			c := newClient(t, srv, func(cfg *greenapi.Config) { cfg.APIURL, cfg.PathPrefix = tt.apiURL(srv), tt.prefix })
 			_, err := c.Send(t.Context(), "10000000", cardbot.Text{Body: "hi"})
 			require.NoError(t, err)
 			_, err = c.Send(t.Context(), "10000000", cardbot.Contact{Card: maxCard("79001234568")})
 			require.NoError(t, err)
-			assert.Equal(t, []string{"sendMessage", "checkAccount", "sendContact"}, methods(srv))
+			assert.Equal(t, []string{"sendMessage", "getContacts", "sendContact"}, methods(srv))
 			for _, call := range srv.Calls() {
 				assert.Equal(t, 200, call.Status, call.Method)
 			}
@@ -152,7 +152,7 @@ func TestMAXSendRefusedBeforeAnyRequest(t *testing.T) {
 		out    cardbot.Outgoing
 		target []error
 	}{
-		{"text over 4000 characters", "10000000", cardbot.Text{Body: strings.Repeat("я", 4001)}, []error{greenapi.ErrValidation}},
+		{"text over 4000 characters", "10000000", cardbot.Text{Body: strings.Repeat("я", 4001)}, []error{greenapi.ErrValidation, cardbot.ErrTextTooLong}},
 		{"WhatsApp chat id", "79001234567@c.us", cardbot.Text{Body: "hi"}, []error{greenapi.ErrValidation}},
 		{"WhatsApp group id", "120363043968066561@g.us", cardbot.Text{Body: "hi"}, []error{greenapi.ErrValidation}},
 		{"zero", "0", cardbot.Text{Body: "hi"}, []error{greenapi.ErrValidation}},
@@ -168,10 +168,6 @@ func TestMAXSendRefusedBeforeAnyRequest(t *testing.T) {
 		{"card with a malformed account", "10000000",
 			cardbot.Contact{Card: contactcard.Card{Accounts: map[string]string{contactcard.MessengerMAX: "10000001@c.us"}}},
 			[]error{greenapi.ErrValidation}},
-		{"a number too long for checkAccount", "10000000", cardbot.Contact{Card: maxCard("7" + strings.Repeat("9", 20))},
-			[]error{greenapi.ErrValidation}},
-		{"British number: MAX checks +7 and +375 only", "10000000", cardbot.Contact{Card: maxCard("447911123456")},
-			[]error{greenapi.ErrValidation, cardbot.ErrNoUsableNumber}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -210,6 +206,7 @@ func TestMAXSendContactByAccount(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newServer(t, greenapitest.WithMAX())
+			srv.AddMAXContact("79001234599", "10000001", "Pyotr")
 			c := newClient(t, srv, func(cfg *greenapi.Config) { cfg.TypingTime = tt.typing })
 			// ReplyTo is not sent: MAX's sendContact takes no quote.
 			sent, err := c.Send(t.Context(), tt.chat, cardbot.Contact{Card: tt.card, ReplyTo: "1762333029830"})
@@ -220,60 +217,10 @@ func TestMAXSendContactByAccount(t *testing.T) {
 			assert.Equal(t, sent.ID, got[0].ID)
 			assert.Equal(t, "sendContact", got[0].Method)
 			assert.Equal(t, &greenapitest.Contact{ChatID: "10000001"}, got[0].Contact)
-			calls := srv.Calls()
-			require.Len(t, calls, 1)
-			assert.JSONEq(t, tt.wire, string(calls[0].Body))
+			assert.Equal(t, []string{"getContacts", "sendContact"}, methods(srv))
+			assert.JSONEq(t, tt.wire, string(srv.Calls()[1].Body))
 		})
 	}
-}
-
-func TestMAXSendContactResolvedByNumber(t *testing.T) {
-	srv, c := newMAX(t)
-	srv.AddMAXAccount("79001234568", "10000001")
-	srv.AddMAXAccount("375291234567", "10000002")
-
-	for range 2 {
-		_, err := c.Send(t.Context(), "10000000", cardbot.Contact{Card: maxCard("79001234568")})
-		require.NoError(t, err)
-	}
-	_, err := c.Send(t.Context(), "10000000", cardbot.Contact{Card: maxCard("375291234567")})
-	require.NoError(t, err)
-
-	assert.Equal(t, 2, srv.CheckAccountCalls(), "the second send of a number is answered from the cache")
-	assert.Equal(t, []string{"checkAccount", "sendContact", "sendContact", "checkAccount", "sendContact"}, methods(srv))
-	calls := srv.Calls()
-	assert.JSONEq(t, `{"phoneNumber":79001234568,"force":false}`, string(calls[0].Body))
-	var ids []string
-	for _, m := range srv.SentMessages() {
-		ids = append(ids, m.Contact.ChatID)
-	}
-	assert.Equal(t, []string{"10000001", "10000001", "10000002"}, ids)
-
-	// The exported lookup shares the cache and reads any form of a number.
-	id, err := c.CheckAccount(t.Context(), "+7 900 123-45-68")
-	require.NoError(t, err)
-	assert.Equal(t, "10000001", id)
-	assert.Equal(t, 2, srv.CheckAccountCalls())
-}
-
-func TestMAXSendContactNotOnMAX(t *testing.T) {
-	srv, c := newMAX(t)
-	for i := range 3 {
-		_, err := c.Send(t.Context(), "10000000", cardbot.Contact{Card: maxCard("79001234569")})
-		require.Error(t, err, "send %d", i)
-		assert.ErrorIs(t, err, greenapi.ErrNotOnMAX)
-		assert.ErrorIs(t, err, cardbot.ErrNoUsableNumber)
-		assert.NotErrorIs(t, err, greenapi.ErrValidation)
-		var ne *greenapi.NotOnMAXError
-		require.ErrorAs(t, err, &ne)
-		assert.Equal(t, "79001234569", ne.Number)
-		assert.Contains(t, err.Error(), "+79001234569")
-		assert.Contains(t, err.Error(), "Pyotr")
-		assert.False(t, cardbot.IsRetryable(err))
-	}
-	assert.Equal(t, 1, srv.CheckAccountCalls(), "a negative answer is cached too")
-	assert.Empty(t, srv.SentMessages(), "nothing is sent")
-	assert.Equal(t, []string{"checkAccount"}, methods(srv))
 }
 
 func TestMAXAccountCacheExpiry(t *testing.T) {
@@ -320,56 +267,42 @@ func TestMAXAccountCacheBounded(t *testing.T) {
 	assert.Equal(t, 4, srv.CheckAccountCalls(), "the oldest answer was evicted")
 }
 
-func TestMAXCheckAccountConcurrent(t *testing.T) {
-	srv, c := newMAX(t)
-	srv.AddMAXAccount("79001234568", "10000001")
-	srv.SetDelay(50 * time.Millisecond)
-	var wg sync.WaitGroup
-	errs := make([]error, 16)
-	for i := range errs {
-		wg.Go(func() {
-			_, errs[i] = c.Send(t.Context(), "10000000", cardbot.Contact{Card: maxCard("79001234568")})
-		})
-	}
-	wg.Wait()
-	for _, err := range errs {
-		assert.NoError(t, err)
-	}
-	assert.Equal(t, 1, srv.CheckAccountCalls(), "concurrent lookups of a number share one call")
-	assert.Len(t, srv.SentMessages(), len(errs))
-}
-
 func TestMAXCheckAccountFailures(t *testing.T) {
 	t.Run("a failure is not cached", func(t *testing.T) {
 		srv, c := newMAX(t)
 		srv.AddMAXAccount("79001234568", "10000001")
 		srv.FailNextWith(1, greenapitest.Failure{Status: 400, Body: `{"message":"Validation failed"}`})
-		_, err := c.Send(t.Context(), "10000000", cardbot.Contact{Card: maxCard("79001234568")})
+		_, err := c.CheckAccount(t.Context(), "79001234568")
 		require.ErrorIs(t, err, greenapi.ErrValidation)
 		var ae *greenapi.APIError
 		require.ErrorAs(t, err, &ae)
 		assert.Equal(t, "checkAccount", ae.Method)
-		assert.Empty(t, srv.SentMessages())
 
-		_, err = c.Send(t.Context(), "10000000", cardbot.Contact{Card: maxCard("79001234568")})
+		_, err = c.CheckAccount(t.Context(), "79001234568")
 		require.NoError(t, err)
-		assert.Equal(t, []string{"checkAccount", "checkAccount", "sendContact"}, methods(srv))
+		assert.Equal(t, []string{"checkAccount", "checkAccount"}, methods(srv))
 	})
 	t.Run("transient failures are retried", func(t *testing.T) {
 		srv, c := newMAX(t)
 		srv.AddMAXAccount("79001234568", "10000001")
 		srv.FailNext(2, 502, 0)
-		_, err := c.Send(t.Context(), "10000000", cardbot.Contact{Card: maxCard("79001234568")})
+		_, err := c.CheckAccount(t.Context(), "79001234568")
 		require.NoError(t, err)
-		assert.Equal(t, []string{"checkAccount", "checkAccount", "checkAccount", "sendContact"}, methods(srv))
+		assert.Equal(t, []string{"checkAccount", "checkAccount", "checkAccount"}, methods(srv))
 	})
 	t.Run("retryable when retries run out", func(t *testing.T) {
 		srv, c := newMAX(t)
 		srv.FailNext(10, 503, 0)
-		_, err := c.Send(t.Context(), "10000000", cardbot.Contact{Card: maxCard("79001234568")})
+		_, err := c.CheckAccount(t.Context(), "79001234568")
 		require.ErrorIs(t, err, greenapi.ErrTransient)
 		assert.True(t, cardbot.IsRetryable(err))
-		assert.Empty(t, srv.SentMessages())
+	})
+	t.Run("only +7 and +375 numbers are checked", func(t *testing.T) {
+		srv, c := newMAX(t)
+		_, err := c.CheckAccount(t.Context(), "+44 7911 123456")
+		require.ErrorIs(t, err, greenapi.ErrValidation)
+		require.ErrorIs(t, err, cardbot.ErrNoUsableNumber)
+		assert.Empty(t, srv.Calls())
 	})
 	t.Run("a malformed answer", func(t *testing.T) {
 		srv, c := newMAX(t)
@@ -467,9 +400,11 @@ func TestMAXDecode(t *testing.T) {
 }
 
 func TestMAXContactRoundTrip(t *testing.T) {
-	// A contact that arrives on MAX is sent on by its MAX chat id, with
-	// no checkAccount; the same card goes to WhatsApp by its number.
+	// A contact that arrives on MAX is sent on by its MAX chat id, once
+	// the contact base holds it; the same card goes to WhatsApp by its
+	// number.
 	srv, c := newMAX(t)
+	srv.AddMAXContact("79991112234", "10000001", "Pyotr")
 	body := srv.IncomingMAXContact(greenapitest.Incoming{ChatID: "10000000", SenderPhone: "79991112233"}, "Pyotr", "10000001", "79991112234")
 	got, err := c.DecodeWebhook(body)
 	require.NoError(t, err)
@@ -510,8 +445,8 @@ func TestMAXIncomingGroup(t *testing.T) {
 func ExampleClient_Send_max() {
 	srv := greenapitest.NewServer(greenapitest.WithMAX()) // a fake GREEN-API for MAX
 	defer srv.Close()
-	srv.AddMAXAccount("79001234568", "10000001")
-	cfg := srv.Config() // Messenger: greenapi.MAX; "/v3" is the default prefix
+	srv.AddMAXContact("79001234568", "10000001", "Artem") // in the instance's contact base
+	cfg := srv.Config()                                   // Messenger: greenapi.MAX; "/v3" is the default prefix
 	c, err := greenapi.New(cfg)
 	if err != nil {
 		log.Fatal(err)
@@ -526,8 +461,10 @@ func ExampleClient_Send_max() {
 	if _, err := c.Send(ctx, "+7 900 123-45-67", cardbot.Text{Body: "Hello!"}); err != nil {
 		log.Fatal(err)
 	}
-	// A card without a MAX chat id is found by its number (checkAccount,
-	// cached); one without an account is refused before any send.
+	// A card without a MAX chat id is found by its number in the
+	// instance's contact base (getContacts, cached); one not there is
+	// refused before any send (MAXContacts.Add would add it,
+	// MAXContacts.AsFile would send it as a .vcf file).
 	card := contactcard.Card{FormattedName: "Artem", Phones: []contactcard.Phone{{Raw: "+7 900 123-45-68", Number: "79001234568"}}}
 	if _, err := c.Send(ctx, "10000000", cardbot.Contact{Card: card}); err != nil {
 		log.Fatal(err)
@@ -544,7 +481,7 @@ func ExampleClient_Send_max() {
 		}
 	}
 	// Output:
-	// true greenapi: sendContact: contact "Nobody": greenapi: number +79001234569 has no MAX account
+	// true greenapi: sendContact: contact "Nobody": greenapi: number +79001234569 is not in the MAX instance's contacts (getContacts)
 	// sendMessage -10000000000000 Hello, group!
 	// sendMessage 79001234567 Hello!
 	// sendContact 10000000 10000001
@@ -569,8 +506,9 @@ func TestMAXPoller(t *testing.T) {
 	}
 }
 
-// TestTokensNeverLeakMAX drives checkAccount and MAX's sendContact through
-// their failures and asserts that no error or log line holds a token.
+// TestTokensNeverLeakMAX drives checkAccount, getContacts, addContact and
+// MAX's sendContact through their failures and asserts that no error or
+// log line holds a token.
 func TestTokensNeverLeakMAX(t *testing.T) {
 	const (
 		maxToken        = "7c0f3e5a9b2d4f6e8a1c3b5d7e9f0a2b4c6d8e0f1a3b5c7d"
@@ -579,7 +517,9 @@ func TestTokensNeverLeakMAX(t *testing.T) {
 	leaks := apitest.NewLeaks(t)
 	logger := leaks.Logger
 	srv := newServer(t, greenapitest.WithMAX(), greenapitest.WithCredentials("3100000001", maxToken), greenapitest.WithWebhookToken(maxWebhookToken))
-	c := newClient(t, srv, func(cfg *greenapi.Config) { cfg.Logger = logger })
+	c := newClient(t, srv, func(cfg *greenapi.Config) {
+		cfg.Logger, cfg.MAXContacts.Add, cfg.MAXContacts.Refresh = logger, true, time.Nanosecond
+	})
 	card := contactcard.Card{FormattedName: "Pyotr", Phones: []contactcard.Phone{{Number: "79001234568"}}}
 	sendContact := func(c *greenapi.Client) {
 		t.Helper()
@@ -592,9 +532,14 @@ func TestTokensNeverLeakMAX(t *testing.T) {
 		leaks.Collect(err)
 	}
 
-	// A server that echoes the path, token and all, in a 400 and a 200.
-	srv.FailNextWith(1, greenapitest.Failure{Status: 400, Body: "Cannot POST /v3/waInstance3100000001/checkAccount/" + maxToken})
+	// A server that echoes the path, token and all, in a 400, a 404 and a 200.
+	srv.FailNextWith(1, greenapitest.Failure{Status: 400, Body: "Cannot GET /v3/waInstance3100000001/getContacts/" + maxToken})
 	sendContact(c)
+	srv.FailNextWith(2, greenapitest.Failure{Status: 200, Body: `[]`})
+	srv.FailNextWith(1, greenapitest.Failure{Status: 404, Body: `{"message":"79001234568@c.us is not on MAX ` + maxToken + `"}`})
+	sendContact(c)
+	srv.FailNextWith(1, greenapitest.Failure{Status: 400, Body: "Cannot POST /v3/waInstance3100000001/checkAccount/" + maxToken})
+	check(c, "79001234565")
 	srv.FailNextWith(1, greenapitest.Failure{Status: 200, Body: `{"exist":true,"chatId":"` + maxToken + `"}`})
 	check(c, "79001234567")
 	srv.FailNextWith(1, greenapitest.Failure{Status: 200, Body: `{"code":401,"description":"Unauthorized ` + maxWebhookToken + `"}`})
@@ -620,7 +565,7 @@ func TestTokensNeverLeakMAX(t *testing.T) {
 	sendContact(goneClient)
 
 	leaks.Check(maxToken, maxWebhookToken)
-	assert.Contains(t, leaks.Log(), "method=checkAccount", "the retries were logged")
+	assert.Contains(t, leaks.Log(), "method=getContacts", "the retries were logged")
 }
 
 // TestMAXCheckAccountSharedCallEnds: a caller waiting on another's

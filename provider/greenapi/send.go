@@ -3,6 +3,7 @@ package greenapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -21,20 +22,26 @@ import (
 //
 // Before any request it refuses, with an error that wraps ErrValidation, a
 // chat id of the wrong form, an empty text or one over MaxTextLength
-// characters, and a card without a usable number; that error also wraps
-// cardbot.ErrNoUsableNumber and the phone's *contactcard.PhoneError.
+// characters (that error also holds a *cardbot.TextTooLongError: see
+// cardbot.Context.SendSplit to send it in parts), and a card without a
+// usable number; that error also wraps cardbot.ErrNoUsableNumber and the
+// phone's *contactcard.PhoneError.
 //
 // The contact sent is the card's PrimaryPhone as phoneContact (a JSON
 // integer) and its names: N's first, middle and last names, else FN as the
 // first name, and ORG as the company. A card with none of these is sent
 // with its number as the first name, since GREEN-API requires one name.
 //
-// On MAX the contact is sent by its MAX chat id: the card's
-// Accounts[contactcard.MessengerMAX] when set, else the chat id that
-// checkAccount gives for the card's PrimaryPhone (see CheckAccount: only
-// +7 and +375 numbers, answers cached). A number that is not on MAX fails
-// with a *NotOnMAXError before any send. MAX's sendContact takes no quote,
-// so Contact.ReplyTo is not sent; Config.TypingTime is sent as typingTime
+// On MAX the contact is sent by its MAX chat id, and only a contact of the
+// instance's contact base can be, as GREEN-API documents: the card's
+// Accounts[contactcard.MessengerMAX] when the base holds it, else the chat
+// id the base shows for the card's PrimaryPhone, of any country (see
+// MAXContacts: the base is read with getContacts and cached; with
+// MAXContacts.Add a number not in it is added with addContact). A card
+// for which no account is found fails with a *NotOnMAXError that names
+// the number, before any send, or is sent as a .vcf file with
+// MAXContacts.AsFile. MAX's sendContact takes no quote, so
+// Contact.ReplyTo is not sent; Config.TypingTime is sent as typingTime
 // with texts and contacts.
 func (c *Client) Send(ctx context.Context, chatID string, out cardbot.Outgoing) (cardbot.SentMessage, error) {
 	switch o := out.(type) {
@@ -96,7 +103,8 @@ func (c *Client) sendText(ctx context.Context, chatID string, t cardbot.Text) (c
 		return cardbot.SentMessage{}, invalid("sendMessage: empty text")
 	}
 	if n := utf8.RuneCountInString(t.Body); n > c.cfg.MaxTextLength {
-		return cardbot.SentMessage{}, invalid("sendMessage: text of %d characters, the limit is %d", n, c.cfg.MaxTextLength)
+		return cardbot.SentMessage{}, refused(fmt.Sprintf("sendMessage: text of %d characters, the limit is %d", n, c.cfg.MaxTextLength),
+			&cardbot.TextTooLongError{Length: n, Limit: c.TextLimit()})
 	}
 	chat, err := c.resolveChat(chatID)
 	if err != nil {
@@ -126,27 +134,31 @@ func (c *Client) sendContact(ctx context.Context, chatID string, ct cardbot.Cont
 }
 
 // sendMAXContact shares a contact on MAX by its MAX chat id. Every check
-// that needs no request (the chat id, the card's number and its country)
-// comes before checkAccount, and checkAccount before sendContact.
+// that needs no request (the chat id, the card's account and number) comes
+// before the contact base is read, and the base before sendContact.
 func (c *Client) sendMAXContact(ctx context.Context, chatID string, ct cardbot.Contact) (cardbot.SentMessage, error) {
 	chat, err := c.resolveChat(chatID)
 	if err != nil {
 		return cardbot.SentMessage{}, err
 	}
-	contact := strings.TrimSpace(ct.Card.Accounts[contactcard.MessengerMAX])
-	switch {
-	case contact != "":
-		if !validMAXChatID(contact) || contact[0] == '-' {
-			return cardbot.SentMessage{}, invalid("sendContact: the card's MAX chat id %q is not a person's chat id", contact)
-		}
-	default:
-		number, err := apierr.UsablePhone(ct.Card, "sendContact", refused)
-		if err != nil {
+	account := strings.TrimSpace(ct.Card.Accounts[contactcard.MessengerMAX])
+	if account != "" && (!validMAXChatID(account) || account[0] == '-') {
+		return cardbot.SentMessage{}, invalid("sendContact: the card's MAX chat id %q is not a person's chat id", account)
+	}
+	number, err := apierr.UsablePhone(ct.Card, "sendContact", refused)
+	if err != nil {
+		if account == "" {
 			return cardbot.SentMessage{}, err
 		}
-		if contact, err = c.maxChatOf(ctx, number); err != nil {
-			return cardbot.SentMessage{}, fmt.Errorf("greenapi: sendContact: contact %q: %w", ct.Card.FormattedName, err)
-		}
+		number = ""
+	}
+	contact, err := c.maxContact(ctx, number, account, ct.Card)
+	var notOnMAX *NotOnMAXError
+	if errors.As(err, &notOnMAX) && c.cfg.MAXContacts.AsFile {
+		return c.sendContactFile(ctx, chat, ct.Card)
+	}
+	if err != nil {
+		return cardbot.SentMessage{}, fmt.Errorf("greenapi: sendContact: contact %q: %w", ct.Card.FormattedName, err)
 	}
 	return c.send(ctx, "sendContact", maxSendContactRequest{
 		ChatID: chat, Contact: maxContactPayload{ChatID: contact}, TypingTime: c.cfg.TypingTime.Milliseconds(),

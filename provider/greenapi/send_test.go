@@ -152,7 +152,7 @@ func TestSendRefusedBeforeAnyRequest(t *testing.T) {
 		{"card without a phone", "79001234567@c.us", cardbot.Contact{Card: contactcard.Card{FormattedName: "Nobody"}},
 			[]error{greenapi.ErrValidation, cardbot.ErrNoUsableNumber}},
 		{"empty text", "79001234567@c.us", cardbot.Text{Body: "  "}, []error{greenapi.ErrValidation}},
-		{"text over 20000 characters", "79001234567@c.us", cardbot.Text{Body: strings.Repeat("я", 20001)}, []error{greenapi.ErrValidation}},
+		{"text over 20000 characters", "79001234567@c.us", cardbot.Text{Body: strings.Repeat("я", 20001)}, []error{greenapi.ErrValidation, cardbot.ErrTextTooLong}},
 		{"empty chat", "", cardbot.Text{Body: "hi"}, []error{greenapi.ErrValidation}},
 		{"wrong suffix", "79001234567@s.whatsapp.net", cardbot.Text{Body: "hi"}, []error{greenapi.ErrValidation}},
 		{"letters before @c.us", "ivan@c.us", cardbot.Text{Body: "hi"}, []error{greenapi.ErrValidation}},

@@ -57,6 +57,9 @@ type aituConfig struct {
 // credentials at all, the sandbox plays every messenger.
 type greenapiConfig struct {
 	APIURL, IDInstance, APIToken, WebhookToken string
+	// ContactsRefresh is MAX_CONTACTS_REFRESH (MAX only): see
+	// loadContactsRefresh.
+	ContactsRefresh time.Duration
 }
 
 func (c greenapiConfig) sandboxed() bool { return c.IDInstance == "" }
@@ -158,6 +161,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, err
 	}
 	if c.Retry, err = loadRetry(getenv); err != nil {
+		return c, err
+	}
+	if c.MAX.ContactsRefresh, err = loadContactsRefresh(getenv); err != nil {
 		return c, err
 	}
 	return c, nil

@@ -48,12 +48,16 @@ func TestUsersHearWhatTheyCanActOn(t *testing.T) {
 			texts:  []string{`I could not send the contact "Виктор Андреевич". Please try again later.`},
 			logged: []string{"echobot: sending a contact failed", "sendContact", "400"},
 		},
+		// On MAX a card not in the instance's contacts goes back as a .vcf
+		// file (TestConfiguredMAXContacts); the explanation a bot without
+		// that option gives is the handlers' (TestAnswers).
 		{
-			name: "MAX: the number has no MAX account", max: true,
+			name: "MAX: the lookup of the contact base is refused", max: true, fail: &tokenRefused,
 			message: func(f *greenapitest.Server, in greenapitest.Incoming) []byte {
 				return f.IncomingContact(in, "Виктор", vcard)
 			},
-			texts: []string{`I cannot send the contact "Виктор Андреевич": +79001234569 has no MAX account.`},
+			texts:  []string{`I could not send the contact "Виктор Андреевич". Please try again later.`},
+			logged: []string{"echobot: sending a contact failed", "getContacts", "code 401"},
 		},
 	}
 	for _, tt := range tests {

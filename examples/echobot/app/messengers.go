@@ -60,6 +60,9 @@ func greenapiMessenger(name, path string, kind greenapi.Messenger, c greenapiCon
 		WebhookToken:     c.WebhookToken,
 		DefaultRegion:    region,
 		Logger:           log,
+		// On MAX, a card whose number is not in the instance's contacts
+		// goes back as a .vcf file rather than an apology.
+		MAXContacts: greenapi.MAXContacts{AsFile: true, Refresh: c.ContactsRefresh},
 	})
 	if err != nil {
 		return messenger{}, fmt.Errorf("%s: GREEN-API settings: %w", name, err)

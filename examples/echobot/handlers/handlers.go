@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/contactcard"
@@ -32,7 +31,8 @@ func Register(b *cardbot.Bot) {
 		return c.Send(Greeting)
 	})
 	b.Handle(cardbot.OnText, func(c *cardbot.Context) error {
-		return c.Send(c.Text())
+		// A text longer than this messenger takes goes back in parts.
+		return c.SendSplit(c.Text())
 	})
 	b.Handle(cardbot.OnContact, echoContacts)
 	b.Handle(cardbot.OnEdited, func(c *cardbot.Context) error {
@@ -48,9 +48,11 @@ func Register(b *cardbot.Bot) {
 // .vcf document back to the chat, and explains each card it cannot send.
 // Users hear what they can act on; the errors behind it go to the log,
 // since they name provider methods, hosts and status codes that mean
-// nothing to them.
+// nothing to them. Of a message over the bot's Limits it answers the
+// cards read and says how many it left out.
 func echoContacts(c *cardbot.Context) error {
 	cards, err := c.Contacts()
+	limit, err := leftOut(err)
 	if err != nil {
 		if len(cards) == 0 && cardbot.IsRetryable(err) {
 			return err // the download may work when GREEN-API delivers again
@@ -77,6 +79,11 @@ func echoContacts(c *cardbot.Context) error {
 			return serr
 		}
 	}
+	if limit != nil {
+		if serr := c.Send(tooMany(limit)); serr != nil {
+			return serr
+		}
+	}
 	if err != nil {
 		return c.Send("I could not read every contact you sent; those above are the ones I could.")
 	}
@@ -99,21 +106,15 @@ func unreadable(c *cardbot.Context, err error) string {
 	return "I could not read that contact."
 }
 
-// rejection says why a card could not be sent: which number, and why.
+// rejection says why a card could not be sent: which number, and why; of
+// a card of many bad numbers, the first few and how many more.
 func rejection(c *cardbot.Context, card contactcard.Card, err error) string {
 	name := nameOf(card)
 	if len(card.Phones) == 0 {
 		return fmt.Sprintf("I cannot send the contact %q: it has no phone number.", name)
 	}
-	var why []string
-	for _, p := range card.Phones {
-		var pe *contactcard.PhoneError
-		if errors.As(p.Err, &pe) {
-			why = append(why, fmt.Sprintf("%q: %s", p.Raw, pe.Reason))
-		}
-	}
-	if len(why) > 0 {
-		return fmt.Sprintf("I cannot send the contact %q: %s.", name, strings.Join(why, "; "))
+	if why := phoneReasons(card); why != "" {
+		return fmt.Sprintf("I cannot send the contact %q: %s.", name, why)
 	}
 	// Its numbers are fine, but this messenger shares contacts by account
 	// (MAX) and found none.
@@ -129,7 +130,7 @@ func nameOf(card contactcard.Card) string {
 	if card.FormattedName == "" {
 		return "without a name"
 	}
-	return card.FormattedName
+	return clip(card.FormattedName, maxNameLength)
 }
 
 // logProblem writes err to the bot's log, with the update it came from.

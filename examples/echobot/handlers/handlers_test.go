@@ -114,8 +114,8 @@ func TestAnswers(t *testing.T) {
 			want: []string{`I cannot send the contact "Tan Wei": "+65 6123 4567": +6561234567 has 10 digits where 11–12 are needed.`}},
 		{name: "number with no MAX account", max: true, body: contact(ann),
 			want: []string{`I cannot send the contact "Ann Lee": +79007654321 has no MAX account.`}},
-		{name: "number MAX cannot look up", max: true, body: contact("BEGIN:VCARD\nVERSION:3.0\nFN:Bob Ray\nTEL:+44 20 7946 0958\nEND:VCARD\n"),
-			want: []string{`I cannot send the contact "Bob Ray" here: I found no account on this messenger for its number.`}},
+		{name: "foreign number not on MAX", max: true, body: contact("BEGIN:VCARD\nVERSION:3.0\nFN:Bob Ray\nTEL:+44 20 7946 0958\nEND:VCARD\n"),
+			want: []string{`I cannot send the contact "Bob Ray": +442079460958 has no MAX account.`}},
 		{name: "send refused", fail: http.StatusBadRequest, body: contact(ann),
 			want: []string{`I could not send the contact "Ann Lee". Please try again later.`}},
 		// A handler error that a delivery again would not cure: answered.
@@ -197,4 +197,22 @@ func contactsArray(t *testing.T, fake *greenapitest.Server, vcards ...string) []
 	out, err := json.Marshal(body)
 	require.NoError(t, err)
 	return out
+}
+
+// A text longer than the messenger takes is echoed in parts, each within
+// its limit (MAX: 4 000 characters), cut between words.
+func TestLongTextEchoedInParts(t *testing.T) {
+	fake := greenapitest.NewServer(greenapitest.WithWebhookToken("hook"), greenapitest.WithMAX())
+	t.Cleanup(fake.Close)
+	url := serve(t, fake)
+	long := strings.Repeat("слово ", 1000) // 6 000 characters
+	statuses, err := fake.Push(context.Background(), url, fake.IncomingText(maxUser, long))
+	require.NoError(t, err)
+	assert.Equal(t, []int{http.StatusOK}, statuses)
+	got := sent(fake)
+	require.Len(t, got, 2)
+	for _, part := range got {
+		assert.LessOrEqual(t, len([]rune(part)), 4000)
+	}
+	assert.Equal(t, strings.TrimSpace(long), got[0]+" "+got[1])
 }

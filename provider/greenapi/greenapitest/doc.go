@@ -22,18 +22,24 @@
 // WithMAX plays GREEN-API's MAX API instead: the "/v3" prefix, numeric
 // chat ids (negative for groups), texts of at most 4 000 characters,
 // sendContact with {chatId, contact{chatId}, typingTime?} and no phone or
-// names, and checkAccount, which answers for the accounts registered with
-// AddMAXAccount and counts its calls (CheckAccountCalls):
+// names, checkAccount, which answers for the accounts registered with
+// AddMAXAccount and counts its calls (CheckAccountCalls), and the
+// instance's contact base: sendContact shares only a contact that is in
+// it (a 400 otherwise), getContacts lists it, addContact adds a number
+// that has an account (404 "… is not on MAX" otherwise), and
+// AddMAXContact puts one there directly:
 //
 //	srv := greenapitest.NewServer(greenapitest.WithMAX())
-//	srv.AddMAXAccount("79001234568", "10000001")
-//	c, _ := greenapi.New(srv.Config()) // Messenger: greenapi.MAX
+//	srv.AddMAXContact("79001234568", "10000001", "Artem") // in the base
+//	srv.AddMAXAccount("79001234569", "10000002")          // on MAX, not in the base
+//	c, _ := greenapi.New(srv.Config())                    // Messenger: greenapi.MAX
 //
 // Methods served: sendMessage, sendContact, sendFileByUpload (SentFiles),
 // downloadFile,
 // receiveNotification, deleteNotification, getStateInstance (the state
 // SetState sets; SetState also returns the stateInstanceChanged
-// notification to Push), and checkAccount with WithMAX; files
+// notification to Push), and checkAccount, getContacts and addContact
+// with WithMAX; files
 // registered with AddFile under /files/. The API needs no testing.T and
 // the package depends on nothing but the standard library and greenapi
 // (for Config).

@@ -143,6 +143,8 @@ func (s *Server) method(name string) (string, handlerFunc) {
 			return "", nil
 		}
 		return http.MethodPost, s.checkAccount
+	case "getcontacts", "addcontact":
+		return s.maxContactMethod(name)
 	case "getstateinstance":
 		return http.MethodGet, s.getStateInstance
 	}
@@ -355,6 +357,9 @@ func (s *Server) sendMAXContact(m map[string]json.RawMessage, chat string) answe
 	typing, bad := s.typingTime(m)
 	if bad != nil {
 		return *bad
+	}
+	if !s.contacts.has(id) {
+		return s.notInBase(id)
 	}
 	return s.accept(SentMessage{Method: "sendContact", ChatID: chat, Contact: &Contact{ChatID: id}, TypingTime: typing})
 }

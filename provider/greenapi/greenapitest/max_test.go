@@ -49,11 +49,13 @@ func TestMAXValidation(t *testing.T) {
 		{"quote", "sendContact", `{"chatId":"10000000","contact":{"chatId":"10000001"},"quotedMessageId":"1"}`, 400, "quotedMessageId"},
 		{"contact not an object", "sendContact", `{"chatId":"10000000","contact":["10000001"]}`, 400, "'contact' must be an object"},
 		{"contact typingTime too short", "sendContact", `{"chatId":"10000000","contact":{"chatId":"10000001"},"typingTime":10}`, 400, "typingTime"},
+		{"contact not in the contact base", "sendContact", `{"chatId":"10000000","contact":{"chatId":"10000002"}}`, 400, "not in the instance's contacts"},
 		{"checkAccount body not JSON", "checkAccount", `{"phoneNumber":`, 400, "Unexpected token in JSON"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newServer(t, greenapitest.WithMAX())
+			s.AddMAXContact("79001234568", "10000001", "Pyotr")
 			status, _, body := do(t, http.MethodPost, maxAPI(s, tt.method), tt.body)
 			assert.Equal(t, tt.status, status)
 			assert.Contains(t, body, tt.msg)

@@ -44,6 +44,7 @@ type Server struct {
 	msgFiles map[string]string // "<chatId>/<idMessage>" → file id
 	accounts map[string]string // MAX: phone digits → chat id
 	checks   int               // MAX: checkAccount calls
+	contacts contactBase       // MAX: the instance's contact base
 	receipt  int64
 	seq      int
 }
@@ -154,8 +155,9 @@ func WithPathPrefix(prefix string) Option {
 // WithMAX makes the server play GREEN-API's MAX API: the "/v3" prefix,
 // numeric chat ids (negative for groups) or phone digits for a first
 // message, texts of at most 4 000 characters, sendContact with only
-// contact.chatId, an optional typingTime of 1000–20000 ms, checkAccount
-// (see AddMAXAccount), numeric message ids and webhooks of typeInstance
+// contact.chatId of a contact in the instance's contact base (see
+// AddMAXContact), an optional typingTime of 1000–20000 ms, checkAccount
+// (see AddMAXAccount), getContacts, addContact, numeric message ids and webhooks of typeInstance
 // "v3". Config then sets Messenger to greenapi.MAX. A WithPathPrefix after
 // it changes the prefix only.
 func WithMAX() Option {
@@ -247,8 +249,9 @@ func (s *Server) Config() greenapi.Config {
 
 // AddMAXAccount registers a MAX account: checkAccount answers
 // {"exist":true,"chatId":chatID} for phone, given as international digits
-// ("79001234567"); other numbers have no account. It takes effect with
-// WithMAX.
+// ("79001234567"), and addContact adds it to the contact base; other
+// numbers have no account. The account is not in the contact base until
+// then (see AddMAXContact). It takes effect with WithMAX.
 func (s *Server) AddMAXAccount(phone, chatID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -275,11 +278,13 @@ func (s *Server) SentMessages() []SentMessage {
 }
 
 // Reset forgets the calls, the sent messages, pending failures and the
-// count of checkAccount calls (not the MAX accounts).
+// counts of checkAccount, getContacts and addContact calls (not the MAX
+// accounts or the contact base).
 func (s *Server) Reset() {
 	s.calls.Reset()
 	s.sent.Reset()
 	s.fails.Reset()
+	s.contacts.resetCounts()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.checks = 0
