@@ -96,8 +96,9 @@ type extendedTextData struct {
 type contactData struct {
 	DisplayName string     `json:"displayName"`
 	VCard       string     `json:"vcard"`
-	ChatID      flexString `json:"chatId"`      // MAX
+	ChatID      flexString `json:"chatId"`      // MAX, Telegram
 	PhoneNumber flexString `json:"phoneNumber"` // MAX
+	telegramContactFields
 	forwardable
 }
 
