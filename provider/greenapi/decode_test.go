@@ -425,7 +425,8 @@ func TestDecodeChatKinds(t *testing.T) {
 }
 
 func BenchmarkDecodeWebhookText(b *testing.B) {
-	providertest.BenchmarkDecode(b, decoder(b).DecodeWebhook, fixture(b, "incoming_text.json"))
+	body := fixture(b, "incoming_text.json")
+	providertest.BenchmarkDecode(b, decoder(b).clientFor(body).DecodeWebhook, body)
 }
 
 // TestDecodeWebhookQuotedCaption: a quoted message without text (a photo)

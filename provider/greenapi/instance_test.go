@@ -160,3 +160,16 @@ func TestPollerStopsOnAnotherKind(t *testing.T) {
 	assert.Equal(t, 1, strings.Count(logs.String(), "notification for another instance"), logs.String())
 	assert.Contains(t, logs.String(), "Telegram")
 }
+
+// BenchmarkCheckInstance times the instance check every notification
+// goes through, against BenchmarkWebhook's tens of microseconds.
+func BenchmarkCheckInstance(b *testing.B) {
+	c, err := greenapi.New(greenapi.Config{IDInstance: "1101000001", APITokenInstance: "t"})
+	require.NoError(b, err)
+	b.ReportAllocs()
+	for b.Loop() {
+		if greenapi.CheckInstance(c, "whatsapp", "1101000001") != nil {
+			b.Fatal("refused")
+		}
+	}
+}
