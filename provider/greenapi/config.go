@@ -192,7 +192,8 @@ type Config struct {
 
 	// TypingTime, on MAX, is how long the chat shows "typing…" before a
 	// message or a contact arrives (typingTime): none when zero, else
-	// between 1 and 20 seconds, in whole milliseconds. WhatsApp ignores it.
+	// between 1 and 20 seconds, in whole milliseconds. WhatsApp and Telegram
+	// ignore it.
 	TypingTime time.Duration
 
 	// AccountCacheSize bounds how many checkAccount answers a MAX client
