@@ -147,6 +147,7 @@ func (c *Client) decode(body []byte) (cardbot.Update, error) {
 			u.Key = key(inst, chat, n.IDMessage, n.TypeWebhook)
 		}
 	}
+	telegramChatKind(&u, n.SenderData)
 	return u, nil
 }
 

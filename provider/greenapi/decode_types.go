@@ -57,7 +57,8 @@ type senderData struct {
 	ChatName          string     `json:"chatName"`
 	SenderName        string     `json:"senderName"`
 	SenderContactName string     `json:"senderContactName"`
-	SenderPhoneNumber flexString `json:"senderPhoneNumber"` // MAX
+	SenderPhoneNumber flexString `json:"senderPhoneNumber"` // MAX, Telegram
+	ChatType          string     `json:"chatType"`          // Telegram
 }
 
 type messageData struct {

@@ -157,3 +157,21 @@ func telegramContactRef(cd *contactData) cardbot.VCardRef {
 	}
 	return ref
 }
+
+// telegramChatKind sets the kind of a chat whose notification says it
+// (senderData.chatType, which Telegram instances send: "user", "bot",
+// "group", "supergroup", "channel"): a channel's negative id is otherwise
+// taken for a group's.
+func telegramChatKind(u *cardbot.Update, sd *senderData) {
+	if sd == nil || sd.ChatType == "" || u.Chat.ID != sd.ChatID {
+		return
+	}
+	switch sd.ChatType {
+	case "user", "bot":
+		u.Chat.Kind = cardbot.ChatPrivate
+	case "group", "supergroup":
+		u.Chat.Kind = cardbot.ChatGroup
+	case "channel":
+		u.Chat.Kind = cardbot.ChatChannel
+	}
+}

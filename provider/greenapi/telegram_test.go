@@ -277,3 +277,30 @@ func jsonString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+// TestTelegramChatType: senderData.chatType tells a channel from a group,
+// whose ids are both negative.
+func TestTelegramChatType(t *testing.T) {
+	tests := []struct {
+		chatType string
+		chat     string
+		want     cardbot.ChatKind
+	}{
+		{"channel", "-1001234567890", cardbot.ChatChannel},
+		{"supergroup", "-1001234567890", cardbot.ChatGroup},
+		{"group", "-123456789", cardbot.ChatGroup},
+		{"bot", "10000009", cardbot.ChatPrivate},
+		{"", "-1001234567890", cardbot.ChatGroup},
+	}
+	_, c := newTelegram(t, greenapitest.WithCredentials("4100000000", ""))
+	for _, tt := range tests {
+		t.Run(tt.chatType, func(t *testing.T) {
+			body := strings.Replace(string(fixture(t, "telegram_group_text.json")), `"chatType": "supergroup"`, `"chatType": "`+tt.chatType+`"`, 1)
+			body = strings.Replace(body, `"chatId": "-12345678909876"`, `"chatId": "`+tt.chat+`"`, 1)
+			ups, err := c.DecodeWebhook([]byte(body))
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, ups[0].Chat.Kind)
+			assert.Equal(t, tt.chat, ups[0].Chat.ID)
+		})
+	}
+}
