@@ -7,3 +7,11 @@ import "errors"
 // wrong shape. Providers' decoders return it wrapped; a webhook answers 400,
 // since delivering the same body again cannot help.
 var ErrMalformedUpdate = errors.New("cardbot: malformed update")
+
+// ErrMisrouted means a body reached the route of a provider it is not
+// meant for: a GREEN-API notification of another instance, or of another
+// kind of instance (a Telegram instance's notification on a WhatsApp
+// route). Providers' decoders return it wrapped and never answer such an
+// update; a webhook answers 422, so that the provider keeps the update and
+// delivers it again once its webhook URL points at the right route.
+var ErrMisrouted = errors.New("cardbot: update for another provider instance")

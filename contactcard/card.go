@@ -52,6 +52,8 @@ const (
 	MessengerMAX = "max"
 	// MessengerAitu: the value is the contact's Aitu user id.
 	MessengerAitu = "aitu"
+	// MessengerTelegram: the value is the contact's Telegram chat id.
+	MessengerTelegram = "telegram"
 )
 
 // Phone is one TEL of a card.

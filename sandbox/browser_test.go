@@ -250,7 +250,7 @@ func TestBrowser(t *testing.T) {
 		}},
 		{"the keyboard alone switches the messenger", func(t *testing.T) {
 			p.do(t, "arrow left on the messenger chosen", chromedp.SendKeys(chromedp.CSS("#messenger-aitu"), kb.ArrowLeft))
-			p.waitFor(t, `document.getElementById("messenger-max").checked && document.body.classList.contains("m-max")`, "MAX chosen")
+			p.waitFor(t, `document.getElementById("messenger-telegram").checked && document.body.classList.contains("m-telegram")`, "Telegram chosen")
 			p.waitFor(t, `[...document.querySelectorAll("input, select, textarea")].every(e => e.labels && e.labels.length > 0)`,
 				"every control has a label")
 		}},

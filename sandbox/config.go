@@ -18,13 +18,15 @@ const (
 	WhatsApp Messenger = "whatsapp"
 	// MAX is GREEN-API's MAX, provider name "max".
 	MAX Messenger = "max"
+	// Telegram is GREEN-API's Telegram, provider name "telegram".
+	Telegram Messenger = "telegram"
 	// Aitu is the Aitu Bot API, provider name "aitu".
 	Aitu Messenger = "aitu"
 )
 
 // Messengers returns every messenger the sandbox can play, in the page's
 // order.
-func Messengers() []Messenger { return []Messenger{WhatsApp, MAX, Aitu} }
+func Messengers() []Messenger { return []Messenger{WhatsApp, MAX, Telegram, Aitu} }
 
 // Defaults of Config.
 const (
@@ -43,7 +45,8 @@ type Config struct {
 	// empty.
 	Messengers []Messenger
 
-	// DefaultRegion is the region the GREEN-API clients (WhatsApp, MAX)
+	// DefaultRegion is the region the GREEN-API clients (WhatsApp, MAX,
+	// Telegram)
 	// read national numbers in; greenapi's default ("RU") when empty.
 	// Aitu's client keeps its own default ("KZ").
 	DefaultRegion string

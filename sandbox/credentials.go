@@ -11,13 +11,16 @@ var credentialVariables = []string{
 	"MAX_ID_INSTANCE",
 	"MAX_API_TOKEN_INSTANCE",
 	"MAX_WEBHOOK_TOKEN",
+	"TELEGRAM_ID_INSTANCE",
+	"TELEGRAM_API_TOKEN_INSTANCE",
+	"TELEGRAM_WEBHOOK_TOKEN",
 	"AITU_BOT_TOKEN",
 	"AITU_WEBHOOK_SECRET",
 }
 
 // CredentialVariables returns the names of the environment variables whose
 // presence makes New refuse to start: the GREEN-API instance, token and
-// webhook token of WhatsApp and MAX, and Aitu's bot token and webhook
+// webhook token of WhatsApp, MAX and Telegram, and Aitu's bot token and webhook
 // secret. A variable counts as set when it is not empty; Config.Getenv reads
 // them (os.Getenv by default), and Config.ExtraCredentials adds names.
 func CredentialVariables() []string {

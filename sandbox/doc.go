@@ -1,8 +1,8 @@
-// Package sandbox plays WhatsApp, MAX and Aitu for any *cardbot.Bot, so that
-// a bot runs on a laptop with no account at all.
+// Package sandbox plays WhatsApp, MAX, Telegram and Aitu for any
+// *cardbot.Bot, so that a bot runs on a laptop with no account at all.
 //
 // New starts a fake API for each messenger (package greenapitest for
-// WhatsApp and MAX, aitutest for Aitu), registers with the bot a provider
+// WhatsApp, MAX and Telegram, aitutest for Aitu), registers with the bot a provider
 // client pointed at it, and Mount serves a page at /sandbox/ where one
 // picks a messenger and a user, writes texts, shares contacts and uploads
 // .vcf files, and sees the bot's answers as that messenger would show them,
@@ -35,7 +35,7 @@
 //	POST /sandbox/<messenger>/vcf      the body is a .vcf file, uploaded
 //	GET  /sandbox/<messenger>/sent     every answer of the bot so far
 //
-// with <messenger> "whatsapp", "max" or "aitu". The POST routes answer with
+// with <messenger> "whatsapp", "max", "telegram" or "aitu". The POST routes answer with
 // the messages the bot sent while handling it, as a JSON array of Reply.
 // They write as the first user in a private chat; ?user=<id>&chat=group
 // picks another user, and the group.

@@ -86,7 +86,7 @@ func TestNewFails(t *testing.T) {
 		text string
 	}{
 		{"no bot", nil, Config{}, nil, "needs a bot"},
-		{"unknown messenger", cardbot.New(), Config{Messengers: []Messenger{"telegram"}}, ErrUnknownMessenger, `"telegram"`},
+		{"unknown messenger", cardbot.New(), Config{Messengers: []Messenger{"viber"}}, ErrUnknownMessenger, `"viber"`},
 		{"the bot has a provider of that name", taken(), Config{}, nil, "whatsapp"},
 	}
 	for _, tt := range tests {
@@ -105,21 +105,23 @@ func TestNewFails(t *testing.T) {
 
 func TestClients(t *testing.T) {
 	tests := []struct {
-		played             []Messenger
-		whatsapp, max, ait bool
+		played                 []Messenger
+		whatsapp, max, tg, ait bool
 	}{
-		{nil, true, true, true},
-		{[]Messenger{Aitu}, false, false, true},
-		{[]Messenger{WhatsApp, WhatsApp, MAX}, true, true, false},
+		{nil, true, true, true, true},
+		{[]Messenger{Aitu}, false, false, false, true},
+		{[]Messenger{WhatsApp, WhatsApp, MAX}, true, true, false, false},
+		{[]Messenger{Telegram}, false, false, true, false},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(names(tt.played), ","), func(t *testing.T) {
 			s := start(t, Config{Messengers: tt.played})
 			assert.Equal(t, tt.whatsapp, s.sb.WhatsApp() != nil)
 			assert.Equal(t, tt.max, s.sb.MAX() != nil)
+			assert.Equal(t, tt.tg, s.sb.Telegram() != nil)
 			assert.Equal(t, tt.ait, s.sb.Aitu() != nil)
 			for _, m := range s.sb.Played() {
-				name := map[Messenger]string{WhatsApp: "greenapi", MAX: "max", Aitu: "aitu"}[m]
+				name := map[Messenger]string{WhatsApp: "greenapi", MAX: "max", Telegram: "telegram", Aitu: "aitu"}[m]
 				_, ok := s.bot.Provider(name)
 				assert.True(t, ok, "%s is registered with the bot", name)
 			}

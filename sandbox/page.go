@@ -58,7 +58,7 @@ type messengerSetup struct {
 	Faults   Faults            `json:"faults"`
 }
 
-var labels = map[Messenger]string{WhatsApp: "WhatsApp", MAX: "MAX", Aitu: "Aitu"}
+var labels = map[Messenger]string{WhatsApp: "WhatsApp", MAX: "MAX", Telegram: "Telegram", Aitu: "Aitu"}
 
 func (s *Sandbox) setup(c echo.Context) error {
 	d := setupData{Users: Users(), Group: groupTitle, State: s.cfg.State != nil, SlowMillis: s.cfg.slowDelay().Milliseconds()}

@@ -14,7 +14,8 @@ import (
 	"github.com/cardbot/cardbot/webhook"
 )
 
-// greenapiPeer plays GREEN-API, for WhatsApp or MAX, with greenapitest.
+// greenapiPeer plays GREEN-API, for WhatsApp, MAX or Telegram, with
+// greenapitest.
 type greenapiPeer struct {
 	fake   *greenapitest.Server
 	client *greenapi.Client
@@ -33,8 +34,11 @@ func newGreenAPIPeer(kind greenapi.Messenger, region string, hc *http.Client, on
 		greenapitest.WithWebhookToken(token),
 		greenapitest.WithSentHook(func(m greenapitest.SentMessage) { onReply(greenapiReply(m)) }),
 	}
-	if kind == greenapi.MAX {
+	switch kind {
+	case greenapi.MAX:
 		opts = append(opts, greenapitest.WithMAX())
+	case greenapi.Telegram:
+		opts = append(opts, greenapitest.WithTelegram())
 	}
 	p.fake = greenapitest.NewServer(opts...)
 	cfg := p.fake.Config()
@@ -53,12 +57,13 @@ func newGreenAPIPeer(kind greenapi.Messenger, region string, hc *http.Client, on
 func (p *greenapiPeer) source() webhook.Source { return p.client }
 
 // chatID: WhatsApp chats are "<phone>@c.us" and the group "<id>@g.us"; MAX
-// chats are numbers, the group's negative.
+// and Telegram chats are numbers, the group's negative.
 func (p *greenapiPeer) chatID(f from) string {
+	numeric := p.kind == greenapi.MAX || p.kind == greenapi.Telegram
 	switch {
-	case p.kind == greenapi.MAX && f.group:
+	case numeric && f.group:
 		return "-10000000000001"
-	case p.kind == greenapi.MAX:
+	case numeric:
 		return strconv.Itoa(10000000 + f.index)
 	case f.group:
 		return "120363000000000001@g.us"
@@ -71,7 +76,7 @@ func (p *greenapiPeer) in(f from) greenapitest.Incoming {
 	if f.group {
 		in.Sender = p.chatID(from{user: f.user, index: f.index})
 	}
-	if p.kind == greenapi.MAX {
+	if p.kind == greenapi.MAX || p.kind == greenapi.Telegram {
 		in.SenderPhone = f.user.Phone
 	}
 	return in
@@ -80,8 +85,30 @@ func (p *greenapiPeer) in(f from) greenapitest.Incoming {
 func (p *greenapiPeer) text(f from, body string) []byte { return p.fake.IncomingText(p.in(f), body) }
 
 func (p *greenapiPeer) contact(f from, vcard []byte) []byte {
+	if p.kind == greenapi.Telegram {
+		return p.telegramContact(f, vcard)
+	}
 	p.onMAX(vcard)
 	return p.fake.IncomingContact(p.in(f), "", string(vcard))
+}
+
+// telegramContact is the contact of vcard as Telegram shares it: the
+// first card's phone and names as fields, and an empty vcard.
+func (p *greenapiPeer) telegramContact(f from, vcard []byte) []byte {
+	var first, last, phone string
+	if cards, _ := contactcard.Parse(strings.NewReader(string(vcard))); len(cards) > 0 {
+		c := cards[0]
+		first, last = c.FirstName, c.LastName
+		if first == "" && last == "" {
+			first = c.FormattedName
+		}
+		if ph, ok := c.PrimaryPhone(); ok {
+			phone = strings.TrimPrefix(ph.Number, "+")
+		} else if len(c.Phones) > 0 {
+			phone = c.Phones[0].Raw
+		}
+	}
+	return p.fake.IncomingTelegramContact(p.in(f), first, last, phone, "")
 }
 
 func (p *greenapiPeer) vcf(f from, name string, data []byte) []byte {

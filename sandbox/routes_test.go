@@ -53,21 +53,23 @@ func TestCurlRoutes(t *testing.T) {
 	tanWei := []string{"Not sent: Tan Wei: +6561234567 has 10 digits where 11–12 are needed"}
 
 	tests := []struct {
-		name, route, body   string
-		texts               []string
-		whatsapp, max, aitu []sentCard
+		name, route, body             string
+		texts                         []string
+		whatsapp, max, telegram, aitu []sentCard
 	}{
 		{name: "text", route: "text", body: "Привет, bot!", texts: []string{"Привет, bot!"}},
 		{
 			name: "shared contact", route: "contact", body: victorCard,
 			whatsapp: []sentCard{{"79001234569", "Виктор", "Андреевич", false}},
 			max:      []sentCard{{"", "", "", true}},
+			telegram: []sentCard{{"79001234569", "Виктор", "Андреевич", false}},
 			aitu:     []sentCard{{"79001234569", "Виктор", "Андреевич", false}},
 		},
 		{
 			name: "vcf with two cards", route: "vcf", body: string(android),
 			whatsapp: []sentCard{{"79261112233", "Дмитрий", "Кузнецов", false}, {"79641234567", "Ольга", "Лебедева", false}},
 			max:      []sentCard{{"", "", "", true}, {"", "", "", true}},
+			telegram: []sentCard{{"79261112233", "Дмитрий Александрович", "Кузнецов", false}, {"79641234567", "Ольга", "Лебедева", false}},
 			aitu:     []sentCard{{"79261112233", "Дмитрий Александрович", "Кузнецов", false}, {"79641234567", "Ольга", "Лебедева", false}},
 		},
 		{name: "card with a bad number", route: "contact", body: tanWeiCard, texts: tanWei},
@@ -75,12 +77,12 @@ func TestCurlRoutes(t *testing.T) {
 	for _, m := range []struct {
 		name Messenger
 		chat string
-	}{{WhatsApp, "79001234567@c.us"}, {MAX, "10000000"}, {Aitu, "USER:"}} {
+	}{{WhatsApp, "79001234567@c.us"}, {MAX, "10000000"}, {Telegram, "10000000"}, {Aitu, "USER:"}} {
 		for _, tt := range tests {
 			t.Run(string(m.name)+"/"+tt.name, func(t *testing.T) {
 				replies := say(t, s.url, string(m.name)+"/"+tt.route, tt.body)
 				assert.Equal(t, tt.texts, textsOf(replies))
-				want := map[Messenger][]sentCard{WhatsApp: tt.whatsapp, MAX: tt.max, Aitu: tt.aitu}[m.name]
+				want := map[Messenger][]sentCard{WhatsApp: tt.whatsapp, MAX: tt.max, Telegram: tt.telegram, Aitu: tt.aitu}[m.name]
 				assert.Equal(t, want, cardsOf(replies))
 				require.NotEmpty(t, replies)
 				for _, r := range replies {
@@ -101,7 +103,7 @@ func TestCurlRoutes(t *testing.T) {
 }
 
 func TestCurlRoutesUsersAndGroup(t *testing.T) {
-	s := start(t, Config{Messengers: []Messenger{WhatsApp, MAX}})
+	s := start(t, Config{Messengers: []Messenger{WhatsApp, MAX, Telegram}})
 	tests := []struct {
 		name, route, want string
 	}{
@@ -109,6 +111,8 @@ func TestCurlRoutesUsersAndGroup(t *testing.T) {
 		{"the group", "whatsapp/text?user=lena&chat=group", "120363000000000001@g.us"},
 		{"MAX user", "max/text?user=lena", "10000002"},
 		{"MAX group", "max/text?chat=group", "-10000000000001"},
+		{"Telegram user", "telegram/text?user=lena", "10000002"},
+		{"Telegram group", "telegram/text?chat=group", "-10000000000001"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -63,7 +63,7 @@ type lastDelivery struct {
 
 // New starts the fake APIs of the messengers of cfg, and registers with bot
 // a provider client of each (bot.AddProvider), named as usual: "greenapi"
-// for WhatsApp, "max" and "aitu". The bot's replies and Bot.Send then reach
+// for WhatsApp, "max", "telegram" and "aitu". The bot's replies and Bot.Send then reach
 // the fakes.
 //
 // New refuses to start when a credential variable is set (see
@@ -126,6 +126,8 @@ func (s *Sandbox) start(name Messenger) error {
 		m.peer, err = newGreenAPIPeer(greenapi.WhatsApp, s.cfg.DefaultRegion, hc, onReply)
 	case MAX:
 		m.peer, err = newGreenAPIPeer(greenapi.MAX, s.cfg.DefaultRegion, hc, onReply)
+	case Telegram:
+		m.peer, err = newGreenAPIPeer(greenapi.Telegram, s.cfg.DefaultRegion, hc, onReply)
 	case Aitu:
 		m.peer, err = newAituPeer(hc, onReply)
 	}
@@ -155,6 +157,10 @@ func (s *Sandbox) WhatsApp() *greenapi.Client { return s.greenapi(WhatsApp) }
 // MAX returns the MAX client registered with the bot (provider "max"),
 // or nil when MAX is not played.
 func (s *Sandbox) MAX() *greenapi.Client { return s.greenapi(MAX) }
+
+// Telegram returns the Telegram client registered with the bot (provider
+// "telegram"), or nil when Telegram is not played.
+func (s *Sandbox) Telegram() *greenapi.Client { return s.greenapi(Telegram) }
 
 // Aitu returns the Aitu client registered with the bot (provider "aitu"),
 // or nil when Aitu is not played.

@@ -16,6 +16,13 @@
 //	400 Bad Request          the body is not what the provider sends
 //	                         (cardbot.ErrMalformedUpdate); delivering it
 //	                         again cannot help
+//	422 Unprocessable Entity  the update is meant for another instance of
+//	                         the provider (cardbot.ErrMisrouted: a
+//	                         GREEN-API notification whose typeInstance or
+//	                         idInstance is not the route's client's); it is
+//	                         not handled, and the provider delivers it
+//	                         again until its webhook URL points at the
+//	                         right route
 //	413 Request Entity Too Large  the body is over the limit (1 MiB)
 //	503 Service Unavailable  a retryable failure (cardbot.IsRetryable): a
 //	                         handler asked for it, a send hit a transient

@@ -176,6 +176,14 @@ func (h *handler) handle(w http.ResponseWriter, r *http.Request, extract func(*h
 		return http.StatusBadRequest
 	}
 	updates, err := h.src.DecodeWebhook(body)
+	if errors.Is(err, cardbot.ErrMisrouted) {
+		// A notification of another instance: the provider's webhook URL
+		// points at the wrong route. Nothing answers it here; 422 keeps it
+		// at the provider, which delivers it again, so that the operator
+		// sees the refusals and nothing is lost once the URL is fixed.
+		h.log.Warn("webhook: update for another provider instance refused", "provider", h.src.Name(), "error", err)
+		return http.StatusUnprocessableEntity
+	}
 	if err != nil {
 		h.log.Warn("webhook: malformed body", "provider", h.src.Name(), "bytes", len(body), "error", err)
 		return http.StatusBadRequest
@@ -202,6 +210,7 @@ func (h *handler) handle(w http.ResponseWriter, r *http.Request, extract func(*h
 var messages = map[int]string{
 	http.StatusUnauthorized:          "unauthorized",
 	http.StatusBadRequest:            "malformed update",
+	http.StatusUnprocessableEntity:   "update for another instance",
 	http.StatusRequestEntityTooLarge: "body over the limit",
 	http.StatusServiceUnavailable:    "try again later",
 	http.StatusMethodNotAllowed:      "method not allowed",

@@ -18,7 +18,9 @@ type Source interface {
 	VerifyWebhook(r *http.Request) error
 
 	// DecodeWebhook turns a body into updates. An error that wraps
-	// cardbot.ErrMalformedUpdate (or any other) answers 400; a well-formed
-	// update of a type the decoder does not know is not an error.
+	// cardbot.ErrMisrouted (a body for another instance) answers 422; one
+	// that wraps cardbot.ErrMalformedUpdate (or any other) answers 400; a
+	// well-formed update of a type the decoder does not know is not an
+	// error.
 	DecodeWebhook(body []byte) ([]cardbot.Update, error)
 }

@@ -1,12 +1,12 @@
-// Command echobot is the bot of cardbot's README. It answers on WhatsApp
-// and MAX through GREEN-API and on Aitu through its Bot API: "/start" gets
+// Command echobot is the bot of cardbot's README. It answers on WhatsApp,
+// MAX and Telegram through GREEN-API and on Aitu through its Bot API: "/start" gets
 // a greeting, any other text is echoed
 // back, and every contact it receives (a shared contact, several, or a .vcf
 // file) is sent back as a contact, its number normalized; a card it cannot
 // send gets a text that says which number was rejected and why.
 //
 // A messenger without credentials (GREENAPI_ID_INSTANCE, MAX_ID_INSTANCE,
-// AITU_BOT_TOKEN) is played by a sandbox: a fake API on loopback, and
+// TELEGRAM_ID_INSTANCE, AITU_BOT_TOKEN) is played by a sandbox: a fake API on loopback, and
 // /sandbox/ routes to talk to the bot with curl. See the README for the commands and the
 // environment variables. The bot itself is package app, so that tests and
 // the load harness (internal/loadtest) can run it in process.

@@ -55,7 +55,7 @@ func TestSetupErrors(t *testing.T) {
 		{"target without chat", map[string]string{"FORWARD_TO": "max"}, "FORWARD_TO must be"},
 		{"target not configured", map[string]string{"FORWARD_TO": "max:1", "GREENAPI_ID_INSTANCE": "1101000001",
 			"GREENAPI_API_TOKEN_INSTANCE": "t", "GREENAPI_WEBHOOK_TOKEN": "hook"}, `"max", which is not configured`},
-		{"sandbox target of no messenger", map[string]string{"FORWARD_TO": "telegram:1"}, `"telegram", which is not configured`},
+		{"sandbox target of no messenger", map[string]string{"FORWARD_TO": "viber:1"}, `"viber", which is not configured`},
 		{"bad instance", map[string]string{"FORWARD_TO": "max:1", "MAX_ID_INSTANCE": "x", "MAX_API_TOKEN_INSTANCE": "t"}, "MAX:"},
 		{"no webhook token", map[string]string{"FORWARD_TO": "max:1", "MAX_ID_INSTANCE": "1101000001", "MAX_API_TOKEN_INSTANCE": "t"},
 			"MAX_WEBHOOK_TOKEN is required with MAX_ID_INSTANCE"},

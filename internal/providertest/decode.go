@@ -15,7 +15,8 @@ const AtLeastOne = -1
 
 // FuzzDecode fuzzes a provider's DecodeWebhook, seeded with the files
 // testdata/*.json and seeds: no body makes it panic, and it returns
-// either an error that wraps cardbot.ErrMalformedUpdate and no updates,
+// either an error that wraps cardbot.ErrMalformedUpdate (or
+// cardbot.ErrMisrouted: a body meant for another instance) and no updates,
 // or the updates count says the body holds (or AtLeastOne), each with its
 // Raw JSON, a Message on every KindMessage and a Status on every
 // KindStatus.
@@ -37,8 +38,8 @@ func FuzzDecode(f *testing.F, decode func([]byte) ([]cardbot.Update, error), cou
 	f.Fuzz(func(t *testing.T, body []byte) {
 		ups, err := decode(body)
 		if err != nil {
-			if !errors.Is(err, cardbot.ErrMalformedUpdate) {
-				t.Fatalf("error does not wrap ErrMalformedUpdate: %v", err)
+			if !errors.Is(err, cardbot.ErrMalformedUpdate) && !errors.Is(err, cardbot.ErrMisrouted) {
+				t.Fatalf("error wraps neither ErrMalformedUpdate nor ErrMisrouted: %v", err)
 			}
 			if ups != nil {
 				t.Fatalf("updates and an error: %v", err)

@@ -23,14 +23,17 @@ const (
 // ErrValidation (and the *contactcard.PhoneError of a number that did not
 // normalize).
 //
-// On MAX see resolveMAXChat.
+// On MAX see resolveMAXChat, on Telegram resolveTelegramChat.
 func (c *Client) resolveChat(id string) (string, error) {
 	s := strings.TrimSpace(id)
 	if s == "" {
 		return "", invalid("empty chat id")
 	}
-	if c.cfg.Messenger == MAX {
+	switch c.cfg.Messenger {
+	case MAX:
 		return c.resolveMAXChat(id, s)
+	case Telegram:
+		return c.resolveTelegramChat(id, s)
 	}
 	if strings.Contains(s, "@") {
 		if !validChatID(s) {

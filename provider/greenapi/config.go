@@ -51,6 +51,15 @@ const (
 	// not on MAX. GREEN-API warns that checking numbers without an account
 	// again and again may get the instance restricted.
 	DefaultNotFoundTTL = time.Hour
+
+	// TelegramName is the provider's default name for Telegram.
+	TelegramName = "telegram"
+	// TelegramMaxTextLength is the longest text sendMessage takes on
+	// Telegram, in characters.
+	TelegramMaxTextLength = 4096
+	// TelegramMaxCaptionLength is the longest caption sendFileByUpload
+	// takes on Telegram, in characters.
+	TelegramMaxCaptionLength = 1024
 )
 
 // Messenger is the messenger a GREEN-API instance serves: its flavour of
@@ -66,15 +75,22 @@ const (
 	// contact of the instance's contact base by its MAX chat id (see
 	// MAXContacts); texts up to 4 000 characters.
 	MAX
+	// Telegram: GREEN-API's Telegram API, on "/waInstance…" like WhatsApp
+	// (no "/v3"). Chat ids are numbers as strings, negative for groups;
+	// sendContact takes the number and a first name (required), last name
+	// and company; texts up to 4 096 characters, captions up to 1 024.
+	Telegram
 )
 
-// String returns "whatsapp" or "max".
+// String returns "whatsapp", "max" or "telegram".
 func (m Messenger) String() string {
 	switch m {
 	case WhatsApp:
 		return "whatsapp"
 	case MAX:
 		return "max"
+	case Telegram:
+		return "telegram"
 	}
 	return fmt.Sprintf("Messenger(%d)", uint8(m))
 }
@@ -91,10 +107,11 @@ type Config struct {
 	// prefix ("/v3" on MAX) is added unless it ends with it.
 	MediaURL string
 
-	// Messenger is the flavour of the API: WhatsApp (the zero value) or
-	// MAX. It changes the defaults of PathPrefix ("/v3"), Name ("max") and
-	// MaxTextLength (4 000), the chat ids Send takes, and what sendContact
-	// sends.
+	// Messenger is the flavour of the API: WhatsApp (the zero value), MAX
+	// or Telegram. It changes the defaults of PathPrefix ("/v3" on MAX),
+	// Name ("max", "telegram") and MaxTextLength (4 000, 4 096), the chat
+	// ids Send takes, what sendContact sends, and the typeInstance the
+	// decoder accepts ("whatsapp", "v3", "telegram").
 	Messenger Messenger
 
 	// IDInstance is the instance id, digits only ("1101000001").
@@ -127,7 +144,8 @@ type Config struct {
 	DownloadTimeout time.Duration
 
 	// Name is the provider's name, unique within a bot; DefaultName
-	// ("greenapi") when empty, MAXName ("max") for MAX. A bot with two
+	// ("greenapi") when empty, MAXName ("max") for MAX, TelegramName
+	// ("telegram") for Telegram. A bot with two
 	// instances gives them two names.
 	Name string
 
@@ -162,7 +180,8 @@ type Config struct {
 
 	// MaxTextLength is the longest text Send accepts, in characters:
 	// DefaultMaxTextLength (WhatsApp's 20 000) when zero, MAXMaxTextLength
-	// (4 000) for MAX.
+	// (4 000) for MAX, TelegramMaxTextLength (4 096) for Telegram. On
+	// Telegram a file's caption is also held to TelegramMaxCaptionLength.
 	MaxTextLength int
 
 	// MaxFileSize is the largest file Send uploads, in bytes: MaxFileSize
@@ -173,7 +192,8 @@ type Config struct {
 
 	// TypingTime, on MAX, is how long the chat shows "typing…" before a
 	// message or a contact arrives (typingTime): none when zero, else
-	// between 1 and 20 seconds, in whole milliseconds. WhatsApp ignores it.
+	// between 1 and 20 seconds, in whole milliseconds. WhatsApp and Telegram
+	// ignore it.
 	TypingTime time.Duration
 
 	// AccountCacheSize bounds how many checkAccount answers a MAX client
@@ -237,8 +257,15 @@ func (c Config) fill() (Config, error) {
 		if c.TypingTime != 0 && (c.TypingTime < time.Second || c.TypingTime > 20*time.Second) {
 			return c, fmt.Errorf("greenapi: Config.TypingTime %s: want 0 or between 1s and 20s", c.TypingTime)
 		}
+	case Telegram:
+		if c.Name == "" {
+			c.Name = TelegramName
+		}
+		if c.MaxTextLength <= 0 {
+			c.MaxTextLength = TelegramMaxTextLength
+		}
 	default:
-		return c, fmt.Errorf("greenapi: Config.Messenger %s: want WhatsApp or MAX", c.Messenger)
+		return c, fmt.Errorf("greenapi: Config.Messenger %s: want WhatsApp, MAX or Telegram", c.Messenger)
 	}
 	if c.AccountCacheSize <= 0 {
 		c.AccountCacheSize = DefaultAccountCacheSize

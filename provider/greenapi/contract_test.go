@@ -30,16 +30,33 @@ const (
 // of the same kinds, hostile downloads refused, no token leaked, pollers
 // that hand on each update until it is handled. A download's URL comes
 // from a webhook and holds no token, so its redirects are followed, each
-// checked.
+// checked. It runs on a WhatsApp and on a Telegram instance.
 func TestContract(t *testing.T) {
+	kinds := []struct {
+		messenger greenapi.Messenger
+		opts      []greenapitest.Option
+		chat      string
+	}{
+		{greenapi.WhatsApp, nil, "79001234567@c.us"},
+		{greenapi.Telegram, []greenapitest.Option{greenapitest.WithTelegram()}, "-10000000000000"},
+	}
+	for _, k := range kinds {
+		t.Run(k.messenger.String(), func(t *testing.T) {
+			contract(t, k.messenger, k.chat, k.opts...)
+		})
+	}
+}
+
+// contract runs the providers' contract on a client of messenger m and a
+// fake playing it, chat being a chat of that messenger.
+func contract(t *testing.T, m greenapi.Messenger, chat string, opts ...greenapitest.Option) {
 	type call = providertest.Call[*greenapi.Client]
-	const chat = "79001234567@c.us"
 	providertest.Run(t, providertest.Harness[*greenapi.Client]{
 		Token: apiToken,
-		New:   contractClient,
+		New:   func(t *testing.T, o providertest.Options) *greenapi.Client { return contractClient(t, m, o) },
 		Serve: func(t *testing.T) providertest.Fake {
-			srv := newServer(t, greenapitest.WithCredentials(instance, apiToken), greenapitest.WithWebhookToken(webhookToken),
-				greenapitest.WithMaxReceiveWait(10*time.Millisecond))
+			srv := newServer(t, append(opts, greenapitest.WithCredentials(instance, apiToken), greenapitest.WithWebhookToken(webhookToken),
+				greenapitest.WithMaxReceiveWait(10*time.Millisecond))...)
 			return providertest.Fake{
 				URL: srv.URL,
 				Fail: func(n int, f providertest.Failure) {
@@ -104,11 +121,13 @@ func TestContract(t *testing.T) {
 	})
 }
 
-// contractClient is a client as the contract asks for one.
-func contractClient(t *testing.T, o providertest.Options) *greenapi.Client {
+// contractClient is a client of messenger m as the contract asks for one.
+// It is named "greenapi" on every messenger, the prefix of the package's
+// log lines, which the contract looks for under the client's name.
+func contractClient(t *testing.T, m greenapi.Messenger, o providertest.Options) *greenapi.Client {
 	t.Helper()
 	c, err := greenapi.New(greenapi.Config{
-		APIURL: o.APIURL, IDInstance: instance, APITokenInstance: o.Token, WebhookToken: webhookToken,
+		Messenger: m, Name: "greenapi", APIURL: o.APIURL, IDInstance: instance, APITokenInstance: o.Token, WebhookToken: webhookToken,
 		HTTPClient: o.HTTPClient, RetrySends: o.RetrySends,
 		MaxRetries: providertest.Retries, MinBackoff: o.MinBackoff, MaxBackoff: o.MaxBackoff,
 		DownloadTimeout: o.DownloadTimeout, MaxFileSize: o.MaxFileSize, Logger: o.Logger,

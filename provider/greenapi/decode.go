@@ -56,6 +56,13 @@ import (
 //
 // A body that is not a JSON object with a typeWebhook, or a known type of
 // the wrong shape, gives an error that wraps cardbot.ErrMalformedUpdate.
+//
+// A notification of another instance is refused: when its
+// instanceData.typeInstance is not the client's messenger's ("whatsapp",
+// "v3" for MAX, "telegram") or its idInstance is not the client's, the
+// error is a *WrongInstanceError (ErrWrongInstance, cardbot.ErrMisrouted)
+// and no update comes out, so that nothing answers it through the wrong
+// API. A field the notification leaves out is not checked.
 func (c *Client) DecodeWebhook(body []byte) ([]cardbot.Update, error) {
 	u, err := c.decode(body)
 	if err != nil {
@@ -79,6 +86,9 @@ func (c *Client) decode(body []byte) (cardbot.Update, error) {
 	}
 	if n.TypeWebhook == "" {
 		return cardbot.Update{}, malformed("no typeWebhook")
+	}
+	if err := c.checkInstance(&n.InstanceData); err != nil {
+		return cardbot.Update{}, err
 	}
 	c.noteNotification(&n)
 	u := cardbot.Update{
@@ -149,6 +159,7 @@ func (c *Client) decode(body []byte) (cardbot.Update, error) {
 			u.Key = key(inst, chat, n.IDMessage, n.TypeWebhook)
 		}
 	}
+	telegramChatKind(&u, n.SenderData)
 	return u, nil
 }
 
@@ -156,11 +167,18 @@ func (c *Client) decode(body []byte) (cardbot.Update, error) {
 // a type it does not know is kept raw; anything else is malformed.
 func (c *Client) decodeLoose(body []byte, cause error) (cardbot.Update, error) {
 	var probe struct {
-		TypeWebhook json.RawMessage `json:"typeWebhook"`
+		TypeWebhook  json.RawMessage `json:"typeWebhook"`
+		InstanceData json.RawMessage `json:"instanceData"`
 	}
 	var typ string
 	if wirejson.Unmarshal(body, &probe) != nil || wirejson.Unmarshal(probe.TypeWebhook, &typ) != nil || typ == "" {
 		return cardbot.Update{}, malformed("%v", cause)
+	}
+	var inst instanceData
+	if len(probe.InstanceData) > 0 && wirejson.Unmarshal(probe.InstanceData, &inst) == nil {
+		if err := c.checkInstance(&inst); err != nil {
+			return cardbot.Update{}, err
+		}
 	}
 	if knownType(typ) {
 		return cardbot.Update{}, malformed("%s: %v", typ, cause)
@@ -260,8 +278,11 @@ func messageOf(n *notification) *cardbot.Message {
 }
 
 // vcardRef is one shared contact; MAX sends the contact's chat id beside
-// its vCard.
+// its vCard, Telegram its phone and names as fields.
 func vcardRef(cd *contactData) cardbot.VCardRef {
+	if cd.isTelegram() {
+		return telegramContactRef(cd)
+	}
 	ref := cardbot.VCardRef{
 		DisplayName: cd.DisplayName,
 		VCard:       cd.VCard,

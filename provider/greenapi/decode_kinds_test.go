@@ -213,15 +213,15 @@ func TestMAXDecodeKinds(t *testing.T) {
 			Time: unix(1705895506),
 		}},
 	}
-	_, c := newMAX(t)
+	d := newFixtureDecoder(t) // the docs' examples name instance 3100000000
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			got, err := c.DecodeWebhook(fixture(t, tt.file))
+			got, err := d.DecodeWebhook(fixture(t, tt.file))
 			require.NoError(t, err)
 			require.Len(t, got, 1)
 			u := got[0]
 			u.Raw = nil
-			tt.want.Provider = "max"
+			tt.want.Provider = "greenapi"
 			assert.Equal(t, tt.want, u)
 		})
 	}
@@ -231,7 +231,8 @@ func TestMAXDecodeKinds(t *testing.T) {
 // international digits without "+"; a Belarusian or Uzbek one is read in
 // its own country, not refused in the default region (RU).
 func TestMAXContactIsInternational(t *testing.T) {
-	srv, c := newMAX(t)
+	srv, _ := newMAX(t)
+	d := newFixtureDecoder(t) // a client of the instance each body names
 	tests := []struct {
 		name, number, region string
 		body                 []byte
@@ -242,6 +243,7 @@ func TestMAXContactIsInternational(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			c := d.clientFor(tt.body)
 			got, err := c.DecodeWebhook(tt.body)
 			require.NoError(t, err)
 			ctx := cardbot.NewContext(t.Context(), nil, c, &got[0])

@@ -16,11 +16,11 @@ import (
 	"github.com/cardbot/cardbot/provider/greenapi"
 )
 
-func decoder(t testing.TB) *greenapi.Client {
+// decoder returns a decoder of fixtures: each body is decoded by a client
+// of the instance its instanceData names (see fixtureDecoder).
+func decoder(t testing.TB) *fixtureDecoder {
 	t.Helper()
-	c, err := greenapi.New(greenapi.Config{IDInstance: "1101000001", APITokenInstance: "token"})
-	require.NoError(t, err)
-	return c
+	return newFixtureDecoder(t)
 }
 
 func unix(s int64) time.Time { return time.Unix(s, 0).UTC() }
@@ -239,8 +239,9 @@ func TestDecodeWebhookEveryFixture(t *testing.T) {
 
 func TestDecodeWebhookContactsParse(t *testing.T) {
 	// The vCards the decoder hands on are what contactcard reads.
-	c := decoder(t)
-	got, err := c.DecodeWebhook(fixture(t, "incoming_contacts_array.json"))
+	body := fixture(t, "incoming_contacts_array.json")
+	c := decoder(t).clientFor(body)
+	got, err := c.DecodeWebhook(body)
 	require.NoError(t, err)
 	ctx := cardbot.NewContext(t.Context(), nil, c, &got[0])
 	cards, err := ctx.Contacts()
@@ -395,7 +396,7 @@ func TestDecodeWebhookRawIsACopy(t *testing.T) {
 }
 
 func TestDecodeWebhookProviderName(t *testing.T) {
-	c, err := greenapi.New(greenapi.Config{IDInstance: "1", APITokenInstance: "t", Name: "wa-sales"})
+	c, err := greenapi.New(greenapi.Config{IDInstance: "1234", APITokenInstance: "t", Name: "wa-sales"})
 	require.NoError(t, err)
 	got, err := c.DecodeWebhook(fixture(t, "incoming_text.json"))
 	require.NoError(t, err)
@@ -427,7 +428,8 @@ func TestDecodeChatKinds(t *testing.T) {
 }
 
 func BenchmarkDecodeWebhookText(b *testing.B) {
-	providertest.BenchmarkDecode(b, decoder(b).DecodeWebhook, fixture(b, "incoming_text.json"))
+	body := fixture(b, "incoming_text.json")
+	providertest.BenchmarkDecode(b, decoder(b).clientFor(body).DecodeWebhook, body)
 }
 
 // TestDecodeWebhookQuotedCaption: a quoted message without text (a photo)

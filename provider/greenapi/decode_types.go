@@ -57,7 +57,8 @@ type senderData struct {
 	ChatName          string     `json:"chatName"`
 	SenderName        string     `json:"senderName"`
 	SenderContactName string     `json:"senderContactName"`
-	SenderPhoneNumber flexString `json:"senderPhoneNumber"` // MAX
+	SenderPhoneNumber flexString `json:"senderPhoneNumber"` // MAX, Telegram
+	ChatType          string     `json:"chatType"`          // Telegram
 }
 
 type messageData struct {
@@ -111,8 +112,9 @@ type extendedTextData struct {
 type contactData struct {
 	DisplayName string     `json:"displayName"`
 	VCard       string     `json:"vcard"`
-	ChatID      flexString `json:"chatId"`      // MAX
+	ChatID      flexString `json:"chatId"`      // MAX, Telegram
 	PhoneNumber flexString `json:"phoneNumber"` // MAX
+	telegramContactFields
 	forwardable
 }
 

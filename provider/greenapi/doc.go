@@ -1,6 +1,7 @@
 // Package greenapi is cardbot's provider for GREEN-API
-// (https://green-api.com): WhatsApp through an instance's HTTP API, and MAX
-// through its "/v3" API (Config.Messenger = MAX).
+// (https://green-api.com): WhatsApp through an instance's HTTP API, MAX
+// through its "/v3" API (Config.Messenger = MAX), and Telegram
+// (Config.Messenger = Telegram).
 //
 // A Client sends texts (sendMessage), contact cards (sendContact) and
 // files (sendFileByUpload), downloads files, and decodes and verifies the instance's webhooks; the
@@ -40,6 +41,31 @@
 //		APITokenInstance: os.Getenv("MAX_API_TOKEN_INSTANCE"),
 //		WebhookToken:     os.Getenv("MAX_WEBHOOK_TOKEN"),
 //	})
+//
+// # Telegram
+//
+// A Telegram client calls "{APIURL}/waInstance…" (no "/v3"), is named
+// "telegram", and sends texts of up to 4 096 characters and captions of up
+// to 1 024. Chats are Telegram chat ids, numbers as strings, negative for
+// groups ("10000000", "-10000000000000"); a formatted phone number is sent
+// as "<digits>@c.us", the form GREEN-API keeps on Telegram for phone
+// numbers. A contact goes out as contact{phoneContact, firstName, lastName,
+// company}: Telegram requires a first name and has no middle name. An
+// incoming contactMessage carries the phone and names as fields; the
+// decoder hands them on (VCardRef.Phone, FirstName, LastName) so that the
+// card is made of them when the vcard is empty, and the contact's Telegram
+// chat id in Accounts[contactcard.MessengerTelegram].
+//
+// # Instances
+//
+// Every notification names its instance (instanceData.idInstance) and its
+// kind (instanceData.typeInstance: "whatsapp", "v3" for MAX, "telegram").
+// The decoder refuses one of another instance or kind with a
+// *WrongInstanceError (ErrWrongInstance, cardbot.ErrMisrouted), which the
+// webhook receiver answers with 422: a route never answers a notification
+// through the wrong API, and GREEN-API keeps delivering it until the
+// instance's webhook points at its own route. SetWebhook does that
+// pointing (setSettings with webhookUrl and webhookUrlToken).
 //
 // # Files
 //

@@ -19,3 +19,8 @@ func SetContactsClock(c *Client, now func() time.Time) {
 
 // SetDownloadResolver makes c's downloads resolve host names with r.
 func SetDownloadResolver(c *Client, r safefetch.Resolver) { c.fetch = newFetcher(c.cfg, r) }
+
+// CheckInstance runs the decoder's check of a notification's instanceData.
+func CheckInstance(c *Client, typeInstance, idInstance string) error {
+	return c.checkInstance(&instanceData{TypeInstance: typeInstance, IDInstance: flexString(idInstance)})
+}

@@ -39,7 +39,8 @@ var _ cardbot.FileLimiter = (*Client)(nil)
 // ErrFileTooLarge with a *cardbot.FileTooLargeError): a file without
 // data, a name that is not a plain file name or has no extension, a bad
 // content type, a file over MaxFileSize, a caption over MaxTextLength
-// characters, and a chat id of the wrong form.
+// characters (on Telegram over TelegramMaxCaptionLength), and a chat id of
+// the wrong form.
 //
 // Like every send, it is attempted at most once once its request may have
 // reached GREEN-API (Config.RetrySends). GREEN-API allows 50 of these
@@ -52,8 +53,8 @@ func (c *Client) sendFile(ctx context.Context, chatID string, f cardbot.File) (c
 	if ext := path.Ext(f.Name); len(ext) < 2 {
 		return cardbot.SentMessage{}, refused(fmt.Sprintf("sendFileByUpload: file name %q has no extension, by which GREEN-API shows a file", f.Name), cardbot.ErrFileName)
 	}
-	if n := utf8.RuneCountInString(f.Caption); n > c.cfg.MaxTextLength {
-		return cardbot.SentMessage{}, invalid("sendFileByUpload: caption of %d characters, the limit is %d", n, c.cfg.MaxTextLength)
+	if n, limit := utf8.RuneCountInString(f.Caption), c.captionLimit(); n > limit {
+		return cardbot.SentMessage{}, invalid("sendFileByUpload: caption of %d characters, the limit is %d", n, limit)
 	}
 	chat, err := c.resolveChat(chatID)
 	if err != nil {

@@ -1,22 +1,21 @@
 package greenapi_test
 
 import (
-	"log/slog"
 	"testing"
 
 	"github.com/cardbot/cardbot/internal/providertest"
-	"github.com/cardbot/cardbot/provider/greenapi"
 )
 
 // FuzzDecodeWebhook checks that no body makes DecodeWebhook panic, and that
-// it returns either an error that wraps cardbot.ErrMalformedUpdate or one
+// it returns either an error that wraps cardbot.ErrMalformedUpdate (or
+// cardbot.ErrMisrouted) or one
 // or more updates, each with its Raw JSON, a Message on every KindMessage
 // and a Status on every KindStatus.
 func FuzzDecodeWebhook(f *testing.F) {
-	c, err := greenapi.New(greenapi.Config{IDInstance: "1101000001", APITokenInstance: "fuzz-token-0123456789", Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		f.Fatal(err)
-	}
+	// Each seed is decoded by a client of its own instance, so that the
+	// fuzzer explores past the instance check; a changed idInstance or
+	// typeInstance is refused with cardbot.ErrMisrouted.
+	c := newFixtureDecoder(f)
 	atLeastOne := func(*testing.T, []byte) int { return providertest.AtLeastOne }
 	providertest.FuzzDecode(f, c.DecodeWebhook, atLeastOne,
 		``, `{}`, `[]`, `null`, `{"typeWebhook":""}`, `{"typeWebhook":7}`,

@@ -54,7 +54,7 @@ func TestMAXConfig(t *testing.T) {
 		cfg  greenapi.Config
 		msg  string
 	}{
-		{"unknown messenger", greenapi.Config{Messenger: 7, IDInstance: "1", APITokenInstance: "t"}, "want WhatsApp or MAX"},
+		{"unknown messenger", greenapi.Config{Messenger: 7, IDInstance: "1", APITokenInstance: "t"}, "want WhatsApp, MAX or Telegram"},
 		{"typing time too short", greenapi.Config{Messenger: greenapi.MAX, IDInstance: "1", APITokenInstance: "t", TypingTime: 500 * time.Millisecond}, "TypingTime"},
 		{"typing time too long", greenapi.Config{Messenger: greenapi.MAX, IDInstance: "1", APITokenInstance: "t", TypingTime: 21 * time.Second}, "TypingTime"},
 	}
@@ -383,7 +383,7 @@ func TestMAXDecode(t *testing.T) {
 			Time:   unix(1763115300),
 		}},
 	}
-	_, c := newMAX(t)
+	_, c := newMAX(t, greenapitest.WithCredentials("3100000000", ""))
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			body := fixture(t, tt.file)
@@ -491,8 +491,8 @@ func TestMAXPoller(t *testing.T) {
 	srv := newServer(t, greenapitest.WithMAX(), greenapitest.WithMaxReceiveWait(20*time.Millisecond))
 	c := newClient(t, srv)
 	rec := &apitest.Recorder{}
-	srv.Enqueue(fixture(t, "max_text.json"))
-	srv.Enqueue(fixture(t, "max_contact.json"))
+	srv.Enqueue(ownFixture(t, srv, "max_text.json"))
+	srv.Enqueue(ownFixture(t, srv, "max_contact.json"))
 	stop := runPoller(t, c, rec)
 	require.Eventually(t, func() bool { return srv.Pending() == 0 }, 3*time.Second, 5*time.Millisecond)
 	require.ErrorIs(t, stop(), context.Canceled)

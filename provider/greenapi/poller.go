@@ -76,7 +76,9 @@ func NewPoller(c *Client, d cardbot.Dispatcher, opts PollerOptions) *Poller {
 		Logger:   c.log,
 		Clean:    c.api.Clean,
 		Once:     func(ctx context.Context) (bool, error) { return false, p.once(ctx) },
-		Fatal:    func(err error) bool { return errors.Is(err, ErrUnauthorized) },
+		Fatal: func(err error) bool {
+			return errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrWrongInstance)
+		},
 	}
 	return p
 }
@@ -87,7 +89,10 @@ func NewPoller(c *Client, d cardbot.Dispatcher, opts PollerOptions) *Poller {
 // for good (an error that is not cardbot.IsRetryable). A retryable failure
 // leaves it in the queue, so that the next receive gets it again, after a
 // backoff. A notification that does not decode is logged and deleted.
-// Failed API calls are retried after a backoff too, except an
+// A notification of another instance or kind of instance (the client's
+// Config.Messenger or IDInstance is not the instance's) is logged once and
+// stops Run with an error that wraps ErrWrongInstance, and stays in the
+// queue. Failed API calls are retried after a backoff too, except an
 // authorization failure, which stops Run with an error that wraps
 // ErrUnauthorized. When a delete fails, the notification comes again; the
 // bot's deduplication (the update's Key) keeps it from being handled twice.
@@ -103,6 +108,16 @@ func (p *Poller) once(ctx context.Context) error {
 		return err
 	}
 	updates, err := p.c.DecodeWebhook(n.Body)
+	if errors.Is(err, ErrWrongInstance) {
+		// The client is configured for another messenger or instance than
+		// the one it polls: a configuration error, like a wrong token. The
+		// notification stays in the queue for a poller configured right.
+		p.c.log.LogAttrs(ctx, slog.LevelError, "greenapi: notification for another instance; poller stopped",
+			slog.String("provider", p.c.cfg.Name),
+			slog.Int64("receipt", int64(n.ReceiptID)),
+			slog.String("error", err.Error()))
+		return err
+	}
 	if err != nil {
 		p.c.log.LogAttrs(ctx, slog.LevelWarn, "greenapi: notification dropped",
 			slog.String("provider", p.c.cfg.Name),

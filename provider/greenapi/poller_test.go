@@ -39,8 +39,8 @@ func TestPollerDeletesAfterHandled(t *testing.T) {
 	srv := newServer(t, greenapitest.WithMaxReceiveWait(20*time.Millisecond))
 	c := newClient(t, srv)
 	rec := &apitest.Recorder{}
-	srv.Enqueue(fixture(t, "incoming_text.json"))
-	srv.Enqueue(fixture(t, "incoming_contact.json"))
+	srv.Enqueue(ownFixture(t, srv, "incoming_text.json"))
+	srv.Enqueue(ownFixture(t, srv, "incoming_contact.json"))
 	stop := runPoller(t, c, rec)
 	require.Eventually(t, func() bool { return srv.Pending() == 0 }, 3*time.Second, 5*time.Millisecond)
 	require.ErrorIs(t, stop(), context.Canceled)
@@ -61,7 +61,7 @@ func TestPollerKeepsNotificationAfterRetryableFailure(t *testing.T) {
 	srv := newServer(t, greenapitest.WithMaxReceiveWait(20*time.Millisecond))
 	c := newClient(t, srv)
 	rec := &apitest.Recorder{Errs: []error{cardbot.Retryable(errors.New("database down")), cardbot.ErrQueueFull}}
-	srv.Enqueue(fixture(t, "incoming_text.json"))
+	srv.Enqueue(ownFixture(t, srv, "incoming_text.json"))
 	stop := runPoller(t, c, rec)
 	require.Eventually(t, func() bool { return srv.Pending() == 0 }, 3*time.Second, 5*time.Millisecond)
 	require.ErrorIs(t, stop(), context.Canceled)
@@ -86,8 +86,8 @@ func TestPollerDeletesAfterPermanentFailure(t *testing.T) {
 	srv := newServer(t, greenapitest.WithMaxReceiveWait(20*time.Millisecond))
 	c := newClient(t, srv)
 	rec := &apitest.Recorder{Errs: []error{errors.New("bad input"), &cardbot.PanicError{Value: "boom"}}}
-	srv.Enqueue(fixture(t, "incoming_text.json"))
-	srv.Enqueue(fixture(t, "incoming_text_quoted.json"))
+	srv.Enqueue(ownFixture(t, srv, "incoming_text.json"))
+	srv.Enqueue(ownFixture(t, srv, "incoming_text_quoted.json"))
 	stop := runPoller(t, c, rec)
 	require.Eventually(t, func() bool { return srv.Pending() == 0 }, 3*time.Second, 5*time.Millisecond)
 	require.ErrorIs(t, stop(), context.Canceled)
@@ -100,7 +100,7 @@ func TestPollerDropsMalformed(t *testing.T) {
 	c := newClient(t, srv)
 	rec := &apitest.Recorder{}
 	srv.Enqueue([]byte(`{"typeWebhook":"incomingMessageReceived"}`))
-	srv.Enqueue(fixture(t, "unknown_type.json"))
+	srv.Enqueue(ownFixture(t, srv, "unknown_type.json"))
 	stop := runPoller(t, c, rec)
 	require.Eventually(t, func() bool { return srv.Pending() == 0 }, 3*time.Second, 5*time.Millisecond)
 	require.ErrorIs(t, stop(), context.Canceled)
@@ -187,7 +187,7 @@ func TestPollerUnexpectedReceiveAnswer(t *testing.T) {
 	var logs apitest.SyncBuffer
 	c := newClient(t, srv, func(cfg *greenapi.Config) { cfg.Logger = slog.New(slog.NewTextHandler(&logs, nil)) })
 	srv.FailNextWith(1, greenapitest.Failure{Status: 200, Body: `{"receiptId":0,"body":{}}`})
-	srv.Enqueue(fixture(t, "incoming_text.json"))
+	srv.Enqueue(ownFixture(t, srv, "incoming_text.json"))
 	rec := &apitest.Recorder{}
 	stop := runPoller(t, c, rec)
 	require.Eventually(t, func() bool { return srv.Pending() == 0 }, 3*time.Second, 5*time.Millisecond)

@@ -43,6 +43,10 @@ import (
 // MAXContacts.AsFile. MAX's sendContact takes no quote, so
 // Contact.ReplyTo is not sent; Config.TypingTime is sent as typingTime
 // with texts and contacts.
+//
+// On Telegram the contact is the card's number and names, with a first
+// name always (see telegramContactOf), and chat ids are Telegram's (see
+// resolveTelegramChat).
 func (c *Client) Send(ctx context.Context, chatID string, out cardbot.Outgoing) (cardbot.SentMessage, error) {
 	switch o := out.(type) {
 	case cardbot.Text:
@@ -119,8 +123,11 @@ func (c *Client) sendText(ctx context.Context, chatID string, t cardbot.Text) (c
 }
 
 func (c *Client) sendContact(ctx context.Context, chatID string, ct cardbot.Contact) (cardbot.SentMessage, error) {
-	if c.cfg.Messenger == MAX {
+	switch c.cfg.Messenger {
+	case MAX:
 		return c.sendMAXContact(ctx, chatID, ct)
+	case Telegram:
+		return c.sendTelegramContact(ctx, chatID, ct)
 	}
 	contact, err := contactOf(ct)
 	if err != nil {

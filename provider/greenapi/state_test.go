@@ -79,7 +79,8 @@ func TestStateFromNotifications(t *testing.T) {
 
 	decode(srv.SetState(greenapi.StateNotAuthorized))
 	assert.Equal(t, greenapi.StateNotAuthorized, notReady(t, c))
-	decode(other.StateInstanceChanged(greenapi.StateAuthorized))
+	_, err := c.DecodeWebhook(other.StateInstanceChanged(greenapi.StateAuthorized))
+	require.ErrorIs(t, err, greenapi.ErrWrongInstance)
 	assert.Equal(t, greenapi.StateNotAuthorized, notReady(t, c), "another instance's notification changes nothing")
 	decode(srv.SetState(greenapi.StateAuthorized))
 	assert.Empty(t, notReady(t, c))
@@ -87,7 +88,7 @@ func TestStateFromNotifications(t *testing.T) {
 	decode(srv.QuotaExceeded())
 	assert.Equal(t, "quotaExceeded", notReady(t, c))
 	assert.True(t, c.InstanceStatus().QuotaExceeded)
-	_, err := c.Send(t.Context(), "79001234567@c.us", cardbot.Text{Body: "hi"})
+	_, err = c.Send(t.Context(), "79001234567@c.us", cardbot.Text{Body: "hi"})
 	require.NoError(t, err)
 	assert.Empty(t, notReady(t, c), "a send that succeeds shows the instance can send")
 

@@ -70,7 +70,7 @@ function contactCard(c) {
   if (c.phone) lines.push(el("span", { class: "number" }, "+" + c.phone));
   for (const w of c.written || []) lines.push(el("span", { class: "number" }, w)); // as the user typed it
   if (c.account) {
-    const what = view.messenger === "aitu" ? "Aitu user " : view.messenger === "max" ? "MAX account " : "account ";
+    const what = view.messenger === "aitu" ? "Aitu user " : view.messenger === "max" ? "MAX account " : view.messenger === "telegram" ? "Telegram chat " : "account ";
     lines.push(el("span", { class: "account" }, what + c.account));
   }
   if (c.company) lines.push(el("span", { class: "company" }, c.company));

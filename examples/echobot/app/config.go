@@ -43,6 +43,7 @@ type config struct {
 	AdminToken string
 	WhatsApp   greenapiConfig
 	MAX        greenapiConfig
+	Telegram   greenapiConfig
 	Aitu       aituConfig
 }
 
@@ -52,8 +53,8 @@ type aituConfig struct {
 	APIURL, Token, WebhookSecret string
 }
 
-// greenapiConfig is one GREEN-API instance: WhatsApp (GREENAPI_*) or MAX
-// (MAX_*). Without an instance id the messenger is not served; with no
+// greenapiConfig is one GREEN-API instance: WhatsApp (GREENAPI_*), MAX
+// (MAX_*) or Telegram (TELEGRAM_*). Without an instance id the messenger is not served; with no
 // credentials at all, the sandbox plays every messenger.
 type greenapiConfig struct {
 	APIURL, IDInstance, APIToken, WebhookToken string
@@ -108,6 +109,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 			APIToken:     getenv("MAX_API_TOKEN_INSTANCE"),
 			WebhookToken: getenv("MAX_WEBHOOK_TOKEN"),
 		},
+		Telegram: greenapiConfig{
+			APIURL:       getenv("TELEGRAM_API_URL"),
+			IDInstance:   getenv("TELEGRAM_ID_INSTANCE"),
+			APIToken:     getenv("TELEGRAM_API_TOKEN_INSTANCE"),
+			WebhookToken: getenv("TELEGRAM_WEBHOOK_TOKEN"),
+		},
 		Aitu: aituConfig{
 			APIURL:        getenv("AITU_API_URL"),
 			Token:         getenv("AITU_BOT_TOKEN"),
@@ -148,7 +155,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	for _, g := range []struct {
 		prefix string
 		c      greenapiConfig
-	}{{"GREENAPI_", c.WhatsApp}, {"MAX_", c.MAX}} {
+	}{{"GREENAPI_", c.WhatsApp}, {"MAX_", c.MAX}, {"TELEGRAM_", c.Telegram}} {
 		if !g.c.sandboxed() && g.c.WebhookToken == "" {
 			// Without it the route would take updates from anyone who
 			// finds its URL.

@@ -245,6 +245,8 @@ func TestWebhookTokenRequired(t *testing.T) {
 			"GREENAPI_WEBHOOK_TOKEN is required with GREENAPI_ID_INSTANCE"},
 		{"max without a token", map[string]string{"MAX_ID_INSTANCE": "1101000002", "MAX_API_TOKEN_INSTANCE": "t"},
 			"MAX_WEBHOOK_TOKEN is required with MAX_ID_INSTANCE"},
+		{"telegram without a token", map[string]string{"TELEGRAM_ID_INSTANCE": "4100000001", "TELEGRAM_API_TOKEN_INSTANCE": "t"},
+			"TELEGRAM_WEBHOOK_TOKEN is required with TELEGRAM_ID_INSTANCE"},
 		{"sandbox, no credentials and no token", map[string]string{}, ""},
 	}
 	for _, tt := range tests {

@@ -13,7 +13,7 @@ import (
 // messenger is one messenger the bot serves with real credentials: its
 // provider and the route its webhooks come to.
 type messenger struct {
-	name    string // "whatsapp", "max", "aitu"
+	name    string // "whatsapp", "max", "telegram", "aitu"
 	path    string
 	logPath string // path as logged: a secret in it is elided
 	source  webhook.Source
@@ -36,6 +36,13 @@ func messengers(cfg config, log *slog.Logger) ([]messenger, error) {
 	}
 	if !cfg.MAX.sandboxed() {
 		m, err := greenapiMessenger("max", "/webhook/max", greenapi.MAX, cfg.MAX, cfg.Region, log)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, m)
+	}
+	if !cfg.Telegram.sandboxed() {
+		m, err := greenapiMessenger("telegram", "/webhook/telegram", greenapi.Telegram, cfg.Telegram, cfg.Region, log)
 		if err != nil {
 			return nil, err
 		}

@@ -103,7 +103,7 @@ func Run(ctx context.Context, getenv func(string) string, log *slog.Logger, list
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	if sb != nil {
-		log.Info("sandbox: fake APIs play WhatsApp, MAX and Aitu on loopback",
+		log.Info("sandbox: fake APIs play WhatsApp, MAX, Telegram and Aitu on loopback",
 			"page", "http://127.0.0.1"+portOf(l.Addr())+"/sandbox/",
 			"try", "curl -s localhost"+portOf(l.Addr())+"/sandbox/whatsapp/text -d hello")
 	}

@@ -34,8 +34,15 @@
 //	srv.AddMAXAccount("79001234569", "10000002")          // on MAX, not in the base
 //	c, _ := greenapi.New(srv.Config())                    // Messenger: greenapi.MAX
 //
+// WithTelegram plays a Telegram instance: no prefix, numeric chat ids
+// (negative for groups) or "<digits>@c.us" for a phone number and nothing
+// else, texts of at most 4 096 characters, captions of at most 1 024, and
+// sendContact with contact{phoneContact, firstName (required), lastName,
+// company} and no other field; IncomingTelegramContact builds its contact
+// notifications.
+//
 // Methods served: sendMessage, sendContact, sendFileByUpload (SentFiles),
-// downloadFile,
+// downloadFile, setSettings and getSettings (Settings),
 // receiveNotification, deleteNotification, getStateInstance (the state
 // SetState sets; SetState also returns the stateInstanceChanged
 // notification to Push), and checkAccount, getContacts and addContact

@@ -145,6 +145,10 @@ func (s *Server) method(name string) (string, handlerFunc) {
 		return http.MethodPost, s.checkAccount
 	case "getcontacts", "addcontact":
 		return s.maxContactMethod(name)
+	case "setsettings":
+		return http.MethodPost, s.setSettings
+	case "getsettings":
+		return http.MethodGet, s.getSettings
 	case "getstateinstance":
 		return http.MethodGet, s.getStateInstance
 	}
@@ -220,7 +224,10 @@ func (s *Server) chatID(m map[string]json.RawMessage) (string, *answer) {
 	case s.opts.max && !maxChatIDPattern.MatchString(id):
 		a := s.invalid("'chatId' must be a MAX chat id such as 10000000 or -10000000000000")
 		return "", &a
-	case !s.opts.max && !chatIDPattern.MatchString(id):
+	case s.opts.telegram && !telegramChatIDPattern.MatchString(id):
+		a := s.invalid("'chatId' must be a Telegram chat id such as 10000000 or -10000000000000")
+		return "", &a
+	case !s.opts.max && !s.opts.telegram && !chatIDPattern.MatchString(id):
 		a := s.invalid("'chatId' must be a chat id such as 79001234567@c.us")
 		return "", &a
 	}
@@ -289,8 +296,11 @@ func (s *Server) sendContact(_ *http.Request, body []byte, _ *Call) answer {
 	if bad != nil {
 		return *bad
 	}
-	if s.opts.max {
+	switch {
+	case s.opts.max:
 		return s.sendMAXContact(m, chat)
+	case s.opts.telegram:
+		return s.sendTelegramContact(m, chat)
 	}
 	rawContact, ok := m["contact"]
 	if !ok {

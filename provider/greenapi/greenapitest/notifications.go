@@ -8,11 +8,13 @@ import (
 )
 
 // Incoming is a message from a user, to build a webhook body with
-// IncomingText, IncomingContact, IncomingMAXContact or IncomingDocument.
-// A WithMAX server builds MAX's notifications (typeInstance "v3").
+// IncomingText, IncomingContact, IncomingMAXContact,
+// IncomingTelegramContact or IncomingDocument. A WithMAX server builds
+// MAX's notifications (typeInstance "v3"), a WithTelegram server
+// Telegram's (typeInstance "telegram").
 type Incoming struct {
 	// ChatID is the chat ("79001234567@c.us", a hidden number
-	// "120650379300963@lid"; on MAX "10000000", a group
+	// "120650379300963@lid"; on MAX and Telegram "10000000", a group
 	// "-10000000000000"); the sender too, for a private chat.
 	ChatID string
 	// Sender is the sender in a group chat; for a private chat it is
@@ -20,8 +22,8 @@ type Incoming struct {
 	Sender string
 	// SenderName is the sender's name; "Sandbox User" when empty.
 	SenderName string
-	// SenderPhone is the sender's phone digits, sent on MAX as
-	// senderPhoneNumber when set.
+	// SenderPhone is the sender's phone digits, sent on MAX and Telegram
+	// as senderPhoneNumber when set.
 	SenderPhone string
 	// IDMessage is the message id; a new one when empty.
 	IDMessage string
@@ -93,10 +95,10 @@ func (s *Server) incoming(in Incoming, messageData map[string]any) []byte {
 	in = s.fill(in)
 	sender := in.Sender
 	private := strings.HasSuffix(in.ChatID, "@c.us") || strings.HasSuffix(in.ChatID, "@lid")
-	typeInstance := "whatsapp"
-	if s.opts.max {
+	typeInstance := s.typeInstance()
+	numeric := s.opts.max || s.opts.telegram
+	if numeric {
 		private = maxChatIDPattern.MatchString(in.ChatID) && !strings.HasPrefix(in.ChatID, "-")
-		typeInstance = "v3"
 	}
 	if sender == "" && private {
 		sender = in.ChatID
@@ -105,7 +107,7 @@ func (s *Server) incoming(in Incoming, messageData map[string]any) []byte {
 		"chatId": in.ChatID, "sender": sender, "chatName": in.SenderName,
 		"senderName": in.SenderName, "senderContactName": "",
 	}
-	if s.opts.max && in.SenderPhone != "" {
+	if numeric && in.SenderPhone != "" {
 		senderData["senderPhoneNumber"] = numberOrString(in.SenderPhone)
 	}
 	id, _ := strconv.ParseInt(s.IDInstance, 10, 64)
@@ -129,4 +131,16 @@ func numberOrString(s string) any {
 		return json.Number(s)
 	}
 	return s
+}
+
+// typeInstance is the instanceData.typeInstance of the instance the
+// server plays.
+func (s *Server) typeInstance() string {
+	switch {
+	case s.opts.max:
+		return "v3"
+	case s.opts.telegram:
+		return "telegram"
+	}
+	return "whatsapp"
 }

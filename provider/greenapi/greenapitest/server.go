@@ -45,6 +45,7 @@ type Server struct {
 	accounts map[string]string // MAX: phone digits → chat id
 	checks   int               // MAX: checkAccount calls
 	contacts contactBase       // MAX: the instance's contact base
+	settings Settings          // what setSettings set
 	receipt  int64
 	seq      int
 }
@@ -129,6 +130,7 @@ type options struct {
 	prefix                       string
 	maxTextLength                int
 	max                          bool
+	telegram                     bool
 }
 
 // Option configures a Server.
@@ -162,7 +164,7 @@ func WithPathPrefix(prefix string) Option {
 // it changes the prefix only.
 func WithMAX() Option {
 	return func(o *options) {
-		o.max = true
+		o.max, o.telegram = true, false
 		o.prefix = greenapi.MAXPathPrefix
 		o.maxTextLength = greenapi.MAXMaxTextLength
 	}
@@ -231,7 +233,8 @@ func (s *Server) Close() {
 func (s *Server) Client() *http.Client { return s.base.Client() }
 
 // Config returns a greenapi.Config for the server: its URL, instance,
-// token, webhook token, path prefix and, for WithMAX, Messenger MAX. Tests
+// token, webhook token, path prefix and, for WithMAX and WithTelegram,
+// Messenger MAX or Telegram. Tests
 // add their own retry and backoff settings.
 func (s *Server) Config() greenapi.Config {
 	cfg := greenapi.Config{
@@ -241,8 +244,11 @@ func (s *Server) Config() greenapi.Config {
 		WebhookToken:     s.WebhookToken,
 		PathPrefix:       s.opts.prefix,
 	}
-	if s.opts.max {
+	switch {
+	case s.opts.max:
 		cfg.Messenger = greenapi.MAX
+	case s.opts.telegram:
+		cfg.Messenger = greenapi.Telegram
 	}
 	return cfg
 }
@@ -320,10 +326,10 @@ func randomHex(n int) string {
 }
 
 // nextID returns a new message id in GREEN-API's style: hexadecimal on
-// WhatsApp, a number on MAX.
+// WhatsApp, a number on MAX and Telegram.
 func (s *Server) nextID() string {
 	s.seq++
-	if s.opts.max {
+	if s.opts.max || s.opts.telegram {
 		return fmt.Sprintf("%d", 1762333029830+int64(s.seq))
 	}
 	return fmt.Sprintf("BAE5%016X", s.seq)

@@ -58,14 +58,10 @@ func (s *Server) QuotaExceeded() []byte {
 
 // event builds a notification about the instance itself.
 func (s *Server) event(typeWebhook string, fields map[string]any) []byte {
-	typeInstance := "whatsapp"
-	if s.opts.max {
-		typeInstance = "v3"
-	}
 	id, _ := strconv.ParseInt(s.IDInstance, 10, 64)
 	body := map[string]any{
 		"typeWebhook":  typeWebhook,
-		"instanceData": map[string]any{"idInstance": id, "wid": "79990000000@c.us", "typeInstance": typeInstance},
+		"instanceData": map[string]any{"idInstance": id, "wid": "79990000000@c.us", "typeInstance": s.typeInstance()},
 		"timestamp":    time.Now().Unix(),
 	}
 	for k, v := range fields {

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cardbot/cardbot/internal/fakeapi"
+	"github.com/cardbot/cardbot/provider/greenapi"
 )
 
 // File is the file of a sendFileByUpload the server accepted.
@@ -125,8 +126,8 @@ func (s *Server) sendFileByUpload(r *http.Request, body []byte, call *Call) answ
 		return s.invalid("'fileName' must be UTF-8 without a BOM")
 	case len(path.Ext(name)) < 2:
 		return s.invalid("'fileName' must contain a file extension")
-	case utf8.RuneCountInString(f.caption) > s.opts.maxTextLength:
-		return s.invalid(fmt.Sprintf("'caption' length must be less than or equal to %d characters long", s.opts.maxTextLength))
+	case utf8.RuneCountInString(f.caption) > s.captionLimit():
+		return s.invalid(fmt.Sprintf("'caption' length must be less than or equal to %d characters long", s.captionLimit()))
 	}
 	// readForm stores a form's fields as JSON strings, which quoted
 	// never refuses.
@@ -145,4 +146,13 @@ func (s *Server) acceptFile(m SentMessage) answer {
 	s.mu.Unlock()
 	s.opts.Sent(m)
 	return jsonAnswer(http.StatusOK, map[string]string{"idMessage": m.ID, "urlFile": m.File.URL})
+}
+
+// captionLimit is the longest caption sendFileByUpload takes: the text
+// limit, and 1 024 characters on Telegram.
+func (s *Server) captionLimit() int {
+	if s.opts.telegram {
+		return min(s.opts.maxTextLength, greenapi.TelegramMaxCaptionLength)
+	}
+	return s.opts.maxTextLength
 }
