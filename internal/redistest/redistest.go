@@ -255,8 +255,12 @@ func spawnTarget(why string) target {
 }
 
 // watchdog runs redis-server ($0) in the background and kills it when its
-// standard input, the pipe held by the test binary, reaches its end.
-const watchdog = `"$0" --port "$1" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --dir "$2" &
+// standard input, the pipe held by the test binary, reaches its end. The
+// arguments after the port and the directory come last on the server's
+// command line, so they override the defaults before them.
+const watchdog = `bin=$0 port=$1 dir=$2
+shift 2
+"$bin" --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --dir "$dir" "$@" &
 pid=$!
 read -r line
 kill -9 "$pid" 2>/dev/null
@@ -270,7 +274,7 @@ func spawn(bin string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	addr, w, err := spawnOn(bin, port)
+	addr, w, err := spawnOn(bin, port, os.TempDir())
 	if err != nil {
 		return "", err
 	}
@@ -278,9 +282,10 @@ func spawn(bin string) (string, error) {
 	return addr, nil
 }
 
-// spawnOn starts redis-server on port and waits until it answers. The
-// server lives until w is closed, or the test binary exits.
-func spawnOn(bin string, port int) (addr string, w *os.File, err error) {
+// spawnOn starts redis-server on port, in dir, with the extra arguments
+// args, and waits until it answers. The server lives until w is closed,
+// or the test binary exits.
+func spawnOn(bin string, port int, dir string, args ...string) (addr string, w *os.File, err error) {
 	sh, err := exec.LookPath("sh")
 	if err != nil {
 		return "", nil, errors.New("no sh on PATH")
@@ -294,7 +299,7 @@ func spawnOn(bin string, port int) (addr string, w *os.File, err error) {
 	if err != nil {
 		return "", nil, err
 	}
-	cmd := exec.Command(sh, "-c", watchdog, bin, strconv.Itoa(port), os.TempDir())
+	cmd := exec.Command(sh, append([]string{"-c", watchdog, bin, strconv.Itoa(port), dir}, args...)...)
 	cmd.Stdin = r
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
@@ -324,11 +329,13 @@ func spawnOn(bin string, port int) (addr string, w *os.File, err error) {
 
 // Server is a throwaway redis-server of one test, which the test may stop
 // and start again, to see how its code takes an outage. It keeps nothing
-// across a restart.
+// across a restart, unless its arguments turn persistence on.
 type Server struct {
 	t    testing.TB
 	bin  string
 	port int
+	dir  string   // its working directory, its own
+	args []string // the extra arguments of redis-server
 
 	mu sync.Mutex
 	w  *os.File // keeps the running server alive; nil when stopped
@@ -336,8 +343,11 @@ type Server struct {
 
 // NewServer starts a throwaway server for t, stopped when t ends. It skips
 // t (or fails it, under CARDBOT_REQUIRE_REDIS=1) when redis-server is not
-// on PATH.
-func NewServer(t testing.TB) *Server {
+// on PATH. The server saves nothing (no RDB snapshot, no AOF) unless args,
+// extra arguments of redis-server ("--appendonly", "yes"), say otherwise;
+// it runs in a directory of its own, which keeps what it saves across a
+// restart.
+func NewServer(t testing.TB, args ...string) *Server {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
@@ -350,7 +360,7 @@ func NewServer(t testing.TB) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{t: t, bin: bin, port: port}
+	s := &Server{t: t, bin: bin, port: port, dir: t.TempDir(), args: args}
 	s.Start()
 	t.Cleanup(s.Stop)
 	return s
@@ -367,15 +377,15 @@ func (s *Server) Start() {
 	if s.w != nil {
 		return
 	}
-	_, w, err := spawnOn(s.bin, s.port)
+	_, w, err := spawnOn(s.bin, s.port, s.dir, s.args...)
 	if err != nil {
 		s.t.Fatalf("redistest: %v", err)
 	}
 	s.w = w
 }
 
-// Stop kills the server (as a crash would: it saves nothing) and returns
-// once its port is closed.
+// Stop kills the server (as a crash would: it saves nothing at the time)
+// and returns once its port is closed.
 func (s *Server) Stop() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
