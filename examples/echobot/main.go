@@ -19,13 +19,20 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/cardbot/cardbot/examples/echobot/app"
+	"github.com/cardbot/cardbot/store/redisstore"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	// go-redis writes its own lines (a "failed to dial" per attempt while
+	// Redis is down) through a logger global to the process: route them
+	// through ours, one line per kind every 10 s.
+	redis.SetLogger(redisstore.NewClientLogger(log, 0))
 	if err := app.Run(ctx, os.Getenv, log, nil); err != nil {
 		log.Error("echobot stopped", "error", err)
 		os.Exit(1)
