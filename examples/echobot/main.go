@@ -8,12 +8,15 @@
 // A messenger without credentials (GREENAPI_ID_INSTANCE, MAX_ID_INSTANCE,
 // AITU_BOT_TOKEN) is played by a sandbox: a fake API on loopback, and
 // /sandbox/ routes to talk to the bot with curl. See the README for the commands and the
-// environment variables. The bot itself is package app, so that tests and
+// environment variables. `echobot healthcheck` asks the bot on ADDR for
+// GET /healthz and exits 0 when it answers 200, 1 otherwise: the
+// container's HEALTHCHECK. The bot itself is package app, so that tests and
 // the load harness (internal/loadtest) can run it in process.
 package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -28,6 +31,14 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if len(os.Args) == 2 && os.Args[1] == "healthcheck" {
+		// The container's HEALTHCHECK: GET /healthz of the bot on ADDR.
+		if err := app.Healthcheck(ctx, os.Getenv); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
+	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	// go-redis writes its own lines (a "failed to dial" per attempt while
 	// Redis is down) through a logger global to the process: route them
