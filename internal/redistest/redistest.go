@@ -31,7 +31,13 @@
 //
 // NewServer starts a server of a test's own, which the test may stop and
 // start again to see how its code takes an outage; the same watchdog
-// keeps it from outliving the binary.
+// keeps it from outliving the binary. NewCluster starts a real Redis
+// Cluster of three masters on loopback ports (redis-server
+// --cluster-enabled yes, joined by redis-cli --cluster create), and
+// NewSentinel a master, a replica and a Sentinel, whose Failover kills the
+// master and waits until the replica is promoted. Like Client, they skip
+// the test when the programs are missing, or fail it under
+// CARDBOT_REQUIRE_REDIS=1.
 package redistest
 
 import (
@@ -255,12 +261,13 @@ func spawnTarget(why string) target {
 }
 
 // watchdog runs redis-server ($0) in the background and kills it when its
-// standard input, the pipe held by the test binary, reaches its end. The
-// arguments after the port and the directory come last on the server's
-// command line, so they override the defaults before them.
-const watchdog = `bin=$0 port=$1 dir=$2
-shift 2
-"$bin" --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --dir "$dir" "$@" &
+// standard input, the pipe held by the test binary, reaches its end. Its
+// arguments: a configuration file or "" (first on the server's command
+// line, as redis-server wants it), the port, the directory, then extra
+// arguments, which come last, so they override the defaults before them.
+const watchdog = `bin=$0 conf=$1 port=$2 dir=$3
+shift 3
+"$bin" ${conf:+"$conf"} --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --dir "$dir" "$@" &
 pid=$!
 read -r line
 kill -9 "$pid" 2>/dev/null
@@ -274,7 +281,7 @@ func spawn(bin string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	addr, w, err := spawnOn(bin, port, os.TempDir())
+	addr, w, err := spawnOn(bin, "", port, os.TempDir())
 	if err != nil {
 		return "", err
 	}
@@ -282,10 +289,11 @@ func spawn(bin string) (string, error) {
 	return addr, nil
 }
 
-// spawnOn starts redis-server on port, in dir, with the extra arguments
-// args, and waits until it answers. The server lives until w is closed,
-// or the test binary exits.
-func spawnOn(bin string, port int, dir string, args ...string) (addr string, w *os.File, err error) {
+// spawnOn starts redis-server on port, in dir, with the configuration
+// file conf (none when "") and the extra arguments args, and waits until
+// it answers. The server lives until w is closed, or the test binary
+// exits.
+func spawnOn(bin, conf string, port int, dir string, args ...string) (addr string, w *os.File, err error) {
 	sh, err := exec.LookPath("sh")
 	if err != nil {
 		return "", nil, errors.New("no sh on PATH")
@@ -299,7 +307,7 @@ func spawnOn(bin string, port int, dir string, args ...string) (addr string, w *
 	if err != nil {
 		return "", nil, err
 	}
-	cmd := exec.Command(sh, append([]string{"-c", watchdog, bin, strconv.Itoa(port), dir}, args...)...)
+	cmd := exec.Command(sh, append([]string{"-c", watchdog, bin, conf, strconv.Itoa(port), dir}, args...)...)
 	cmd.Stdin = r
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
@@ -335,6 +343,7 @@ type Server struct {
 	bin  string
 	port int
 	dir  string   // its working directory, its own
+	conf string   // its configuration file, or ""
 	args []string // the extra arguments of redis-server
 
 	mu sync.Mutex
@@ -349,21 +358,40 @@ type Server struct {
 // restart.
 func NewServer(t testing.TB, args ...string) *Server {
 	t.Helper()
-	bin, err := exec.LookPath("redis-server")
+	return newServer(t, lookPath(t, "redis-server"), mustFreePort(t), t.TempDir(), "", args...)
+}
+
+// newServer starts a server on port, in dir, with conf and args.
+func newServer(t testing.TB, bin string, port int, dir, conf string, args ...string) *Server {
+	t.Helper()
+	s := &Server{t: t, bin: bin, port: port, dir: dir, conf: conf, args: args}
+	s.Start()
+	t.Cleanup(s.Stop)
+	return s
+}
+
+// lookPath finds a program of Redis, or ends t as Client does without a
+// server.
+func lookPath(t testing.TB, name string) string {
+	t.Helper()
+	bin, err := exec.LookPath(name)
 	if err != nil {
 		if os.Getenv(EnvRequire) == "1" {
-			t.Fatalf("redistest: no redis-server on PATH, and %s=1", EnvRequire)
+			t.Fatalf("redistest: no %s on PATH, and %s=1", name, EnvRequire)
 		}
-		t.Skip("redistest: no redis-server on PATH")
+		t.Skipf("redistest: no %s on PATH", name)
 	}
+	return bin
+}
+
+// mustFreePort returns a free loopback port, or fails t.
+func mustFreePort(t testing.TB) int {
+	t.Helper()
 	port, err := freePort()
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{t: t, bin: bin, port: port, dir: t.TempDir(), args: args}
-	s.Start()
-	t.Cleanup(s.Stop)
-	return s
+	return port
 }
 
 // Addr is the server's address, the same across restarts.
@@ -377,7 +405,7 @@ func (s *Server) Start() {
 	if s.w != nil {
 		return
 	}
-	_, w, err := spawnOn(s.bin, s.port, s.dir, s.args...)
+	_, w, err := spawnOn(s.bin, s.conf, s.port, s.dir, s.args...)
 	if err != nil {
 		s.t.Fatalf("redistest: %v", err)
 	}

@@ -7,7 +7,9 @@
 // take a redis.UniversalClient of github.com/redis/go-redis/v9, so a
 // standalone server, Sentinel and Cluster all work. They need Redis 6.0
 // or later (streams, read by XREADGROUP inside Lua scripts); they are
-// tested with Redis 7.0.
+// tested with Redis 7.0: a standalone server, a Cluster of three masters
+// and a Sentinel with one replica, each through the conformance suite of
+// store/storetest, and a Sentinel failover.
 //
 // # Keys
 //
