@@ -51,11 +51,12 @@ type Config struct {
 	// Aitu's client keeps its own default ("KZ").
 	DefaultRegion string
 
-	// AllowRemote serves the /sandbox/ routes to any client. By default
-	// they answer 403 to a request that does not come from a loopback
-	// address, or that carries proxy headers (X-Forwarded-For, Forwarded,
-	// X-Real-IP), because whoever reaches them speaks to the bot as any
-	// user.
+	// AllowRemote serves the /sandbox/ routes to any client, for any
+	// Host. By default they answer 403 to a request that does not come
+	// from a loopback address, that carries proxy headers
+	// (X-Forwarded-For, Forwarded, X-Real-IP), or whose Host is not a
+	// loopback name, because whoever reaches them speaks to the bot as any
+	// user. A POST from another site's page is refused either way.
 	AllowRemote bool
 
 	// Getenv reads the credential variables that make New refuse to start

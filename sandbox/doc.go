@@ -70,8 +70,15 @@
 // (ErrRealCredentials): a bot with real credentials may forward what the
 // sandbox makes up to real people (Bot.Send reaches every provider). The
 // routes Mount adds answer only requests from a loopback address without
-// proxy headers (X-Forwarded-For, Forwarded, X-Real-IP), unless
-// Config.AllowRemote is set; anyone who reaches them can speak as any user.
+// proxy headers (X-Forwarded-For, Forwarded, X-Real-IP), whose Host is a
+// loopback name (localhost, 127.0.0.0/8 or [::1], any port: a page whose
+// own name an attacker made resolve to 127.0.0.1, DNS rebinding, sends its
+// own name), unless Config.AllowRemote is set; anyone who reaches them can
+// speak as any user. And they refuse, always, a POST from another site's
+// page (cross-site request forgery): one whose Sec-Fetch-Site is not
+// same-origin or none, or whose Origin is not the Host it was sent to.
+// curl, which sends neither header, is served. Each refusal is logged, at
+// most a burst of five lines and then one a second.
 //
 // # Conversation state
 //

@@ -95,7 +95,9 @@ func start(t *testing.T, cfg Config, opts ...cardbot.Option) started {
 	if cfg.Getenv == nil {
 		cfg.Getenv = noEnv
 	}
-	cfg.Logger = quiet
+	if cfg.Logger == nil {
+		cfg.Logger = quiet
+	}
 	sb, err := New(bot, cfg)
 	require.NoError(t, err)
 	e := echo.New()

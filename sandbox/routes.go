@@ -19,9 +19,12 @@ const bodyLimit = 1 << 20
 // *echo.Group, whose prefix then comes first): the page at /sandbox/, its
 // API under /sandbox/api/, and the curl routes /sandbox/<messenger>/…
 // (see the package documentation). Every route answers 403 to clients that
-// are not on loopback unless Config.AllowRemote is set.
+// are not on loopback, and to a Host that is not a loopback name (localhost,
+// 127.0.0.0/8, [::1]), unless Config.AllowRemote is set; and, always, to a
+// POST from another site's page (its Origin or Sec-Fetch-Site says so).
 func (s *Sandbox) Mount(r webhook.Router) {
-	g := func(method, p string, h echo.HandlerFunc) { r.Add(method, "/sandbox"+p, h, s.guard) }
+	guard := s.newGuard()
+	g := func(method, p string, h echo.HandlerFunc) { r.Add(method, "/sandbox"+p, h, guard) }
 	g(http.MethodGet, "", func(c echo.Context) error {
 		return c.Redirect(http.StatusFound, c.Request().URL.Path+"/")
 	})

@@ -207,6 +207,7 @@ func TestCurlRoutesBodyUnread(t *testing.T) {
 	s := start(t, Config{Messengers: []Messenger{WhatsApp}})
 	req := httptest.NewRequest(http.MethodPost, "/sandbox/whatsapp/text", failingBody{})
 	req.RemoteAddr = "127.0.0.1:1"
+	req.Host = "127.0.0.1:8080"
 	rec := httptest.NewRecorder()
 	s.sb.Handler().ServeHTTP(rec, req)
 	assert.Equal(t, http.StatusBadRequest, rec.Code)

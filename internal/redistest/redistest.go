@@ -31,7 +31,13 @@
 //
 // NewServer starts a server of a test's own, which the test may stop and
 // start again to see how its code takes an outage; the same watchdog
-// keeps it from outliving the binary.
+// keeps it from outliving the binary. NewCluster starts a real Redis
+// Cluster of three masters on loopback ports (redis-server
+// --cluster-enabled yes, joined by redis-cli --cluster create), and
+// NewSentinel a master, a replica and a Sentinel, whose Failover kills the
+// master and waits until the replica is promoted. Like Client, they skip
+// the test when the programs are missing, or fail it under
+// CARDBOT_REQUIRE_REDIS=1.
 package redistest
 
 import (
@@ -255,8 +261,13 @@ func spawnTarget(why string) target {
 }
 
 // watchdog runs redis-server ($0) in the background and kills it when its
-// standard input, the pipe held by the test binary, reaches its end.
-const watchdog = `"$0" --port "$1" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --dir "$2" &
+// standard input, the pipe held by the test binary, reaches its end. Its
+// arguments: a configuration file or "" (first on the server's command
+// line, as redis-server wants it), the port, the directory, then extra
+// arguments, which come last, so they override the defaults before them.
+const watchdog = `bin=$0 conf=$1 port=$2 dir=$3
+shift 3
+"$bin" ${conf:+"$conf"} --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --dir "$dir" "$@" &
 pid=$!
 read -r line
 kill -9 "$pid" 2>/dev/null
@@ -270,7 +281,7 @@ func spawn(bin string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	addr, w, err := spawnOn(bin, port)
+	addr, w, err := spawnOn(bin, "", port, os.TempDir())
 	if err != nil {
 		return "", err
 	}
@@ -278,9 +289,11 @@ func spawn(bin string) (string, error) {
 	return addr, nil
 }
 
-// spawnOn starts redis-server on port and waits until it answers. The
-// server lives until w is closed, or the test binary exits.
-func spawnOn(bin string, port int) (addr string, w *os.File, err error) {
+// spawnOn starts redis-server on port, in dir, with the configuration
+// file conf (none when "") and the extra arguments args, and waits until
+// it answers. The server lives until w is closed, or the test binary
+// exits.
+func spawnOn(bin, conf string, port int, dir string, args ...string) (addr string, w *os.File, err error) {
 	sh, err := exec.LookPath("sh")
 	if err != nil {
 		return "", nil, errors.New("no sh on PATH")
@@ -294,7 +307,7 @@ func spawnOn(bin string, port int) (addr string, w *os.File, err error) {
 	if err != nil {
 		return "", nil, err
 	}
-	cmd := exec.Command(sh, "-c", watchdog, bin, strconv.Itoa(port), os.TempDir())
+	cmd := exec.Command(sh, append([]string{"-c", watchdog, bin, conf, strconv.Itoa(port), dir}, args...)...)
 	cmd.Stdin = r
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
@@ -324,11 +337,14 @@ func spawnOn(bin string, port int) (addr string, w *os.File, err error) {
 
 // Server is a throwaway redis-server of one test, which the test may stop
 // and start again, to see how its code takes an outage. It keeps nothing
-// across a restart.
+// across a restart, unless its arguments turn persistence on.
 type Server struct {
 	t    testing.TB
 	bin  string
 	port int
+	dir  string   // its working directory, its own
+	conf string   // its configuration file, or ""
+	args []string // the extra arguments of redis-server
 
 	mu sync.Mutex
 	w  *os.File // keeps the running server alive; nil when stopped
@@ -336,24 +352,46 @@ type Server struct {
 
 // NewServer starts a throwaway server for t, stopped when t ends. It skips
 // t (or fails it, under CARDBOT_REQUIRE_REDIS=1) when redis-server is not
-// on PATH.
-func NewServer(t testing.TB) *Server {
+// on PATH. The server saves nothing (no RDB snapshot, no AOF) unless args,
+// extra arguments of redis-server ("--appendonly", "yes"), say otherwise;
+// it runs in a directory of its own, which keeps what it saves across a
+// restart.
+func NewServer(t testing.TB, args ...string) *Server {
 	t.Helper()
-	bin, err := exec.LookPath("redis-server")
+	return newServer(t, lookPath(t, "redis-server"), mustFreePort(t), t.TempDir(), "", args...)
+}
+
+// newServer starts a server on port, in dir, with conf and args.
+func newServer(t testing.TB, bin string, port int, dir, conf string, args ...string) *Server {
+	t.Helper()
+	s := &Server{t: t, bin: bin, port: port, dir: dir, conf: conf, args: args}
+	s.Start()
+	t.Cleanup(s.Stop)
+	return s
+}
+
+// lookPath finds a program of Redis, or ends t as Client does without a
+// server.
+func lookPath(t testing.TB, name string) string {
+	t.Helper()
+	bin, err := exec.LookPath(name)
 	if err != nil {
 		if os.Getenv(EnvRequire) == "1" {
-			t.Fatalf("redistest: no redis-server on PATH, and %s=1", EnvRequire)
+			t.Fatalf("redistest: no %s on PATH, and %s=1", name, EnvRequire)
 		}
-		t.Skip("redistest: no redis-server on PATH")
+		t.Skipf("redistest: no %s on PATH", name)
 	}
+	return bin
+}
+
+// mustFreePort returns a free loopback port, or fails t.
+func mustFreePort(t testing.TB) int {
+	t.Helper()
 	port, err := freePort()
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{t: t, bin: bin, port: port}
-	s.Start()
-	t.Cleanup(s.Stop)
-	return s
+	return port
 }
 
 // Addr is the server's address, the same across restarts.
@@ -367,15 +405,15 @@ func (s *Server) Start() {
 	if s.w != nil {
 		return
 	}
-	_, w, err := spawnOn(s.bin, s.port)
+	_, w, err := spawnOn(s.bin, s.conf, s.port, s.dir, s.args...)
 	if err != nil {
 		s.t.Fatalf("redistest: %v", err)
 	}
 	s.w = w
 }
 
-// Stop kills the server (as a crash would: it saves nothing) and returns
-// once its port is closed.
+// Stop kills the server (as a crash would: it saves nothing at the time)
+// and returns once its port is closed.
 func (s *Server) Stop() {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -3,6 +3,7 @@ package redistest
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -166,4 +167,42 @@ func TestServerStopAndStart(t *testing.T) {
 	n, err := c.Exists(ctx, "k").Result()
 	require.NoError(t, err)
 	assert.Zero(t, n, "nothing kept across a restart")
+}
+
+// TestNewCluster: the cluster's three masters share the slots: keys of
+// many slots are written and read through one client, and each master
+// holds some.
+func TestNewCluster(t *testing.T) {
+	cl := NewCluster(t)
+	require.Len(t, cl.Addrs(), 3)
+	c := cl.Client(t)
+	ctx := t.Context()
+	for i := range 30 {
+		require.NoError(t, c.Set(ctx, fmt.Sprintf("k%d", i), i, 0).Err())
+	}
+	for _, addr := range cl.Addrs() {
+		n := redis.NewClient(&redis.Options{Addr: addr})
+		size, err := n.DBSize(ctx).Result()
+		n.Close()
+		require.NoError(t, err)
+		assert.Positive(t, size, "%s holds keys", addr)
+	}
+}
+
+// TestNewSentinel: a failover client reaches the master, and after
+// Failover the replica, which kept what was written before.
+func TestNewSentinel(t *testing.T) {
+	s := NewSentinel(t)
+	require.Equal(t, s.Master.Addr(), s.MasterAddr(t))
+	c := s.Client(t)
+	ctx := t.Context()
+	require.NoError(t, c.Set(ctx, "k", "v", 0).Err())
+	n, err := c.Do(ctx, "WAIT", 1, 5000).Int()
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	s.Failover(t)
+	require.Equal(t, s.Replica.Addr(), s.MasterAddr(t))
+	got, err := c.Get(ctx, "k").Result()
+	require.NoError(t, err)
+	assert.Equal(t, "v", got)
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"strconv"
 	"sync"
@@ -148,8 +147,9 @@ type DB struct {
 // Open opens the store in the file at path, creating the file (mode 0600)
 // when it does not exist. It fails with an error wrapping ErrLocked when
 // another process holds the file for longer than Options.OpenTimeout, and
-// with one wrapping ErrFormat when the file is not a boltstore file. It
-// deletes the expired dedup marks. The caller must Close the DB.
+// with one wrapping ErrFormat when the file is not a boltstore file or is
+// damaged (truncated, or with pages bbolt cannot follow: see the package
+// doc). It deletes the expired dedup marks. The caller must Close the DB.
 func Open(path string, opts Options) (*DB, error) {
 	return open(path, opts, time.Now)
 }
@@ -157,20 +157,9 @@ func Open(path string, opts Options) (*DB, error) {
 // open is Open with a clock.
 func open(path string, opts Options, now func() time.Time) (*DB, error) {
 	opts = opts.withDefaults()
-	bdb, err := bolt.Open(path, 0o600, &bolt.Options{
-		Timeout: opts.OpenTimeout,
-		NoSync:  opts.NoSync,
-	})
-	switch {
-	case errors.Is(err, bolterrors.ErrTimeout):
-		return nil, fmt.Errorf("%w: %s (waited %v)", ErrLocked, path, opts.OpenTimeout)
-	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch),
-		errors.Is(err, bolterrors.ErrChecksum):
-		return nil, fmt.Errorf("%w: %s: %w (a corrupt file, or not a bbolt one)", ErrFormat, path, err)
-	case errors.As(err, new(*fs.PathError)):
-		return nil, fmt.Errorf("boltstore: %w", err) // it names path
-	case err != nil:
-		return nil, fmt.Errorf("boltstore: open %s: %w", path, err)
+	bdb, err := openBolt(path, opts)
+	if err != nil {
+		return nil, err
 	}
 	db := &DB{
 		bolt:   bdb,
@@ -180,7 +169,7 @@ func open(path string, opts Options, now func() time.Time) (*DB, error) {
 		now:    now,
 		closed: make(chan struct{}),
 	}
-	if err := db.init(); err != nil {
+	if err := db.initChecked(); err != nil {
 		_ = bdb.Close()
 		if errors.Is(err, ErrFormat) {
 			return nil, err

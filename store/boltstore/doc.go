@@ -75,6 +75,22 @@
 // own transaction, through an index by expiry, and Open deletes all of
 // them. The package starts no goroutine at all.
 //
+// # A damaged file
+//
+// bbolt trusts its file: a truncated file, or one whose pages were
+// damaged (a disk fault, a copy cut short, a write by another program),
+// makes it panic or fault on a bad memory access, which crashes the whole
+// process. So Open checks the file first, before bbolt follows any page:
+// it reads each page in use once, with every offset bounded by the file's
+// size (the meta pages, the freelist, the pages of every bucket and the
+// order of their keys), then runs bbolt's own consistency check
+// (tx.Check) on it. The check takes time in proportion to the file (a few
+// milliseconds for a bot's store) and gives up after a minute. A file that
+// fails it fails Open with an error wrapping ErrFormat that names the file
+// and the damage, and says that the pending updates and dead letters in
+// it are lost: the operator moves the file aside, and the next Open starts
+// an empty store. The file is never repaired or deleted by Open.
+//
 // # One process
 //
 // A bbolt file is open in one process at a time: Open waits up to

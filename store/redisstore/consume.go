@@ -47,6 +47,8 @@ type consumer struct {
 	failOnce sync.Once
 	failErr  error
 
+	persist persistWatch // logs Redis's persistence at start and on reconnect
+
 	mu       sync.Mutex
 	parts    []*part
 	target   []bool       // the partitions this member is to own, by the last heartbeat
@@ -209,6 +211,7 @@ func (c *consumer) round(ctx context.Context, renew bool) {
 // them, sorted by id.
 func (c *consumer) heartbeat(ctx context.Context) {
 	members, err := heartbeatScript.Run(ctx, c.q.c, []string{c.q.members}, c.id, ms(c.q.cfg.LeaseTTL)).StringSlice()
+	c.persist.after(ctx, c, err)
 	if err != nil {
 		c.warn("redisstore: heartbeat failed", err)
 		return

@@ -7,7 +7,9 @@
 // take a redis.UniversalClient of github.com/redis/go-redis/v9, so a
 // standalone server, Sentinel and Cluster all work. They need Redis 6.0
 // or later (streams, read by XREADGROUP inside Lua scripts); they are
-// tested with Redis 7.0.
+// tested with Redis 7.0: a standalone server, a Cluster of three masters
+// and a Sentinel with one replica, each through the conformance suite of
+// store/storetest, and a Sentinel failover.
 //
 // # Keys
 //
@@ -112,12 +114,11 @@
 // instances:
 //
 //   - Push returns true only once the entry is in Redis, as durable as the
-//     server's persistence makes it (appendonly with fsync everysec can
-//     lose the last second on a crash of the server). Replication is
-//     asynchronous: on a Sentinel or Cluster failover, the last pushes,
-//     acknowledgements and leases may be lost. A lost Push is lost; a lost
-//     Ack is a redelivery; a lost lease may let two members read one
-//     partition for a moment.
+//     server's persistence makes it (see the Redis settings below).
+//     Replication is asynchronous: on a Sentinel or Cluster failover, the
+//     last pushes, acknowledgements and leases may be lost. A lost Push is
+//     lost; a lost Ack is a redelivery; a lost lease may let two members
+//     read one partition for a moment.
 //   - A consumer that crashes, or is cut from Redis, leaves what it
 //     delivered and did not end pending: the partition's next owner
 //     delivers it again, first. So a crash doubles the handling of the
@@ -133,6 +134,37 @@
 //   - The Push dedup window is DedupTTL: a Key pushed again after it is
 //     stored again. A Replay is never a duplicate. Each Key costs a mark
 //     of about a hundred bytes of Redis memory for DedupTTL.
+//
+// # The Redis settings the Queue needs
+//
+// Push is as durable as the server's persistence. A Queue that must not
+// lose what it acknowledged needs appendonly yes (with appendfsync
+// everysec, a crash of the machine can lose the last second; always loses
+// nothing and costs an fsync per write) and maxmemory-policy noeviction
+// (another policy deletes keys when Redis is full: queued entries under
+// allkeys-*, dedup marks, leases and states under volatile-*). Consume
+// reads the settings (ReadPersistence: CONFIG GET, or INFO where CONFIG is
+// disabled, as on many managed services) when it starts and each time
+// Redis answers again after a failure, and logs a warning for each risk
+// it finds (LogPersistence); a program that does not consume can call
+// LogPersistence itself.
+//
+// Replication in Redis is asynchronous: the master acknowledges a write
+// before any replica has it. When Sentinel promotes a replica (or a
+// Cluster replica takes over a failed master), the writes the old master
+// acknowledged and the replica had not received are lost: pushed entries
+// (lost for good: the provider got its 200), acknowledgements and dead
+// letterings (the entry is delivered again), dedup marks (a redelivery is
+// handled again) and leases (two members may read one partition until the
+// next renewal). How much is lost is the replication lag at the time,
+// usually under a second. min-replicas-to-write 1 with
+// min-replicas-max-lag makes the master refuse writes, so Push fails and
+// the webhook answers 503, when no replica is close enough; and the WAIT
+// command after a Push would make it wait for a replica's copy, at a
+// round trip per Push (the Queue does not use it). Nothing acknowledged
+// that the promoted replica had is lost: the tests kill a master with
+// entries replicated (WAIT) and check that each is delivered after the
+// failover.
 //
 // Every instance must use the same Prefix and Partitions; Consume refuses
 // a partition count that differs from the stored one (to change it, drain

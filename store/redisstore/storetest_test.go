@@ -13,10 +13,16 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestConformance runs the stores through the shared suite. Each Queue
-// value has a client of its own, so that crashing one (closing its
-// client) leaves the others working.
+// TestConformance runs the stores through the shared suite on the test
+// server.
 func TestConformance(t *testing.T) {
+	conformance(t, func(t *testing.T) redis.UniversalClient { return redistest.Client(t) })
+}
+
+// conformance runs the stores through the shared suite, on the clients
+// that client returns. Each Queue value has a client of its own, so that
+// crashing one (closing its client) leaves the others working.
+func conformance(t *testing.T, client func(t *testing.T) redis.UniversalClient) {
 	var mu sync.Mutex
 	type opened struct {
 		cfg    redisstore.Config
@@ -24,7 +30,9 @@ func TestConformance(t *testing.T) {
 	}
 	queues := map[cardbot.Queue]opened{}
 	open := func(t *testing.T, cfg redisstore.Config) cardbot.Queue {
-		q, c := newQueue(t, cfg)
+		c := client(t)
+		q, err := redisstore.NewQueue(c, cfg)
+		require.NoError(t, err)
 		mu.Lock()
 		queues[q] = opened{cfg, c}
 		mu.Unlock()
@@ -54,14 +62,14 @@ func TestConformance(t *testing.T) {
 		storetest.TestDedupStore(t, func(t *testing.T, lease time.Duration) cardbot.DedupStore {
 			cfg := testConfig(t)
 			cfg.InFlightLease = lease
-			s, err := redisstore.NewDedupStore(redistest.Client(t), cfg)
+			s, err := redisstore.NewDedupStore(client(t), cfg)
 			require.NoError(t, err)
 			return s
 		})
 	})
 	t.Run("Locker", func(t *testing.T) {
 		storetest.TestLocker(t, func(t *testing.T) cardbot.Locker {
-			l, err := redisstore.NewLocker(redistest.Client(t), testConfig(t))
+			l, err := redisstore.NewLocker(client(t), testConfig(t))
 			require.NoError(t, err)
 			return l
 		})
@@ -72,7 +80,7 @@ func TestConformance(t *testing.T) {
 			cfgs = map[cardbot.StateStore]redisstore.Config{}
 		)
 		open := func(t *testing.T, cfg redisstore.Config) cardbot.StateStore {
-			s, err := redisstore.NewStateStore(redistest.Client(t), cfg)
+			s, err := redisstore.NewStateStore(client(t), cfg)
 			require.NoError(t, err)
 			mu.Lock()
 			cfgs[s] = cfg

@@ -1,9 +1,11 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -30,5 +32,16 @@ func openRedis(cfg storeConfig, log *slog.Logger) (stores, error) {
 		client.Close()
 		return stores{}, fmt.Errorf("STORE redis: %w", err)
 	}
-	return stores{queue: q, dedup: d, close: client.Close}, nil
+	check := func(ctx context.Context) {
+		ctx, cancel := context.WithTimeout(ctx, persistenceTimeout)
+		defer cancel()
+		if err := redisstore.LogPersistence(ctx, client, log); err != nil {
+			log.Warn("cannot read Redis's persistence settings", "error", err)
+		}
+	}
+	return stores{queue: q, dedup: d, close: client.Close, checkPersistence: check}, nil
 }
+
+// persistenceTimeout bounds the reading of Redis's persistence settings
+// at start.
+const persistenceTimeout = 5 * time.Second

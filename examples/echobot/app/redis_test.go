@@ -1,7 +1,9 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -48,4 +50,20 @@ func TestRedisStoreTwoInstances(t *testing.T) {
 	require.Eventually(t, func() bool { return len(fake.SentMessages()) >= 3 }, 15*time.Second, 5*time.Millisecond)
 	time.Sleep(200 * time.Millisecond) // room for a doubled answer to show
 	assert.Equal(t, []string{"one", "two", "three"}, textsOf(greenapiReplies(fake)), "each once, in order")
+}
+
+// TestRedisPersistenceWarning: on a Redis that saves nothing, the echobot
+// in sync mode (whose dedup marks a restart would lose) warns at start.
+func TestRedisPersistenceWarning(t *testing.T) {
+	srv := redistest.NewServer(t)
+	var buf bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&buf, nil))
+	st, err := openStores(storeConfig{Kind: storeRedis, URL: "redis://" + srv.Addr(), Prefix: "p"}, log)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = st.close() })
+	require.NotNil(t, st.checkPersistence)
+	st.checkPersistence(t.Context())
+	assert.Contains(t, buf.String(), "level=WARN")
+	assert.Contains(t, buf.String(), "appendonly is no and RDB snapshots are off: a restart of Redis loses everything")
+	assert.Contains(t, buf.String(), "redis="+srv.Addr())
 }

@@ -42,6 +42,10 @@ func Run(ctx context.Context, getenv func(string) string, log *slog.Logger, list
 		}
 	}()
 
+	if st.checkPersistence != nil && !cfg.async() {
+		st.checkPersistence(ctx) // async: the queue checks when it starts consuming
+	}
+
 	metrics, err := prom.New(prom.Config{})
 	if err != nil {
 		return err

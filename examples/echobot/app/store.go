@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 
@@ -15,6 +16,10 @@ type stores struct {
 	queue cardbot.Queue
 	dedup cardbot.DedupStore
 	close func() error
+	// checkPersistence, when not nil, logs what the store's server would
+	// lose on a restart (a Redis store's queue does it itself, when it
+	// starts consuming and on each reconnect).
+	checkPersistence func(ctx context.Context)
 }
 
 // openStores opens the store of cfg.
