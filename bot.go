@@ -27,6 +27,9 @@ type Bot struct {
 	observer Observer
 	// tracer starts the spans of its work; nil for none.
 	tracer Tracer
+	// ledger records the sends of each handling (WithSendLedger).
+	ledger    SendLedger
+	ledgerTTL time.Duration
 
 	// mu guards the registration state below and the providers.
 	mu        sync.RWMutex
@@ -61,6 +64,7 @@ func New(opts ...Option) *Bot {
 	if b.dedup == nil {
 		b.dedup = NewMemoryDedupStore(DefaultDedupSize, DefaultDedupTTL)
 	}
+	b.pickLedger()
 	if b.onError == nil {
 		b.onError = b.logError
 	}

@@ -37,6 +37,8 @@ type Context struct {
 
 	conv    *conversation // nil when the bot keeps no state for the update, else &convVal
 	convVal conversation
+
+	sends sendLog // the update's send ledger, as this handling knows it
 }
 
 // NewContext returns the Context for handling u, delivered by p, within
@@ -152,7 +154,18 @@ func (c *Context) SendContact(card contactcard.Card) error {
 }
 
 // SendOutgoing sends out to the update's chat and returns what the provider
-// reports about the sent message.
+// reports about the sent message. Every send of a Context (Send, Reply,
+// SendContact, SendFile, SendVCard) comes here.
+//
+// A bot's sends go through its send ledger (see SendLedger): each send of
+// a handling is named by its position (the n-th send of the handling, not
+// counting those of SendKeyed), and when an earlier handling of the same
+// update (same provider and Key) completed the send at that position to
+// the same chat with the same content, it is not made again: its recorded
+// result is returned. A send that differs from the one recorded at its
+// position is made. An update without a Key, and a Context made by
+// NewContext without a bot, keep no ledger. See Bot.Dispatch for what this
+// guarantees.
 func (c *Context) SendOutgoing(out Outgoing) (SentMessage, error) {
 	if c.provider == nil {
 		return SentMessage{}, errors.New("cardbot: Context has no provider")
@@ -160,7 +173,7 @@ func (c *Context) SendOutgoing(out Outgoing) (SentMessage, error) {
 	if c.update.Chat.ID == "" {
 		return SentMessage{}, ErrNoChat
 	}
-	return c.bot.send(c.ctx, c.provider, c.update.Chat.ID, out)
+	return c.sendLedgered("", out)
 }
 
 func (c *Context) messageID() string {

@@ -77,8 +77,9 @@ var _ Dispatcher = (*Bot)(nil)
 //     StateConfig.LockTTL), the save stores nothing and the update fails
 //     with ErrStateConflict, which is retryable: sync mode answers 503 so
 //     the provider delivers it again, async mode tries it again. It then
-//     runs again on the state that won, so what its handler sent before
-//     the conflict is sent twice.
+//     runs again on the state that won; what its handler sent before the
+//     conflict is not sent again when it sends the same at the same
+//     position (see the send ledger below).
 //   - An async handling whose delivery was handed to another consumer
 //     meanwhile (Delivery.Owned ended) saves nothing and fails retryably;
 //     the new owner handles the update.
@@ -94,6 +95,37 @@ var _ Dispatcher = (*Bot)(nil)
 // does. A wait for the conversation longer than StateConfig.LockWait
 // fails with ErrChatBusy (retryable), and a failing StateStore or Locker
 // with a retryable error that wraps the store's.
+//
+// Every send of a handling (Context.Send, Reply, SendContact, SendFile,
+// SendVCard, SendOutgoing, SendKeyed) goes through the bot's send ledger
+// (WithSendLedger; by default the ledger of the configured store, see
+// LedgerSource, else one in memory). Once the provider took a send, the
+// bot records its result under the update (its provider and Key) and its
+// slot: its position in the handling (the n-th send), or the key given
+// to SendKeyed. When the same update is handled again, each send whose
+// slot has a record (at a position, for the same chat and content) is
+// skipped and its recorded result returned. The records go when the
+// update is handled for good (its handler returned nil or an error that
+// is not retryable, and sync mode remembered its key or async mode
+// acknowledged it); otherwise they last the ledger's TTL
+// (DefaultLedgerTTL) from the last send, so that a dead letter replayed
+// within it skips them too. What this guarantees, for an update with a
+// Key whose handler makes the same sends in the same order each time:
+//
+//   - Exactly once per send across every retry the bot makes (async
+//     delivery's next attempt, a conflict's), every delivery of the
+//     provider after a 503, and, with a ledger that several instances or
+//     restarts share (boltstore, redisstore), every handling of the
+//     update by another instance or after a restart.
+//   - At least once only for a send in flight at a crash: written to the
+//     provider, and not yet recorded when the process died. The next
+//     handling makes it again.
+//   - A send whose record the ledger failed to store is logged, returned
+//     as made, and made again by a later handling. A ledger that cannot
+//     be read fails the send with a retryable error before the provider
+//     is called.
+//
+// An update without a Key, and Bot.Send, keep no ledger.
 func (b *Bot) Dispatch(ctx context.Context, p Provider, u Update) (err error) {
 	if p == nil {
 		return errors.New("cardbot: Dispatch with a nil Provider")
@@ -133,8 +165,11 @@ func (b *Bot) Dispatch(ctx context.Context, p Provider, u Update) (err error) {
 			return ErrInFlight
 		}
 	}
-	err = b.run(ctx, p, &u, false)
+	sent, err := b.run(ctx, p, &u, false)
 	b.endKey(ctx, key, err == nil)
+	if sent && !IsRetryable(err) {
+		b.forgetSends(&u) // handled for good: no redelivery comes
+	}
 	return err
 }
 
@@ -160,8 +195,8 @@ func (b *Bot) endKey(ctx context.Context, key string, handled bool) {
 }
 
 // run routes u and runs its chain, recovering panics, and reports the
-// error.
-func (b *Bot) run(ctx context.Context, p Provider, u *Update, async bool) (err error) {
+// error, and whether the update has sends in the send ledger.
+func (b *Bot) run(ctx context.Context, p Provider, u *Update, async bool) (sent bool, err error) {
 	c := &Context{bot: b, provider: p, update: u}
 	owned := context.Background() // what a state save needs: see stateKeeper.serve
 	if async {
@@ -212,16 +247,19 @@ func (b *Bot) run(ctx context.Context, p Provider, u *Update, async bool) (err e
 			slog.String("chat", u.Chat.ID),
 			slog.Any("error", err))
 	}
-	return err
+	return c.recordedSends(), err
 }
 
-// runJob handles a queued update.
+// runJob handles a queued update, and notes in j whether it has sends in
+// the send ledger.
 func (b *Bot) runJob(j *job) error {
 	ctx := context.Background()
 	if j.d.Owned != nil {
 		ctx = j.d.Owned
 	}
-	return b.run(ctx, j.p, j.u, true)
+	sent, err := b.run(ctx, j.p, j.u, true)
+	j.sent = j.sent || sent
+	return err
 }
 
 // call routes c and runs the chain; a panic becomes a *PanicError.

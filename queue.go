@@ -16,6 +16,7 @@ type job struct {
 	p        Provider
 	u        *Update
 	attempts int         // handlings that failed retryably
+	sent     bool        // a handling left sends in the send ledger
 	timer    *time.Timer // the wait before the next attempt, or nil
 }
 
@@ -269,10 +270,11 @@ func (e *engine) work() {
 		}
 		err := e.b.runJob(j)
 		switch {
-		case err == nil:
+		case err == nil, !IsRetryable(err): // a failure was reported by run; a redelivery would fail again
 			e.finish(cq, j, endAck, "")
-		case !IsRetryable(err):
-			e.finish(cq, j, endAck, "") // reported by run; a redelivery would fail again
+			if j.sent {
+				e.b.forgetSends(j.u) // acknowledged: handled for good
+			}
 		case e.isDropped() || lost(j.d):
 			e.finish(cq, j, endRelease, "")
 		default:

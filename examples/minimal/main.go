@@ -103,9 +103,12 @@ func sendContacts(c *cardbot.Context) error {
 			notSent = append(notSent, fmt.Sprintf("%s: %s", card.FormattedName, pe.Reason))
 		case errors.Is(err, cardbot.ErrNoUsableNumber):
 			notSent = append(notSent, card.FormattedName+": it has no phone number")
+		case cardbot.IsRetryable(err):
+			// A 5xx or a network failure: GREEN-API delivers the update
+			// again, and the contacts sent before this one are not sent
+			// twice (the bot's send ledger skips them).
+			return err
 		default:
-			// The contacts before this one were sent: do not fail the
-			// update, or its delivery again would send them twice.
 			log.Printf("sending %q: %v", card.FormattedName, err)
 			notSent = append(notSent, card.FormattedName+": the messenger did not take it, try again later")
 		}

@@ -10,8 +10,8 @@ import (
 	"github.com/cardbot/cardbot/store/redisstore"
 )
 
-// openRedis opens the Redis stores of cfg: the queue and the dedup store
-// on one client, which closing the stores closes.
+// openRedis opens the Redis stores of cfg: the queue, the dedup store and
+// the send ledger on one client, which closing the stores closes.
 func openRedis(cfg storeConfig, log *slog.Logger) (stores, error) {
 	opts, err := redis.ParseURL(cfg.URL)
 	if err != nil {
@@ -30,5 +30,10 @@ func openRedis(cfg storeConfig, log *slog.Logger) (stores, error) {
 		client.Close()
 		return stores{}, fmt.Errorf("STORE redis: %w", err)
 	}
-	return stores{queue: q, dedup: d, close: client.Close}, nil
+	l, err := redisstore.NewSendLedger(client, rc)
+	if err != nil {
+		client.Close()
+		return stores{}, fmt.Errorf("STORE redis: %w", err)
+	}
+	return stores{queue: q, dedup: d, ledger: l, close: client.Close}, nil
 }
