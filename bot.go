@@ -47,8 +47,9 @@ type Bot struct {
 // New returns a Bot configured by opts. By default it delivers
 // synchronously, deduplicates with a bounded in-memory store (100 000 keys,
 // 24 h), logs through slog.Default() and has no handler timeout. An async
-// bot (WithAsync) starts its workers and the consumer of its queue here;
-// Shutdown stops them.
+// bot (WithAsync) starts its workers and the consumer of its queue later,
+// when it is started (Start, its first Dispatch, or webhook.Server's
+// Serve), so that the providers can be added first; Shutdown stops them.
 func New(opts ...Option) *Bot {
 	b := &Bot{
 		logger:    slog.Default(),

@@ -36,8 +36,9 @@ var _ Dispatcher = (*Bot)(nil)
 // provider hangs up, but has a deadline), with the handler timeout, and
 // when Shutdown gives up.
 //
-// In async mode (WithAsync) Dispatch pushes the update to the queue and
-// returns nil once the queue stored it; a queue deduplicates by key, so a
+// In async mode (WithAsync) Dispatch starts the bot when it was not (see
+// Start), pushes the update to the queue and returns nil once the queue
+// stored it; a queue deduplicates by key, so a
 // delivery of an update pushed before returns nil too. A failed push gives
 // a retryable error (ErrQueueFull, ErrInFlight, ErrShuttingDown, or the
 // queue's error made Retryable), so the provider delivers the update again.
@@ -145,6 +146,9 @@ func (b *Bot) Dispatch(ctx context.Context, p Provider, u Update) (err error) {
 	b.observe(Observation{Kind: ObsReceived, Provider: u.Provider, Update: u.Kind})
 	if b.eng != nil {
 		b.remember(p)
+		if !b.eng.start() {
+			return ErrShuttingDown
+		}
 		if b.tracer != nil && u.Trace == nil {
 			u.Trace = b.tracer.Inject(ctx)
 		}
