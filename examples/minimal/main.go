@@ -42,6 +42,7 @@ func run(ctx context.Context, getenv func(string) string, addr string) error {
 	bot := cardbot.New()
 	bot.Handle(cardbot.OnContact, sendContacts)
 	srv := webhook.NewServer(bot, webhook.ServerConfig{Addr: addr})
+	drainSandbox := func(context.Context) error { return nil }
 
 	if id := getenv("GREENAPI_ID_INSTANCE"); id != "" {
 		client, err := greenapi.New(greenapi.Config{
@@ -64,6 +65,7 @@ func run(ctx context.Context, getenv func(string) string, addr string) error {
 			return err
 		}
 		defer sb.Close()
+		drainSandbox = sb.Shutdown
 		sb.Mount(srv.Echo)
 		log.Printf("no credentials: open http://%s/sandbox/", addr)
 	}
@@ -77,7 +79,10 @@ func run(ctx context.Context, getenv func(string) string, addr string) error {
 	}
 	drain, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	return srv.Shutdown(drain)
+	// In the sandbox, the bot drains while the fake APIs still take its
+	// answers; then the sandbox closes, ending the page's event streams,
+	// which would hold the server's drain.
+	return errors.Join(drainSandbox(drain), srv.Shutdown(drain))
 }
 
 // sendContacts sends back every contact of the message, and tells the

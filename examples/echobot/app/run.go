@@ -128,12 +128,16 @@ func Run(ctx context.Context, getenv func(string) string, log *slog.Logger, list
 	case <-ctx.Done():
 	}
 	log.Info("shutting down: draining updates in flight")
-	if sb != nil {
-		sb.Close() // ends the page's event streams, which would hold the drain
-	}
 	shutCtx, cancel := context.WithTimeout(context.Background(), drainTimeout)
 	defer cancel()
-	if err := srv.Shutdown(shutCtx); err != nil {
+	var drainErr error
+	if sb != nil {
+		// The bot drains while the fake APIs still take its answers;
+		// then the sandbox closes, ending the page's event streams,
+		// which would hold the server's drain.
+		drainErr = sb.Shutdown(shutCtx)
+	}
+	if err := errors.Join(drainErr, srv.Shutdown(shutCtx)); err != nil {
 		return err
 	}
 	if err := <-served; err != nil && !errors.Is(err, context.Canceled) {
