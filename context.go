@@ -38,7 +38,8 @@ type Context struct {
 	conv    *conversation // nil when the bot keeps no state for the update, else &convVal
 	convVal conversation
 
-	sends sendLog // the update's send ledger, as this handling knows it
+	sends sendLog         // the update's send ledger, as this handling knows it
+	lease context.Context // async: Delivery.Owned, which the handling's context ends with; nil for none
 }
 
 // NewContext returns the Context for handling u, delivered by p, within
@@ -61,7 +62,9 @@ func NewContext(ctx context.Context, b *Bot, p Provider, u *Update) *Context {
 // the webhook receiver's ends at its timeout (webhook.Config.Timeout), not
 // when the provider hangs up. In async mode it carries no value of that
 // ctx, and ends when the queue gives the update's partition to another
-// consumer. See Bot.Dispatch.
+// consumer; a send under way then is not cancelled (its request may have
+// reached the provider), and a send started after it fails with a
+// retryable error before any request. See Bot.Dispatch.
 func (c *Context) Context() context.Context { return c.ctx }
 
 // SetContext replaces the context.Context of the handling, for middlewares

@@ -56,7 +56,8 @@ var _ Dispatcher = (*Bot)(nil)
 // restart or by another one. The handler's context.Context carries no
 // value of ctx (the update may be handled by another process); it ends
 // with the handler timeout, when Shutdown gives up, and when the queue
-// gives the update's partition to another consumer.
+// gives the update's partition to another consumer (a send under way is
+// not cancelled by that: see Context.Context).
 //
 // With conversation state (WithState), each update that has a
 // conversation (see StateScope) is handled while it holds it, so the
@@ -205,6 +206,9 @@ func (b *Bot) run(ctx context.Context, p Provider, u *Update, async bool) (sent 
 	owned := context.Background() // what a state save needs: see stateKeeper.serve
 	if async {
 		owned = ctx
+		if ctx.Done() != nil {
+			c.lease = ctx // see Context.sendContext
+		}
 	}
 	if b.tracer != nil {
 		var end func(string, error)

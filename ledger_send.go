@@ -53,13 +53,18 @@ func (c *Context) SendKeyed(key string, out Outgoing) (SentMessage, error) {
 // result returned; a send made now is recorded once the provider took
 // it.
 func (c *Context) sendLedgered(key string, out Outgoing) (SentMessage, error) {
+	ctx, done, err := c.sendContext()
+	if err != nil {
+		return SentMessage{}, err
+	}
+	defer done()
 	b := c.bot
 	var upd string
 	if b != nil && b.ledger != nil {
 		upd = ledgerKey(c.update)
 	}
 	if upd == "" {
-		return b.send(c.ctx, c.provider, c.update.Chat.ID, out)
+		return b.send(ctx, c.provider, c.update.Chat.ID, out)
 	}
 	lg := &c.sends
 	lg.mu.Lock()
@@ -95,7 +100,7 @@ func (c *Context) sendLedgered(key string, out Outgoing) (SentMessage, error) {
 	}
 	lg.mu.Unlock()
 
-	m, err := b.send(c.ctx, c.provider, c.update.Chat.ID, out)
+	m, err := b.send(ctx, c.provider, c.update.Chat.ID, out)
 	if err != nil {
 		return m, err
 	}
