@@ -2,7 +2,6 @@ package cardbot
 
 import (
 	"context"
-	"maps"
 	"sync"
 	"time"
 )
@@ -23,7 +22,12 @@ type MemorySendLedger struct {
 
 type ledgerUpdate struct {
 	expires time.Time
-	slots   map[string][]byte
+	slots   []ledgerSlot // few: the sends of one handling
+}
+
+type ledgerSlot struct {
+	slot   string
+	result []byte
 }
 
 var _ SendLedger = (*MemorySendLedger)(nil)
@@ -49,7 +53,11 @@ func (l *MemorySendLedger) Sends(_ context.Context, update string) (map[string][
 		delete(l.updates, update)
 		return nil, nil
 	}
-	return maps.Clone(u.slots), nil
+	out := make(map[string][]byte, len(u.slots))
+	for _, s := range u.slots {
+		out[s.slot] = s.result
+	}
+	return out, nil
 }
 
 // Record implements SendLedger.
@@ -64,11 +72,17 @@ func (l *MemorySendLedger) Record(_ context.Context, update, slot string, result
 	}
 	if u == nil {
 		l.makeRoom(now)
-		u = &ledgerUpdate{slots: make(map[string][]byte)}
+		u = &ledgerUpdate{}
 		l.updates[update] = u
 	}
-	u.slots[slot] = result
 	u.expires = now.Add(ttl)
+	for i := range u.slots {
+		if u.slots[i].slot == slot {
+			u.slots[i].result = result
+			return nil
+		}
+	}
+	u.slots = append(u.slots, ledgerSlot{slot, result})
 	return nil
 }
 

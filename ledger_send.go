@@ -4,10 +4,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"hash"
 	"log/slog"
 	"slices"
 	"strconv"
@@ -24,12 +22,36 @@ type sendLog struct {
 	dirty   bool              // the update has records: loaded, or made now
 }
 
-// ledgerRecord is a completed send as the ledger keeps it: what was sent
-// (a fingerprint) and what the provider answered.
-type ledgerRecord struct {
-	Print string          `json:"f"`
-	ID    string          `json:"id,omitempty"`
-	Raw   json.RawMessage `json:"raw,omitempty"`
+// A completed send as the ledger keeps it: what was sent (its
+// fingerprint, printSize bytes), then what the provider answered: the
+// message id as a length (uvarint) and its bytes, then the raw answer.
+const printSize = 16
+
+// encodeRecord writes a record.
+func encodeRecord(print [printSize]byte, m SentMessage) []byte {
+	b := make([]byte, 0, printSize+binary.MaxVarintLen32+len(m.ID)+len(m.Raw))
+	b = append(b, print[:]...)
+	b = binary.AppendUvarint(b, uint64(len(m.ID)))
+	b = append(b, m.ID...)
+	return append(b, m.Raw...)
+}
+
+// decodeRecord reads a record; false when it does not decode.
+func decodeRecord(b []byte) (print [printSize]byte, m SentMessage, ok bool) {
+	if len(b) < printSize {
+		return print, m, false
+	}
+	copy(print[:], b)
+	b = b[printSize:]
+	n, w := binary.Uvarint(b)
+	if w <= 0 || n > uint64(len(b)-w) {
+		return print, m, false
+	}
+	m.ID = string(b[w : w+int(n)])
+	if raw := b[w+int(n):]; len(raw) > 0 && json.Valid(raw) {
+		m.Raw = json.RawMessage(raw)
+	}
+	return print, m, true
 }
 
 // SendKeyed sends out to the update's chat, as SendOutgoing does, under a
@@ -72,7 +94,7 @@ func (c *Context) sendLedgered(key string, out Outgoing) (SentMessage, error) {
 	if key != "" {
 		slot = "k:" + key
 	} else {
-		slot = "p:" + strconv.Itoa(lg.next)
+		slot = positionSlot(lg.next)
 		lg.next++
 	}
 	if !lg.loaded {
@@ -83,19 +105,15 @@ func (c *Context) sendLedgered(key string, out Outgoing) (SentMessage, error) {
 			// before from a new one: the update is tried again later.
 			return SentMessage{}, Retryable(fmt.Errorf("cardbot: send ledger: %w", err))
 		}
-		if recs == nil {
-			recs = make(map[string][]byte)
-		}
 		lg.records, lg.loaded, lg.dirty = recs, true, len(recs) > 0
 	}
 	print := fingerprint(c.update.Chat.ID, out)
 	if data, ok := lg.records[slot]; ok {
-		var rec ledgerRecord
-		if json.Unmarshal(data, &rec) == nil && (key != "" || rec.Print == print) {
+		if was, m, ok := decodeRecord(data); ok && (key != "" || was == print) {
 			lg.mu.Unlock()
 			b.logger.LogAttrs(c.ctx, slog.LevelDebug, "cardbot: send skipped: an earlier handling of the update made it",
 				slog.String("provider", c.update.Provider), slog.String("chat", c.update.Chat.ID), slog.String("slot", slot))
-			return SentMessage{ID: rec.ID, Raw: rec.Raw}, nil
+			return m, nil
 		}
 	}
 	lg.mu.Unlock()
@@ -104,18 +122,18 @@ func (c *Context) sendLedgered(key string, out Outgoing) (SentMessage, error) {
 	if err != nil {
 		return m, err
 	}
-	data, err := json.Marshal(ledgerRecord{Print: print, ID: m.ID, Raw: validRaw(m.Raw)})
-	if err == nil {
-		// The send is made: its record must be written even when the
-		// handling's context ends now.
-		err = b.ledger.Record(context.WithoutCancel(c.ctx), upd, slot, data, b.ledgerTTL)
-	}
-	if err != nil {
+	data := encodeRecord(print, m)
+	// The send is made: its record must be written even when the
+	// handling's context ends now.
+	if err := b.ledger.Record(context.WithoutCancel(c.ctx), upd, slot, data, b.ledgerTTL); err != nil {
 		b.logger.LogAttrs(c.ctx, slog.LevelWarn, "cardbot: send ledger: recording a send failed; a retry of the update makes it again",
 			slog.String("provider", c.update.Provider), slog.String("chat", c.update.Chat.ID), slog.Any("error", err))
 		return m, nil
 	}
 	lg.mu.Lock()
+	if lg.records == nil {
+		lg.records = make(map[string][]byte, 1)
+	}
 	lg.records[slot] = data
 	lg.dirty = true
 	lg.mu.Unlock()
@@ -130,23 +148,16 @@ func (c *Context) recordedSends() bool {
 	return c.sends.dirty
 }
 
-// validRaw returns raw when it is JSON the record can hold, else nil.
-func validRaw(raw json.RawMessage) json.RawMessage {
-	if len(raw) == 0 || !json.Valid(raw) {
-		return nil
-	}
-	return raw
-}
-
 // fingerprint names what a send sends, so that a handling that sends
 // something else at the same position than the one before is not taken
-// for a repeat of it.
-func fingerprint(chat string, out Outgoing) string {
-	h := sha256.New()
+// for a repeat of it: the first bytes of the SHA-256 of the method, the
+// chat and the content, each field prefixed by its length.
+func fingerprint(chat string, out Outgoing) [printSize]byte {
+	var stack [256]byte
+	buf := stack[:0]
 	field := func(s string) {
-		var n [binary.MaxVarintLen64]byte
-		h.Write(n[:binary.PutUvarint(n[:], uint64(len(s)))])
-		h.Write([]byte(s))
+		buf = binary.AppendUvarint(buf, uint64(len(s)))
+		buf = append(buf, s...)
 	}
 	field(methodOf(out))
 	field(chat)
@@ -161,9 +172,13 @@ func fingerprint(chat string, out Outgoing) string {
 		field(o.ContentType)
 		field(o.Caption)
 		field(o.ReplyTo)
-		writeData(h, o.Data)
+		sum := sha256.Sum256(o.Data)
+		field(string(sum[:]))
 	}
-	return hex.EncodeToString(h.Sum(nil)[:16])
+	sum := sha256.Sum256(buf)
+	var p [printSize]byte
+	copy(p[:], sum[:])
+	return p
 }
 
 // printCard adds what a provider sends of a contact to a fingerprint.
@@ -186,9 +201,13 @@ func printCard(field func(string), o Contact) {
 	}
 }
 
-// writeData adds a file's data, by length and content, to a fingerprint.
-func writeData(h hash.Hash, data []byte) {
-	var n [binary.MaxVarintLen64]byte
-	h.Write(n[:binary.PutUvarint(n[:], uint64(len(data)))])
-	h.Write(data)
+// positionSlot names the slot of the n-th send of a handling.
+func positionSlot(n int) string {
+	if n < len(firstSlots) {
+		return firstSlots[n]
+	}
+	return "p:" + strconv.Itoa(n)
 }
+
+// firstSlots are the names of the first positions, made once.
+var firstSlots = [...]string{"p:0", "p:1", "p:2", "p:3", "p:4", "p:5", "p:6", "p:7"}
