@@ -127,6 +127,7 @@ func TestAsyncConsumeFailureConsumesAgain(t *testing.T) {
 		q := &failingQueue{durable: durable{cardbot.NewMemoryQueue(0, 0)}, consumeErr: errors.New("connection reset")}
 		q.consumeErrs.Store(1 << 30)
 		b := newBot(cardbot.WithAsync(cardbot.AsyncConfig{Queue: q}))
+		require.NoError(t, b.Start())
 		require.Eventually(t, func() bool { return q.consumed.Load() == 1 }, 5*time.Second, time.Millisecond)
 		start := time.Now()
 		require.NoError(t, b.Shutdown(t.Context()))

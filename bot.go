@@ -28,6 +28,9 @@ type Bot struct {
 	observer Observer
 	// tracer starts the spans of its work; nil for none.
 	tracer Tracer
+	// ledger records the sends of each handling (WithSendLedger).
+	ledger    SendLedger
+	ledgerTTL time.Duration
 
 	// mu guards the registration state below and the providers.
 	mu        sync.RWMutex
@@ -45,8 +48,9 @@ type Bot struct {
 // New returns a Bot configured by opts. By default it delivers
 // synchronously, deduplicates with a bounded in-memory store (100 000 keys,
 // 24 h), logs through slog.Default() and has no handler timeout. An async
-// bot (WithAsync) starts its workers and the consumer of its queue here;
-// Shutdown stops them.
+// bot (WithAsync) starts its workers and the consumer of its queue later,
+// when it is started (Start, its first Dispatch, or webhook.Server's
+// Serve), so that the providers can be added first; Shutdown stops them.
 func New(opts ...Option) *Bot {
 	b := &Bot{
 		logger:    slog.Default(),
@@ -62,6 +66,7 @@ func New(opts ...Option) *Bot {
 	if b.dedup == nil {
 		b.dedup = NewMemoryDedupStore(DefaultDedupSize, DefaultDedupTTL)
 	}
+	b.pickLedger()
 	if b.onError == nil {
 		b.onError = b.logError
 	}

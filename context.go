@@ -30,15 +30,18 @@ type Context struct {
 	args    []string // strings.Fields(payload), made on demand
 	match   []string // submatches of a pattern route
 
-	cards    []contactcard.Card
-	cardsErr error
-	cardsOK  bool
-	sends    int // sends made, against Limits.MaxSends
+	cards     []contactcard.Card
+	cardsErr  error
+	cardsOK   bool
+	sendCount int // sends made, against Limits.MaxSends
 
 	values map[string]any
 
 	conv    *conversation // nil when the bot keeps no state for the update, else &convVal
 	convVal conversation
+
+	sends sendLog         // the update's send ledger, as this handling knows it
+	lease context.Context // async: Delivery.Owned, which the handling's context ends with; nil for none
 }
 
 // NewContext returns the Context for handling u, delivered by p, within
@@ -61,7 +64,9 @@ func NewContext(ctx context.Context, b *Bot, p Provider, u *Update) *Context {
 // the webhook receiver's ends at its timeout (webhook.Config.Timeout), not
 // when the provider hangs up. In async mode it carries no value of that
 // ctx, and ends when the queue gives the update's partition to another
-// consumer. See Bot.Dispatch.
+// consumer; a send under way then is not cancelled (its request may have
+// reached the provider), and a send started after it fails with a
+// retryable error before any request. See Bot.Dispatch.
 func (c *Context) Context() context.Context { return c.ctx }
 
 // SetContext replaces the context.Context of the handling, for middlewares
@@ -159,7 +164,18 @@ func (c *Context) SendContact(card contactcard.Card) error {
 }
 
 // SendOutgoing sends out to the update's chat and returns what the provider
-// reports about the sent message.
+// reports about the sent message. Every send of a Context (Send, Reply,
+// SendContact, SendFile, SendVCard) comes here.
+//
+// A bot's sends go through its send ledger (see SendLedger): each send of
+// a handling is named by its position (the n-th send of the handling, not
+// counting those of SendKeyed), and when an earlier handling of the same
+// update (same provider and Key) completed the send at that position to
+// the same chat with the same content, it is not made again: its recorded
+// result is returned. A send that differs from the one recorded at its
+// position is made. An update without a Key, and a Context made by
+// NewContext without a bot, keep no ledger. See Bot.Dispatch for what this
+// guarantees.
 func (c *Context) SendOutgoing(out Outgoing) (SentMessage, error) {
 	if c.provider == nil {
 		return SentMessage{}, errors.New("cardbot: Context has no provider")
@@ -167,10 +183,7 @@ func (c *Context) SendOutgoing(out Outgoing) (SentMessage, error) {
 	if c.update.Chat.ID == "" {
 		return SentMessage{}, ErrNoChat
 	}
-	if err := c.countSend(); err != nil {
-		return SentMessage{}, err
-	}
-	return c.bot.send(c.ctx, c.provider, c.update.Chat.ID, out)
+	return c.sendLedgered("", out)
 }
 
 func (c *Context) messageID() string {

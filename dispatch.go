@@ -36,8 +36,9 @@ var _ Dispatcher = (*Bot)(nil)
 // provider hangs up, but has a deadline), with the handler timeout, and
 // when Shutdown gives up.
 //
-// In async mode (WithAsync) Dispatch pushes the update to the queue and
-// returns nil once the queue stored it; a queue deduplicates by key, so a
+// In async mode (WithAsync) Dispatch starts the bot when it was not (see
+// Start), pushes the update to the queue and returns nil once the queue
+// stored it; a queue deduplicates by key, so a
 // delivery of an update pushed before returns nil too. A failed push gives
 // a retryable error (ErrQueueFull, ErrInFlight, ErrShuttingDown, or the
 // queue's error made Retryable), so the provider delivers the update again.
@@ -55,7 +56,8 @@ var _ Dispatcher = (*Bot)(nil)
 // restart or by another one. The handler's context.Context carries no
 // value of ctx (the update may be handled by another process); it ends
 // with the handler timeout, when Shutdown gives up, and when the queue
-// gives the update's partition to another consumer.
+// gives the update's partition to another consumer (a send under way is
+// not cancelled by that: see Context.Context).
 //
 // With conversation state (WithState), each update that has a
 // conversation (see StateScope) is handled while it holds it, so the
@@ -77,8 +79,9 @@ var _ Dispatcher = (*Bot)(nil)
 //     StateConfig.LockTTL), the save stores nothing and the update fails
 //     with ErrStateConflict, which is retryable: sync mode answers 503 so
 //     the provider delivers it again, async mode tries it again. It then
-//     runs again on the state that won, so what its handler sent before
-//     the conflict is sent twice.
+//     runs again on the state that won; what its handler sent before the
+//     conflict is not sent again when it sends the same at the same
+//     position (see the send ledger below).
 //   - An async handling whose delivery was handed to another consumer
 //     meanwhile (Delivery.Owned ended) saves nothing and fails retryably;
 //     the new owner handles the update.
@@ -94,6 +97,37 @@ var _ Dispatcher = (*Bot)(nil)
 // does. A wait for the conversation longer than StateConfig.LockWait
 // fails with ErrChatBusy (retryable), and a failing StateStore or Locker
 // with a retryable error that wraps the store's.
+//
+// Every send of a handling (Context.Send, Reply, SendContact, SendFile,
+// SendVCard, SendOutgoing, SendKeyed) goes through the bot's send ledger
+// (WithSendLedger; by default the ledger of the configured store, see
+// LedgerSource, else one in memory). Once the provider took a send, the
+// bot records its result under the update (its provider and Key) and its
+// slot: its position in the handling (the n-th send), or the key given
+// to SendKeyed. When the same update is handled again, each send whose
+// slot has a record (at a position, for the same chat and content) is
+// skipped and its recorded result returned. The records go when the
+// update is handled for good (its handler returned nil or an error that
+// is not retryable, and sync mode remembered its key or async mode
+// acknowledged it); otherwise they last the ledger's TTL
+// (DefaultLedgerTTL) from the last send, so that a dead letter replayed
+// within it skips them too. What this guarantees, for an update with a
+// Key whose handler makes the same sends in the same order each time:
+//
+//   - Exactly once per send across every retry the bot makes (async
+//     delivery's next attempt, a conflict's), every delivery of the
+//     provider after a 503, and, with a ledger that several instances or
+//     restarts share (boltstore, redisstore), every handling of the
+//     update by another instance or after a restart.
+//   - At least once only for a send in flight at a crash: written to the
+//     provider, and not yet recorded when the process died. The next
+//     handling makes it again.
+//   - A send whose record the ledger failed to store is logged, returned
+//     as made, and made again by a later handling. A ledger that cannot
+//     be read fails the send with a retryable error before the provider
+//     is called.
+//
+// An update without a Key, and Bot.Send, keep no ledger.
 func (b *Bot) Dispatch(ctx context.Context, p Provider, u Update) (err error) {
 	if p == nil {
 		return errors.New("cardbot: Dispatch with a nil Provider")
@@ -113,6 +147,9 @@ func (b *Bot) Dispatch(ctx context.Context, p Provider, u Update) (err error) {
 	b.observe(Observation{Kind: ObsReceived, Provider: u.Provider, Update: u.Kind})
 	if b.eng != nil {
 		b.remember(p)
+		if !b.eng.start() {
+			return ErrShuttingDown
+		}
 		if b.tracer != nil && u.Trace == nil {
 			u.Trace = b.tracer.Inject(ctx)
 		}
@@ -133,8 +170,11 @@ func (b *Bot) Dispatch(ctx context.Context, p Provider, u Update) (err error) {
 			return ErrInFlight
 		}
 	}
-	err = b.run(ctx, p, &u, false)
+	sent, err := b.run(ctx, p, &u, false)
 	b.endKey(ctx, key, err == nil)
+	if sent && !IsRetryable(err) {
+		b.forgetSends(&u) // handled for good: no redelivery comes
+	}
 	return err
 }
 
@@ -160,12 +200,15 @@ func (b *Bot) endKey(ctx context.Context, key string, handled bool) {
 }
 
 // run routes u and runs its chain, recovering panics, and reports the
-// error.
-func (b *Bot) run(ctx context.Context, p Provider, u *Update, async bool) (err error) {
+// error, and whether the update has sends in the send ledger.
+func (b *Bot) run(ctx context.Context, p Provider, u *Update, async bool) (sent bool, err error) {
 	c := &Context{bot: b, provider: p, update: u}
 	owned := context.Background() // what a state save needs: see stateKeeper.serve
 	if async {
 		owned = ctx
+		if ctx.Done() != nil {
+			c.lease = ctx // see Context.sendContext
+		}
 	}
 	if b.tracer != nil {
 		var end func(string, error)
@@ -212,16 +255,19 @@ func (b *Bot) run(ctx context.Context, p Provider, u *Update, async bool) (err e
 			slog.String("chat", u.Chat.ID),
 			slog.Any("error", err))
 	}
-	return err
+	return c.recordedSends(), err
 }
 
-// runJob handles a queued update.
+// runJob handles a queued update, and notes in j whether it has sends in
+// the send ledger.
 func (b *Bot) runJob(j *job) error {
 	ctx := context.Background()
 	if j.d.Owned != nil {
 		ctx = j.d.Owned
 	}
-	return b.run(ctx, j.p, j.u, true)
+	sent, err := b.run(ctx, j.p, j.u, true)
+	j.sent = j.sent || sent
+	return err
 }
 
 // call routes c and runs the chain; a panic becomes a *PanicError.

@@ -58,6 +58,14 @@
 // Delivery is at least once per update: a crash can repeat the handling of
 // what was in flight, never lose what was acknowledged.
 //
+// A handling that runs again for the same update does not repeat its
+// sends: every send of a Context goes through the bot's send ledger
+// (SendLedger, kept in the bot's store), which skips the sends an earlier
+// handling of the update completed and returns their results. Exactly
+// once per send for every retry the bot itself makes (and the provider's
+// redelivery after a 503); at least once only for a send in flight at a
+// crash. See Bot.Dispatch.
+//
 // Bot.Shutdown drains. Panics are always recovered and reported to the
 // error handler as a *PanicError.
 //

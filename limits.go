@@ -117,9 +117,9 @@ func (c *Context) limits() Limits {
 // countSend counts a send of the handling, and fails once the handling
 // made Limits.MaxSends of them.
 func (c *Context) countSend() error {
-	if n := c.limits().MaxSends; c.sends >= n {
+	if n := c.limits().MaxSends; c.sendCount >= n {
 		return fmt.Errorf("%w: the limit is %d (Limits.MaxSends)", ErrTooManySends, n)
 	}
-	c.sends++
+	c.sendCount++
 	return nil
 }

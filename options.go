@@ -106,8 +106,9 @@ func WithErrorHandler(f func(c *Context, err error)) Option {
 }
 
 // WithAsync turns async delivery on: Dispatch stores the update in the
-// queue and returns; workers that New starts handle it. See Bot.Dispatch.
-// An async bot must be stopped with Shutdown, which stops its goroutines.
+// queue and returns; workers that Bot.Start (or the first Dispatch)
+// starts handle it. See Bot.Dispatch. An async bot must be stopped with
+// Shutdown, which stops its goroutines.
 func WithAsync(cfg AsyncConfig) Option {
 	return func(b *Bot) {
 		if cfg.QueueSize <= 0 {

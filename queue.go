@@ -16,6 +16,7 @@ type job struct {
 	p        Provider
 	u        *Update
 	attempts int         // handlings that failed retryably
+	sent     bool        // a handling left sends in the send ledger
 	timer    *time.Timer // the wait before the next attempt, or nil
 }
 
@@ -49,6 +50,7 @@ type engine struct {
 	chats   map[string]*chatQueue
 	waiting map[*job]*chatQueue // jobs whose retry timer runs
 	closing bool                // Shutdown began
+	started bool                // start ran: the workers and Consume run
 
 	// ready never blocks a send: each chat in it holds a job, and there are
 	// at most cap(room) jobs.
@@ -56,6 +58,7 @@ type engine struct {
 
 	pushes pushHealth // the last push failure, for Bot.Ready
 
+	ctx      context.Context    // Consume's
 	cancel   context.CancelFunc // ends Consume
 	consumed chan struct{}      // closed when Consume returned
 	dropped  chan struct{}      // closed when Shutdown gave up
@@ -82,14 +85,28 @@ func newEngine(b *Bot, cfg AsyncConfig) *engine {
 		consumed: make(chan struct{}),
 		dropped:  make(chan struct{}),
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	e.cancel = cancel
+	e.ctx, e.cancel = context.WithCancel(context.Background())
+	return e
+}
+
+// start starts the workers and the consumer of the queue, once; not after
+// Shutdown began. It reports whether they run.
+func (e *engine) start() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closing || e.isDropped() {
+		return false
+	}
+	if e.started {
+		return true
+	}
+	e.started = true
 	e.wg.Add(e.workers)
 	for range e.workers {
 		go e.work()
 	}
-	go e.consume(ctx)
-	return e
+	go e.consume(e.ctx)
+	return true
 }
 
 // consume runs the queue's Consume; once it returned, every entry it
@@ -202,11 +219,24 @@ func (e *engine) decode(d Delivery) (*job, string) {
 			return nil, err.Error()
 		}
 	}
-	p, ok := e.b.Provider(u.Provider)
-	if !ok {
-		return nil, fmt.Sprintf("%v: %q (register it with Bot.AddProvider)", ErrUnknownProvider, u.Provider)
-	}
+	p, _ := e.b.Provider(u.Provider) // nil when not (yet) registered: see provide
 	return &job{d: d, p: p, u: u}, ""
+}
+
+// provide finds the provider of j when decode did not: an update from a
+// previous run may name a provider that is registered only later. Until
+// then the handling fails retryably, so it is tried again with backoff,
+// and dead lettered only after its attempts.
+func (e *engine) provide(j *job) error {
+	if j.p != nil {
+		return nil
+	}
+	p, ok := e.b.Provider(j.u.Provider)
+	if !ok {
+		return Retryable(fmt.Errorf("%w: %q (register it with Bot.AddProvider)", ErrUnknownProvider, j.u.Provider))
+	}
+	j.p = p
+	return nil
 }
 
 // How a delivered entry ends.
@@ -270,12 +300,16 @@ func (e *engine) work() {
 		if j.attempts == 0 && e.b.observer != nil {
 			e.b.observer.Observe(Observation{Kind: ObsQueueDepth, Depth: len(e.room), Lag: time.Since(j.d.Pushed)})
 		}
-		err := e.b.runJob(j)
+		err := e.provide(j)
+		if err == nil {
+			err = e.b.runJob(j)
+		}
 		switch {
-		case err == nil:
+		case err == nil, !IsRetryable(err): // a failure was reported by run; a redelivery would fail again
 			e.finish(cq, j, endAck, "")
-		case !IsRetryable(err):
-			e.finish(cq, j, endAck, "") // reported by run; a redelivery would fail again
+			if j.sent {
+				e.b.forgetSends(j.u) // acknowledged: handled for good
+			}
 		case e.isDropped() || lost(j.d):
 			e.finish(cq, j, endRelease, "")
 		default:
@@ -362,7 +396,15 @@ func (e *engine) finish(cq *chatQueue, j *job, how int, reason string) {
 func (e *engine) shutdown(ctx context.Context) error {
 	e.mu.Lock()
 	e.closing = true
+	started := e.started
 	e.mu.Unlock()
+	if !started {
+		// Never started: nothing was delivered, and the queue keeps
+		// what it holds (a MemoryQueue: what was pushed is lost, as
+		// when Shutdown gives up).
+		e.cancel()
+		return nil
+	}
 	// Consuming stops first: a retry released below must stay in the
 	// durable queue for the next start, not come straight back to this
 	// consumer and run again before its wait is over.

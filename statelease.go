@@ -11,17 +11,21 @@ import (
 // third of LockTTL until the stop it returns is called, so that a
 // handling longer than LockTTL keeps its conversation and no other
 // instance takes it meanwhile. A renewal that fails is logged and tried
-// again at the next tick while the lease may still hold; a renewal that
-// finds the lease taken ends the renewals, and the compare-and-set of the
-// save then decides. stop waits for the renewals to end.
+// again soon (every tenth of LockTTL), so that an outage of the Locker
+// shorter than the lease costs nothing: the first renewal after it
+// extends the lease, or takes it again when the Locker lost it and
+// nobody else took it. A renewal that finds the lease taken ends the
+// renewals, and the compare-and-set of the save then decides. stop waits
+// for the renewals to end.
 func (k *stateKeeper) keepLease(logger *slog.Logger, name, owner string) (stop func()) {
 	every := max(k.cfg.LockTTL/3, time.Millisecond)
+	soon := max(k.cfg.LockTTL/10, time.Millisecond)
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		t := time.NewTicker(every)
+		t := time.NewTimer(every)
 		defer t.Stop()
 		for {
 			select {
@@ -32,8 +36,10 @@ func (k *stateKeeper) keepLease(logger *slog.Logger, name, owner string) (stop f
 			ctx, cancel := context.WithTimeout(context.Background(), every)
 			held, err := k.cfg.Locker.Acquire(ctx, name, owner, k.cfg.LockTTL)
 			cancel()
+			t.Reset(every)
 			switch {
 			case err != nil:
+				t.Reset(soon)
 				logger.Warn("cardbot: renewing the conversation's lease failed", "error", err)
 			case !held:
 				logger.Warn("cardbot: the conversation's lease ran out during the handling; its save is checked against the version loaded")

@@ -139,7 +139,7 @@ func (c *Context) SendSplit(text string) error {
 	if l, ok := c.provider.(TextLimiter); ok {
 		parts = SplitText(text, l.TextLimit())
 	}
-	if left := c.limits().MaxSends - c.sends; len(parts) > left {
+	if left := c.limits().MaxSends - c.sendCount; len(parts) > left {
 		return fmt.Errorf("%w: %d parts, %d sends left (Limits.MaxSends)", ErrTooManySends, len(parts), max(left, 0))
 	}
 	for _, p := range parts {

@@ -183,8 +183,10 @@ func (s *Sandbox) Played() []Messenger { return append([]Messenger(nil), s.order
 
 // Close ends the page's event streams, waits for the deliveries under way
 // (a call slowed by the page ends at once with an error), then stops the
-// fake APIs. Call it before a server's graceful Shutdown, which would wait
-// for the open event streams otherwise. The clients registered with the bot
+// fake APIs. When the process stops, call Shutdown instead, which drains
+// the bot first so that no answer in flight is lost, and call it before a
+// server's graceful Shutdown, which would wait for the open event streams
+// otherwise. The clients registered with the bot
 // stay registered; their calls fail from now on. Close returns nil, and
 // does nothing when called again.
 func (s *Sandbox) Close() error {

@@ -101,8 +101,17 @@ func (s *Server) ListenAndServe() error {
 	return s.Serve(l)
 }
 
-// Serve serves on l until Shutdown; then it returns nil.
+// Serve serves on l until Shutdown; then it returns nil. It first starts
+// the Dispatcher when it has a Start method (*cardbot.Bot does: an async
+// bot then handles what its durable queue kept from a previous run before
+// any webhook arrives); a failing Start fails Serve.
 func (s *Server) Serve(l net.Listener) error {
+	if d, ok := s.d.(interface{ Start() error }); ok {
+		if err := d.Start(); err != nil {
+			_ = l.Close()
+			return fmt.Errorf("webhook: starting the bot: %w", err)
+		}
+	}
 	if err := s.http.Serve(l); !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("webhook: serve: %w", err)
 	}

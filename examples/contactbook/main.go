@@ -17,6 +17,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -54,6 +55,7 @@ func run(ctx context.Context, getenv func(string) string, addr string, log *slog
 	}))
 	register(bot)
 	srv := webhook.NewServer(bot, webhook.ServerConfig{Addr: addr, Config: webhook.Config{Logger: log}})
+	drainSandbox := func(context.Context) error { return nil }
 
 	if id := getenv("GREENAPI_ID_INSTANCE"); id != "" {
 		client, err := greenapi.New(greenapi.Config{
@@ -77,6 +79,7 @@ func run(ctx context.Context, getenv func(string) string, addr string, log *slog
 			return err
 		}
 		defer sb.Close()
+		drainSandbox = sb.Shutdown
 		sb.Mount(srv.Echo)
 		log.Info("no credentials: the sandbox plays WhatsApp, MAX and Aitu", "page", "http://"+addr+"/sandbox/")
 	}
@@ -90,5 +93,8 @@ func run(ctx context.Context, getenv func(string) string, addr string, log *slog
 	}
 	drain, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	return srv.Shutdown(drain)
+	// In the sandbox, the bot drains while the fake APIs still take its
+	// answers; then the sandbox closes, ending the page's event streams,
+	// which would hold the server's drain.
+	return errors.Join(drainSandbox(drain), srv.Shutdown(drain))
 }

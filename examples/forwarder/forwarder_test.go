@@ -205,13 +205,13 @@ func environment(wa, mx *greenapitest.Server, forwardTo string) map[string]strin
 // empty) on a loopback port until the test ends, and returns its address.
 func serve(t *testing.T, env map[string]string) string {
 	t.Helper()
-	srv, closeSandbox, err := setup(func(k string) string { return env[k] }, slog.New(slog.DiscardHandler))
+	srv, drainSandbox, err := setup(func(k string) string { return env[k] }, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	go func() { _ = srv.Serve(l) }()
 	t.Cleanup(func() {
-		closeSandbox()
+		_ = drainSandbox(context.Background())
 		_ = srv.Shutdown(context.Background())
 	})
 	return l.Addr().String()

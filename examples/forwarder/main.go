@@ -38,16 +38,19 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	srv, closeSandbox, err := setup(os.Getenv, log)
+	srv, drainSandbox, err := setup(os.Getenv, log)
 	if err != nil {
 		log.Error("forwarder", "error", err)
 		os.Exit(1)
 	}
 	go func() {
 		<-ctx.Done()
-		closeSandbox() // ends the sandbox page's event streams, which would hold the drain
 		shut, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
+		// In the sandbox, the bot drains while the fake APIs still take
+		// its answers; then the sandbox closes, ending the page's event
+		// streams, which would hold the server's drain.
+		_ = drainSandbox(shut)
 		_ = srv.Shutdown(shut)
 	}()
 	if err := srv.ListenAndServe(); err != nil {
@@ -60,10 +63,10 @@ func main() {
 const sandboxTarget = "max:-10000000000001"
 
 // setup builds the bot and its webhook server from the environment, in
-// the sandbox when no instance is set; closeSandbox ends the sandbox (it
-// does nothing otherwise).
-func setup(getenv func(string) string, log *slog.Logger) (srv *webhook.Server, closeSandbox func(), err error) {
-	closeSandbox = func() {}
+// the sandbox when no instance is set; drainSandbox drains the bot, then
+// closes the sandbox (it does nothing otherwise).
+func setup(getenv func(string) string, log *slog.Logger) (srv *webhook.Server, drainSandbox func(context.Context) error, err error) {
+	drainSandbox = func(context.Context) error { return nil }
 	sandboxed := getenv("GREENAPI_ID_INSTANCE") == "" && getenv("MAX_ID_INSTANCE") == ""
 	target := getenv("FORWARD_TO")
 	if target == "" && sandboxed {
@@ -81,7 +84,7 @@ func setup(getenv func(string) string, log *slog.Logger) (srv *webhook.Server, c
 			return nil, nil, err
 		}
 		sb.Mount(srv.Echo)
-		closeSandbox = func() { _ = sb.Close() }
+		drainSandbox = sb.Shutdown
 	}
 	for _, p := range []struct {
 		prefix, path string
@@ -112,11 +115,11 @@ func setup(getenv func(string) string, log *slog.Logger) (srv *webhook.Server, c
 		}
 	}
 	if _, ok := bot.Provider(to); !ok {
-		closeSandbox()
+		_ = drainSandbox(context.Background())
 		return nil, nil, fmt.Errorf("FORWARD_TO names %q, which is not configured", to)
 	}
 	bot.Handle(cardbot.OnContact, forward(to, chat))
-	return srv, closeSandbox, nil
+	return srv, drainSandbox, nil
 }
 
 // forward sends every contact of a message to chat on provider to, and

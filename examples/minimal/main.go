@@ -42,6 +42,7 @@ func run(ctx context.Context, getenv func(string) string, addr string) error {
 	bot := cardbot.New()
 	bot.Handle(cardbot.OnContact, sendContacts)
 	srv := webhook.NewServer(bot, webhook.ServerConfig{Addr: addr})
+	drainSandbox := func(context.Context) error { return nil }
 
 	if id := getenv("GREENAPI_ID_INSTANCE"); id != "" {
 		client, err := greenapi.New(greenapi.Config{
@@ -64,6 +65,7 @@ func run(ctx context.Context, getenv func(string) string, addr string) error {
 			return err
 		}
 		defer sb.Close()
+		drainSandbox = sb.Shutdown
 		sb.Mount(srv.Echo)
 		log.Printf("no credentials: open http://%s/sandbox/", addr)
 	}
@@ -77,7 +79,10 @@ func run(ctx context.Context, getenv func(string) string, addr string) error {
 	}
 	drain, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	return srv.Shutdown(drain)
+	// In the sandbox, the bot drains while the fake APIs still take its
+	// answers; then the sandbox closes, ending the page's event streams,
+	// which would hold the server's drain.
+	return errors.Join(drainSandbox(drain), srv.Shutdown(drain))
 }
 
 // sendContacts sends back every contact of the message, and tells the
@@ -103,9 +108,12 @@ func sendContacts(c *cardbot.Context) error {
 			notSent = append(notSent, fmt.Sprintf("%s: %s", card.FormattedName, pe.Reason))
 		case errors.Is(err, cardbot.ErrNoUsableNumber):
 			notSent = append(notSent, card.FormattedName+": it has no phone number")
+		case cardbot.IsRetryable(err):
+			// A 5xx or a network failure: GREEN-API delivers the update
+			// again, and the contacts sent before this one are not sent
+			// twice (the bot's send ledger skips them).
+			return err
 		default:
-			// The contacts before this one were sent: do not fail the
-			// update, or its delivery again would send them twice.
 			log.Printf("sending %q: %v", card.FormattedName, err)
 			notSent = append(notSent, card.FormattedName+": the messenger did not take it, try again later")
 		}

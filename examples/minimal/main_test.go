@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -152,6 +153,31 @@ func TestSendContactsTellsWhy(t *testing.T) {
 	}
 }
 
+// A send that fails retryably fails the update, so that GREEN-API
+// delivers it again, and the contacts sent before it are not sent again.
+func TestSendContactsRetried(t *testing.T) {
+	var self atomic.Pointer[greenapitest.Server]
+	var n atomic.Int32
+	fake, url := serveSendContacts(t, greenapitest.WithPushRetry(3, time.Millisecond),
+		greenapitest.WithSentHook(func(greenapitest.SentMessage) {
+			if n.Add(1) == 1 {
+				self.Load().FailNext(1, http.StatusInternalServerError, 0) // the second card's send
+			}
+		}))
+	self.Store(fake)
+	cards := "BEGIN:VCARD\nFN:Ann\nTEL:8 900 765-43-21\nEND:VCARD\nBEGIN:VCARD\nFN:Bob\nTEL:8 900 765-43-22\nEND:VCARD\n"
+	statuses, err := fake.Push(t.Context(), url, fake.IncomingDocument(greenapitest.Incoming{ChatID: "79001234567@c.us"},
+		"two.vcf", "text/x-vcard", []byte(cards)))
+	require.NoError(t, err)
+	assert.Equal(t, []int{http.StatusServiceUnavailable, http.StatusOK}, statuses)
+	var phones []int64
+	for _, m := range fake.SentMessages() {
+		require.NotNil(t, m.Contact, "a text was sent: %q", m.Text)
+		phones = append(phones, m.Contact.PhoneContact)
+	}
+	assert.Equal(t, []int64{79007654321, 79007654322}, phones, "each card once")
+}
+
 // A .vcf file that cannot be downloaded fails the update, so that GREEN-API
 // delivers it again.
 func TestSendContactsDownloadFails(t *testing.T) {
@@ -167,9 +193,9 @@ func TestSendContactsDownloadFails(t *testing.T) {
 
 // serveSendContacts serves sendContacts to a fake GREEN-API until the test
 // ends, at url. The client does not retry, so that a failure shows at once.
-func serveSendContacts(t *testing.T) (fake *greenapitest.Server, url string) {
+func serveSendContacts(t *testing.T, opts ...greenapitest.Option) (fake *greenapitest.Server, url string) {
 	t.Helper()
-	fake = greenapitest.NewServer(greenapitest.WithWebhookToken("hook"))
+	fake = greenapitest.NewServer(append(opts, greenapitest.WithWebhookToken("hook"))...)
 	t.Cleanup(fake.Close)
 	client, err := greenapi.New(greenapi.Config{APIURL: fake.URL, IDInstance: fake.IDInstance,
 		APITokenInstance: fake.Token, WebhookToken: "hook", MaxRetries: -1})

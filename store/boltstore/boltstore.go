@@ -111,10 +111,13 @@ var (
 	bucketHandledExp = []byte("handled-exp") // expiry, key → nothing
 	bucketState      = []byte("state")       // conversation key → record: the StateStore's
 	bucketStateExp   = []byte("state-exp")   // expiry, conversation key → nothing
+	bucketLedger     = []byte("ledger")      // update → its send records: the SendLedger's
+	bucketLedgerExp  = []byte("ledger-exp")  // expiry, update → nothing
 
-	// A file of format 1 without the state buckets gets them at Open.
+	// A file of format 1 without the state or ledger buckets gets them
+	// at Open.
 	allBuckets = [][]byte{bucketMeta, bucketQueue, bucketDead, bucketPushed, bucketPushedExp, bucketHandled, bucketHandledExp,
-		bucketState, bucketStateExp}
+		bucketState, bucketStateExp, bucketLedger, bucketLedgerExp}
 
 	keyFormat    = []byte("format")
 	keyDeadCount = []byte("dead-count")
@@ -124,8 +127,8 @@ var (
 	formatV1 = []byte("cardbot-boltstore 1")
 )
 
-// DB is a store in one bbolt file: a Queue, a DedupStore, a StateStore and
-// a Locker that share it. Its methods and those of its parts are safe for concurrent
+// DB is a store in one bbolt file: a Queue, a DedupStore, a StateStore, a
+// SendLedger and a Locker that share it. Its methods and those of its parts are safe for concurrent
 // use.
 type DB struct {
 	bolt *bolt.DB
@@ -138,6 +141,7 @@ type DB struct {
 	dedup  *DedupStore
 	locker *Locker
 	state  *StateStore
+	ledger *SendLedger
 
 	closeOnce sync.Once
 	closed    chan struct{}
@@ -179,6 +183,7 @@ func open(path string, opts Options, now func() time.Time) (*DB, error) {
 	db.queue = newQueue(db)
 	db.dedup = &DedupStore{db: db}
 	db.state = &StateStore{db: db}
+	db.ledger = &SendLedger{db: db}
 	db.locker = cardbot.NewMemoryLocker()
 	return db, nil
 }
@@ -213,7 +218,8 @@ func (db *DB) init() error {
 			return err
 		}
 		now := db.now().UnixNano()
-		for _, b := range [][2][]byte{{bucketPushed, bucketPushedExp}, {bucketHandled, bucketHandledExp}, {bucketState, bucketStateExp}} {
+		for _, b := range [][2][]byte{{bucketPushed, bucketPushedExp}, {bucketHandled, bucketHandledExp}, {bucketState, bucketStateExp},
+			{bucketLedger, bucketLedgerExp}} {
 			n, err := purge(tx, b[0], b[1], now, 0)
 			if err != nil {
 				return err

@@ -79,4 +79,27 @@ func TestConformance(t *testing.T) {
 			},
 		})
 	})
+	t.Run("SendLedger", func(t *testing.T) {
+		var (
+			mu    sync.Mutex
+			dbs   = make(map[cardbot.SendLedger]*boltstore.DB)
+			track = func(db *boltstore.DB) cardbot.SendLedger {
+				mu.Lock()
+				defer mu.Unlock()
+				dbs[db.SendLedger()] = db
+				return db.SendLedger()
+			}
+		)
+		storetest.TestSendLedger(t, func(t *testing.T) cardbot.SendLedger {
+			return track(open(t, tempPath(t), boltstore.Options{NoSync: true}))
+		}, storetest.LedgerOptions{
+			Reopen: func(t *testing.T, l cardbot.SendLedger) cardbot.SendLedger {
+				mu.Lock()
+				db := dbs[l]
+				mu.Unlock()
+				require.NoError(t, db.Close())
+				return track(open(t, db.Path(), boltstore.Options{NoSync: true}))
+			},
+		})
+	})
 }

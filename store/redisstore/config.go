@@ -51,7 +51,11 @@ type Config struct {
 	// its membership, last without renewal (DefaultLeaseTTL, at least
 	// MinLeaseTTL). Consumers renew every third of it, so a consumer that
 	// dies leaves its partitions to the others after one to one and a
-	// third LeaseTTL.
+	// third LeaseTTL. An outage of Redis shorter than LeaseTTL costs no
+	// lease: a renewal that fails is tried again every tenth of LeaseTTL,
+	// once more before the lease counts as lost, and a lease that Redis
+	// lost meanwhile (a restart without its data) is taken again by its
+	// holder when no other consumer took the partition since.
 	LeaseTTL time.Duration
 
 	// PollInterval is how often a consumer reads a partition it owns when

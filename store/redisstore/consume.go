@@ -51,6 +51,7 @@ type consumer struct {
 
 	mu       sync.Mutex
 	parts    []*part
+	unsure   bool         // the last renewal of a lease failed: try again soon
 	target   []bool       // the partitions this member is to own, by the last heartbeat
 	tryNow   map[int]bool // free target partitions to try before the next tick
 	stopping bool
@@ -136,9 +137,12 @@ func (c *consumer) run(ctx context.Context) error {
 	c.round(bg, true)
 	c.publish(bg, msgJoin)
 	done := ctx.Done()
+	var again <-chan time.Time // a renewal failed: the next one comes sooner than the tick
 	for {
 		select {
 		case <-tick.C:
+			c.round(bg, true)
+		case <-again:
 			c.round(bg, true)
 		case <-c.refresh:
 			c.round(bg, false)
@@ -159,8 +163,19 @@ func (c *consumer) run(ctx context.Context) error {
 			c.leave(bg)
 			return nil
 		}
+		again = nil
+		c.mu.Lock()
+		if c.unsure {
+			again = time.After(c.renewRetry())
+		}
+		c.mu.Unlock()
 	}
 }
+
+// renewRetry is the wait before a renewal is tried again after one
+// failed: a tenth of LeaseTTL, so that a lease outlives an outage of Redis
+// shorter than it, renewed as soon as Redis answers again.
+func (c *consumer) renewRetry() time.Duration { return max(c.q.cfg.LeaseTTL/10, 10*time.Millisecond) }
 
 // checkPartitions stores the partition count when none is stored, and
 // fails when another count is. It retries Redis failures until ctx ends.
@@ -255,7 +270,7 @@ func (c *consumer) renew(ctx context.Context) {
 	for _, p := range c.parts {
 		if p.token != "" {
 			hs = append(hs, held{p: p, token: p.token,
-				cmd: pipe.Eval(ctx, renewScript, []string{p.keys.lease}, p.token, ms(c.q.cfg.LeaseTTL))})
+				cmd: pipe.Eval(ctx, renewScript, []string{p.keys.lease, p.keys.fence}, p.token, ms(c.q.cfg.LeaseTTL), fenceOf(p.token))})
 		}
 	}
 	c.mu.Unlock()
@@ -264,10 +279,17 @@ func (c *consumer) renew(ctx context.Context) {
 	}
 	start := time.Now()
 	_, _ = pipe.Exec(ctx)
+	failed := false
+	defer func() {
+		c.mu.Lock()
+		c.unsure = failed
+		c.mu.Unlock()
+	}()
 	for _, h := range hs {
 		n, err := h.cmd.Int()
 		switch {
 		case err != nil:
+			failed = true
 			c.warn("redisstore: renewing a lease failed", err, slog.Int("partition", h.p.n))
 		case n == 0:
 			c.lose(h.p, h.token, "another consumer holds it, or it expired")
@@ -324,9 +346,7 @@ func (c *consumer) acquire(ctx context.Context, p *part) {
 	p.owned, p.cancel = context.WithCancel(context.Background())
 	p.stop = c.stopping || !c.target[p.n] // things changed meanwhile: settle gives it back
 	p.restart = false
-	p.timer = time.AfterFunc(time.Until(start.Add(c.validity())), func() {
-		c.lose(p, token, "not renewed in time")
-	})
+	p.timer = time.AfterFunc(time.Until(start.Add(c.validity())), func() { c.expire(p, token) })
 	if p.stop {
 		signal(c.kick)
 		return
@@ -350,6 +370,44 @@ func (c *consumer) release(ctx context.Context, p *part, token string) {
 	if err != nil {
 		c.warn("redisstore: giving up a lease failed (it expires)", err, slog.Int("partition", p.n))
 	}
+}
+
+// expire runs when p's lease token was not renewed within its validity
+// (Redis did not answer). Before it counts the lease as lost, it tries
+// one more renewal, within the tenth of LeaseTTL by which the lease in
+// Redis outlasts its validity: an outage of Redis that just ended then
+// costs nothing, and a lease that Redis lost meanwhile (a restart) is
+// taken again when no other consumer took it since (see renewScript).
+func (c *consumer) expire(p *part, token string) {
+	c.mu.Lock()
+	held := p.token == token
+	c.mu.Unlock()
+	if !held {
+		return
+	}
+	if !c.renewOne(context.Background(), p, token, c.q.cfg.LeaseTTL-c.validity()) {
+		c.lose(p, token, "not renewed in time")
+	}
+}
+
+// renewOne renews p's lease token alone, or takes it again when Redis
+// lost it and no other consumer took it since, within wait, and reports
+// whether token holds it now.
+func (c *consumer) renewOne(ctx context.Context, p *part, token string, wait time.Duration) bool {
+	ctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	start := time.Now()
+	n, err := c.q.c.Eval(ctx, renewScript, []string{p.keys.lease, p.keys.fence}, token, ms(c.q.cfg.LeaseTTL), fenceOf(token)).Int()
+	if err != nil || n == 0 {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if p.token != token {
+		return false
+	}
+	p.timer.Reset(time.Until(start.Add(c.validity())))
+	return true
 }
 
 // lose ends p's lease token, when it is still held, because it was lost.
@@ -496,9 +554,12 @@ func (c *consumer) read(p *part, token string, owned context.Context) {
 			continue
 		}
 		fails = 0
-		if lost {
+		if lost && !c.renewOne(ctx, p, token, c.q.cfg.LeaseTTL-c.validity()) {
 			c.lose(p, token, "another consumer holds it, or it expired")
 			return
+		}
+		if lost {
+			continue // taken again: Redis had lost it
 		}
 		switch {
 		case cursor != ">" && last == cursor:
@@ -646,4 +707,12 @@ func (l *errLog) warn(msg string, err error, attrs ...any) {
 		attrs = append(attrs, slog.Int("failures_not_logged", silent))
 	}
 	l.log.Warn(msg, attrs...)
+}
+
+// fenceOf returns the fence count a lease's token ends with.
+func fenceOf(token string) string {
+	if i := strings.LastIndexByte(token, ':'); i >= 0 {
+		return token[i+1:]
+	}
+	return ""
 }

@@ -39,15 +39,27 @@ redis.call('SET', KEYS[1], token, 'PX', ARGV[2])
 return token
 `)
 
-// renewScript extends a lease its token holds.
+// renewScript extends a lease its token holds. A lease that is gone (a
+// Redis restarted without its data, or a lease that expired while its
+// holder could not reach Redis) is taken again by its token when no other
+// lease of the partition was taken since: the fence count is still the
+// token's, or gone too (then it is set back to the token's, so that the
+// next lease counts on from it).
 //
-// KEYS: lease. ARGV: token, ttl ms. Returns 1, or 0 when the lease is not
-// the token's.
+// KEYS: lease, fence. ARGV: token, ttl ms, the token's fence count.
+// Returns 1 (extended), 2 (taken again), or 0 when the lease is not the
+// token's.
 const renewScript = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then
+local v = redis.call('GET', KEYS[1])
+if v == ARGV[1] then
 	return redis.call('PEXPIRE', KEYS[1], ARGV[2])
 end
-return 0
+if v then return 0 end
+local f = redis.call('GET', KEYS[2])
+if f and f ~= ARGV[3] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+if not f then redis.call('SET', KEYS[2], ARGV[3]) end
+return 2
 `
 
 // releaseScript frees a lease its token holds, and tells the other

@@ -98,4 +98,28 @@ func conformance(t *testing.T, client func(t *testing.T) redis.UniversalClient) 
 			},
 		})
 	})
+	t.Run("SendLedger", func(t *testing.T) {
+		var (
+			mu   sync.Mutex
+			cfgs = map[cardbot.SendLedger]redisstore.Config{}
+		)
+		open := func(t *testing.T, cfg redisstore.Config) cardbot.SendLedger {
+			l, err := redisstore.NewSendLedger(redistest.Client(t), cfg)
+			require.NoError(t, err)
+			mu.Lock()
+			cfgs[l] = cfg
+			mu.Unlock()
+			return l
+		}
+		storetest.TestSendLedger(t, func(t *testing.T) cardbot.SendLedger {
+			return open(t, testConfig(t))
+		}, storetest.LedgerOptions{
+			Reopen: func(t *testing.T, l cardbot.SendLedger) cardbot.SendLedger {
+				mu.Lock()
+				cfg := cfgs[l]
+				mu.Unlock()
+				return open(t, cfg) // a new client on the same prefix
+			},
+		})
+	})
 }

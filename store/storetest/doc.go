@@ -1,6 +1,6 @@
 // Package storetest is the conformance suite of cardbot's stores: every
-// cardbot.Queue, cardbot.DedupStore, cardbot.Locker and cardbot.StateStore
-// (the in-memory ones of package cardbot, boltstore's, redisstore's, and
+// cardbot.Queue, cardbot.DedupStore, cardbot.Locker, cardbot.StateStore
+// and cardbot.SendLedger (the in-memory ones of package cardbot, boltstore's, redisstore's, and
 // any other) runs it from its own tests, as a net.Conn runs
 // golang.org/x/net/nettest.TestConn.
 // What the suite checks is what the doc comments of those interfaces
@@ -32,6 +32,12 @@
 //		storetest.TestStateStore(t, func(t *testing.T) cardbot.StateStore {
 //			return cardbot.NewMemoryStateStore()
 //		}, storetest.StateOptions{})
+//	}
+//
+//	func TestSendLedger(t *testing.T) {
+//		storetest.TestSendLedger(t, func(t *testing.T) cardbot.SendLedger {
+//			return cardbot.NewMemorySendLedger(0)
+//		}, storetest.LedgerOptions{})
 //	}
 //
 // A Queue that keeps its entries across restarts, or that several

@@ -80,6 +80,11 @@ func TestMemory(t *testing.T) {
 			return cardbot.NewMemoryStateStore()
 		}, storetest.StateOptions{})
 	})
+	t.Run("SendLedger", func(t *testing.T) {
+		storetest.TestSendLedger(t, func(*testing.T) cardbot.SendLedger {
+			return cardbot.NewMemorySendLedger(0)
+		}, storetest.LedgerOptions{})
+	})
 }
 
 // bugs are the bugs of the reference queue, each with the configuration

@@ -12,8 +12,8 @@ import (
 	"github.com/cardbot/cardbot/store/redisstore"
 )
 
-// openRedis opens the Redis stores of cfg: the queue and the dedup store
-// on one client, which closing the stores closes.
+// openRedis opens the Redis stores of cfg: the queue, the dedup store and
+// the send ledger on one client, which closing the stores closes.
 func openRedis(cfg storeConfig, log *slog.Logger) (stores, error) {
 	opts, err := redis.ParseURL(cfg.URL)
 	if err != nil {
@@ -32,6 +32,11 @@ func openRedis(cfg storeConfig, log *slog.Logger) (stores, error) {
 		client.Close()
 		return stores{}, fmt.Errorf("STORE redis: %w", err)
 	}
+	l, err := redisstore.NewSendLedger(client, rc)
+	if err != nil {
+		client.Close()
+		return stores{}, fmt.Errorf("STORE redis: %w", err)
+	}
 	check := func(ctx context.Context) {
 		ctx, cancel := context.WithTimeout(ctx, persistenceTimeout)
 		defer cancel()
@@ -39,7 +44,7 @@ func openRedis(cfg storeConfig, log *slog.Logger) (stores, error) {
 			log.Warn("cannot read Redis's persistence settings", "error", err)
 		}
 	}
-	return stores{queue: q, dedup: d, close: client.Close, checkPersistence: check}, nil
+	return stores{queue: q, dedup: d, ledger: l, close: client.Close, checkPersistence: check}, nil
 }
 
 // persistenceTimeout bounds the reading of Redis's persistence settings

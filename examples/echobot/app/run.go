@@ -51,7 +51,7 @@ func Run(ctx context.Context, getenv func(string) string, log *slog.Logger, list
 		return err
 	}
 	opts := []cardbot.Option{cardbot.WithLogger(log), cardbot.WithDefaultRegion(cfg.Region), cardbot.WithDedupStore(st.dedup),
-		cardbot.WithObserver(metrics)}
+		cardbot.WithSendLedger(st.ledger, 0), cardbot.WithObserver(metrics)}
 	if cfg.async() {
 		// Default bounds: a full in-memory queue answers 503 and the
 		// provider redelivers; a durable queue keeps what it took.
@@ -131,12 +131,16 @@ func Run(ctx context.Context, getenv func(string) string, log *slog.Logger, list
 	case <-ctx.Done():
 	}
 	log.Info("shutting down: draining updates in flight")
-	if sb != nil {
-		sb.Close() // ends the page's event streams, which would hold the drain
-	}
 	shutCtx, cancel := context.WithTimeout(context.Background(), drainTimeout)
 	defer cancel()
-	if err := srv.Shutdown(shutCtx); err != nil {
+	var drainErr error
+	if sb != nil {
+		// The bot drains while the fake APIs still take its answers;
+		// then the sandbox closes, ending the page's event streams,
+		// which would hold the server's drain.
+		drainErr = sb.Shutdown(shutCtx)
+	}
+	if err := errors.Join(drainErr, srv.Shutdown(shutCtx)); err != nil {
 		return err
 	}
 	if err := <-served; err != nil && !errors.Is(err, context.Canceled) {

@@ -10,12 +10,14 @@ import (
 )
 
 // stores are what the bot keeps its state in, as STORE chose: the queue of
-// async delivery and the dedup keys of sync delivery. nil fields are the
-// bot's in-memory defaults.
+// async delivery, the dedup keys of sync delivery, and the send ledger
+// that keeps a retried handling from sending again what it sent. nil
+// fields are the bot's in-memory defaults.
 type stores struct {
-	queue cardbot.Queue
-	dedup cardbot.DedupStore
-	close func() error
+	queue  cardbot.Queue
+	dedup  cardbot.DedupStore
+	ledger cardbot.SendLedger
+	close  func() error
 	// checkPersistence, when not nil, logs what the store's server would
 	// lose on a restart (a Redis store's queue does it itself, when it
 	// starts consuming and on each reconnect).
@@ -30,7 +32,7 @@ func openStores(cfg storeConfig, log *slog.Logger) (stores, error) {
 		if err != nil {
 			return stores{}, fmt.Errorf("STORE file:%s: %w", cfg.Path, err)
 		}
-		return stores{queue: db.Queue(), dedup: db.DedupStore(), close: db.Close}, nil
+		return stores{queue: db.Queue(), dedup: db.DedupStore(), ledger: db.SendLedger(), close: db.Close}, nil
 	case storeRedis:
 		return openRedis(cfg, log)
 	default:
