@@ -60,7 +60,6 @@ func TestFullDisk(t *testing.T) {
 	dir := smallDisk(t, "2M") // before the bot: unmounted after it stopped
 	fake := greenapitest.NewServer(greenapitest.WithWebhookToken("hook-secret"), greenapitest.WithPushRetry(1, 0))
 	t.Cleanup(fake.Close)
-	metrics := apitest.FreeAddr(t)
 	logs := &apitest.SyncBuffer{}
 	base := runLogged(t, map[string]string{
 		"GREENAPI_API_URL":            fake.URL,
@@ -70,8 +69,9 @@ func TestFullDisk(t *testing.T) {
 		"STORE":                       "file:" + filepath.Join(dir, "bot.db"),
 		"DELIVERY":                    "async",
 		"ADDR":                        "127.0.0.1:0",
-		"METRICS_ADDR":                metrics,
+		"METRICS_ADDR":                "127.0.0.1:0",
 	}, slog.New(slog.NewTextHandler(logs, nil)))
+	metrics := metricsAddr(t, logs)
 	hook := base + "/webhook/greenapi"
 	in := greenapitest.Incoming{ChatID: "79001234567@c.us"}
 	ctx := context.Background()

@@ -2,7 +2,9 @@ package app
 
 import (
 	"io"
+	"log/slog"
 	"net/http"
+	"regexp"
 	"testing"
 	"time"
 
@@ -38,8 +40,9 @@ func get(t *testing.T, url string) (int, string) {
 // The echobot serves /metrics on METRICS_ADDR alone, never beside the
 // webhooks; /healthz and /readyz are on both.
 func TestMetricsAndProbes(t *testing.T) {
-	addr := apitest.FreeAddr(t)
-	base := start(t, map[string]string{"METRICS_ADDR": addr})
+	var log apitest.SyncBuffer
+	base := runLogged(t, map[string]string{"ADDR": "127.0.0.1:0", "METRICS_ADDR": "127.0.0.1:0"}, slog.New(slog.NewTextHandler(&log, nil)))
+	addr := metricsAddr(t, &log)
 	sandboxSay(t, base, "max/text", "hello")
 	code, _ := get(t, base+"/metrics")
 	assert.Equal(t, http.StatusNotFound, code, "not beside the webhooks")
@@ -103,4 +106,15 @@ func TestInstanceStateInterval(t *testing.T) {
 			assert.Equal(t, tt.want, c.StateInterval)
 		})
 	}
+}
+
+// metricsAddr returns the address the bot's metrics listener took, from
+// the bot's log. A test gives METRICS_ADDR port 0 and reads it here: a
+// port picked free beforehand may be taken by the bot's own listeners (or
+// another test's) before the bot listens on it.
+func metricsAddr(t *testing.T, log *apitest.SyncBuffer) string {
+	t.Helper()
+	m := regexp.MustCompile(`msg=metrics addr=(\S+)`).FindStringSubmatch(log.String())
+	require.Len(t, m, 2, "the bot logs its metrics address: %s", log.String())
+	return m[1]
 }
