@@ -335,7 +335,7 @@ func TestAsyncQueueWait(t *testing.T) {
 		return b, p, started, release, handled // the queue is full
 	}
 
-	t.Run("room made in time", func(t *testing.T) {
+	t.Run("room made in time", inBubble(func(t *testing.T) {
 		b, p, started, release, handled := full(t)
 		go func() {
 			time.Sleep(wait / 3)
@@ -348,8 +348,8 @@ func TestAsyncQueueWait(t *testing.T) {
 		close(release)
 		require.NoError(t, b.Shutdown(t.Context()))
 		assert.Equal(t, int32(3), handled.Load())
-	})
-	t.Run("no room in time", func(t *testing.T) {
+	}))
+	t.Run("no room in time", inBubble(func(t *testing.T) {
 		b, p, _, release, handled := full(t)
 		begin := time.Now()
 		err := b.Dispatch(t.Context(), p, keyed(textUpdate("c", "3"), "3"))
@@ -360,8 +360,8 @@ func TestAsyncQueueWait(t *testing.T) {
 		require.NoError(t, b.Dispatch(t.Context(), p, keyed(textUpdate("c", "3"), "3")), "3 was not remembered")
 		require.NoError(t, b.Shutdown(t.Context()))
 		assert.Equal(t, int32(3), handled.Load())
-	})
-	t.Run("the request ends", func(t *testing.T) {
+	}))
+	t.Run("the request ends", inBubble(func(t *testing.T) {
 		b, p, _, release, _ := full(t)
 		ctx, cancel := context.WithTimeout(t.Context(), wait/10)
 		defer cancel()
@@ -370,8 +370,8 @@ func TestAsyncQueueWait(t *testing.T) {
 		assert.Less(t, time.Since(begin), wait)
 		close(release)
 		require.NoError(t, b.Shutdown(t.Context()))
-	})
-	t.Run("shutdown gives up", func(t *testing.T) {
+	}))
+	t.Run("shutdown gives up", inBubble(func(t *testing.T) {
 		b, p, _, _, _ := full(t)
 		errc := make(chan error, 1)
 		go func() { errc <- b.Dispatch(context.Background(), p, keyed(textUpdate("c", "3"), "3")) }()
@@ -385,7 +385,7 @@ func TestAsyncQueueWait(t *testing.T) {
 		case <-time.After(wait / 2):
 			t.Fatal("Dispatch still waits after Shutdown gave up")
 		}
-	})
+	}))
 }
 
 func TestAsyncRejectedKeyIsNotRemembered(t *testing.T) {

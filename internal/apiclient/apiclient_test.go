@@ -52,7 +52,7 @@ func newClient(t *testing.T, o apiclient.Options) *apiclient.Client {
 	var c *apiclient.Client
 	o.Provider = "test"
 	if o.HTTP == nil {
-		o.HTTP = transport.NoRedirects(&http.Client{Timeout: time.Second})
+		o.HTTP = transport.NoRedirects(&http.Client{Timeout: 30 * time.Second})
 	}
 	o.Backoff = retry.Backoff{Min: time.Millisecond, Max: 10 * time.Millisecond}
 	o.Logger = slog.New(slog.DiscardHandler)

@@ -165,11 +165,11 @@ func TestPollerMalformedBodyBacksOff(t *testing.T) {
 	// batch with a non-object element can.
 	srv.Enqueue([]byte(`"not an object"`))
 	rec := &apitest.Recorder{}
-	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
-	defer cancel()
-	err := aitu.NewPoller(c, rec, fastPolling).Run(ctx)
-	require.ErrorIs(t, err, context.DeadlineExceeded)
-	assert.Greater(t, len(lastUpdateIDs(srv)), 2, "it kept polling")
+	stop := runPoller(t, aitu.NewPoller(c, rec, fastPolling))
+	// Waited for, not counted in a fixed time: a loaded machine polls
+	// slowly, and a poller that stopped never gets there.
+	require.Eventually(t, func() bool { return len(lastUpdateIDs(srv)) > 2 }, 5*time.Second, time.Millisecond, "it kept polling")
+	require.ErrorIs(t, stop(), context.Canceled, "it ran until stopped")
 	assert.Empty(t, rec.Updates())
 }
 
@@ -197,15 +197,25 @@ func TestPollerDeletesWebhookOnlyForThatFailure(t *testing.T) {
 }
 
 // TestPollerDefaultInterval: with Interval zero, the poller pauses a
-// second after a poll that brought nothing (negative: not at all).
+// second after a poll that brought nothing (negative: not at all). Both
+// wait for polls rather than count them in a fixed time, which a loaded
+// machine can make too short: with zero, no second poll comes within
+// 300 ms of the first (a check that can only pass falsely); negative makes
+// six polls well within the five seconds six would take with the pause.
 func TestPollerDefaultInterval(t *testing.T) {
 	tests := []struct {
 		name     string
 		interval time.Duration
-		polls    func(n int) bool
+		check    func(t *testing.T, polls func() int)
 	}{
-		{"zero: 1 s", 0, func(n int) bool { return n == 1 }},
-		{"negative: none", -1, func(n int) bool { return n > 5 }},
+		{"zero: 1 s", 0, func(t *testing.T, polls func() int) {
+			require.Eventually(t, func() bool { return polls() >= 1 }, 5*time.Second, time.Millisecond, "the first poll")
+			assert.Never(t, func() bool { return polls() > 1 }, 300*time.Millisecond, 5*time.Millisecond, "a second poll within 300 ms of the first")
+		}},
+		{"negative: none", -1, func(t *testing.T, polls func() int) {
+			require.Eventually(t, func() bool { return polls() > 5 }, 4*time.Second, time.Millisecond,
+				"six polls, which a pause of a second after each would take five seconds for")
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -213,11 +223,9 @@ func TestPollerDefaultInterval(t *testing.T) {
 			c := newClient(t, srv)
 			opts := fastPolling
 			opts.Interval = tt.interval
-			ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
-			defer cancel()
-			require.ErrorIs(t, aitu.NewPoller(c, &apitest.Recorder{}, opts).Run(ctx), context.DeadlineExceeded)
-			n := len(lastUpdateIDs(srv))
-			assert.True(t, tt.polls(n), "%d polls in 300 ms", n)
+			stop := runPoller(t, aitu.NewPoller(c, &apitest.Recorder{}, opts))
+			tt.check(t, func() int { return len(lastUpdateIDs(srv)) })
+			require.ErrorIs(t, stop(), context.Canceled)
 		})
 	}
 }
