@@ -47,6 +47,10 @@ func newContractBot(ps ...cardbot.Provider) *contractBot {
 		}
 		return "contact: " + strings.Join(out, ", "), nil
 	})
+	answer(cardbot.OnDocument, func(c *cardbot.Context) (string, error) {
+		d := c.Message().Document
+		return fmt.Sprintf("document %s %s", d.FileName, d.MIMEType), nil
+	})
 	answer(cardbot.OnEdited, func(c *cardbot.Context) (string, error) {
 		return fmt.Sprintf("edited %s: %s", c.Message().Replaces, c.Text()), nil
 	})

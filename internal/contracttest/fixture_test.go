@@ -25,10 +25,11 @@ type sent struct {
 
 // messenger is one fake provider, with the bot's webhook route for it.
 type messenger struct {
-	name string                                       // the provider's name in the bot
-	url  string                                       // the bot's route for its webhooks
-	push func(ctx context.Context, body []byte) error // delivers a webhook body as the provider does
-	sent func() []sent                                // what the fake accepted so far
+	label string                                       // the messenger ("whatsapp")
+	name  string                                       // the provider's name in the bot
+	url   string                                       // the bot's route for its webhooks
+	push  func(ctx context.Context, body []byte) error // delivers a webhook body as the provider does
+	sent  func() []sent                                // what the fake accepted so far
 }
 
 // fixture is the contract's bot, behind one webhook server with a route
@@ -85,11 +86,11 @@ func newFixture(t *testing.T) *fixture {
 	hs := httptest.NewServer(e)
 	t.Cleanup(hs.Close)
 
-	f.whatsapp = greenMessenger(wa.Name(), hs.URL+"/webhook/whatsapp", f.wa)
-	f.maxm = greenMessenger(maxc.Name(), hs.URL+"/webhook/max", f.max)
-	f.tgm = greenMessenger(tg.Name(), hs.URL+"/webhook/telegram", f.tg)
+	f.whatsapp = greenMessenger("whatsapp", wa.Name(), hs.URL+"/webhook/whatsapp", f.wa)
+	f.maxm = greenMessenger("max", maxc.Name(), hs.URL+"/webhook/max", f.max)
+	f.tgm = greenMessenger("telegram", tg.Name(), hs.URL+"/webhook/telegram", f.tg)
 	f.aitum = &messenger{
-		name: ai.Name(), url: hs.URL + "/webhook/aitu/" + secret,
+		label: "aitu", name: ai.Name(), url: hs.URL + "/webhook/aitu/" + secret,
 		sent: func() []sent {
 			var out []sent
 			for _, m := range f.ai.SentMessages() {
@@ -109,9 +110,9 @@ func newFixture(t *testing.T) *fixture {
 	return f
 }
 
-func greenMessenger(name, url string, s *greenapitest.Server) *messenger {
+func greenMessenger(label, name, url string, s *greenapitest.Server) *messenger {
 	return &messenger{
-		name: name, url: url,
+		label: label, name: name, url: url,
 		push: func(ctx context.Context, body []byte) error {
 			_, err := s.Push(ctx, url, body)
 			return err

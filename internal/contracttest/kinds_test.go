@@ -22,12 +22,19 @@ const (
 // A WhatsApp contact's vCard, as WhatsApp writes one.
 const annaVCard = "BEGIN:VCARD\nVERSION:3.0\nN:;Anna;;;\nFN:Anna\nTEL;type=CELL;type=VOICE;waid=79001112233:+7 900 111-22-33\nEND:VCARD"
 
+// pdf is a document's content; nobody opens it.
+var pdf = []byte("%PDF-1.4\n")
+
 // webp is the start of a WebP file, enough for a sticker nobody opens.
 var webp = []byte("RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00/\x00\x00\x00\x10\x07\x10\x11\x11\x88\x88\xfe\x07\x00")
 
 // TestEveryKindThroughEveryMessenger delivers each kind of update each
 // messenger has, built by its fake as the provider sends it, to the
-// contract bot's webhook route over HTTP: the update reaches the handler
+// contract bot's webhook route over HTTP (text, documents and contacts
+// everywhere; edits and deletions on WhatsApp and MAX; reactions and
+// locations on the three GREEN-API messengers; polls and stickers on
+// WhatsApp and Telegram; poll votes and buttons on WhatsApp; Aitu's edits,
+// quick buttons, inline commands and forms): the update reaches the handler
 // of its kind, and the answer goes out through the fake of the same
 // messenger, to the same chat, and through no other. A deletion runs its
 // handler and gets no answer; an edit is never taken for a new text, even
@@ -51,6 +58,7 @@ func TestEveryKindThroughEveryMessenger(t *testing.T) {
 	}{
 		{f.whatsapp, "text", wa.IncomingText(waIn, "hello"), cardbot.OnText, "text: hello"},
 		{f.whatsapp, "contact", wa.IncomingContact(waIn, "Anna", annaVCard), cardbot.OnContact, "contact: 79001112233"},
+		{f.whatsapp, "document", wa.IncomingDocument(waIn, "price.pdf", "application/pdf", pdf), cardbot.OnDocument, "document price.pdf application/pdf"},
 		{f.whatsapp, "edit", wa.IncomingEdit(waIn, "W1", "/card 79001112233"), cardbot.OnEdited, "edited W1: /card 79001112233"},
 		{f.whatsapp, "deletion", wa.IncomingDeletion(waIn, "W2"), cardbot.OnDeleted, ""},
 		{f.whatsapp, "reaction", wa.IncomingReaction(waIn, "W3", "", "👍"), cardbot.OnReaction, "reaction 👍 on W3"},
@@ -62,6 +70,7 @@ func TestEveryKindThroughEveryMessenger(t *testing.T) {
 
 		{f.maxm, "text", mx.IncomingText(mxIn, "hello"), cardbot.OnText, "text: hello"},
 		{f.maxm, "contact", mx.IncomingMAXContact(mxIn, "Anna", "10000002", "79001112233"), cardbot.OnContact, "contact: 79001112233"},
+		{f.maxm, "document", mx.IncomingDocument(mxIn, "price.pdf", "application/pdf", pdf), cardbot.OnDocument, "document price.pdf application/pdf"},
 		{f.maxm, "edit", mx.IncomingEdit(mxIn, "M1", "/card 79001112233"), cardbot.OnEdited, "edited M1: /card 79001112233"},
 		{f.maxm, "deletion", mx.IncomingDeletion(mxIn, "M2"), cardbot.OnDeleted, ""},
 		{f.maxm, "reaction", mx.IncomingReaction(mxIn, "M3", "", "🔥"), cardbot.OnReaction, "reaction 🔥 on M3"},
@@ -69,6 +78,7 @@ func TestEveryKindThroughEveryMessenger(t *testing.T) {
 
 		{f.tgm, "text", tg.IncomingText(tgIn, "hello"), cardbot.OnText, "text: hello"},
 		{f.tgm, "contact", tg.IncomingTelegramContact(tgIn, "Anna", "Petrova", "79001112233", "20000002"), cardbot.OnContact, "contact: 79001112233"},
+		{f.tgm, "document", tg.IncomingDocument(tgIn, "price.pdf", "application/pdf", pdf), cardbot.OnDocument, "document price.pdf application/pdf"},
 		{f.tgm, "reaction", tg.IncomingReaction(tgIn, "301", "", "❤"), cardbot.OnReaction, "reaction ❤ on 301"},
 		{f.tgm, "location", tg.IncomingLocation(tgIn, 43.2389, 76.8897, "Almaty", ""), cardbot.OnLocation, "location 43.2389,76.8897 Almaty"},
 		{f.tgm, "poll", tg.IncomingPoll(tgIn, "Tea or coffee?", []string{"Tea", "Coffee"}, true), cardbot.OnPoll, "poll Tea or coffee? [Tea Coffee]"},
@@ -76,6 +86,7 @@ func TestEveryKindThroughEveryMessenger(t *testing.T) {
 
 		{f.aitum, "text", ai.IncomingText(aiIn, "hello"), cardbot.OnText, "text: hello"},
 		{f.aitum, "contact", ai.IncomingUnregisteredContact(aiIn, "Aigerim", "Nurlanovna", "+77011234567"), cardbot.OnContact, "contact: 77011234567"},
+		{f.aitum, "document", ai.IncomingDocument(aiIn, "price.pdf", "application/pdf", pdf), cardbot.OnDocument, "document price.pdf application/pdf"},
 		{f.aitum, "edit", ai.IncomingEdit(aiMsg, "/card 77011234567"), cardbot.OnEdited, "edited " + aiMsg.MessageID + ": /card 77011234567"},
 		{f.aitum, "quick button", ai.IncomingQuickButton(aiIn, "yes"), cardbot.OnButton, "button yes "},
 		{f.aitum, "inline command", ai.IncomingInlineCommand(aiMsg, "more", "Show more"), cardbot.OnButton, "button more Show more"},
@@ -83,7 +94,7 @@ func TestEveryKindThroughEveryMessenger(t *testing.T) {
 	}
 	chats := map[*messenger]string{f.whatsapp: waChat, f.maxm: maxChat, f.tgm: tgChat, f.aitum: aiChat}
 	for _, tt := range tests {
-		t.Run(tt.messenger.name+"/"+tt.kind, func(t *testing.T) {
+		t.Run(tt.messenger.label+"/"+tt.kind, func(t *testing.T) {
 			before := f.sentCounts()
 			seen, errs := f.bot.counts()
 
@@ -101,7 +112,7 @@ func TestEveryKindThroughEveryMessenger(t *testing.T) {
 			}
 			for _, other := range f.messengers() {
 				if other != tt.messenger {
-					assert.Len(t, other.sent(), before[other], "nothing sent through %s", other.name)
+					assert.Len(t, other.sent(), before[other], "nothing sent through %s", other.label)
 				}
 			}
 		})

@@ -108,7 +108,7 @@ func TestRefusals(t *testing.T) {
 			tt.check(t, failed[0], tt.server.SentMessages()[before[tt.messenger]:])
 			for _, other := range f.messengers() {
 				if other != tt.messenger {
-					assert.Len(t, other.sent(), before[other], "nothing sent through %s", other.name)
+					assert.Len(t, other.sent(), before[other], "nothing sent through %s", other.label)
 				}
 			}
 
