@@ -84,6 +84,28 @@ func (s *Server) IncomingDocument(in Incoming, fileName, mime string, data []byt
 }
 
 func (s *Server) message(in Incoming, content string, media []any) []byte {
+	in, dialog := s.fill(in)
+	m := map[string]any{
+		"updateId":        NewUUID(),
+		"type":            aitu.TypeMessage,
+		"messageId":       in.MessageID,
+		"sentAt":          time.Now().UTC().Format("2006-01-02T15:04:05.000Z"),
+		"author":          s.user(in),
+		"dialog":          dialog,
+		"content":         content,
+		"forwardMetadata": nil,
+		"media":           media,
+	}
+	if in.ReplyTo != "" {
+		m["replyToMessageId"] = in.ReplyTo
+	}
+	b, _ := json.Marshal(m)
+	return b
+}
+
+// fill returns in with its empty fields filled (see Incoming), and its
+// dialog as a Peer object; it tells the server the dialog's peer type.
+func (s *Server) fill(in Incoming) (Incoming, map[string]any) {
 	peerType, dialogID, ok := strings.Cut(in.ChatID, ":")
 	if !ok || dialogID == "" {
 		peerType, dialogID = aitu.PeerUser, NewUUID()
@@ -106,22 +128,5 @@ func (s *Server) message(in Incoming, content string, media []any) []byte {
 	if in.Title != "" {
 		dialog["name"] = in.Title
 	}
-	m := map[string]any{
-		"updateId":  NewUUID(),
-		"type":      aitu.TypeMessage,
-		"messageId": in.MessageID,
-		"sentAt":    time.Now().UTC().Format("2006-01-02T15:04:05.000Z"),
-		"author": map[string]any{
-			"type": aitu.PeerUser, "id": in.SenderID, "firstName": in.SenderName, "username": "sandbox_user",
-		},
-		"dialog":          dialog,
-		"content":         content,
-		"forwardMetadata": nil,
-		"media":           media,
-	}
-	if in.ReplyTo != "" {
-		m["replyToMessageId"] = in.ReplyTo
-	}
-	b, _ := json.Marshal(m)
-	return b
+	return in, dialog
 }
