@@ -172,8 +172,8 @@ func (b *Bot) Dispatch(ctx context.Context, p Provider, u Update) (err error) {
 	}
 	sent, err := b.run(ctx, p, &u, false)
 	b.endKey(ctx, key, err == nil)
-	if sent && !IsRetryable(err) {
-		b.forgetSends(&u) // handled for good: no redelivery comes
+	if sent != "" && !IsRetryable(err) {
+		b.forgetSends(&u, sent) // handled for good: no redelivery comes
 	}
 	return err
 }
@@ -200,8 +200,9 @@ func (b *Bot) endKey(ctx context.Context, key string, handled bool) {
 }
 
 // run routes u and runs its chain, recovering panics, and reports the
-// error, and whether the update has sends in the send ledger.
-func (b *Bot) run(ctx context.Context, p Provider, u *Update, async bool) (sent bool, err error) {
+// error, and the update's ledger key when it has sends in the send
+// ledger ("" when not).
+func (b *Bot) run(ctx context.Context, p Provider, u *Update, async bool) (sent string, err error) {
 	c := &Context{bot: b, provider: p, update: u}
 	owned := context.Background() // what a state save needs: see stateKeeper.serve
 	if async {
@@ -266,7 +267,9 @@ func (b *Bot) runJob(j *job) error {
 		ctx = j.d.Owned
 	}
 	sent, err := b.run(ctx, j.p, j.u, true)
-	j.sent = j.sent || sent
+	if sent != "" {
+		j.sent = sent
+	}
 	return err
 }
 

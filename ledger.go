@@ -108,10 +108,9 @@ func ledgerKey(u *Update) string {
 	return u.Provider + "\x00" + u.Key
 }
 
-// forgetSends deletes the records of u once it was handled for good. A
-// failure only leaves them to expire.
-func (b *Bot) forgetSends(u *Update) {
-	key := ledgerKey(u)
+// forgetSends deletes the records of u, under its ledger key, once it was
+// handled for good. A failure only leaves them to expire.
+func (b *Bot) forgetSends(u *Update, key string) {
 	if key == "" || b.ledger == nil {
 		return
 	}

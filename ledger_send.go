@@ -20,6 +20,7 @@ type sendLog struct {
 	records map[string][]byte // by slot
 	next    int               // the position of the next send without a key
 	dirty   bool              // the update has records: loaded, or made now
+	upd     string            // the update's key in the ledger, once made
 }
 
 // A completed send as the ledger keeps it: what was sent (its
@@ -84,15 +85,15 @@ func (c *Context) sendLedgered(key string, out Outgoing) (SentMessage, error) {
 	}
 	defer done()
 	b := c.bot
-	var upd string
-	if b != nil && b.ledger != nil {
-		upd = ledgerKey(c.update)
-	}
-	if upd == "" {
+	if b == nil || b.ledger == nil || c.update.Key == "" {
 		return b.send(ctx, c.provider, c.update.Chat.ID, out)
 	}
 	lg := &c.sends
 	lg.mu.Lock()
+	if lg.upd == "" {
+		lg.upd = ledgerKey(c.update)
+	}
+	upd := lg.upd
 	var slot string
 	if key != "" {
 		slot = "k:" + key
@@ -143,12 +144,16 @@ func (c *Context) sendLedgered(key string, out Outgoing) (SentMessage, error) {
 	return m, nil
 }
 
-// recordedSends reports whether the handling's update has records in the
-// ledger, which its end for good should forget.
-func (c *Context) recordedSends() bool {
+// recordedSends returns the ledger key of the handling's update when it
+// has records in the ledger, which its end for good should forget, else
+// "".
+func (c *Context) recordedSends() string {
 	c.sends.mu.Lock()
 	defer c.sends.mu.Unlock()
-	return c.sends.dirty
+	if !c.sends.dirty {
+		return ""
+	}
+	return c.sends.upd
 }
 
 // fingerprint names what a send sends, so that a handling that sends

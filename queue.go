@@ -16,7 +16,7 @@ type job struct {
 	p        Provider
 	u        *Update
 	attempts int         // handlings that failed retryably
-	sent     bool        // a handling left sends in the send ledger
+	sent     string      // the ledger key, once a handling left sends in the send ledger
 	timer    *time.Timer // the wait before the next attempt, or nil
 }
 
@@ -307,8 +307,8 @@ func (e *engine) work() {
 		switch {
 		case err == nil, !IsRetryable(err): // a failure was reported by run; a redelivery would fail again
 			e.finish(cq, j, endAck, "")
-			if j.sent {
-				e.b.forgetSends(j.u) // acknowledged: handled for good
+			if j.sent != "" {
+				e.b.forgetSends(j.u, j.sent) // acknowledged: handled for good
 			}
 		case e.isDropped() || lost(j.d):
 			e.finish(cq, j, endRelease, "")
