@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -33,6 +34,11 @@ type ServerConfig struct {
 	// process serves, is always there.
 	NoReadiness bool
 
+	// DrainTimeout bounds Run's drain: once Run's context ends, the
+	// server, the OnShutdown functions and the bot have this long to
+	// finish what is in flight. Optional. Default DefaultDrainTimeout.
+	DrainTimeout time.Duration
+
 	// Metrics, when not nil, is served at GET /metrics: prom.Observer's
 	// Handler, or any other. A webhook server must be reachable by the
 	// provider, so this exposes the metrics to the internet too: prefer
@@ -49,9 +55,13 @@ type Server struct {
 	// serving.
 	Echo *echo.Echo
 
-	d    cardbot.Dispatcher
-	cfg  Config
-	http *http.Server
+	d     cardbot.Dispatcher
+	cfg   Config
+	http  *http.Server
+	drain time.Duration
+
+	mu         sync.Mutex
+	onShutdown []func(context.Context) error
 }
 
 // NewServer returns a server that hands updates to d.
@@ -62,7 +72,7 @@ func NewServer(d cardbot.Dispatcher, cfg ServerConfig) *Server {
 	if limit := write - write/10; cfg.Timeout <= 0 || cfg.Timeout > limit {
 		cfg.Timeout = min(orDuration(cfg.Timeout, DefaultTimeout), limit)
 	}
-	s := &Server{Echo: e, d: d, cfg: cfg.Config}
+	s := &Server{Echo: e, d: d, cfg: cfg.Config, drain: orDuration(cfg.DrainTimeout, DefaultDrainTimeout)}
 	s.http = &http.Server{
 		Addr:              or(cfg.Addr, ":8080"),
 		Handler:           e,
@@ -118,14 +128,36 @@ func (s *Server) Serve(l net.Listener) error {
 	return nil
 }
 
-// Shutdown drains: the server stops accepting connections and waits for
-// the requests in flight (their handlers run to the end in sync mode),
-// then the Dispatcher's own Shutdown, when it has one (*cardbot.Bot does),
-// drains the bot and stops its goroutines. The bot is shut down also when
-// ctx ends while requests are still in flight: then both give up at once,
-// and Shutdown returns the errors of both.
+// OnShutdown registers f to run first when Shutdown begins, before the
+// server stops accepting connections; functions run in the order they
+// were registered, each with Shutdown's context, and their errors are
+// among Shutdown's. It is for what must drain while the server still
+// answers, or must close for the server's drain to end: a
+// sandbox.Sandbox's Shutdown is both (the bot drains while its fake APIs
+// take the answers, then the page's event streams end).
+func (s *Server) OnShutdown(f func(context.Context) error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onShutdown = append(s.onShutdown, f)
+}
+
+// Shutdown drains: first the OnShutdown functions run; then the server
+// stops accepting connections and waits for the requests in flight (their
+// handlers run to the end in sync mode), then the Dispatcher's own
+// Shutdown, when it has one (*cardbot.Bot does), drains the bot and stops
+// its goroutines. The bot is shut down also when ctx ends while requests
+// are still in flight: then both give up at once, and Shutdown returns the
+// errors of both.
 func (s *Server) Shutdown(ctx context.Context) error {
 	var errs []error
+	s.mu.Lock()
+	hooks := s.onShutdown
+	s.mu.Unlock()
+	for _, f := range hooks {
+		if err := f(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("webhook: on shutdown: %w", err))
+		}
+	}
 	if err := s.http.Shutdown(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("webhook: shutdown: %w", err))
 	}

@@ -17,12 +17,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/provider/greenapi"
@@ -55,7 +53,6 @@ func run(ctx context.Context, getenv func(string) string, addr string, log *slog
 	}))
 	register(bot)
 	srv := webhook.NewServer(bot, webhook.ServerConfig{Addr: addr, Config: webhook.Config{Logger: log}})
-	drainSandbox := func(context.Context) error { return nil }
 
 	if id := getenv("GREENAPI_ID_INSTANCE"); id != "" {
 		client, err := greenapi.New(greenapi.Config{
@@ -79,22 +76,13 @@ func run(ctx context.Context, getenv func(string) string, addr string, log *slog
 			return err
 		}
 		defer sb.Close()
-		drainSandbox = sb.Shutdown
+		// When ctx ends, the bot drains while the fake APIs still take
+		// its answers; then the sandbox closes, ending the page's event
+		// streams, which would hold the server's drain.
+		srv.OnShutdown(sb.Shutdown)
 		sb.Mount(srv.Echo)
 		log.Info("no credentials: the sandbox plays WhatsApp, MAX and Aitu", "page", "http://"+addr+"/sandbox/")
 	}
 
-	served := make(chan error, 1)
-	go func() { served <- srv.ListenAndServe() }()
-	select {
-	case err := <-served:
-		return err
-	case <-ctx.Done():
-	}
-	drain, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	// In the sandbox, the bot drains while the fake APIs still take its
-	// answers; then the sandbox closes, ending the page's event streams,
-	// which would hold the server's drain.
-	return errors.Join(drainSandbox(drain), srv.Shutdown(drain))
+	return srv.Run(ctx) // then it drains, for 30 s at most
 }

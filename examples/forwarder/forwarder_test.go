@@ -63,7 +63,7 @@ func TestSetupErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, _, err := setup(func(k string) string { return tt.env[k] }, slog.New(slog.DiscardHandler))
+			_, err := setup(func(k string) string { return tt.env[k] }, slog.New(slog.DiscardHandler))
 			require.Error(t, err)
 			assert.True(t, strings.Contains(err.Error(), tt.want), err.Error())
 		})
@@ -205,14 +205,13 @@ func environment(wa, mx *greenapitest.Server, forwardTo string) map[string]strin
 // empty) on a loopback port until the test ends, and returns its address.
 func serve(t *testing.T, env map[string]string) string {
 	t.Helper()
-	srv, drainSandbox, err := setup(func(k string) string { return env[k] }, slog.New(slog.DiscardHandler))
+	srv, err := setup(func(k string) string { return env[k] }, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	go func() { _ = srv.Serve(l) }()
 	t.Cleanup(func() {
-		_ = drainSandbox(context.Background())
-		_ = srv.Shutdown(context.Background())
+		_ = srv.Shutdown(context.Background()) // drains the sandbox first
 	})
 	return l.Addr().String()
 }

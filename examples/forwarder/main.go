@@ -25,7 +25,6 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/contactcard"
@@ -38,22 +37,13 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	srv, drainSandbox, err := setup(os.Getenv, log)
+	srv, err := setup(os.Getenv, log)
 	if err != nil {
 		log.Error("forwarder", "error", err)
 		os.Exit(1)
 	}
-	go func() {
-		<-ctx.Done()
-		shut, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		// In the sandbox, the bot drains while the fake APIs still take
-		// its answers; then the sandbox closes, ending the page's event
-		// streams, which would hold the server's drain.
-		_ = drainSandbox(shut)
-		_ = srv.Shutdown(shut)
-	}()
-	if err := srv.ListenAndServe(); err != nil {
+	// Serves until SIGTERM, then drains for 30 s at most.
+	if err := srv.Run(ctx); err != nil {
 		log.Error("forwarder", "error", err)
 		os.Exit(1)
 	}
@@ -63,10 +53,9 @@ func main() {
 const sandboxTarget = "max:-10000000000001"
 
 // setup builds the bot and its webhook server from the environment, in
-// the sandbox when no instance is set; drainSandbox drains the bot, then
-// closes the sandbox (it does nothing otherwise).
-func setup(getenv func(string) string, log *slog.Logger) (srv *webhook.Server, drainSandbox func(context.Context) error, err error) {
-	drainSandbox = func(context.Context) error { return nil }
+// the sandbox when no instance is set; the server's Shutdown then drains
+// the bot before it closes the sandbox.
+func setup(getenv func(string) string, log *slog.Logger) (*webhook.Server, error) {
 	sandboxed := getenv("GREENAPI_ID_INSTANCE") == "" && getenv("MAX_ID_INSTANCE") == ""
 	target := getenv("FORWARD_TO")
 	if target == "" && sandboxed {
@@ -74,17 +63,20 @@ func setup(getenv func(string) string, log *slog.Logger) (srv *webhook.Server, d
 	}
 	to, chat, ok := strings.Cut(target, ":")
 	if !ok || to == "" || chat == "" {
-		return nil, nil, errors.New(`FORWARD_TO must be "<provider>:<chat id>", as "max:-10000000000000"`)
+		return nil, errors.New(`FORWARD_TO must be "<provider>:<chat id>", as "max:-10000000000000"`)
 	}
 	bot := cardbot.New(cardbot.WithLogger(log))
-	srv = webhook.NewServer(bot, webhook.ServerConfig{Addr: getenv("ADDR")})
+	srv := webhook.NewServer(bot, webhook.ServerConfig{Addr: getenv("ADDR")})
 	if sandboxed {
 		sb, err := sandbox.New(bot, sandbox.Config{Getenv: getenv, Logger: log})
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		sb.Mount(srv.Echo)
-		drainSandbox = sb.Shutdown
+		// The bot drains while the fake APIs still take its answers;
+		// then the sandbox closes, ending the page's event streams,
+		// which would hold the server's drain.
+		srv.OnShutdown(sb.Shutdown)
 	}
 	for _, p := range []struct {
 		prefix, path string
@@ -102,24 +94,24 @@ func setup(getenv func(string) string, log *slog.Logger) (srv *webhook.Server, d
 			Logger:           log,
 		})
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", strings.TrimSuffix(p.prefix, "_"), err)
+			return nil, fmt.Errorf("%s: %w", strings.TrimSuffix(p.prefix, "_"), err)
 		}
 		if err := bot.AddProvider(client); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if err := srv.Handle(p.path, client); err != nil {
 			if errors.Is(err, webhook.ErrUnauthenticated) {
-				return nil, nil, fmt.Errorf("%sWEBHOOK_TOKEN is required with %sID_INSTANCE: %w", p.prefix, p.prefix, err)
+				return nil, fmt.Errorf("%sWEBHOOK_TOKEN is required with %sID_INSTANCE: %w", p.prefix, p.prefix, err)
 			}
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	if _, ok := bot.Provider(to); !ok {
-		_ = drainSandbox(context.Background())
-		return nil, nil, fmt.Errorf("FORWARD_TO names %q, which is not configured", to)
+		_ = srv.Shutdown(context.Background()) // closes the sandbox
+		return nil, fmt.Errorf("FORWARD_TO names %q, which is not configured", to)
 	}
 	bot.Handle(cardbot.OnContact, forward(to, chat))
-	return srv, drainSandbox, nil
+	return srv, nil
 }
 
 // forward sends every contact of a message to chat on provider to, and

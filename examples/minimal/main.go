@@ -18,7 +18,6 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/contactcard"
@@ -42,7 +41,6 @@ func run(ctx context.Context, getenv func(string) string, addr string) error {
 	bot := cardbot.New()
 	bot.Handle(cardbot.OnContact, sendContacts)
 	srv := webhook.NewServer(bot, webhook.ServerConfig{Addr: addr})
-	drainSandbox := func(context.Context) error { return nil }
 
 	if id := getenv("GREENAPI_ID_INSTANCE"); id != "" {
 		client, err := greenapi.New(greenapi.Config{
@@ -65,24 +63,15 @@ func run(ctx context.Context, getenv func(string) string, addr string) error {
 			return err
 		}
 		defer sb.Close()
-		drainSandbox = sb.Shutdown
+		// When ctx ends, the bot drains while the fake APIs still take
+		// its answers; then the sandbox closes, ending the page's event
+		// streams, which would hold the server's drain.
+		srv.OnShutdown(sb.Shutdown)
 		sb.Mount(srv.Echo)
 		log.Printf("no credentials: open http://%s/sandbox/", addr)
 	}
 
-	served := make(chan error, 1)
-	go func() { served <- srv.ListenAndServe() }()
-	select {
-	case err := <-served:
-		return err
-	case <-ctx.Done():
-	}
-	drain, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	// In the sandbox, the bot drains while the fake APIs still take its
-	// answers; then the sandbox closes, ending the page's event streams,
-	// which would hold the server's drain.
-	return errors.Join(drainSandbox(drain), srv.Shutdown(drain))
+	return srv.Run(ctx) // then it drains, for 30 s at most
 }
 
 // sendContacts sends back every contact of the message, and tells the

@@ -3,7 +3,6 @@ package app
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -78,7 +77,11 @@ func Run(ctx context.Context, getenv func(string) string, log *slog.Logger, list
 	handlers.Register(bot)
 
 	// The metrics are never served beside the webhooks: see serveMetrics.
-	srv := webhook.NewServer(bot, webhook.ServerConfig{Addr: cfg.Addr, Config: webhook.Config{Logger: log}})
+	srv := webhook.NewServer(bot, webhook.ServerConfig{Addr: cfg.Addr, DrainTimeout: drainTimeout, Config: webhook.Config{Logger: log}})
+	srv.OnShutdown(func(context.Context) error {
+		log.Info("shutting down: draining updates in flight")
+		return nil
+	})
 	for _, m := range ms {
 		if _, err := webhook.Mount(srv.Echo, m.path, bot, m.source,
 			webhook.Config{Logger: log, AllowUnauthenticated: m.pathIsSecret}); err != nil {
@@ -96,6 +99,10 @@ func Run(ctx context.Context, getenv func(string) string, log *slog.Logger, list
 			return err
 		}
 		defer sb.Close()
+		// When ctx ends, the bot drains while the fake APIs still take
+		// its answers; then the sandbox closes, ending the page's event
+		// streams, which would hold the server's drain.
+		srv.OnShutdown(sb.Shutdown)
 		sb.Mount(srv.Echo)
 	}
 	if cfg.AdminToken != "" {
@@ -123,27 +130,7 @@ func Run(ctx context.Context, getenv func(string) string, log *slog.Logger, list
 		listening(l.Addr())
 	}
 
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(l) }()
-	select {
-	case err := <-served:
-		return err
-	case <-ctx.Done():
-	}
-	log.Info("shutting down: draining updates in flight")
-	shutCtx, cancel := context.WithTimeout(context.Background(), drainTimeout)
-	defer cancel()
-	var drainErr error
-	if sb != nil {
-		// The bot drains while the fake APIs still take its answers;
-		// then the sandbox closes, ending the page's event streams,
-		// which would hold the server's drain.
-		drainErr = sb.Shutdown(shutCtx)
-	}
-	if err := errors.Join(drainErr, srv.Shutdown(shutCtx)); err != nil {
-		return err
-	}
-	if err := <-served; err != nil && !errors.Is(err, context.Canceled) {
+	if err := srv.RunListener(ctx, l); err != nil {
 		return err
 	}
 	log.Info("echobot stopped")
