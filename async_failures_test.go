@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -102,9 +103,10 @@ func TestAsyncPushFailures(t *testing.T) {
 
 // TestAsyncConsumeFailureConsumesAgain: when the queue's Consume fails,
 // the bot logs it and consumes again a second later; a Shutdown during
-// that second does not wait for it.
+// that second does not wait for it. Its subtests run in synctest bubbles:
+// the second passes on the bubble's clock.
 func TestAsyncConsumeFailureConsumesAgain(t *testing.T) {
-	t.Run("consumes again", func(t *testing.T) {
+	t.Run("consumes again", inBubble(func(t *testing.T) {
 		q := &failingQueue{durable: durable{cardbot.NewMemoryQueue(0, 0)}, consumeErr: errors.New("connection reset")}
 		q.consumeErrs.Store(1)
 		log, out := logged()
@@ -122,18 +124,19 @@ func TestAsyncConsumeFailureConsumesAgain(t *testing.T) {
 		assert.Contains(t, out.String(), "the queue failed")
 		assert.Contains(t, out.String(), "connection reset")
 		require.NoError(t, b.Shutdown(t.Context()))
-	})
-	t.Run("shutdown during the wait", func(t *testing.T) {
+	}))
+	t.Run("shutdown during the wait", inBubble(func(t *testing.T) {
 		q := &failingQueue{durable: durable{cardbot.NewMemoryQueue(0, 0)}, consumeErr: errors.New("connection reset")}
 		q.consumeErrs.Store(1 << 30)
 		b := newBot(cardbot.WithAsync(cardbot.AsyncConfig{Queue: q}))
 		require.NoError(t, b.Start())
-		require.Eventually(t, func() bool { return q.consumed.Load() == 1 }, 5*time.Second, time.Millisecond)
+		synctest.Wait() // Consume has failed once; the bot waits its second
+		require.Equal(t, int32(1), q.consumed.Load())
 		start := time.Now()
 		require.NoError(t, b.Shutdown(t.Context()))
 		assert.Less(t, time.Since(start), 900*time.Millisecond, "Shutdown waited for the second before consuming again")
 		assert.Equal(t, int32(1), q.consumed.Load(), "consumed again after Shutdown")
-	})
+	}))
 }
 
 // TestAsyncAckFailureIsLogged: a queue that fails to acknowledge a handled

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -352,8 +353,14 @@ func (q *brokenQueue) Ack(context.Context, cardbot.Delivery) error     { return 
 func (q *brokenQueue) Release(context.Context, cardbot.Delivery) error { return nil }
 
 // TestAsyncConsumeFailsWithEntriesHeld: when Consume fails at shutdown
-// while entries are held, the workers still end them, in order.
+// while entries are held, the workers still end them, in order. It runs
+// in a synctest bubble, so that "Consume has failed" is a fact the test
+// waits for, not a guess at how long it takes.
 func TestAsyncConsumeFailsWithEntriesHeld(t *testing.T) {
+	synctest.Test(t, asyncConsumeFailsWithEntriesHeld)
+}
+
+func asyncConsumeFailsWithEntriesHeld(t *testing.T) {
 	q := &brokenQueue{entries: make(chan cardbot.Entry, 10)}
 	release := make(chan struct{})
 	var j journal
@@ -369,10 +376,11 @@ func TestAsyncConsumeFailsWithEntriesHeld(t *testing.T) {
 	for _, text := range []string{"1", "2", "3"} {
 		require.NoError(t, b.Dispatch(t.Context(), p, textUpdate("a", text)))
 	}
-	require.Eventually(t, func() bool { return len(q.entries) == 0 }, 5*time.Second, time.Millisecond, "all three delivered")
+	synctest.Wait()
+	require.Empty(t, q.entries, "all three delivered")
 	done := make(chan error, 1)
 	go func() { done <- b.Shutdown(context.Background()) }()
-	time.Sleep(20 * time.Millisecond) // Consume has failed meanwhile
+	synctest.Wait() // Consume has failed; the workers wait for release
 	close(release)
 	require.NoError(t, <-done)
 	assert.Equal(t, []string{"1", "2", "3"}, j.get("a"))

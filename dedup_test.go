@@ -50,7 +50,7 @@ func TestMemoryDedupStore(t *testing.T) {
 			assert.Equal(t, w, state(t, s, fmt.Sprint(i)), "key %d", i)
 		}
 	})
-	t.Run("eviction spares a key in flight", func(t *testing.T) {
+	t.Run("eviction spares a key in flight", inBubble(func(t *testing.T) { // the TTL passes on the bubble's clock
 		s := cardbot.NewMemoryDedupStore(2, 10*time.Millisecond)
 		handle(t, s, "a", true) // slot 0
 		handle(t, s, "b", true) // slot 1
@@ -62,8 +62,8 @@ func TestMemoryDedupStore(t *testing.T) {
 		require.NoError(t, s.End(context.Background(), "a", true))
 		assert.Equal(t, cardbot.DedupDone, state(t, s, "a"))
 		assert.Equal(t, cardbot.DedupDone, state(t, s, "c"))
-	})
-	t.Run("an expired key handled again keeps one slot", func(t *testing.T) {
+	}))
+	t.Run("an expired key handled again keeps one slot", inBubble(func(t *testing.T) { // the TTL passes on the bubble's clock
 		s := cardbot.NewMemoryDedupStore(2, 10*time.Millisecond)
 		handle(t, s, "a", true)
 		time.Sleep(20 * time.Millisecond)
@@ -71,7 +71,7 @@ func TestMemoryDedupStore(t *testing.T) {
 		handle(t, s, "b", true)
 		assert.Equal(t, cardbot.DedupDone, state(t, s, "a"), "a was not pushed out by its own copy")
 		assert.Equal(t, cardbot.DedupDone, state(t, s, "b"))
-	})
+	}))
 	t.Run("End of a key not begun is harmless", func(t *testing.T) {
 		s := cardbot.NewMemoryDedupStore(2, time.Hour)
 		require.NoError(t, s.End(context.Background(), "never", true))

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -75,7 +76,7 @@ func TestDedup(t *testing.T) {
 		require.NoError(t, b.Dispatch(t.Context(), newFake("b"), u))
 		assert.Equal(t, 2, n)
 	})
-	t.Run("memory store forgets after its TTL", func(t *testing.T) {
+	t.Run("memory store forgets after its TTL", inBubble(func(t *testing.T) { // the TTL passes on the bubble's clock
 		s := cardbot.NewMemoryDedupStore(10, 20*time.Millisecond)
 		ctx := t.Context()
 		st, _ := s.Begin(ctx, "k")
@@ -88,7 +89,7 @@ func TestDedup(t *testing.T) {
 		time.Sleep(30 * time.Millisecond)
 		st, _ = s.Begin(ctx, "k")
 		assert.Equal(t, cardbot.DedupNew, st)
-	})
+	}))
 	t.Run("memory store is bounded", func(t *testing.T) {
 		s := cardbot.NewMemoryDedupStore(2, time.Hour)
 		ctx := t.Context()
@@ -375,7 +376,7 @@ func TestAsyncQueueWait(t *testing.T) {
 		b, p, _, _, _ := full(t)
 		errc := make(chan error, 1)
 		go func() { errc <- b.Dispatch(context.Background(), p, keyed(textUpdate("c", "3"), "3")) }()
-		time.Sleep(wait / 10) // Dispatch is waiting
+		synctest.Wait() // Dispatch is waiting for room
 		ctx, cancel := context.WithCancel(t.Context())
 		cancel() // Shutdown gives up at once: the running handler is cancelled
 		assert.Error(t, b.Shutdown(ctx))

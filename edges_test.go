@@ -70,7 +70,7 @@ func TestInFlightLease(t *testing.T) {
 		{"negative is the default lease", -time.Second, cardbot.DedupInFlight},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+		t.Run(tt.name, inBubble(func(t *testing.T) { // the 20ms pass on the bubble's clock
 			s := cardbot.NewMemoryDedupStore(4, time.Hour).WithInFlightLease(tt.lease)
 			ctx := t.Context()
 			st, err := s.Begin(ctx, "k") // and no End: a handling that died
@@ -78,7 +78,7 @@ func TestInFlightLease(t *testing.T) {
 			require.Equal(t, cardbot.DedupNew, st)
 			time.Sleep(20 * time.Millisecond)
 			assert.Equal(t, tt.want, state(t, s, "k"))
-		})
+		}))
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -234,7 +235,7 @@ func TestMemoryQueueKeyBeingPushed(t *testing.T) {
 }
 
 func TestMemoryQueueConsumeAfterEnd(t *testing.T) {
-	t.Run("delivers what it holds", func(t *testing.T) {
+	t.Run("delivers what it holds", inBubble(func(t *testing.T) {
 		q := cardbot.NewMemoryQueue(0, 0)
 		for i := range 3 {
 			_, err := q.Push(t.Context(), memEntry("chat", "", fmt.Sprint(i)))
@@ -246,12 +247,12 @@ func TestMemoryQueueConsumeAfterEnd(t *testing.T) {
 		for i := range 3 {
 			d := c.next()
 			assert.Equal(t, fmt.Sprint(i), string(d.Update))
-			time.Sleep(5 * time.Millisecond)
+			synctest.Wait() // Consume has returned, if it would
 			require.True(t, c.running(), "Consume returned with an entry held")
 			require.NoError(t, q.Ack(t.Context(), d))
 		}
 		require.NoError(t, c.wait())
-	})
+	}))
 
 	t.Run("stops after a release", func(t *testing.T) {
 		q := cardbot.NewMemoryQueue(0, 0)

@@ -121,8 +121,12 @@ func TestPushFailureThatSaysNothingOfTheQueue(t *testing.T) {
 	}
 }
 
-// A full memory queue is a push failure too, with its own reason.
-func TestPushFailureQueueFull(t *testing.T) {
+// A full memory queue is a push failure too, with its own reason. It runs
+// in a synctest bubble: the Dispatch that finds no room waits the default
+// QueueWait on the bubble's clock.
+func TestPushFailureQueueFull(t *testing.T) { synctest.Test(t, pushFailureQueueFull) }
+
+func pushFailureQueueFull(t *testing.T) {
 	b := newBot(cardbot.WithAsync(cardbot.AsyncConfig{QueueSize: 1, Concurrency: 1}))
 	release := make(chan struct{})
 	t.Cleanup(func() { close(release); require.NoError(t, b.Shutdown(context.Background())) })

@@ -67,7 +67,12 @@ func dispatchHeld(b *cardbot.Bot, f cardbot.Provider, release <-chan struct{}) <
 // compare-and-set, and its update fails with ErrStateConflict instead of
 // overwriting the other's change. Reconnected, the first bot finds its
 // lease taken and stops renewing it.
-func TestStateLeaseRanOut(t *testing.T) {
+//
+// It runs in a synctest bubble: the lease runs out on the bubble's clock,
+// however loaded the machine is.
+func TestStateLeaseRanOut(t *testing.T) { synctest.Test(t, stateLeaseRanOut) }
+
+func stateLeaseRanOut(t *testing.T) {
 	locker := &renewalsFail{MemoryLocker: cardbot.NewMemoryLocker(), took: map[string]bool{}, cut: true}
 	cfg := cardbot.StateConfig{Store: cardbot.NewMemoryStateStore(), Locker: locker, LockTTL: 20 * time.Millisecond}
 	logger, logs := logged()

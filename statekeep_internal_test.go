@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -42,7 +43,11 @@ func TestStateLockSweep(t *testing.T) {
 // TestMemoryStateStoreSweep: when the store doubled, the expired records
 // go; the live ones stay, and the next sweep waits for the store to double
 // again.
-func TestMemoryStateStoreSweep(t *testing.T) {
+func TestMemoryStateStoreSweep(t *testing.T) { synctest.Test(t, memoryStateStoreSweep) }
+
+// memoryStateStoreSweep runs in a synctest bubble: the short records
+// expire on its clock.
+func memoryStateStoreSweep(t *testing.T) {
 	s := NewMemoryStateStore()
 	ctx := context.Background()
 	for i := range 1000 {

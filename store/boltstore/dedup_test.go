@@ -3,6 +3,7 @@ package boltstore_test
 import (
 	"context"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/cardbot/cardbot"
@@ -118,7 +119,11 @@ func TestDedupStoreIsNotPushDedup(t *testing.T) {
 	assert.Equal(t, cardbot.DedupNew, st, "a pushed key is not a handled one")
 }
 
-func TestLocker(t *testing.T) {
+// TestLocker runs in a synctest bubble: the lease lapses on the bubble's
+// clock.
+func TestLocker(t *testing.T) { synctest.Test(t, locker) }
+
+func locker(t *testing.T) {
 	db := open(t, tempPath(t), boltstore.Options{})
 	l := db.Locker()
 	ctx := t.Context()

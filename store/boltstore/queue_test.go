@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/cardbot/cardbot"
@@ -488,11 +489,15 @@ func TestConsumeOnceAtATime(t *testing.T) {
 	require.NoError(t, c.stop())
 }
 
-func TestClose(t *testing.T) {
+// TestClose runs in a synctest bubble, so that Close comes when Consume
+// waits for entries, not a guessed 10 ms after it began.
+func TestClose(t *testing.T) { synctest.Test(t, closeDB) }
+
+func closeDB(t *testing.T) {
 	db := open(t, tempPath(t), boltstore.Options{})
 	q := db.Queue()
 	c := consume(t, q, 0)
-	time.Sleep(10 * time.Millisecond)
+	synctest.Wait() // Consume waits for entries
 	require.NoError(t, db.Close())
 	require.NoError(t, db.Close(), "Close again")
 	require.ErrorIs(t, c.wait(), boltstore.ErrClosed)

@@ -3,6 +3,7 @@ package boltstore_test
 import (
 	"context"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/cardbot/cardbot"
@@ -94,8 +95,11 @@ func TestStateTwoBotsOneFile(t *testing.T) {
 }
 
 // TestStateFileTTL checks that a conversation saved through a bot expires
-// with StateConfig.TTL in the file too.
-func TestStateFileTTL(t *testing.T) {
+// with StateConfig.TTL in the file too. It runs in a synctest bubble: the
+// TTL passes on the bubble's clock.
+func TestStateFileTTL(t *testing.T) { synctest.Test(t, stateFileTTL) }
+
+func stateFileTTL(t *testing.T) {
 	db := open(t, tempPath(t), boltstore.Options{NoSync: true})
 	b := cardbot.New(cardbot.WithLogger(quiet), cardbot.WithState(cardbot.StateConfig{Store: db.StateStore(), TTL: 100 * time.Millisecond}))
 	flowtest.Count(b)
