@@ -19,115 +19,26 @@ type Dispatcher interface {
 var _ Dispatcher = (*Bot)(nil)
 
 // Dispatch handles one update that p delivered: the entry point of the
-// webhook receiver and of pollers.
+// webhook receiver and of pollers. In sync mode (the default) it
+// deduplicates the update by its provider and Key, then runs the
+// middlewares and the handler and returns the handler's error. In async
+// mode (WithAsync) it pushes the update to the bot's queue and returns nil
+// once the queue stored it; the bot's workers handle it later.
 //
-// In sync mode (the default) Dispatch first deduplicates: when the update
-// has a Key and a delivery with the same provider and key was handled
-// before, Dispatch returns nil at once; when one is being handled right
-// now, it returns ErrInFlight. Then it runs the middlewares and the handler
-// and returns the handler's error; a key is remembered as handled only when
-// its handler returned nil, so a delivery after a failure is handled again.
-// The caller answers the provider by IsRetryable(err): retryable (503) so
-// the provider delivers the update again, or not (200). Errors that are not
-// retryable and panics, recovered here always as a *PanicError, also go to
-// the error handler (WithErrorHandler); retryable ones are logged at level
-// Warn. The handler's context.Context derives from ctx: it ends when ctx
-// ends (the webhook receiver gives a ctx that does not end when the
-// provider hangs up, but has a deadline), with the handler timeout, and
-// when Shutdown gives up.
+// It returns nil for a delivery of an update already handled (or, in async
+// mode, already queued), and ErrInFlight while one is being handled. In
+// sync mode it returns the handler's error, a panic as a *PanicError,
+// ErrStateConflict or ErrChatBusy with conversation state, or a retryable
+// error that wraps a failing store's (dedup, state, lock). In async mode a
+// failed push gives a retryable error (ErrQueueFull, ErrInFlight,
+// ErrShuttingDown, or the queue's error made Retryable). It returns
+// ErrShuttingDown once Shutdown began. The caller answers the provider by
+// IsRetryable(err): retryable (503) so the provider delivers the update
+// again, or not (200).
 //
-// In async mode (WithAsync) Dispatch starts the bot when it was not (see
-// Start), pushes the update to the queue and returns nil once the queue
-// stored it; a queue deduplicates by key, so a
-// delivery of an update pushed before returns nil too. A failed push gives
-// a retryable error (ErrQueueFull, ErrInFlight, ErrShuttingDown, or the
-// queue's error made Retryable), so the provider delivers the update again.
-// The bot's workers then handle the queued updates: those of one chat
-// (provider and chat id) one at a time in the order they were pushed,
-// those of different chats in parallel, at most AsyncConfig.Concurrency at
-// once. A handling that fails retryably is tried again after a wait, up to
-// AsyncConfig.MaxAttempts times in all, while the later updates of its
-// chat wait; then the update goes to the queue's dead letters (see
-// DeadLetters), and the error, wrapping ErrDeadLettered, to the error
-// handler. Other errors and panics go to the error handler at once, and
-// the update is done. Delivery is at least once per update: an update
-// whose handling was cut short by a crash (or, on a shared queue, by the
-// loss of its partition) is handled again, by this process after a
-// restart or by another one. The handler's context.Context carries no
-// value of ctx (the update may be handled by another process); it ends
-// with the handler timeout, when Shutdown gives up, and when the queue
-// gives the update's partition to another consumer (a send under way is
-// not cancelled by that: see Context.Context).
-//
-// With conversation state (WithState), each update that has a
-// conversation (see StateScope) is handled while it holds it, so the
-// updates of one conversation run one at a time, in sync and async mode:
-// within the process always; across instances when StateConfig.Locker is
-// shared by them, or, in async mode, when a partitioned queue gives each
-// chat to one instance at a time. Once the conversation is held, its
-// record is loaded (before routing); when the handler changed it and
-// returned nil, it is saved before the conversation is given to the next
-// update. An update that returns an error or panics saves nothing: a
-// redelivery runs the same step again.
-//
-// Each save is a compare-and-set on the version loaded. What it
-// guarantees, per conversation:
-//
-//   - A change is never lost to, nor applied over, a concurrent one: when
-//     another handling saved meanwhile (instances without a shared
-//     Locker, or a handling that could not renew its lease for
-//     StateConfig.LockTTL), the save stores nothing and the update fails
-//     with ErrStateConflict, which is retryable: sync mode answers 503 so
-//     the provider delivers it again, async mode tries it again. It then
-//     runs again on the state that won; what its handler sent before the
-//     conflict is not sent again when it sends the same at the same
-//     position (see the send ledger below).
-//   - An async handling whose delivery was handed to another consumer
-//     meanwhile (Delivery.Owned ended) saves nothing and fails retryably;
-//     the new owner handles the update.
-//   - The saved record names its update (provider and Key), so an update
-//     delivered again after its save (a crash before the dedup mark or the
-//     queue's acknowledgement) runs neither middlewares nor handler, and
-//     succeeds.
-//
-// So with one instance, or several that share a Locker (or partition
-// ownership) and reach it while they handle, the handler of each keyed
-// update runs once per successful save, across crashes after the save;
-// a crash before it runs the handler again, as at-least-once delivery
-// does. A wait for the conversation longer than StateConfig.LockWait
-// fails with ErrChatBusy (retryable), and a failing StateStore or Locker
-// with a retryable error that wraps the store's.
-//
-// Every send of a handling (Context.Send, Reply, SendContact, SendFile,
-// SendVCard, SendOutgoing, SendKeyed) goes through the bot's send ledger
-// (WithSendLedger; by default the ledger of the configured store, see
-// LedgerSource, else one in memory). Once the provider took a send, the
-// bot records its result under the update (its provider and Key) and its
-// slot: its position in the handling (the n-th send), or the key given
-// to SendKeyed. When the same update is handled again, each send whose
-// slot has a record (at a position, for the same chat and content) is
-// skipped and its recorded result returned. The records go when the
-// update is handled for good (its handler returned nil or an error that
-// is not retryable, and sync mode remembered its key or async mode
-// acknowledged it); otherwise they last the ledger's TTL
-// (DefaultLedgerTTL) from the last send, so that a dead letter replayed
-// within it skips them too. What this guarantees, for an update with a
-// Key whose handler makes the same sends in the same order each time:
-//
-//   - Exactly once per send across every retry the bot makes (async
-//     delivery's next attempt, a conflict's), every delivery of the
-//     provider after a 503, and, with a ledger that several instances or
-//     restarts share (boltstore, redisstore), every handling of the
-//     update by another instance or after a restart.
-//   - At least once only for a send in flight at a crash: written to the
-//     provider, and not yet recorded when the process died. The next
-//     handling makes it again.
-//   - A send whose record the ledger failed to store is logged, returned
-//     as made, and made again by a later handling. A ledger that cannot
-//     be read fails the send with a retryable error before the provider
-//     is called.
-//
-// An update without a Key, and Bot.Send, keep no ledger.
+// See Delivery in the package documentation for the delivery modes, the
+// order of updates, conversation conflicts, and what the send ledger
+// guarantees.
 func (b *Bot) Dispatch(ctx context.Context, p Provider, u Update) (err error) {
 	if p == nil {
 		return errors.New("cardbot: Dispatch with a nil Provider")

@@ -27,6 +27,51 @@
 //		return nil
 //	})
 //
+// # Architecture
+//
+// Each package knows only those below it: webhook, the providers, the
+// stores, middleware, prom and tracing import this package (the providers
+// contactcard too), never one another; sandbox sits on top of them all.
+//
+//   - cardbot (this package): Bot, routing, Context, the Update model,
+//     options and the Provider interface; the delivery engine (dedup, the
+//     async workers, conversation state, the send ledger); the storage
+//     contracts (Queue, DedupStore, Locker, StateStore, SendLedger) and
+//     their in-memory versions.
+//   - contactcard: vCards read and written, phone numbers normalized.
+//   - webhook: the receiver, one http.Handler per provider (echo as an
+//     adapter): authentication, body limit, status codes, health and
+//     readiness, and a Server that drains.
+//   - provider/greenapi (WhatsApp, MAX, Telegram) and provider/aitu: each
+//     a client that sends (a Provider), decodes webhooks (a
+//     webhook.Source) and polls (a Poller); provider/greenapi/greenapitest
+//     and provider/aitu/aitutest are fake servers of their APIs, like
+//     net/http/httptest.
+//   - store/boltstore (one file, one machine) and store/redisstore
+//     (several instances on one Redis): durable stores; store/storetest is
+//     the conformance suite every store runs.
+//   - middleware: Recover, Logger, Allow and Deny, RateLimit, Timeout.
+//   - sandbox: WhatsApp, MAX, Telegram and Aitu played on a web page, for
+//     a bot with no account.
+//   - prom: Prometheus metrics of what the bot observes; tracing:
+//     OpenTelemetry spans of each update, handling and send.
+//
+// One update, from the provider and back:
+//
+//	provider --POST--> webhook: VerifyWebhook, body limit, DecodeWebhook
+//	                     |  []Update (a Poller gets them by polling)
+//	                     v
+//	Bot.Dispatch --> dedup (sync) or Queue (async, workers per chat)
+//	                     |  conversation held and its state loaded
+//	                     v
+//	middlewares --> route --> handler(c *Context)
+//	                     |  c.Send, c.Reply, c.SendContact(card)
+//	                     v
+//	send ledger --> Provider.Send --HTTP--> provider API
+//
+// The webhook's answer (200, or 503 so that the provider delivers again)
+// follows from Dispatch's error: see Delivery.
+//
 // # Routing
 //
 // Each update runs at most one handler, that of the most specific route
@@ -42,29 +87,127 @@
 // # Delivery
 //
 // Providers deliver again what was not acknowledged, and sometimes what
-// was. In sync mode (the default) Bot.Dispatch deduplicates by Update.Key
-// (a key is remembered only when its handler succeeded; WithDedupStore
-// shares the keys between instances) and handles the update before it
-// returns: the webhook answers 503 when the error is retryable (see
-// IsRetryable), so the provider delivers again, and 200 otherwise.
+// was. Bot.Dispatch takes each update a provider delivers: the entry
+// point of the webhook receiver and of pollers.
 //
-// In async mode (WithAsync) Dispatch stores the update in a Queue and
-// returns, and the webhook answers 200: MemoryQueue by default, or a
-// durable one (store/boltstore on one machine, store/redisstore for several
-// instances) that keeps what was acknowledged through a crash. The bot
-// handles the queue in per-chat order under a global concurrency bound,
-// retries a retryable failure with backoff, and moves an update that fails
-// every attempt to the dead letters (Bot.DeadLetters, Bot.Replay).
-// Delivery is at least once per update: a crash can repeat the handling of
-// what was in flight, never lose what was acknowledged.
+// In sync mode (the default) Dispatch first deduplicates: when the update
+// has a Key and a delivery with the same provider and key was handled
+// before, Dispatch returns nil at once; when one is being handled right
+// now, it returns ErrInFlight. Then it runs the middlewares and the handler
+// and returns the handler's error; a key is remembered as handled only when
+// its handler returned nil, so a delivery after a failure is handled again
+// (WithDedupStore shares the keys between instances). The caller answers
+// the provider by IsRetryable(err): retryable (503) so the provider
+// delivers the update again, or not (200). Errors that are not retryable
+// and panics, recovered here always as a *PanicError, also go to the error
+// handler (WithErrorHandler); retryable ones are logged at level Warn. The
+// handler's context.Context derives from Dispatch's ctx: it ends when ctx
+// ends (the webhook receiver gives a ctx that does not end when the
+// provider hangs up, but has a deadline), with the handler timeout, and
+// when Shutdown gives up.
+//
+// In async mode (WithAsync) Dispatch starts the bot when it was not (see
+// Bot.Start), pushes the update to the bot's Queue and returns nil once
+// the queue stored it, so the webhook answers 200. The queue is a
+// MemoryQueue by default, or a durable one (store/boltstore on one
+// machine, store/redisstore for several instances) that keeps what was
+// acknowledged through a crash. A queue deduplicates by key, so a delivery
+// of an update pushed before returns nil too. A failed push gives a
+// retryable error (ErrQueueFull, ErrInFlight, ErrShuttingDown, or the
+// queue's error made Retryable), so the provider delivers the update
+// again.
+//
+// The bot's workers then handle the queued updates: those of one chat
+// (provider and chat id) one at a time in the order they were pushed, those
+// of different chats in parallel, at most AsyncConfig.Concurrency at once. A
+// handling that fails retryably is tried again after a wait, up to
+// AsyncConfig.MaxAttempts times in all, while the later updates of its chat
+// wait; then the update goes to the queue's dead letters (see
+// Bot.DeadLetters, Bot.Replay), and the error, wrapping ErrDeadLettered, to
+// the error handler. Other errors and panics go to the error handler at
+// once, and the update is done. Delivery is at least once per update: an
+// update whose handling was cut short by a crash (or, on a shared queue, by
+// the loss of its partition) is handled again, by this process after a
+// restart or by another one; a crash never loses what was acknowledged. The
+// handler's context.Context carries no value of Dispatch's ctx (the update
+// may be handled by another process); it ends with the handler timeout, when
+// Shutdown gives up, and when the queue gives the update's partition to
+// another consumer (a send under way is not cancelled by that: see
+// Context.Context).
+//
+// With conversation state (WithState), each update that has a
+// conversation (see StateScope) is handled while it holds it, so the
+// updates of one conversation run one at a time, in sync and async mode:
+// within the process always; across instances when StateConfig.Locker is
+// shared by them, or, in async mode, when a partitioned queue gives each
+// chat to one instance at a time. Once the conversation is held, its
+// record is loaded (before routing); when the handler changed it and
+// returned nil, it is saved before the conversation is given to the next
+// update. An update that returns an error or panics saves nothing: a
+// redelivery runs the same step again.
+//
+// Each save is a compare-and-set on the version loaded. What it
+// guarantees, per conversation:
+//
+//   - A change is never lost to, nor applied over, a concurrent one: when
+//     another handling saved meanwhile (instances without a shared
+//     Locker, or a handling that could not renew its lease for
+//     StateConfig.LockTTL), the save stores nothing and the update fails
+//     with ErrStateConflict, which is retryable: sync mode answers 503 so
+//     the provider delivers it again, async mode tries it again. It then
+//     runs again on the state that won; what its handler sent before the
+//     conflict is not sent again when it sends the same at the same
+//     position (see the send ledger below).
+//   - An async handling whose delivery was handed to another consumer
+//     meanwhile (Delivery.Owned ended) saves nothing and fails retryably;
+//     the new owner handles the update.
+//   - The saved record names its update (provider and Key), so an update
+//     delivered again after its save (a crash before the dedup mark or the
+//     queue's acknowledgement) runs neither middlewares nor handler, and
+//     succeeds.
+//
+// So with one instance, or several that share a Locker (or partition
+// ownership) and reach it while they handle, the handler of each keyed
+// update runs once per successful save, across crashes after the save;
+// a crash before it runs the handler again, as at-least-once delivery
+// does. A wait for the conversation longer than StateConfig.LockWait
+// fails with ErrChatBusy (retryable), and a failing StateStore or Locker
+// with a retryable error that wraps the store's.
 //
 // A handling that runs again for the same update does not repeat its
-// sends: every send of a Context goes through the bot's send ledger
-// (SendLedger, kept in the bot's store), which skips the sends an earlier
-// handling of the update completed and returns their results. Exactly
-// once per send for every retry the bot itself makes (and the provider's
-// redelivery after a 503); at least once only for a send in flight at a
-// crash. See Bot.Dispatch.
+// sends. Every send of a handling (Context.Send, Reply, SendContact,
+// SendFile, SendVCard, SendOutgoing, SendKeyed) goes through the bot's
+// send ledger (a SendLedger: WithSendLedger; by default the ledger of the configured
+// store, see LedgerSource, else one in memory). Once the provider took a
+// send, the bot records its result under the update (its provider and
+// Key) and its slot: its position in the handling (the n-th send), or the
+// key given to SendKeyed. When the same update is handled again, each
+// send whose slot has a record (at a position, for the same chat and
+// content) is skipped and its recorded result returned. The records go
+// when the update is handled for good (its handler returned nil or an
+// error that is not retryable, and sync mode remembered its key or async
+// mode acknowledged it); otherwise they last the ledger's TTL
+// (DefaultLedgerTTL) from the last send, so that a dead letter replayed
+// within it skips them too. In short: exactly once per send for every
+// retry the bot makes (and the provider's redelivery after a 503); at
+// least once only for a send in flight at a crash. What this guarantees,
+// for an update with a Key whose handler makes the same sends in the same
+// order each time:
+//
+//   - Exactly once per send across every retry the bot makes (async
+//     delivery's next attempt, a conflict's), every delivery of the
+//     provider after a 503, and, with a ledger that several instances or
+//     restarts share (boltstore, redisstore), every handling of the
+//     update by another instance or after a restart.
+//   - At least once only for a send in flight at a crash: written to the
+//     provider, and not yet recorded when the process died. The next
+//     handling makes it again.
+//   - A send whose record the ledger failed to store is logged, returned
+//     as made, and made again by a later handling. A ledger that cannot
+//     be read fails the send with a retryable error before the provider
+//     is called.
+//
+// An update without a Key, and Bot.Send, keep no ledger.
 //
 // Bot.Shutdown drains. Panics are always recovered and reported to the
 // error handler as a *PanicError.
@@ -79,7 +222,7 @@
 // InState routes and Scenes (a state with Enter and Leave hooks) match
 // only in their state. The updates of a conversation are handled one at
 // a time, each on the state the previous one saved; a handling that fails
-// saves nothing; see Bot.Dispatch for what holds across instances.
+// saves nothing; see Delivery for what holds across instances.
 //
 // # Providers
 //
