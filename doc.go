@@ -1,7 +1,7 @@
 // Package cardbot is a framework for chat bots behind webhooks: one bot,
-// written once as handler funcs, answers on several messengers (WhatsApp
-// and MAX through GREEN-API, Aitu), and reads and sends contact cards with
-// numbers normalized by package contactcard.
+// written once as handler funcs, answers on several messengers (WhatsApp,
+// MAX and Telegram through GREEN-API, Aitu through its Bot API), and reads
+// and sends contact cards with numbers normalized by package contactcard.
 //
 // A bot registers handlers for routes and is fed updates by a provider's
 // webhook receiver (package webhook) or poller:
