@@ -1,0 +1,3 @@
+module example.com/m/nested
+
+go 1.26
