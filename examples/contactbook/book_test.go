@@ -17,7 +17,6 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/contactcard"
-	"github.com/cardbot/cardbot/internal/redistest"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
 	"github.com/cardbot/cardbot/webhook"
@@ -164,7 +163,7 @@ func TestRestartMidConversation(t *testing.T) {
 			}
 		}},
 		{"redis", func(t *testing.T) func() *store {
-			url, prefix := redistest.URL(t), redistest.Prefix(t)
+			url, prefix := testRedis(t)
 			return func() *store {
 				st, err := openStore(url, prefix)
 				require.NoError(t, err)

@@ -12,7 +12,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/cardbot/cardbot/internal/apitest"
 	"github.com/cardbot/cardbot/webhook"
 )
 
@@ -30,10 +29,10 @@ func TestRunFails(t *testing.T) {
 		want string
 		is   error
 	}{
-		{"an unknown store", map[string]string{"STORE": "postgres://db"}, apitest.FreeAddr(t), "want memory, file:PATH or a redis:// URL", nil},
-		{"an instance id that is no number", map[string]string{"GREENAPI_ID_INSTANCE": "x", "GREENAPI_API_TOKEN_INSTANCE": "t", "GREENAPI_WEBHOOK_TOKEN": "hook"}, apitest.FreeAddr(t), "IDInstance", nil},
-		{"an instance without a webhook token", instance, apitest.FreeAddr(t), "", webhook.ErrUnauthenticated},
-		{"the sandbox with real credentials", map[string]string{"AITU_BOT_TOKEN": "t"}, apitest.FreeAddr(t), "real credentials are set (AITU_BOT_TOKEN)", nil},
+		{"an unknown store", map[string]string{"STORE": "postgres://db"}, freeAddr(t), "want memory, file:PATH or a redis:// URL", nil},
+		{"an instance id that is no number", map[string]string{"GREENAPI_ID_INSTANCE": "x", "GREENAPI_API_TOKEN_INSTANCE": "t", "GREENAPI_WEBHOOK_TOKEN": "hook"}, freeAddr(t), "IDInstance", nil},
+		{"an instance without a webhook token", instance, freeAddr(t), "", webhook.ErrUnauthenticated},
+		{"the sandbox with real credentials", map[string]string{"AITU_BOT_TOKEN": "t"}, freeAddr(t), "real credentials are set (AITU_BOT_TOKEN)", nil},
 		{"an address in use", nil, taken.Addr().String(), "address already in use", nil},
 	}
 	for _, tt := range tests {
@@ -73,7 +72,7 @@ func TestRunOnGreenAPI(t *testing.T) {
 // it returns the address once it accepts connections.
 func start(t *testing.T, env map[string]string) string {
 	t.Helper()
-	addr := apitest.FreeAddr(t)
+	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, func(k string) string { return env[k] }, addr, slog.New(slog.DiscardHandler)) }()
@@ -86,6 +85,6 @@ func start(t *testing.T, env map[string]string) string {
 			t.Error("run did not return")
 		}
 	})
-	apitest.WaitAccepting(t, addr)
+	waitAccepting(t, addr)
 	return addr
 }

@@ -18,7 +18,6 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/cardbot/cardbot"
-	"github.com/cardbot/cardbot/internal/apitest"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
 	"github.com/cardbot/cardbot/webhook"
@@ -51,11 +50,11 @@ func TestSendContacts(t *testing.T) {
 // With no credentials the bot runs in the sandbox; a card it cannot send
 // is told with the reason. SIGTERM's context ends it cleanly.
 func TestRunInTheSandbox(t *testing.T) {
-	addr := apitest.FreeAddr(t)
+	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, func(string) string { return "" }, addr) }()
-	apitest.WaitAccepting(t, addr)
+	waitAccepting(t, addr)
 
 	cards := "BEGIN:VCARD\nFN:Ann\nTEL:+7 900 765-43-21\nEND:VCARD\nBEGIN:VCARD\nFN:Tan Wei\nTEL:+65 6123 4567\nEND:VCARD\n"
 	resp, err := http.Post("http://"+addr+"/sandbox/whatsapp/vcf", "text/vcard", strings.NewReader(cards))
@@ -80,7 +79,7 @@ func TestRunInTheSandbox(t *testing.T) {
 // could post updates to it.
 func TestRunNeedsAWebhookToken(t *testing.T) {
 	env := map[string]string{"GREENAPI_ID_INSTANCE": "1101000001", "GREENAPI_API_TOKEN_INSTANCE": "token"}
-	err := run(context.Background(), func(k string) string { return env[k] }, apitest.FreeAddr(t))
+	err := run(context.Background(), func(k string) string { return env[k] }, freeAddr(t))
 	require.ErrorIs(t, err, webhook.ErrUnauthenticated)
 }
 
@@ -220,8 +219,8 @@ func TestRunFails(t *testing.T) {
 		addr string
 		want string
 	}{
-		{"an instance id that is no number", map[string]string{"GREENAPI_ID_INSTANCE": "x", "GREENAPI_API_TOKEN_INSTANCE": "t", "GREENAPI_WEBHOOK_TOKEN": "hook"}, apitest.FreeAddr(t), "IDInstance"},
-		{"the sandbox with real credentials", map[string]string{"AITU_BOT_TOKEN": "t"}, apitest.FreeAddr(t), "real credentials are set (AITU_BOT_TOKEN)"},
+		{"an instance id that is no number", map[string]string{"GREENAPI_ID_INSTANCE": "x", "GREENAPI_API_TOKEN_INSTANCE": "t", "GREENAPI_WEBHOOK_TOKEN": "hook"}, freeAddr(t), "IDInstance"},
+		{"the sandbox with real credentials", map[string]string{"AITU_BOT_TOKEN": "t"}, freeAddr(t), "real credentials are set (AITU_BOT_TOKEN)"},
 		{"an address in use", nil, taken.Addr().String(), "address already in use"},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,8 @@
+//go:build race
+
+package examplemod
+
+// raceBuildFlags builds the copies with the race detector, as this test
+// binary was: cardbot's packages and its dependencies are then in the
+// build cache already.
+var raceBuildFlags = []string{"-race"}
