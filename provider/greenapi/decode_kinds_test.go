@@ -19,10 +19,7 @@ func TestDecodeKinds(t *testing.T) {
 	user90 := cardbot.User{ID: "71234567890@c.us", Name: "Green API", Phone: "71234567890"}
 	john := cardbot.User{ID: "79876543210@c.us", Name: "John", Phone: "79876543210"}
 	johnChat := cardbot.Chat{ID: "79876543210@c.us", Kind: cardbot.ChatPrivate}
-	tests := []struct {
-		file string
-		want cardbot.Update
-	}{
+	tests := []fixtureTest{
 		{"incoming_edited.json", cardbot.Update{
 			Kind: cardbot.KindEdit,
 			Key:  "1101000001|71234567890@c.us|BAE597DC5CB134F7|incomingMessageReceived|editedMessage",
@@ -172,19 +169,7 @@ func TestDecodeKinds(t *testing.T) {
 		}},
 	}
 	c := decoder(t)
-	for _, tt := range tests {
-		t.Run(tt.file, func(t *testing.T) {
-			body := fixture(t, tt.file)
-			got, err := c.DecodeWebhook(body)
-			require.NoError(t, err)
-			require.Len(t, got, 1)
-			u := got[0]
-			assert.JSONEq(t, string(body), string(u.Raw), "Raw keeps the body")
-			u.Raw = nil
-			tt.want.Provider = "greenapi"
-			assert.Equal(t, tt.want, u)
-		})
-	}
+	decodesTo(t, c, "greenapi", tests)
 }
 
 // TestMAXDecodeKinds: MAX's edits and reactions, and a contact whose
@@ -192,10 +177,7 @@ func TestDecodeKinds(t *testing.T) {
 func TestMAXDecodeKinds(t *testing.T) {
 	maxUser := cardbot.User{ID: "10000000", Name: "Ходабрыш Пробешёлов", Phone: "79991112233"}
 	maxChat := cardbot.Chat{ID: "10000000", Kind: cardbot.ChatPrivate, Title: "Ходабрыш Пробешёлов"}
-	tests := []struct {
-		file string
-		want cardbot.Update
-	}{
+	tests := []fixtureTest{
 		{"max_edited.json", cardbot.Update{
 			Kind: cardbot.KindEdit,
 			Key:  "3100000000|10000000|115297976845823798|outgoingAPIMessageReceived|editedMessage",
@@ -214,17 +196,7 @@ func TestMAXDecodeKinds(t *testing.T) {
 		}},
 	}
 	d := newFixtureDecoder(t) // the docs' examples name instance 3100000000
-	for _, tt := range tests {
-		t.Run(tt.file, func(t *testing.T) {
-			got, err := d.DecodeWebhook(fixture(t, tt.file))
-			require.NoError(t, err)
-			require.Len(t, got, 1)
-			u := got[0]
-			u.Raw = nil
-			tt.want.Provider = "greenapi"
-			assert.Equal(t, tt.want, u)
-		})
-	}
+	decodesTo(t, d, "greenapi", tests)
 }
 
 // TestMAXContactIsInternational: MAX gives a contact's number as

@@ -36,10 +36,7 @@ func TestDecodeWebhookFixtures(t *testing.T) {
 	chat90 := cardbot.Chat{ID: "71234567890@c.us", Kind: cardbot.ChatPrivate, Title: "Green API"}
 	user90 := cardbot.User{ID: "71234567890@c.us", Name: "Green API", Phone: "71234567890"}
 
-	tests := []struct {
-		file string
-		want cardbot.Update
-	}{
+	tests := []fixtureTest{
 		{"incoming_text.json", cardbot.Update{
 			Kind: cardbot.KindMessage,
 			Key:  "1234|79001234568@c.us|F7AEC1B7086ECDC7E6E45923F5EDB825|incomingMessageReceived",
@@ -209,19 +206,7 @@ func TestDecodeWebhookFixtures(t *testing.T) {
 		}},
 	}
 	c := decoder(t)
-	for _, tt := range tests {
-		t.Run(tt.file, func(t *testing.T) {
-			body := fixture(t, tt.file)
-			got, err := c.DecodeWebhook(body)
-			require.NoError(t, err)
-			require.Len(t, got, 1)
-			u := got[0]
-			assert.JSONEq(t, string(body), string(u.Raw), "Raw keeps the body")
-			u.Raw = nil
-			tt.want.Provider = "greenapi"
-			assert.Equal(t, tt.want, u)
-		})
-	}
+	decodesTo(t, c, "greenapi", tests)
 }
 
 // TestDecodeWebhookEveryFixture makes sure no fixture is left out of the

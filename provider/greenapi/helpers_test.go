@@ -5,8 +5,10 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/internal/apitest"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
@@ -49,4 +51,32 @@ func filepathGlob(pattern string) ([]string, error) {
 		m[i] = filepath.Base(m[i])
 	}
 	return m, err
+}
+
+// fixtureTest is a docs' example notification in testdata and the one
+// update it decodes to (Raw and Provider aside).
+type fixtureTest struct {
+	file string
+	want cardbot.Update
+}
+
+// decodesTo checks, in a subtest per file, that d decodes each fixture to
+// its one update, from provider, with the body kept as its Raw.
+func decodesTo(t *testing.T, d interface {
+	DecodeWebhook([]byte) ([]cardbot.Update, error)
+}, provider string, tests []fixtureTest) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			body := fixture(t, tt.file)
+			got, err := d.DecodeWebhook(body)
+			require.NoError(t, err)
+			require.Len(t, got, 1)
+			u := got[0]
+			assert.JSONEq(t, string(body), string(u.Raw), "Raw keeps the body")
+			u.Raw = nil
+			tt.want.Provider = provider
+			assert.Equal(t, tt.want, u)
+		})
+	}
 }

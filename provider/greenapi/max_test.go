@@ -335,10 +335,7 @@ func TestMAXCheckAccountFailures(t *testing.T) {
 }
 
 func TestMAXDecode(t *testing.T) {
-	tests := []struct {
-		file string
-		want cardbot.Update
-	}{
+	tests := []fixtureTest{
 		{"max_text.json", cardbot.Update{
 			Kind:    cardbot.KindMessage,
 			Key:     "3100000000|10000000|1763115112345|incomingMessageReceived",
@@ -384,19 +381,7 @@ func TestMAXDecode(t *testing.T) {
 		}},
 	}
 	_, c := newMAX(t, greenapitest.WithCredentials("3100000000", ""))
-	for _, tt := range tests {
-		t.Run(tt.file, func(t *testing.T) {
-			body := fixture(t, tt.file)
-			got, err := c.DecodeWebhook(body)
-			require.NoError(t, err)
-			require.Len(t, got, 1)
-			u := got[0]
-			assert.JSONEq(t, string(body), string(u.Raw))
-			u.Raw = nil
-			tt.want.Provider = "max"
-			assert.Equal(t, tt.want, u)
-		})
-	}
+	decodesTo(t, c, "max", tests)
 }
 
 func TestMAXContactRoundTrip(t *testing.T) {

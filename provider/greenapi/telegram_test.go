@@ -122,10 +122,7 @@ func TestTelegramSendFile(t *testing.T) {
 }
 
 func TestTelegramDecode(t *testing.T) {
-	tests := []struct {
-		file string
-		want cardbot.Update
-	}{
+	tests := []fixtureTest{
 		{"telegram_text.json", cardbot.Update{
 			Kind:    cardbot.KindMessage,
 			Key:     "4100000000|10000000|1769676078000|incomingMessageReceived",
@@ -164,19 +161,7 @@ func TestTelegramDecode(t *testing.T) {
 		}},
 	}
 	_, c := newTelegram(t, greenapitest.WithCredentials("4100000000", ""))
-	for _, tt := range tests {
-		t.Run(tt.file, func(t *testing.T) {
-			body := fixture(t, tt.file)
-			got, err := c.DecodeWebhook(body)
-			require.NoError(t, err)
-			require.Len(t, got, 1)
-			u := got[0]
-			assert.JSONEq(t, string(body), string(u.Raw))
-			u.Raw = nil
-			tt.want.Provider = "telegram"
-			assert.Equal(t, tt.want, u)
-		})
-	}
+	decodesTo(t, c, "telegram", tests)
 }
 
 // TestTelegramContactCard: the card of a Telegram contact is made of its
