@@ -57,49 +57,37 @@ func TestConformance(t *testing.T) {
 		})
 	})
 	t.Run("StateStore", func(t *testing.T) {
-		var (
-			mu    sync.Mutex
-			dbs   = make(map[cardbot.StateStore]*boltstore.DB)
-			track = func(db *boltstore.DB) cardbot.StateStore {
-				mu.Lock()
-				defer mu.Unlock()
-				dbs[db.StateStore()] = db
-				return db.StateStore()
-			}
-		)
-		storetest.TestStateStore(t, func(t *testing.T) cardbot.StateStore {
-			return track(open(t, tempPath(t), boltstore.Options{NoSync: true}))
-		}, storetest.StateOptions{
-			Reopen: func(t *testing.T, s cardbot.StateStore) cardbot.StateStore {
-				mu.Lock()
-				db := dbs[s]
-				mu.Unlock()
-				require.NoError(t, db.Close())
-				return track(open(t, db.Path(), boltstore.Options{NoSync: true}))
-			},
-		})
+		first, reopen := reopenable(func(db *boltstore.DB) cardbot.StateStore { return db.StateStore() })
+		storetest.TestStateStore(t, first, storetest.StateOptions{Reopen: reopen})
 	})
 	t.Run("SendLedger", func(t *testing.T) {
-		var (
-			mu    sync.Mutex
-			dbs   = make(map[cardbot.SendLedger]*boltstore.DB)
-			track = func(db *boltstore.DB) cardbot.SendLedger {
-				mu.Lock()
-				defer mu.Unlock()
-				dbs[db.SendLedger()] = db
-				return db.SendLedger()
-			}
-		)
-		storetest.TestSendLedger(t, func(t *testing.T) cardbot.SendLedger {
-			return track(open(t, tempPath(t), boltstore.Options{NoSync: true}))
-		}, storetest.LedgerOptions{
-			Reopen: func(t *testing.T, l cardbot.SendLedger) cardbot.SendLedger {
-				mu.Lock()
-				db := dbs[l]
-				mu.Unlock()
-				require.NoError(t, db.Close())
-				return track(open(t, db.Path(), boltstore.Options{NoSync: true}))
-			},
-		})
+		first, reopen := reopenable(func(db *boltstore.DB) cardbot.SendLedger { return db.SendLedger() })
+		storetest.TestSendLedger(t, first, storetest.LedgerOptions{Reopen: reopen})
 	})
+}
+
+// reopenable returns, for the store of kind S that of takes from a file
+// store, how the suite opens one on a new file and reopens one: its file
+// closed and opened again.
+func reopenable[S comparable](of func(*boltstore.DB) S) (first func(*testing.T) S, reopen func(*testing.T, S) S) {
+	var mu sync.Mutex
+	dbs := make(map[S]*boltstore.DB)
+	track := func(db *boltstore.DB) S {
+		s := of(db)
+		mu.Lock()
+		defer mu.Unlock()
+		dbs[s] = db
+		return s
+	}
+	first = func(t *testing.T) S {
+		return track(open(t, tempPath(t), boltstore.Options{NoSync: true}))
+	}
+	reopen = func(t *testing.T, s S) S {
+		mu.Lock()
+		db := dbs[s]
+		mu.Unlock()
+		require.NoError(t, db.Close())
+		return track(open(t, db.Path(), boltstore.Options{NoSync: true}))
+	}
+	return first, reopen
 }

@@ -75,51 +75,42 @@ func conformance(t *testing.T, client func(t *testing.T) redis.UniversalClient) 
 		})
 	})
 	t.Run("StateStore", func(t *testing.T) {
-		var (
-			mu   sync.Mutex
-			cfgs = map[cardbot.StateStore]redisstore.Config{}
-		)
-		open := func(t *testing.T, cfg redisstore.Config) cardbot.StateStore {
+		first, reopen := reopenable(func(t *testing.T, cfg redisstore.Config) cardbot.StateStore {
 			s, err := redisstore.NewStateStore(client(t), cfg)
 			require.NoError(t, err)
-			mu.Lock()
-			cfgs[s] = cfg
-			mu.Unlock()
 			return s
-		}
-		storetest.TestStateStore(t, func(t *testing.T) cardbot.StateStore {
-			return open(t, testConfig(t))
-		}, storetest.StateOptions{
-			Reopen: func(t *testing.T, s cardbot.StateStore) cardbot.StateStore {
-				mu.Lock()
-				cfg := cfgs[s]
-				mu.Unlock()
-				return open(t, cfg) // a new client on the same prefix
-			},
 		})
+		storetest.TestStateStore(t, first, storetest.StateOptions{Reopen: reopen})
 	})
 	t.Run("SendLedger", func(t *testing.T) {
-		var (
-			mu   sync.Mutex
-			cfgs = map[cardbot.SendLedger]redisstore.Config{}
-		)
-		open := func(t *testing.T, cfg redisstore.Config) cardbot.SendLedger {
-			l, err := redisstore.NewSendLedger(redistest.Client(t), cfg)
+		first, reopen := reopenable(func(t *testing.T, cfg redisstore.Config) cardbot.SendLedger {
+			l, err := redisstore.NewSendLedger(client(t), cfg)
 			require.NoError(t, err)
-			mu.Lock()
-			cfgs[l] = cfg
-			mu.Unlock()
 			return l
-		}
-		storetest.TestSendLedger(t, func(t *testing.T) cardbot.SendLedger {
-			return open(t, testConfig(t))
-		}, storetest.LedgerOptions{
-			Reopen: func(t *testing.T, l cardbot.SendLedger) cardbot.SendLedger {
-				mu.Lock()
-				cfg := cfgs[l]
-				mu.Unlock()
-				return open(t, cfg) // a new client on the same prefix
-			},
 		})
+		storetest.TestSendLedger(t, first, storetest.LedgerOptions{Reopen: reopen})
 	})
+}
+
+// reopenable returns, for a store of kind S that newStore makes on a
+// client of its own, how the suite opens one on a prefix of its own and
+// reopens one: a new store, on a new client, on the same prefix.
+func reopenable[S comparable](newStore func(*testing.T, redisstore.Config) S) (first func(*testing.T) S, reopen func(*testing.T, S) S) {
+	var mu sync.Mutex
+	cfgs := make(map[S]redisstore.Config)
+	open := func(t *testing.T, cfg redisstore.Config) S {
+		s := newStore(t, cfg)
+		mu.Lock()
+		defer mu.Unlock()
+		cfgs[s] = cfg
+		return s
+	}
+	first = func(t *testing.T) S { return open(t, testConfig(t)) }
+	reopen = func(t *testing.T, s S) S {
+		mu.Lock()
+		cfg := cfgs[s]
+		mu.Unlock()
+		return open(t, cfg)
+	}
+	return first, reopen
 }
