@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/delivery"
 	"github.com/cardbot/cardbot/internal/apitest"
 )
 
@@ -87,7 +88,7 @@ func TestAsyncPushFailures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			q := &failingQueue{durable: durable{cardbot.NewMemoryQueue(0, 0)}, pushErr: tt.pushErr}
 			var handled atomic.Int32
-			b := newBot(cardbot.WithAsync(cardbot.AsyncConfig{Queue: q}))
+			b := newBot(delivery.WithAsync(delivery.Config{Queue: q}))
 			b.Handle(cardbot.OnAny, func(*cardbot.Context) error { handled.Add(1); return nil })
 			err := b.Dispatch(t.Context(), newFake("fake"), tt.u)
 			require.Error(t, err)
@@ -111,7 +112,7 @@ func TestAsyncConsumeFailureConsumesAgain(t *testing.T) {
 		q.consumeErrs.Store(1)
 		log, out := logged()
 		handled := make(chan string, 1)
-		b := cardbot.New(cardbot.WithLogger(log), cardbot.WithAsync(cardbot.AsyncConfig{Queue: q}))
+		b := cardbot.New(cardbot.WithLogger(log), delivery.WithAsync(delivery.Config{Queue: q}))
 		b.Handle(cardbot.OnText, func(c *cardbot.Context) error { handled <- c.Text(); return nil })
 		require.NoError(t, b.Dispatch(t.Context(), newFake("fake"), textUpdate("a", "hi")))
 		select {
@@ -128,7 +129,7 @@ func TestAsyncConsumeFailureConsumesAgain(t *testing.T) {
 	t.Run("shutdown during the wait", inBubble(func(t *testing.T) {
 		q := &failingQueue{durable: durable{cardbot.NewMemoryQueue(0, 0)}, consumeErr: errors.New("connection reset")}
 		q.consumeErrs.Store(1 << 30)
-		b := newBot(cardbot.WithAsync(cardbot.AsyncConfig{Queue: q}))
+		b := newBot(delivery.WithAsync(delivery.Config{Queue: q}))
 		require.NoError(t, b.Start())
 		synctest.Wait() // Consume has failed once; the bot waits its second
 		require.Equal(t, int32(1), q.consumed.Load())
@@ -145,7 +146,7 @@ func TestAsyncAckFailureIsLogged(t *testing.T) {
 	q := &failingQueue{durable: durable{cardbot.NewMemoryQueue(0, 0)}, ackErr: errors.New("ack lost")}
 	log, out := logged()
 	var handled atomic.Int32
-	b := cardbot.New(cardbot.WithLogger(log), cardbot.WithAsync(cardbot.AsyncConfig{Queue: q}))
+	b := cardbot.New(cardbot.WithLogger(log), delivery.WithAsync(delivery.Config{Queue: q}))
 	b.Handle(cardbot.OnText, func(*cardbot.Context) error { handled.Add(1); return nil })
 	require.NoError(t, b.Dispatch(t.Context(), newFake("fake"), textUpdate("a", "hi")))
 	require.NoError(t, b.Shutdown(t.Context()))
@@ -163,7 +164,7 @@ func TestAsyncShutdownGivingUpReleasesWaitingDeliveries(t *testing.T) {
 	q := &failingQueue{durable: durable{cardbot.NewMemoryQueue(0, 0)}}
 	release := make(chan struct{})
 	started := make(chan string, 2)
-	b := newBot(cardbot.WithAsync(cardbot.AsyncConfig{Queue: q, QueueSize: 1, Concurrency: 1}))
+	b := newBot(delivery.WithAsync(delivery.Config{Queue: q, QueueSize: 1, Concurrency: 1}))
 	b.Handle(cardbot.OnText, func(c *cardbot.Context) error {
 		started <- c.Text()
 		<-release

@@ -16,10 +16,11 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/delivery"
 )
 
 // fastRetries makes async retries quick enough for tests.
-func fastRetries(cfg cardbot.AsyncConfig) cardbot.AsyncConfig {
+func fastRetries(cfg delivery.Config) delivery.Config {
 	cfg.MinRetryWait, cfg.MaxRetryWait = time.Millisecond, 5*time.Millisecond
 	return cfg
 }
@@ -54,7 +55,7 @@ func TestAsyncRetries(t *testing.T) {
 		name  string
 		queue func() cardbot.Queue
 	}{
-		{"memory", func() cardbot.Queue { return nil }},
+		{"memory", func() cardbot.Queue { return cardbot.NewMemoryQueue(0, 0) }},
 		{"encoded", func() cardbot.Queue { return durable{cardbot.NewMemoryQueue(0, 0)} }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -62,7 +63,7 @@ func TestAsyncRetries(t *testing.T) {
 				var rec errorRecorder
 				var j journal
 				var fails atomic.Int32
-				b := newBot(cardbot.WithAsync(fastRetries(cardbot.AsyncConfig{Queue: tt.queue()})), cardbot.WithErrorHandler(rec.handle))
+				b := newBot(delivery.WithAsync(fastRetries(delivery.Config{Queue: tt.queue()})), cardbot.WithErrorHandler(rec.handle))
 				b.Handle(cardbot.OnText, func(c *cardbot.Context) error {
 					j.add(c.Chat().ID, c.Text())
 					if c.Text() == "flaky" && fails.Add(1) <= 2 {
@@ -81,7 +82,8 @@ func TestAsyncRetries(t *testing.T) {
 			t.Run("a failure that is not retryable is handled once", func(t *testing.T) {
 				var rec errorRecorder
 				var calls atomic.Int32
-				b := newBot(cardbot.WithAsync(fastRetries(cardbot.AsyncConfig{Queue: tt.queue()})), cardbot.WithErrorHandler(rec.handle))
+				q := tt.queue()
+				b := newBot(delivery.WithAsync(fastRetries(delivery.Config{Queue: q})), cardbot.WithErrorHandler(rec.handle))
 				b.Handle(cardbot.OnText, func(*cardbot.Context) error {
 					calls.Add(1)
 					return errors.New("bad input")
@@ -90,7 +92,7 @@ func TestAsyncRetries(t *testing.T) {
 				require.NoError(t, b.Shutdown(t.Context()))
 				assert.EqualValues(t, 1, calls.Load())
 				require.Len(t, rec.get(), 1)
-				dead, err := b.DeadLetters(t.Context(), 10)
+				dead, err := q.DeadLetters(t.Context(), 10)
 				require.NoError(t, err)
 				assert.Empty(t, dead)
 			})
@@ -98,7 +100,8 @@ func TestAsyncRetries(t *testing.T) {
 				var rec errorRecorder
 				var j journal
 				var healthy atomic.Bool
-				b := newBot(cardbot.WithAsync(fastRetries(cardbot.AsyncConfig{Queue: tt.queue(), MaxAttempts: 3})), cardbot.WithErrorHandler(rec.handle))
+				q := tt.queue()
+				b := newBot(delivery.WithAsync(fastRetries(delivery.Config{Queue: q, MaxAttempts: 3})), cardbot.WithErrorHandler(rec.handle))
 				b.Handle(cardbot.OnText, func(c *cardbot.Context) error {
 					j.add(c.Chat().ID, c.Text())
 					if !healthy.Load() && c.Text() != "fine" {
@@ -114,7 +117,7 @@ func TestAsyncRetries(t *testing.T) {
 				var dead []cardbot.DeadLetter
 				require.Eventually(t, func() bool {
 					var err error
-					dead, err = b.DeadLetters(ctx, 10)
+					dead, err = q.DeadLetters(ctx, 10)
 					return err == nil && len(dead) == 2 && len(j.get("a")) == 4
 				}, 5*time.Second, time.Millisecond)
 				assert.Equal(t, []string{"one", "one", "one", "fine"}, j.get("a"), "three attempts, then the chat goes on")
@@ -143,27 +146,19 @@ func TestAsyncRetries(t *testing.T) {
 						dropped = d
 					}
 				}
-				require.NoError(t, b.Replay(ctx, replayed.ID))
+				require.NoError(t, q.Replay(ctx, replayed.ID))
 				require.Eventually(t, func() bool { return len(j.get("a")) == 5 }, 5*time.Second, time.Millisecond)
 				assert.Equal(t, "one", j.get("a")[4], "the replay is handled, though its key was seen")
-				require.NoError(t, b.DropDeadLetter(ctx, dropped.ID))
-				left, err := b.DeadLetters(ctx, 10)
+				require.NoError(t, q.DropDeadLetter(ctx, dropped.ID))
+				left, err := q.DeadLetters(ctx, 10)
 				require.NoError(t, err)
 				assert.Empty(t, left)
-				require.ErrorIs(t, b.Replay(ctx, dropped.ID), cardbot.ErrNoDeadLetter)
-				require.ErrorIs(t, b.DropDeadLetter(ctx, "nope"), cardbot.ErrNoDeadLetter)
+				require.ErrorIs(t, q.Replay(ctx, dropped.ID), cardbot.ErrNoDeadLetter)
+				require.ErrorIs(t, q.DropDeadLetter(ctx, "nope"), cardbot.ErrNoDeadLetter)
 				require.NoError(t, b.Shutdown(ctx))
 			})
 		})
 	}
-}
-
-func TestSyncBotHasNoDeadLetters(t *testing.T) {
-	b := newBot()
-	_, err := b.DeadLetters(t.Context(), 1)
-	require.ErrorIs(t, err, cardbot.ErrNoQueue)
-	require.ErrorIs(t, b.Replay(t.Context(), "1"), cardbot.ErrNoQueue)
-	require.ErrorIs(t, b.DropDeadLetter(t.Context(), "1"), cardbot.ErrNoQueue)
 }
 
 // TestAsyncEntriesThatCannotRun: an entry that does not decode goes to
@@ -172,7 +167,7 @@ func TestSyncBotHasNoDeadLetters(t *testing.T) {
 func TestAsyncEntriesThatCannotRun(t *testing.T) {
 	q := cardbot.NewMemoryQueue(0, 0)
 	var handled atomic.Int32
-	b := newBot(cardbot.WithAsync(cardbot.AsyncConfig{Queue: durable{q}, MaxAttempts: 3,
+	b := newBot(delivery.WithAsync(delivery.Config{Queue: durable{q}, MaxAttempts: 3,
 		MinRetryWait: time.Millisecond, MaxRetryWait: 2 * time.Millisecond}))
 	require.NoError(t, b.Start())
 	b.Handle(cardbot.OnAny, func(*cardbot.Context) error { handled.Add(1); return nil })
@@ -187,7 +182,7 @@ func TestAsyncEntriesThatCannotRun(t *testing.T) {
 	require.NoError(t, err)
 	var dead []cardbot.DeadLetter
 	require.Eventually(t, func() bool {
-		dead, err = b.DeadLetters(ctx, 10)
+		dead, err = q.DeadLetters(ctx, 10)
 		return err == nil && len(dead) == 2
 	}, 5*time.Second, time.Millisecond)
 	assert.Contains(t, dead[0].Reason, "malformed update")
@@ -202,7 +197,7 @@ func TestAsyncEntriesThatCannotRun(t *testing.T) {
 func TestAsyncShutdownReleasesRetries(t *testing.T) {
 	q := durable{cardbot.NewMemoryQueue(0, 0)}
 	failing := make(chan struct{}, 1)
-	b := newBot(cardbot.WithAsync(cardbot.AsyncConfig{Queue: q, MinRetryWait: time.Hour}))
+	b := newBot(delivery.WithAsync(delivery.Config{Queue: q, MinRetryWait: time.Hour}))
 	b.Handle(cardbot.OnText, func(*cardbot.Context) error {
 		failing <- struct{}{}
 		return cardbot.Retryable(errors.New("down"))
@@ -236,7 +231,7 @@ func TestAsyncOwnershipLost(t *testing.T) {
 	lose()
 	q := &ownedQueue{durable: durable{cardbot.NewMemoryQueue(0, 0)}, owned: lost}
 	var handled atomic.Int32
-	b := newBot(cardbot.WithAsync(cardbot.AsyncConfig{Queue: q}))
+	b := newBot(delivery.WithAsync(delivery.Config{Queue: q}))
 	b.Handle(cardbot.OnAny, func(*cardbot.Context) error { handled.Add(1); return nil })
 	require.NoError(t, b.Dispatch(t.Context(), newFake("fake"), textUpdate("a", "x")))
 	require.Eventually(t, func() bool { return q.released.Load() == 1 }, 5*time.Second, time.Millisecond)
@@ -271,7 +266,7 @@ func TestAsyncShutdownGivingUpStopsGoroutines(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	release := make(chan struct{})
 	started := make(chan struct{}, 10)
-	b := newBot(cardbot.WithAsync(cardbot.AsyncConfig{Concurrency: 2}))
+	b := newBot(delivery.WithAsync(delivery.Config{Concurrency: 2}))
 	b.Handle(cardbot.OnText, func(c *cardbot.Context) error {
 		started <- struct{}{}
 		<-release // ignores its context, as badly written handlers do
@@ -364,7 +359,7 @@ func asyncConsumeFailsWithEntriesHeld(t *testing.T) {
 	q := &brokenQueue{entries: make(chan cardbot.Entry, 10)}
 	release := make(chan struct{})
 	var j journal
-	b := newBot(cardbot.WithAsync(cardbot.AsyncConfig{Queue: q}))
+	b := newBot(delivery.WithAsync(delivery.Config{Queue: q}))
 	b.Handle(cardbot.OnText, func(c *cardbot.Context) error {
 		if c.Text() == "1" {
 			<-release

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/delivery"
 )
 
 // BenchmarkMemoryDedup is one Begin and End of a new key: what sync
@@ -67,7 +68,7 @@ func BenchmarkMemoryQueue(b *testing.B) {
 // the whole of async delivery in memory, per update.
 func BenchmarkAsyncDispatch(b *testing.B) {
 	var handled atomic.Int64
-	bot := newBot(cardbot.WithAsync(cardbot.AsyncConfig{QueueSize: 4096}))
+	bot := newBot(delivery.WithAsync(delivery.Config{QueueSize: 4096}))
 	bot.Handle(cardbot.OnText, func(c *cardbot.Context) error {
 		handled.Add(1)
 		return c.Send(c.Text())

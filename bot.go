@@ -21,8 +21,7 @@ type Bot struct {
 	dedup   DedupStore
 	region  string
 	maxDoc  int64
-	limits  Limits // zero fields take their defaults (Context.limits)
-	async   *AsyncConfig
+	limits  Limits       // zero fields take their defaults (Context.limits)
 	state   *stateKeeper // nil without WithState
 	// observer is told what the bot does; nil for none.
 	observer Observer
@@ -41,16 +40,17 @@ type Bot struct {
 	// a registration until the next dispatch compiles it again.
 	table atomic.Pointer[table]
 
-	life lifecycle
-	eng  *engine // nil in sync mode
+	life      lifecycle
+	newEngine func(EngineHost) Engine // WithEngine's
+	eng       Engine                  // nil in sync mode
 }
 
 // New returns a Bot configured by opts. By default it delivers
 // synchronously, deduplicates with a bounded in-memory store (100 000 keys,
 // 24 h), logs through slog.Default() and has no handler timeout. An async
-// bot (WithAsync) starts its workers and the consumer of its queue later,
-// when it is started (Start, its first Dispatch, or webhook.Server's
-// Serve), so that the providers can be added first; Shutdown stops them.
+// bot (WithEngine, delivery.WithAsync) starts its engine later, when it is
+// started (Start, its first Dispatch, or webhook.Server's Serve), so that
+// the providers can be added first; Shutdown stops it.
 func New(opts ...Option) *Bot {
 	b := &Bot{
 		logger:    slog.Default(),
@@ -66,14 +66,14 @@ func New(opts ...Option) *Bot {
 	if b.dedup == nil {
 		b.dedup = NewMemoryDedupStore(DefaultDedupSize, DefaultDedupTTL)
 	}
+	if b.newEngine != nil {
+		b.eng = b.newEngine(engineHost{b})
+	}
 	b.pickLedger()
 	if b.onError == nil {
 		b.onError = b.logError
 	}
 	b.life.init()
-	if b.async != nil {
-		b.eng = newEngine(b, *b.async)
-	}
 	if r, ok := b.observer.(GaugeReader); ok {
 		r.ReadGauges(b.Gauges)
 	}

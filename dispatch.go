@@ -22,8 +22,9 @@ var _ Dispatcher = (*Bot)(nil)
 // webhook receiver and of pollers. In sync mode (the default) it
 // deduplicates the update by its provider and Key, then runs the
 // middlewares and the handler and returns the handler's error. In async
-// mode (WithAsync) it pushes the update to the bot's queue and returns nil
-// once the queue stored it; the bot's workers handle it later.
+// mode (an Engine: delivery.WithAsync) it pushes the update to the
+// engine's queue and returns nil once the queue stored it; the engine's
+// workers handle it later.
 //
 // It returns nil for a delivery of an update already handled (or, in async
 // mode, already queued), and ErrInFlight while one is being handled. In
@@ -58,13 +59,13 @@ func (b *Bot) Dispatch(ctx context.Context, p Provider, u Update) (err error) {
 	b.observe(Observation{Kind: ObsReceived, Provider: u.Provider, Update: u.Kind})
 	if b.eng != nil {
 		b.remember(p)
-		if !b.eng.start() {
-			return ErrShuttingDown
+		if err := b.eng.Start(); err != nil {
+			return err
 		}
 		if b.tracer != nil && u.Trace == nil {
 			u.Trace = b.tracer.Inject(ctx)
 		}
-		return b.eng.push(ctx, &u)
+		return b.eng.Push(ctx, &u)
 	}
 	var key string
 	if u.Key != "" {
@@ -170,20 +171,6 @@ func (b *Bot) run(ctx context.Context, p Provider, u *Update, async bool) (sent 
 	return c.recordedSends(), err
 }
 
-// runJob handles a queued update, and notes in j whether it has sends in
-// the send ledger.
-func (b *Bot) runJob(j *job) error {
-	ctx := context.Background()
-	if j.d.Owned != nil {
-		ctx = j.d.Owned
-	}
-	sent, err := b.run(ctx, j.p, j.u, true)
-	if sent != "" {
-		j.sent = sent
-	}
-	return err
-}
-
 // call routes c and runs the chain; a panic becomes a *PanicError.
 func (b *Bot) call(c *Context) (err error) {
 	defer func() {
@@ -220,13 +207,13 @@ func (b *Bot) Shutdown(ctx context.Context) error {
 	case <-idle:
 	case <-ctx.Done():
 		if b.eng != nil {
-			b.eng.drop()
+			b.eng.Drop()
 		}
 		b.life.cancel()
 		return ctx.Err()
 	}
 	if b.eng != nil {
-		if err := b.eng.shutdown(ctx); err != nil {
+		if err := b.eng.Shutdown(ctx); err != nil {
 			b.life.cancel()
 			return err
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/delivery"
 )
 
 func TestDedup(t *testing.T) {
@@ -248,7 +249,7 @@ func TestAsyncPerChatOrder(t *testing.T) {
 		wg      sync.WaitGroup
 	)
 	var rec errorRecorder
-	b := newBot(cardbot.WithAsync(cardbot.AsyncConfig{QueueSize: chats * perChat, Concurrency: workers}), cardbot.WithErrorHandler(rec.handle))
+	b := newBot(delivery.WithAsync(delivery.Config{QueueSize: chats * perChat, Concurrency: workers}), cardbot.WithErrorHandler(rec.handle))
 	b.Handle(cardbot.OnText, func(c *cardbot.Context) error {
 		defer wg.Done()
 		n := running.Add(1)
@@ -290,10 +291,10 @@ func TestAsyncPerChatOrder(t *testing.T) {
 }
 
 // blockingBot is an async bot whose OnText handler waits for release.
-func blockingBot(t *testing.T, cfg cardbot.AsyncConfig, opts ...cardbot.Option) (b *cardbot.Bot, started chan string, release chan struct{}, handled *atomic.Int32) {
+func blockingBot(t *testing.T, cfg delivery.Config, opts ...cardbot.Option) (b *cardbot.Bot, started chan string, release chan struct{}, handled *atomic.Int32) {
 	started, release = make(chan string, 100), make(chan struct{})
 	handled = new(atomic.Int32)
-	b = newBot(append(opts, cardbot.WithAsync(cfg))...)
+	b = newBot(append(opts, delivery.WithAsync(cfg))...)
 	b.Handle(cardbot.OnText, func(c *cardbot.Context) error {
 		started <- c.Text()
 		select {
@@ -308,7 +309,7 @@ func blockingBot(t *testing.T, cfg cardbot.AsyncConfig, opts ...cardbot.Option) 
 }
 
 func TestAsyncQueueFull(t *testing.T) {
-	b, started, release, handled := blockingBot(t, cardbot.AsyncConfig{QueueSize: 3, Concurrency: 1, QueueWait: -1})
+	b, started, release, handled := blockingBot(t, delivery.Config{QueueSize: 3, Concurrency: 1, QueueWait: -1})
 	p := newFake("fake")
 	ctx := t.Context()
 	require.NoError(t, b.Dispatch(ctx, p, keyed(textUpdate("a", "1"), "1")))
@@ -328,7 +329,7 @@ func TestAsyncQueueFull(t *testing.T) {
 func TestAsyncQueueWait(t *testing.T) {
 	const wait = 300 * time.Millisecond
 	full := func(t *testing.T, opts ...cardbot.Option) (*cardbot.Bot, *fakeProvider, chan string, chan struct{}, *atomic.Int32) {
-		b, started, release, handled := blockingBot(t, cardbot.AsyncConfig{QueueSize: 2, Concurrency: 1, QueueWait: wait}, opts...)
+		b, started, release, handled := blockingBot(t, delivery.Config{QueueSize: 2, Concurrency: 1, QueueWait: wait}, opts...)
 		p := newFake("fake")
 		require.NoError(t, b.Dispatch(t.Context(), p, keyed(textUpdate("a", "1"), "1")))
 		<-started // running
@@ -390,7 +391,7 @@ func TestAsyncQueueWait(t *testing.T) {
 }
 
 func TestAsyncRejectedKeyIsNotRemembered(t *testing.T) {
-	b, started, release, handled := blockingBot(t, cardbot.AsyncConfig{QueueSize: 2, Concurrency: 1, QueueWait: -1})
+	b, started, release, handled := blockingBot(t, delivery.Config{QueueSize: 2, Concurrency: 1, QueueWait: -1})
 	p := newFake("fake")
 	ctx := t.Context()
 	require.NoError(t, b.Dispatch(ctx, p, keyed(textUpdate("a", "1"), "1")))
@@ -408,7 +409,7 @@ func TestAsyncRejectedKeyIsNotRemembered(t *testing.T) {
 }
 
 func TestShutdownDrains(t *testing.T) {
-	b, started, release, handled := blockingBot(t, cardbot.AsyncConfig{QueueSize: 10, Concurrency: 2})
+	b, started, release, handled := blockingBot(t, delivery.Config{QueueSize: 10, Concurrency: 2})
 	p := newFake("fake")
 	ctx := t.Context()
 	for i := range 6 {
@@ -438,7 +439,7 @@ func TestShutdownTimeoutCancelsHandlers(t *testing.T) {
 			started := make(chan struct{}, 10)
 			var opts []cardbot.Option
 			if async {
-				opts = append(opts, cardbot.WithAsync(cardbot.AsyncConfig{QueueSize: 10, Concurrency: 1}))
+				opts = append(opts, delivery.WithAsync(delivery.Config{QueueSize: 10, Concurrency: 1}))
 			}
 			b := newBot(append(opts, cardbot.WithErrorHandler(rec.handle))...)
 			cancelled := make(chan error, 10)
@@ -489,7 +490,7 @@ func TestSyncShutdownWaitsForRunning(t *testing.T) {
 
 func TestAsyncErrorsGoToErrorHandler(t *testing.T) {
 	var rec errorRecorder
-	b := newBot(cardbot.WithAsync(cardbot.AsyncConfig{MaxAttempts: -1}), cardbot.WithErrorHandler(rec.handle))
+	b := newBot(delivery.WithAsync(delivery.Config{MaxAttempts: -1}), cardbot.WithErrorHandler(rec.handle))
 	b.Handle(cardbot.OnText, func(c *cardbot.Context) error {
 		if c.Text() == "panic" {
 			panic("boom")

@@ -28,10 +28,6 @@ var (
 	// delivery gave up on it and moved it to the queue's dead letters; the
 	// error handler receives it.
 	ErrDeadLettered = errors.New("cardbot: update dead lettered")
-
-	// ErrNoQueue means a dead-letter method was called on a bot that
-	// delivers synchronously: it has no queue.
-	ErrNoQueue = errors.New("cardbot: the bot delivers synchronously and has no queue")
 )
 
 // Errors of sending and of reading contacts. They are returned wrapped; test

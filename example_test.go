@@ -5,13 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
-	"time"
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/contactcard"
-	"github.com/cardbot/cardbot/store/boltstore"
+	"github.com/cardbot/cardbot/delivery"
 )
 
 // printer is a provider that prints what it sends.
@@ -34,7 +31,7 @@ func ExampleNew() {
 	b := cardbot.New(
 		cardbot.WithLogger(slog.New(slog.DiscardHandler)),
 		cardbot.WithDefaultRegion("KZ"),
-		cardbot.WithAsync(cardbot.AsyncConfig{QueueSize: 1000, Concurrency: 8}),
+		delivery.WithAsync(delivery.Config{QueueSize: 1000, Concurrency: 8}),
 		cardbot.WithErrorHandler(func(c *cardbot.Context, err error) {
 			fmt.Println("failed:", err)
 		}),
@@ -138,48 +135,4 @@ func ExampleContext_SendContact() {
 	// Output:
 	// to chat: contact Ann 79001234567
 	// cannot send Bob: "12345" rejected
-}
-
-// A bot whose async queue is a file: what the webhook acknowledged
-// survives a crash, and an update whose handling keeps failing ends in the
-// dead letters, where it can be listed and replayed.
-func ExampleAsyncConfig() {
-	dir, err := os.MkdirTemp("", "cardbot-example")
-	if err != nil {
-		panic(err)
-	}
-	defer os.RemoveAll(dir)
-	db, err := boltstore.Open(filepath.Join(dir, "queue.db"), boltstore.Options{})
-	if err != nil {
-		panic(err)
-	}
-	defer db.Close()
-
-	b := cardbot.New(
-		cardbot.WithLogger(slog.New(slog.DiscardHandler)),
-		cardbot.WithAsync(cardbot.AsyncConfig{
-			Queue:        db.Queue(),
-			MaxAttempts:  2,
-			MinRetryWait: time.Millisecond,
-		}),
-	)
-	b.Handle(cardbot.OnText, func(c *cardbot.Context) error {
-		return cardbot.Retryable(errors.New("the API is down"))
-	})
-	_ = b.Dispatch(context.Background(), printer{}, cardbot.Update{
-		Kind: cardbot.KindMessage, Key: "m1",
-		Chat:    cardbot.Chat{ID: "chat"},
-		Message: &cardbot.Message{ID: "m1", Text: "hello"},
-	})
-	for {
-		dead, _ := b.DeadLetters(context.Background(), 10)
-		if len(dead) == 1 {
-			fmt.Printf("dead letter of %s: %s\n", dead[0].ChatID, dead[0].Reason)
-			break
-		}
-		time.Sleep(time.Millisecond)
-	}
-	_ = b.Shutdown(context.Background())
-	// Output:
-	// dead letter of chat: the API is down
 }

@@ -5,12 +5,13 @@ import "sort"
 // Gauges are levels of a bot at one moment, read when they are wanted (at
 // a metrics scrape), not observed as they change.
 type Gauges struct {
-	// Async says the bot delivers through a queue (WithAsync).
+	// Async says the bot delivers through an Engine (delivery.WithAsync).
 	Async bool
-	// QueueDepth is the number of updates the async queue delivered to the
-	// bot that are not done: running, waiting for their turn behind their
-	// chat's or for a retry. It is bounded by AsyncConfig.QueueSize; what a
-	// durable queue stores beyond that is not counted. 0 for a sync bot.
+	// QueueDepth is the number of updates the engine took from its queue
+	// that are not done (DepthReporter): with package delivery's, running,
+	// waiting for their turn behind their chat's or for a retry, bounded
+	// by delivery.Config.QueueSize; what a durable queue stores beyond that
+	// is not counted. 0 for a sync bot.
 	QueueDepth int
 	// Instances are the statuses of the registered providers that report
 	// one (InstanceReporter), by provider name.
@@ -32,7 +33,9 @@ func (b *Bot) Gauges() Gauges {
 	var g Gauges
 	if b.eng != nil {
 		g.Async = true
-		g.QueueDepth = len(b.eng.room)
+		if d, ok := b.eng.(DepthReporter); ok {
+			g.QueueDepth = d.QueueDepth()
+		}
 	}
 	b.mu.RLock()
 	for _, p := range b.providers {

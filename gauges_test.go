@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/delivery"
 )
 
 // gaugeRecorder is a GaugeReader that keeps the reader it is handed.
@@ -24,7 +25,7 @@ func (g *gaugeRecorder) ReadGauges(read func() cardbot.Gauges) { g.read = read }
 func TestGaugesAreLive(t *testing.T) {
 	obs := &gaugeRecorder{}
 	st := cardbot.InstanceStatus{Provider: "greenapi", Instance: "1101000001", State: "authorized", Ready: true}
-	b := newBot(cardbot.WithObserver(obs), cardbot.WithAsync(cardbot.AsyncConfig{Concurrency: 1}),
+	b := newBot(cardbot.WithObserver(obs), delivery.WithAsync(delivery.Config{Concurrency: 1}),
 		cardbot.WithProviders(instanceProvider{newFake("greenapi"), st}, newFake("other")))
 	t.Cleanup(func() { require.NoError(t, b.Shutdown(context.Background())) })
 	require.NotNil(t, obs.read, "New hands the reader over")

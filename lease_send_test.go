@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/delivery"
 )
 
 // leasedQueue is a durable queue whose deliveries are owned until the test
@@ -59,7 +60,7 @@ func TestLostLeaseSparesTheSendUnderWay(t *testing.T) {
 	defer lose()
 	q := &leasedQueue{durable: durable{cardbot.NewMemoryQueue(0, 0)}, owned: owned}
 	p := &slowProvider{writing: make(chan struct{}, 2), release: make(chan struct{})}
-	b := newBot(cardbot.WithAsync(cardbot.AsyncConfig{Queue: q, MaxAttempts: -1}))
+	b := newBot(delivery.WithAsync(delivery.Config{Queue: q, MaxAttempts: -1}))
 	type result struct {
 		first, second error
 		ended         bool

@@ -48,11 +48,11 @@ type SendLedger interface {
 
 // LedgerSource is a store that keeps a send ledger beside its other
 // contracts: the Queue and the DedupStore of boltstore and redisstore
-// are. When WithSendLedger is not given, New takes the ledger of
-// AsyncConfig.Queue in async mode, or of the DedupStore (WithDedupStore)
-// in sync mode, when it is a LedgerSource, so that the sends are
-// recorded where the bot keeps the rest; else a MemorySendLedger of
-// DefaultLedgerSize updates.
+// are. When WithSendLedger is not given, New takes the ledger of the
+// Engine in async mode (delivery's engine gives its queue's), or of the
+// DedupStore (WithDedupStore) in sync mode, when it is a LedgerSource,
+// so that the sends are recorded where the bot keeps the rest; else a
+// MemorySendLedger of DefaultLedgerSize updates.
 type LedgerSource interface {
 	// SendLedger returns the store's send ledger.
 	SendLedger() SendLedger
@@ -87,8 +87,8 @@ func (b *Bot) pickLedger() {
 		return
 	}
 	var src any = b.dedup
-	if b.async != nil {
-		src = b.async.Queue
+	if b.eng != nil {
+		src = b.eng
 	}
 	if s, ok := src.(LedgerSource); ok {
 		if l := s.SendLedger(); l != nil {

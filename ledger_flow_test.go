@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/delivery"
 	"github.com/cardbot/cardbot/internal/redistest"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
@@ -143,7 +144,7 @@ func ledgerBot(t *testing.T, fake *greenapitest.Server, st ledgerStore, async bo
 		opts = append(opts, cardbot.WithDedupStore(st.dedup))
 	}
 	if async {
-		opts = append(opts, cardbot.WithAsync(cardbot.AsyncConfig{Queue: st.queue, MinRetryWait: time.Millisecond,
+		opts = append(opts, delivery.WithAsync(delivery.Config{Queue: st.queue, MinRetryWait: time.Millisecond,
 			MaxRetryWait: 10 * time.Millisecond}))
 	}
 	bot := cardbot.New(opts...)

@@ -82,6 +82,14 @@ const (
 	OutcomeTimeout   = "timeout"   // the handler's or the send's context ended
 )
 
+// Reasons of ObsPushFailed (Observation.Outcome).
+const (
+	PushFailedFull     = "queue_full" // the bounded queue had no room (ErrQueueFull)
+	PushFailedTimeout  = "timeout"    // the push's context ended: its deadline
+	PushFailedCanceled = "canceled"   // the push's context ended: the caller went away
+	PushFailedError    = "error"      // the queue's store failed
+)
+
 // Observation is one thing a bot did. Which fields are set depends on
 // Kind.
 type Observation struct {

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/delivery"
 )
 
 // recorder is an Observer that keeps what it is told.
@@ -105,7 +106,7 @@ func TestObserverAsync(t *testing.T) {
 	rec := &recorder{}
 	p := newFake("fake")
 	bot := newBot(cardbot.WithObserver(rec), cardbot.WithErrorHandler(func(*cardbot.Context, error) {}),
-		cardbot.WithAsync(cardbot.AsyncConfig{MaxAttempts: 2, MinRetryWait: time.Millisecond, MaxRetryWait: time.Millisecond}))
+		delivery.WithAsync(delivery.Config{MaxAttempts: 2, MinRetryWait: time.Millisecond, MaxRetryWait: time.Millisecond}))
 	t.Cleanup(func() { require.NoError(t, bot.Shutdown(context.Background())) })
 	done := make(chan string, 4)
 	bot.Handle(cardbot.OnText, func(c *cardbot.Context) error {

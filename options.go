@@ -16,69 +16,11 @@ type Option func(*Bot)
 
 // Defaults of New.
 const (
-	// DefaultQueueSize is the async queue bound when AsyncConfig.QueueSize
-	// is zero.
+	// DefaultQueueSize bounds a MemoryQueue made with a size of zero.
 	DefaultQueueSize = 1024
-	// DefaultConcurrency is how many async handlers run at once when
-	// AsyncConfig.Concurrency is zero. Handlers mostly wait on the network
-	// (a send to the provider takes 50 to 300 ms), so the bound is set for
-	// waiting, not for cores: 16 handlers of 20 ms each cap a bot at
-	// 800 updates a second, 128 at 6400.
-	DefaultConcurrency = 128
-	// DefaultQueueWait is how long a webhook waits for room in a full async
-	// queue before it is answered 503 (AsyncConfig.QueueWait).
-	DefaultQueueWait = time.Second
-	// DefaultMaxAttempts is how many times async delivery handles an update
-	// whose handling fails retryably before it dead letters it
-	// (AsyncConfig.MaxAttempts).
-	DefaultMaxAttempts = 5
-	// DefaultMinRetryWait and DefaultMaxRetryWait bound the wait between two
-	// attempts of an update in async delivery: the first wait is about the
-	// minimum, each further one doubles, up to the maximum.
-	DefaultMinRetryWait = time.Second
-	DefaultMaxRetryWait = 30 * time.Second
 	// DefaultMaxDocumentSize caps a downloaded .vcf document: 1 MiB.
 	DefaultMaxDocumentSize = 1 << 20
 )
-
-// AsyncConfig configures async delivery (WithAsync).
-type AsyncConfig struct {
-	// Queue stores the updates between the webhook and their handling. The
-	// default is NewMemoryQueue(QueueSize, QueueWait): what it holds is
-	// lost when the process dies. A durable Queue (boltstore, redisstore)
-	// keeps every update the webhook acknowledged until it was handled.
-	Queue Queue
-
-	// QueueSize bounds the updates held in memory, taken from the queue and
-	// not yet handled, over all chats; it also sizes the default
-	// MemoryQueue, past which Dispatch returns ErrQueueFull.
-	// DefaultQueueSize when zero or less.
-	QueueSize int
-
-	// Concurrency bounds the handlers running at once, over all chats;
-	// updates of one chat never run at the same time. DefaultConcurrency
-	// when zero or less.
-	Concurrency int
-
-	// QueueWait is how long Dispatch waits for room when the default
-	// MemoryQueue is full, before it gives ErrQueueFull: a burst a little
-	// over the queue is absorbed instead of answered 503, which GREEN-API
-	// redelivers only a minute later. The wait also ends with the webhook
-	// request and with Shutdown giving up. DefaultQueueWait when zero; a
-	// negative QueueWait answers a full queue at once.
-	QueueWait time.Duration
-
-	// MaxAttempts is how many times an update whose handling fails
-	// retryably (IsRetryable) is handled before it goes to the queue's dead
-	// letters; the later updates of its chat wait meanwhile.
-	// DefaultMaxAttempts when zero; a negative MaxAttempts handles each
-	// update once.
-	MaxAttempts int
-
-	// MinRetryWait and MaxRetryWait bound the wait between two attempts
-	// (DefaultMinRetryWait, DefaultMaxRetryWait when zero or less).
-	MinRetryWait, MaxRetryWait time.Duration
-}
 
 // WithLogger sets the logger of the bot's own messages and of the default
 // error handler. The default is slog.Default(); pass
@@ -102,41 +44,6 @@ func WithErrorHandler(f func(c *Context, err error)) Option {
 		if f != nil {
 			b.onError = f
 		}
-	}
-}
-
-// WithAsync turns async delivery on: Dispatch stores the update in the
-// queue and returns; workers that Bot.Start (or the first Dispatch)
-// starts handle it. See Bot.Dispatch. An async bot must be stopped with
-// Shutdown, which stops its goroutines.
-func WithAsync(cfg AsyncConfig) Option {
-	return func(b *Bot) {
-		if cfg.QueueSize <= 0 {
-			cfg.QueueSize = DefaultQueueSize
-		}
-		if cfg.Concurrency <= 0 {
-			cfg.Concurrency = DefaultConcurrency
-		}
-		switch {
-		case cfg.QueueWait == 0:
-			cfg.QueueWait = DefaultQueueWait
-		case cfg.QueueWait < 0:
-			cfg.QueueWait = 0
-		}
-		switch {
-		case cfg.MaxAttempts == 0:
-			cfg.MaxAttempts = DefaultMaxAttempts
-		case cfg.MaxAttempts < 0:
-			cfg.MaxAttempts = 1
-		}
-		if cfg.MinRetryWait <= 0 {
-			cfg.MinRetryWait = DefaultMinRetryWait
-		}
-		if cfg.MaxRetryWait <= 0 {
-			cfg.MaxRetryWait = DefaultMaxRetryWait
-		}
-		cfg.MaxRetryWait = max(cfg.MaxRetryWait, cfg.MinRetryWait)
-		b.async = &cfg
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/delivery"
 )
 
 // diskQueue is a durable queue whose pushes fail while its disk is full.
@@ -59,7 +60,7 @@ func TestPushFailureIsNotSilent(t *testing.T) {
 	q := &diskQueue{durable: durable{cardbot.NewMemoryQueue(0, 0)}}
 	rec := &recorder{}
 	log, out := logged()
-	b := cardbot.New(cardbot.WithLogger(log), cardbot.WithObserver(rec), cardbot.WithAsync(cardbot.AsyncConfig{Queue: q}))
+	b := cardbot.New(cardbot.WithLogger(log), cardbot.WithObserver(rec), delivery.WithAsync(delivery.Config{Queue: q}))
 	t.Cleanup(func() { require.NoError(t, b.Shutdown(context.Background())) })
 	b.Handle(cardbot.OnAny, func(*cardbot.Context) error { return nil })
 	p := newFake("fake")
@@ -107,7 +108,7 @@ func TestPushFailureThatSaysNothingOfTheQueue(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			q := &failingQueue{durable: durable{cardbot.NewMemoryQueue(0, 0)}, pushErr: tt.err}
 			rec := &recorder{}
-			b := newBot(cardbot.WithObserver(rec), cardbot.WithAsync(cardbot.AsyncConfig{Queue: q}))
+			b := newBot(cardbot.WithObserver(rec), delivery.WithAsync(delivery.Config{Queue: q}))
 			t.Cleanup(func() { require.NoError(t, b.Shutdown(context.Background())) })
 			require.Error(t, b.Dispatch(t.Context(), newFake("fake"), textUpdate("a", "x")))
 			assert.NoError(t, b.Ready(t.Context()))
@@ -127,7 +128,7 @@ func TestPushFailureThatSaysNothingOfTheQueue(t *testing.T) {
 func TestPushFailureQueueFull(t *testing.T) { synctest.Test(t, pushFailureQueueFull) }
 
 func pushFailureQueueFull(t *testing.T) {
-	b := newBot(cardbot.WithAsync(cardbot.AsyncConfig{QueueSize: 1, Concurrency: 1}))
+	b := newBot(delivery.WithAsync(delivery.Config{QueueSize: 1, Concurrency: 1}))
 	release := make(chan struct{})
 	t.Cleanup(func() { close(release); require.NoError(t, b.Shutdown(context.Background())) })
 	started := make(chan struct{}, 1)
@@ -146,10 +147,10 @@ func TestPushFailureHold(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		q := &diskQueue{durable: durable{cardbot.NewMemoryQueue(0, 0)}}
 		q.setFull(true)
-		b := newBot(cardbot.WithAsync(cardbot.AsyncConfig{Queue: q}))
+		b := newBot(delivery.WithAsync(delivery.Config{Queue: q}))
 		require.Error(t, b.Dispatch(t.Context(), newFake("fake"), textUpdate("a", "x")))
 		require.ErrorIs(t, b.Ready(t.Context()), cardbot.ErrNotReady)
-		time.Sleep(cardbot.PushFailureHold - time.Second)
+		time.Sleep(delivery.PushFailureHold - time.Second)
 		require.ErrorIs(t, b.Ready(t.Context()), cardbot.ErrNotReady, "still within the hold")
 		time.Sleep(time.Second)
 		assert.NoError(t, b.Ready(t.Context()))

@@ -114,8 +114,9 @@ func (e *NotReadyError) Unwrap() []error {
 }
 
 // Ready reports whether the bot can take updates now: it is not shutting
-// down, its async queue took the last update pushed to it (see
-// PushFailureHold), and its async queue, its dedup store and its providers
+// down, and its async engine (which, in package delivery, checks that its
+// queue answers and took the last update pushed to it: see
+// delivery.PushFailureHold) or else its dedup store, and its providers
 // answer, those of them that are Pingers, asked one after another within
 // ctx. It returns nil when all do, else a *NotReadyError, which matches
 // ErrNotReady and names every component asked with its answer. A readiness
@@ -146,10 +147,11 @@ func (b *Bot) ReadyChecks(ctx context.Context) []Check {
 	}
 	var parts []part
 	if b.eng != nil {
-		// The queue is not ready while its pushes fail, even when it
-		// answers a ping (a full disk takes reads, not writes).
-		q, _ := b.eng.q.(Pinger)
-		parts = append(parts, part{"queue", queuePing{q, &b.eng.pushes}})
+		// The engine's queue, asked through the engine: it is not ready
+		// while its pushes fail, even when it answers a ping.
+		if p, ok := b.eng.(Pinger); ok {
+			parts = append(parts, part{"queue", p})
+		}
 	} else if p, ok := b.dedup.(Pinger); ok {
 		parts = append(parts, part{"dedup store", p})
 	}
@@ -171,21 +173,6 @@ func (b *Bot) ReadyChecks(ctx context.Context) []Check {
 		checks = append(checks, Check{Component: pt.name, Err: pt.p.Ping(ctx)})
 	}
 	return checks
-}
-
-// queuePing is the check of an async bot's queue: its Ping, when it has
-// one, and the last failure of a push (see PushFailureHold).
-type queuePing struct {
-	q      Pinger // nil when the queue cannot be asked
-	pushes *pushHealth
-}
-
-func (p queuePing) Ping(ctx context.Context) error {
-	var err error
-	if p.q != nil {
-		err = p.q.Ping(ctx)
-	}
-	return errors.Join(err, p.pushes.failure())
 }
 
 // sysReason returns the name of a system error in err's chain

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/delivery"
 )
 
 // pingProvider is a provider that answers Ping with err.
@@ -59,7 +60,7 @@ func TestReady(t *testing.T) {
 		}, []string{"dedup store: connection refused"}},
 		{"the queue and a provider down", func() []cardbot.Option {
 			q := pingQueue{cardbot.NewMemoryQueue(10, 0), down}
-			return []cardbot.Option{cardbot.WithAsync(cardbot.AsyncConfig{Queue: q}), cardbot.WithProviders(pingProvider{newFake("a"), down})}
+			return []cardbot.Option{delivery.WithAsync(delivery.Config{Queue: q}), cardbot.WithProviders(pingProvider{newFake("a"), down})}
 		}, []string{"queue: connection refused", "provider a: connection refused"}},
 	}
 	for _, tt := range tests {
@@ -118,7 +119,7 @@ func TestReadyChecks(t *testing.T) {
 	q := pingQueue{cardbot.NewMemoryQueue(10, 0), refused}
 	wa := instanceProvider{newFake("greenapi"), cardbot.InstanceStatus{Provider: "greenapi", Instance: "1101000001", State: "notAuthorized"}}
 	mx := instanceProvider{newFake("max"), cardbot.InstanceStatus{Provider: "max", Instance: "3100000000", State: "authorized", Ready: true}}
-	bot := newBot(cardbot.WithAsync(cardbot.AsyncConfig{Queue: q}), cardbot.WithProviders(wa, mx, pingProvider{newFake("aitu"), nil}))
+	bot := newBot(delivery.WithAsync(delivery.Config{Queue: q}), cardbot.WithProviders(wa, mx, pingProvider{newFake("aitu"), nil}))
 	t.Cleanup(func() { _ = bot.Shutdown(context.Background()) })
 
 	err := bot.Ready(t.Context())

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/delivery"
 	"github.com/cardbot/cardbot/store/boltstore"
 )
 
@@ -31,7 +32,7 @@ func TestAsyncStartsWhenStarted(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				q := &failingQueue{durable: durable{cardbot.NewMemoryQueue(0, 0)}}
-				b := newBot(cardbot.WithAsync(cardbot.AsyncConfig{Queue: q}))
+				b := newBot(delivery.WithAsync(delivery.Config{Queue: q}))
 				synctest.Wait()
 				assert.Zero(t, q.consumed.Load(), "New consumed the queue")
 				require.NoError(t, tt.start(b))
@@ -45,7 +46,7 @@ func TestAsyncStartsWhenStarted(t *testing.T) {
 	}
 	t.Run("Shutdown of a bot never started", func(t *testing.T) {
 		q := &failingQueue{durable: durable{cardbot.NewMemoryQueue(0, 0)}}
-		b := newBot(cardbot.WithAsync(cardbot.AsyncConfig{Queue: q}))
+		b := newBot(delivery.WithAsync(delivery.Config{Queue: q}))
 		require.NoError(t, b.Shutdown(context.Background()))
 		assert.Zero(t, q.consumed.Load())
 		require.ErrorIs(t, b.Start(), cardbot.ErrShuttingDown)
@@ -86,7 +87,7 @@ func TestAsyncPreviousRunBeforeProviders(t *testing.T) {
 	require.NoError(t, err)
 	defer db.Close()
 	q := &signalQueue{Queue: db.Queue(), delivered: make(chan struct{}, 8)}
-	b := newBot(cardbot.WithAsync(cardbot.AsyncConfig{Queue: q, MaxAttempts: 1000,
+	b := newBot(delivery.WithAsync(delivery.Config{Queue: q, MaxAttempts: 1000,
 		MinRetryWait: time.Millisecond, MaxRetryWait: 5 * time.Millisecond}))
 	handled := make(chan string, 1)
 	b.Handle(cardbot.OnText, func(c *cardbot.Context) error { handled <- c.Text(); return nil })
@@ -104,7 +105,7 @@ func TestAsyncPreviousRunBeforeProviders(t *testing.T) {
 		t.Fatal("the update of a provider registered late was never handled")
 	}
 	require.NoError(t, b.Shutdown(context.Background()))
-	dead, err := b.DeadLetters(context.Background(), 10)
+	dead, err := q.DeadLetters(context.Background(), 10)
 	require.NoError(t, err)
 	assert.Empty(t, dead)
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/delivery"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -202,7 +203,7 @@ func TestStateAsyncHandedOn(t *testing.T) {
 	q := &handOver{MemoryQueue: cardbot.NewMemoryQueue(0, 0)}
 	store := cardbot.NewMemoryStateStore()
 	b := newBot(cardbot.WithState(cardbot.StateConfig{Store: store}),
-		cardbot.WithAsync(cardbot.AsyncConfig{Queue: q, MinRetryWait: time.Millisecond}))
+		delivery.WithAsync(delivery.Config{Queue: q, MinRetryWait: time.Millisecond}))
 	var mu sync.Mutex
 	runs := 0
 	b.Handle(cardbot.OnText, func(c *cardbot.Context) error {

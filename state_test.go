@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/delivery"
 )
 
 // draft is the data of the flows of these tests.
@@ -516,7 +517,7 @@ func TestStateSerializesChat(t *testing.T) {
 			store := cardbot.NewMemoryStateStore()
 			opts := []cardbot.Option{cardbot.WithState(cardbot.StateConfig{Store: store})}
 			if async {
-				opts = append(opts, cardbot.WithAsync(cardbot.AsyncConfig{Concurrency: 8}))
+				opts = append(opts, delivery.WithAsync(delivery.Config{Concurrency: 8}))
 			}
 			b := newBot(opts...)
 			var seen sync.Map

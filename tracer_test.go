@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/delivery"
 )
 
 // spanKey marks a context as one a fakeTracer started.
@@ -89,7 +90,7 @@ func TestTracerSpans(t *testing.T) {
 	})
 	t.Run("async", func(t *testing.T) {
 		tr := &fakeTracer{}
-		b := newBot(cardbot.WithTracer(tr), cardbot.WithAsync(cardbot.AsyncConfig{}))
+		b := newBot(cardbot.WithTracer(tr), delivery.WithAsync(delivery.Config{}))
 		b.Handle(cardbot.OnText, handler)
 		require.NoError(t, b.Dispatch(t.Context(), newFake("fake"), keyed(textUpdate("c", "hi"), "1")))
 		require.NoError(t, b.Shutdown(t.Context()))

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/delivery"
 	"github.com/cardbot/cardbot/prom"
 )
 
@@ -42,7 +43,7 @@ func (p *instance) set(st cardbot.InstanceStatus) {
 func TestQueueDepthIsLive(t *testing.T) {
 	obs, err := prom.New(prom.Config{})
 	require.NoError(t, err)
-	bot := cardbot.New(cardbot.WithLogger(quiet()), cardbot.WithObserver(obs), cardbot.WithAsync(cardbot.AsyncConfig{Concurrency: 1}))
+	bot := cardbot.New(cardbot.WithLogger(quiet()), cardbot.WithObserver(obs), delivery.WithAsync(delivery.Config{Concurrency: 1}))
 	t.Cleanup(func() { require.NoError(t, bot.Shutdown(context.Background())) })
 	release := make(chan struct{})
 	started := make(chan struct{}, 2)

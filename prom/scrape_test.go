@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/delivery"
 	"github.com/cardbot/cardbot/prom"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
@@ -89,7 +90,7 @@ func TestScrapeAfterRun(t *testing.T) {
 // Async delivery reports its queue, its lag and what it gives up.
 func TestScrapeAsync(t *testing.T) {
 	fake, client, obs, bot := observed(t,
-		cardbot.WithAsync(cardbot.AsyncConfig{MaxAttempts: 2, MinRetryWait: time.Millisecond, MaxRetryWait: time.Millisecond}),
+		delivery.WithAsync(delivery.Config{MaxAttempts: 2, MinRetryWait: time.Millisecond, MaxRetryWait: time.Millisecond}),
 		cardbot.WithErrorHandler(func(*cardbot.Context, error) {}))
 	handled := make(chan struct{}, 4)
 	bot.Handle(cardbot.OnText, func(c *cardbot.Context) error {

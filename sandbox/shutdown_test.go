@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	cbdelivery "github.com/cardbot/cardbot/delivery" // sandbox has a type delivery
 )
 
 // TestShutdownDrainsFirst: Shutdown while a handler is under way, in sync
@@ -26,7 +27,7 @@ func TestShutdownDrainsFirst(t *testing.T) {
 	}{
 		{"sync", nil, false},
 		{"sync, slow API", nil, true},
-		{"async", []cardbot.Option{cardbot.WithAsync(cardbot.AsyncConfig{})}, false},
+		{"async", []cardbot.Option{cbdelivery.WithAsync(cbdelivery.Config{})}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

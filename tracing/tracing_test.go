@@ -17,6 +17,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/delivery"
 	"github.com/cardbot/cardbot/store/boltstore"
 	"github.com/cardbot/cardbot/tracing"
 )
@@ -134,7 +135,7 @@ func TestAsyncSpans(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			tr, rec, test := newTracer(t)
 			handled := make(chan struct{}, 1)
-			bot := quietBot(cardbot.WithTracer(tr), cardbot.WithAsync(cardbot.AsyncConfig{Queue: tt.queue(t)}))
+			bot := quietBot(cardbot.WithTracer(tr), delivery.WithAsync(delivery.Config{Queue: tt.queue(t)}))
 			bot.Handle(cardbot.OnText, func(c *cardbot.Context) error {
 				defer func() { handled <- struct{}{} }()
 				return c.Send(c.Text())

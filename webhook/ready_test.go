@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/delivery"
 	"github.com/cardbot/cardbot/webhook"
 )
 
@@ -36,7 +37,7 @@ func (r readier) Ready(ctx context.Context) error {
 
 func TestReadyHandler(t *testing.T) {
 	full := &cardbot.NotReadyError{Checks: []cardbot.Check{
-		{Component: "queue", Err: &cardbot.PushError{Err: &fs.PathError{Op: "write", Path: "/data/bot.db", Err: syscall.ENOSPC}}},
+		{Component: "queue", Err: &delivery.PushError{Err: &fs.PathError{Op: "write", Path: "/data/bot.db", Err: syscall.ENOSPC}}},
 		{Component: "greenapi 1101000001", Err: stateErr("notAuthorized")},
 		{Component: "provider aitu"},
 	}}
@@ -89,7 +90,7 @@ func (e stateErr) ReadyReason() string { return string(e) }
 
 // A bot lists every component it asked, ready ones as "ok".
 func TestReadyHandlerBot(t *testing.T) {
-	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)), cardbot.WithAsync(cardbot.AsyncConfig{}))
+	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)), delivery.WithAsync(delivery.Config{}))
 	t.Cleanup(func() { require.NoError(t, bot.Shutdown(context.Background())) })
 	rec := httptest.NewRecorder()
 	webhook.ReadyHandler(bot, 0, nil).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/delivery"
 	"github.com/cardbot/cardbot/webhook"
 )
 
@@ -167,7 +168,7 @@ func TestRunReturnsServeErrors(t *testing.T) {
 	})
 
 	t.Run("bot does not start", func(t *testing.T) {
-		bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)), cardbot.WithAsync(cardbot.AsyncConfig{}))
+		bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)), delivery.WithAsync(delivery.Config{}))
 		require.NoError(t, bot.Shutdown(t.Context()))
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		require.NoError(t, err)

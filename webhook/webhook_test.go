@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/delivery"
 	"github.com/cardbot/cardbot/webhook"
 )
 
@@ -256,7 +257,7 @@ func TestAsyncQueueFull(t *testing.T) {
 	release := make(chan struct{})
 	bot := cardbot.New(
 		cardbot.WithLogger(slog.New(slog.DiscardHandler)),
-		cardbot.WithAsync(cardbot.AsyncConfig{QueueSize: 1, Concurrency: 1, QueueWait: -1}),
+		delivery.WithAsync(delivery.Config{QueueSize: 1, Concurrency: 1, QueueWait: -1}),
 	)
 	bot.Handle(cardbot.OnAny, func(c *cardbot.Context) error { <-release; return nil })
 	srv := newEcho(t, bot, &testSource{}, webhook.Config{AllowUnauthenticated: true})

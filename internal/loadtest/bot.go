@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/delivery"
 	"github.com/cardbot/cardbot/webhook"
 )
 
@@ -57,7 +58,7 @@ func startBot(w *world, async bool, cfg Config, st kept) (*instance, error) {
 		cardbot.WithDedupStore(st.dedup),
 	}
 	if async {
-		opts = append(opts, cardbot.WithAsync(cardbot.AsyncConfig{QueueSize: cfg.QueueSize, Concurrency: cfg.Concurrency,
+		opts = append(opts, delivery.WithAsync(delivery.Config{QueueSize: cfg.QueueSize, Concurrency: cfg.Concurrency,
 			Queue: st.queue, MinRetryWait: cfg.RetryWait, MaxRetryWait: 20 * cfg.RetryWait}))
 	}
 	in.bot = cardbot.New(opts...)

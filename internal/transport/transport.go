@@ -5,7 +5,7 @@
 // whose handlers send to one API from a hundred goroutines would close
 // ninety-eight connections after each burst and open (and TLS-handshake)
 // them again on the next. The transports made here keep as many as
-// cardbot.DefaultConcurrency handlers use.
+// delivery.DefaultConcurrency handlers use.
 package transport
 
 import (

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/delivery"
 	"github.com/cardbot/cardbot/internal/flowtest"
 	"github.com/cardbot/cardbot/store/boltstore"
 	"github.com/stretchr/testify/require"
@@ -22,7 +23,7 @@ func stateBot(t *testing.T, db *boltstore.DB, async bool) *cardbot.Bot {
 		cardbot.WithState(cardbot.StateConfig{Store: db.StateStore(), Locker: db.Locker()}),
 	}
 	if async {
-		opts = append(opts, cardbot.WithAsync(cardbot.AsyncConfig{Queue: db.Queue(), Concurrency: 4}))
+		opts = append(opts, delivery.WithAsync(delivery.Config{Queue: db.Queue(), Concurrency: 4}))
 	}
 	b := cardbot.New(opts...)
 	flowtest.Count(b)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/delivery"
 	"github.com/cardbot/cardbot/store/redisstore"
 	"github.com/redis/go-redis/v9"
 )
@@ -30,7 +31,7 @@ func ExampleNewQueue() {
 		log.Fatal(err)
 	}
 	bot := cardbot.New(
-		cardbot.WithAsync(cardbot.AsyncConfig{Queue: queue}),
+		delivery.WithAsync(delivery.Config{Queue: queue}),
 		cardbot.WithDedupStore(dedup),
 	)
 	// … add providers and handlers, serve the webhooks …

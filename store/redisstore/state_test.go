@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/delivery"
 	"github.com/cardbot/cardbot/internal/flowtest"
 	"github.com/cardbot/cardbot/internal/redistest"
 	"github.com/cardbot/cardbot/store/redisstore"
@@ -37,7 +38,7 @@ func stateBot(t *testing.T, cfg redisstore.Config, in instance, p cardbot.Provid
 	if in.async {
 		q, err := redisstore.NewQueue(c, cfg)
 		require.NoError(t, err)
-		opts = append(opts, cardbot.WithAsync(cardbot.AsyncConfig{Queue: q, Concurrency: 4}))
+		opts = append(opts, delivery.WithAsync(delivery.Config{Queue: q, Concurrency: 4}))
 	}
 	b := cardbot.New(opts...)
 	flowtest.Count(b)

@@ -33,14 +33,18 @@ type deadLetterView struct {
 //	POST   /admin/deadletters/:id/replay     queue one again
 //	DELETE /admin/deadletters/:id            delete one
 //
-// A sync bot has no queue: 409.
-func mountAdmin(e *echo.Echo, bot *cardbot.Bot, token string) {
+// The routes call the methods of q, the queue of async delivery; a sync bot
+// has none (q is nil): 409.
+func mountAdmin(e *echo.Echo, q cardbot.Queue, token string) {
 	g := e.Group("/admin", func(next echo.HandlerFunc) echo.HandlerFunc {
 		want := []byte("Bearer " + token)
 		return func(c echo.Context) error {
 			got := []byte(c.Request().Header.Get("Authorization"))
 			if subtle.ConstantTimeCompare(got, want) != 1 {
 				return echo.NewHTTPError(http.StatusUnauthorized, "unauthorized")
+			}
+			if q == nil {
+				return adminError(errNoQueue)
 			}
 			return next(c)
 		}
@@ -54,7 +58,7 @@ func mountAdmin(e *echo.Echo, bot *cardbot.Bot, token string) {
 			}
 			limit = n
 		}
-		dead, err := bot.DeadLetters(c.Request().Context(), limit)
+		dead, err := q.DeadLetters(c.Request().Context(), limit)
 		if err != nil {
 			return adminError(err)
 		}
@@ -69,25 +73,28 @@ func mountAdmin(e *echo.Echo, bot *cardbot.Bot, token string) {
 		return c.JSON(http.StatusOK, out)
 	})
 	g.POST("/deadletters/:id/replay", func(c echo.Context) error {
-		if err := bot.Replay(c.Request().Context(), c.Param("id")); err != nil {
+		if err := q.Replay(c.Request().Context(), c.Param("id")); err != nil {
 			return adminError(err)
 		}
 		return c.NoContent(http.StatusNoContent)
 	})
 	g.DELETE("/deadletters/:id", func(c echo.Context) error {
-		if err := bot.DropDeadLetter(c.Request().Context(), c.Param("id")); err != nil {
+		if err := q.DropDeadLetter(c.Request().Context(), c.Param("id")); err != nil {
 			return adminError(err)
 		}
 		return c.NoContent(http.StatusNoContent)
 	})
 }
 
+// errNoQueue is the failure of a dead-letter call to a sync bot.
+var errNoQueue = errors.New("the bot delivers synchronously and has no queue")
+
 // adminError is the answer to a failed dead-letter call.
 func adminError(err error) error {
 	switch {
 	case errors.Is(err, cardbot.ErrNoDeadLetter):
 		return echo.NewHTTPError(http.StatusNotFound, "no such dead letter")
-	case errors.Is(err, cardbot.ErrNoQueue):
+	case errors.Is(err, errNoQueue):
 		return echo.NewHTTPError(http.StatusConflict, "DELIVERY=sync: the bot has no queue and no dead letters")
 	case errors.Is(err, cardbot.ErrQueueFull):
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "the queue is full; try again")

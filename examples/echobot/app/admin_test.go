@@ -71,7 +71,7 @@ func TestAdminError(t *testing.T) {
 		msg  string
 	}{
 		{fmt.Errorf("replay: %w", cardbot.ErrNoDeadLetter), http.StatusNotFound, "no such dead letter"},
-		{cardbot.ErrNoQueue, http.StatusConflict, "DELIVERY=sync: the bot has no queue and no dead letters"},
+		{errNoQueue, http.StatusConflict, "DELIVERY=sync: the bot has no queue and no dead letters"},
 		{fmt.Errorf("replay: %w", cardbot.ErrQueueFull), http.StatusServiceUnavailable, "the queue is full; try again"},
 		{errors.New("cardbot: store: connection refused"), http.StatusInternalServerError, "store: connection refused"},
 	}

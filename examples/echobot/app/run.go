@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/delivery"
 	"github.com/cardbot/cardbot/examples/echobot/handlers"
 	"github.com/cardbot/cardbot/middleware"
 	"github.com/cardbot/cardbot/prom"
@@ -51,11 +52,16 @@ func Run(ctx context.Context, getenv func(string) string, log *slog.Logger, list
 	}
 	opts := []cardbot.Option{cardbot.WithLogger(log), cardbot.WithDefaultRegion(cfg.Region), cardbot.WithDedupStore(st.dedup),
 		cardbot.WithSendLedger(st.ledger, 0), cardbot.WithObserver(metrics)}
+	var queue cardbot.Queue // async only: the admin routes reach its dead letters
 	if cfg.async() {
 		// Default bounds: a full in-memory queue answers 503 and the
 		// provider redelivers; a durable queue keeps what it took.
-		opts = append(opts, cardbot.WithAsync(cardbot.AsyncConfig{
-			Queue: st.queue, MaxAttempts: cfg.Retry.MaxAttempts, MinRetryWait: cfg.Retry.MinWait,
+		queue = st.queue
+		if queue == nil {
+			queue = cardbot.NewMemoryQueue(delivery.DefaultQueueSize, delivery.DefaultQueueWait)
+		}
+		opts = append(opts, delivery.WithAsync(delivery.Config{
+			Queue: queue, MaxAttempts: cfg.Retry.MaxAttempts, MinRetryWait: cfg.Retry.MinWait,
 		}))
 	}
 	bot := cardbot.New(opts...)
@@ -106,7 +112,7 @@ func Run(ctx context.Context, getenv func(string) string, log *slog.Logger, list
 		sb.Mount(srv.Echo)
 	}
 	if cfg.AdminToken != "" {
-		mountAdmin(srv.Echo, bot, cfg.AdminToken)
+		mountAdmin(srv.Echo, queue, cfg.AdminToken)
 	}
 
 	l, err := net.Listen("tcp", cfg.Addr)

@@ -1,4 +1,4 @@
-package cardbot
+package delivery
 
 import (
 	"context"
@@ -7,16 +7,17 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/internal/retry"
 )
 
 // job is one delivered entry, decoded, waiting for or in its handling.
 type job struct {
-	d        Delivery
-	p        Provider
-	u        *Update
+	d        cardbot.Delivery
+	p        cardbot.Provider
+	u        *cardbot.Update
 	attempts int         // handlings that failed retryably
-	sent     string      // the ledger key, once a handling left sends in the send ledger
+	forget   func()      // forgets the sends in the send ledger, once a handling left some
 	timer    *time.Timer // the wait before the next attempt, or nil
 }
 
@@ -33,9 +34,10 @@ type chatQueue struct {
 // entries of each chat in order, and runs them on a fixed number of
 // workers, one job of a chat at a time.
 type engine struct {
-	b        *Bot
-	q        Queue
-	mem      *MemoryQueue // q when it is one: it keeps updates unencoded
+	h        cardbot.EngineHost
+	log      *slog.Logger
+	q        cardbot.Queue
+	mem      *cardbot.MemoryQueue // q when it is one: it keeps updates unencoded
 	workers  int
 	attempts int
 	backoff  retry.Backoff
@@ -56,7 +58,7 @@ type engine struct {
 	// at most cap(room) jobs.
 	ready chan *chatQueue
 
-	pushes pushHealth // the last push failure, for Bot.Ready
+	pushes pushHealth // the last push failure, for Ping
 
 	ctx      context.Context    // Consume's
 	cancel   context.CancelFunc // ends Consume
@@ -65,14 +67,16 @@ type engine struct {
 	wg       sync.WaitGroup
 }
 
-func newEngine(b *Bot, cfg AsyncConfig) *engine {
+// newEngine makes the engine of a bot; cfg has its defaults.
+func newEngine(h cardbot.EngineHost, cfg Config) *engine {
 	q := cfg.Queue
 	if q == nil {
-		q = NewMemoryQueue(cfg.QueueSize, cfg.QueueWait)
+		q = cardbot.NewMemoryQueue(cfg.QueueSize, cfg.QueueWait)
 	}
-	mem, _ := q.(*MemoryQueue)
+	mem, _ := q.(*cardbot.MemoryQueue)
 	e := &engine{
-		b:        b,
+		h:        h,
+		log:      h.Logger(),
 		q:        q,
 		mem:      mem,
 		workers:  cfg.Concurrency,
@@ -89,16 +93,16 @@ func newEngine(b *Bot, cfg AsyncConfig) *engine {
 	return e
 }
 
-// start starts the workers and the consumer of the queue, once; not after
-// Shutdown began. It reports whether they run.
-func (e *engine) start() bool {
+// Start starts the workers and the consumer of the queue, once; not after
+// Shutdown began (cardbot.ErrShuttingDown).
+func (e *engine) Start() error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closing || e.isDropped() {
-		return false
+		return cardbot.ErrShuttingDown
 	}
 	if e.started {
-		return true
+		return nil
 	}
 	e.started = true
 	e.wg.Add(e.workers)
@@ -106,7 +110,7 @@ func (e *engine) start() bool {
 		go e.work()
 	}
 	go e.consume(e.ctx)
-	return true
+	return nil
 }
 
 // consume runs the queue's Consume; once it returned, every entry it
@@ -124,7 +128,7 @@ func (e *engine) consume(ctx context.Context) {
 		if err == nil || ctx.Err() != nil {
 			return
 		}
-		e.b.logger.Error("cardbot: the queue failed; consuming again in a second", slog.Any("error", err))
+		e.log.Error("cardbot: the queue failed; consuming again in a second", slog.Any("error", err))
 		select {
 		case <-time.After(time.Second):
 		case <-ctx.Done():
@@ -133,43 +137,40 @@ func (e *engine) consume(ctx context.Context) {
 	}
 }
 
-// push stores u in the queue.
-func (e *engine) push(ctx context.Context, u *Update) error {
-	en := Entry{Provider: u.Provider, ChatID: u.Chat.ID, Key: u.Key, Pushed: time.Now()}
-	if e.mem != nil {
-		en.update = u // encoded only if it is dead lettered
-	} else {
-		var err error
-		if en.Update, err = EncodeUpdate(u); err != nil {
-			return err
-		}
-	}
+// Push stores u in the queue.
+func (e *engine) Push(ctx context.Context, u *cardbot.Update) error {
+	en := cardbot.Entry{Provider: u.Provider, ChatID: u.Chat.ID, Key: u.Key, Pushed: time.Now()}
 	var added bool
 	var err error
 	if e.mem != nil {
-		added, err = e.mem.push(ctx, en, e.dropped) // a wait for room ends when Shutdown gives up
+		// Encoded only if it is dead lettered; a wait for room ends when
+		// Shutdown gives up.
+		added, err = e.mem.PushUpdate(ctx, en, u, e.dropped)
 	} else {
+		if en.Update, err = cardbot.EncodeUpdate(u); err != nil {
+			return err
+		}
 		added, err = e.q.Push(ctx, en)
 	}
 	e.notePush(u, err)
 	switch {
 	case err == nil:
-		kind := ObsQueued
+		kind := cardbot.ObsQueued
 		if !added {
-			kind = ObsDeduplicated
+			kind = cardbot.ObsDeduplicated
 		}
-		e.b.observe(Observation{Kind: kind, Provider: u.Provider, Update: u.Kind})
+		e.h.Observe(cardbot.Observation{Kind: kind, Provider: u.Provider, Update: u.Kind})
 		return nil
-	case IsRetryable(err):
+	case cardbot.IsRetryable(err):
 		return err
 	default:
-		return Retryable(fmt.Errorf("cardbot: queue: %w", err))
+		return cardbot.Retryable(fmt.Errorf("cardbot: queue: %w", err))
 	}
 }
 
 // deliver takes an entry from the queue: it decodes it and queues it
 // behind the jobs of its chat.
-func (e *engine) deliver(d Delivery) {
+func (e *engine) deliver(d cardbot.Delivery) {
 	select {
 	case e.room <- struct{}{}:
 		e.holding.Add(1)
@@ -184,9 +185,9 @@ func (e *engine) deliver(d Delivery) {
 	}
 	j, reason := e.decode(d)
 	if j == nil {
-		e.b.logger.Error("cardbot: queued update cannot be handled; dead lettered",
+		e.log.Error("cardbot: queued update cannot be handled; dead lettered",
 			slog.String("provider", d.Provider), slog.String("chat", d.ChatID), slog.String("reason", reason))
-		e.b.observe(Observation{Kind: ObsDeadLettered, Provider: d.Provider})
+		e.h.Observe(cardbot.Observation{Kind: cardbot.ObsDeadLettered, Provider: d.Provider})
 		e.freeRoom()
 		e.end(d, endDeadLetter, reason)
 		return
@@ -211,16 +212,32 @@ func (e *engine) deliver(d Delivery) {
 }
 
 // decode makes the job of d, or says why there can be none.
-func (e *engine) decode(d Delivery) (*job, string) {
-	u := d.update
+func (e *engine) decode(d cardbot.Delivery) (*job, string) {
+	var u *cardbot.Update
+	if e.mem != nil {
+		u = e.mem.DeliveredUpdate(d)
+	}
 	if u == nil {
-		u = new(Update)
-		if err := DecodeUpdate(d.Update, u); err != nil {
+		u = new(cardbot.Update)
+		if err := cardbot.DecodeUpdate(d.Update, u); err != nil {
 			return nil, err.Error()
 		}
 	}
-	p, _ := e.b.Provider(u.Provider) // nil when not (yet) registered: see provide
+	p, _ := e.h.Provider(u.Provider) // nil when not (yet) registered: see provide
 	return &job{d: d, p: p, u: u}, ""
+}
+
+// handle runs one handling of j, and keeps the forget of its sends.
+func (e *engine) handle(j *job) error {
+	ctx := context.Background()
+	if j.d.Owned != nil {
+		ctx = j.d.Owned
+	}
+	forget, err := e.h.Handle(ctx, j.p, j.u)
+	if forget != nil {
+		j.forget = forget
+	}
+	return err
 }
 
 // provide finds the provider of j when decode did not: an update from a
@@ -231,9 +248,9 @@ func (e *engine) provide(j *job) error {
 	if j.p != nil {
 		return nil
 	}
-	p, ok := e.b.Provider(j.u.Provider)
+	p, ok := e.h.Provider(j.u.Provider)
 	if !ok {
-		return Retryable(fmt.Errorf("%w: %q (register it with Bot.AddProvider)", ErrUnknownProvider, j.u.Provider))
+		return cardbot.Retryable(fmt.Errorf("%w: %q (register it with Bot.AddProvider)", cardbot.ErrUnknownProvider, j.u.Provider))
 	}
 	j.p = p
 	return nil
@@ -247,7 +264,7 @@ const (
 )
 
 // end tells the queue how d ended.
-func (e *engine) end(d Delivery, how int, reason string) {
+func (e *engine) end(d cardbot.Delivery, how int, reason string) {
 	ctx := context.Background()
 	var err error
 	switch how {
@@ -259,7 +276,7 @@ func (e *engine) end(d Delivery, how int, reason string) {
 		err = e.q.DeadLetter(ctx, d, reason)
 	}
 	if err != nil {
-		e.b.logger.Warn("cardbot: the queue failed to end an entry; it may be delivered again",
+		e.log.Warn("cardbot: the queue failed to end an entry; it may be delivered again",
 			slog.String("provider", d.Provider), slog.String("chat", d.ChatID), slog.Any("error", err))
 	}
 }
@@ -272,7 +289,7 @@ func (e *engine) freeRoom() {
 }
 
 // lost reports whether the consumer no longer owns d.
-func lost(d Delivery) bool { return d.Owned != nil && d.Owned.Err() != nil }
+func lost(d cardbot.Delivery) bool { return d.Owned != nil && d.Owned.Err() != nil }
 
 // isDropped reports whether Shutdown gave up: nothing more runs.
 func (e *engine) isDropped() bool {
@@ -297,18 +314,18 @@ func (e *engine) work() {
 			e.finish(cq, j, endRelease, "")
 			continue
 		}
-		if j.attempts == 0 && e.b.observer != nil {
-			e.b.observer.Observe(Observation{Kind: ObsQueueDepth, Depth: len(e.room), Lag: time.Since(j.d.Pushed)})
+		if j.attempts == 0 {
+			e.h.Observe(cardbot.Observation{Kind: cardbot.ObsQueueDepth, Depth: len(e.room), Lag: time.Since(j.d.Pushed)})
 		}
 		err := e.provide(j)
 		if err == nil {
-			err = e.b.runJob(j)
+			err = e.handle(j)
 		}
 		switch {
-		case err == nil, !IsRetryable(err): // a failure was reported by run; a redelivery would fail again
+		case err == nil, !cardbot.IsRetryable(err): // a failure was reported by run; a redelivery would fail again
 			e.finish(cq, j, endAck, "")
-			if j.sent != "" {
-				e.b.forgetSends(j.u, j.sent) // acknowledged: handled for good
+			if j.forget != nil {
+				j.forget() // acknowledged: handled for good
 			}
 		case e.isDropped() || lost(j.d):
 			e.finish(cq, j, endRelease, "")
@@ -323,18 +340,17 @@ func (e *engine) work() {
 func (e *engine) retry(cq *chatQueue, j *job, err error) {
 	j.attempts++
 	if j.attempts >= e.attempts {
-		e.b.logger.LogAttrs(context.Background(), slog.LevelError, "cardbot: update failed every attempt; dead lettered",
+		e.log.LogAttrs(context.Background(), slog.LevelError, "cardbot: update failed every attempt; dead lettered",
 			slog.String("provider", j.u.Provider), slog.String("chat", j.u.Chat.ID),
 			slog.String("key", j.u.Key), slog.Int("attempts", j.attempts), slog.Any("error", err))
 		// Reported before the chat goes on, so that reports keep its order.
-		e.b.report(NewContext(context.Background(), e.b, j.p, j.u),
-			fmt.Errorf("%w after %d attempts: %w", ErrDeadLettered, j.attempts, err))
-		e.b.observe(Observation{Kind: ObsDeadLettered, Provider: j.u.Provider, Update: j.u.Kind})
+		e.h.Report(j.p, j.u, fmt.Errorf("%w after %d attempts: %w", cardbot.ErrDeadLettered, j.attempts, err))
+		e.h.Observe(cardbot.Observation{Kind: cardbot.ObsDeadLettered, Provider: j.u.Provider, Update: j.u.Kind})
 		e.finish(cq, j, endDeadLetter, err.Error())
 		return
 	}
 	wait := e.backoff.Wait(j.attempts, 0)
-	e.b.logger.LogAttrs(context.Background(), slog.LevelWarn, "cardbot: handler failed, retrying",
+	e.log.LogAttrs(context.Background(), slog.LevelWarn, "cardbot: handler failed, retrying",
 		slog.String("provider", j.u.Provider), slog.String("chat", j.u.Chat.ID),
 		slog.Int("attempt", j.attempts), slog.Duration("wait", wait), slog.Any("error", err))
 	e.mu.Lock()
@@ -390,10 +406,10 @@ func (e *engine) finish(cq *chatQueue, j *job, how int, reason string) {
 	}
 }
 
-// shutdown stops consuming and waits until every entry delivered was
+// Shutdown stops consuming and waits until every entry delivered was
 // handled; when ctx ends first it gives up: nothing more runs, what is
 // queued is released, and it returns ctx's error at once.
-func (e *engine) shutdown(ctx context.Context) error {
+func (e *engine) Shutdown(ctx context.Context) error {
 	e.mu.Lock()
 	e.closing = true
 	started := e.started
@@ -417,7 +433,7 @@ func (e *engine) shutdown(ctx context.Context) error {
 		e.wg.Wait()
 		return nil
 	case <-ctx.Done():
-		e.drop()
+		e.Drop()
 		return ctx.Err()
 	}
 }
@@ -439,9 +455,9 @@ func (e *engine) releaseWaiting() {
 	}
 }
 
-// drop gives up: the jobs not running are released, and a worker releases
+// Drop gives up: the jobs not running are released, and a worker releases
 // every job it takes from now on.
-func (e *engine) drop() {
+func (e *engine) Drop() {
 	e.mu.Lock()
 	if e.isDropped() {
 		e.mu.Unlock()

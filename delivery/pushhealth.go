@@ -1,17 +1,20 @@
-package cardbot
+package delivery
 
 import (
 	"context"
 	"errors"
 	"log/slog"
 	"sync"
+	"syscall"
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/cardbot/cardbot"
 )
 
-// PushFailureHold bounds how long one failed push to the async queue keeps
-// the bot not ready (Bot.Ready) when no push follows it. A push that
+// PushFailureHold bounds how long one failed push to the queue keeps the
+// bot not ready (cardbot.Bot.Ready) when no push follows it. A push that
 // succeeds makes it ready at once; a push that fails holds it again. The
 // bound is there because a probe that turned the traffic away would
 // otherwise keep it away forever: with no webhook coming, no push could
@@ -22,16 +25,8 @@ const PushFailureHold = time.Minute
 // in between are counted in the next one.
 const pushLogEvery = 10 * time.Second
 
-// Reasons of ObsPushFailed (Observation.Outcome).
-const (
-	PushFailedFull     = "queue_full" // the bounded queue had no room (ErrQueueFull)
-	PushFailedTimeout  = "timeout"    // the push's context ended: its deadline
-	PushFailedCanceled = "canceled"   // the push's context ended: the caller went away
-	PushFailedError    = "error"      // the queue's store failed
-)
-
-// PushError is why a push to the async queue failed: the webhook that
-// brought the update is answered 503, and Bot.Ready reports the bot not
+// PushError is why a push to the queue failed: the webhook that brought
+// the update is answered 503, and cardbot.Bot.Ready reports the bot not
 // ready until a push succeeds (see PushFailureHold). Its ReadyReason says
 // the cause without paths or addresses: "push failed: no space left on
 // device".
@@ -49,9 +44,9 @@ func (e *PushError) Unwrap() error { return e.Err }
 // failed: no space left on device", "push failed: timeout".
 func (e *PushError) ReadyReason() string {
 	switch pushReason(e.Err) {
-	case PushFailedFull:
+	case cardbot.PushFailedFull:
 		return "push failed: queue full"
-	case PushFailedTimeout:
+	case cardbot.PushFailedTimeout:
 		return "push failed: timeout"
 	}
 	if s := sysReason(e.Err); s != "" {
@@ -63,14 +58,14 @@ func (e *PushError) ReadyReason() string {
 // pushReason classifies a push's failure for ObsPushFailed.
 func pushReason(err error) string {
 	switch {
-	case errors.Is(err, ErrQueueFull):
-		return PushFailedFull
+	case errors.Is(err, cardbot.ErrQueueFull):
+		return cardbot.PushFailedFull
 	case errors.Is(err, context.DeadlineExceeded):
-		return PushFailedTimeout
+		return cardbot.PushFailedTimeout
 	case errors.Is(err, context.Canceled):
-		return PushFailedCanceled
+		return cardbot.PushFailedCanceled
 	}
-	return PushFailedError
+	return cardbot.PushFailedError
 }
 
 // pushHealth remembers the last push failure of an async bot, logs the
@@ -86,8 +81,8 @@ type pushHealth struct {
 
 // notePush records the outcome of a push of u. A push that lost a race with
 // the same key (ErrInFlight) says nothing of the queue and is not noted.
-func (e *engine) notePush(u *Update, err error) {
-	if errors.Is(err, ErrInFlight) {
+func (e *engine) notePush(u *cardbot.Update, err error) {
+	if errors.Is(err, cardbot.ErrInFlight) {
 		return
 	}
 	h := &e.pushes
@@ -97,13 +92,13 @@ func (e *engine) notePush(u *Update, err error) {
 		h.last, h.failing, h.quiet = nil, false, 0
 		h.mu.Unlock()
 		if was {
-			e.b.logger.LogAttrs(context.Background(), slog.LevelInfo, "cardbot: the queue takes pushes again")
+			e.log.LogAttrs(context.Background(), slog.LevelInfo, "cardbot: the queue takes pushes again")
 		}
 		return
 	}
 	reason := pushReason(err)
-	e.b.observe(Observation{Kind: ObsPushFailed, Provider: u.Provider, Update: u.Kind, Outcome: reason})
-	if reason == PushFailedCanceled {
+	e.h.Observe(cardbot.Observation{Kind: cardbot.ObsPushFailed, Provider: u.Provider, Update: u.Kind, Outcome: reason})
+	if reason == cardbot.PushFailedCanceled {
 		return // the caller left: nothing is known of the queue
 	}
 	h.mu.Lock()
@@ -120,7 +115,7 @@ func (e *engine) notePush(u *Update, err error) {
 	}
 	h.mu.Unlock()
 	if log {
-		e.b.logger.LogAttrs(context.Background(), slog.LevelError, "cardbot: push to the queue failed; the webhook is answered 503",
+		e.log.LogAttrs(context.Background(), slog.LevelError, "cardbot: push to the queue failed; the webhook is answered 503",
 			slog.String("provider", u.Provider), slog.String("reason", reason),
 			slog.Int("failures_not_logged", quiet), slog.Any("error", err))
 	}
@@ -135,4 +130,14 @@ func (h *pushHealth) failure() error {
 		return nil
 	}
 	return h.last
+}
+
+// sysReason returns the name of a system error in err's chain
+// ("connection refused"), or "".
+func sysReason(err error) string {
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		return errno.Error()
+	}
+	return ""
 }
