@@ -30,14 +30,17 @@
 // # Architecture
 //
 // Each package knows only those below it: webhook, the providers, the
-// stores, middleware, prom and tracing import this package (the providers
-// contactcard too), never one another; sandbox sits on top of them all.
+// stores, delivery, middleware, prom and tracing import this package (the
+// providers contactcard too), never one another; sandbox sits on top of
+// them all.
 //
 //   - cardbot (this package): Bot, routing, Context, the Update model,
-//     options and the Provider interface; the delivery engine (dedup, the
-//     async workers, conversation state, the send ledger); the storage
-//     contracts (Queue, DedupStore, Locker, StateStore, SendLedger) and
-//     their in-memory versions.
+//     options and the Provider interface; sync delivery (dedup,
+//     conversation state, the send ledger), and the Engine interface that
+//     async delivery implements; the storage contracts (Queue, DedupStore,
+//     Locker, StateStore, SendLedger) and their in-memory versions.
+//   - delivery: async delivery, the Engine its WithAsync installs: the queue
+//     consumed in chat order, bounded concurrency, retries, dead letters.
 //   - contactcard: vCards read and written, phone numbers normalized.
 //   - webhook: the receiver, one http.Handler per provider (echo as an
 //     adapter): authentication, body limit, status codes, health and
@@ -61,7 +64,8 @@
 //	provider --POST--> webhook: VerifyWebhook, body limit, DecodeWebhook
 //	                     |  []Update (a Poller gets them by polling)
 //	                     v
-//	Bot.Dispatch --> dedup (sync) or Queue (async, workers per chat)
+//	Bot.Dispatch --> dedup (sync) or Engine.Push (async: delivery's
+//	                     |  queue, its workers per chat)
 //	                     |  conversation held and its state loaded
 //	                     v
 //	middlewares --> route --> handler(c *Context)
@@ -106,9 +110,10 @@
 // provider hangs up, but has a deadline), with the handler timeout, and
 // when Shutdown gives up.
 //
-// In async mode (WithAsync) Dispatch starts the bot when it was not (see
-// Bot.Start), pushes the update to the bot's Queue and returns nil once
-// the queue stored it, so the webhook answers 200. The queue is a
+// In async mode (delivery.WithAsync, which installs an Engine: see
+// WithEngine) Dispatch starts the bot when it was not (see Bot.Start),
+// pushes the update to the engine's Queue and returns nil once the queue
+// stored it, so the webhook answers 200. The queue is a
 // MemoryQueue by default, or a durable one (store/boltstore on one
 // machine, store/redisstore for several instances) that keeps what was
 // acknowledged through a crash. A queue deduplicates by key, so a delivery
@@ -117,14 +122,14 @@
 // queue's error made Retryable), so the provider delivers the update
 // again.
 //
-// The bot's workers then handle the queued updates: those of one chat
+// The engine's workers then handle the queued updates: those of one chat
 // (provider and chat id) one at a time in the order they were pushed, those
-// of different chats in parallel, at most AsyncConfig.Concurrency at once. A
-// handling that fails retryably is tried again after a wait, up to
-// AsyncConfig.MaxAttempts times in all, while the later updates of its chat
-// wait; then the update goes to the queue's dead letters (see
-// Bot.DeadLetters, Bot.Replay), and the error, wrapping ErrDeadLettered, to
-// the error handler. Other errors and panics go to the error handler at
+// of different chats in parallel, at most delivery.Config.Concurrency at
+// once. A handling that fails retryably is tried again after a wait, up to
+// delivery.Config.MaxAttempts times in all, while the later updates of its
+// chat wait; then the update goes to the queue's dead letters (the Queue's
+// DeadLetters, Replay and DropDeadLetter), and the error, wrapping
+// ErrDeadLettered, to the error handler. Other errors and panics go to the error handler at
 // once, and the update is done. Delivery is at least once per update: an
 // update whose handling was cut short by a crash (or, on a shared queue, by
 // the loss of its partition) is handled again, by this process after a

@@ -92,7 +92,7 @@ func parseFlags(args []string, out io.Writer) (Config, error) {
 	fs.DurationVar(&c.Faults.RetryAfter, "retry-after", time.Second, "Retry-After of the 429s")
 	fs.DurationVar(&c.Faults.Slow, "slow", 200*time.Millisecond, "delay of a slow answer")
 	fs.IntVar(&c.Faults.Stubborn, "stubborn", 6, "how many times in a row a redeliver fault fails its send: more than the provider client's attempts in one handling (in process 5, with RetrySends; the echobot's 1, as it attempts a send at most once, and its MAX_ATTEMPTS is set above this), so only a later delivery answers")
-	fs.DurationVar(&c.RetryWait, "retry-wait", 50*time.Millisecond, "the bot's wait before it retries a failed handling in async mode (AsyncConfig.MinRetryWait; the echobot's RETRY_WAIT)")
+	fs.DurationVar(&c.RetryWait, "retry-wait", 50*time.Millisecond, "the bot's wait before it retries a failed handling in async mode (delivery.Config.MinRetryWait; the echobot's RETRY_WAIT)")
 	fs.IntVar(&c.QueueSize, "queue", 0, "async queue size (0: cardbot's default)")
 	fs.IntVar(&c.Concurrency, "concurrency", 0, "async handlers at once (0: cardbot's default)")
 	fs.IntVar(&c.Rounds, "rounds", 100, "redelivery rounds of a webhook not answered 200 (each of 3 attempts)")
