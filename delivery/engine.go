@@ -52,7 +52,7 @@ type engine struct {
 	chats   map[string]*chatQueue
 	waiting map[*job]*chatQueue // jobs whose retry timer runs
 	closing bool                // Shutdown began
-	started bool                // start ran: the workers and Consume run
+	started bool                // Start ran: the workers and Consume run
 
 	// ready never blocks a send: each chat in it holds a job, and there are
 	// at most cap(room) jobs.
