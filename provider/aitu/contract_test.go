@@ -12,9 +12,9 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/internal/apitest"
-	"github.com/cardbot/cardbot/internal/providertest"
 	"github.com/cardbot/cardbot/provider/aitu"
 	"github.com/cardbot/cardbot/provider/aitu/aitutest"
+	"github.com/cardbot/cardbot/provider/providertest"
 )
 
 // apiToken is the token of the contract's clients and fakes.

@@ -15,9 +15,9 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/contactcard"
-	"github.com/cardbot/cardbot/internal/providertest"
 	"github.com/cardbot/cardbot/provider/aitu"
 	"github.com/cardbot/cardbot/provider/aitu/aitutest"
+	"github.com/cardbot/cardbot/provider/providertest"
 )
 
 // TestSendFile: a file is uploaded and then shown in the chat by a

@@ -13,9 +13,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
-	"github.com/cardbot/cardbot/internal/providertest"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
+	"github.com/cardbot/cardbot/provider/providertest"
 )
 
 // The credentials of the contract's clients and fakes.

@@ -12,8 +12,8 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/contactcard"
-	"github.com/cardbot/cardbot/internal/providertest"
 	"github.com/cardbot/cardbot/provider/greenapi"
+	"github.com/cardbot/cardbot/provider/providertest"
 )
 
 // decoder returns a decoder of fixtures: each body is decoded by a client
