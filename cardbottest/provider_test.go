@@ -167,3 +167,15 @@ func TestProviderIsSafeForConcurrentUse(t *testing.T) {
 	wg.Wait()
 	assert.Len(t, p.Sent(), 400)
 }
+
+func TestInstance(t *testing.T) {
+	i := cardbottest.NewInstance("greenapi", cardbot.InstanceStatus{Provider: "greenapi", Ready: true})
+	assert.Equal(t, "greenapi", i.Name())
+	assert.True(t, i.InstanceStatus().Ready)
+	i.SetInstanceStatus(cardbot.InstanceStatus{Provider: "greenapi", State: "notAuthorized"})
+	assert.Equal(t, cardbot.InstanceStatus{Provider: "greenapi", State: "notAuthorized"}, i.InstanceStatus())
+	_, err := i.Send(t.Context(), "c", cardbot.Text{Body: "x"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"x"}, i.Texts(), "it sends as a Provider")
+	assert.False(t, implements[cardbot.InstanceReporter](i.Provider), "a bare Provider reports no instance")
+}
