@@ -45,7 +45,9 @@ type SendFunc func(ctx context.Context, chatID string, out cardbot.Outgoing) err
 // cardbot.RegionHinter (SetRegion), cardbot.FileLimiter (SetMaxFileSize)
 // and cardbot.TextLimiter (SetTextLimit); with their zero values these
 // change nothing, and SendOnly gives a provider that implements none of
-// them. It is safe for concurrent use.
+// them. It is safe for concurrent use. The zero Provider is ready to use,
+// named DefaultProvider; it may be embedded in a test's own provider that
+// adds what the kit does not do (a webhook's decoding).
 type Provider struct {
 	name string
 
@@ -74,14 +76,16 @@ var (
 // NewProvider returns a Provider named name (DefaultProvider when empty)
 // that sends successfully.
 func NewProvider(name string) *Provider {
-	if name == "" {
-		name = DefaultProvider
-	}
-	return &Provider{name: name, files: map[string]string{}}
+	return &Provider{name: name}
 }
 
 // Name returns the provider's name.
-func (p *Provider) Name() string { return p.name }
+func (p *Provider) Name() string {
+	if p.name == "" {
+		return DefaultProvider
+	}
+	return p.name
+}
 
 // Send records out as sent to chatID and reports the id "sent-" +
 // chatID, unless the provider was told to fail (FailSends, FailAfter) or
@@ -170,6 +174,9 @@ func (p *Provider) OnSend(f SendFunc) {
 func (p *Provider) AddFile(name, content string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.files == nil {
+		p.files = make(map[string]string)
+	}
 	p.files[name] = content
 }
 

@@ -40,6 +40,15 @@ func TestProviderRecords(t *testing.T) {
 	assert.Zero(t, p.Attempts())
 }
 
+func TestZeroProvider(t *testing.T) {
+	var p cardbottest.Provider
+	assert.Equal(t, cardbottest.DefaultProvider, p.Name())
+	p.AddFile("a.txt", "a")
+	_, err := p.Send(t.Context(), "c", cardbot.Text{Body: "x"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"x"}, p.Texts())
+}
+
 func TestProviderFails(t *testing.T) {
 	down := errors.New("down")
 	tests := []struct {
