@@ -188,3 +188,16 @@ func TestInstance(t *testing.T) {
 	assert.Equal(t, []string{"x"}, i.Texts(), "it sends as a Provider")
 	assert.False(t, implements[cardbot.InstanceReporter](i.Provider), "a bare Provider reports no instance")
 }
+
+func TestDiscard(t *testing.T) {
+	assert.Equal(t, cardbottest.DefaultProvider, cardbottest.Discard("").Name())
+	d := cardbottest.Discard("bench")
+	assert.Equal(t, "bench", d.Name())
+	allocs := testing.AllocsPerRun(100, func() {
+		m, err := d.Send(context.Background(), "c", cardbot.Text{Body: "x"})
+		if err != nil || m.ID != "sent" {
+			t.Fatal(m, err)
+		}
+	})
+	assert.Zero(t, allocs)
+}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
 	"github.com/cardbot/cardbot/store/boltstore"
 )
 
@@ -77,16 +78,16 @@ func Example() {
 	// consume: <nil>
 }
 
-// printer prints the texts a bot sends.
-type printer struct{}
-
-func (printer) Name() string { return "printer" }
-
-func (printer) Send(_ context.Context, chatID string, out cardbot.Outgoing) (cardbot.SentMessage, error) {
-	if t, ok := out.(cardbot.Text); ok {
-		fmt.Printf("to %s: %s\n", chatID, t.Body)
-	}
-	return cardbot.SentMessage{ID: "1"}, nil
+// printer returns a provider that prints the texts a bot sends.
+func printer() *cardbottest.Provider {
+	p := cardbottest.NewProvider("printer")
+	p.OnSend(func(_ context.Context, chatID string, out cardbot.Outgoing) error {
+		if t, ok := out.(cardbot.Text); ok {
+			fmt.Printf("to %s: %s\n", chatID, t.Body)
+		}
+		return nil
+	})
+	return p
 }
 
 // A conversation kept in the file goes on after a restart.
@@ -118,7 +119,7 @@ func ExampleDB_StateStore() {
 			}
 			return c.Send("hello, " + c.Text())
 		})
-		err = b.Dispatch(context.Background(), printer{}, cardbot.Update{
+		err = b.Dispatch(context.Background(), printer(), cardbot.Update{
 			Kind: cardbot.KindMessage, Chat: cardbot.Chat{ID: "ann"}, Message: &cardbot.Message{Text: text},
 		})
 		if err != nil {
