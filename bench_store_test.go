@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
 )
 
 // BenchmarkMemoryDedup is one Begin and End of a new key: what sync
@@ -72,7 +73,7 @@ func BenchmarkAsyncDispatch(b *testing.B) {
 		handled.Add(1)
 		return c.Send(c.Text())
 	})
-	ctx, p := context.Background(), discard{}
+	ctx, p := context.Background(), cardbottest.Discard("bench")
 	b.ReportAllocs()
 	n := 0
 	for b.Loop() {

@@ -123,7 +123,7 @@ func (b *Bot) Send(ctx context.Context, provider, chatID string, out Outgoing) (
 }
 
 // send checks out and hands it to p, telling the observer. b may be nil
-// (a Context made by NewContext without a bot).
+// (a Context made without a bot, in tests).
 func (b *Bot) send(ctx context.Context, p Provider, chatID string, out Outgoing) (SentMessage, error) {
 	switch o := out.(type) {
 	case nil:

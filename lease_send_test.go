@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
 )
 
 // leasedQueue is a durable queue whose deliveries are owned until the test
@@ -29,6 +30,7 @@ func (q *leasedQueue) Consume(ctx context.Context, deliver func(cardbot.Delivery
 // slowProvider holds each Send until released, and records the state of
 // the send's context then.
 type slowProvider struct {
+	*cardbottest.Provider
 	writing chan struct{} // a send reached the provider
 	release chan struct{}
 
@@ -36,18 +38,17 @@ type slowProvider struct {
 	ctxErr []error
 }
 
-func (p *slowProvider) Name() string { return "slow" }
-
-func (p *slowProvider) Send(ctx context.Context, _ string, _ cardbot.Outgoing) (cardbot.SentMessage, error) {
-	p.writing <- struct{}{}
-	<-p.release // the request is at the provider: what its context does now is what counts
-	p.mu.Lock()
-	p.ctxErr = append(p.ctxErr, ctx.Err())
-	p.mu.Unlock()
-	if err := ctx.Err(); err != nil {
-		return cardbot.SentMessage{}, err
-	}
-	return cardbot.SentMessage{ID: "m1"}, nil
+func newSlowProvider() *slowProvider {
+	p := &slowProvider{Provider: cardbottest.NewProvider("slow"), writing: make(chan struct{}, 2), release: make(chan struct{})}
+	p.OnSend(func(ctx context.Context, _ string, _ cardbot.Outgoing) error {
+		p.writing <- struct{}{}
+		<-p.release // the request is at the provider: what its context does now is what counts
+		p.mu.Lock()
+		p.ctxErr = append(p.ctxErr, ctx.Err())
+		p.mu.Unlock()
+		return ctx.Err()
+	})
+	return p
 }
 
 // TestLostLeaseSparesTheSendUnderWay: the queue gives the update's
@@ -58,7 +59,7 @@ func TestLostLeaseSparesTheSendUnderWay(t *testing.T) {
 	owned, lose := context.WithCancel(context.Background())
 	defer lose()
 	q := &leasedQueue{durable: durable{cardbot.NewMemoryQueue(0, 0)}, owned: owned}
-	p := &slowProvider{writing: make(chan struct{}, 2), release: make(chan struct{})}
+	p := newSlowProvider()
 	b := newBot(cardbot.WithAsync(cardbot.AsyncConfig{Queue: q, MaxAttempts: -1}))
 	type result struct {
 		first, second error

@@ -327,7 +327,7 @@ func (e *engine) retry(cq *chatQueue, j *job, err error) {
 			slog.String("provider", j.u.Provider), slog.String("chat", j.u.Chat.ID),
 			slog.String("key", j.u.Key), slog.Int("attempts", j.attempts), slog.Any("error", err))
 		// Reported before the chat goes on, so that reports keep its order.
-		e.b.report(NewContext(context.Background(), e.b, j.p, j.u),
+		e.b.report(newContext(context.Background(), e.b, j.p, j.u),
 			fmt.Errorf("%w after %d attempts: %w", ErrDeadLettered, j.attempts, err))
 		e.b.observe(Observation{Kind: ObsDeadLettered, Provider: j.u.Provider, Update: j.u.Kind})
 		e.finish(cq, j, endDeadLetter, err.Error())
