@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/cardbottest"
+	"github.com/cardbot/cardbot/contactcard"
 )
 
 // A bot's test dispatches an update and looks at what the bot sent.
@@ -58,13 +60,27 @@ func ExampleProvider_OnSend() {
 	p := cardbottest.NewProvider("printer")
 	p.OnSend(func(_ context.Context, chat string, out cardbot.Outgoing) error {
 		if t, ok := out.(cardbot.Text); ok {
-			fmt.Printf("to %s: %s\n", chat, t.Body)
+			fmt.Printf("to %s: %q\n", chat, t.Body)
 		}
 		return nil
 	})
 	_, _ = p.Send(context.Background(), "chat-1", cardbot.Text{Body: "hello"})
 	// Output:
+	// to chat-1: "hello"
+}
+
+// Print writes what a bot sends, a line each.
+func ExamplePrint() {
+	p := cardbottest.NewProvider("")
+	p.OnSend(cardbottest.Print(os.Stdout))
+	ctx := context.Background()
+	_, _ = p.Send(ctx, "chat-1", cardbot.Text{Body: "hello"})
+	_, _ = p.Send(ctx, "chat-1", cardbot.Contact{Card: contactcard.Card{FormattedName: "Ann"}})
+	_, _ = p.Send(ctx, "chat-2", cardbot.File{Name: "team.vcf", Data: []byte("x")})
+	// Output:
 	// to chat-1: hello
+	// to chat-1: contact Ann
+	// to chat-2: file team.vcf
 }
 
 // A vCard upload is served from memory, and read in the provider's

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -17,12 +18,7 @@ import (
 // printer returns a provider that prints what the bot sends.
 func printer() *cardbottest.Provider {
 	p := cardbottest.NewProvider("demo")
-	p.OnSend(func(_ context.Context, chat string, out cardbot.Outgoing) error {
-		if t, ok := out.(cardbot.Text); ok {
-			fmt.Printf("to %s: %s\n", chat, t.Body)
-		}
-		return nil
-	})
+	p.OnSend(cardbottest.Print(os.Stdout))
 	return p
 }
 

@@ -81,12 +81,7 @@ func Example() {
 // printer returns a provider that prints the texts a bot sends.
 func printer() *cardbottest.Provider {
 	p := cardbottest.NewProvider("printer")
-	p.OnSend(func(_ context.Context, chatID string, out cardbot.Outgoing) error {
-		if t, ok := out.(cardbot.Text); ok {
-			fmt.Printf("to %s: %s\n", chatID, t.Body)
-		}
-		return nil
-	})
+	p.OnSend(cardbottest.Print(os.Stdout))
 	return p
 }
 
