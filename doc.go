@@ -46,11 +46,14 @@
 //     a client that sends (a Provider), decodes webhooks (a
 //     webhook.Source) and polls (a Poller); provider/greenapi/greenapitest
 //     and provider/aitu/aitutest are fake servers of their APIs, like
-//     net/http/httptest.
+//     net/http/httptest; provider/providertest is the contract every
+//     provider's client runs.
 //   - store/boltstore (one file, one machine) and store/redisstore
 //     (several instances on one Redis): durable stores; store/storetest is
 //     the conformance suite every store runs.
 //   - middleware: Recover, Logger, Allow and Deny, RateLimit, Timeout.
+//   - cardbottest: the test kit of a bot: a recording Provider, updates
+//     of every kind, a handler run on one update.
 //   - sandbox: WhatsApp, MAX, Telegram and Aitu played on a web page, for
 //     a bot with no account.
 //   - prom: Prometheus metrics of what the bot observes; tracing:
