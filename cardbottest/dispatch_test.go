@@ -27,8 +27,8 @@ func TestDispatchReturnsWhatThisUpdateSent(t *testing.T) {
 	sent, err := cardbottest.Dispatch(t.Context(), b, p, cardbottest.Text("b"))
 	require.NoError(t, err)
 	assert.Equal(t, []cardbottest.Sent{
-		{Chat: cardbottest.Chat, Out: cardbot.Text{Body: "1: b"}},
-		{Chat: cardbottest.Chat, Out: cardbot.Text{Body: "2: b"}},
+		{Chat: cardbottest.ChatID, Out: cardbot.Text{Body: "1: b"}},
+		{Chat: cardbottest.ChatID, Out: cardbot.Text{Body: "2: b"}},
 	}, sent, "only the second update's sends")
 	assert.Len(t, p.Sent(), 4)
 }
@@ -90,7 +90,7 @@ func TestNewContext(t *testing.T) {
 	assert.Equal(t, "77011234567", ph.Number, "read in the provider's region")
 
 	require.NoError(t, c.Reply("got it"))
-	assert.Equal(t, []cardbottest.Sent{{Chat: cardbottest.Chat, Out: cardbot.Text{Body: "got it", ReplyTo: cardbottest.MessageID}}}, p.Sent())
+	assert.Equal(t, []cardbottest.Sent{{Chat: cardbottest.ChatID, Out: cardbot.Text{Body: "got it", ReplyTo: cardbottest.MessageID}}}, p.Sent())
 }
 
 func TestNewContextOptions(t *testing.T) {

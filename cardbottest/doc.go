@@ -26,8 +26,8 @@
 // SendOnly gives one that implements none of the optional provider
 // interfaces.
 //
-// The builders fill an update with the defaults Chat, User, UserName,
-// MessageID and Earlier, and leave Key empty, so that the bot does not
+// The builders fill an update with the defaults ChatID, UserID, UserName,
+// MessageID and EarlierID, and leave Key empty, so that the bot does not
 // deduplicate updates built alike; WithKey and the other UpdateOptions
 // change them.
 package cardbottest

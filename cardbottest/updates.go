@@ -8,18 +8,19 @@ import (
 
 // The defaults of the updates the builders make.
 const (
-	// Chat is the chat id of a built update, a private chat with User.
-	Chat = "chat-1"
-	// User is the sender's id of a built update.
-	User = "user-1"
+	// ChatID is the chat id of a built update, a private chat with
+	// UserID.
+	ChatID = "chat-1"
+	// UserID is the sender's id of a built update.
+	UserID = "user-1"
 	// UserName is the sender's display name of a built update.
 	UserName = "Ann"
 	// MessageID is the id of a built update's message.
 	MessageID = "msg-1"
-	// Earlier is the id of the earlier message that an edit, a deletion,
+	// EarlierID is the id of the earlier message that an edit, a deletion,
 	// a reaction, a poll vote or a button press of a built update is
 	// about.
-	Earlier = "msg-0"
+	EarlierID = "msg-0"
 )
 
 // UpdateOption changes an update a builder made.
@@ -64,7 +65,7 @@ func WithReplyTo(q cardbot.Quote) UpdateOption {
 	}
 }
 
-// build makes an update of kind in Chat from User with m as its message,
+// build makes an update of kind in ChatID from UserID with m as its message,
 // then applies opts.
 func build(kind cardbot.Kind, m *cardbot.Message, opts []UpdateOption) cardbot.Update {
 	if m != nil && m.ID == "" {
@@ -72,8 +73,8 @@ func build(kind cardbot.Kind, m *cardbot.Message, opts []UpdateOption) cardbot.U
 	}
 	u := cardbot.Update{
 		Kind:    kind,
-		Chat:    cardbot.Chat{ID: Chat, Kind: cardbot.ChatPrivate},
-		Sender:  cardbot.User{ID: User, Name: UserName},
+		Chat:    cardbot.Chat{ID: ChatID, Kind: cardbot.ChatPrivate},
+		Sender:  cardbot.User{ID: UserID, Name: UserName},
 		Message: m,
 	}
 	for _, o := range opts {
@@ -120,9 +121,9 @@ func Sticker(s cardbot.Sticker, opts ...UpdateOption) cardbot.Update {
 }
 
 // ButtonPress returns a user's press of the button id, labelled label, of
-// the message Earlier.
+// the message EarlierID.
 func ButtonPress(id, label string, opts ...UpdateOption) cardbot.Update {
-	b := cardbot.Button{ID: id, Label: label, MessageID: Earlier}
+	b := cardbot.Button{ID: id, Label: label, MessageID: EarlierID}
 	return build(cardbot.KindMessage, &cardbot.Message{Type: "buttonsResponseMessage", Text: label, Button: &b}, opts)
 }
 
@@ -133,35 +134,35 @@ func Form(id, action string, opts ...UpdateOption) cardbot.Update {
 	return build(cardbot.KindMessage, &cardbot.Message{Type: "formMessage", Form: &f}, opts)
 }
 
-// Edit returns the correction of the message Earlier to the text text.
+// Edit returns the correction of the message EarlierID to the text text.
 func Edit(text string, opts ...UpdateOption) cardbot.Update {
-	return build(cardbot.KindEdit, &cardbot.Message{Type: "editedMessage", Text: text, Replaces: Earlier}, opts)
+	return build(cardbot.KindEdit, &cardbot.Message{Type: "editedMessage", Text: text, Replaces: EarlierID}, opts)
 }
 
-// Deletion returns the deletion of the message Earlier.
+// Deletion returns the deletion of the message EarlierID.
 func Deletion(opts ...UpdateOption) cardbot.Update {
-	return build(cardbot.KindDeletion, &cardbot.Message{Type: "deletedMessage", Deletes: Earlier}, opts)
+	return build(cardbot.KindDeletion, &cardbot.Message{Type: "deletedMessage", Deletes: EarlierID}, opts)
 }
 
-// Reaction returns the reaction emoji on the message Earlier; "" takes a
+// Reaction returns the reaction emoji on the message EarlierID; "" takes a
 // reaction back.
 func Reaction(emoji string, opts ...UpdateOption) cardbot.Update {
-	r := cardbot.Reaction{MessageID: Earlier, Emoji: emoji}
+	r := cardbot.Reaction{MessageID: EarlierID, Emoji: emoji}
 	return build(cardbot.KindReaction, &cardbot.Message{Type: "reactionMessage", Reaction: &r}, opts)
 }
 
 // PollVote returns a vote for the options chosen in the poll of the
-// message Earlier, which asks question; no options take the vote back.
+// message EarlierID, which asks question; no options take the vote back.
 func PollVote(question string, chosen []string, opts ...UpdateOption) cardbot.Update {
-	v := cardbot.PollVote{PollID: Earlier, Question: question, Chosen: chosen}
+	v := cardbot.PollVote{PollID: EarlierID, Question: question, Chosen: chosen}
 	return build(cardbot.KindPollVote, &cardbot.Message{Type: "pollUpdateMessage", PollVote: &v}, opts)
 }
 
-// Status returns a status change of the message Earlier ("delivered",
+// Status returns a status change of the message EarlierID ("delivered",
 // "read", "failed").
 func Status(status string, opts ...UpdateOption) cardbot.Update {
 	u := build(cardbot.KindStatus, nil, opts)
-	u.Status = &cardbot.Status{MessageID: Earlier, Status: status}
+	u.Status = &cardbot.Status{MessageID: EarlierID, Status: status}
 	return u
 }
 

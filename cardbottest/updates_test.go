@@ -30,10 +30,10 @@ func TestBuildersReachTheirRoutes(t *testing.T) {
 		{"sticker", cardbottest.Sticker(cardbot.Sticker{Animated: true}), cardbot.OnSticker, cardbottest.MessageID},
 		{"button", cardbottest.ButtonPress("yes", "Yes"), cardbot.OnButton, cardbottest.MessageID},
 		{"form", cardbottest.Form("f1", cardbot.FormSubmitted), cardbot.OnForm, cardbottest.MessageID},
-		{"edit", cardbottest.Edit("fixed"), cardbot.OnEdited, cardbottest.Earlier},
+		{"edit", cardbottest.Edit("fixed"), cardbot.OnEdited, cardbottest.EarlierID},
 		{"deletion", cardbottest.Deletion(), cardbot.OnDeleted, ""},
-		{"reaction", cardbottest.Reaction("👍"), cardbot.OnReaction, cardbottest.Earlier},
-		{"poll vote", cardbottest.PollVote("When?", []string{"now"}), cardbot.OnPollVote, cardbottest.Earlier},
+		{"reaction", cardbottest.Reaction("👍"), cardbot.OnReaction, cardbottest.EarlierID},
+		{"poll vote", cardbottest.PollVote("When?", []string{"now"}), cardbot.OnPollVote, cardbottest.EarlierID},
 		{"status", cardbottest.Status("read"), cardbot.OnStatus, ""},
 	}
 	for _, tt := range tests {
@@ -54,10 +54,10 @@ func TestBuildersReachTheirRoutes(t *testing.T) {
 			require.NoError(t, err)
 			require.NotNil(t, got)
 			assert.Equal(t, "alpha", got.Provider, "Dispatch names the provider")
-			assert.Equal(t, cardbottest.Chat, got.Chat.ID)
-			assert.Equal(t, cardbot.User{ID: cardbottest.User, Name: cardbottest.UserName}, got.Sender)
+			assert.Equal(t, cardbottest.ChatID, got.Chat.ID)
+			assert.Equal(t, cardbot.User{ID: cardbottest.UserID, Name: cardbottest.UserName}, got.Sender)
 			assert.Empty(t, got.Key)
-			assert.Equal(t, []cardbottest.Sent{{Chat: cardbottest.Chat, Out: cardbot.Text{Body: "ok", ReplyTo: tt.reply}}}, sent)
+			assert.Equal(t, []cardbottest.Sent{{Chat: cardbottest.ChatID, Out: cardbot.Text{Body: "ok", ReplyTo: tt.reply}}}, sent)
 		})
 	}
 }
@@ -97,5 +97,5 @@ func TestUpdateOptions(t *testing.T) {
 	// The options about a message do nothing to an update without one.
 	s := cardbottest.Status("read", cardbottest.WithMessageID("m9"), cardbottest.WithReplyTo(cardbot.Quote{}))
 	assert.Nil(t, s.Message)
-	assert.Equal(t, &cardbot.Status{MessageID: cardbottest.Earlier, Status: "read"}, s.Status)
+	assert.Equal(t, &cardbot.Status{MessageID: cardbottest.EarlierID, Status: "read"}, s.Status)
 }
