@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 )
 
 // discard is a provider whose Send does nothing.
@@ -49,7 +50,7 @@ func BenchmarkRouting(b *testing.B) {
 func BenchmarkDispatch(b *testing.B) {
 	// A store smaller than the key cycle: every key is new again when it
 	// comes back, as in production, where each update has a key of its own.
-	bot := newBot(cardbot.WithDedupStore(cardbot.NewMemoryDedupStore(1024, time.Hour)))
+	bot := newBot(cardbot.WithDedupStore(store.NewMemoryDedupStore(store.MemoryDedupConfig{Size: 1024, TTL: time.Hour})))
 	bot.Use(passThrough, passThrough)
 	bot.Handle(cardbot.OnText, func(c *cardbot.Context) error { return c.Send(c.Text()) })
 	u := textUpdate("chat", "hello")

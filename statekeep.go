@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/cardbot/cardbot/store"
 	"github.com/google/uuid"
 )
 
@@ -215,7 +216,7 @@ func (k *stateKeeper) serve(b *Bot, c *Context, owned context.Context) error {
 	if err := owned.Err(); err != nil {
 		return Retryable(fmt.Errorf("cardbot: conversation state not saved, the update was handed on: %w", err))
 	}
-	next := StateRecord{State: c.conv.state, Data: c.conv.data, Version: rec.Version, Update: c.update.Key}
+	next := store.StateRecord{State: c.conv.state, Data: c.conv.data, Version: rec.Version, Update: c.update.Key}
 	sctx := ctx
 	if ctx.Err() != nil {
 		// The handler finished its work; its deadline passing since does
@@ -223,7 +224,7 @@ func (k *stateKeeper) serve(b *Bot, c *Context, owned context.Context) error {
 		sctx = context.WithoutCancel(ctx)
 	}
 	if _, err := k.cfg.Store.Save(sctx, key, next, k.cfg.TTL); err != nil {
-		if errors.Is(err, ErrStateConflict) {
+		if errors.Is(err, store.ErrStateConflict) {
 			return fmt.Errorf("cardbot: state store: save: %w", err) // retryable by ErrStateConflict
 		}
 		return Retryable(fmt.Errorf("cardbot: state store: save: %w", err))
@@ -235,7 +236,7 @@ func (k *stateKeeper) serve(b *Bot, c *Context, owned context.Context) error {
 // handled.
 type conversation struct {
 	keeper *stateKeeper
-	rec    StateRecord // as loaded
+	rec    store.StateRecord // as loaded
 	state  string
 	data   []byte
 	dirty  bool

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -131,7 +132,7 @@ func RequireSteps(t *testing.T, p *Provider, chat string, n int) {
 }
 
 // RequireCount requires that the conversation of chat, in s, counted n.
-func RequireCount(t *testing.T, s cardbot.StateStore, chat string, n int) {
+func RequireCount(t *testing.T, s store.StateStore, chat string, n int) {
 	t.Helper()
 	rec, err := s.Load(context.Background(), "c\x00alpha\x00"+chat)
 	require.NoError(t, err)
