@@ -1,11 +1,12 @@
-package cardbot
+package chatlock
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
+	"time"
 
-	"github.com/cardbot/cardbot/store"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -14,14 +15,14 @@ import (
 // of them all along: the free locks go, the held one stays and still
 // excludes its conversation.
 func TestStateLockSweep(t *testing.T) {
-	k := newStateKeeper(StateConfig{Store: store.NewMemoryStateStore(), LockWait: DefaultStateLockWait})
+	k := New(Config{Wait: time.Second, Busy: errors.New("busy")})
 	ctx := context.Background()
-	held, err := k.hold(ctx, "kept")
+	held, err := k.Hold(ctx, "kept")
 	require.NoError(t, err)
 	for i := range 3 * minSweep {
-		h, err := k.hold(ctx, fmt.Sprint("c", i))
+		h, err := k.Hold(ctx, fmt.Sprint("c", i))
 		require.NoError(t, err)
-		k.release(ctx, h)
+		k.Release(ctx, h)
 	}
 	k.mu.Lock()
 	n, kept := len(k.locks), k.locks["kept"]
@@ -31,10 +32,10 @@ func TestStateLockSweep(t *testing.T) {
 
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	_, err = k.hold(cancelled, "kept")
+	_, err = k.Hold(cancelled, "kept")
 	require.ErrorIs(t, err, context.Canceled, "the held conversation must stay excluded")
-	k.release(ctx, held)
-	h, err := k.hold(ctx, "kept")
+	k.Release(ctx, held)
+	h, err := k.Hold(ctx, "kept")
 	require.NoError(t, err)
-	k.release(ctx, h)
+	k.Release(ctx, h)
 }
