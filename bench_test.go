@@ -8,6 +8,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/cardbottest"
+	"github.com/cardbot/cardbot/store"
 )
 
 func passThrough(next cardbot.HandlerFunc) cardbot.HandlerFunc {
@@ -42,7 +43,7 @@ func BenchmarkRouting(b *testing.B) {
 func BenchmarkDispatch(b *testing.B) {
 	// A store smaller than the key cycle: every key is new again when it
 	// comes back, as in production, where each update has a key of its own.
-	bot := newBot(cardbot.WithDedupStore(cardbot.NewMemoryDedupStore(1024, time.Hour)))
+	bot := newBot(cardbot.WithDedupStore(store.NewMemoryDedupStore(store.MemoryDedupConfig{Size: 1024, TTL: time.Hour})))
 	bot.Use(passThrough, passThrough)
 	bot.Handle(cardbot.OnText, func(c *cardbot.Context) error { return c.Send(c.Text()) })
 	u := textUpdate("chat", "hello")

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/cardbot/cardbot/store"
 )
 
 // Bot routes the updates of one or more providers to handlers. Build it
@@ -18,7 +20,7 @@ type Bot struct {
 	logger  *slog.Logger
 	onError func(*Context, error)
 	timeout time.Duration
-	dedup   DedupStore
+	dedup   store.DedupStore
 	region  string
 	maxDoc  int64
 	limits  Limits // zero fields take their defaults (Context.limits)
@@ -29,7 +31,7 @@ type Bot struct {
 	// tracer starts the spans of its work; nil for none.
 	tracer Tracer
 	// ledger records the sends of each handling (WithSendLedger).
-	ledger    SendLedger
+	ledger    store.SendLedger
 	ledgerTTL time.Duration
 
 	// mu guards the registration state below and the providers.
@@ -64,7 +66,7 @@ func New(opts ...Option) *Bot {
 		opt(b)
 	}
 	if b.dedup == nil {
-		b.dedup = NewMemoryDedupStore(DefaultDedupSize, DefaultDedupTTL)
+		b.dedup = store.NewMemoryDedupStore(store.MemoryDedupConfig{})
 	}
 	b.pickLedger()
 	if b.onError == nil {

@@ -165,7 +165,7 @@ func (c *Context) SendContact(card contactcard.Card) error {
 // reports about the sent message. Every send of a Context (Send, Reply,
 // SendContact, SendFile, SendVCard) comes here.
 //
-// A bot's sends go through its send ledger (see SendLedger): each send of
+// A bot's sends go through its send ledger (see store.SendLedger): each send of
 // a handling is named by its position (the n-th send of the handling, not
 // counting those of SendKeyed), and when an earlier handling of the same
 // update (same provider and Key) completed the send at that position to

@@ -36,7 +36,7 @@
 //   - cardbot (this package): Bot, routing, Context, the Update model,
 //     options and the Provider interface; the delivery engine (dedup, the
 //     async workers, conversation state, the send ledger); the storage
-//     contracts (Queue, DedupStore, Locker, StateStore, SendLedger) and
+//     contracts (Queue, store.DedupStore, Locker, store.StateStore, store.SendLedger) and
 //     their in-memory versions.
 //   - contactcard: vCards read and written, phone numbers normalized.
 //   - webhook: the receiver, one http.Handler per provider (echo as an
@@ -96,7 +96,7 @@
 // In sync mode (the default) Dispatch first deduplicates: when the update
 // has a Key and a delivery with the same provider and key was handled
 // before, Dispatch returns nil at once; when one is being handled right
-// now, it returns ErrInFlight. Then it runs the middlewares and the handler
+// now, it returns store.ErrInFlight. Then it runs the middlewares and the handler
 // and returns the handler's error; a key is remembered as handled only when
 // its handler returned nil, so a delivery after a failure is handled again
 // (WithDedupStore shares the keys between instances). The caller answers
@@ -112,11 +112,11 @@
 // In async mode (WithAsync) Dispatch starts the bot when it was not (see
 // Bot.Start), pushes the update to the bot's Queue and returns nil once
 // the queue stored it, so the webhook answers 200. The queue is a
-// MemoryQueue by default, or a durable one (store/boltstore on one
+// store.MemoryQueue by default, or a durable one (store/boltstore on one
 // machine, store/redisstore for several instances) that keeps what was
 // acknowledged through a crash. A queue deduplicates by key, so a delivery
 // of an update pushed before returns nil too. A failed push gives a
-// retryable error (ErrQueueFull, ErrInFlight, ErrShuttingDown, or the
+// retryable error (store.ErrQueueFull, store.ErrInFlight, ErrShuttingDown, or the
 // queue's error made Retryable), so the provider delivers the update
 // again.
 //
@@ -156,7 +156,7 @@
 //     another handling saved meanwhile (instances without a shared
 //     Locker, or a handling that could not renew its lease for
 //     StateConfig.LockTTL), the save stores nothing and the update fails
-//     with ErrStateConflict, which is retryable: sync mode answers 503 so
+//     with store.ErrStateConflict, which is retryable: sync mode answers 503 so
 //     the provider delivers it again, async mode tries it again. It then
 //     runs again on the state that won; what its handler sent before the
 //     conflict is not sent again when it sends the same at the same
@@ -174,14 +174,14 @@
 // update runs once per successful save, across crashes after the save;
 // a crash before it runs the handler again, as at-least-once delivery
 // does. A wait for the conversation longer than StateConfig.LockWait
-// fails with ErrChatBusy (retryable), and a failing StateStore or Locker
+// fails with ErrChatBusy (retryable), and a failing store.StateStore or Locker
 // with a retryable error that wraps the store's.
 //
 // A handling that runs again for the same update does not repeat its
 // sends. Every send of a handling (Context.Send, Reply, SendContact,
 // SendFile, SendVCard, SendOutgoing, SendKeyed) goes through the bot's
-// send ledger (a SendLedger: WithSendLedger; by default the ledger of the configured
-// store, see LedgerSource, else one in memory). Once the provider took a
+// send ledger (a store.SendLedger: WithSendLedger; by default the ledger of the configured
+// store, see store.LedgerSource, else one in memory). Once the provider took a
 // send, the bot records its result under the update (its provider and
 // Key) and its slot: its position in the handling (the n-th send), or the
 // key given to SendKeyed. When the same update is handled again, each
@@ -219,7 +219,7 @@
 //
 // WithState keeps a state per conversation: a state name and a small data
 // record (JSON), per chat, per user in a chat, or per user (StateScope),
-// in a StateStore: in memory by default, store/boltstore on one machine,
+// in a store.StateStore: in memory by default, store/boltstore on one machine,
 // store/redisstore for several instances. Handlers read and change it
 // through the Context (State, SetState, ClearState, GetData, SetData);
 // InState routes and Scenes (a state with Enter and Leave hooks) match

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/cardbottest"
+	"github.com/cardbot/cardbot/store"
 )
 
 // leasedQueue is a durable queue whose deliveries are owned until the test
@@ -20,8 +21,8 @@ type leasedQueue struct {
 	owned context.Context
 }
 
-func (q *leasedQueue) Consume(ctx context.Context, deliver func(cardbot.Delivery)) error {
-	return q.durable.Consume(ctx, func(d cardbot.Delivery) {
+func (q *leasedQueue) Consume(ctx context.Context, deliver func(store.Delivery)) error {
+	return q.durable.Consume(ctx, func(d store.Delivery) {
 		d.Owned = q.owned
 		deliver(d)
 	})
@@ -58,7 +59,7 @@ func newSlowProvider() *slowProvider {
 func TestLostLeaseSparesTheSendUnderWay(t *testing.T) {
 	owned, lose := context.WithCancel(context.Background())
 	defer lose()
-	q := &leasedQueue{durable: durable{cardbot.NewMemoryQueue(0, 0)}, owned: owned}
+	q := &leasedQueue{durable: durable{store.NewMemoryQueue(0, 0)}, owned: owned}
 	p := newSlowProvider()
 	b := newBot(cardbot.WithAsync(cardbot.AsyncConfig{Queue: q, MaxAttempts: -1}))
 	type result struct {

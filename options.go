@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot/contactcard"
+	"github.com/cardbot/cardbot/store"
 )
 
 // Option configures a Bot in New. Options panic on arguments that can only
@@ -16,9 +17,6 @@ type Option func(*Bot)
 
 // Defaults of New.
 const (
-	// DefaultQueueSize is the async queue bound when AsyncConfig.QueueSize
-	// is zero.
-	DefaultQueueSize = 1024
 	// DefaultConcurrency is how many async handlers run at once when
 	// AsyncConfig.Concurrency is zero. Handlers mostly wait on the network
 	// (a send to the provider takes 50 to 300 ms), so the bound is set for
@@ -44,15 +42,15 @@ const (
 // AsyncConfig configures async delivery (WithAsync).
 type AsyncConfig struct {
 	// Queue stores the updates between the webhook and their handling. The
-	// default is NewMemoryQueue(QueueSize, QueueWait): what it holds is
+	// default is store.NewMemoryQueue(QueueSize, QueueWait): what it holds is
 	// lost when the process dies. A durable Queue (boltstore, redisstore)
 	// keeps every update the webhook acknowledged until it was handled.
-	Queue Queue
+	Queue store.Queue
 
 	// QueueSize bounds the updates held in memory, taken from the queue and
 	// not yet handled, over all chats; it also sizes the default
-	// MemoryQueue, past which Dispatch returns ErrQueueFull.
-	// DefaultQueueSize when zero or less.
+	// store.MemoryQueue, past which Dispatch returns store.ErrQueueFull.
+	// store.DefaultQueueSize when zero or less.
 	QueueSize int
 
 	// Concurrency bounds the handlers running at once, over all chats;
@@ -61,7 +59,7 @@ type AsyncConfig struct {
 	Concurrency int
 
 	// QueueWait is how long Dispatch waits for room when the default
-	// MemoryQueue is full, before it gives ErrQueueFull: a burst a little
+	// store.MemoryQueue is full, before it gives store.ErrQueueFull: a burst a little
 	// over the queue is absorbed instead of answered 503, which GREEN-API
 	// redelivers only a minute later. The wait also ends with the webhook
 	// request and with Shutdown giving up. DefaultQueueWait when zero; a
@@ -112,7 +110,7 @@ func WithErrorHandler(f func(c *Context, err error)) Option {
 func WithAsync(cfg AsyncConfig) Option {
 	return func(b *Bot) {
 		if cfg.QueueSize <= 0 {
-			cfg.QueueSize = DefaultQueueSize
+			cfg.QueueSize = store.DefaultQueueSize
 		}
 		if cfg.Concurrency <= 0 {
 			cfg.Concurrency = DefaultConcurrency
@@ -153,11 +151,11 @@ func WithHandlerTimeout(d time.Duration) Option {
 }
 
 // WithDedupStore sets the store of dedup keys of sync delivery. The
-// default is NewMemoryDedupStore(DefaultDedupSize, DefaultDedupTTL); use a
+// default is store.NewMemoryDedupStore(store.MemoryDedupConfig{}); use a
 // shared store when several processes receive the same webhooks. Async
 // delivery deduplicates in its Queue instead. A nil store keeps the
 // default.
-func WithDedupStore(s DedupStore) Option {
+func WithDedupStore(s store.DedupStore) Option {
 	return func(b *Bot) {
 		if s != nil {
 			b.dedup = s

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cardbot/cardbot/store"
 	"golang.org/x/time/rate"
 )
 
@@ -63,7 +64,7 @@ func (e *PushError) ReadyReason() string {
 // pushReason classifies a push's failure for ObsPushFailed.
 func pushReason(err error) string {
 	switch {
-	case errors.Is(err, ErrQueueFull):
+	case errors.Is(err, store.ErrQueueFull):
 		return PushFailedFull
 	case errors.Is(err, context.DeadlineExceeded):
 		return PushFailedTimeout
@@ -85,9 +86,9 @@ type pushHealth struct {
 }
 
 // notePush records the outcome of a push of u. A push that lost a race with
-// the same key (ErrInFlight) says nothing of the queue and is not noted.
+// the same key (store.ErrInFlight) says nothing of the queue and is not noted.
 func (e *engine) notePush(u *Update, err error) {
-	if errors.Is(err, ErrInFlight) {
+	if errors.Is(err, store.ErrInFlight) {
 		return
 	}
 	h := &e.pushes

@@ -8,11 +8,12 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot/internal/retry"
+	"github.com/cardbot/cardbot/store"
 )
 
 // job is one delivered entry, decoded, waiting for or in its handling.
 type job struct {
-	d        Delivery
+	d        store.Delivery
 	p        Provider
 	u        *Update
 	attempts int         // handlings that failed retryably
@@ -34,8 +35,8 @@ type chatQueue struct {
 // workers, one job of a chat at a time.
 type engine struct {
 	b        *Bot
-	q        Queue
-	mem      *MemoryQueue // q when it is one: it keeps updates unencoded
+	q        store.Queue
+	local    bool // q is a store.InProcess: it keeps updates unencoded
 	workers  int
 	attempts int
 	backoff  retry.Backoff
@@ -62,19 +63,22 @@ type engine struct {
 	cancel   context.CancelFunc // ends Consume
 	consumed chan struct{}      // closed when Consume returned
 	dropped  chan struct{}      // closed when Shutdown gave up
-	wg       sync.WaitGroup
+	// droppedCtx ends when dropped is closed.
+	droppedCtx context.Context
+	endDropped context.CancelFunc
+	wg         sync.WaitGroup
 }
 
 func newEngine(b *Bot, cfg AsyncConfig) *engine {
 	q := cfg.Queue
 	if q == nil {
-		q = NewMemoryQueue(cfg.QueueSize, cfg.QueueWait)
+		q = store.NewMemoryQueue(cfg.QueueSize, cfg.QueueWait)
 	}
-	mem, _ := q.(*MemoryQueue)
+	_, local := q.(store.InProcess)
 	e := &engine{
 		b:        b,
 		q:        q,
-		mem:      mem,
+		local:    local,
 		workers:  cfg.Concurrency,
 		attempts: cfg.MaxAttempts,
 		backoff:  retry.Backoff{Min: cfg.MinRetryWait, Max: cfg.MaxRetryWait},
@@ -86,6 +90,7 @@ func newEngine(b *Bot, cfg AsyncConfig) *engine {
 		dropped:  make(chan struct{}),
 	}
 	e.ctx, e.cancel = context.WithCancel(context.Background())
+	e.droppedCtx, e.endDropped = context.WithCancel(context.Background())
 	return e
 }
 
@@ -135,9 +140,9 @@ func (e *engine) consume(ctx context.Context) {
 
 // push stores u in the queue.
 func (e *engine) push(ctx context.Context, u *Update) error {
-	en := Entry{Provider: u.Provider, ChatID: u.Chat.ID, Key: u.Key, Pushed: time.Now()}
-	if e.mem != nil {
-		en.update = u // encoded only if it is dead lettered
+	en := store.Entry{Provider: u.Provider, ChatID: u.Chat.ID, Key: u.Key, Pushed: time.Now()}
+	if e.local {
+		en.Value = u // encoded only if it is dead lettered
 	} else {
 		var err error
 		if en.Update, err = EncodeUpdate(u); err != nil {
@@ -146,8 +151,8 @@ func (e *engine) push(ctx context.Context, u *Update) error {
 	}
 	var added bool
 	var err error
-	if e.mem != nil {
-		added, err = e.mem.push(ctx, en, e.dropped) // a wait for room ends when Shutdown gives up
+	if e.local {
+		added, err = e.pushLocal(ctx, en)
 	} else {
 		added, err = e.q.Push(ctx, en)
 	}
@@ -167,9 +172,22 @@ func (e *engine) push(ctx context.Context, u *Update) error {
 	}
 }
 
+// pushLocal pushes en to an in-process queue, whose wait for room also
+// ends, with ErrShuttingDown, when Shutdown gives up.
+func (e *engine) pushLocal(ctx context.Context, en store.Entry) (bool, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(e.droppedCtx, cancel)()
+	added, err := e.q.Push(ctx, en)
+	if err != nil && e.isDropped() {
+		return false, ErrShuttingDown
+	}
+	return added, err
+}
+
 // deliver takes an entry from the queue: it decodes it and queues it
 // behind the jobs of its chat.
-func (e *engine) deliver(d Delivery) {
+func (e *engine) deliver(d store.Delivery) {
 	select {
 	case e.room <- struct{}{}:
 		e.holding.Add(1)
@@ -211,8 +229,8 @@ func (e *engine) deliver(d Delivery) {
 }
 
 // decode makes the job of d, or says why there can be none.
-func (e *engine) decode(d Delivery) (*job, string) {
-	u := d.update
+func (e *engine) decode(d store.Delivery) (*job, string) {
+	u, _ := d.Value.(*Update)
 	if u == nil {
 		u = new(Update)
 		if err := DecodeUpdate(d.Update, u); err != nil {
@@ -247,7 +265,7 @@ const (
 )
 
 // end tells the queue how d ended.
-func (e *engine) end(d Delivery, how int, reason string) {
+func (e *engine) end(d store.Delivery, how int, reason string) {
 	ctx := context.Background()
 	var err error
 	switch how {
@@ -256,6 +274,9 @@ func (e *engine) end(d Delivery, how int, reason string) {
 	case endRelease:
 		err = e.q.Release(ctx, d)
 	case endDeadLetter:
+		if u, ok := d.Value.(*Update); ok && d.Update == nil {
+			d.Update, _ = EncodeUpdate(u) // EncodeUpdate of a decoded update does not fail
+		}
 		err = e.q.DeadLetter(ctx, d, reason)
 	}
 	if err != nil {
@@ -272,7 +293,7 @@ func (e *engine) freeRoom() {
 }
 
 // lost reports whether the consumer no longer owns d.
-func lost(d Delivery) bool { return d.Owned != nil && d.Owned.Err() != nil }
+func lost(d store.Delivery) bool { return d.Owned != nil && d.Owned.Err() != nil }
 
 // isDropped reports whether Shutdown gave up: nothing more runs.
 func (e *engine) isDropped() bool {
@@ -338,7 +359,7 @@ func (e *engine) retry(cq *chatQueue, j *job, err error) {
 		slog.String("provider", j.u.Provider), slog.String("chat", j.u.Chat.ID),
 		slog.Int("attempt", j.attempts), slog.Duration("wait", wait), slog.Any("error", err))
 	e.mu.Lock()
-	if e.closing && e.mem == nil {
+	if e.closing && !e.local {
 		// A durable queue keeps it: the next start retries it.
 		e.mu.Unlock()
 		e.finish(cq, j, endRelease, "")
@@ -400,7 +421,7 @@ func (e *engine) shutdown(ctx context.Context) error {
 	e.mu.Unlock()
 	if !started {
 		// Never started: nothing was delivered, and the queue keeps
-		// what it holds (a MemoryQueue: what was pushed is lost, as
+		// what it holds (a store.MemoryQueue: what was pushed is lost, as
 		// when Shutdown gives up).
 		e.cancel()
 		return nil
@@ -409,7 +430,7 @@ func (e *engine) shutdown(ctx context.Context) error {
 	// durable queue for the next start, not come straight back to this
 	// consumer and run again before its wait is over.
 	e.cancel()
-	if e.mem == nil {
+	if !e.local {
 		e.releaseWaiting() // a durable queue keeps them for the next start
 	}
 	select {
@@ -448,6 +469,7 @@ func (e *engine) drop() {
 		return
 	}
 	close(e.dropped)
+	e.endDropped()
 	e.mu.Unlock()
 	e.cancel()
 	e.releaseWaiting()

@@ -6,16 +6,9 @@ import (
 	"sort"
 	"strings"
 	"syscall"
-)
 
-// Pinger is a store or a provider that can say whether it answers. The
-// stores of package store and the providers implement it; Bot.Ready asks
-// them.
-type Pinger interface {
-	// Ping returns nil when the store or the provider answers, within
-	// ctx.
-	Ping(ctx context.Context) error
-}
+	"github.com/cardbot/cardbot/store"
+)
 
 // ErrNotReady is matched by the error of Bot.Ready.
 var ErrNotReady = errors.New("cardbot: not ready")
@@ -142,15 +135,15 @@ func (b *Bot) ReadyChecks(ctx context.Context) []Check {
 	}
 	type part struct {
 		name string
-		p    Pinger
+		p    store.Pinger
 	}
 	var parts []part
 	if b.eng != nil {
 		// The queue is not ready while its pushes fail, even when it
 		// answers a ping (a full disk takes reads, not writes).
-		q, _ := b.eng.q.(Pinger)
+		q, _ := b.eng.q.(store.Pinger)
 		parts = append(parts, part{"queue", queuePing{q, &b.eng.pushes}})
-	} else if p, ok := b.dedup.(Pinger); ok {
+	} else if p, ok := b.dedup.(store.Pinger); ok {
 		parts = append(parts, part{"dedup store", p})
 	}
 	b.mu.RLock()
@@ -161,7 +154,7 @@ func (b *Bot) ReadyChecks(ctx context.Context) []Check {
 	sort.Strings(names)
 	for _, name := range names {
 		p := b.providers[name]
-		if pp, ok := p.(Pinger); ok {
+		if pp, ok := p.(store.Pinger); ok {
 			parts = append(parts, part{componentOf(p), pp})
 		}
 	}
@@ -176,7 +169,7 @@ func (b *Bot) ReadyChecks(ctx context.Context) []Check {
 // queuePing is the check of an async bot's queue: its Ping, when it has
 // one, and the last failure of a push (see PushFailureHold).
 type queuePing struct {
-	q      Pinger // nil when the queue cannot be asked
+	q      store.Pinger // nil when the queue cannot be asked
 	pushes *pushHealth
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/cardbottest"
+	"github.com/cardbot/cardbot/store"
 )
 
 func TestDispatchReturnsWhatThisUpdateSent(t *testing.T) {
@@ -135,7 +136,7 @@ func TestNewContextFailures(t *testing.T) {
 	}
 	assert.Empty(t, run(t.Context(), cardbottest.Text("hi")))
 
-	dedup := cardbot.NewMemoryDedupStore(0, 0)
+	dedup := store.NewMemoryDedupStore(store.MemoryDedupConfig{})
 	u := cardbottest.Text("hi", cardbottest.WithKey("k1"))
 	assert.Empty(t, run(t.Context(), u, cardbot.WithDedupStore(dedup)))
 	assert.Equal(t, "cardbottest: the bot did not hand the update to a handler", run(t.Context(), u, cardbot.WithDedupStore(dedup)),
@@ -146,8 +147,8 @@ func TestNewContextFailures(t *testing.T) {
 }
 
 // downDedup is a dedup store that is down.
-type downDedup struct{ cardbot.DedupStore }
+type downDedup struct{ store.DedupStore }
 
-func (downDedup) Begin(context.Context, string) (cardbot.DedupState, error) {
+func (downDedup) Begin(context.Context, string) (store.DedupState, error) {
 	return 0, errors.New("down")
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/cardbottest"
+	"github.com/cardbot/cardbot/store"
 	"github.com/cardbot/cardbot/store/boltstore"
 	"github.com/cardbot/cardbot/tracing"
 )
@@ -116,10 +117,10 @@ func TestSyncSpans(t *testing.T) {
 func TestAsyncSpans(t *testing.T) {
 	tests := []struct {
 		name  string
-		queue func(t *testing.T) cardbot.Queue
+		queue func(t *testing.T) store.Queue
 	}{
-		{"memory", func(*testing.T) cardbot.Queue { return nil }},
-		{"file", func(t *testing.T) cardbot.Queue {
+		{"memory", func(*testing.T) store.Queue { return nil }},
+		{"file", func(t *testing.T) store.Queue {
 			db, err := boltstore.Open(filepath.Join(t.TempDir(), "bot.db"), boltstore.Options{})
 			require.NoError(t, err)
 			t.Cleanup(func() { _ = db.Close() })

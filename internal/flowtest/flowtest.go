@@ -14,6 +14,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/cardbottest"
+	"github.com/cardbot/cardbot/store"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -118,7 +119,7 @@ func RequireSteps(t *testing.T, p *Provider, chat string, n int) {
 }
 
 // RequireCount requires that the conversation of chat, in s, counted n.
-func RequireCount(t *testing.T, s cardbot.StateStore, chat string, n int) {
+func RequireCount(t *testing.T, s store.StateStore, chat string, n int) {
 	t.Helper()
 	rec, err := s.Load(context.Background(), "c\x00alpha\x00"+chat)
 	require.NoError(t, err)

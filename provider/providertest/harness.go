@@ -10,6 +10,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/internal/apitest"
+	"github.com/cardbot/cardbot/store"
 )
 
 // Retries is the MaxRetries a Harness's New gives its client.
@@ -185,7 +186,7 @@ type Harness[C Client] struct {
 	// Poll returns the Run of a poller of c that feeds d, sharing a lease
 	// of LeaseTTL on locker when locker is not nil, with backoffs of a few
 	// milliseconds and no pause after an empty poll.
-	Poll func(c C, d cardbot.Dispatcher, locker cardbot.Locker) func(context.Context) error
+	Poll func(c C, d cardbot.Dispatcher, locker store.Locker) func(context.Context) error
 	// Hostile says how the client downloads from a hostile server.
 	Hostile Hostile
 	// Leaks, when not nil, drives the provider's own failure paths, with

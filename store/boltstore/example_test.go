@@ -10,6 +10,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/cardbottest"
+	"github.com/cardbot/cardbot/store"
 	"github.com/cardbot/cardbot/store/boltstore"
 )
 
@@ -28,7 +29,7 @@ func Example() {
 	q := db.Queue()
 	ctx := context.Background()
 	for _, key := range []string{"msg-1", "msg-2", "msg-1"} {
-		ok, err := q.Push(ctx, cardbot.Entry{Provider: "greenapi", ChatID: "79001234567@c.us", Key: key, Update: []byte(key)})
+		ok, err := q.Push(ctx, store.Entry{Provider: "greenapi", ChatID: "79001234567@c.us", Key: key, Update: []byte(key)})
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -37,7 +38,7 @@ func Example() {
 
 	// A consumer that handles msg-1, and dies before it ends msg-2.
 	ctx1, stop := context.WithCancel(ctx)
-	err = q.Consume(ctx1, func(d cardbot.Delivery) {
+	err = q.Consume(ctx1, func(d store.Delivery) {
 		fmt.Printf("delivered %s (ID %s)\n", d.Update, d.ID)
 		if string(d.Update) == "msg-1" {
 			if err := q.Ack(ctx, d); err != nil {
@@ -58,7 +59,7 @@ func Example() {
 	defer db.Close()
 	q = db.Queue()
 	ctx2, stop := context.WithCancel(ctx)
-	err = q.Consume(ctx2, func(d cardbot.Delivery) {
+	err = q.Consume(ctx2, func(d store.Delivery) {
 		fmt.Printf("delivered again %s (ID %s)\n", d.Update, d.ID)
 		if err := q.Ack(ctx, d); err != nil {
 			log.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 )
 
 // deadLetterView is a dead letter as GET /admin/deadletters lists it.
@@ -85,11 +86,11 @@ func mountAdmin(e *echo.Echo, bot *cardbot.Bot, token string) {
 // adminError is the answer to a failed dead-letter call.
 func adminError(err error) error {
 	switch {
-	case errors.Is(err, cardbot.ErrNoDeadLetter):
+	case errors.Is(err, store.ErrNoDeadLetter):
 		return echo.NewHTTPError(http.StatusNotFound, "no such dead letter")
 	case errors.Is(err, cardbot.ErrNoQueue):
 		return echo.NewHTTPError(http.StatusConflict, "DELIVERY=sync: the bot has no queue and no dead letters")
-	case errors.Is(err, cardbot.ErrQueueFull):
+	case errors.Is(err, store.ErrQueueFull):
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "the queue is full; try again")
 	}
 	return echo.NewHTTPError(http.StatusInternalServerError, strings.TrimPrefix(err.Error(), "cardbot: "))

@@ -50,7 +50,7 @@ func Run(ctx context.Context, getenv func(string) string, log *slog.Logger, list
 		return err
 	}
 	opts := []cardbot.Option{cardbot.WithLogger(log), cardbot.WithDefaultRegion(cfg.Region), cardbot.WithDedupStore(st.dedup),
-		cardbot.WithSendLedger(st.ledger, 0), cardbot.WithObserver(metrics)}
+		cardbot.WithSendLedger(cardbot.LedgerConfig{Ledger: st.ledger}), cardbot.WithObserver(metrics)}
 	if cfg.async() {
 		// Default bounds: a full in-memory queue answers 503 and the
 		// provider redelivers; a durable queue keeps what it took.
