@@ -152,3 +152,22 @@ type downDedup struct{ store.DedupStore }
 func (downDedup) Begin(context.Context, string) (store.DedupState, error) {
 	return 0, errors.New("down")
 }
+
+// The provider's limits act on the bot as a real provider's do.
+func TestProviderLimitsReachTheBot(t *testing.T) {
+	p := cardbottest.NewProvider("")
+	p.SetTextLimit(cardbot.TextLimit{Max: 5})
+	p.SetMaxFileSize(3)
+	sent, err := cardbottest.Handle(t.Context(), func(c *cardbot.Context) error {
+		if err := c.SendSplit("hello world"); err != nil {
+			return err
+		}
+		return c.SendFile(cardbot.File{Name: "a.txt", Data: []byte("four")})
+	}, p, cardbottest.Text("hi"))
+	require.ErrorIs(t, err, cardbot.ErrFileTooLarge)
+	var texts []string
+	for _, s := range sent {
+		texts = append(texts, s.Text())
+	}
+	assert.Equal(t, []string{"hello", "world"}, texts, "the text cut at 5, the file refused")
+}
