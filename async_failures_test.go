@@ -15,6 +15,7 @@ import (
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/delivery"
 	"github.com/cardbot/cardbot/internal/apitest"
+	"github.com/cardbot/cardbot/store"
 )
 
 // logged returns a logger that writes to a new buffer, and the buffer.
@@ -35,32 +36,32 @@ type failingQueue struct {
 	released    atomic.Int32 // Release calls
 }
 
-func (q *failingQueue) Push(ctx context.Context, e cardbot.Entry) (bool, error) {
+func (q *failingQueue) Push(ctx context.Context, e store.Entry) (bool, error) {
 	if q.pushErr != nil {
 		return false, q.pushErr
 	}
 	return q.durable.Push(ctx, e)
 }
 
-func (q *failingQueue) Consume(ctx context.Context, deliver func(cardbot.Delivery)) error {
+func (q *failingQueue) Consume(ctx context.Context, deliver func(store.Delivery)) error {
 	q.consumed.Add(1)
 	if q.consumeErrs.Add(-1) >= 0 {
 		return q.consumeErr
 	}
-	return q.durable.Consume(ctx, func(d cardbot.Delivery) {
+	return q.durable.Consume(ctx, func(d store.Delivery) {
 		q.delivered.Add(1)
 		deliver(d)
 	})
 }
 
-func (q *failingQueue) Ack(ctx context.Context, d cardbot.Delivery) error {
+func (q *failingQueue) Ack(ctx context.Context, d store.Delivery) error {
 	if err := q.durable.Ack(ctx, d); err != nil {
 		return err
 	}
 	return q.ackErr
 }
 
-func (q *failingQueue) Release(ctx context.Context, d cardbot.Delivery) error {
+func (q *failingQueue) Release(ctx context.Context, d store.Delivery) error {
 	q.released.Add(1)
 	return q.durable.Release(ctx, d)
 }
@@ -86,7 +87,7 @@ func TestAsyncPushFailures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			q := &failingQueue{durable: durable{cardbot.NewMemoryQueue(0, 0)}, pushErr: tt.pushErr}
+			q := &failingQueue{durable: durable{store.NewMemoryQueue(0, 0)}, pushErr: tt.pushErr}
 			var handled atomic.Int32
 			b := newBot(delivery.WithAsync(delivery.Config{Queue: q}))
 			b.Handle(cardbot.OnAny, func(*cardbot.Context) error { handled.Add(1); return nil })
@@ -108,7 +109,7 @@ func TestAsyncPushFailures(t *testing.T) {
 // the second passes on the bubble's clock.
 func TestAsyncConsumeFailureConsumesAgain(t *testing.T) {
 	t.Run("consumes again", inBubble(func(t *testing.T) {
-		q := &failingQueue{durable: durable{cardbot.NewMemoryQueue(0, 0)}, consumeErr: errors.New("connection reset")}
+		q := &failingQueue{durable: durable{store.NewMemoryQueue(0, 0)}, consumeErr: errors.New("connection reset")}
 		q.consumeErrs.Store(1)
 		log, out := logged()
 		handled := make(chan string, 1)
@@ -127,7 +128,7 @@ func TestAsyncConsumeFailureConsumesAgain(t *testing.T) {
 		require.NoError(t, b.Shutdown(t.Context()))
 	}))
 	t.Run("shutdown during the wait", inBubble(func(t *testing.T) {
-		q := &failingQueue{durable: durable{cardbot.NewMemoryQueue(0, 0)}, consumeErr: errors.New("connection reset")}
+		q := &failingQueue{durable: durable{store.NewMemoryQueue(0, 0)}, consumeErr: errors.New("connection reset")}
 		q.consumeErrs.Store(1 << 30)
 		b := newBot(delivery.WithAsync(delivery.Config{Queue: q}))
 		require.NoError(t, b.Start())
@@ -143,7 +144,7 @@ func TestAsyncConsumeFailureConsumesAgain(t *testing.T) {
 // TestAsyncAckFailureIsLogged: a queue that fails to acknowledge a handled
 // entry may deliver it again; the bot says so in its log.
 func TestAsyncAckFailureIsLogged(t *testing.T) {
-	q := &failingQueue{durable: durable{cardbot.NewMemoryQueue(0, 0)}, ackErr: errors.New("ack lost")}
+	q := &failingQueue{durable: durable{store.NewMemoryQueue(0, 0)}, ackErr: errors.New("ack lost")}
 	log, out := logged()
 	var handled atomic.Int32
 	b := cardbot.New(cardbot.WithLogger(log), delivery.WithAsync(delivery.Config{Queue: q}))
@@ -161,7 +162,7 @@ func TestAsyncAckFailureIsLogged(t *testing.T) {
 // Shutdown gives up, unhandled; Shutdown may be called again after giving
 // up.
 func TestAsyncShutdownGivingUpReleasesWaitingDeliveries(t *testing.T) {
-	q := &failingQueue{durable: durable{cardbot.NewMemoryQueue(0, 0)}}
+	q := &failingQueue{durable: durable{store.NewMemoryQueue(0, 0)}}
 	release := make(chan struct{})
 	started := make(chan string, 2)
 	b := newBot(delivery.WithAsync(delivery.Config{Queue: q, QueueSize: 1, Concurrency: 1}))
@@ -192,10 +193,10 @@ func TestAsyncShutdownGivingUpReleasesWaitingDeliveries(t *testing.T) {
 	}
 
 	// The released entry is still in the queue: the next consumer gets it.
-	got := make(chan cardbot.Delivery, 1)
+	got := make(chan store.Delivery, 1)
 	cctx, stop := context.WithCancel(t.Context())
 	done := make(chan error, 1)
-	go func() { done <- q.durable.Consume(cctx, func(d cardbot.Delivery) { got <- d }) }()
+	go func() { done <- q.durable.Consume(cctx, func(d store.Delivery) { got <- d }) }()
 	d := <-got
 	assert.Equal(t, "2", d.Key)
 	require.NoError(t, q.durable.Ack(t.Context(), d))

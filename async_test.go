@@ -17,6 +17,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/delivery"
+	"github.com/cardbot/cardbot/store"
 )
 
 // fastRetries makes async retries quick enough for tests.
@@ -25,9 +26,17 @@ func fastRetries(cfg delivery.Config) delivery.Config {
 	return cfg
 }
 
-// durable is a Queue that is not a *MemoryQueue, so that the bot encodes
-// each update and treats the queue as one that keeps what it holds.
-type durable struct{ *cardbot.MemoryQueue }
+// durable is a Queue that is not a store.InProcess (its MemoryQueue's
+// methods but InProcess), so that the bot encodes each update and treats
+// the queue as one that keeps what it holds.
+type durable struct{ adminQueue }
+
+// adminQueue is a Queue with its dead-letter admin, as the queues of this
+// module are.
+type adminQueue interface {
+	store.Queue
+	store.DeadLetterAdmin
+}
 
 // journal records the texts a bot handled, in order, per chat.
 type journal struct {
@@ -53,10 +62,10 @@ func (j *journal) get(chat string) []string {
 func TestAsyncRetries(t *testing.T) {
 	for _, tt := range []struct {
 		name  string
-		queue func() cardbot.Queue
+		queue func() adminQueue
 	}{
-		{"memory", func() cardbot.Queue { return cardbot.NewMemoryQueue(0, 0) }},
-		{"encoded", func() cardbot.Queue { return durable{cardbot.NewMemoryQueue(0, 0)} }},
+		{"memory", func() adminQueue { return store.NewMemoryQueue(0, 0) }},
+		{"encoded", func() adminQueue { return durable{store.NewMemoryQueue(0, 0)} }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Run("a retryable failure is tried again, and the chat waits", func(t *testing.T) {
@@ -114,7 +123,7 @@ func TestAsyncRetries(t *testing.T) {
 				require.NoError(t, b.Dispatch(ctx, p, keyed(textUpdate("a", "one"), "1")))
 				require.NoError(t, b.Dispatch(ctx, p, keyed(textUpdate("a", "fine"), "2")))
 				require.NoError(t, b.Dispatch(ctx, p, keyed(textUpdate("b", "two"), "3")))
-				var dead []cardbot.DeadLetter
+				var dead []store.DeadLetter
 				require.Eventually(t, func() bool {
 					var err error
 					dead, err = q.DeadLetters(ctx, 10)
@@ -138,7 +147,7 @@ func TestAsyncRetries(t *testing.T) {
 				}
 
 				healthy.Store(true)
-				var replayed, dropped cardbot.DeadLetter
+				var replayed, dropped store.DeadLetter
 				for _, d := range dead {
 					if d.ChatID == "a" {
 						replayed = d
@@ -153,8 +162,8 @@ func TestAsyncRetries(t *testing.T) {
 				left, err := q.DeadLetters(ctx, 10)
 				require.NoError(t, err)
 				assert.Empty(t, left)
-				require.ErrorIs(t, q.Replay(ctx, dropped.ID), cardbot.ErrNoDeadLetter)
-				require.ErrorIs(t, q.DropDeadLetter(ctx, "nope"), cardbot.ErrNoDeadLetter)
+				require.ErrorIs(t, q.Replay(ctx, dropped.ID), store.ErrNoDeadLetter)
+				require.ErrorIs(t, q.DropDeadLetter(ctx, "nope"), store.ErrNoDeadLetter)
 				require.NoError(t, b.Shutdown(ctx))
 			})
 		})
@@ -165,7 +174,7 @@ func TestAsyncRetries(t *testing.T) {
 // the dead letters at once; one of a provider the bot does not know after
 // its attempts, since the provider may be registered meanwhile.
 func TestAsyncEntriesThatCannotRun(t *testing.T) {
-	q := cardbot.NewMemoryQueue(0, 0)
+	q := store.NewMemoryQueue(0, 0)
 	var handled atomic.Int32
 	b := newBot(delivery.WithAsync(delivery.Config{Queue: durable{q}, MaxAttempts: 3,
 		MinRetryWait: time.Millisecond, MaxRetryWait: 2 * time.Millisecond}))
@@ -176,11 +185,11 @@ func TestAsyncEntriesThatCannotRun(t *testing.T) {
 	enc, err := cardbot.EncodeUpdate(&u)
 	require.NoError(t, err)
 	ctx := t.Context()
-	_, err = q.Push(ctx, cardbot.Entry{Provider: "ghost", ChatID: "a", Update: enc})
+	_, err = q.Push(ctx, store.Entry{Provider: "ghost", ChatID: "a", Update: enc})
 	require.NoError(t, err)
-	_, err = q.Push(ctx, cardbot.Entry{Provider: "fake", ChatID: "a", Update: []byte("{not json")})
+	_, err = q.Push(ctx, store.Entry{Provider: "fake", ChatID: "a", Update: []byte("{not json")})
 	require.NoError(t, err)
-	var dead []cardbot.DeadLetter
+	var dead []store.DeadLetter
 	require.Eventually(t, func() bool {
 		dead, err = q.DeadLetters(ctx, 10)
 		return err == nil && len(dead) == 2
@@ -195,7 +204,7 @@ func TestAsyncEntriesThatCannotRun(t *testing.T) {
 // waits for its next attempt when the bot shuts down; the next start
 // handles it.
 func TestAsyncShutdownReleasesRetries(t *testing.T) {
-	q := durable{cardbot.NewMemoryQueue(0, 0)}
+	q := durable{store.NewMemoryQueue(0, 0)}
 	failing := make(chan struct{}, 1)
 	b := newBot(delivery.WithAsync(delivery.Config{Queue: q, MinRetryWait: time.Hour}))
 	b.Handle(cardbot.OnText, func(*cardbot.Context) error {
@@ -209,11 +218,11 @@ func TestAsyncShutdownReleasesRetries(t *testing.T) {
 	require.NoError(t, b.Shutdown(ctx), "the hour-long wait does not hold Shutdown")
 
 	// The entry is back in the queue: a new consumer gets it.
-	got := make(chan cardbot.Delivery, 1)
+	got := make(chan store.Delivery, 1)
 	cctx, stop := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() {
-		done <- q.Consume(cctx, func(d cardbot.Delivery) {
+		done <- q.Consume(cctx, func(d store.Delivery) {
 			got <- d
 		})
 	}()
@@ -229,7 +238,7 @@ func TestAsyncShutdownReleasesRetries(t *testing.T) {
 func TestAsyncOwnershipLost(t *testing.T) {
 	lost, lose := context.WithCancel(context.Background())
 	lose()
-	q := &ownedQueue{durable: durable{cardbot.NewMemoryQueue(0, 0)}, owned: lost}
+	q := &ownedQueue{durable: durable{store.NewMemoryQueue(0, 0)}, owned: lost}
 	var handled atomic.Int32
 	b := newBot(delivery.WithAsync(delivery.Config{Queue: q}))
 	b.Handle(cardbot.OnAny, func(*cardbot.Context) error { handled.Add(1); return nil })
@@ -248,14 +257,14 @@ type ownedQueue struct {
 	released atomic.Int32
 }
 
-func (q *ownedQueue) Consume(ctx context.Context, deliver func(cardbot.Delivery)) error {
-	return q.durable.Consume(ctx, func(d cardbot.Delivery) {
+func (q *ownedQueue) Consume(ctx context.Context, deliver func(store.Delivery)) error {
+	return q.durable.Consume(ctx, func(d store.Delivery) {
 		d.Owned = q.owned
 		deliver(d)
 	})
 }
 
-func (q *ownedQueue) Release(ctx context.Context, d cardbot.Delivery) error {
+func (q *ownedQueue) Release(ctx context.Context, d store.Delivery) error {
 	q.released.Add(1)
 	return q.durable.Ack(ctx, d) // consumed for the test's sake: nothing redelivers it
 }
@@ -324,28 +333,28 @@ func TestUpdateCodec(t *testing.T) {
 // away with entries held.
 type brokenQueue struct {
 	durable
-	entries chan cardbot.Entry
+	entries chan store.Entry
 }
 
-func (q *brokenQueue) Push(_ context.Context, e cardbot.Entry) (bool, error) {
+func (q *brokenQueue) Push(_ context.Context, e store.Entry) (bool, error) {
 	e.ID = fmt.Sprint(len(q.entries))
 	q.entries <- e
 	return true, nil
 }
 
-func (q *brokenQueue) Consume(ctx context.Context, deliver func(cardbot.Delivery)) error {
+func (q *brokenQueue) Consume(ctx context.Context, deliver func(store.Delivery)) error {
 	for {
 		select {
 		case e := <-q.entries:
-			deliver(cardbot.Delivery{Entry: e})
+			deliver(store.Delivery{Entry: e})
 		case <-ctx.Done():
 			return errors.New("store gone")
 		}
 	}
 }
 
-func (q *brokenQueue) Ack(context.Context, cardbot.Delivery) error     { return nil }
-func (q *brokenQueue) Release(context.Context, cardbot.Delivery) error { return nil }
+func (q *brokenQueue) Ack(context.Context, store.Delivery) error     { return nil }
+func (q *brokenQueue) Release(context.Context, store.Delivery) error { return nil }
 
 // TestAsyncConsumeFailsWithEntriesHeld: when Consume fails at shutdown
 // while entries are held, the workers still end them, in order. It runs
@@ -356,7 +365,7 @@ func TestAsyncConsumeFailsWithEntriesHeld(t *testing.T) {
 }
 
 func asyncConsumeFailsWithEntriesHeld(t *testing.T) {
-	q := &brokenQueue{entries: make(chan cardbot.Entry, 10)}
+	q := &brokenQueue{entries: make(chan store.Entry, 10)}
 	release := make(chan struct{})
 	var j journal
 	b := newBot(delivery.WithAsync(delivery.Config{Queue: q}))

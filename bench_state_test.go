@@ -6,6 +6,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/internal/flowtest"
+	"github.com/cardbot/cardbot/store"
 )
 
 // BenchmarkState is a text update through Dispatch (dedup on) to a
@@ -15,7 +16,9 @@ import (
 // update. The difference is what conversation state costs per update; the
 // file and Redis stores have the same benchmark.
 func BenchmarkState(b *testing.B) {
-	dedup := func() cardbot.Option { return cardbot.WithDedupStore(cardbot.NewMemoryDedupStore(1024, time.Hour)) }
+	dedup := func() cardbot.Option {
+		return cardbot.WithDedupStore(store.NewMemoryDedupStore(store.MemoryDedupConfig{Size: 1024, TTL: time.Hour}))
+	}
 	b.Run("none", func(b *testing.B) {
 		bot := newBot(dedup())
 		bot.Handle(cardbot.OnText, flowtest.Reply)
@@ -33,7 +36,9 @@ func BenchmarkState(b *testing.B) {
 // machine slows both alike: added-ns/update is what state costs, to
 // compare with a whole text webhook (webhook's BenchmarkWebhook/Bot).
 func BenchmarkStateOverhead(b *testing.B) {
-	dedup := func() cardbot.Option { return cardbot.WithDedupStore(cardbot.NewMemoryDedupStore(1024, time.Hour)) }
+	dedup := func() cardbot.Option {
+		return cardbot.WithDedupStore(store.NewMemoryDedupStore(store.MemoryDedupConfig{Size: 1024, TTL: time.Hour}))
+	}
 	none := newBot(dedup())
 	none.Handle(cardbot.OnText, flowtest.Reply)
 	state := newBot(dedup(), cardbot.WithState(cardbot.StateConfig{}))

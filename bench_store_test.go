@@ -8,14 +8,16 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
 	"github.com/cardbot/cardbot/delivery"
+	"github.com/cardbot/cardbot/store"
 )
 
 // BenchmarkMemoryDedup is one Begin and End of a new key: what sync
 // delivery's dedup costs per update in memory. The Redis and bbolt stores
 // have the same benchmark.
 func BenchmarkMemoryDedup(b *testing.B) {
-	s := cardbot.NewMemoryDedupStore(1024, time.Hour)
+	s := store.NewMemoryDedupStore(store.MemoryDedupConfig{Size: 1024, TTL: time.Hour})
 	ctx := context.Background()
 	keys := make([]string, 4096)
 	for i := range keys {
@@ -39,17 +41,17 @@ func BenchmarkMemoryDedup(b *testing.B) {
 // MemoryQueue: what the queue of async delivery costs per update in
 // memory, the figure the durable queues compare with.
 func BenchmarkMemoryQueue(b *testing.B) {
-	q := cardbot.NewMemoryQueue(1024, time.Second)
+	q := store.NewMemoryQueue(1024, time.Second)
 	ctx, cancel := context.WithCancel(context.Background())
-	delivered := make(chan cardbot.Delivery, 1024)
+	delivered := make(chan store.Delivery, 1024)
 	done := make(chan error, 1)
-	go func() { done <- q.Consume(ctx, func(d cardbot.Delivery) { delivered <- d }) }()
+	go func() { done <- q.Consume(ctx, func(d store.Delivery) { delivered <- d }) }()
 	update := []byte(`{"v":1,"provider":"greenapi","kind":1}`)
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
 		i++
-		e := cardbot.Entry{Provider: "greenapi", ChatID: "79001234567@c.us", Key: fmt.Sprint("k", i), Update: update, Pushed: time.Now()}
+		e := store.Entry{Provider: "greenapi", ChatID: "79001234567@c.us", Key: fmt.Sprint("k", i), Update: update, Pushed: time.Now()}
 		if _, err := q.Push(ctx, e); err != nil {
 			b.Fatal(err)
 		}
@@ -73,7 +75,7 @@ func BenchmarkAsyncDispatch(b *testing.B) {
 		handled.Add(1)
 		return c.Send(c.Text())
 	})
-	ctx, p := context.Background(), discard{}
+	ctx, p := context.Background(), cardbottest.Discard("bench")
 	b.ReportAllocs()
 	n := 0
 	for b.Loop() {

@@ -7,15 +7,9 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
+	"github.com/cardbot/cardbot/store"
 )
-
-// discard is a provider whose Send does nothing.
-type discard struct{}
-
-func (discard) Name() string { return "bench" }
-func (discard) Send(context.Context, string, cardbot.Outgoing) (cardbot.SentMessage, error) {
-	return cardbot.SentMessage{ID: "1"}, nil
-}
 
 func passThrough(next cardbot.HandlerFunc) cardbot.HandlerFunc {
 	return func(c *cardbot.Context) error { return next(c) }
@@ -32,7 +26,7 @@ func BenchmarkRouting(b *testing.B) {
 			}
 			bot.Handle(cardbot.OnText, func(*cardbot.Context) error { return nil })
 			u := textUpdate("chat", fmt.Sprint("/cmd", n-1, " arg"))
-			ctx, p := context.Background(), discard{}
+			ctx, p := context.Background(), cardbottest.Discard("bench")
 			b.ReportAllocs()
 			for b.Loop() {
 				if err := bot.Dispatch(ctx, p, u); err != nil {
@@ -49,11 +43,11 @@ func BenchmarkRouting(b *testing.B) {
 func BenchmarkDispatch(b *testing.B) {
 	// A store smaller than the key cycle: every key is new again when it
 	// comes back, as in production, where each update has a key of its own.
-	bot := newBot(cardbot.WithDedupStore(cardbot.NewMemoryDedupStore(1024, time.Hour)))
+	bot := newBot(cardbot.WithDedupStore(store.NewMemoryDedupStore(store.MemoryDedupConfig{Size: 1024, TTL: time.Hour})))
 	bot.Use(passThrough, passThrough)
 	bot.Handle(cardbot.OnText, func(c *cardbot.Context) error { return c.Send(c.Text()) })
 	u := textUpdate("chat", "hello")
-	ctx, p := context.Background(), discard{}
+	ctx, p := context.Background(), cardbottest.Discard("bench")
 	keys := make([]string, 4096)
 	for i := range keys {
 		keys[i] = fmt.Sprint("k", i)
@@ -74,7 +68,7 @@ func BenchmarkDispatchNoKey(b *testing.B) {
 	bot.Use(passThrough, passThrough)
 	bot.Handle(cardbot.OnText, func(c *cardbot.Context) error { return c.Send(c.Text()) })
 	u := textUpdate("chat", "hello")
-	ctx, p := context.Background(), discard{}
+	ctx, p := context.Background(), cardbottest.Discard("bench")
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := bot.Dispatch(ctx, p, u); err != nil {

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/cardbot/cardbot/store"
 )
 
 // Bot routes the updates of one or more providers to handlers. Build it
@@ -18,7 +20,7 @@ type Bot struct {
 	logger  *slog.Logger
 	onError func(*Context, error)
 	timeout time.Duration
-	dedup   DedupStore
+	dedup   store.DedupStore
 	region  string
 	maxDoc  int64
 	limits  Limits       // zero fields take their defaults (Context.limits)
@@ -28,7 +30,7 @@ type Bot struct {
 	// tracer starts the spans of its work; nil for none.
 	tracer Tracer
 	// ledger records the sends of each handling (WithSendLedger).
-	ledger    SendLedger
+	ledger    store.SendLedger
 	ledgerTTL time.Duration
 
 	// mu guards the registration state below and the providers.
@@ -64,7 +66,7 @@ func New(opts ...Option) *Bot {
 		opt(b)
 	}
 	if b.dedup == nil {
-		b.dedup = NewMemoryDedupStore(DefaultDedupSize, DefaultDedupTTL)
+		b.dedup = store.NewMemoryDedupStore(store.MemoryDedupConfig{})
 	}
 	if b.newEngine != nil {
 		b.eng = b.newEngine(engineHost{b})
@@ -123,7 +125,7 @@ func (b *Bot) Send(ctx context.Context, provider, chatID string, out Outgoing) (
 }
 
 // send checks out and hands it to p, telling the observer. b may be nil
-// (a Context made by NewContext without a bot).
+// (a Context made without a bot, in tests).
 func (b *Bot) send(ctx context.Context, p Provider, chatID string, out Outgoing) (SentMessage, error) {
 	switch o := out.(type) {
 	case nil:

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 )
 
 func TestChatState(t *testing.T) {
@@ -35,7 +36,7 @@ func TestChatState(t *testing.T) {
 	assert.Zero(t, rec.Version, "another provider's chat of the same id")
 
 	down := errors.New("store down")
-	broken := newBot(cardbot.WithState(cardbot.StateConfig{Store: &flakyStore{MemoryStateStore: cardbot.NewMemoryStateStore(), loadErr: down}}))
+	broken := newBot(cardbot.WithState(cardbot.StateConfig{Store: &flakyStore{MemoryStateStore: store.NewMemoryStateStore(), loadErr: down}}))
 	_, err = broken.ChatState(ctx, "fake", "c1")
 	require.ErrorIs(t, err, down, "a store that fails")
 }

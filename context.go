@@ -15,9 +15,9 @@ import (
 
 // Context is the handling of one update: the update, the provider that
 // delivered it, a context.Context, replies, and values that middlewares and
-// handlers share. The dispatcher makes one per update; tests make one with
-// NewContext. A Context is not safe for use by several goroutines at once,
-// and must not be kept after the handler returned.
+// handlers share. The dispatcher makes one per update; tests get one from
+// cardbottest.NewContext. A Context is not safe for use by several
+// goroutines at once, and must not be kept after the handler returned.
 type Context struct {
 	ctx      context.Context
 	life     lifeContext // ctx points here when nothing but Shutdown can cancel
@@ -44,11 +44,10 @@ type Context struct {
 	lease context.Context // async: Delivery.Owned, which the handling's context ends with; nil for none
 }
 
-// NewContext returns the Context for handling u, delivered by p, within
-// ctx. The dispatcher calls it for every update; tests call it to run a
-// handler directly. b may be nil in tests; the Context then uses the
-// defaults of New for the region and the document size cap.
-func NewContext(ctx context.Context, b *Bot, p Provider, u *Update) *Context {
+// newContext returns the Context for handling u, delivered by p, within
+// ctx. b may be nil in tests; the Context then uses the defaults of New
+// for the region and the document size cap.
+func newContext(ctx context.Context, b *Bot, p Provider, u *Update) *Context {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -80,8 +79,7 @@ func (c *Context) SetContext(ctx context.Context) {
 	c.ctx = ctx
 }
 
-// Bot returns the bot handling the update; nil for a Context made by
-// NewContext without one.
+// Bot returns the bot handling the update.
 func (c *Context) Bot() *Bot { return c.bot }
 
 // Provider returns the provider that delivered the update.
@@ -167,15 +165,14 @@ func (c *Context) SendContact(card contactcard.Card) error {
 // reports about the sent message. Every send of a Context (Send, Reply,
 // SendContact, SendFile, SendVCard) comes here.
 //
-// A bot's sends go through its send ledger (see SendLedger): each send of
+// A bot's sends go through its send ledger (see store.SendLedger): each send of
 // a handling is named by its position (the n-th send of the handling, not
 // counting those of SendKeyed), and when an earlier handling of the same
 // update (same provider and Key) completed the send at that position to
 // the same chat with the same content, it is not made again: its recorded
 // result is returned. A send that differs from the one recorded at its
-// position is made. An update without a Key, and a Context made by
-// NewContext without a bot, keep no ledger. See Bot.Dispatch for what this
-// guarantees.
+// position is made. An update without a Key keeps no ledger. See
+// Bot.Dispatch for what this guarantees.
 func (c *Context) SendOutgoing(out Outgoing) (SentMessage, error) {
 	if c.provider == nil {
 		return SentMessage{}, errors.New("cardbot: Context has no provider")

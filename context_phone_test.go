@@ -34,7 +34,7 @@ func TestContextPhone(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := newFake("fake")
-			p.region = tc.provider
+			p.SetRegion(tc.provider)
 			u := textUpdate("chat1", tc.raw)
 			u.Sender.Phone = tc.sender
 			var opts []cardbot.Option

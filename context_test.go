@@ -59,9 +59,9 @@ func TestSendAndReply(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "sent-chat1", sm.ID)
 	assert.Equal(t, []sentMsg{
-		{"chat1", cardbot.Text{Body: "one"}},
-		{"chat1", cardbot.Text{Body: "two", ReplyTo: "m-hi"}},
-		{"chat1", cardbot.Text{Body: "three"}},
+		{Chat: "chat1", Out: cardbot.Text{Body: "one"}},
+		{Chat: "chat1", Out: cardbot.Text{Body: "two", ReplyTo: "m-hi"}},
+		{Chat: "chat1", Out: cardbot.Text{Body: "three"}},
 	}, p.Sent())
 
 	_, err = c.SendOutgoing(nil)
@@ -70,7 +70,7 @@ func TestSendAndReply(t *testing.T) {
 	noChat := cardbot.NewContext(t.Context(), nil, p, &cardbot.Update{})
 	assert.ErrorIs(t, noChat.Send("x"), cardbot.ErrNoChat)
 
-	p.sendErr = cardbot.Retryable(errors.New("503"))
+	p.FailSends(cardbot.Retryable(errors.New("503")))
 	err = c.Send("four")
 	assert.True(t, cardbot.IsRetryable(err))
 }
@@ -99,7 +99,7 @@ func TestSendContact(t *testing.T) {
 			err := c.SendContact(tt.card)
 			if tt.wantErr == nil {
 				require.NoError(t, err)
-				assert.Equal(t, []sentMsg{{"chat1", cardbot.Contact{Card: tt.card}}}, p.Sent())
+				assert.Equal(t, []sentMsg{{Chat: "chat1", Out: cardbot.Contact{Card: tt.card}}}, p.Sent())
 				return
 			}
 			for _, want := range tt.wantErr {
@@ -131,7 +131,7 @@ func TestBotSend(t *testing.T) {
 		return err
 	})
 	require.NoError(t, b.Dispatch(t.Context(), wa, textUpdate("w-chat", "hi")))
-	assert.Equal(t, []sentMsg{{"m-chat", cardbot.Text{Body: "fwd: hi"}}}, mx.Sent())
+	assert.Equal(t, []sentMsg{{Chat: "m-chat", Out: cardbot.Text{Body: "fwd: hi"}}}, mx.Sent())
 	assert.Empty(t, wa.Sent())
 
 	_, err := b.Send(t.Context(), "aitu", "x", cardbot.Text{Body: "x"})
@@ -190,7 +190,7 @@ func TestContactsRegion(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := newFake("fake")
-			p.region = tt.provider
+			p.SetRegion(tt.provider)
 			c := cardbot.NewContext(t.Context(), newBot(cardbot.WithDefaultRegion(tt.botReg)), p, u)
 			cards, err := c.Contacts()
 			require.NoError(t, err)
@@ -203,17 +203,17 @@ func TestContactsFromDocument(t *testing.T) {
 	doc := &cardbot.Document{FileName: "team.VCF", MIMEType: "text/x-vcard"}
 	t.Run("downloaded and parsed once", func(t *testing.T) {
 		p := newFake("fake")
-		p.files["team.VCF"] = annVCard + bobVCard
+		p.AddFile("team.VCF", annVCard+bobVCard)
 		c := cardbot.NewContext(t.Context(), newBot(), p, contactUpdate(cardbot.Message{Document: doc}))
 		cards, err := c.Contacts()
 		require.NoError(t, err)
 		assert.Equal(t, []string{"Ann Lee=79001234567", "Bob=79007654321"}, numbers(cards))
 		_, _ = c.Contacts()
-		assert.Equal(t, 1, p.downloads)
+		assert.Equal(t, 1, p.Downloads())
 	})
 	t.Run("over the cap while reading", func(t *testing.T) {
 		p := newFake("fake")
-		p.files["team.VCF"] = annVCard + strings.Repeat("NOTE:x\r\n", 20)
+		p.AddFile("team.VCF", annVCard+strings.Repeat("NOTE:x\r\n", 20))
 		c := cardbot.NewContext(t.Context(), newBot(cardbot.WithMaxDocumentSize(int64(len(annVCard)))), p, contactUpdate(cardbot.Message{Document: doc}))
 		cards, err := c.Contacts()
 		require.ErrorIs(t, err, cardbot.ErrDocumentTooLarge)
@@ -226,10 +226,10 @@ func TestContactsFromDocument(t *testing.T) {
 		c := cardbot.NewContext(t.Context(), nil, p, contactUpdate(cardbot.Message{Document: &big}))
 		_, err := c.Contacts()
 		require.ErrorIs(t, err, cardbot.ErrDocumentTooLarge)
-		assert.Zero(t, p.downloads)
+		assert.Zero(t, p.Downloads())
 	})
 	t.Run("provider without Downloader", func(t *testing.T) {
-		c := cardbot.NewContext(t.Context(), nil, sendOnly{newFake("fake")}, contactUpdate(cardbot.Message{Document: doc}))
+		c := cardbot.NewContext(t.Context(), nil, newFake("fake").SendOnly(), contactUpdate(cardbot.Message{Document: doc}))
 		_, err := c.Contacts()
 		require.ErrorIs(t, err, cardbot.ErrNoDownloader)
 	})
@@ -253,7 +253,7 @@ func TestContactsFromDocument(t *testing.T) {
 		cards, err := c.Contacts()
 		require.NoError(t, err)
 		assert.Empty(t, cards)
-		assert.Zero(t, p.downloads)
+		assert.Zero(t, p.Downloads())
 	})
 }
 

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/cardbot/cardbot/store"
 )
 
 // Dispatcher takes the updates providers deliver; *Bot is one. The webhook
@@ -27,11 +29,11 @@ var _ Dispatcher = (*Bot)(nil)
 // workers handle it later.
 //
 // It returns nil for a delivery of an update already handled (or, in async
-// mode, already queued), and ErrInFlight while one is being handled. In
+// mode, already queued), and store.ErrInFlight while one is being handled. In
 // sync mode it returns the handler's error, a panic as a *PanicError,
-// ErrStateConflict or ErrChatBusy with conversation state, or a retryable
+// store.ErrStateConflict or ErrChatBusy with conversation state, or a retryable
 // error that wraps a failing store's (dedup, state, lock). In async mode a
-// failed push gives a retryable error (ErrQueueFull, ErrInFlight,
+// failed push gives a retryable error (store.ErrQueueFull, store.ErrInFlight,
 // ErrShuttingDown, or the queue's error made Retryable). It returns
 // ErrShuttingDown once Shutdown began. The caller answers the provider by
 // IsRetryable(err): retryable (503) so the provider delivers the update
@@ -75,11 +77,11 @@ func (b *Bot) Dispatch(ctx context.Context, p Provider, u Update) (err error) {
 			return Retryable(fmt.Errorf("cardbot: dedup store: %w", err))
 		}
 		switch st {
-		case DedupDone:
+		case store.DedupDone:
 			b.observe(Observation{Kind: ObsDeduplicated, Provider: u.Provider, Update: u.Kind})
 			return nil
-		case DedupInFlight:
-			return ErrInFlight
+		case store.DedupInFlight:
+			return store.ErrInFlight
 		}
 	}
 	sent, err := b.run(ctx, p, &u, false)
@@ -198,7 +200,7 @@ func (b *Bot) report(c *Context, err error) {
 // those it has not delivered yet, and those waiting for another attempt,
 // for the next start). Then the bot's goroutines are stopped. When ctx
 // ends first, it cancels the contexts of the running handlers, gives the
-// queued updates back to the queue (a MemoryQueue loses them; they are not
+// queued updates back to the queue (a store.MemoryQueue loses them; they are not
 // remembered as handled), and returns ctx.Err() without waiting further;
 // the goroutines stop as soon as the running handlers return.
 func (b *Bot) Shutdown(ctx context.Context) error {

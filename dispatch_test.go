@@ -16,6 +16,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/delivery"
+	"github.com/cardbot/cardbot/store"
 )
 
 func TestDedup(t *testing.T) {
@@ -62,7 +63,7 @@ func TestDedup(t *testing.T) {
 		go func() { done <- b.Dispatch(context.Background(), p, u) }()
 		<-started
 		err := b.Dispatch(t.Context(), p, u)
-		require.ErrorIs(t, err, cardbot.ErrInFlight)
+		require.ErrorIs(t, err, store.ErrInFlight)
 		assert.True(t, cardbot.IsRetryable(err))
 		close(release)
 		require.NoError(t, <-done)
@@ -78,30 +79,30 @@ func TestDedup(t *testing.T) {
 		assert.Equal(t, 2, n)
 	})
 	t.Run("memory store forgets after its TTL", inBubble(func(t *testing.T) { // the TTL passes on the bubble's clock
-		s := cardbot.NewMemoryDedupStore(10, 20*time.Millisecond)
+		s := store.NewMemoryDedupStore(store.MemoryDedupConfig{Size: 10, TTL: 20 * time.Millisecond})
 		ctx := t.Context()
 		st, _ := s.Begin(ctx, "k")
-		assert.Equal(t, cardbot.DedupNew, st)
+		assert.Equal(t, store.DedupNew, st)
 		st, _ = s.Begin(ctx, "k")
-		assert.Equal(t, cardbot.DedupInFlight, st)
+		assert.Equal(t, store.DedupInFlight, st)
 		require.NoError(t, s.End(ctx, "k", true))
 		st, _ = s.Begin(ctx, "k")
-		assert.Equal(t, cardbot.DedupDone, st)
+		assert.Equal(t, store.DedupDone, st)
 		time.Sleep(30 * time.Millisecond)
 		st, _ = s.Begin(ctx, "k")
-		assert.Equal(t, cardbot.DedupNew, st)
+		assert.Equal(t, store.DedupNew, st)
 	}))
 	t.Run("memory store is bounded", func(t *testing.T) {
-		s := cardbot.NewMemoryDedupStore(2, time.Hour)
+		s := store.NewMemoryDedupStore(store.MemoryDedupConfig{Size: 2, TTL: time.Hour})
 		ctx := t.Context()
 		for _, k := range []string{"a", "b", "c"} {
 			_, _ = s.Begin(ctx, k)
 			require.NoError(t, s.End(ctx, k, true))
 		}
 		st, _ := s.Begin(ctx, "a")
-		assert.Equal(t, cardbot.DedupNew, st, "oldest key evicted")
+		assert.Equal(t, store.DedupNew, st, "oldest key evicted")
 		st, _ = s.Begin(ctx, "c")
-		assert.Equal(t, cardbot.DedupDone, st)
+		assert.Equal(t, store.DedupDone, st)
 	})
 }
 
@@ -212,9 +213,9 @@ func TestIsRetryable(t *testing.T) {
 		{"deadline", fmt.Errorf("x: %w", context.DeadlineExceeded), true},
 		{"canceled", context.Canceled, true},
 		{"net timeout", &net.OpError{Op: "dial", Err: tempErr{true}}, true},
-		{"queue full", cardbot.ErrQueueFull, true},
+		{"queue full", store.ErrQueueFull, true},
 		{"shutting down", cardbot.ErrShuttingDown, true},
-		{"in flight", cardbot.ErrInFlight, true},
+		{"in flight", store.ErrInFlight, true},
 		{"panic", cardbot.NewPanicError(cardbot.Retryable(errors.New("x"))), false},
 	}
 	for _, tt := range tests {
@@ -317,7 +318,7 @@ func TestAsyncQueueFull(t *testing.T) {
 	require.NoError(t, b.Dispatch(ctx, p, keyed(textUpdate("b", "2"), "2")))
 	require.NoError(t, b.Dispatch(ctx, p, keyed(textUpdate("a", "3"), "3")))
 	err := b.Dispatch(ctx, p, keyed(textUpdate("c", "4"), "4"))
-	require.ErrorIs(t, err, cardbot.ErrQueueFull)
+	require.ErrorIs(t, err, store.ErrQueueFull)
 	assert.True(t, cardbot.IsRetryable(err))
 	close(release)
 	require.NoError(t, b.Shutdown(ctx))
@@ -355,7 +356,7 @@ func TestAsyncQueueWait(t *testing.T) {
 		b, p, _, release, handled := full(t)
 		begin := time.Now()
 		err := b.Dispatch(t.Context(), p, keyed(textUpdate("c", "3"), "3"))
-		require.ErrorIs(t, err, cardbot.ErrQueueFull)
+		require.ErrorIs(t, err, store.ErrQueueFull)
 		assert.GreaterOrEqual(t, time.Since(begin), wait)
 		close(release)
 		require.Eventually(t, func() bool { return handled.Load() == 2 }, 5*time.Second, time.Millisecond)
@@ -368,7 +369,7 @@ func TestAsyncQueueWait(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), wait/10)
 		defer cancel()
 		begin := time.Now()
-		require.ErrorIs(t, b.Dispatch(ctx, p, keyed(textUpdate("c", "3"), "3")), cardbot.ErrQueueFull)
+		require.ErrorIs(t, b.Dispatch(ctx, p, keyed(textUpdate("c", "3"), "3")), store.ErrQueueFull)
 		assert.Less(t, time.Since(begin), wait)
 		close(release)
 		require.NoError(t, b.Shutdown(t.Context()))
@@ -397,7 +398,7 @@ func TestAsyncRejectedKeyIsNotRemembered(t *testing.T) {
 	require.NoError(t, b.Dispatch(ctx, p, keyed(textUpdate("a", "1"), "1")))
 	<-started
 	require.NoError(t, b.Dispatch(ctx, p, keyed(textUpdate("a", "2"), "2")))
-	require.ErrorIs(t, b.Dispatch(ctx, p, keyed(textUpdate("a", "3"), "3")), cardbot.ErrQueueFull)
+	require.ErrorIs(t, b.Dispatch(ctx, p, keyed(textUpdate("a", "3"), "3")), store.ErrQueueFull)
 	require.NoError(t, b.Dispatch(ctx, p, keyed(textUpdate("a", "2"), "2")), "a queued key is a duplicate")
 	close(release)
 	<-started

@@ -37,8 +37,9 @@
 //   - cardbot (this package): Bot, routing, Context, the Update model,
 //     options and the Provider interface; sync delivery (dedup,
 //     conversation state, the send ledger), and the Engine interface that
-//     async delivery implements; the storage contracts (Queue, DedupStore,
-//     Locker, StateStore, SendLedger) and their in-memory versions.
+//     async delivery implements.
+//   - store: the storage contracts (Queue, DedupStore, Locker, StateStore,
+//     SendLedger) and their in-memory versions.
 //   - delivery: async delivery, the Engine its WithAsync installs: the queue
 //     consumed in chat order, bounded concurrency, retries, dead letters.
 //   - contactcard: vCards read and written, phone numbers normalized.
@@ -49,11 +50,14 @@
 //     a client that sends (a Provider), decodes webhooks (a
 //     webhook.Source) and polls (a Poller); provider/greenapi/greenapitest
 //     and provider/aitu/aitutest are fake servers of their APIs, like
-//     net/http/httptest.
+//     net/http/httptest; provider/providertest is the contract every
+//     provider's client runs.
 //   - store/boltstore (one file, one machine) and store/redisstore
 //     (several instances on one Redis): durable stores; store/storetest is
 //     the conformance suite every store runs.
 //   - middleware: Recover, Logger, Allow and Deny, RateLimit, Timeout.
+//   - cardbottest: the test kit of a bot: a recording Provider, updates
+//     of every kind, a handler run on one update.
 //   - sandbox: WhatsApp, MAX, Telegram and Aitu played on a web page, for
 //     a bot with no account.
 //   - prom: Prometheus metrics of what the bot observes; tracing:
@@ -97,7 +101,7 @@
 // In sync mode (the default) Dispatch first deduplicates: when the update
 // has a Key and a delivery with the same provider and key was handled
 // before, Dispatch returns nil at once; when one is being handled right
-// now, it returns ErrInFlight. Then it runs the middlewares and the handler
+// now, it returns store.ErrInFlight. Then it runs the middlewares and the handler
 // and returns the handler's error; a key is remembered as handled only when
 // its handler returned nil, so a delivery after a failure is handled again
 // (WithDedupStore shares the keys between instances). The caller answers
@@ -113,12 +117,12 @@
 // In async mode (delivery.WithAsync, which installs an Engine: see
 // WithEngine) Dispatch starts the bot when it was not (see Bot.Start),
 // pushes the update to the engine's Queue and returns nil once the queue
-// stored it, so the webhook answers 200. The queue is a
-// MemoryQueue by default, or a durable one (store/boltstore on one
-// machine, store/redisstore for several instances) that keeps what was
+// stored it, so the webhook answers 200. The queue is a store.MemoryQueue
+// by default, or a durable one (store/boltstore on one machine,
+// store/redisstore for several instances) that keeps what was
 // acknowledged through a crash. A queue deduplicates by key, so a delivery
 // of an update pushed before returns nil too. A failed push gives a
-// retryable error (ErrQueueFull, ErrInFlight, ErrShuttingDown, or the
+// retryable error (store.ErrQueueFull, store.ErrInFlight, ErrShuttingDown, or the
 // queue's error made Retryable), so the provider delivers the update
 // again.
 //
@@ -127,18 +131,18 @@
 // of different chats in parallel, at most delivery.Config.Concurrency at
 // once. A handling that fails retryably is tried again after a wait, up to
 // delivery.Config.MaxAttempts times in all, while the later updates of its
-// chat wait; then the update goes to the queue's dead letters (the Queue's
-// DeadLetters, Replay and DropDeadLetter), and the error, wrapping
-// ErrDeadLettered, to the error handler. Other errors and panics go to the error handler at
-// once, and the update is done. Delivery is at least once per update: an
-// update whose handling was cut short by a crash (or, on a shared queue, by
-// the loss of its partition) is handled again, by this process after a
-// restart or by another one; a crash never loses what was acknowledged. The
-// handler's context.Context carries no value of Dispatch's ctx (the update
-// may be handled by another process); it ends with the handler timeout, when
-// Shutdown gives up, and when the queue gives the update's partition to
-// another consumer (a send under way is not cancelled by that: see
-// Context.Context).
+// chat wait; then the update goes to the queue's dead letters (listed,
+// replayed and dropped by the queue itself: store.DeadLetterAdmin), and the
+// error, wrapping ErrDeadLettered, to the error handler. Other errors and
+// panics go to the error handler at once, and the update is done.
+// Delivery is at least once per update: an update whose handling was cut
+// short by a crash (or, on a shared queue, by the loss of its partition)
+// is handled again, by this process after a restart or by another one; a
+// crash never loses what was acknowledged. The handler's context.Context
+// carries no value of Dispatch's ctx (the update may be handled by another
+// process); it ends with the handler timeout, when Shutdown gives up, and
+// when the queue gives the update's partition to another consumer (a send
+// under way is not cancelled by that: see Context.Context).
 //
 // With conversation state (WithState), each update that has a
 // conversation (see StateScope) is handled while it holds it, so the
@@ -158,7 +162,7 @@
 //     another handling saved meanwhile (instances without a shared
 //     Locker, or a handling that could not renew its lease for
 //     StateConfig.LockTTL), the save stores nothing and the update fails
-//     with ErrStateConflict, which is retryable: sync mode answers 503 so
+//     with store.ErrStateConflict, which is retryable: sync mode answers 503 so
 //     the provider delivers it again, async mode tries it again. It then
 //     runs again on the state that won; what its handler sent before the
 //     conflict is not sent again when it sends the same at the same
@@ -176,14 +180,14 @@
 // update runs once per successful save, across crashes after the save;
 // a crash before it runs the handler again, as at-least-once delivery
 // does. A wait for the conversation longer than StateConfig.LockWait
-// fails with ErrChatBusy (retryable), and a failing StateStore or Locker
+// fails with ErrChatBusy (retryable), and a failing store.StateStore or Locker
 // with a retryable error that wraps the store's.
 //
 // A handling that runs again for the same update does not repeat its
 // sends. Every send of a handling (Context.Send, Reply, SendContact,
 // SendFile, SendVCard, SendOutgoing, SendKeyed) goes through the bot's
-// send ledger (a SendLedger: WithSendLedger; by default the ledger of the configured
-// store, see LedgerSource, else one in memory). Once the provider took a
+// send ledger (a store.SendLedger: WithSendLedger; by default the ledger of the configured
+// store, see store.LedgerSource, else one in memory). Once the provider took a
 // send, the bot records its result under the update (its provider and
 // Key) and its slot: its position in the handling (the n-th send), or the
 // key given to SendKeyed. When the same update is handled again, each
@@ -221,7 +225,7 @@
 //
 // WithState keeps a state per conversation: a state name and a small data
 // record (JSON), per chat, per user in a chat, or per user (StateScope),
-// in a StateStore: in memory by default, store/boltstore on one machine,
+// in a store.StateStore: in memory by default, store/boltstore on one machine,
 // store/redisstore for several instances. Handlers read and change it
 // through the Context (State, SetState, ClearState, GetData, SetData);
 // InState routes and Scenes (a state with Enter and Leave hooks) match

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 )
 
 func TestKindNames(t *testing.T) {
@@ -39,7 +40,7 @@ func TestKindNames(t *testing.T) {
 }
 
 // endFailing is a MemoryDedupStore whose End fails.
-type endFailing struct{ *cardbot.MemoryDedupStore }
+type endFailing struct{ *store.MemoryDedupStore }
 
 func (endFailing) End(context.Context, string, bool) error { return errors.New("dedup store gone") }
 
@@ -48,7 +49,7 @@ func (endFailing) End(context.Context, string, bool) error { return errors.New("
 func TestDedupEndFailureIsLogged(t *testing.T) {
 	log, out := logged()
 	b := cardbot.New(cardbot.WithLogger(log),
-		cardbot.WithDedupStore(endFailing{cardbot.NewMemoryDedupStore(0, time.Hour)}))
+		cardbot.WithDedupStore(endFailing{store.NewMemoryDedupStore(store.MemoryDedupConfig{TTL: time.Hour})}))
 	handled := 0
 	b.Handle(cardbot.OnText, func(*cardbot.Context) error { handled++; return nil })
 	require.NoError(t, b.Dispatch(t.Context(), newFake("fake"), keyed(textUpdate("c", "hi"), "k1")))
@@ -63,19 +64,19 @@ func TestInFlightLease(t *testing.T) {
 	tests := []struct {
 		name  string
 		lease time.Duration
-		want  cardbot.DedupState // of a second Begin 20ms after the first
+		want  store.DedupState // of a second Begin 20ms after the first
 	}{
-		{"short lease runs out", time.Millisecond, cardbot.DedupNew},
-		{"zero is the default lease", 0, cardbot.DedupInFlight},
-		{"negative is the default lease", -time.Second, cardbot.DedupInFlight},
+		{"short lease runs out", time.Millisecond, store.DedupNew},
+		{"zero is the default lease", 0, store.DedupInFlight},
+		{"negative is the default lease", -time.Second, store.DedupInFlight},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, inBubble(func(t *testing.T) { // the 20ms pass on the bubble's clock
-			s := cardbot.NewMemoryDedupStore(4, time.Hour).WithInFlightLease(tt.lease)
+			s := store.NewMemoryDedupStore(store.MemoryDedupConfig{Size: 4, TTL: time.Hour, InFlightLease: tt.lease})
 			ctx := t.Context()
 			st, err := s.Begin(ctx, "k") // and no End: a handling that died
 			require.NoError(t, err)
-			require.Equal(t, cardbot.DedupNew, st)
+			require.Equal(t, store.DedupNew, st)
 			time.Sleep(20 * time.Millisecond)
 			assert.Equal(t, tt.want, state(t, s, "k"))
 		}))
@@ -136,7 +137,7 @@ func TestBotLogger(t *testing.T) {
 // beginFailing is a dedup store that cannot be reached.
 type beginFailing struct{ endFailing }
 
-func (beginFailing) Begin(context.Context, string) (cardbot.DedupState, error) {
+func (beginFailing) Begin(context.Context, string) (store.DedupState, error) {
 	return 0, errors.New("dedup store gone")
 }
 

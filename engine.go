@@ -12,10 +12,10 @@ import (
 // with per-chat order, bounded concurrency, retries and dead letters over a
 // store.Queue.
 //
-// An Engine may also be a Pinger (Bot.Ready asks it as the component
-// "queue", instead of the dedup store), a DepthReporter (Bot.Gauges), and
-// a LedgerSource (New takes its send ledger when WithSendLedger is not
-// given).
+// An Engine may also be a store.Pinger (Bot.Ready asks it as the
+// component "queue", instead of the dedup store), a DepthReporter
+// (Bot.Gauges), and a store.LedgerSource (New takes its send ledger when
+// WithSendLedger is not given).
 type Engine interface {
 	// Start starts the engine's goroutines, once; Dispatch calls it before
 	// each push, and Bot.Start calls it. It returns nil when they run, and

@@ -7,19 +7,13 @@ import (
 	"runtime/debug"
 )
 
-// Errors of dispatching. ErrQueueFull, ErrShuttingDown and ErrInFlight are
+// Errors of dispatching. store.ErrQueueFull, ErrShuttingDown and store.ErrInFlight are
 // retryable: IsRetryable reports true for them, so a webhook answers 503 and
 // the provider delivers the update again later.
 var (
-	// ErrQueueFull means the async queue is full; the update was not taken.
-	ErrQueueFull error = &retryableSentinel{"cardbot: update queue is full"}
 
 	// ErrShuttingDown means Shutdown was called; the update was not taken.
 	ErrShuttingDown error = &retryableSentinel{"cardbot: bot is shutting down"}
-
-	// ErrInFlight means an update with the same dedup key is being handled
-	// right now; this delivery was not taken.
-	ErrInFlight error = &retryableSentinel{"cardbot: update with the same key is being handled"}
 )
 
 // Errors of async delivery.
@@ -98,7 +92,7 @@ func (e *retryableError) Retryable() bool { return true }
 // decides:
 //
 //   - an error in the chain with a method Retryable() bool (errors made by
-//     Retryable, ErrQueueFull, ErrShuttingDown, ErrInFlight, and the
+//     Retryable, store.ErrQueueFull, ErrShuttingDown, store.ErrInFlight, and the
 //     transient errors of providers: 429, 5xx, network) — its result;
 //   - an error in the chain with a method Temporary() bool (net errors,
 //     context.DeadlineExceeded) — its result;

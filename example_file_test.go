@@ -6,20 +6,21 @@ import (
 	"strings"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
 	"github.com/cardbot/cardbot/contactcard"
 )
 
-// filePrinter is a provider that prints the files it sends.
-type filePrinter struct{}
-
-func (filePrinter) Name() string { return "printer" }
-
-func (filePrinter) Send(_ context.Context, chatID string, out cardbot.Outgoing) (cardbot.SentMessage, error) {
-	if f, ok := out.(cardbot.File); ok {
-		fmt.Printf("to %s: %s (%s, %q)\n", chatID, f.Name, f.ContentType, f.Caption)
-		fmt.Print(strings.ReplaceAll(string(f.Data), "\r\n", "\n"))
-	}
-	return cardbot.SentMessage{ID: "1"}, nil
+// filePrinter returns a provider that prints the files it sends.
+func filePrinter() *cardbottest.Provider {
+	p := cardbottest.NewProvider("printer")
+	p.OnSend(func(_ context.Context, chatID string, out cardbot.Outgoing) error {
+		if f, ok := out.(cardbot.File); ok {
+			fmt.Printf("to %s: %s (%s, %q)\n", chatID, f.Name, f.ContentType, f.Caption)
+			fmt.Print(strings.ReplaceAll(string(f.Data), "\r\n", "\n"))
+		}
+		return nil
+	})
+	return p
 }
 
 // A handler sends a list of contacts back as one .vcf file, which every
@@ -34,7 +35,7 @@ func ExampleContext_SendVCard() {
 	b.Handle(cardbot.Command("export"), func(c *cardbot.Context) error {
 		return c.SendVCard("friends", cards...)
 	})
-	_ = b.Dispatch(context.Background(), filePrinter{}, textUpdate("chat", "/export"))
+	_ = b.Dispatch(context.Background(), filePrinter(), textUpdate("chat", "/export"))
 
 	f, err := cardbot.VCardFile("friends.vcf", cards[:1])
 	if err != nil {
@@ -42,7 +43,7 @@ func ExampleContext_SendVCard() {
 		return
 	}
 	f.Caption = "Ivan's card"
-	_ = b.AddProvider(filePrinter{})
+	_ = b.AddProvider(filePrinter())
 	_, _ = b.Send(context.Background(), "printer", "other-chat", f)
 	// Output:
 	// to chat: friends.vcf (text/vcard, "")

@@ -7,24 +7,25 @@ import (
 	"log/slog"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
 	"github.com/cardbot/cardbot/contactcard"
 	"github.com/cardbot/cardbot/delivery"
 )
 
-// printer is a provider that prints what it sends.
-type printer struct{}
-
-func (printer) Name() string { return "printer" }
-
-func (printer) Send(_ context.Context, chatID string, out cardbot.Outgoing) (cardbot.SentMessage, error) {
-	switch o := out.(type) {
-	case cardbot.Text:
-		fmt.Printf("to %s: %q (reply to %q)\n", chatID, o.Body, o.ReplyTo)
-	case cardbot.Contact:
-		ph, _ := o.Card.PrimaryPhone()
-		fmt.Printf("to %s: contact %s %s\n", chatID, o.Card.FormattedName, ph.Number)
-	}
-	return cardbot.SentMessage{ID: "1"}, nil
+// printer returns a provider that prints what it sends.
+func printer() *cardbottest.Provider {
+	p := cardbottest.NewProvider("printer")
+	p.OnSend(func(_ context.Context, chatID string, out cardbot.Outgoing) error {
+		switch o := out.(type) {
+		case cardbot.Text:
+			fmt.Printf("to %s: %q (reply to %q)\n", chatID, o.Body, o.ReplyTo)
+		case cardbot.Contact:
+			ph, _ := o.Card.PrimaryPhone()
+			fmt.Printf("to %s: contact %s %s\n", chatID, o.Card.FormattedName, ph.Number)
+		}
+		return nil
+	})
+	return p
 }
 
 func ExampleNew() {
@@ -39,7 +40,7 @@ func ExampleNew() {
 	b.Handle(cardbot.OnText, func(c *cardbot.Context) error {
 		return c.Send("got it")
 	})
-	_ = b.Dispatch(context.Background(), printer{}, cardbot.Update{
+	_ = b.Dispatch(context.Background(), printer(), cardbot.Update{
 		Kind:    cardbot.KindMessage,
 		Chat:    cardbot.Chat{ID: "chat"},
 		Message: &cardbot.Message{ID: "m1", Text: "hello"},
@@ -62,7 +63,7 @@ func ExampleBot_Handle() {
 	})
 
 	for i, text := range []string{"/start ref 42", "Hello bot", "anything"} {
-		_ = b.Dispatch(context.Background(), printer{}, cardbot.Update{
+		_ = b.Dispatch(context.Background(), printer(), cardbot.Update{
 			Kind:    cardbot.KindMessage,
 			Chat:    cardbot.Chat{ID: "chat"},
 			Message: &cardbot.Message{ID: fmt.Sprint("m", i), Text: text},
@@ -92,7 +93,7 @@ func ExampleBot_Dispatch() {
 	}
 	// What a webhook receiver does with each delivery of the same update:
 	for range 3 {
-		err := b.Dispatch(context.Background(), printer{}, u)
+		err := b.Dispatch(context.Background(), printer(), u)
 		if cardbot.IsRetryable(err) {
 			fmt.Println("503:", err)
 		} else {
@@ -117,21 +118,23 @@ func ExampleContext_SendContact() {
 			VCard: "BEGIN:VCARD\nVERSION:3.0\nFN:Bob\nTEL:12345\nEND:VCARD\n",
 		}}},
 	}
-	// NewContext runs a handler without a bot, as tests do.
-	c := cardbot.NewContext(context.Background(), nil, printer{}, &u)
-	cards, err := c.Contacts()
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	for _, card := range cards {
-		if err := c.SendContact(card); err != nil {
-			var pe *contactcard.PhoneError
-			if errors.As(err, &pe) {
-				fmt.Printf("cannot send %s: %q rejected\n", card.FormattedName, pe.Raw)
+	// cardbottest.Handle runs a handler alone, as tests do.
+	_, _ = cardbottest.Handle(context.Background(), func(c *cardbot.Context) error {
+		cards, err := c.Contacts()
+		if err != nil {
+			fmt.Println(err)
+			return nil
+		}
+		for _, card := range cards {
+			if err := c.SendContact(card); err != nil {
+				var pe *contactcard.PhoneError
+				if errors.As(err, &pe) {
+					fmt.Printf("cannot send %s: %q rejected\n", card.FormattedName, pe.Raw)
+				}
 			}
 		}
-	}
+		return nil
+	}, printer(), u)
 	// Output:
 	// to chat: contact Ann 79001234567
 	// cannot send Bob: "12345" rejected

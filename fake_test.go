@@ -1,71 +1,20 @@
 package cardbot_test
 
 import (
-	"context"
-	"io"
 	"log/slog"
-	"strings"
-	"sync"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
 )
 
-// fakeProvider records what the bot sends, serves files from memory and
-// hints a region.
-type fakeProvider struct {
-	name   string
-	region string
+// fakeProvider is the kit's provider: it records what the bot sends,
+// serves files from memory and hints a region.
+type fakeProvider = cardbottest.Provider
 
-	mu        sync.Mutex
-	sent      []sentMsg
-	sendErr   error
-	files     map[string]string // Document.FileName → content
-	downloads int
-}
+// sentMsg is a message the fake sent.
+type sentMsg = cardbottest.Sent
 
-type sentMsg struct {
-	Chat string
-	Out  cardbot.Outgoing
-}
-
-func newFake(name string) *fakeProvider {
-	return &fakeProvider{name: name, files: map[string]string{}}
-}
-
-func (f *fakeProvider) Name() string { return f.name }
-
-func (f *fakeProvider) Send(_ context.Context, chatID string, out cardbot.Outgoing) (cardbot.SentMessage, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.sendErr != nil {
-		return cardbot.SentMessage{}, f.sendErr
-	}
-	f.sent = append(f.sent, sentMsg{chatID, out})
-	return cardbot.SentMessage{ID: "sent-" + chatID}, nil
-}
-
-func (f *fakeProvider) Sent() []sentMsg {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]sentMsg(nil), f.sent...)
-}
-
-func (f *fakeProvider) Download(_ context.Context, d cardbot.Document) (io.ReadCloser, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.downloads++
-	return io.NopCloser(strings.NewReader(f.files[d.FileName])), nil
-}
-
-func (f *fakeProvider) DefaultRegion() string { return f.region }
-
-// sendOnly is a provider that implements nothing but Provider.
-type sendOnly struct{ p *fakeProvider }
-
-func (s sendOnly) Name() string { return s.p.Name() }
-func (s sendOnly) Send(ctx context.Context, chatID string, out cardbot.Outgoing) (cardbot.SentMessage, error) {
-	return s.p.Send(ctx, chatID, out)
-}
+func newFake(name string) *fakeProvider { return cardbottest.NewProvider(name) }
 
 var quiet = slog.New(slog.DiscardHandler)
 

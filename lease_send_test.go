@@ -10,7 +10,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
 	"github.com/cardbot/cardbot/delivery"
+	"github.com/cardbot/cardbot/store"
 )
 
 // leasedQueue is a durable queue whose deliveries are owned until the test
@@ -20,8 +22,8 @@ type leasedQueue struct {
 	owned context.Context
 }
 
-func (q *leasedQueue) Consume(ctx context.Context, deliver func(cardbot.Delivery)) error {
-	return q.durable.Consume(ctx, func(d cardbot.Delivery) {
+func (q *leasedQueue) Consume(ctx context.Context, deliver func(store.Delivery)) error {
+	return q.durable.Consume(ctx, func(d store.Delivery) {
 		d.Owned = q.owned
 		deliver(d)
 	})
@@ -30,6 +32,7 @@ func (q *leasedQueue) Consume(ctx context.Context, deliver func(cardbot.Delivery
 // slowProvider holds each Send until released, and records the state of
 // the send's context then.
 type slowProvider struct {
+	*cardbottest.Provider
 	writing chan struct{} // a send reached the provider
 	release chan struct{}
 
@@ -37,18 +40,17 @@ type slowProvider struct {
 	ctxErr []error
 }
 
-func (p *slowProvider) Name() string { return "slow" }
-
-func (p *slowProvider) Send(ctx context.Context, _ string, _ cardbot.Outgoing) (cardbot.SentMessage, error) {
-	p.writing <- struct{}{}
-	<-p.release // the request is at the provider: what its context does now is what counts
-	p.mu.Lock()
-	p.ctxErr = append(p.ctxErr, ctx.Err())
-	p.mu.Unlock()
-	if err := ctx.Err(); err != nil {
-		return cardbot.SentMessage{}, err
-	}
-	return cardbot.SentMessage{ID: "m1"}, nil
+func newSlowProvider() *slowProvider {
+	p := &slowProvider{Provider: cardbottest.NewProvider("slow"), writing: make(chan struct{}, 2), release: make(chan struct{})}
+	p.OnSend(func(ctx context.Context, _ string, _ cardbot.Outgoing) error {
+		p.writing <- struct{}{}
+		<-p.release // the request is at the provider: what its context does now is what counts
+		p.mu.Lock()
+		p.ctxErr = append(p.ctxErr, ctx.Err())
+		p.mu.Unlock()
+		return ctx.Err()
+	})
+	return p
 }
 
 // TestLostLeaseSparesTheSendUnderWay: the queue gives the update's
@@ -58,8 +60,8 @@ func (p *slowProvider) Send(ctx context.Context, _ string, _ cardbot.Outgoing) (
 func TestLostLeaseSparesTheSendUnderWay(t *testing.T) {
 	owned, lose := context.WithCancel(context.Background())
 	defer lose()
-	q := &leasedQueue{durable: durable{cardbot.NewMemoryQueue(0, 0)}, owned: owned}
-	p := &slowProvider{writing: make(chan struct{}, 2), release: make(chan struct{})}
+	q := &leasedQueue{durable: durable{store.NewMemoryQueue(0, 0)}, owned: owned}
+	p := newSlowProvider()
 	b := newBot(delivery.WithAsync(delivery.Config{Queue: q, MaxAttempts: -1}))
 	type result struct {
 		first, second error

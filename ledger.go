@@ -3,6 +3,8 @@ package cardbot
 import (
 	"context"
 	"time"
+
+	"github.com/cardbot/cardbot/store"
 )
 
 // Defaults of the send ledger.
@@ -11,69 +13,33 @@ const (
 	// kept after its last recorded send, when the update is not handled
 	// for good before: GREEN-API redelivers for 24 hours.
 	DefaultLedgerTTL = 24 * time.Hour
-	// DefaultLedgerSize is how many updates the in-memory ledger of New
-	// keeps records of; past it the records that expire first go.
-	DefaultLedgerSize = 10_000
 )
 
-// SendLedger keeps, per update, the sends that a handling of the update
-// completed, so that when the same update is handled again (the provider
-// delivers it again after a 503, or async delivery tries it again) the
-// sends already made are skipped and their recorded results returned, not
-// made twice. See Context.SendOutgoing for how a send is named.
-//
-// The bot names an update by its provider's name and its Key joined by a
-// zero byte, as a DedupStore sees it; updates without a Key keep no
-// ledger. A result is opaque bytes that the bot encodes. Implementations
-// must be safe for concurrent use. The package
-// github.com/cardbot/cardbot/store/storetest holds the conformance suite
-// (TestSendLedger) that every SendLedger must pass.
-type SendLedger interface {
-	// Sends returns the results recorded for update, by slot: none (an
-	// empty or nil map) when it has none or they expired. The caller may
-	// change the map it gets.
-	Sends(ctx context.Context, update string) (map[string][]byte, error)
+// LedgerConfig configures the send ledger of a bot (WithSendLedger).
+type LedgerConfig struct {
+	// Ledger records the sends of each handling (see store.SendLedger and
+	// Bot.Dispatch). nil keeps the default: the ledger of the configured
+	// store (see store.LedgerSource), else a store.MemorySendLedger, which
+	// covers the bot's own retries and the redeliveries this process
+	// gets, but not a restart.
+	Ledger store.SendLedger
 
-	// Record stores result under slot for update, replacing what the slot
-	// held, and makes every record of update last ttl from now. It
-	// returns only once the record is stored as durably as the ledger
-	// stores anything. The ledger may keep result: the caller must not
-	// change it after the Record.
-	Record(ctx context.Context, update, slot string, result []byte, ttl time.Duration) error
-
-	// Forget deletes every record of update (it was handled for good);
-	// it does nothing when there are none.
-	Forget(ctx context.Context, update string) error
+	// TTL is how long an update's records last after its last send when
+	// the update is not handled for good before (DefaultLedgerTTL when
+	// zero or less): keep it at least as long as the provider redelivers
+	// and async delivery retries.
+	TTL time.Duration
 }
 
-// LedgerSource is a store that keeps a send ledger beside its other
-// contracts: the Queue and the DedupStore of boltstore and redisstore
-// are. When WithSendLedger is not given, New takes the ledger of the
-// Engine in async mode (delivery's engine gives its queue's), or of the
-// DedupStore (WithDedupStore) in sync mode, when it is a LedgerSource,
-// so that the sends are recorded where the bot keeps the rest; else a
-// MemorySendLedger of DefaultLedgerSize updates.
-type LedgerSource interface {
-	// SendLedger returns the store's send ledger.
-	SendLedger() SendLedger
-}
-
-// WithSendLedger sets where the bot records the sends of each handling
-// (see SendLedger and Bot.Dispatch). The default is the ledger of the
-// configured store (see LedgerSource), else a MemorySendLedger, which
-// covers the bot's own retries and the redeliveries this process gets,
-// but not a restart. ttl is how long an update's records last after its
-// last send when the update is not handled for good before
-// (DefaultLedgerTTL when zero or less): keep it at least as long as the
-// provider redelivers and async delivery retries. A nil ledger keeps the
-// default.
-func WithSendLedger(l SendLedger, ttl time.Duration) Option {
+// WithSendLedger sets where and for how long the bot records the sends
+// of each handling.
+func WithSendLedger(cfg LedgerConfig) Option {
 	return func(b *Bot) {
-		if l != nil {
-			b.ledger = l
+		if cfg.Ledger != nil {
+			b.ledger = cfg.Ledger
 		}
-		if ttl > 0 {
-			b.ledgerTTL = ttl
+		if cfg.TTL > 0 {
+			b.ledgerTTL = cfg.TTL
 		}
 	}
 }
@@ -88,15 +54,15 @@ func (b *Bot) pickLedger() {
 	}
 	var src any = b.dedup
 	if b.eng != nil {
-		src = b.eng
+		src = b.eng // delivery's engine gives its queue's ledger
 	}
-	if s, ok := src.(LedgerSource); ok {
+	if s, ok := src.(store.LedgerSource); ok {
 		if l := s.SendLedger(); l != nil {
 			b.ledger = l
 			return
 		}
 	}
-	b.ledger = NewMemorySendLedger(DefaultLedgerSize)
+	b.ledger = store.NewMemorySendLedger(store.DefaultLedgerSize)
 }
 
 // ledgerKey names u in the send ledger: "" for an update without a Key,

@@ -21,6 +21,7 @@ import (
 	"github.com/cardbot/cardbot/internal/redistest"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
+	"github.com/cardbot/cardbot/store"
 	"github.com/cardbot/cardbot/store/boltstore"
 	"github.com/cardbot/cardbot/store/redisstore"
 	"github.com/cardbot/cardbot/webhook"
@@ -90,8 +91,8 @@ func echoCards(c *cardbot.Context) error {
 // ledgerStore is a store a bot is built on, as the echobot's STORE picks
 // one: nil fields are the bot's in-memory defaults.
 type ledgerStore struct {
-	queue cardbot.Queue
-	dedup cardbot.DedupStore
+	queue store.Queue
+	dedup store.DedupStore
 }
 
 // ledgerStores are the stores the scenarios run on. Each is opened anew

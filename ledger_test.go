@@ -10,11 +10,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 )
 
 // brokenLedger is a MemorySendLedger whose methods fail as it is told.
 type brokenLedger struct {
-	*cardbot.MemorySendLedger
+	*store.MemorySendLedger
 	sendsErr, recordErr error
 }
 
@@ -139,8 +140,8 @@ func TestLedgerSends(t *testing.T) {
 			p := newFake("alpha")
 			var opts []cardbot.Option
 			if tt.ledger != nil {
-				tt.ledger.MemorySendLedger = cardbot.NewMemorySendLedger(0)
-				opts = append(opts, cardbot.WithSendLedger(tt.ledger, 0))
+				tt.ledger.MemorySendLedger = store.NewMemorySendLedger(0)
+				opts = append(opts, cardbot.WithSendLedger(cardbot.LedgerConfig{Ledger: tt.ledger}))
 			}
 			b := newBot(opts...)
 			attempt := 0
@@ -181,8 +182,8 @@ func TestLedgerForgotten(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			l := cardbot.NewMemorySendLedger(0)
-			b := newBot(cardbot.WithSendLedger(l, time.Hour), cardbot.WithErrorHandler(func(*cardbot.Context, error) {}))
+			l := store.NewMemorySendLedger(0)
+			b := newBot(cardbot.WithSendLedger(cardbot.LedgerConfig{Ledger: l, TTL: time.Hour}), cardbot.WithErrorHandler(func(*cardbot.Context, error) {}))
 			b.Handle(cardbot.OnAny, func(c *cardbot.Context) error {
 				if err := c.Send("hi"); err != nil {
 					return err
@@ -201,8 +202,8 @@ func TestLedgerForgotten(t *testing.T) {
 // TestLedgerDefault checks the ledger New picks: the store's when it
 // keeps one (LedgerSource), else one in memory.
 func TestLedgerDefault(t *testing.T) {
-	own := cardbot.NewMemorySendLedger(0)
-	src := ledgerSourceDedup{MemoryDedupStore: cardbot.NewMemoryDedupStore(0, 0), l: own}
+	own := store.NewMemorySendLedger(0)
+	src := ledgerSourceDedup{MemoryDedupStore: store.NewMemoryDedupStore(store.MemoryDedupConfig{}), l: own}
 	b := newBot(cardbot.WithDedupStore(src))
 	b.Handle(cardbot.OnAny, func(c *cardbot.Context) error {
 		if err := c.Send("hi"); err != nil {
@@ -219,8 +220,8 @@ func TestLedgerDefault(t *testing.T) {
 
 // ledgerSourceDedup is a dedup store that keeps a send ledger too.
 type ledgerSourceDedup struct {
-	*cardbot.MemoryDedupStore
-	l cardbot.SendLedger
+	*store.MemoryDedupStore
+	l store.SendLedger
 }
 
-func (s ledgerSourceDedup) SendLedger() cardbot.SendLedger { return s.l }
+func (s ledgerSourceDedup) SendLedger() store.SendLedger { return s.l }

@@ -12,23 +12,24 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 	"github.com/cardbot/cardbot/store/storetest"
 )
 
 func TestMemoryQueueConformance(t *testing.T) {
-	storetest.TestQueue(t, func(*testing.T) cardbot.Queue {
-		return cardbot.NewMemoryQueue(4096, time.Second)
+	storetest.TestQueue(t, func(*testing.T) store.Queue {
+		return store.NewMemoryQueue(4096, time.Second)
 	}, storetest.QueueOptions{})
 }
 
 func TestMemoryDedupStoreConformance(t *testing.T) {
-	storetest.TestDedupStore(t, func(_ *testing.T, lease time.Duration) cardbot.DedupStore {
-		return cardbot.NewMemoryDedupStore(0, 0).WithInFlightLease(lease)
+	storetest.TestDedupStore(t, func(_ *testing.T, lease time.Duration) store.DedupStore {
+		return store.NewMemoryDedupStore(store.MemoryDedupConfig{InFlightLease: lease})
 	})
 }
 
 func TestMemoryLockerConformance(t *testing.T) {
-	storetest.TestLocker(t, func(*testing.T) cardbot.Locker { return cardbot.NewMemoryLocker() })
+	storetest.TestLocker(t, func(*testing.T) store.Locker { return store.NewMemoryLocker() })
 }
 
 // memConsumer runs Consume of a MemoryQueue, handing each delivery to the
@@ -36,18 +37,18 @@ func TestMemoryLockerConformance(t *testing.T) {
 // it.
 type memConsumer struct {
 	t    *testing.T
-	got  chan cardbot.Delivery
+	got  chan store.Delivery
 	done chan struct{} // closed when Consume returned
 	err  error         // what it returned, once done is closed
 }
 
 // memConsume starts a consumer of q. At the end of the test it ends ctx,
 // and releases what comes until Consume returns.
-func memConsume(t *testing.T, ctx context.Context, q *cardbot.MemoryQueue) *memConsumer {
+func memConsume(t *testing.T, ctx context.Context, q *store.MemoryQueue) *memConsumer {
 	ctx, cancel := context.WithCancel(ctx)
-	c := &memConsumer{t: t, got: make(chan cardbot.Delivery), done: make(chan struct{})}
+	c := &memConsumer{t: t, got: make(chan store.Delivery), done: make(chan struct{})}
 	go func() {
-		c.err = q.Consume(ctx, func(d cardbot.Delivery) { c.got <- d })
+		c.err = q.Consume(ctx, func(d store.Delivery) { c.got <- d })
 		close(c.done)
 	}()
 	t.Cleanup(func() {
@@ -67,7 +68,7 @@ func memConsume(t *testing.T, ctx context.Context, q *cardbot.MemoryQueue) *memC
 	return c
 }
 
-func (c *memConsumer) next() cardbot.Delivery {
+func (c *memConsumer) next() store.Delivery {
 	c.t.Helper()
 	select {
 	case d := <-c.got:
@@ -77,7 +78,7 @@ func (c *memConsumer) next() cardbot.Delivery {
 	case <-time.After(5 * time.Second):
 		c.t.Fatal("no delivery within 5 s")
 	}
-	return cardbot.Delivery{}
+	return store.Delivery{}
 }
 
 // wait waits until Consume returned, and returns what it returned.
@@ -102,14 +103,14 @@ func (c *memConsumer) running() bool {
 	}
 }
 
-func memEntry(chat, key, update string) cardbot.Entry {
-	return cardbot.Entry{Provider: "alpha", ChatID: chat, Key: key, Update: []byte(update)}
+func memEntry(chat, key, update string) store.Entry {
+	return store.Entry{Provider: "alpha", ChatID: chat, Key: key, Update: []byte(update)}
 }
 
 // TestMemoryQueueFull runs in synctest bubbles: the waits it measures
 // come out the same however loaded the machine is.
 func TestMemoryQueueFull(t *testing.T) {
-	push := func(q *cardbot.MemoryQueue, e cardbot.Entry) error {
+	push := func(q *store.MemoryQueue, e store.Entry) error {
 		ok, err := q.Push(context.Background(), e)
 		if err == nil && !ok {
 			return errors.New("duplicate")
@@ -119,27 +120,27 @@ func TestMemoryQueueFull(t *testing.T) {
 
 	t.Run("no wait", inBubble(func(t *testing.T) {
 		ctx := t.Context()
-		q := cardbot.NewMemoryQueue(2, 0)
+		q := store.NewMemoryQueue(2, 0)
 		require.NoError(t, push(q, memEntry("chat", "k1", "1")))
 		require.NoError(t, push(q, memEntry("chat", "k2", "2")))
 		start := time.Now()
-		require.ErrorIs(t, push(q, memEntry("chat", "k3", "3")), cardbot.ErrQueueFull)
+		require.ErrorIs(t, push(q, memEntry("chat", "k3", "3")), store.ErrQueueFull)
 		assert.Less(t, time.Since(start), 50*time.Millisecond, "a queue without wait fails at once")
-		assert.True(t, cardbot.IsRetryable(cardbot.ErrQueueFull), "the webhook answers 503")
+		assert.True(t, cardbot.IsRetryable(store.ErrQueueFull), "the webhook answers 503")
 
 		// Delivered and not acknowledged still takes room; Release keeps
 		// it; Ack frees it. The key of the Push that failed is not
 		// remembered.
 		c := memConsume(t, ctx, q)
 		d1, d2 := c.next(), c.next()
-		require.ErrorIs(t, push(q, memEntry("chat", "k3", "3")), cardbot.ErrQueueFull)
+		require.ErrorIs(t, push(q, memEntry("chat", "k3", "3")), store.ErrQueueFull)
 		require.NoError(t, q.Release(ctx, d1))
-		require.ErrorIs(t, push(q, memEntry("chat", "k3", "3")), cardbot.ErrQueueFull)
+		require.ErrorIs(t, push(q, memEntry("chat", "k3", "3")), store.ErrQueueFull)
 		d1 = c.next()
 		require.Equal(t, "1", string(d1.Update))
 		require.NoError(t, q.Ack(ctx, d1))
 		require.NoError(t, push(q, memEntry("chat", "k3", "3")))
-		require.ErrorIs(t, push(q, memEntry("chat", "k4", "4")), cardbot.ErrQueueFull)
+		require.ErrorIs(t, push(q, memEntry("chat", "k4", "4")), store.ErrQueueFull)
 
 		// A dead letter frees its room, and needs room to be replayed.
 		require.NoError(t, q.DeadLetter(ctx, d2, "failed"))
@@ -147,7 +148,7 @@ func TestMemoryQueueFull(t *testing.T) {
 		dead, err := q.DeadLetters(ctx, 10)
 		require.NoError(t, err)
 		require.Len(t, dead, 1)
-		require.ErrorIs(t, q.Replay(ctx, dead[0].ID), cardbot.ErrQueueFull)
+		require.ErrorIs(t, q.Replay(ctx, dead[0].ID), store.ErrQueueFull)
 		dead, err = q.DeadLetters(ctx, 10)
 		require.NoError(t, err)
 		require.Len(t, dead, 1, "a Replay that failed keeps the dead letter")
@@ -163,10 +164,10 @@ func TestMemoryQueueFull(t *testing.T) {
 	t.Run("wait", inBubble(func(t *testing.T) {
 		ctx := t.Context()
 		const wait = 100 * time.Millisecond
-		q := cardbot.NewMemoryQueue(1, wait)
+		q := store.NewMemoryQueue(1, wait)
 		require.NoError(t, push(q, memEntry("chat", "k1", "1")))
 		start := time.Now()
-		require.ErrorIs(t, push(q, memEntry("chat", "k2", "2")), cardbot.ErrQueueFull)
+		require.ErrorIs(t, push(q, memEntry("chat", "k2", "2")), store.ErrQueueFull)
 		assert.GreaterOrEqual(t, time.Since(start), wait*9/10, "Push waits for room")
 
 		// An end of the wait's context ends it.
@@ -174,7 +175,7 @@ func TestMemoryQueueFull(t *testing.T) {
 		cancel()
 		start = time.Now()
 		_, err := q.Push(cancelled, memEntry("chat", "k2", "2"))
-		require.ErrorIs(t, err, cardbot.ErrQueueFull)
+		require.ErrorIs(t, err, store.ErrQueueFull)
 		assert.Less(t, time.Since(start), wait/2)
 
 		// Room freed during the wait goes to the Push.
@@ -193,7 +194,7 @@ func TestMemoryQueueFull(t *testing.T) {
 
 func TestMemoryQueueKeyBeingPushed(t *testing.T) {
 	ctx := t.Context()
-	q := cardbot.NewMemoryQueue(1, 5*time.Second)
+	q := store.NewMemoryQueue(1, 5*time.Second)
 	ok, err := q.Push(ctx, memEntry("chat", "k0", "0"))
 	require.NoError(t, err)
 	require.True(t, ok)
@@ -217,7 +218,7 @@ func TestMemoryQueueKeyBeingPushed(t *testing.T) {
 	case <-time.After(time.Second):
 		t.Fatal("neither of two Pushes of one key returned at once")
 	}
-	require.ErrorIs(t, first.err, cardbot.ErrInFlight)
+	require.ErrorIs(t, first.err, store.ErrInFlight)
 	assert.False(t, first.ok)
 	assert.True(t, cardbot.IsRetryable(first.err), "the provider delivers it again")
 
@@ -236,7 +237,7 @@ func TestMemoryQueueKeyBeingPushed(t *testing.T) {
 
 func TestMemoryQueueConsumeAfterEnd(t *testing.T) {
 	t.Run("delivers what it holds", inBubble(func(t *testing.T) {
-		q := cardbot.NewMemoryQueue(0, 0)
+		q := store.NewMemoryQueue(0, 0)
 		for i := range 3 {
 			_, err := q.Push(t.Context(), memEntry("chat", "", fmt.Sprint(i)))
 			require.NoError(t, err)
@@ -255,7 +256,7 @@ func TestMemoryQueueConsumeAfterEnd(t *testing.T) {
 	}))
 
 	t.Run("stops after a release", func(t *testing.T) {
-		q := cardbot.NewMemoryQueue(0, 0)
+		q := store.NewMemoryQueue(0, 0)
 		for i := range 3 {
 			_, err := q.Push(t.Context(), memEntry("chat", "", fmt.Sprint(i)))
 			require.NoError(t, err)
@@ -287,13 +288,13 @@ func TestMemoryQueueReleasePlace(t *testing.T) {
 	// Released entries go back to their place, whatever the order of the
 	// releases, behind nothing pushed after them.
 	ctx := t.Context()
-	q := cardbot.NewMemoryQueue(0, 0)
+	q := store.NewMemoryQueue(0, 0)
 	for i := range 4 {
 		_, err := q.Push(ctx, memEntry(fmt.Sprint("chat-", i%2), "", fmt.Sprint(i)))
 		require.NoError(t, err)
 	}
 	c := memConsume(t, ctx, q)
-	var held []cardbot.Delivery
+	var held []store.Delivery
 	for range 3 {
 		held = append(held, c.next())
 	}
@@ -318,7 +319,7 @@ func TestMemoryQueueReleasePlace(t *testing.T) {
 func TestMemoryQueueDeadLettersAreBounded(t *testing.T) {
 	const kept = 10_000
 	ctx := t.Context()
-	q := cardbot.NewMemoryQueue(1, 0)
+	q := store.NewMemoryQueue(1, 0)
 	c := memConsume(t, ctx, q)
 	for i := range kept + 2 {
 		_, err := q.Push(ctx, memEntry("c", "", fmt.Sprint(i)))

@@ -73,7 +73,7 @@ func TestObserverSync(t *testing.T) {
 	require.Error(t, bot.Dispatch(ctx, p, textUpdate("c1", "panic")))
 	require.Error(t, bot.Dispatch(ctx, p, textUpdate("c1", "slow")))
 	require.Error(t, bot.Dispatch(ctx, p, textUpdate("c1", "retry")))
-	p.sendErr = statusErr{429}
+	p.FailSends(statusErr{429})
 	require.Error(t, bot.Dispatch(ctx, p, textUpdate("c1", "limited")))
 	require.NoError(t, bot.Dispatch(ctx, p, cardbot.Update{Kind: cardbot.KindStatus, Chat: cardbot.Chat{ID: "c1"}}), "no route")
 

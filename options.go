@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot/contactcard"
+	"github.com/cardbot/cardbot/store"
 )
 
 // Option configures a Bot in New. Options panic on arguments that can only
@@ -16,8 +17,6 @@ type Option func(*Bot)
 
 // Defaults of New.
 const (
-	// DefaultQueueSize bounds a MemoryQueue made with a size of zero.
-	DefaultQueueSize = 1024
 	// DefaultMaxDocumentSize caps a downloaded .vcf document: 1 MiB.
 	DefaultMaxDocumentSize = 1 << 20
 )
@@ -60,11 +59,11 @@ func WithHandlerTimeout(d time.Duration) Option {
 }
 
 // WithDedupStore sets the store of dedup keys of sync delivery. The
-// default is NewMemoryDedupStore(DefaultDedupSize, DefaultDedupTTL); use a
+// default is store.NewMemoryDedupStore(store.MemoryDedupConfig{}); use a
 // shared store when several processes receive the same webhooks. Async
 // delivery deduplicates in its Queue instead. A nil store keeps the
 // default.
-func WithDedupStore(s DedupStore) Option {
+func WithDedupStore(s store.DedupStore) Option {
 	return func(b *Bot) {
 		if s != nil {
 			b.dedup = s

@@ -15,6 +15,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/delivery"
+	"github.com/cardbot/cardbot/store"
 )
 
 // diskQueue is a durable queue whose pushes fail while its disk is full.
@@ -30,7 +31,7 @@ func (q *diskQueue) setFull(full bool) {
 	q.full = full
 }
 
-func (q *diskQueue) Push(ctx context.Context, e cardbot.Entry) (bool, error) {
+func (q *diskQueue) Push(ctx context.Context, e store.Entry) (bool, error) {
 	q.mu.Lock()
 	full := q.full
 	q.mu.Unlock()
@@ -57,7 +58,7 @@ func queueCheck(t *testing.T, err error) cardbot.Check {
 // A failed push is logged at a bounded rate with its cause, counted, and
 // makes the bot not ready, with the reason, until a push succeeds.
 func TestPushFailureIsNotSilent(t *testing.T) {
-	q := &diskQueue{durable: durable{cardbot.NewMemoryQueue(0, 0)}}
+	q := &diskQueue{durable: durable{store.NewMemoryQueue(0, 0)}}
 	rec := &recorder{}
 	log, out := logged()
 	b := cardbot.New(cardbot.WithLogger(log), cardbot.WithObserver(rec), delivery.WithAsync(delivery.Config{Queue: q}))
@@ -101,12 +102,12 @@ func TestPushFailureThatSaysNothingOfTheQueue(t *testing.T) {
 		err     error
 		counted string // the reason counted, "" for none
 	}{
-		{"the same key pushed right now", cardbot.ErrInFlight, ""},
+		{"the same key pushed right now", store.ErrInFlight, ""},
 		{"the caller went away", context.Canceled, cardbot.PushFailedCanceled},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			q := &failingQueue{durable: durable{cardbot.NewMemoryQueue(0, 0)}, pushErr: tt.err}
+			q := &failingQueue{durable: durable{store.NewMemoryQueue(0, 0)}, pushErr: tt.err}
 			rec := &recorder{}
 			b := newBot(cardbot.WithObserver(rec), delivery.WithAsync(delivery.Config{Queue: q}))
 			t.Cleanup(func() { require.NoError(t, b.Shutdown(context.Background())) })
@@ -136,7 +137,7 @@ func pushFailureQueueFull(t *testing.T) {
 	p := newFake("fake")
 	require.NoError(t, b.Dispatch(t.Context(), p, keyed(textUpdate("a", "1"), "1")))
 	<-started
-	require.ErrorIs(t, b.Dispatch(t.Context(), p, keyed(textUpdate("a", "2"), "2")), cardbot.ErrQueueFull)
+	require.ErrorIs(t, b.Dispatch(t.Context(), p, keyed(textUpdate("a", "2"), "2")), store.ErrQueueFull)
 	assert.Equal(t, "push failed: queue full", queueCheck(t, b.Ready(t.Context())).Reason())
 }
 
@@ -145,7 +146,7 @@ func pushFailureQueueFull(t *testing.T) {
 // away.
 func TestPushFailureHold(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		q := &diskQueue{durable: durable{cardbot.NewMemoryQueue(0, 0)}}
+		q := &diskQueue{durable: durable{store.NewMemoryQueue(0, 0)}}
 		q.setFull(true)
 		b := newBot(delivery.WithAsync(delivery.Config{Queue: q}))
 		require.Error(t, b.Dispatch(t.Context(), newFake("fake"), textUpdate("a", "x")))

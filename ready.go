@@ -6,16 +6,9 @@ import (
 	"sort"
 	"strings"
 	"syscall"
-)
 
-// Pinger is a store or a provider that can say whether it answers. The
-// stores of package store and the providers implement it; Bot.Ready asks
-// them.
-type Pinger interface {
-	// Ping returns nil when the store or the provider answers, within
-	// ctx.
-	Ping(ctx context.Context) error
-}
+	"github.com/cardbot/cardbot/store"
+)
 
 // ErrNotReady is matched by the error of Bot.Ready.
 var ErrNotReady = errors.New("cardbot: not ready")
@@ -143,16 +136,16 @@ func (b *Bot) ReadyChecks(ctx context.Context) []Check {
 	}
 	type part struct {
 		name string
-		p    Pinger
+		p    store.Pinger
 	}
 	var parts []part
 	if b.eng != nil {
 		// The engine's queue, asked through the engine: it is not ready
 		// while its pushes fail, even when it answers a ping.
-		if p, ok := b.eng.(Pinger); ok {
+		if p, ok := b.eng.(store.Pinger); ok {
 			parts = append(parts, part{"queue", p})
 		}
-	} else if p, ok := b.dedup.(Pinger); ok {
+	} else if p, ok := b.dedup.(store.Pinger); ok {
 		parts = append(parts, part{"dedup store", p})
 	}
 	b.mu.RLock()
@@ -163,7 +156,7 @@ func (b *Bot) ReadyChecks(ctx context.Context) []Check {
 	sort.Strings(names)
 	for _, name := range names {
 		p := b.providers[name]
-		if pp, ok := p.(Pinger); ok {
+		if pp, ok := p.(store.Pinger); ok {
 			parts = append(parts, part{componentOf(p), pp})
 		}
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/delivery"
+	"github.com/cardbot/cardbot/store"
 )
 
 // pingProvider is a provider that answers Ping with err.
@@ -27,7 +28,7 @@ func (p pingProvider) Ping(context.Context) error { return p.err }
 
 // pingQueue is a memory queue that answers Ping with err.
 type pingQueue struct {
-	*cardbot.MemoryQueue
+	*store.MemoryQueue
 	err error
 }
 
@@ -35,7 +36,7 @@ func (q pingQueue) Ping(context.Context) error { return q.err }
 
 // pingDedup is a memory dedup store that answers Ping with err.
 type pingDedup struct {
-	cardbot.DedupStore
+	store.DedupStore
 	err error
 }
 
@@ -56,10 +57,10 @@ func TestReady(t *testing.T) {
 			return []cardbot.Option{cardbot.WithProviders(pingProvider{newFake("a"), nil}, pingProvider{newFake("z"), down})}
 		}, []string{"provider z: connection refused"}},
 		{"the dedup store down", func() []cardbot.Option {
-			return []cardbot.Option{cardbot.WithDedupStore(pingDedup{cardbot.NewMemoryDedupStore(10, 0), down})}
+			return []cardbot.Option{cardbot.WithDedupStore(pingDedup{store.NewMemoryDedupStore(store.MemoryDedupConfig{Size: 10}), down})}
 		}, []string{"dedup store: connection refused"}},
 		{"the queue and a provider down", func() []cardbot.Option {
-			q := pingQueue{cardbot.NewMemoryQueue(10, 0), down}
+			q := pingQueue{store.NewMemoryQueue(10, 0), down}
 			return []cardbot.Option{delivery.WithAsync(delivery.Config{Queue: q}), cardbot.WithProviders(pingProvider{newFake("a"), down})}
 		}, []string{"queue: connection refused", "provider a: connection refused"}},
 	}
@@ -116,7 +117,7 @@ func (e stateErr) ReadyReason() string { return string(e) }
 func TestReadyChecks(t *testing.T) {
 	refused := &net.OpError{Op: "dial", Net: "tcp", Addr: &net.TCPAddr{IP: net.IPv4(10, 0, 0, 5), Port: 6379},
 		Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
-	q := pingQueue{cardbot.NewMemoryQueue(10, 0), refused}
+	q := pingQueue{store.NewMemoryQueue(10, 0), refused}
 	wa := instanceProvider{newFake("greenapi"), cardbot.InstanceStatus{Provider: "greenapi", Instance: "1101000001", State: "notAuthorized"}}
 	mx := instanceProvider{newFake("max"), cardbot.InstanceStatus{Provider: "max", Instance: "3100000000", State: "authorized", Ready: true}}
 	bot := newBot(delivery.WithAsync(delivery.Config{Queue: q}), cardbot.WithProviders(wa, mx, pingProvider{newFake("aitu"), nil}))

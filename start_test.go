@@ -13,6 +13,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/delivery"
+	"github.com/cardbot/cardbot/store"
 	"github.com/cardbot/cardbot/store/boltstore"
 )
 
@@ -31,7 +32,7 @@ func TestAsyncStartsWhenStarted(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				q := &failingQueue{durable: durable{cardbot.NewMemoryQueue(0, 0)}}
+				q := &failingQueue{durable: durable{store.NewMemoryQueue(0, 0)}}
 				b := newBot(delivery.WithAsync(delivery.Config{Queue: q}))
 				synctest.Wait()
 				assert.Zero(t, q.consumed.Load(), "New consumed the queue")
@@ -45,7 +46,7 @@ func TestAsyncStartsWhenStarted(t *testing.T) {
 		})
 	}
 	t.Run("Shutdown of a bot never started", func(t *testing.T) {
-		q := &failingQueue{durable: durable{cardbot.NewMemoryQueue(0, 0)}}
+		q := &failingQueue{durable: durable{store.NewMemoryQueue(0, 0)}}
 		b := newBot(delivery.WithAsync(delivery.Config{Queue: q}))
 		require.NoError(t, b.Shutdown(context.Background()))
 		assert.Zero(t, q.consumed.Load())
@@ -55,12 +56,12 @@ func TestAsyncStartsWhenStarted(t *testing.T) {
 
 // signalQueue tells when the bot took a delivery of its queue.
 type signalQueue struct {
-	cardbot.Queue
+	adminQueue
 	delivered chan struct{}
 }
 
-func (q *signalQueue) Consume(ctx context.Context, deliver func(cardbot.Delivery)) error {
-	return q.Queue.Consume(ctx, func(d cardbot.Delivery) {
+func (q *signalQueue) Consume(ctx context.Context, deliver func(store.Delivery)) error {
+	return q.adminQueue.Consume(ctx, func(d store.Delivery) {
 		deliver(d)
 		q.delivered <- struct{}{}
 	})
@@ -79,14 +80,14 @@ func TestAsyncPreviousRunBeforeProviders(t *testing.T) {
 	u.Provider, u.Key = "late", "k1"
 	enc, err := cardbot.EncodeUpdate(&u)
 	require.NoError(t, err)
-	_, err = db.Queue().Push(context.Background(), cardbot.Entry{Provider: "late", ChatID: "a", Key: "k1", Update: enc, Pushed: time.Now()})
+	_, err = db.Queue().Push(context.Background(), store.Entry{Provider: "late", ChatID: "a", Key: "k1", Update: enc, Pushed: time.Now()})
 	require.NoError(t, err)
 	require.NoError(t, db.Close()) // the previous run ends
 
 	db, err = boltstore.Open(path, opts)
 	require.NoError(t, err)
 	defer db.Close()
-	q := &signalQueue{Queue: db.Queue(), delivered: make(chan struct{}, 8)}
+	q := &signalQueue{adminQueue: db.Queue(), delivered: make(chan struct{}, 8)}
 	b := newBot(delivery.WithAsync(delivery.Config{Queue: q, MaxAttempts: 1000,
 		MinRetryWait: time.Millisecond, MaxRetryWait: 5 * time.Millisecond}))
 	handled := make(chan string, 1)

@@ -11,7 +11,7 @@ import (
 
 // say dispatches a text of chat "ann" to b through the printer.
 func say(b *cardbot.Bot, text string) {
-	err := b.Dispatch(context.Background(), printer{}, cardbot.Update{
+	err := b.Dispatch(context.Background(), printer(), cardbot.Update{
 		Kind:    cardbot.KindMessage,
 		Chat:    cardbot.Chat{ID: "ann"},
 		Sender:  cardbot.User{ID: "ann"},

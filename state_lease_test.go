@@ -11,6 +11,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/delivery"
+	"github.com/cardbot/cardbot/store"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -19,7 +20,7 @@ import (
 // them while cut: an instance cut off from the Locker while it handles
 // an update.
 type renewalsFail struct {
-	*cardbot.MemoryLocker
+	*store.MemoryLocker
 	mu   sync.Mutex
 	took map[string]bool // name + owner of each lease taken
 	cut  bool
@@ -74,8 +75,8 @@ func dispatchHeld(b *cardbot.Bot, f cardbot.Provider, release <-chan struct{}) <
 func TestStateLeaseRanOut(t *testing.T) { synctest.Test(t, stateLeaseRanOut) }
 
 func stateLeaseRanOut(t *testing.T) {
-	locker := &renewalsFail{MemoryLocker: cardbot.NewMemoryLocker(), took: map[string]bool{}, cut: true}
-	cfg := cardbot.StateConfig{Store: cardbot.NewMemoryStateStore(), Locker: locker, LockTTL: 20 * time.Millisecond}
+	locker := &renewalsFail{MemoryLocker: store.NewMemoryLocker(), took: map[string]bool{}, cut: true}
+	cfg := cardbot.StateConfig{Store: store.NewMemoryStateStore(), Locker: locker, LockTTL: 20 * time.Millisecond}
 	logger, logs := logged()
 	slow, fast := newBot(cardbot.WithState(cfg), cardbot.WithLogger(logger)), newBot(cardbot.WithState(cfg))
 	fast.Handle(cardbot.OnText, countText)
@@ -92,7 +93,7 @@ func stateLeaseRanOut(t *testing.T) {
 	require.NoError(t, locker.MemoryLocker.Release(context.Background(), "cardbot-state:"+convKey, "another"))
 	close(finish)
 	err = <-done
-	require.ErrorIs(t, err, cardbot.ErrStateConflict)
+	require.ErrorIs(t, err, store.ErrStateConflict)
 	assert.True(t, cardbot.IsRetryable(err))
 	assert.Contains(t, logs.String(), "renewing the conversation's lease failed")
 	assert.Contains(t, logs.String(), errRenewal.Error())
@@ -120,8 +121,8 @@ func TestStateLeaseRenewed(t *testing.T) {
 }
 
 func stateLeaseRenewed(t *testing.T) {
-	locker := cardbot.NewMemoryLocker()
-	store := cardbot.NewMemoryStateStore()
+	locker := store.NewMemoryLocker()
+	store := store.NewMemoryStateStore()
 	cfg := cardbot.StateConfig{Store: store, Locker: locker, LockTTL: 20 * time.Millisecond}
 	slow := newBot(cardbot.WithState(cfg))
 	cfg.LockWait = 100 * time.Millisecond
@@ -145,7 +146,7 @@ func stateLeaseRenewed(t *testing.T) {
 }
 
 // brokenLocker fails every Acquire.
-type brokenLocker struct{ cardbot.MemoryLocker }
+type brokenLocker struct{ store.MemoryLocker }
 
 var errLockerDown = errors.New("locker down")
 
@@ -171,14 +172,14 @@ func TestStateLockerFails(t *testing.T) {
 // handled, as when a shared queue gives the partition to another
 // consumer; later deliveries are owned for as long as Consume runs (nil).
 type handOver struct {
-	*cardbot.MemoryQueue
+	*store.MemoryQueue
 	mu     sync.Mutex
 	cancel context.CancelFunc // of the first delivery, until it ended
 	n      int
 }
 
-func (q *handOver) Consume(ctx context.Context, deliver func(cardbot.Delivery)) error {
-	return q.MemoryQueue.Consume(ctx, func(d cardbot.Delivery) {
+func (q *handOver) Consume(ctx context.Context, deliver func(store.Delivery)) error {
+	return q.MemoryQueue.Consume(ctx, func(d store.Delivery) {
 		q.mu.Lock()
 		q.n++
 		if q.n == 1 {
@@ -200,8 +201,8 @@ func (q *handOver) loseIt() {
 // another consumer meanwhile saves nothing; the update is released, and
 // its next delivery applies it once.
 func TestStateAsyncHandedOn(t *testing.T) {
-	q := &handOver{MemoryQueue: cardbot.NewMemoryQueue(0, 0)}
-	store := cardbot.NewMemoryStateStore()
+	q := &handOver{MemoryQueue: store.NewMemoryQueue(0, 0)}
+	store := store.NewMemoryStateStore()
 	b := newBot(cardbot.WithState(cardbot.StateConfig{Store: store}),
 		delivery.WithAsync(delivery.Config{Queue: q, MinRetryWait: time.Millisecond}))
 	var mu sync.Mutex

@@ -16,6 +16,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/delivery"
+	"github.com/cardbot/cardbot/store"
 )
 
 // draft is the data of the flows of these tests.
@@ -321,19 +322,19 @@ func stateTTL(t *testing.T) {
 
 // flakyStore fails as it is told, and otherwise is a MemoryStateStore.
 type flakyStore struct {
-	*cardbot.MemoryStateStore
+	*store.MemoryStateStore
 	loadErr, saveErr error
 	meddle           func() // runs between a handler and its save
 }
 
-func (s *flakyStore) Load(ctx context.Context, key string) (cardbot.StateRecord, error) {
+func (s *flakyStore) Load(ctx context.Context, key string) (store.StateRecord, error) {
 	if s.loadErr != nil {
-		return cardbot.StateRecord{}, s.loadErr
+		return store.StateRecord{}, s.loadErr
 	}
 	return s.MemoryStateStore.Load(ctx, key)
 }
 
-func (s *flakyStore) Save(ctx context.Context, key string, rec cardbot.StateRecord, ttl time.Duration) (uint64, error) {
+func (s *flakyStore) Save(ctx context.Context, key string, rec store.StateRecord, ttl time.Duration) (uint64, error) {
 	if s.saveErr != nil {
 		return 0, s.saveErr
 	}
@@ -364,11 +365,11 @@ func TestStateStoreFailures(t *testing.T) {
 				_, err = s.MemoryStateStore.Save(context.Background(), convKey, rec, 0)
 				require.NoError(t, err)
 			}
-		}, cardbot.ErrStateConflict, 1, "other"},
+		}, store.ErrStateConflict, 1, "other"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			s := &flakyStore{MemoryStateStore: cardbot.NewMemoryStateStore()}
+			s := &flakyStore{MemoryStateStore: store.NewMemoryStateStore()}
 			b := newBot(cardbot.WithState(cardbot.StateConfig{Store: s}))
 			runs := 0
 			b.Handle(cardbot.Command("start"), func(c *cardbot.Context) error { return c.SetState("start") })
@@ -396,8 +397,8 @@ func TestStateStoreFailures(t *testing.T) {
 // as after a crash between the state's save and the dedup mark.
 type forgetful struct{}
 
-func (forgetful) Begin(context.Context, string) (cardbot.DedupState, error) {
-	return cardbot.DedupNew, nil
+func (forgetful) Begin(context.Context, string) (store.DedupState, error) {
+	return store.DedupNew, nil
 }
 func (forgetful) End(context.Context, string, bool) error { return nil }
 
@@ -514,7 +515,7 @@ func counting(b *cardbot.Bot, seen *sync.Map, runs *atomic.Int64) {
 func TestStateSerializesChat(t *testing.T) {
 	for _, async := range []bool{false, true} {
 		t.Run(fmt.Sprint("async=", async), func(t *testing.T) {
-			store := cardbot.NewMemoryStateStore()
+			store := store.NewMemoryStateStore()
 			opts := []cardbot.Option{cardbot.WithState(cardbot.StateConfig{Store: store})}
 			if async {
 				opts = append(opts, delivery.WithAsync(delivery.Config{Concurrency: 8}))
@@ -556,9 +557,9 @@ func TestStateChatBusy(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := cardbot.StateConfig{Store: cardbot.NewMemoryStateStore(), LockWait: 50 * time.Millisecond}
+			cfg := cardbot.StateConfig{Store: store.NewMemoryStateStore(), LockWait: 50 * time.Millisecond}
 			if tc.shared {
-				cfg.Locker = cardbot.NewMemoryLocker()
+				cfg.Locker = store.NewMemoryLocker()
 			}
 			first := newBot(cardbot.WithState(cfg))
 			bots := []*cardbot.Bot{first}
@@ -652,12 +653,12 @@ func TestStateSavedAfterTheHandlerTimeout(t *testing.T) {
 
 // ttlStore records the time to live of each Save.
 type ttlStore struct {
-	*cardbot.MemoryStateStore
+	*store.MemoryStateStore
 	mu   sync.Mutex
 	ttls []time.Duration
 }
 
-func (s *ttlStore) Save(ctx context.Context, key string, rec cardbot.StateRecord, ttl time.Duration) (uint64, error) {
+func (s *ttlStore) Save(ctx context.Context, key string, rec store.StateRecord, ttl time.Duration) (uint64, error) {
 	s.mu.Lock()
 	s.ttls = append(s.ttls, ttl)
 	s.mu.Unlock()
@@ -678,7 +679,7 @@ func TestStateTTLConfig(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := &ttlStore{MemoryStateStore: cardbot.NewMemoryStateStore()}
+			s := &ttlStore{MemoryStateStore: store.NewMemoryStateStore()}
 			b := newBot(cardbot.WithState(cardbot.StateConfig{Store: s, TTL: tt.ttl}))
 			b.Handle(cardbot.OnText, func(c *cardbot.Context) error { return c.SetState("x") })
 			dispatchAll(t, b, newFake("alpha"), "c", "hi")

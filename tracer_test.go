@@ -105,7 +105,7 @@ func TestTracerSpans(t *testing.T) {
 	t.Run("Bot.Send", func(t *testing.T) {
 		tr := &fakeTracer{}
 		p := newFake("fake")
-		p.sendErr = failed
+		p.FailSends(failed)
 		b := newBot(cardbot.WithTracer(tr), cardbot.WithProviders(p))
 		_, err := b.Send(t.Context(), "fake", "c", cardbot.Contact{Card: twoCards(t)[0]})
 		require.ErrorIs(t, err, failed)

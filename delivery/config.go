@@ -4,13 +4,11 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 )
 
 // Defaults of Config.
 const (
-	// DefaultQueueSize is the bound of the updates held when
-	// Config.QueueSize is zero.
-	DefaultQueueSize = 1024
 	// DefaultConcurrency is how many handlers run at once when
 	// Config.Concurrency is zero. Handlers mostly wait on the network
 	// (a send to the provider takes 50 to 300 ms), so the bound is set for
@@ -33,17 +31,18 @@ const (
 // Config configures async delivery (WithAsync).
 type Config struct {
 	// Queue stores the updates between the webhook and their handling. The
-	// default is cardbot.NewMemoryQueue(QueueSize, QueueWait): what it
-	// holds is lost when the process dies. A durable Queue (boltstore,
+	// default is store.NewMemoryQueue(QueueSize, QueueWait): what it holds
+	// is lost when the process dies. A durable Queue (boltstore,
 	// redisstore) keeps every update the webhook acknowledged until it was
-	// handled. Its dead letters are listed, replayed and dropped with its
-	// own methods: give the Queue here to keep a hold of them.
-	Queue cardbot.Queue
+	// handled. Its dead letters are listed, replayed and dropped by the
+	// queue itself (store.DeadLetterAdmin): give the Queue here to keep a
+	// hold of them.
+	Queue store.Queue
 
 	// QueueSize bounds the updates held in memory, taken from the queue and
 	// not yet handled, over all chats; it also sizes the default
-	// MemoryQueue, past which Dispatch returns ErrQueueFull.
-	// DefaultQueueSize when zero or less.
+	// store.MemoryQueue, past which Dispatch returns store.ErrQueueFull.
+	// store.DefaultQueueSize when zero or less.
 	QueueSize int
 
 	// Concurrency bounds the handlers running at once, over all chats;
@@ -74,7 +73,7 @@ type Config struct {
 // withDefaults returns cfg with its zero fields set to their defaults.
 func (cfg Config) withDefaults() Config {
 	if cfg.QueueSize <= 0 {
-		cfg.QueueSize = DefaultQueueSize
+		cfg.QueueSize = store.DefaultQueueSize
 	}
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = DefaultConcurrency

@@ -9,11 +9,12 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/internal/retry"
+	"github.com/cardbot/cardbot/store"
 )
 
 // job is one delivered entry, decoded, waiting for or in its handling.
 type job struct {
-	d        cardbot.Delivery
+	d        store.Delivery
 	p        cardbot.Provider
 	u        *cardbot.Update
 	attempts int         // handlings that failed retryably
@@ -36,8 +37,8 @@ type chatQueue struct {
 type engine struct {
 	h        cardbot.EngineHost
 	log      *slog.Logger
-	q        cardbot.Queue
-	mem      *cardbot.MemoryQueue // q when it is one: it keeps updates unencoded
+	q        store.Queue
+	local    bool // q is a store.InProcess: it keeps updates unencoded
 	workers  int
 	attempts int
 	backoff  retry.Backoff
@@ -64,21 +65,24 @@ type engine struct {
 	cancel   context.CancelFunc // ends Consume
 	consumed chan struct{}      // closed when Consume returned
 	dropped  chan struct{}      // closed when Shutdown gave up
-	wg       sync.WaitGroup
+	// droppedCtx ends when dropped is closed.
+	droppedCtx context.Context
+	endDropped context.CancelFunc
+	wg         sync.WaitGroup
 }
 
 // newEngine makes the engine of a bot; cfg has its defaults.
 func newEngine(h cardbot.EngineHost, cfg Config) *engine {
 	q := cfg.Queue
 	if q == nil {
-		q = cardbot.NewMemoryQueue(cfg.QueueSize, cfg.QueueWait)
+		q = store.NewMemoryQueue(cfg.QueueSize, cfg.QueueWait)
 	}
-	mem, _ := q.(*cardbot.MemoryQueue)
+	_, local := q.(store.InProcess)
 	e := &engine{
 		h:        h,
 		log:      h.Logger(),
 		q:        q,
-		mem:      mem,
+		local:    local,
 		workers:  cfg.Concurrency,
 		attempts: cfg.MaxAttempts,
 		backoff:  retry.Backoff{Min: cfg.MinRetryWait, Max: cfg.MaxRetryWait},
@@ -90,6 +94,7 @@ func newEngine(h cardbot.EngineHost, cfg Config) *engine {
 		dropped:  make(chan struct{}),
 	}
 	e.ctx, e.cancel = context.WithCancel(context.Background())
+	e.droppedCtx, e.endDropped = context.WithCancel(context.Background())
 	return e
 }
 
@@ -139,17 +144,20 @@ func (e *engine) consume(ctx context.Context) {
 
 // Push stores u in the queue.
 func (e *engine) Push(ctx context.Context, u *cardbot.Update) error {
-	en := cardbot.Entry{Provider: u.Provider, ChatID: u.Chat.ID, Key: u.Key, Pushed: time.Now()}
-	var added bool
-	var err error
-	if e.mem != nil {
-		// Encoded only if it is dead lettered; a wait for room ends when
-		// Shutdown gives up.
-		added, err = e.mem.PushUpdate(ctx, en, u, e.dropped)
+	en := store.Entry{Provider: u.Provider, ChatID: u.Chat.ID, Key: u.Key, Pushed: time.Now()}
+	if e.local {
+		en.Value = u // encoded only if it is dead lettered
 	} else {
+		var err error
 		if en.Update, err = cardbot.EncodeUpdate(u); err != nil {
 			return err
 		}
+	}
+	var added bool
+	var err error
+	if e.local {
+		added, err = e.pushLocal(ctx, en)
+	} else {
 		added, err = e.q.Push(ctx, en)
 	}
 	e.notePush(u, err)
@@ -168,9 +176,22 @@ func (e *engine) Push(ctx context.Context, u *cardbot.Update) error {
 	}
 }
 
+// pushLocal pushes en to an in-process queue, whose wait for room also
+// ends, with ErrShuttingDown, when Shutdown gives up.
+func (e *engine) pushLocal(ctx context.Context, en store.Entry) (bool, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(e.droppedCtx, cancel)()
+	added, err := e.q.Push(ctx, en)
+	if err != nil && e.isDropped() {
+		return false, cardbot.ErrShuttingDown
+	}
+	return added, err
+}
+
 // deliver takes an entry from the queue: it decodes it and queues it
 // behind the jobs of its chat.
-func (e *engine) deliver(d cardbot.Delivery) {
+func (e *engine) deliver(d store.Delivery) {
 	select {
 	case e.room <- struct{}{}:
 		e.holding.Add(1)
@@ -212,11 +233,8 @@ func (e *engine) deliver(d cardbot.Delivery) {
 }
 
 // decode makes the job of d, or says why there can be none.
-func (e *engine) decode(d cardbot.Delivery) (*job, string) {
-	var u *cardbot.Update
-	if e.mem != nil {
-		u = e.mem.DeliveredUpdate(d)
-	}
+func (e *engine) decode(d store.Delivery) (*job, string) {
+	u, _ := d.Value.(*cardbot.Update)
 	if u == nil {
 		u = new(cardbot.Update)
 		if err := cardbot.DecodeUpdate(d.Update, u); err != nil {
@@ -264,7 +282,7 @@ const (
 )
 
 // end tells the queue how d ended.
-func (e *engine) end(d cardbot.Delivery, how int, reason string) {
+func (e *engine) end(d store.Delivery, how int, reason string) {
 	ctx := context.Background()
 	var err error
 	switch how {
@@ -273,6 +291,9 @@ func (e *engine) end(d cardbot.Delivery, how int, reason string) {
 	case endRelease:
 		err = e.q.Release(ctx, d)
 	case endDeadLetter:
+		if u, ok := d.Value.(*cardbot.Update); ok && d.Update == nil {
+			d.Update, _ = cardbot.EncodeUpdate(u) // EncodeUpdate of a decoded update does not fail
+		}
 		err = e.q.DeadLetter(ctx, d, reason)
 	}
 	if err != nil {
@@ -289,7 +310,7 @@ func (e *engine) freeRoom() {
 }
 
 // lost reports whether the consumer no longer owns d.
-func lost(d cardbot.Delivery) bool { return d.Owned != nil && d.Owned.Err() != nil }
+func lost(d store.Delivery) bool { return d.Owned != nil && d.Owned.Err() != nil }
 
 // isDropped reports whether Shutdown gave up: nothing more runs.
 func (e *engine) isDropped() bool {
@@ -354,7 +375,7 @@ func (e *engine) retry(cq *chatQueue, j *job, err error) {
 		slog.String("provider", j.u.Provider), slog.String("chat", j.u.Chat.ID),
 		slog.Int("attempt", j.attempts), slog.Duration("wait", wait), slog.Any("error", err))
 	e.mu.Lock()
-	if e.closing && e.mem == nil {
+	if e.closing && !e.local {
 		// A durable queue keeps it: the next start retries it.
 		e.mu.Unlock()
 		e.finish(cq, j, endRelease, "")
@@ -416,7 +437,7 @@ func (e *engine) Shutdown(ctx context.Context) error {
 	e.mu.Unlock()
 	if !started {
 		// Never started: nothing was delivered, and the queue keeps
-		// what it holds (a MemoryQueue: what was pushed is lost, as
+		// what it holds (a store.MemoryQueue: what was pushed is lost, as
 		// when Shutdown gives up).
 		e.cancel()
 		return nil
@@ -425,7 +446,7 @@ func (e *engine) Shutdown(ctx context.Context) error {
 	// durable queue for the next start, not come straight back to this
 	// consumer and run again before its wait is over.
 	e.cancel()
-	if e.mem == nil {
+	if !e.local {
 		e.releaseWaiting() // a durable queue keeps them for the next start
 	}
 	select {
@@ -464,6 +485,7 @@ func (e *engine) Drop() {
 		return
 	}
 	close(e.dropped)
+	e.endDropped()
 	e.mu.Unlock()
 	e.cancel()
 	e.releaseWaiting()

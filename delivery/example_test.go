@@ -10,18 +10,10 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
 	"github.com/cardbot/cardbot/delivery"
 	"github.com/cardbot/cardbot/store/boltstore"
 )
-
-// discard is a provider that sends nowhere.
-type discard struct{}
-
-func (discard) Name() string { return "discard" }
-
-func (discard) Send(context.Context, string, cardbot.Outgoing) (cardbot.SentMessage, error) {
-	return cardbot.SentMessage{ID: "1"}, nil
-}
 
 // A bot whose async queue is a file: what the webhook acknowledged
 // survives a crash, and an update whose handling keeps failing ends in the
@@ -49,7 +41,7 @@ func ExampleWithAsync() {
 	b.Handle(cardbot.OnText, func(c *cardbot.Context) error {
 		return cardbot.Retryable(errors.New("the API is down"))
 	})
-	_ = b.Dispatch(context.Background(), discard{}, cardbot.Update{
+	_ = b.Dispatch(context.Background(), cardbottest.Discard("printer"), cardbot.Update{
 		Kind: cardbot.KindMessage, Key: "m1",
 		Chat:    cardbot.Chat{ID: "chat"},
 		Message: &cardbot.Message{ID: "m1", Text: "hello"},

@@ -5,15 +5,16 @@ import (
 	"errors"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 )
 
 // Ping is the check of the queue for cardbot.Bot.Ready: the queue's Ping,
-// when it is a cardbot.Pinger, and the last failure of a push while it
+// when it is a store.Pinger, and the last failure of a push while it
 // holds (see PushFailureHold): a queue whose pushes fail is not ready
 // even when it answers a ping (a full disk takes reads, not writes).
 func (e *engine) Ping(ctx context.Context) error {
 	var err error
-	if p, ok := e.q.(cardbot.Pinger); ok {
+	if p, ok := e.q.(store.Pinger); ok {
 		err = p.Ping(ctx)
 	}
 	return errors.Join(err, e.pushes.failure())
@@ -25,9 +26,9 @@ func (e *engine) Ping(ctx context.Context) error {
 func (e *engine) QueueDepth() int { return len(e.room) }
 
 // SendLedger returns the send ledger of the queue when it keeps one
-// (cardbot.LedgerSource), else nil.
-func (e *engine) SendLedger() cardbot.SendLedger {
-	if s, ok := e.q.(cardbot.LedgerSource); ok {
+// (store.LedgerSource), else nil.
+func (e *engine) SendLedger() store.SendLedger {
+	if s, ok := e.q.(store.LedgerSource); ok {
 		return s.SendLedger()
 	}
 	return nil
@@ -36,7 +37,7 @@ func (e *engine) SendLedger() cardbot.SendLedger {
 // The engine is what the bot asks of it.
 var (
 	_ cardbot.Engine        = (*engine)(nil)
-	_ cardbot.Pinger        = (*engine)(nil)
+	_ store.Pinger          = (*engine)(nil)
 	_ cardbot.DepthReporter = (*engine)(nil)
-	_ cardbot.LedgerSource  = (*engine)(nil)
+	_ store.LedgerSource    = (*engine)(nil)
 )

@@ -8,9 +8,9 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
+	"golang.org/x/time/rate"
 )
 
 // PushFailureHold bounds how long one failed push to the queue keeps the
@@ -58,7 +58,7 @@ func (e *PushError) ReadyReason() string {
 // pushReason classifies a push's failure for ObsPushFailed.
 func pushReason(err error) string {
 	switch {
-	case errors.Is(err, cardbot.ErrQueueFull):
+	case errors.Is(err, store.ErrQueueFull):
 		return cardbot.PushFailedFull
 	case errors.Is(err, context.DeadlineExceeded):
 		return cardbot.PushFailedTimeout
@@ -80,9 +80,9 @@ type pushHealth struct {
 }
 
 // notePush records the outcome of a push of u. A push that lost a race with
-// the same key (ErrInFlight) says nothing of the queue and is not noted.
+// the same key (store.ErrInFlight) says nothing of the queue and is not noted.
 func (e *engine) notePush(u *cardbot.Update, err error) {
-	if errors.Is(err, cardbot.ErrInFlight) {
+	if errors.Is(err, store.ErrInFlight) {
 		return
 	}
 	h := &e.pushes

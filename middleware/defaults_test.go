@@ -11,17 +11,19 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
 	"github.com/cardbot/cardbot/middleware"
 )
 
-// TestLoggerWithoutBot: a Context without a bot (a handler run directly in
-// a test) logs to slog's default logger.
+// TestLoggerWithoutBot: a Context of a handler run directly in a test
+// logs to its bot's logger, here slog's default one.
 func TestLoggerWithoutBot(t *testing.T) {
 	var buf bytes.Buffer
 	prev := slog.Default()
 	slog.SetDefault(slog.New(slog.NewTextHandler(&buf, nil)))
 	t.Cleanup(func() { slog.SetDefault(prev) })
-	_, err := run(t, middleware.Logger(), update("chat1", "s", "x"), nil)
+	c := cardbottest.NewContext(t, nopProvider(), *update("chat1", "s", "x"), cardbot.WithLogger(slog.Default()))
+	err := middleware.Logger()(func(*cardbot.Context) error { return nil })(c)
 	require.NoError(t, err)
 	assert.Contains(t, buf.String(), "msg=update")
 	assert.Contains(t, buf.String(), "chat=chat1")

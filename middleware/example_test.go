@@ -5,23 +5,21 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"time"
 
 	"golang.org/x/time/rate"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
 	"github.com/cardbot/cardbot/middleware"
 )
 
-// printer is a provider that prints what the bot sends.
-type printer struct{}
-
-func (printer) Name() string { return "demo" }
-func (printer) Send(_ context.Context, chat string, out cardbot.Outgoing) (cardbot.SentMessage, error) {
-	if t, ok := out.(cardbot.Text); ok {
-		fmt.Printf("to %s: %s\n", chat, t.Body)
-	}
-	return cardbot.SentMessage{}, nil
+// printer returns a provider that prints what the bot sends.
+func printer() *cardbottest.Provider {
+	p := cardbottest.NewProvider("demo")
+	p.OnSend(cardbottest.Print(os.Stdout))
+	return p
 }
 
 func text(chat, s string) cardbot.Update {
@@ -48,9 +46,9 @@ func Example() {
 	bot.Handle(cardbot.Command("boom"), func(*cardbot.Context) error { panic("a bug") })
 
 	ctx := context.Background()
-	_ = bot.Dispatch(ctx, printer{}, text("admin-chat", "/stats"))
-	_ = bot.Dispatch(ctx, printer{}, text("stranger", "/stats")) // not the admin: nothing runs
-	_ = bot.Dispatch(ctx, printer{}, text("stranger2", "/boom"))
+	_ = bot.Dispatch(ctx, printer(), text("admin-chat", "/stats"))
+	_ = bot.Dispatch(ctx, printer(), text("stranger", "/stats")) // not the admin: nothing runs
+	_ = bot.Dispatch(ctx, printer(), text("stranger2", "/boom"))
 	// Output:
 	// to admin-chat: 42 contacts
 	// recovered: a bug

@@ -14,15 +14,12 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
 	"github.com/cardbot/cardbot/middleware"
 )
 
-type nopProvider struct{}
-
-func (nopProvider) Name() string { return "fake" }
-func (nopProvider) Send(context.Context, string, cardbot.Outgoing) (cardbot.SentMessage, error) {
-	return cardbot.SentMessage{}, nil
-}
+// nopProvider returns a provider whose sends succeed.
+func nopProvider() *cardbottest.Provider { return cardbottest.NewProvider("fake") }
 
 func update(chat, sender, text string) *cardbot.Update {
 	return &cardbot.Update{
@@ -35,7 +32,7 @@ func update(chat, sender, text string) *cardbot.Update {
 }
 
 func ctxFor(t *testing.T, u *cardbot.Update) *cardbot.Context {
-	return cardbot.NewContext(t.Context(), nil, nopProvider{}, u)
+	return cardbottest.NewContext(t, nopProvider(), *u)
 }
 
 // run calls h wrapped in mw with a Context for u and reports whether h ran.
@@ -132,7 +129,7 @@ func TestLogger(t *testing.T) {
 		buf.Reset()
 		b := cardbot.New(cardbot.WithLogger(l))
 		b.Use(middleware.Logger())
-		require.NoError(t, b.Dispatch(t.Context(), nopProvider{}, *update("c", "s", "x")))
+		require.NoError(t, b.Dispatch(t.Context(), nopProvider(), *update("c", "s", "x")))
 		assert.Contains(t, buf.String(), "msg=update")
 	})
 }
@@ -271,7 +268,7 @@ func TestMiddlewaresInABot(t *testing.T) {
 	b := cardbot.New(cardbot.WithLogger(l), cardbot.WithErrorHandler(func(_ *cardbot.Context, err error) { reported = append(reported, err) }))
 	b.Use(middleware.Logger(), middleware.Recover(), middleware.Timeout(time.Second))
 	b.Handle(cardbot.OnText, func(*cardbot.Context) error { panic("in handler") })
-	err := b.Dispatch(t.Context(), nopProvider{}, *update("a", "s", "x"))
+	err := b.Dispatch(t.Context(), nopProvider(), *update("a", "s", "x"))
 	var pe *cardbot.PanicError
 	require.ErrorAs(t, err, &pe)
 	require.Len(t, reported, 1)

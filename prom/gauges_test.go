@@ -2,7 +2,6 @@ package prom_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -10,33 +9,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
 	"github.com/cardbot/cardbot/delivery"
 	"github.com/cardbot/cardbot/prom"
 )
-
-// instance is a provider whose instance's status a test sets.
-type instance struct {
-	name string
-	mu   sync.Mutex
-	st   cardbot.InstanceStatus
-}
-
-func (p *instance) Name() string { return p.name }
-func (p *instance) Send(context.Context, string, cardbot.Outgoing) (cardbot.SentMessage, error) {
-	return cardbot.SentMessage{}, nil
-}
-
-func (p *instance) InstanceStatus() cardbot.InstanceStatus {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.st
-}
-
-func (p *instance) set(st cardbot.InstanceStatus) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.st = st
-}
 
 // The queue's depth is the bot's at the scrape: it goes up while updates
 // wait and back to 0 once they are done, with no update taken after.
@@ -48,7 +24,7 @@ func TestQueueDepthIsLive(t *testing.T) {
 	release := make(chan struct{})
 	started := make(chan struct{}, 2)
 	bot.Handle(cardbot.OnAny, func(*cardbot.Context) error { started <- struct{}{}; <-release; return nil })
-	p := &instance{name: "fake"}
+	p := cardbottest.NewInstance("fake", cardbot.InstanceStatus{})
 	for _, chat := range []string{"a", "b"} {
 		require.NoError(t, bot.Dispatch(t.Context(), p, cardbot.Update{Kind: cardbot.KindMessage, Key: chat,
 			Chat: cardbot.Chat{ID: chat}, Message: &cardbot.Message{Text: "x"}}))
@@ -66,9 +42,9 @@ func TestQueueDepthIsLive(t *testing.T) {
 func TestInstanceGauges(t *testing.T) {
 	obs, err := prom.New(prom.Config{})
 	require.NoError(t, err)
-	wa := &instance{name: "greenapi", st: cardbot.InstanceStatus{Provider: "greenapi", Instance: "1101000001", Ready: true}}
-	mx := &instance{name: "max", st: cardbot.InstanceStatus{Provider: "max", Instance: "3100000000", State: "authorized",
-		QuotaExceeded: true, Reason: "quotaExceeded"}}
+	wa := cardbottest.NewInstance("greenapi", cardbot.InstanceStatus{Provider: "greenapi", Instance: "1101000001", Ready: true})
+	mx := cardbottest.NewInstance("max", cardbot.InstanceStatus{Provider: "max", Instance: "3100000000", State: "authorized",
+		QuotaExceeded: true, Reason: "quotaExceeded"})
 	bot := cardbot.New(cardbot.WithLogger(quiet()), cardbot.WithObserver(obs), cardbot.WithProviders(wa, mx))
 	t.Cleanup(func() { require.NoError(t, bot.Shutdown(context.Background())) })
 
@@ -88,7 +64,7 @@ func TestInstanceGauges(t *testing.T) {
 
 	assertNoSecrets(t, got, "1101000001", "3100000000") // part of the API's URL paths
 
-	wa.set(cardbot.InstanceStatus{Provider: "greenapi", Instance: "1101000001", State: "notAuthorized", Reason: "notAuthorized"})
+	wa.SetInstanceStatus(cardbot.InstanceStatus{Provider: "greenapi", Instance: "1101000001", State: "notAuthorized", Reason: "notAuthorized"})
 	got = scrape(t, obs.Handler())
 	assert.Equal(t, 0.0, got[`cardbot_instance_ready{provider="greenapi"}`])
 	assert.Equal(t, 1.0, got[`cardbot_instance_state{provider="greenapi",state="notAuthorized"}`])

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,26 +16,24 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
 	"github.com/cardbot/cardbot/delivery"
+	"github.com/cardbot/cardbot/store"
 	"github.com/cardbot/cardbot/store/boltstore"
 	"github.com/cardbot/cardbot/tracing"
 )
 
-// echoProvider is a provider whose sends succeed, except to chat "down".
-type echoProvider struct {
-	mu   sync.Mutex
-	sent int
-}
-
-func (p *echoProvider) Name() string { return "fake" }
-func (p *echoProvider) Send(_ context.Context, chat string, _ cardbot.Outgoing) (cardbot.SentMessage, error) {
-	if chat == "down" {
-		return cardbot.SentMessage{}, errors.New("the provider is down")
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.sent++
-	return cardbot.SentMessage{ID: "1"}, nil
+// echoProvider returns a provider whose sends succeed, except to chat
+// "down".
+func echoProvider() *cardbottest.Provider {
+	p := cardbottest.NewProvider("fake")
+	p.OnSend(func(_ context.Context, chat string, _ cardbot.Outgoing) error {
+		if chat == "down" {
+			return errors.New("the provider is down")
+		}
+		return nil
+	})
+	return p
 }
 
 func text(chat, s, key string) cardbot.Update {
@@ -81,7 +78,7 @@ func TestSyncSpans(t *testing.T) {
 	tr, rec, test := newTracer(t)
 	bot := quietBot(cardbot.WithTracer(tr))
 	bot.Handle(cardbot.OnText, func(c *cardbot.Context) error { return c.Send(c.Text()) })
-	p := &echoProvider{}
+	p := echoProvider()
 
 	ctx, parent := test.Start(context.Background(), "webhook")
 	require.NoError(t, bot.Dispatch(ctx, p, text("c1", "hello", "k1")))
@@ -121,10 +118,10 @@ func TestSyncSpans(t *testing.T) {
 func TestAsyncSpans(t *testing.T) {
 	tests := []struct {
 		name  string
-		queue func(t *testing.T) cardbot.Queue
+		queue func(t *testing.T) store.Queue
 	}{
-		{"memory", func(*testing.T) cardbot.Queue { return nil }},
-		{"file", func(t *testing.T) cardbot.Queue {
+		{"memory", func(*testing.T) store.Queue { return nil }},
+		{"file", func(t *testing.T) store.Queue {
 			db, err := boltstore.Open(filepath.Join(t.TempDir(), "bot.db"), boltstore.Options{})
 			require.NoError(t, err)
 			t.Cleanup(func() { _ = db.Close() })
@@ -141,7 +138,7 @@ func TestAsyncSpans(t *testing.T) {
 				return c.Send(c.Text())
 			})
 			ctx, parent := test.Start(context.Background(), "webhook")
-			require.NoError(t, bot.Dispatch(ctx, &echoProvider{}, text("c1", "hello", "k1")))
+			require.NoError(t, bot.Dispatch(ctx, echoProvider(), text("c1", "hello", "k1")))
 			parent.End()
 			select {
 			case <-handled:

@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
 	"github.com/cardbot/cardbot/delivery"
 	"github.com/cardbot/cardbot/webhook"
 )
@@ -29,26 +29,17 @@ import (
 // testSource is a provider of the simplest kind: a Bearer token, and bodies
 // {"updates":[{"key":…,"chat":…,"text":…}]}. It records what it sends.
 type testSource struct {
+	cardbottest.Provider
 	token string
-	mu    sync.Mutex
-	sent  []string
 }
 
-func (s *testSource) Name() string { return "test" }
-
-func (s *testSource) Send(_ context.Context, chat string, out cardbot.Outgoing) (cardbot.SentMessage, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if t, ok := out.(cardbot.Text); ok {
-		s.sent = append(s.sent, chat+": "+t.Body)
-	}
-	return cardbot.SentMessage{ID: "1"}, nil
-}
-
+// Sent returns the texts sent, as "chat: text".
 func (s *testSource) Sent() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.sent...)
+	var out []string
+	for _, m := range s.Provider.Sent() {
+		out = append(out, m.Chat+": "+m.Text())
+	}
+	return out
 }
 
 func (s *testSource) VerifyWebhook(r *http.Request) error {

@@ -19,6 +19,7 @@ import (
 	"github.com/cardbot/cardbot/contactcard"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
+	"github.com/cardbot/cardbot/store"
 	"github.com/cardbot/cardbot/webhook"
 )
 
@@ -44,7 +45,7 @@ type chat struct {
 
 // newChat runs a contact book on st, served to a fake GREEN-API, until the
 // test ends; fake may be shared by several bots (instances, or a restart).
-func newChat(t *testing.T, fake *greenapitest.Server, st *store) *chat {
+func newChat(t *testing.T, fake *greenapitest.Server, st *storage) *chat {
 	t.Helper()
 	return newChatOf(t, fake, cardbot.StateConfig{Store: st.state, Locker: st.locker, TTL: -1}, register)
 }
@@ -94,7 +95,7 @@ func (c *chat) upload(vcf string) []string {
 	return c.push(c.fake.IncomingDocument(c.in, "contacts.vcf", "text/x-vcard", []byte(vcf)))
 }
 
-func memory() *store { return &store{state: cardbot.NewMemoryStateStore(), close: func() {}} }
+func memory() *storage { return &storage{state: store.NewMemoryStateStore(), close: func() {}} }
 
 func newFake(t *testing.T) *greenapitest.Server {
 	fake := greenapitest.NewServer(greenapitest.WithWebhookToken("hook"))
@@ -152,19 +153,19 @@ func TestSteps(t *testing.T) {
 func TestRestartMidConversation(t *testing.T) {
 	stores := []struct {
 		name string
-		open func(t *testing.T) func() *store // each call opens the store anew
+		open func(t *testing.T) func() *storage // each call opens the store anew
 	}{
-		{"file", func(t *testing.T) func() *store {
+		{"file", func(t *testing.T) func() *storage {
 			path := "file:" + filepath.Join(t.TempDir(), "book.db")
-			return func() *store {
+			return func() *storage {
 				st, err := openStore(path, "")
 				require.NoError(t, err)
 				return st
 			}
 		}},
-		{"redis", func(t *testing.T) func() *store {
+		{"redis", func(t *testing.T) func() *storage {
 			url, prefix := testRedis(t)
-			return func() *store {
+			return func() *storage {
 				st, err := openStore(url, prefix)
 				require.NoError(t, err)
 				return st

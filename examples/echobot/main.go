@@ -11,7 +11,7 @@
 // environment variables. `echobot healthcheck` asks the bot on ADDR for
 // GET /healthz and exits 0 when it answers 200, 1 otherwise: the
 // container's HEALTHCHECK. The bot itself is package app, so that tests and
-// the load harness (internal/loadtest) can run it in process.
+// the load harness (tools/loadtest) can run it in process.
 package main
 
 import (

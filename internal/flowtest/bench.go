@@ -7,18 +7,8 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
 )
-
-// Discard is a provider whose Send does nothing.
-type Discard struct{}
-
-// Name implements cardbot.Provider.
-func (Discard) Name() string { return "bench" }
-
-// Send implements cardbot.Provider.
-func (Discard) Send(context.Context, string, cardbot.Outgoing) (cardbot.SentMessage, error) {
-	return cardbot.SentMessage{ID: "1"}, nil
-}
 
 // Reply is the handler of the benchmarks without state: it replies.
 func Reply(c *cardbot.Context) error { return c.Send(c.Text()) }
@@ -60,7 +50,7 @@ func updates() []cardbot.Update {
 // should deduplicate with a store of fewer than 8192 keys.
 func Bench(b *testing.B, bot *cardbot.Bot) {
 	list := updates()
-	ctx, p := context.Background(), Discard{}
+	ctx, p := context.Background(), cardbottest.Discard("bench")
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
@@ -77,7 +67,7 @@ func Bench(b *testing.B, bot *cardbot.Bot) {
 // update and what state adds, in nanoseconds and in percent.
 func BenchPair(b *testing.B, none, state *cardbot.Bot) {
 	list := updates()
-	ctx, p := context.Background(), Discard{}
+	ctx, p := context.Background(), cardbottest.Discard("bench")
 	var took [2]time.Duration
 	b.ReportAllocs()
 	i := 0

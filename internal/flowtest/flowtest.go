@@ -13,40 +13,28 @@ import (
 	"time"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
+	"github.com/cardbot/cardbot/store"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// Provider records the texts the bots send; it is safe for concurrent
-// use.
-type Provider struct {
-	mu   sync.Mutex
-	sent map[string][]string // by chat
-}
+// Provider is the kit's recording provider, named "alpha", with the
+// texts it sent read by chat.
+type Provider struct{ *cardbottest.Provider }
 
 // NewProvider returns a Provider named "alpha" that has sent nothing.
-func NewProvider() *Provider { return &Provider{sent: make(map[string][]string)} }
-
-// Name implements cardbot.Provider.
-func (p *Provider) Name() string { return "alpha" }
-
-// Send implements cardbot.Provider: it records the text.
-func (p *Provider) Send(_ context.Context, chatID string, out cardbot.Outgoing) (cardbot.SentMessage, error) {
-	t, ok := out.(cardbot.Text)
-	if !ok {
-		return cardbot.SentMessage{}, fmt.Errorf("flowtest: sent a %T", out)
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.sent[chatID] = append(p.sent[chatID], t.Body)
-	return cardbot.SentMessage{ID: strconv.Itoa(len(p.sent[chatID]))}, nil
-}
+func NewProvider() *Provider { return &Provider{cardbottest.NewProvider("alpha")} }
 
 // Sent returns the texts sent to chat.
 func (p *Provider) Sent(chat string) []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]string(nil), p.sent[chat]...)
+	var out []string
+	for _, s := range p.Provider.Sent() {
+		if s.Chat == chat {
+			out = append(out, s.Text())
+		}
+	}
+	return out
 }
 
 // Count registers the counting flow on b: each text message of a chat
@@ -131,7 +119,7 @@ func RequireSteps(t *testing.T, p *Provider, chat string, n int) {
 }
 
 // RequireCount requires that the conversation of chat, in s, counted n.
-func RequireCount(t *testing.T, s cardbot.StateStore, chat string, n int) {
+func RequireCount(t *testing.T, s store.StateStore, chat string, n int) {
 	t.Helper()
 	rec, err := s.Load(context.Background(), "c\x00alpha\x00"+chat)
 	require.NoError(t, err)

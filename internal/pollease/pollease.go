@@ -1,4 +1,4 @@
-// Package pollease is the lease a poller holds on a shared cardbot.Locker,
+// Package pollease is the lease a poller holds on a shared store.Locker,
 // so that of several instances of a bot only one polls a provider account
 // at a time: GREEN-API hands a notification to every poller of an instance
 // until it is deleted, and Aitu answers a second poll of a token with 409.
@@ -11,8 +11,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/internal/retry"
+	"github.com/cardbot/cardbot/store"
 )
 
 // DefaultTTL is a lease's time to live when the poller sets none. A poller
@@ -25,7 +25,7 @@ const DefaultTTL = 2 * time.Minute
 // Lease is one poller's claim on an account. The zero value, and a Lease
 // with a nil Locker, always holds: a single instance needs no lease.
 type Lease struct {
-	locker cardbot.Locker
+	locker store.Locker
 	name   string
 	owner  string
 	ttl    time.Duration
@@ -36,7 +36,7 @@ type Lease struct {
 
 // New returns the lease name on l for a new owner, ttl long (DefaultTTL
 // when zero or less). A nil l gives a Lease that always holds.
-func New(l cardbot.Locker, name string, ttl time.Duration, log *slog.Logger) *Lease {
+func New(l store.Locker, name string, ttl time.Duration, log *slog.Logger) *Lease {
 	if ttl <= 0 {
 		ttl = DefaultTTL
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -39,7 +39,7 @@ func TestHold(t *testing.T) {
 		require.ErrorIs(t, New(brokenLocker{}, "x", ttl, quiet).Hold(ctx), context.DeadlineExceeded)
 	})
 	t.Run("taken in turn", func(t *testing.T) {
-		locker := cardbot.NewMemoryLocker()
+		locker := store.NewMemoryLocker()
 		a, b := New(locker, "acct", ttl, quiet), New(locker, "acct", ttl, quiet)
 		require.NoError(t, a.Hold(t.Context()))
 		require.NoError(t, a.Hold(t.Context()), "renewed by its holder")
@@ -52,7 +52,7 @@ func TestHold(t *testing.T) {
 		assert.Less(t, time.Since(begin), ttl, "free at once after the release")
 	})
 	t.Run("an expired lease is free", func(t *testing.T) {
-		locker := cardbot.NewMemoryLocker()
+		locker := store.NewMemoryLocker()
 		a, b := New(locker, "acct", ttl, quiet), New(locker, "acct", ttl, quiet)
 		require.NoError(t, a.Hold(t.Context()))
 		ctx, cancel := context.WithTimeout(t.Context(), 5*ttl)

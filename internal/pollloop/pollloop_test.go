@@ -14,10 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
-	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/internal/pollease"
 	"github.com/cardbot/cardbot/internal/pollloop"
 	"github.com/cardbot/cardbot/internal/retry"
+	"github.com/cardbot/cardbot/store"
 )
 
 // TestMain fails the package's tests when a goroutine outlives them.
@@ -114,7 +114,7 @@ func TestRedeliverError(t *testing.T) {
 // TestRunWithoutTheLease: while another instance holds the lease, Run
 // never polls, and it returns the context's error when the context ends.
 func TestRunWithoutTheLease(t *testing.T) {
-	locker := cardbot.NewMemoryLocker()
+	locker := store.NewMemoryLocker()
 	quiet := slog.New(slog.DiscardHandler)
 	other := pollease.New(locker, "acct", time.Minute, quiet)
 	require.NoError(t, other.Hold(t.Context()))

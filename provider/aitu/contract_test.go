@@ -12,9 +12,10 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/internal/apitest"
-	"github.com/cardbot/cardbot/internal/providertest"
 	"github.com/cardbot/cardbot/provider/aitu"
 	"github.com/cardbot/cardbot/provider/aitu/aitutest"
+	"github.com/cardbot/cardbot/provider/providertest"
+	"github.com/cardbot/cardbot/store"
 )
 
 // apiToken is the token of the contract's clients and fakes.
@@ -85,7 +86,7 @@ func TestContract(t *testing.T) {
 			}
 			return method, status, ok
 		},
-		Poll: func(c *aitu.Client, d cardbot.Dispatcher, locker cardbot.Locker) func(context.Context) error {
+		Poll: func(c *aitu.Client, d cardbot.Dispatcher, locker store.Locker) func(context.Context) error {
 			opts := fastPolling
 			opts.Locker, opts.LeaseTTL = locker, providertest.LeaseTTL
 			return aitu.NewPoller(c, d, opts).Run

@@ -11,8 +11,8 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/contactcard"
-	"github.com/cardbot/cardbot/internal/providertest"
 	"github.com/cardbot/cardbot/provider/aitu"
+	"github.com/cardbot/cardbot/provider/providertest"
 )
 
 func TestDecodeWebhookTypes(t *testing.T) {

@@ -14,10 +14,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
 	"github.com/cardbot/cardbot/contactcard"
-	"github.com/cardbot/cardbot/internal/providertest"
 	"github.com/cardbot/cardbot/provider/aitu"
 	"github.com/cardbot/cardbot/provider/aitu/aitutest"
+	"github.com/cardbot/cardbot/provider/providertest"
 )
 
 // TestSendFile: a file is uploaded and then shown in the chat by a
@@ -69,9 +70,8 @@ func TestSendVCardFileAitu(t *testing.T) {
 	require.Len(t, cards, 2)
 	srv := newServer(t)
 	c := newClient(t, srv)
-	b := cardbot.New(cardbot.WithProviders(c))
 	u := cardbot.Update{Kind: cardbot.KindMessage, Chat: cardbot.Chat{ID: "USER:" + userID}, Message: &cardbot.Message{ID: messageID, Text: "/export"}}
-	require.NoError(t, cardbot.NewContext(t.Context(), b, c, &u).SendVCard("Контакты", cards...))
+	require.NoError(t, cardbottest.NewContext(t, c, u, cardbot.WithProviders(c)).SendVCard("Контакты", cards...))
 
 	files := srv.SentFiles()
 	require.Len(t, files, 1)

@@ -6,8 +6,8 @@ import (
 	"log/slog"
 	"testing"
 
-	"github.com/cardbot/cardbot/internal/providertest"
 	"github.com/cardbot/cardbot/provider/aitu"
+	"github.com/cardbot/cardbot/provider/providertest"
 )
 
 // FuzzDecodeWebhook checks that no body makes DecodeWebhook panic, and that

@@ -13,9 +13,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
-	"github.com/cardbot/cardbot/internal/providertest"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
+	"github.com/cardbot/cardbot/provider/providertest"
+	"github.com/cardbot/cardbot/store"
 )
 
 // The credentials of the contract's clients and fakes.
@@ -101,7 +102,7 @@ func contract(t *testing.T, m greenapi.Messenger, chat string, opts ...greenapit
 			}
 			return ae.Method, ae.StatusCode, true
 		},
-		Poll: func(c *greenapi.Client, d cardbot.Dispatcher, locker cardbot.Locker) func(context.Context) error {
+		Poll: func(c *greenapi.Client, d cardbot.Dispatcher, locker store.Locker) func(context.Context) error {
 			opts := fastPolling
 			opts.Locker, opts.LeaseTTL = locker, providertest.LeaseTTL
 			return greenapi.NewPoller(c, d, opts).Run

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
 	"github.com/cardbot/cardbot/contactcard"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
 )
@@ -218,7 +219,7 @@ func TestMAXContactIsInternational(t *testing.T) {
 			c := d.clientFor(tt.body)
 			got, err := c.DecodeWebhook(tt.body)
 			require.NoError(t, err)
-			ctx := cardbot.NewContext(t.Context(), nil, c, &got[0])
+			ctx := cardbottest.NewContext(t, c, got[0])
 			cards, err := ctx.Contacts()
 			require.NoError(t, err)
 			require.Len(t, cards, 1)

@@ -11,9 +11,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
 	"github.com/cardbot/cardbot/contactcard"
-	"github.com/cardbot/cardbot/internal/providertest"
 	"github.com/cardbot/cardbot/provider/greenapi"
+	"github.com/cardbot/cardbot/provider/providertest"
 )
 
 // decoder returns a decoder of fixtures: each body is decoded by a client
@@ -228,7 +229,7 @@ func TestDecodeWebhookContactsParse(t *testing.T) {
 	c := decoder(t).clientFor(body)
 	got, err := c.DecodeWebhook(body)
 	require.NoError(t, err)
-	ctx := cardbot.NewContext(t.Context(), nil, c, &got[0])
+	ctx := cardbottest.NewContext(t, c, got[0])
 	cards, err := ctx.Contacts()
 	require.NoError(t, err)
 	require.Len(t, cards, 2)

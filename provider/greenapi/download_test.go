@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
 	"github.com/cardbot/cardbot/internal/apitest"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
@@ -119,7 +120,7 @@ func TestContactsOfVCardDocument(t *testing.T) {
 		msg := *u.Message
 		msg.Document = &doc
 		u.Message = &msg
-		cards, err := cardbot.NewContext(t.Context(), nil, c, &u).Contacts()
+		cards, err := cardbottest.NewContext(t, c, u).Contacts()
 		require.NoError(t, err)
 		require.Len(t, cards, 1)
 		ph, ok := cards[0].PrimaryPhone()

@@ -14,9 +14,9 @@ import (
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/contactcard"
 	"github.com/cardbot/cardbot/internal/apitest"
-	"github.com/cardbot/cardbot/internal/providertest"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
+	"github.com/cardbot/cardbot/provider/providertest"
 )
 
 // exportCards are two contacts to send as one .vcf.

@@ -3,7 +3,7 @@ package greenapi_test
 import (
 	"testing"
 
-	"github.com/cardbot/cardbot/internal/providertest"
+	"github.com/cardbot/cardbot/provider/providertest"
 )
 
 // FuzzDecodeWebhook checks that no body makes DecodeWebhook panic, and that

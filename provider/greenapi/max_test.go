@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
 	"github.com/cardbot/cardbot/contactcard"
 	"github.com/cardbot/cardbot/internal/apitest"
 	"github.com/cardbot/cardbot/provider/greenapi"
@@ -393,7 +394,7 @@ func TestMAXContactRoundTrip(t *testing.T) {
 	body := srv.IncomingMAXContact(greenapitest.Incoming{ChatID: "10000000", SenderPhone: "79991112233"}, "Pyotr", "10000001", "79991112234")
 	got, err := c.DecodeWebhook(body)
 	require.NoError(t, err)
-	ctx := cardbot.NewContext(t.Context(), nil, c, &got[0])
+	ctx := cardbottest.NewContext(t, c, got[0])
 	assert.Equal(t, cardbot.ChatPrivate, ctx.Chat().Kind)
 	assert.Equal(t, "79991112233", ctx.Sender().Phone)
 	cards, err := ctx.Contacts()

@@ -14,6 +14,7 @@ import (
 	"github.com/cardbot/cardbot/internal/pollloop"
 	"github.com/cardbot/cardbot/internal/retry"
 	"github.com/cardbot/cardbot/internal/wirejson"
+	"github.com/cardbot/cardbot/store"
 )
 
 // PollerOptions configures a Poller; the zero value is the defaults.
@@ -32,7 +33,7 @@ type PollerOptions struct {
 	// redisstore.Locker): a poller then polls only while it holds the
 	// account's lease, so that of several instances one polls at a time.
 	// Without it every poller polls.
-	Locker cardbot.Locker
+	Locker store.Locker
 
 	// LeaseTTL is the lease's time to live; the poller renews it before
 	// each poll, so a poll and the handling of what it brought must take

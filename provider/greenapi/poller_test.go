@@ -15,6 +15,7 @@ import (
 	"github.com/cardbot/cardbot/internal/apitest"
 	"github.com/cardbot/cardbot/provider/greenapi"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
+	"github.com/cardbot/cardbot/store"
 )
 
 var fastPolling = greenapi.PollerOptions{MinBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond}
@@ -60,7 +61,7 @@ func TestPollerDeletesAfterHandled(t *testing.T) {
 func TestPollerKeepsNotificationAfterRetryableFailure(t *testing.T) {
 	srv := newServer(t, greenapitest.WithMaxReceiveWait(20*time.Millisecond))
 	c := newClient(t, srv)
-	rec := &apitest.Recorder{Errs: []error{cardbot.Retryable(errors.New("database down")), cardbot.ErrQueueFull}}
+	rec := &apitest.Recorder{Errs: []error{cardbot.Retryable(errors.New("database down")), store.ErrQueueFull}}
 	srv.Enqueue(ownFixture(t, srv, "incoming_text.json"))
 	stop := runPoller(t, c, rec)
 	require.Eventually(t, func() bool { return srv.Pending() == 0 }, 3*time.Second, 5*time.Millisecond)

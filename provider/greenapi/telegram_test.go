@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
 	"github.com/cardbot/cardbot/contactcard"
 	"github.com/cardbot/cardbot/internal/apitest"
 	"github.com/cardbot/cardbot/provider/greenapi"
@@ -186,7 +187,7 @@ func TestTelegramContactCard(t *testing.T) {
 			body = []byte(strings.Replace(string(body), `"vcard":""`, `"vcard":`+jsonString(tt.vcard), 1))
 			ups, err := c.DecodeWebhook(body)
 			require.NoError(t, err)
-			cards, err := cardbot.NewContext(t.Context(), nil, c, &ups[0]).Contacts()
+			cards, err := cardbottest.NewContext(t, c, ups[0]).Contacts()
 			require.NoError(t, err)
 			require.Len(t, cards, 1)
 			assert.Equal(t, tt.wantFN, cards[0].FormattedName)
@@ -205,7 +206,7 @@ func TestTelegramContactRoundTrip(t *testing.T) {
 	body := srv.IncomingTelegramContact(greenapitest.Incoming{ChatID: "-12345678909876", Sender: "10000000"}, "Ivan", "Tsarevich", "79001234569", "")
 	ups, err := c.DecodeWebhook(body)
 	require.NoError(t, err)
-	ctx := cardbot.NewContext(t.Context(), nil, c, &ups[0])
+	ctx := cardbottest.NewContext(t, c, ups[0])
 	assert.Equal(t, cardbot.ChatGroup, ctx.Chat().Kind)
 	cards, err := ctx.Contacts()
 	require.NoError(t, err)
@@ -233,7 +234,7 @@ func TestTelegramVCardDocument(t *testing.T) {
 		msg := *u.Message
 		msg.Document = &doc
 		u.Message = &msg
-		cards, err := cardbot.NewContext(t.Context(), nil, c, &u).Contacts()
+		cards, err := cardbottest.NewContext(t, c, u).Contacts()
 		require.NoError(t, err)
 		require.Len(t, cards, 1)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/internal/flowtest"
+	"github.com/cardbot/cardbot/store"
 	"github.com/cardbot/cardbot/store/boltstore"
 	"github.com/stretchr/testify/require"
 )
@@ -35,7 +36,7 @@ func BenchmarkPush(b *testing.B) {
 		i := 0
 		for b.Loop() {
 			i++
-			ok, err := q.Push(ctx, cardbot.Entry{Provider: "greenapi", ChatID: "79001234567@c.us", Key: strconv.Itoa(i), Update: update})
+			ok, err := q.Push(ctx, store.Entry{Provider: "greenapi", ChatID: "79001234567@c.us", Key: strconv.Itoa(i), Update: update})
 			if err != nil || !ok {
 				b.Fatal(ok, err)
 			}
@@ -47,7 +48,7 @@ func BenchmarkPushDuplicate(b *testing.B) {
 	syncModes(b, func(b *testing.B, db *boltstore.DB) {
 		q := db.Queue()
 		ctx := context.Background()
-		e := cardbot.Entry{Provider: "greenapi", ChatID: "79001234567@c.us", Key: "dup", Update: update}
+		e := store.Entry{Provider: "greenapi", ChatID: "79001234567@c.us", Key: "dup", Update: update}
 		_, err := q.Push(ctx, e)
 		require.NoError(b, err)
 		for b.Loop() {
@@ -65,13 +66,13 @@ func BenchmarkRoundTrip(b *testing.B) {
 	syncModes(b, func(b *testing.B, db *boltstore.DB) {
 		q := db.Queue()
 		ctx, cancel := context.WithCancel(context.Background())
-		delivered := make(chan cardbot.Delivery)
+		delivered := make(chan store.Delivery)
 		done := make(chan error, 1)
-		go func() { done <- q.Consume(ctx, func(d cardbot.Delivery) { delivered <- d }) }()
+		go func() { done <- q.Consume(ctx, func(d store.Delivery) { delivered <- d }) }()
 		i := 0
 		for b.Loop() {
 			i++
-			if _, err := q.Push(ctx, cardbot.Entry{Provider: "greenapi", ChatID: "c", Key: strconv.Itoa(i), Update: update}); err != nil {
+			if _, err := q.Push(ctx, store.Entry{Provider: "greenapi", ChatID: "c", Key: strconv.Itoa(i), Update: update}); err != nil {
 				b.Fatal(err)
 			}
 			if err := q.Ack(ctx, <-delivered); err != nil {
@@ -92,7 +93,7 @@ func BenchmarkDedupBeginEnd(b *testing.B) {
 			i++
 			key := "greenapi\x00" + strconv.Itoa(i)
 			st, err := s.Begin(ctx, key)
-			if err != nil || st != cardbot.DedupNew {
+			if err != nil || st != store.DedupNew {
 				b.Fatal(st, err)
 			}
 			if err := s.End(ctx, key, true); err != nil {
@@ -111,7 +112,7 @@ func BenchmarkDedupBeginDone(b *testing.B) {
 		require.NoError(b, err)
 		require.NoError(b, s.End(ctx, "k", true))
 		for b.Loop() {
-			if st, err := s.Begin(ctx, "k"); err != nil || st != cardbot.DedupDone {
+			if st, err := s.Begin(ctx, "k"); err != nil || st != store.DedupDone {
 				b.Fatal(st, err)
 			}
 		}
@@ -126,7 +127,7 @@ func BenchmarkPushParallel(b *testing.B) {
 		b.RunParallel(func(pb *testing.PB) {
 			ctx := context.Background()
 			for pb.Next() {
-				if _, err := q.Push(ctx, cardbot.Entry{Provider: "greenapi", ChatID: "c", Update: update}); err != nil {
+				if _, err := q.Push(ctx, store.Entry{Provider: "greenapi", ChatID: "c", Update: update}); err != nil {
 					b.Error(err)
 					return
 				}
@@ -140,7 +141,7 @@ func BenchmarkPushParallel(b *testing.B) {
 // "none" is the same bot without state.
 func BenchmarkState(b *testing.B) {
 	bot := func(opts ...cardbot.Option) *cardbot.Bot {
-		opts = append(opts, cardbot.WithLogger(quiet), cardbot.WithDedupStore(cardbot.NewMemoryDedupStore(1024, time.Hour)))
+		opts = append(opts, cardbot.WithLogger(quiet), cardbot.WithDedupStore(store.NewMemoryDedupStore(store.MemoryDedupConfig{Size: 1024, TTL: time.Hour})))
 		return cardbot.New(opts...)
 	}
 	b.Run("none", func(b *testing.B) {

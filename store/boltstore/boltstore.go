@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 )
@@ -33,7 +33,7 @@ const (
 type Options struct {
 	// DedupTTL is the dedup window: how long a pushed Key makes a later
 	// Push of the same Provider and Key a duplicate, and how long the
-	// DedupStore remembers a handled key. cardbot.DefaultDedupTTL (24 h,
+	// DedupStore remembers a handled key. store.DefaultDedupTTL (24 h,
 	// GREEN-API's redelivery window) when zero or less.
 	DedupTTL time.Duration
 
@@ -68,7 +68,7 @@ type Options struct {
 
 func (o Options) withDefaults() Options {
 	if o.DedupTTL <= 0 {
-		o.DedupTTL = cardbot.DefaultDedupTTL
+		o.DedupTTL = store.DefaultDedupTTL
 	}
 	if o.InFlightLease <= 0 {
 		o.InFlightLease = DefaultInFlightLease
@@ -184,7 +184,7 @@ func open(path string, opts Options, now func() time.Time) (*DB, error) {
 	db.dedup = &DedupStore{db: db}
 	db.state = &StateStore{db: db}
 	db.ledger = &SendLedger{db: db}
-	db.locker = cardbot.NewMemoryLocker()
+	db.locker = store.NewMemoryLocker()
 	return db, nil
 }
 

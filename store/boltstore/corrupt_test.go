@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 	bolt "go.etcd.io/bbolt"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 )
 
 // TestDecodeDeadBadEntry: a dead letter whose frame decodes but whose
@@ -92,10 +92,10 @@ func TestOnlyUndecodableEntries(t *testing.T) {
 		}
 		return nil
 	}))
-	got := make(chan cardbot.Delivery, 1)
+	got := make(chan store.Delivery, 1)
 	cctx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
-	go func() { done <- q.Consume(cctx, func(d cardbot.Delivery) { got <- d }) }()
+	go func() { done <- q.Consume(cctx, func(d store.Delivery) { got <- d }) }()
 	for deadline := time.Now().Add(5 * time.Second); counts(t, db, bucketDead)[0] < bad; time.Sleep(10 * time.Millisecond) {
 		require.True(t, time.Now().Before(deadline), "every undecodable entry is dead lettered within 5 s")
 	}
@@ -105,7 +105,7 @@ func TestOnlyUndecodableEntries(t *testing.T) {
 	assert.Len(t, dead, bad)
 	assert.Empty(t, got, "nothing delivered")
 
-	_, err = q.Push(ctx, cardbot.Entry{Provider: "p", ChatID: "c", Update: []byte("good")})
+	_, err = q.Push(ctx, store.Entry{Provider: "p", ChatID: "c", Update: []byte("good")})
 	require.NoError(t, err)
 	select {
 	case d := <-got:
@@ -131,9 +131,9 @@ func TestCorruptStateRecord(t *testing.T) {
 	}))
 	_, err := s.Load(ctx, "conv")
 	require.ErrorContains(t, err, "boltstore: state load:")
-	v, err := s.Save(ctx, "conv", cardbot.StateRecord{State: "a"}, 0)
+	v, err := s.Save(ctx, "conv", store.StateRecord{State: "a"}, 0)
 	require.ErrorContains(t, err, "boltstore: state save:")
-	assert.NotErrorIs(t, err, cardbot.ErrStateConflict)
+	assert.NotErrorIs(t, err, store.ErrStateConflict)
 	assert.Zero(t, v)
 	require.NoError(t, db.bolt.View(func(tx *bolt.Tx) error {
 		assert.Equal(t, bad, tx.Bucket(bucketState).Get([]byte("conv")))

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 	"github.com/cardbot/cardbot/store/boltstore"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -63,7 +63,7 @@ func TestDeadLetters(t *testing.T) {
 	ok, err = q.Push(t.Context(), entry("c0", "k0", "u0 again"))
 	require.NoError(t, err)
 	assert.False(t, ok, "the replay made its key no less a duplicate")
-	require.ErrorIs(t, q.Replay(t.Context(), list[0].ID), cardbot.ErrNoDeadLetter, "replayed already")
+	require.ErrorIs(t, q.Replay(t.Context(), list[0].ID), store.ErrNoDeadLetter, "replayed already")
 
 	c = consume(t, q, 10)
 	back := c.nextN(2)
@@ -79,7 +79,7 @@ func TestDeadLetters(t *testing.T) {
 
 	// Drop deletes one.
 	require.NoError(t, q.DropDeadLetter(t.Context(), list[1].ID))
-	require.ErrorIs(t, q.DropDeadLetter(t.Context(), list[1].ID), cardbot.ErrNoDeadLetter)
+	require.ErrorIs(t, q.DropDeadLetter(t.Context(), list[1].ID), store.ErrNoDeadLetter)
 	left, err := q.DeadLetters(t.Context(), 10)
 	require.NoError(t, err)
 	assert.Empty(t, left)
@@ -93,9 +93,9 @@ func TestNoDeadLetter(t *testing.T) {
 	for _, id := range []string{"", "1", "2", "abc", "01", "+1", "-1", "0", "18446744073709551616", " 1"} {
 		t.Run(strconv.Quote(id), func(t *testing.T) {
 			err := q.Replay(t.Context(), id)
-			assert.ErrorIs(t, err, cardbot.ErrNoDeadLetter)
+			assert.ErrorIs(t, err, store.ErrNoDeadLetter)
 			assert.ErrorContains(t, err, "boltstore:")
-			assert.ErrorIs(t, q.DropDeadLetter(t.Context(), id), cardbot.ErrNoDeadLetter)
+			assert.ErrorIs(t, q.DropDeadLetter(t.Context(), id), store.ErrNoDeadLetter)
 		})
 	}
 	list, err := boltstore.Stored(db)
@@ -136,7 +136,7 @@ func TestDeadLetterLimit(t *testing.T) {
 	require.Equal(t, []string{"5", "6"}, ids(list))
 }
 
-func ids(list []cardbot.DeadLetter) []string {
+func ids(list []store.DeadLetter) []string {
 	s := make([]string, len(list))
 	for i, d := range list {
 		s[i] = d.ID

@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 	bolt "go.etcd.io/bbolt"
 )
 
-// DedupStore is the cardbot.DedupStore of a DB. A key's mark is its state
+// DedupStore is the store.DedupStore of a DB. A key's mark is its state
 // (in flight or done) and when that state expires: in flight for
 // Options.InFlightLease, done for Options.DedupTTL. An expired mark counts
 // as none, and is deleted a few at a time by later calls and all at once
@@ -22,7 +22,7 @@ type DedupStore struct {
 	db *DB
 }
 
-var _ cardbot.DedupStore = (*DedupStore)(nil)
+var _ store.DedupStore = (*DedupStore)(nil)
 
 // The states of a mark, its first byte; its last 8 are its expiry.
 const (
@@ -35,30 +35,30 @@ func markValue(state byte, exp int64) []byte {
 }
 
 // state returns what the mark v says at now.
-func state(v []byte, now int64) (cardbot.DedupState, bool) {
+func state(v []byte, now int64) (store.DedupState, bool) {
 	if len(v) != 9 || expiry(v) <= now {
-		return cardbot.DedupNew, false
+		return store.DedupNew, false
 	}
 	if v[0] == markDone {
-		return cardbot.DedupDone, true
+		return store.DedupDone, true
 	}
-	return cardbot.DedupInFlight, true
+	return store.DedupInFlight, true
 }
 
 // errMarked rolls back a Begin that found the key marked meanwhile.
 var errMarked = fmt.Errorf("%w: marked", errRollback)
 
-// Begin implements cardbot.DedupStore.
-func (s *DedupStore) Begin(ctx context.Context, key string) (cardbot.DedupState, error) {
+// Begin implements store.DedupStore.
+func (s *DedupStore) Begin(ctx context.Context, key string) (store.DedupState, error) {
 	if err := ctx.Err(); err != nil {
-		return cardbot.DedupNew, fmt.Errorf("boltstore: dedup begin: %w", err)
+		return store.DedupNew, fmt.Errorf("boltstore: dedup begin: %w", err)
 	}
 	if key == "" {
-		return cardbot.DedupNew, errors.New("boltstore: dedup begin: empty key")
+		return store.DedupNew, errors.New("boltstore: dedup begin: empty key")
 	}
 	k := []byte(key)
 	now := s.db.now().UnixNano()
-	var st cardbot.DedupState
+	var st store.DedupState
 	var marked bool
 	err := s.db.view("dedup begin", func(tx *bolt.Tx) error {
 		st, marked = state(tx.Bucket(bucketHandled).Get(k), now)
@@ -82,12 +82,12 @@ func (s *DedupStore) Begin(ctx context.Context, key string) (cardbot.DedupState,
 	case errors.Is(err, errMarked):
 		return st, nil
 	case err != nil:
-		return cardbot.DedupNew, err
+		return store.DedupNew, err
 	}
-	return cardbot.DedupNew, nil
+	return store.DedupNew, nil
 }
 
-// End implements cardbot.DedupStore. A key not in flight (never begun,
+// End implements store.DedupStore. A key not in flight (never begun,
 // ended already, or whose lease expired) is left as it is.
 func (s *DedupStore) End(_ context.Context, key string, handled bool) error {
 	if key == "" {
@@ -97,7 +97,7 @@ func (s *DedupStore) End(_ context.Context, key string, handled bool) error {
 	now := s.db.now().UnixNano()
 	err := s.db.update("dedup end", func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketHandled)
-		if st, ok := state(b.Get(k), now); !ok || st != cardbot.DedupInFlight {
+		if st, ok := state(b.Get(k), now); !ok || st != store.DedupInFlight {
 			return errRollback
 		}
 		if !handled {

@@ -6,7 +6,7 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 	"github.com/cardbot/cardbot/store/boltstore"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -15,18 +15,18 @@ import (
 func TestDedupStore(t *testing.T) {
 	type step struct {
 		op   string // "begin", "end", "fail" (End not handled)
-		want cardbot.DedupState
+		want store.DedupState
 	}
 	tests := []struct {
 		name  string
 		steps []step
 	}{
-		{"new", []step{{"begin", cardbot.DedupNew}}},
-		{"in flight", []step{{"begin", cardbot.DedupNew}, {"begin", cardbot.DedupInFlight}, {"begin", cardbot.DedupInFlight}}},
-		{"done", []step{{"begin", cardbot.DedupNew}, {"end", 0}, {"begin", cardbot.DedupDone}}},
-		{"failed", []step{{"begin", cardbot.DedupNew}, {"fail", 0}, {"begin", cardbot.DedupNew}}},
-		{"end without begin", []step{{"end", 0}, {"begin", cardbot.DedupNew}}},
-		{"end twice", []step{{"begin", cardbot.DedupNew}, {"end", 0}, {"fail", 0}, {"begin", cardbot.DedupDone}}},
+		{"new", []step{{"begin", store.DedupNew}}},
+		{"in flight", []step{{"begin", store.DedupNew}, {"begin", store.DedupInFlight}, {"begin", store.DedupInFlight}}},
+		{"done", []step{{"begin", store.DedupNew}, {"end", 0}, {"begin", store.DedupDone}}},
+		{"failed", []step{{"begin", store.DedupNew}, {"fail", 0}, {"begin", store.DedupNew}}},
+		{"end without begin", []step{{"end", 0}, {"begin", store.DedupNew}}},
+		{"end twice", []step{{"begin", store.DedupNew}, {"end", 0}, {"fail", 0}, {"begin", store.DedupDone}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -34,7 +34,7 @@ func TestDedupStore(t *testing.T) {
 			db := open(t, path, boltstore.Options{})
 			s := db.DedupStore()
 			ctx := t.Context()
-			var last cardbot.DedupState
+			var last store.DedupState
 			for i, st := range tt.steps {
 				switch st.op {
 				case "begin":
@@ -51,11 +51,11 @@ func TestDedupStore(t *testing.T) {
 			db = open(t, path, boltstore.Options{})
 			got, err := db.DedupStore().Begin(ctx, "greenapi\x00key")
 			require.NoError(t, err)
-			want := map[cardbot.DedupState]cardbot.DedupState{
-				cardbot.DedupNew: cardbot.DedupInFlight, cardbot.DedupInFlight: cardbot.DedupInFlight, cardbot.DedupDone: cardbot.DedupDone,
+			want := map[store.DedupState]store.DedupState{
+				store.DedupNew: store.DedupInFlight, store.DedupInFlight: store.DedupInFlight, store.DedupDone: store.DedupDone,
 			}[last]
 			assert.Equal(t, want, got)
-			assert.NotEqual(t, cardbot.DedupNew, got)
+			assert.NotEqual(t, store.DedupNew, got)
 		})
 	}
 }
@@ -65,7 +65,7 @@ func TestDedupStoreExpiry(t *testing.T) {
 	db := openClock(t, tempPath(t), boltstore.Options{InFlightLease: time.Minute, DedupTTL: time.Hour}, clk)
 	s := db.DedupStore()
 	ctx := t.Context()
-	begin := func(key string) cardbot.DedupState {
+	begin := func(key string) store.DedupState {
 		t.Helper()
 		st, err := s.Begin(ctx, key)
 		require.NoError(t, err)
@@ -73,28 +73,28 @@ func TestDedupStoreExpiry(t *testing.T) {
 	}
 
 	// An in-flight mark whose End never came lapses after the lease.
-	require.Equal(t, cardbot.DedupNew, begin("lost"))
-	require.Equal(t, cardbot.DedupInFlight, begin("lost"))
+	require.Equal(t, store.DedupNew, begin("lost"))
+	require.Equal(t, store.DedupInFlight, begin("lost"))
 	// A done mark lasts DedupTTL.
-	require.Equal(t, cardbot.DedupNew, begin("done"))
+	require.Equal(t, store.DedupNew, begin("done"))
 	require.NoError(t, s.End(ctx, "done", true))
 	clk.Add(time.Minute - time.Nanosecond)
-	require.Equal(t, cardbot.DedupInFlight, begin("lost"))
+	require.Equal(t, store.DedupInFlight, begin("lost"))
 	clk.Add(time.Nanosecond)
-	require.Equal(t, cardbot.DedupNew, begin("lost"), "the lease lapsed")
-	require.Equal(t, cardbot.DedupInFlight, begin("lost"), "a new lease")
-	require.Equal(t, cardbot.DedupDone, begin("done"))
+	require.Equal(t, store.DedupNew, begin("lost"), "the lease lapsed")
+	require.Equal(t, store.DedupInFlight, begin("lost"), "a new lease")
+	require.Equal(t, store.DedupDone, begin("done"))
 
 	// An End after the lease lapsed does not mark the key done.
-	require.Equal(t, cardbot.DedupNew, begin("late"))
+	require.Equal(t, store.DedupNew, begin("late"))
 	clk.Add(time.Minute)
 	require.NoError(t, s.End(ctx, "late", true))
-	require.Equal(t, cardbot.DedupNew, begin("late"))
+	require.Equal(t, store.DedupNew, begin("late"))
 
 	clk.Add(time.Hour - 2*time.Minute - time.Nanosecond) // the done mark was set an hour ago, to the nanosecond
-	require.Equal(t, cardbot.DedupDone, begin("done"))
+	require.Equal(t, store.DedupDone, begin("done"))
 	clk.Add(time.Nanosecond)
-	require.Equal(t, cardbot.DedupNew, begin("done"), "DedupTTL passed")
+	require.Equal(t, store.DedupNew, begin("done"), "DedupTTL passed")
 }
 
 func TestDedupStoreErrors(t *testing.T) {
@@ -111,12 +111,12 @@ func TestDedupStoreErrors(t *testing.T) {
 
 func TestDedupStoreIsNotPushDedup(t *testing.T) {
 	db := open(t, tempPath(t), boltstore.Options{})
-	ok, err := db.Queue().Push(t.Context(), cardbot.Entry{Provider: "greenapi", ChatID: "c", Key: "k"})
+	ok, err := db.Queue().Push(t.Context(), store.Entry{Provider: "greenapi", ChatID: "c", Key: "k"})
 	require.NoError(t, err)
 	require.True(t, ok)
 	st, err := db.DedupStore().Begin(t.Context(), "greenapi\x00k")
 	require.NoError(t, err)
-	assert.Equal(t, cardbot.DedupNew, st, "a pushed key is not a handled one")
+	assert.Equal(t, store.DedupNew, st, "a pushed key is not a handled one")
 }
 
 // TestLocker runs in a synctest bubble: the lease lapses on the bubble's

@@ -1,8 +1,8 @@
 // Package boltstore is cardbot's embedded store on disk: one file, chosen
 // by the user, on one machine, with no server, that survives kill -9 and
-// restarts. It holds a cardbot.Queue for durable async delivery, a
-// cardbot.DedupStore, a cardbot.StateStore for conversations, and a
-// cardbot.Locker.
+// restarts. It holds a store.Queue for durable async delivery, a
+// store.DedupStore, a store.StateStore for conversations, and a
+// store.Locker.
 //
 //	db, err := boltstore.Open("/var/lib/mybot/cardbot.db", boltstore.Options{})
 //	if err != nil {

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 )
 
 // The values of the queue and dead buckets. An entry is
@@ -29,7 +29,7 @@ const encodingV1 = 1
 // errEncoding means a stored value cannot be decoded.
 var errEncoding = errors.New("malformed value")
 
-func encodeEntry(e *cardbot.Entry, pushed time.Time) []byte {
+func encodeEntry(e *store.Entry, pushed time.Time) []byte {
 	b := make([]byte, 0, 1+8+3*binary.MaxVarintLen16+len(e.Provider)+len(e.ChatID)+len(e.Key)+len(e.Update))
 	b = append(b, encodingV1)
 	b = binary.BigEndian.AppendUint64(b, uint64(pushed.UnixNano()))
@@ -41,8 +41,8 @@ func encodeEntry(e *cardbot.Entry, pushed time.Time) []byte {
 
 // decodeEntry decodes v into an entry of ID id. It copies what it keeps of
 // v, which may be memory of a transaction.
-func decodeEntry(id string, v []byte) (cardbot.Entry, error) {
-	e := cardbot.Entry{ID: id}
+func decodeEntry(id string, v []byte) (store.Entry, error) {
+	e := store.Entry{ID: id}
 	if len(v) < 9 || v[0] != encodingV1 {
 		return e, fmt.Errorf("entry %s: %w", id, errEncoding)
 	}
@@ -85,16 +85,16 @@ func splitDead(v []byte) (entry []byte, reason string, failed time.Time, err err
 	return entry, reason, failed, nil
 }
 
-func decodeDead(id string, v []byte) (cardbot.DeadLetter, error) {
+func decodeDead(id string, v []byte) (store.DeadLetter, error) {
 	entry, reason, failed, err := splitDead(v)
 	if err != nil {
-		return cardbot.DeadLetter{}, fmt.Errorf("dead letter %s: %w", id, err)
+		return store.DeadLetter{}, fmt.Errorf("dead letter %s: %w", id, err)
 	}
 	e, err := decodeEntry(id, entry)
 	if err != nil {
-		return cardbot.DeadLetter{}, fmt.Errorf("dead letter %s: %w", id, err)
+		return store.DeadLetter{}, fmt.Errorf("dead letter %s: %w", id, err)
 	}
-	return cardbot.DeadLetter{Entry: e, Reason: reason, Failed: failed}, nil
+	return store.DeadLetter{Entry: e, Reason: reason, Failed: failed}, nil
 }
 
 func appendString(b []byte, s string) []byte {

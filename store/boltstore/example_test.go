@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
+	"github.com/cardbot/cardbot/store"
 	"github.com/cardbot/cardbot/store/boltstore"
 )
 
@@ -27,7 +29,7 @@ func Example() {
 	q := db.Queue()
 	ctx := context.Background()
 	for _, key := range []string{"msg-1", "msg-2", "msg-1"} {
-		ok, err := q.Push(ctx, cardbot.Entry{Provider: "greenapi", ChatID: "79001234567@c.us", Key: key, Update: []byte(key)})
+		ok, err := q.Push(ctx, store.Entry{Provider: "greenapi", ChatID: "79001234567@c.us", Key: key, Update: []byte(key)})
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -36,7 +38,7 @@ func Example() {
 
 	// A consumer that handles msg-1, and dies before it ends msg-2.
 	ctx1, stop := context.WithCancel(ctx)
-	err = q.Consume(ctx1, func(d cardbot.Delivery) {
+	err = q.Consume(ctx1, func(d store.Delivery) {
 		fmt.Printf("delivered %s (ID %s)\n", d.Update, d.ID)
 		if string(d.Update) == "msg-1" {
 			if err := q.Ack(ctx, d); err != nil {
@@ -57,7 +59,7 @@ func Example() {
 	defer db.Close()
 	q = db.Queue()
 	ctx2, stop := context.WithCancel(ctx)
-	err = q.Consume(ctx2, func(d cardbot.Delivery) {
+	err = q.Consume(ctx2, func(d store.Delivery) {
 		fmt.Printf("delivered again %s (ID %s)\n", d.Update, d.ID)
 		if err := q.Ack(ctx, d); err != nil {
 			log.Fatal(err)
@@ -77,16 +79,11 @@ func Example() {
 	// consume: <nil>
 }
 
-// printer prints the texts a bot sends.
-type printer struct{}
-
-func (printer) Name() string { return "printer" }
-
-func (printer) Send(_ context.Context, chatID string, out cardbot.Outgoing) (cardbot.SentMessage, error) {
-	if t, ok := out.(cardbot.Text); ok {
-		fmt.Printf("to %s: %s\n", chatID, t.Body)
-	}
-	return cardbot.SentMessage{ID: "1"}, nil
+// printer returns a provider that prints the texts a bot sends.
+func printer() *cardbottest.Provider {
+	p := cardbottest.NewProvider("printer")
+	p.OnSend(cardbottest.Print(os.Stdout))
+	return p
 }
 
 // A conversation kept in the file goes on after a restart.
@@ -118,7 +115,7 @@ func ExampleDB_StateStore() {
 			}
 			return c.Send("hello, " + c.Text())
 		})
-		err = b.Dispatch(context.Background(), printer{}, cardbot.Update{
+		err = b.Dispatch(context.Background(), printer(), cardbot.Update{
 			Kind: cardbot.KindMessage, Chat: cardbot.Chat{ID: "ann"}, Message: &cardbot.Message{Text: text},
 		})
 		if err != nil {

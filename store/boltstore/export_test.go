@@ -4,13 +4,13 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 	bolt "go.etcd.io/bbolt"
 )
 
 // Stored returns the entries in the queue, in order, for the tests.
-func Stored(db *DB) ([]cardbot.Entry, error) {
-	var list []cardbot.Entry
+func Stored(db *DB) ([]store.Entry, error) {
+	var list []store.Entry
 	err := db.view("stored", func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketQueue).ForEach(func(k, v []byte) error {
 			e, err := decodeEntry(formatID(seqOf(k)), v)

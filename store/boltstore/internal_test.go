@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	bolt "go.etcd.io/bbolt"
@@ -15,7 +15,7 @@ import (
 
 func TestEncoding(t *testing.T) {
 	pushed := time.Unix(1_700_000_000, 42)
-	tests := []cardbot.Entry{
+	tests := []store.Entry{
 		{Provider: "greenapi", ChatID: "79001234567@c.us", Key: "k", Update: []byte(`{"a":1}`)},
 		{Provider: "", ChatID: "", Key: "", Update: []byte("x")},
 		{Provider: "p\x00q", ChatID: string(make([]byte, 300)), Key: "ключ", Update: make([]byte, 70_000)},
@@ -88,7 +88,7 @@ func TestPurge(t *testing.T) {
 	ctx := t.Context()
 	all := [][]byte{bucketPushed, bucketPushedExp, bucketHandled, bucketHandledExp}
 	for _, k := range []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"} {
-		_, err := q.Push(ctx, cardbot.Entry{Provider: "p", ChatID: "c", Key: k})
+		_, err := q.Push(ctx, store.Entry{Provider: "p", ChatID: "c", Key: k})
 		require.NoError(t, err)
 		_, err = s.Begin(ctx, k)
 		require.NoError(t, err)
@@ -102,7 +102,7 @@ func TestPurge(t *testing.T) {
 	// of the DedupStore holds the in-flight keys of a to j (their leases
 	// end first), then the done keys of a to e; those of f to j have no
 	// mark left.
-	_, err = q.Push(ctx, cardbot.Entry{Provider: "p", ChatID: "c", Key: "new"})
+	_, err = q.Push(ctx, store.Entry{Provider: "p", ChatID: "c", Key: "new"})
 	require.NoError(t, err)
 	_, err = s.Begin(ctx, "new")
 	require.NoError(t, err)
@@ -156,16 +156,16 @@ func TestUndecodableEntry(t *testing.T) {
 	q := db.Queue()
 	ctx := t.Context()
 	for _, u := range []string{"1", "2", "3"} {
-		_, err := q.Push(ctx, cardbot.Entry{Provider: "p", ChatID: "c", Update: []byte(u)})
+		_, err := q.Push(ctx, store.Entry{Provider: "p", ChatID: "c", Update: []byte(u)})
 		require.NoError(t, err)
 	}
 	require.NoError(t, db.bolt.Update(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketQueue).Put(u64(2), []byte{9, 9, 9})
 	}))
-	got := make(chan cardbot.Delivery, 3)
+	got := make(chan store.Delivery, 3)
 	done := make(chan error, 1)
 	cctx, stop := context.WithCancel(ctx)
-	go func() { done <- q.Consume(cctx, func(d cardbot.Delivery) { got <- d }) }()
+	go func() { done <- q.Consume(cctx, func(d store.Delivery) { got <- d }) }()
 	for _, want := range []string{"1", "3"} {
 		select {
 		case d := <-got:
@@ -192,14 +192,14 @@ func TestConsumeSkipsInFlight(t *testing.T) {
 	q := db.Queue()
 	ctx := t.Context()
 	for _, u := range []string{"1", "2"} {
-		_, err := q.Push(ctx, cardbot.Entry{Provider: "p", ChatID: "c", Update: []byte(u)})
+		_, err := q.Push(ctx, store.Entry{Provider: "p", ChatID: "c", Update: []byte(u)})
 		require.NoError(t, err)
 	}
 	q.inflight[1] = struct{}{} // delivered by a Consume that returned an error
-	got := make(chan cardbot.Delivery, 2)
+	got := make(chan store.Delivery, 2)
 	cctx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
-	go func() { done <- q.Consume(cctx, func(d cardbot.Delivery) { got <- d }) }()
+	go func() { done <- q.Consume(cctx, func(d store.Delivery) { got <- d }) }()
 	d := <-got
 	assert.Equal(t, "2", string(d.Update))
 	require.NoError(t, q.Ack(ctx, d))
@@ -209,13 +209,13 @@ func TestConsumeSkipsInFlight(t *testing.T) {
 		t.Fatalf("Consume returned %v with entry 1 in flight", err)
 	case <-time.After(50 * time.Millisecond):
 	}
-	require.NoError(t, q.Ack(ctx, cardbot.Delivery{Entry: cardbot.Entry{ID: "1"}}))
+	require.NoError(t, q.Ack(ctx, store.Delivery{Entry: store.Entry{ID: "1"}}))
 	require.NoError(t, <-done)
 	assert.Empty(t, got)
 }
 
 func TestStateEncoding(t *testing.T) {
-	tests := []cardbot.StateRecord{
+	tests := []store.StateRecord{
 		{Version: 1},
 		{State: "ask_list", Data: []byte(`{"a":1}`), Update: "greenapi\x00k", Version: 1 << 40},
 		{State: string(make([]byte, 300)), Data: make([]byte, 70_000), Version: 7},
@@ -231,7 +231,7 @@ func TestStateEncoding(t *testing.T) {
 			if exp == 0 {
 				assert.Equal(t, rec, got, "a record without expiry never expires")
 			} else {
-				assert.Equal(t, cardbot.StateRecord{}, got, "a record past its expiry is none")
+				assert.Equal(t, store.StateRecord{}, got, "a record past its expiry is none")
 			}
 			// Every cut of a value is refused or decoded, never a panic.
 			for n := range min(len(v), 40) {
@@ -254,14 +254,14 @@ func TestStatePurge(t *testing.T) {
 	s := db.StateStore()
 	ctx := t.Context()
 	for _, k := range []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"} {
-		_, err := s.Save(ctx, k, cardbot.StateRecord{State: "s"}, time.Minute)
+		_, err := s.Save(ctx, k, store.StateRecord{State: "s"}, time.Minute)
 		require.NoError(t, err)
 	}
-	_, err = s.Save(ctx, "forever", cardbot.StateRecord{State: "s"}, 0)
+	_, err = s.Save(ctx, "forever", store.StateRecord{State: "s"}, 0)
 	require.NoError(t, err)
 	assert.Equal(t, []int{11, 10}, counts(t, db, bucketState, bucketStateExp))
 	clk.Add(time.Hour)
-	_, err = s.Save(ctx, "new", cardbot.StateRecord{State: "s"}, time.Minute)
+	_, err = s.Save(ctx, "new", store.StateRecord{State: "s"}, time.Minute)
 	require.NoError(t, err)
 	assert.Equal(t, []int{11 - purgeBatch + 1, 10 - purgeBatch + 1}, counts(t, db, bucketState, bucketStateExp),
 		"a Save deletes a few expired records")

@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 	bolt "go.etcd.io/bbolt"
 )
 
-// SendLedger is the cardbot.SendLedger of a DB: the sends each handling
+// SendLedger is the store.SendLedger of a DB: the sends each handling
 // completed, in the file, so that a restart (or kill -9) between two
 // handlings of an update does not make them again. An update's records are
 // one value: its slots and results, then its expiry, which every Record
@@ -25,7 +25,7 @@ type SendLedger struct {
 	db *DB
 }
 
-var _ cardbot.SendLedger = (*SendLedger)(nil)
+var _ store.SendLedger = (*SendLedger)(nil)
 
 // SendLedger returns the send ledger of the DB. Every call returns the
 // same SendLedger.
@@ -33,12 +33,12 @@ func (db *DB) SendLedger() *SendLedger { return db.ledger }
 
 // SendLedger returns the send ledger of the Queue's DB, so that a bot
 // whose queue is q records its sends in the same file (see
-// cardbot.LedgerSource).
-func (q *Queue) SendLedger() cardbot.SendLedger { return q.db.ledger }
+// store.LedgerSource).
+func (q *Queue) SendLedger() store.SendLedger { return q.db.ledger }
 
 // SendLedger returns the send ledger of the DedupStore's DB (see
-// cardbot.LedgerSource).
-func (s *DedupStore) SendLedger() cardbot.SendLedger { return s.db.ledger }
+// store.LedgerSource).
+func (s *DedupStore) SendLedger() store.SendLedger { return s.db.ledger }
 
 // encodeSends writes an update's records: each slot and its result as
 // appendString writes them, then the expiry (8 bytes, Unix nanoseconds),
@@ -82,7 +82,7 @@ func decodeSends(v []byte, now int64) (map[string][]byte, error) {
 	return slots, nil
 }
 
-// Sends implements cardbot.SendLedger.
+// Sends implements store.SendLedger.
 func (l *SendLedger) Sends(ctx context.Context, update string) (map[string][]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("boltstore: ledger sends: %w", err)
@@ -97,7 +97,7 @@ func (l *SendLedger) Sends(ctx context.Context, update string) (map[string][]byt
 	return slots, err
 }
 
-// Record implements cardbot.SendLedger.
+// Record implements store.SendLedger.
 func (l *SendLedger) Record(ctx context.Context, update, slot string, result []byte, ttl time.Duration) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("boltstore: ledger record: %w", err)
@@ -125,7 +125,7 @@ func (l *SendLedger) Record(ctx context.Context, update, slot string, result []b
 	})
 }
 
-// Forget implements cardbot.SendLedger. The update's index key stays
+// Forget implements store.SendLedger. The update's index key stays
 // until its expiry, and then finds no records.
 func (l *SendLedger) Forget(ctx context.Context, update string) error {
 	if err := ctx.Err(); err != nil {

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	bolterrors "go.etcd.io/bbolt/errors"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 	"github.com/cardbot/cardbot/store/boltstore"
 )
 
@@ -28,7 +28,7 @@ func TestCancelledContext(t *testing.T) {
 	d := c.next()
 	require.NoError(t, q.DeadLetter(ctx, d, "failed"))
 	require.NoError(t, c.stop())
-	_, err = s.Save(ctx, "conv", cardbot.StateRecord{State: "a"}, 0)
+	_, err = s.Save(ctx, "conv", store.StateRecord{State: "a"}, 0)
 	require.NoError(t, err)
 
 	done, cancel := context.WithCancel(ctx)
@@ -74,12 +74,12 @@ func TestCancelledContext(t *testing.T) {
 func TestStateSaveEmptyKey(t *testing.T) {
 	db := open(t, tempPath(t), boltstore.Options{NoSync: true})
 	s := db.StateStore()
-	v, err := s.Save(t.Context(), "", cardbot.StateRecord{State: "a"}, time.Minute)
+	v, err := s.Save(t.Context(), "", store.StateRecord{State: "a"}, time.Minute)
 	require.ErrorContains(t, err, "boltstore: state save: empty key")
 	assert.Zero(t, v)
 	rec, err := s.Load(t.Context(), "")
 	require.NoError(t, err)
-	assert.Equal(t, cardbot.StateRecord{}, rec, "nothing stored")
+	assert.Equal(t, store.StateRecord{}, rec, "nothing stored")
 }
 
 // maxKey is bbolt's limit on the size of a key.
@@ -97,7 +97,7 @@ func TestKeyTooLarge(t *testing.T) {
 	for _, size := range []int{maxKey + 1, maxKey - 4} {
 		key := strings.Repeat("k", size)
 		t.Run(fmt.Sprintf("%d bytes/push", size), func(t *testing.T) {
-			e := cardbot.Entry{Provider: "p", ChatID: "c", Key: key, Update: []byte("u")}
+			e := store.Entry{Provider: "p", ChatID: "c", Key: key, Update: []byte("u")}
 			for range 2 {
 				ok, err := q.Push(ctx, e)
 				require.ErrorIs(t, err, bolterrors.ErrKeyTooLarge)
@@ -112,17 +112,17 @@ func TestKeyTooLarge(t *testing.T) {
 			for range 2 {
 				st, err := dd.Begin(ctx, key)
 				require.ErrorIs(t, err, bolterrors.ErrKeyTooLarge)
-				assert.Equal(t, cardbot.DedupNew, st)
+				assert.Equal(t, store.DedupNew, st)
 			}
 		})
 		for _, ttl := range []time.Duration{0, time.Minute} {
 			t.Run(fmt.Sprintf("%d bytes/state save, ttl %v", size, ttl), func(t *testing.T) {
-				v, err := s.Save(ctx, key, cardbot.StateRecord{State: "a"}, ttl)
+				v, err := s.Save(ctx, key, store.StateRecord{State: "a"}, ttl)
 				if size < maxKey && ttl == 0 {
 					// Without expiry there is no index key: it fits.
 					require.NoError(t, err)
 					assert.NotZero(t, v)
-					_, err = s.Save(ctx, key, cardbot.StateRecord{Version: v}, 0) // delete it again
+					_, err = s.Save(ctx, key, store.StateRecord{Version: v}, 0) // delete it again
 					require.NoError(t, err)
 					return
 				}
@@ -130,7 +130,7 @@ func TestKeyTooLarge(t *testing.T) {
 				assert.Zero(t, v)
 				rec, err := s.Load(ctx, key)
 				require.NoError(t, err)
-				assert.Equal(t, cardbot.StateRecord{}, rec, "nothing stored")
+				assert.Equal(t, store.StateRecord{}, rec, "nothing stored")
 			})
 		}
 	}
@@ -166,7 +166,7 @@ func TestCloseWhileDraining(t *testing.T) {
 	c = consume(t, db.Queue(), 1)
 	again := c.next()
 	assert.Equal(t, d.Entry, again.Entry)
-	ackAll(t, db.Queue(), []cardbot.Delivery{again})
+	ackAll(t, db.Queue(), []store.Delivery{again})
 	require.NoError(t, c.stop())
 }
 

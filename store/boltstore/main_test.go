@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 	"github.com/cardbot/cardbot/store/boltstore"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
@@ -46,44 +46,44 @@ func openClock(t testing.TB, path string, opts boltstore.Options, clk *boltstore
 	return db
 }
 
-func entry(chat, key, update string) cardbot.Entry {
-	return cardbot.Entry{Provider: "greenapi", ChatID: chat, Key: key, Update: []byte(update)}
+func entry(chat, key, update string) store.Entry {
+	return store.Entry{Provider: "greenapi", ChatID: chat, Key: key, Update: []byte(update)}
 }
 
 // consumer runs Consume of a queue in a goroutine, and hands what it
 // delivers to the test through a channel.
 type consumer struct {
 	t      testing.TB
-	ch     chan cardbot.Delivery
+	ch     chan store.Delivery
 	cancel context.CancelFunc
 	done   chan error
 }
 
 // consume starts a consumer of q. buffer is the room of its channel; with
 // 0, Consume's deliver waits until the test takes the delivery.
-func consume(t testing.TB, q cardbot.Queue, buffer int) *consumer {
+func consume(t testing.TB, q store.Queue, buffer int) *consumer {
 	ctx, cancel := context.WithCancel(context.Background())
-	c := &consumer{t: t, ch: make(chan cardbot.Delivery, buffer), cancel: cancel, done: make(chan error, 1)}
-	go func() { c.done <- q.Consume(ctx, func(d cardbot.Delivery) { c.ch <- d }) }()
+	c := &consumer{t: t, ch: make(chan store.Delivery, buffer), cancel: cancel, done: make(chan error, 1)}
+	go func() { c.done <- q.Consume(ctx, func(d store.Delivery) { c.ch <- d }) }()
 	return c
 }
 
 // next returns the next delivery.
-func (c *consumer) next() cardbot.Delivery {
+func (c *consumer) next() store.Delivery {
 	c.t.Helper()
 	select {
 	case d := <-c.ch:
 		return d
 	case <-time.After(5 * time.Second):
 		c.t.Fatal("no delivery within 5 s")
-		return cardbot.Delivery{}
+		return store.Delivery{}
 	}
 }
 
 // nextN returns the next n deliveries.
-func (c *consumer) nextN(n int) []cardbot.Delivery {
+func (c *consumer) nextN(n int) []store.Delivery {
 	c.t.Helper()
-	list := make([]cardbot.Delivery, n)
+	list := make([]store.Delivery, n)
 	for i := range list {
 		list[i] = c.next()
 	}
@@ -119,7 +119,7 @@ func (c *consumer) wait() error {
 }
 
 // updates returns the updates of deliveries, as strings.
-func updates(list []cardbot.Delivery) []string {
+func updates(list []store.Delivery) []string {
 	s := make([]string, len(list))
 	for i, d := range list {
 		s[i] = string(d.Update)
@@ -128,7 +128,7 @@ func updates(list []cardbot.Delivery) []string {
 }
 
 // ackAll acknowledges every delivery of list.
-func ackAll(t testing.TB, q cardbot.Queue, list []cardbot.Delivery) {
+func ackAll(t testing.TB, q store.Queue, list []store.Delivery) {
 	t.Helper()
 	for _, d := range list {
 		require.NoError(t, q.Ack(context.Background(), d))

@@ -5,12 +5,12 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 )
 
 var (
-	_ cardbot.Pinger = (*Queue)(nil)
-	_ cardbot.Pinger = (*DedupStore)(nil)
+	_ store.Pinger = (*Queue)(nil)
+	_ store.Pinger = (*DedupStore)(nil)
 )
 
 // Ping reports whether the DB's file is open and readable: nil, or

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 	"github.com/cardbot/cardbot/store/boltstore"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -83,7 +83,7 @@ func pushUntilKilled(t *testing.T, path string) {
 		require.NoError(t, err)
 	}
 	go func() {
-		_ = q.Consume(context.Background(), func(d cardbot.Delivery) {
+		_ = q.Consume(context.Background(), func(d store.Delivery) {
 			i, _ := strconv.Atoi(string(d.Update))
 			if i%3 == 0 {
 				if err := q.Ack(context.Background(), d); err == nil {

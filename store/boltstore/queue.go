@@ -8,11 +8,11 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 	bolt "go.etcd.io/bbolt"
 )
 
-// Queue is the cardbot.Queue of a DB. Its entries are kept under a big
+// Queue is the store.Queue of a DB. Its entries are kept under a big
 // endian sequence number (the bucket's NextSequence), so the order of the
 // keys is the order of the pushes, and an entry's ID is that number in
 // decimal.
@@ -36,7 +36,7 @@ type Queue struct {
 	redo      []uint64            // released, to deliver again, ascending
 }
 
-var _ cardbot.Queue = (*Queue)(nil)
+var _ store.Queue = (*Queue)(nil)
 
 func newQueue(db *DB) *Queue {
 	return &Queue{db: db, wake: make(chan struct{}, 1), inflight: make(map[uint64]struct{})}
@@ -53,11 +53,11 @@ func (q *Queue) signal() {
 // errDuplicate rolls back the transaction of a duplicate Push.
 var errDuplicate = fmt.Errorf("%w: duplicate", errRollback)
 
-// Push implements cardbot.Queue: one fsync'd transaction that checks
+// Push implements store.Queue: one fsync'd transaction that checks
 // and sets the dedup mark of e's Provider and Key and stores e. A
 // duplicate costs a read transaction only. It stores e.Pushed, or the time
 // of the Push when e.Pushed is zero.
-func (q *Queue) Push(ctx context.Context, e cardbot.Entry) (bool, error) {
+func (q *Queue) Push(ctx context.Context, e store.Entry) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, fmt.Errorf("boltstore: push: %w", err)
 	}
@@ -119,10 +119,10 @@ const consumeBatch = 64
 // stored is an entry read by Consume.
 type stored struct {
 	seq   uint64
-	entry cardbot.Entry
+	entry store.Entry
 }
 
-// Consume implements cardbot.Queue. Entries are delivered in the order of
+// Consume implements store.Queue. Entries are delivered in the order of
 // their keys from the first one stored, then as they are pushed; an entry
 // is delivered once in a Consume, unless it is released.
 //
@@ -145,7 +145,7 @@ type stored struct {
 // once. Once it returned, Consume may be called again: it starts from the
 // first entry stored again, and skips the entries still in flight (an
 // earlier Consume returned an error, and the caller still handles them).
-func (q *Queue) Consume(ctx context.Context, deliver func(cardbot.Delivery)) error {
+func (q *Queue) Consume(ctx context.Context, deliver func(store.Delivery)) error {
 	q.mu.Lock()
 	if q.consuming {
 		q.mu.Unlock()
@@ -216,13 +216,13 @@ func (q *Queue) Consume(ctx context.Context, deliver func(cardbot.Delivery)) err
 
 // deliver marks s in flight and hands it to f, unless it is in flight
 // already: delivered by an earlier Consume that failed, and not ended.
-func (q *Queue) deliver(s stored, f func(cardbot.Delivery)) {
+func (q *Queue) deliver(s stored, f func(store.Delivery)) {
 	q.mu.Lock()
 	_, held := q.inflight[s.seq]
 	q.inflight[s.seq] = struct{}{}
 	q.mu.Unlock()
 	if !held {
-		f(cardbot.Delivery{Entry: s.entry})
+		f(store.Delivery{Entry: s.entry})
 	}
 }
 
@@ -324,13 +324,13 @@ func (q *Queue) end(seq uint64, released bool) {
 	q.signal()
 }
 
-// Ack implements cardbot.Queue: one fsync'd transaction that deletes
+// Ack implements store.Queue: one fsync'd transaction that deletes
 // the entry. Acknowledging an entry no longer stored does nothing. When
 // the transaction fails, the entry still counts as ended for the running
 // Consume (it is not delivered again by it, which would repeat its
 // handling each time), but it stays stored, and is delivered again after
 // the next Open.
-func (q *Queue) Ack(_ context.Context, d cardbot.Delivery) error {
+func (q *Queue) Ack(_ context.Context, d store.Delivery) error {
 	seq, ok := parseID(d.ID)
 	if !ok {
 		return fmt.Errorf("boltstore: ack: malformed entry ID %q", d.ID)
@@ -351,10 +351,10 @@ func (q *Queue) Ack(_ context.Context, d cardbot.Delivery) error {
 	return nil
 }
 
-// Release implements cardbot.Queue. It writes nothing: the entry is still
+// Release implements store.Queue. It writes nothing: the entry is still
 // stored. The running Consume delivers it again before anything else; after
 // Consume's ctx ended, it is delivered after the next Open.
-func (q *Queue) Release(_ context.Context, d cardbot.Delivery) error {
+func (q *Queue) Release(_ context.Context, d store.Delivery) error {
 	seq, ok := parseID(d.ID)
 	if !ok {
 		return fmt.Errorf("boltstore: release: malformed entry ID %q", d.ID)
@@ -363,11 +363,11 @@ func (q *Queue) Release(_ context.Context, d cardbot.Delivery) error {
 	return nil
 }
 
-// DeadLetter implements cardbot.Queue: one fsync'd transaction that
+// DeadLetter implements store.Queue: one fsync'd transaction that
 // moves the stored entry to the dead letters, under its ID, and deletes the
 // oldest dead letters past Options.DeadLetterLimit. An entry no longer
 // stored is not dead lettered again.
-func (q *Queue) DeadLetter(_ context.Context, d cardbot.Delivery, reason string) error {
+func (q *Queue) DeadLetter(_ context.Context, d store.Delivery, reason string) error {
 	seq, ok := parseID(d.ID)
 	if !ok {
 		return fmt.Errorf("boltstore: dead letter: malformed entry ID %q", d.ID)
@@ -389,7 +389,7 @@ func (q *Queue) bury(seq uint64, reason string) error {
 		}
 		if _, err := decodeEntry("", v); err != nil {
 			// Keep what can be kept, as the update.
-			v = encodeEntry(&cardbot.Entry{Update: v}, now)
+			v = encodeEntry(&store.Entry{Update: v}, now)
 		}
 		if err := db.Put(u64(seq), encodeDead(v, reason, now)); err != nil {
 			return err
@@ -429,14 +429,14 @@ func setDeadCount(tx *bolt.Tx, n uint64) error {
 	return tx.Bucket(bucketMeta).Put(keyDeadCount, u64(n))
 }
 
-// DeadLetters implements cardbot.Queue. A dead letter's ID is the ID its
+// DeadLetters implements store.Queue. A dead letter's ID is the ID its
 // entry had in the queue; oldest first means in the order the entries
 // were pushed. A limit of zero or less lists none.
-func (q *Queue) DeadLetters(ctx context.Context, limit int) ([]cardbot.DeadLetter, error) {
+func (q *Queue) DeadLetters(ctx context.Context, limit int) ([]store.DeadLetter, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("boltstore: dead letters: %w", err)
 	}
-	var list []cardbot.DeadLetter
+	var list []store.DeadLetter
 	if limit <= 0 {
 		return list, nil
 	}
@@ -454,7 +454,7 @@ func (q *Queue) DeadLetters(ctx context.Context, limit int) ([]cardbot.DeadLette
 	return list, err
 }
 
-// Replay implements cardbot.Queue: one fsync'd transaction that moves
+// Replay implements store.Queue: one fsync'd transaction that moves
 // the dead letter to the end of the queue, under a new ID, as it was
 // pushed (its Pushed is kept). It sets no dedup mark and checks none.
 func (q *Queue) Replay(ctx context.Context, id string) error {
@@ -463,13 +463,13 @@ func (q *Queue) Replay(ctx context.Context, id string) error {
 	}
 	seq, ok := parseID(id)
 	if !ok {
-		return fmt.Errorf("boltstore: replay %q: %w", id, cardbot.ErrNoDeadLetter)
+		return fmt.Errorf("boltstore: replay %q: %w", id, store.ErrNoDeadLetter)
 	}
 	err := q.db.update("replay", func(tx *bolt.Tx) error {
 		db, qb := tx.Bucket(bucketDead), tx.Bucket(bucketQueue)
 		v := db.Get(u64(seq))
 		if v == nil {
-			return fmt.Errorf("%q: %w", id, cardbot.ErrNoDeadLetter)
+			return fmt.Errorf("%q: %w", id, store.ErrNoDeadLetter)
 		}
 		entry, _, _, err := splitDead(v)
 		if err != nil {
@@ -494,19 +494,19 @@ func (q *Queue) Replay(ctx context.Context, id string) error {
 	return nil
 }
 
-// DropDeadLetter implements cardbot.Queue: one fsync'd transaction.
+// DropDeadLetter implements store.Queue: one fsync'd transaction.
 func (q *Queue) DropDeadLetter(ctx context.Context, id string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("boltstore: drop dead letter: %w", err)
 	}
 	seq, ok := parseID(id)
 	if !ok {
-		return fmt.Errorf("boltstore: drop dead letter %q: %w", id, cardbot.ErrNoDeadLetter)
+		return fmt.Errorf("boltstore: drop dead letter %q: %w", id, store.ErrNoDeadLetter)
 	}
 	return q.db.update("drop dead letter", func(tx *bolt.Tx) error {
 		db := tx.Bucket(bucketDead)
 		if db.Get(u64(seq)) == nil {
-			return fmt.Errorf("%q: %w", id, cardbot.ErrNoDeadLetter)
+			return fmt.Errorf("%q: %w", id, store.ErrNoDeadLetter)
 		}
 		if err := db.Delete(u64(seq)); err != nil {
 			return err

@@ -11,7 +11,7 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 	"github.com/cardbot/cardbot/store/boltstore"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -39,7 +39,7 @@ func TestPushDedup(t *testing.T) {
 			q := db.Queue()
 			stored := 0
 			for i, p := range tt.pushes {
-				ok, err := q.Push(t.Context(), cardbot.Entry{Provider: p.provider, ChatID: "c", Key: p.key, Update: []byte(strconv.Itoa(i))})
+				ok, err := q.Push(t.Context(), store.Entry{Provider: p.provider, ChatID: "c", Key: p.key, Update: []byte(strconv.Itoa(i))})
 				require.NoError(t, err)
 				assert.Equal(t, p.want, ok, "push %d", i)
 				if ok {
@@ -57,7 +57,7 @@ func TestPushDedup(t *testing.T) {
 				if p.key == "" {
 					continue
 				}
-				ok, err := db.Queue().Push(t.Context(), cardbot.Entry{Provider: p.provider, ChatID: "c", Key: p.key})
+				ok, err := db.Queue().Push(t.Context(), store.Entry{Provider: p.provider, ChatID: "c", Key: p.key})
 				require.NoError(t, err)
 				assert.False(t, ok, "%s %s after reopen", p.provider, p.key)
 			}
@@ -113,7 +113,7 @@ func TestPushKeepsEntry(t *testing.T) {
 	db := open(t, tempPath(t), boltstore.Options{})
 	q := db.Queue()
 	pushed := time.Date(2025, 3, 1, 12, 0, 0, 123, time.UTC)
-	in := cardbot.Entry{ID: "ignored", Provider: "aitu", ChatID: "chat-1", Key: "key-1", Update: []byte(`{"x":1}`), Pushed: pushed}
+	in := store.Entry{ID: "ignored", Provider: "aitu", ChatID: "chat-1", Key: "key-1", Update: []byte(`{"x":1}`), Pushed: pushed}
 	before := time.Now()
 	_, err := q.Push(t.Context(), in)
 	require.NoError(t, err)
@@ -155,7 +155,7 @@ func TestOrder(t *testing.T) {
 		require.NoError(t, err)
 	}
 	c := consume(t, q, 0)
-	var got []cardbot.Delivery
+	var got []store.Delivery
 	for i := n / 2; i < n; i++ { // pushes while Consume runs
 		_, err := q.Push(t.Context(), entry(fmt.Sprint("chat", i%5), "k"+strconv.Itoa(i), strconv.Itoa(i)))
 		require.NoError(t, err)
@@ -198,7 +198,7 @@ func TestAckIsGoneAfterReopen(t *testing.T) {
 	d := c.next()
 	assert.Equal(t, "3", string(d.Update), "only the released entry is left")
 	c.none()
-	ackAll(t, q, []cardbot.Delivery{d})
+	ackAll(t, q, []store.Delivery{d})
 	require.NoError(t, c.stop())
 	list, err := boltstore.Stored(db)
 	require.NoError(t, err)
@@ -214,10 +214,10 @@ func TestAckTwiceAndUnknown(t *testing.T) {
 	d := c.next()
 	require.NoError(t, q.Ack(t.Context(), d))
 	require.NoError(t, q.Ack(t.Context(), d), "acknowledging again does nothing")
-	require.NoError(t, q.Ack(t.Context(), cardbot.Delivery{Entry: cardbot.Entry{ID: "99"}}))
+	require.NoError(t, q.Ack(t.Context(), store.Delivery{Entry: store.Entry{ID: "99"}}))
 	require.NoError(t, q.DeadLetter(t.Context(), d, "gone already"))
 	for _, id := range []string{"", "x", "01", "-1", "0"} {
-		bad := cardbot.Delivery{Entry: cardbot.Entry{ID: id}}
+		bad := store.Delivery{Entry: store.Entry{ID: id}}
 		assert.Error(t, q.Ack(t.Context(), bad), "Ack %q", id)
 		assert.Error(t, q.Release(t.Context(), bad), "Release %q", id)
 		assert.Error(t, q.DeadLetter(t.Context(), bad, "r"), "DeadLetter %q", id)
@@ -241,7 +241,7 @@ func TestRedeliveryAfterRestart(t *testing.T) {
 	}
 	c := consume(t, q, 10)
 	got := c.nextN(6)
-	ackAll(t, q, []cardbot.Delivery{got[0], got[3]})
+	ackAll(t, q, []store.Delivery{got[0], got[3]})
 	require.NoError(t, db.Close())
 	require.ErrorIs(t, c.wait(), boltstore.ErrClosed)
 	c.cancel()
@@ -276,9 +276,9 @@ func TestRelease(t *testing.T) {
 	// so that the test can release several entries while Consume waits.
 	gates := map[string]chan struct{}{"gate1": make(chan struct{}), "gate2": make(chan struct{})}
 	ctx, cancel := context.WithCancel(t.Context())
-	c := &consumer{t: t, ch: make(chan cardbot.Delivery, 10), cancel: cancel, done: make(chan error, 1)}
+	c := &consumer{t: t, ch: make(chan store.Delivery, 10), cancel: cancel, done: make(chan error, 1)}
 	go func() {
-		c.done <- q.Consume(ctx, func(d cardbot.Delivery) {
+		c.done <- q.Consume(ctx, func(d store.Delivery) {
 			c.ch <- d
 			if g := gates[string(d.Update)]; g != nil {
 				<-g
@@ -321,8 +321,8 @@ func TestRelease(t *testing.T) {
 	gate2 := c.next()
 	require.NoError(t, q.Release(t.Context(), rest[0]))
 	require.NoError(t, q.Release(t.Context(), rest[0]))
-	require.NoError(t, q.Release(t.Context(), got[0]))                                           // acknowledged
-	require.NoError(t, q.Release(t.Context(), cardbot.Delivery{Entry: cardbot.Entry{ID: "99"}})) // unknown
+	require.NoError(t, q.Release(t.Context(), got[0]))                                       // acknowledged
+	require.NoError(t, q.Release(t.Context(), store.Delivery{Entry: store.Entry{ID: "99"}})) // unknown
 	close(gates["gate2"])
 	a2 = c.next()
 	assert.Equal(t, "a2", string(a2.Update))
@@ -361,7 +361,7 @@ func releaseRandom(t *testing.T, seed uint64) {
 	rng := rand.New(rand.NewPCG(seed, 7))
 	c := consume(t, q, 0)
 	var (
-		held     []cardbot.Delivery
+		held     []store.Delivery
 		firstN   = make(map[string]int)          // chat → entries delivered once at least
 		inFlight = make(map[string]bool)         // by ID
 		released = make(map[string]map[int]bool) // chat → released indexes not yet delivered again
@@ -369,7 +369,7 @@ func releaseRandom(t *testing.T, seed uint64) {
 		dead     = make(map[string]bool)
 		exempt   = false
 	)
-	take := func(d cardbot.Delivery) {
+	take := func(d store.Delivery) {
 		i, _ := strconv.Atoi(string(d.Update))
 		require.False(t, inFlight[d.ID], "entry %s delivered while in flight", d.ID)
 		inFlight[d.ID] = true
@@ -483,9 +483,9 @@ func TestConsumeOnceAtATime(t *testing.T) {
 	require.NoError(t, err)
 	c := consume(t, q, 0)
 	d := c.next() // it runs
-	err = q.Consume(t.Context(), func(cardbot.Delivery) {})
+	err = q.Consume(t.Context(), func(store.Delivery) {})
 	require.ErrorContains(t, err, "boltstore:")
-	ackAll(t, q, []cardbot.Delivery{d})
+	ackAll(t, q, []store.Delivery{d})
 	require.NoError(t, c.stop())
 }
 
@@ -508,10 +508,10 @@ func closeDB(t *testing.T) {
 	assert.ErrorIs(t, err, boltstore.ErrClosed)
 	_, err = q.Push(ctx, entry("c", "", "u"))
 	assert.ErrorIs(t, err, boltstore.ErrClosed)
-	assert.ErrorIs(t, q.Ack(ctx, cardbot.Delivery{Entry: cardbot.Entry{ID: "1"}}), boltstore.ErrClosed)
+	assert.ErrorIs(t, q.Ack(ctx, store.Delivery{Entry: store.Entry{ID: "1"}}), boltstore.ErrClosed)
 	_, err = q.DeadLetters(ctx, 1)
 	assert.ErrorIs(t, err, boltstore.ErrClosed)
-	assert.ErrorIs(t, q.Consume(ctx, func(cardbot.Delivery) {}), boltstore.ErrClosed)
+	assert.ErrorIs(t, q.Consume(ctx, func(store.Delivery) {}), boltstore.ErrClosed)
 	_, err = db.DedupStore().Begin(ctx, "k")
 	assert.ErrorIs(t, err, boltstore.ErrClosed)
 	assert.ErrorIs(t, db.DedupStore().End(ctx, "k", true), boltstore.ErrClosed)

@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 	bolt "go.etcd.io/bbolt"
 )
 
-// StateStore is the cardbot.StateStore of a DB: conversation state in the
+// StateStore is the store.StateStore of a DB: conversation state in the
 // file, so that a conversation survives a restart and a crash. A record's
 // version comes from the sequence of its bucket, which never goes back,
 // so no version is given twice in the life of the file. An expired record
@@ -24,12 +24,12 @@ type StateStore struct {
 	db *DB
 }
 
-var _ cardbot.StateStore = (*StateStore)(nil)
+var _ store.StateStore = (*StateStore)(nil)
 
 // A record's value is its version (8 bytes big endian), its state, update
 // and data each as appendString writes them, then its expiry (8 bytes,
 // Unix nanoseconds, 0 for never), last, as purge reads it.
-func encodeState(rec cardbot.StateRecord, exp int64) []byte {
+func encodeState(rec store.StateRecord, exp int64) []byte {
 	b := make([]byte, 0, 8+3*binary.MaxVarintLen32+len(rec.State)+len(rec.Update)+len(rec.Data)+8)
 	b = binary.BigEndian.AppendUint64(b, rec.Version)
 	b = appendString(b, rec.State)
@@ -40,17 +40,17 @@ func encodeState(rec cardbot.StateRecord, exp int64) []byte {
 
 // decodeState reads a record's value: the record, as of now (none when
 // expired).
-func decodeState(v []byte, now int64) (cardbot.StateRecord, error) {
+func decodeState(v []byte, now int64) (store.StateRecord, error) {
 	if v == nil {
-		return cardbot.StateRecord{}, nil
+		return store.StateRecord{}, nil
 	}
 	if len(v) < 16 {
-		return cardbot.StateRecord{}, errors.New("a state record too short")
+		return store.StateRecord{}, errors.New("a state record too short")
 	}
 	if exp := expiry(v); exp != 0 && exp <= now {
-		return cardbot.StateRecord{}, nil
+		return store.StateRecord{}, nil
 	}
-	rec := cardbot.StateRecord{Version: binary.BigEndian.Uint64(v)}
+	rec := store.StateRecord{Version: binary.BigEndian.Uint64(v)}
 	rest := v[8 : len(v)-8]
 	var data string
 	var ok1, ok2, ok3 bool
@@ -58,7 +58,7 @@ func decodeState(v []byte, now int64) (cardbot.StateRecord, error) {
 	rec.Update, rest, ok2 = cutString(rest)
 	data, rest, ok3 = cutString(rest)
 	if !ok1 || !ok2 || !ok3 || len(rest) != 0 {
-		return cardbot.StateRecord{}, errors.New("a state record that does not decode")
+		return store.StateRecord{}, errors.New("a state record that does not decode")
 	}
 	if data != "" {
 		rec.Data = []byte(data)
@@ -66,13 +66,13 @@ func decodeState(v []byte, now int64) (cardbot.StateRecord, error) {
 	return rec, nil
 }
 
-// Load implements cardbot.StateStore.
-func (s *StateStore) Load(ctx context.Context, key string) (cardbot.StateRecord, error) {
+// Load implements store.StateStore.
+func (s *StateStore) Load(ctx context.Context, key string) (store.StateRecord, error) {
 	if err := ctx.Err(); err != nil {
-		return cardbot.StateRecord{}, fmt.Errorf("boltstore: state load: %w", err)
+		return store.StateRecord{}, fmt.Errorf("boltstore: state load: %w", err)
 	}
 	now := s.db.now().UnixNano()
-	var rec cardbot.StateRecord
+	var rec store.StateRecord
 	err := s.db.view("state load", func(tx *bolt.Tx) error {
 		var err error
 		rec, err = decodeState(tx.Bucket(bucketState).Get([]byte(key)), now)
@@ -84,8 +84,8 @@ func (s *StateStore) Load(ctx context.Context, key string) (cardbot.StateRecord,
 // errStale rolls back a Save that lost its compare-and-set.
 var errStale = fmt.Errorf("%w: stale", errRollback)
 
-// Save implements cardbot.StateStore.
-func (s *StateStore) Save(ctx context.Context, key string, rec cardbot.StateRecord, ttl time.Duration) (uint64, error) {
+// Save implements store.StateStore.
+func (s *StateStore) Save(ctx context.Context, key string, rec store.StateRecord, ttl time.Duration) (uint64, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, fmt.Errorf("boltstore: state save: %w", err)
 	}
@@ -133,7 +133,7 @@ func (s *StateStore) Save(ctx context.Context, key string, rec cardbot.StateReco
 		return err
 	})
 	if errors.Is(err, errStale) {
-		return 0, fmt.Errorf("boltstore: state save: %w: key at version %d, not %d", cardbot.ErrStateConflict, stored, rec.Version)
+		return 0, fmt.Errorf("boltstore: state save: %w: key at version %d, not %d", store.ErrStateConflict, stored, rec.Version)
 	}
 	if err != nil {
 		return 0, err

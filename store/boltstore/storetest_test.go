@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 	"github.com/cardbot/cardbot/store/boltstore"
 	"github.com/cardbot/cardbot/store/storetest"
 	"github.com/stretchr/testify/require"
@@ -17,51 +17,51 @@ import (
 func TestConformance(t *testing.T) {
 	var (
 		mu  sync.Mutex
-		dbs = make(map[cardbot.Queue]*boltstore.DB)
+		dbs = make(map[store.Queue]*boltstore.DB)
 	)
-	openQueue := func(t *testing.T, path string) cardbot.Queue {
+	openQueue := func(t *testing.T, path string) store.Queue {
 		db := open(t, path, boltstore.Options{})
 		mu.Lock()
 		dbs[db.Queue()] = db
 		mu.Unlock()
 		return db.Queue()
 	}
-	dbOf := func(q cardbot.Queue) *boltstore.DB {
+	dbOf := func(q store.Queue) *boltstore.DB {
 		mu.Lock()
 		defer mu.Unlock()
 		return dbs[q]
 	}
 
 	t.Run("Queue", func(t *testing.T) {
-		storetest.TestQueue(t, func(t *testing.T) cardbot.Queue {
+		storetest.TestQueue(t, func(t *testing.T) store.Queue {
 			return openQueue(t, tempPath(t))
 		}, storetest.QueueOptions{
-			Reopen: func(t *testing.T, q cardbot.Queue) cardbot.Queue {
+			Reopen: func(t *testing.T, q store.Queue) store.Queue {
 				db := dbOf(q)
 				require.NoError(t, db.Close())
 				return openQueue(t, db.Path())
 			},
-			Crash: func(t *testing.T, q cardbot.Queue) {
+			Crash: func(t *testing.T, q store.Queue) {
 				require.NoError(t, dbOf(q).Close())
 			},
 		})
 	})
 	t.Run("DedupStore", func(t *testing.T) {
-		storetest.TestDedupStore(t, func(t *testing.T, lease time.Duration) cardbot.DedupStore {
+		storetest.TestDedupStore(t, func(t *testing.T, lease time.Duration) store.DedupStore {
 			return open(t, tempPath(t), boltstore.Options{InFlightLease: lease}).DedupStore()
 		})
 	})
 	t.Run("Locker", func(t *testing.T) {
-		storetest.TestLocker(t, func(t *testing.T) cardbot.Locker {
+		storetest.TestLocker(t, func(t *testing.T) store.Locker {
 			return open(t, tempPath(t), boltstore.Options{}).Locker()
 		})
 	})
 	t.Run("StateStore", func(t *testing.T) {
-		first, reopen := reopenable(func(db *boltstore.DB) cardbot.StateStore { return db.StateStore() })
+		first, reopen := reopenable(func(db *boltstore.DB) store.StateStore { return db.StateStore() })
 		storetest.TestStateStore(t, first, storetest.StateOptions{Reopen: reopen})
 	})
 	t.Run("SendLedger", func(t *testing.T) {
-		first, reopen := reopenable(func(db *boltstore.DB) cardbot.SendLedger { return db.SendLedger() })
+		first, reopen := reopenable(func(db *boltstore.DB) store.SendLedger { return db.SendLedger() })
 		storetest.TestSendLedger(t, first, storetest.LedgerOptions{Reopen: reopen})
 	})
 }

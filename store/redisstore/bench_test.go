@@ -9,6 +9,7 @@ import (
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/internal/flowtest"
 	"github.com/cardbot/cardbot/internal/redistest"
+	"github.com/cardbot/cardbot/store"
 	"github.com/cardbot/cardbot/store/redisstore"
 	"github.com/stretchr/testify/require"
 )
@@ -22,7 +23,7 @@ func BenchmarkPush(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		i++
-		_, err := q.Push(ctx, cardbot.Entry{Provider: "greenapi", ChatID: strconv.Itoa(i % 100), Key: strconv.Itoa(i), Update: update})
+		_, err := q.Push(ctx, store.Entry{Provider: "greenapi", ChatID: strconv.Itoa(i % 100), Key: strconv.Itoa(i), Update: update})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -32,7 +33,7 @@ func BenchmarkPush(b *testing.B) {
 func BenchmarkPushDuplicate(b *testing.B) {
 	q, _ := newQueue(b, testConfig(b))
 	ctx := context.Background()
-	e := cardbot.Entry{Provider: "greenapi", ChatID: "c", Key: "k", Update: update}
+	e := store.Entry{Provider: "greenapi", ChatID: "c", Key: "k", Update: update}
 	_, err := q.Push(ctx, e)
 	require.NoError(b, err)
 	for b.Loop() {
@@ -47,16 +48,16 @@ func BenchmarkPushDuplicate(b *testing.B) {
 // acknowledged.
 func BenchmarkRoundTrip(b *testing.B) {
 	q, _ := newQueue(b, testConfig(b))
-	ch := make(chan cardbot.Delivery, 1)
-	c := consume(b, q, func(d cardbot.Delivery) { ch <- d })
+	ch := make(chan store.Delivery, 1)
+	c := consume(b, q, func(d store.Delivery) { ch <- d })
 	ctx := context.Background()
 	// Wait until the consumer holds the partitions.
-	push(b, q, cardbot.Entry{Provider: "greenapi", ChatID: "c"})
+	push(b, q, store.Entry{Provider: "greenapi", ChatID: "c"})
 	require.NoError(b, q.Ack(ctx, <-ch))
 	i := 0
 	for b.Loop() {
 		i++
-		_, err := q.Push(ctx, cardbot.Entry{Provider: "greenapi", ChatID: strconv.Itoa(i % 100), Update: update})
+		_, err := q.Push(ctx, store.Entry{Provider: "greenapi", ChatID: strconv.Itoa(i % 100), Update: update})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -89,7 +90,7 @@ func BenchmarkDedupBeginEnd(b *testing.B) {
 // script), two round trips. "none" is the same bot without state.
 func BenchmarkState(b *testing.B) {
 	bot := func(opts ...cardbot.Option) *cardbot.Bot {
-		opts = append(opts, cardbot.WithLogger(quiet()), cardbot.WithDedupStore(cardbot.NewMemoryDedupStore(1024, time.Hour)))
+		opts = append(opts, cardbot.WithLogger(quiet()), cardbot.WithDedupStore(store.NewMemoryDedupStore(store.MemoryDedupConfig{Size: 1024, TTL: time.Hour})))
 		return cardbot.New(opts...)
 	}
 	b.Run("none", func(b *testing.B) {

@@ -12,8 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/internal/redistest"
+	"github.com/cardbot/cardbot/store"
 	"github.com/cardbot/cardbot/store/redisstore"
 )
 
@@ -63,7 +63,7 @@ func TestClusterHashTags(t *testing.T) {
 	for i := range 30 {
 		_, err := dedup.Begin(ctx, fmt.Sprintf("update-%d", i))
 		require.NoError(t, err)
-		_, err = states.Save(ctx, fmt.Sprintf("conv-%d", i), cardbot.StateRecord{State: "s"}, 0)
+		_, err = states.Save(ctx, fmt.Sprintf("conv-%d", i), store.StateRecord{State: "s"}, 0)
 		require.NoError(t, err)
 	}
 

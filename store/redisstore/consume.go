@@ -11,8 +11,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/internal/retry"
+	"github.com/cardbot/cardbot/store"
 	"github.com/google/uuid"
 	"github.com/redis/go-redis/v9"
 )
@@ -32,7 +32,7 @@ type consumer struct {
 	q       *Queue
 	ctx     context.Context // Consume's: when it ends, readers stop at once
 	id      string
-	deliver func(cardbot.Delivery)
+	deliver func(store.Delivery)
 	log     *errLog
 	wg      sync.WaitGroup // the readers and the listener
 
@@ -82,7 +82,7 @@ type part struct {
 	acked map[string]uint64
 }
 
-// Consume implements cardbot.Queue. See the package doc for how members
+// Consume implements store.Queue. See the package doc for how members
 // share the partitions. It returns an error only when it cannot run at
 // all: a nil deliver; another Consume of q running; a partition count
 // stored in Redis by the first consumer that differs from
@@ -92,7 +92,7 @@ type part struct {
 // logged: the leases of a consumer cut from Redis run out, its
 // deliveries' Owned contexts end, and it takes its partitions again,
 // pending entries first, once Redis answers.
-func (q *Queue) Consume(ctx context.Context, deliver func(cardbot.Delivery)) error {
+func (q *Queue) Consume(ctx context.Context, deliver func(store.Delivery)) error {
 	if deliver == nil {
 		return errors.New("redisstore: Consume: nil deliver")
 	}
@@ -587,7 +587,7 @@ func (c *consumer) read(p *part, token string, owned context.Context) {
 			}
 			p.out[e.ID] = struct{}{}
 			c.mu.Unlock()
-			c.deliver(cardbot.Delivery{Entry: e, Owned: owned})
+			c.deliver(store.Delivery{Entry: e, Owned: owned})
 		}
 	}
 }
@@ -605,7 +605,7 @@ func (c *consumer) wait(p *part, d time.Duration) {
 
 // readPart runs readScript: lost when token does not hold p's lease any
 // more, else the last id read and the entries.
-func (q *Queue) readPart(ctx context.Context, p *part, token, cursor string) (lost bool, last string, entries []cardbot.Entry, err error) {
+func (q *Queue) readPart(ctx context.Context, p *part, token, cursor string) (lost bool, last string, entries []store.Entry, err error) {
 	res, err := readScript.Run(ctx, q.c, []string{p.keys.lease, p.keys.stream},
 		token, groupName, consumerName, q.cfg.BatchSize, cursor).Slice()
 	if err != nil {
@@ -622,7 +622,7 @@ func (q *Queue) readPart(ctx context.Context, p *part, token, cursor string) (lo
 	}
 	last, _ = res[1].(string)
 	list, _ := res[2].([]any)
-	entries = make([]cardbot.Entry, 0, len(list))
+	entries = make([]store.Entry, 0, len(list))
 	for _, x := range list {
 		e, _ := x.([]any)
 		if len(e) < 2 {

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/internal/redistest"
+	"github.com/cardbot/cardbot/store"
 	"github.com/cardbot/cardbot/store/redisstore"
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
@@ -24,7 +24,7 @@ func TestShutdownWaitsForDeliveries(t *testing.T) {
 	push(t, q, entry("c", "", "1"), entry("c", "", "2"))
 	c := consume(t, q, nil)
 	got := c.nextN(2)
-	p := cardbot.Partition("greenapi", "c", redisstore.DefaultPartitions)
+	p := store.Partition("greenapi", "c", redisstore.DefaultPartitions)
 	require.Contains(t, redisstore.Owned(q), p)
 
 	c.cancel()
@@ -56,7 +56,7 @@ func TestShutdownWaitsForDeliveries(t *testing.T) {
 	c = consume(t, q, nil)
 	d := c.next()
 	assert.Equal(t, "2", string(d.Update))
-	ackAll(t, q, []cardbot.Delivery{d})
+	ackAll(t, q, []store.Delivery{d})
 	require.NoError(t, c.stop())
 }
 
@@ -71,7 +71,7 @@ func TestRedeliveryAfterCrash(t *testing.T) {
 			push(t, q1, entry("c", "", "1"), entry("c", "", "2"), entry("other", "", "x"))
 			a := consume(t, q1, nil)
 			got := a.nextN(3)
-			var first []cardbot.Delivery
+			var first []store.Delivery
 			for _, d := range got {
 				if d.ChatID == "c" {
 					first = append(first, d)
@@ -170,8 +170,8 @@ func TestMemberDies(t *testing.T) {
 	qa, ca := newQueue(t, cfg)
 	qb, _ := newQueue(t, cfg)
 	a := consume(t, qa, nil)
-	bHeld := make(chan cardbot.Delivery, 100)
-	b := consume(t, qb, func(d cardbot.Delivery) { bHeld <- d })
+	bHeld := make(chan store.Delivery, 100)
+	b := consume(t, qb, func(d store.Delivery) { bHeld <- d })
 	eventually(t, func() bool {
 		return len(redisstore.Owned(qa)) == redisstore.DefaultPartitions/2 && len(redisstore.Owned(qb)) == redisstore.DefaultPartitions/2
 	}, 5*testLease, "not split: a %v, b %v", redisstore.Owned(qa), redisstore.Owned(qb))
@@ -183,7 +183,7 @@ func TestMemberDies(t *testing.T) {
 	died := time.Now()
 	push(t, qb, entry(chat, "", "3"))
 
-	var got []cardbot.Delivery
+	var got []store.Delivery
 	for len(got) < 3 {
 		select {
 		case d := <-bHeld:
@@ -245,7 +245,7 @@ func TestWakeUpIsQuick(t *testing.T) {
 		push(t, q, entry(fmt.Sprint("c", i), "", "x"))
 		d := c.next()
 		assert.Less(t, time.Since(start), time.Second)
-		ackAll(t, q, []cardbot.Delivery{d})
+		ackAll(t, q, []store.Delivery{d})
 	}
 	require.NoError(t, c.stop())
 }

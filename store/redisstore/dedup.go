@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 	"github.com/google/uuid"
 	"github.com/redis/go-redis/v9"
 )
 
-// DedupStore is a cardbot.DedupStore on Redis that several bot instances
+// DedupStore is a store.DedupStore on Redis that several bot instances
 // share, for synchronous delivery: a key handled by one instance is done
 // for all, and a key in flight in one is in flight for all.
 //
@@ -30,7 +30,7 @@ type DedupStore struct {
 	tokens map[string]string // key → the token of its in-flight mark, between Begin and End
 }
 
-var _ cardbot.DedupStore = (*DedupStore)(nil)
+var _ store.DedupStore = (*DedupStore)(nil)
 
 // NewDedupStore returns a DedupStore on client, configured by cfg: it
 // reads Prefix, InFlightLease and DoneTTL.
@@ -50,15 +50,15 @@ func (s *DedupStore) keys(key string) []string {
 	return []string{tag + ":run", tag + ":done"}
 }
 
-// Begin implements cardbot.DedupStore in one script.
-func (s *DedupStore) Begin(ctx context.Context, key string) (cardbot.DedupState, error) {
+// Begin implements store.DedupStore in one script.
+func (s *DedupStore) Begin(ctx context.Context, key string) (store.DedupState, error) {
 	token := uuid.NewString()
 	n, err := dedupBeginScript.Run(ctx, s.c, s.keys(key), token, ms(s.cfg.InFlightLease)).Int()
 	if err != nil {
 		return 0, fmt.Errorf("redisstore: dedup begin: %w", err)
 	}
-	st := cardbot.DedupState(n)
-	if st == cardbot.DedupNew {
+	st := store.DedupState(n)
+	if st == store.DedupNew {
 		s.mu.Lock()
 		s.tokens[key] = token
 		s.mu.Unlock()
@@ -66,9 +66,9 @@ func (s *DedupStore) Begin(ctx context.Context, key string) (cardbot.DedupState,
 	return st, nil
 }
 
-// End implements cardbot.DedupStore in one script. A key that this value's
+// End implements store.DedupStore in one script. A key that this value's
 // Begin did not mark in flight is left alone, as a key that is not in
-// flight is by cardbot.MemoryDedupStore.
+// flight is by store.MemoryDedupStore.
 func (s *DedupStore) End(ctx context.Context, key string, handled bool) error {
 	s.mu.Lock()
 	token, ok := s.tokens[key]

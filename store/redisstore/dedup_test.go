@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/internal/redistest"
+	"github.com/cardbot/cardbot/store"
 	"github.com/cardbot/cardbot/store/redisstore"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -31,24 +31,24 @@ func TestDedupStore(t *testing.T) {
 		begin   bool // else End
 		key     string
 		handled bool
-		want    cardbot.DedupState
+		want    store.DedupState
 	}
 	for _, st := range []step{
-		{s: a, begin: true, key: "k", want: cardbot.DedupNew},
-		{s: b, begin: true, key: "k", want: cardbot.DedupInFlight},
-		{s: a, begin: true, key: "k", want: cardbot.DedupInFlight},
-		{s: b, begin: true, key: "other", want: cardbot.DedupNew},
+		{s: a, begin: true, key: "k", want: store.DedupNew},
+		{s: b, begin: true, key: "k", want: store.DedupInFlight},
+		{s: a, begin: true, key: "k", want: store.DedupInFlight},
+		{s: b, begin: true, key: "other", want: store.DedupNew},
 		{s: a, key: "k", handled: false},
-		{s: b, begin: true, key: "k", want: cardbot.DedupNew},
+		{s: b, begin: true, key: "k", want: store.DedupNew},
 		{s: a, key: "k", handled: true}, // not a's: does nothing
-		{s: a, begin: true, key: "k", want: cardbot.DedupInFlight},
+		{s: a, begin: true, key: "k", want: store.DedupInFlight},
 		{s: b, key: "k", handled: true},
-		{s: a, begin: true, key: "k", want: cardbot.DedupDone},
-		{s: b, begin: true, key: "k", want: cardbot.DedupDone},
+		{s: a, begin: true, key: "k", want: store.DedupDone},
+		{s: b, begin: true, key: "k", want: store.DedupDone},
 		{s: b, key: "other", handled: true},
-		{s: a, begin: true, key: "other", want: cardbot.DedupDone},
-		{s: a, begin: true, key: "greenapi\x00}{", want: cardbot.DedupNew},
-		{s: b, begin: true, key: "greenapi\x00}{", want: cardbot.DedupInFlight},
+		{s: a, begin: true, key: "other", want: store.DedupDone},
+		{s: a, begin: true, key: "greenapi\x00}{", want: store.DedupNew},
+		{s: b, begin: true, key: "greenapi\x00}{", want: store.DedupInFlight},
 	} {
 		if st.begin {
 			got, err := st.s.Begin(ctx, st.key)
@@ -69,31 +69,31 @@ func TestDedupLeasesExpire(t *testing.T) {
 
 	st, err := a.Begin(ctx, "k")
 	require.NoError(t, err)
-	require.Equal(t, cardbot.DedupNew, st)
+	require.Equal(t, store.DedupNew, st)
 	// a dies between Begin and End: the key is free after the lease.
 	time.Sleep(cfg.InFlightLease + 50*time.Millisecond)
 	st, err = b.Begin(ctx, "k")
 	require.NoError(t, err)
-	require.Equal(t, cardbot.DedupNew, st, "the in-flight mark expired")
+	require.Equal(t, store.DedupNew, st, "the in-flight mark expired")
 
 	// a's late End does not clear b's mark; it was handled, so it is done.
 	require.NoError(t, a.End(ctx, "k", true))
 	st, err = b.Begin(ctx, "k")
 	require.NoError(t, err)
-	assert.Equal(t, cardbot.DedupDone, st)
+	assert.Equal(t, store.DedupDone, st)
 	require.NoError(t, b.End(ctx, "k", true))
 
 	time.Sleep(cfg.DoneTTL + 50*time.Millisecond)
 	st, err = a.Begin(ctx, "k")
 	require.NoError(t, err)
-	assert.Equal(t, cardbot.DedupNew, st, "the done mark expired")
+	assert.Equal(t, store.DedupNew, st, "the done mark expired")
 	require.NoError(t, a.End(ctx, "k", false))
 }
 
 func TestDedupConcurrentBegin(t *testing.T) {
 	a, b := twoDedupStores(t, testConfig(t))
 	var mu sync.Mutex
-	count := map[cardbot.DedupState]int{}
+	count := map[store.DedupState]int{}
 	var wg sync.WaitGroup
 	for i := range 20 {
 		s := a
@@ -109,6 +109,6 @@ func TestDedupConcurrentBegin(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	assert.Equal(t, 1, count[cardbot.DedupNew])
-	assert.Equal(t, 19, count[cardbot.DedupInFlight])
+	assert.Equal(t, 1, count[store.DedupNew])
+	assert.Equal(t, 19, count[store.DedupInFlight])
 }

@@ -1,9 +1,9 @@
 // Package redisstore gives cardbot's stores on Redis, for several bot
 // instances that share one Redis: a Queue for durable async delivery
-// (cardbot.Queue), a DedupStore for synchronous delivery
-// (cardbot.DedupStore), a StateStore for conversations
-// (cardbot.StateStore), and a Locker for pollers and for conversations
-// handled by several instances (cardbot.Locker). They
+// (store.Queue), a DedupStore for synchronous delivery
+// (store.DedupStore), a StateStore for conversations
+// (store.StateStore), and a Locker for pollers and for conversations
+// handled by several instances (store.Locker). They
 // take a redis.UniversalClient of github.com/redis/go-redis/v9, so a
 // standalone server, Sentinel and Cluster all work. They need Redis 6.0
 // or later (streams, read by XREADGROUP inside Lua scripts); they are
@@ -49,7 +49,7 @@
 // # The Queue
 //
 // Entries are spread over Config.Partitions partitions by
-// cardbot.Partition(Provider, ChatID), so the entries of one chat are in
+// store.Partition(Provider, ChatID), so the entries of one chat are in
 // one stream, in push order. Push is one script and one round trip: it
 // sets the dedup mark (SET NX) when the entry has a Key, adds the entry to
 // its stream (XADD), and publishes the partition number on the wake

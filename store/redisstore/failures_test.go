@@ -12,9 +12,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/internal/apitest"
 	"github.com/cardbot/cardbot/internal/redistest"
+	"github.com/cardbot/cardbot/store"
 	"github.com/cardbot/cardbot/store/redisstore"
 )
 
@@ -42,14 +42,14 @@ func TestCancelledContext(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, before, 1)
 	dl := before[0]
-	v, err := states.Save(ctx, "conv", cardbot.StateRecord{State: "a"}, 0)
+	v, err := states.Save(ctx, "conv", store.StateRecord{State: "a"}, 0)
 	require.NoError(t, err)
 	ok, err := locks.Acquire(ctx, "lock", "me", time.Minute)
 	require.NoError(t, err)
 	require.True(t, ok)
 	st, err := dedup.Begin(ctx, "k")
 	require.NoError(t, err)
-	require.Equal(t, cardbot.DedupNew, st)
+	require.Equal(t, store.DedupNew, st)
 
 	done, cancel := context.WithCancel(ctx)
 	cancel()
@@ -59,7 +59,7 @@ func TestCancelledContext(t *testing.T) {
 	}{
 		{"state Load", func() error { _, err := states.Load(done, "conv"); return err }},
 		{"state Save", func() error {
-			_, err := states.Save(done, "conv", cardbot.StateRecord{State: "b", Version: v}, 0)
+			_, err := states.Save(done, "conv", store.StateRecord{State: "b", Version: v}, 0)
 			return err
 		}},
 		{"Locker Acquire", func() error { _, err := locks.Acquire(done, "lock", "me", time.Minute); return err }},
@@ -79,13 +79,13 @@ func TestCancelledContext(t *testing.T) {
 
 	rec, err := states.Load(ctx, "conv")
 	require.NoError(t, err)
-	assert.Equal(t, cardbot.StateRecord{State: "a", Version: v}, rec, "the conversation as it was")
+	assert.Equal(t, store.StateRecord{State: "a", Version: v}, rec, "the conversation as it was")
 	ok, err = locks.Acquire(ctx, "lock", "someone else", time.Minute)
 	require.NoError(t, err)
 	assert.False(t, ok, "the lease is still held")
 	st, err = other.Begin(ctx, "k")
 	require.NoError(t, err)
-	assert.Equal(t, cardbot.DedupInFlight, st, "the key is still in flight")
+	assert.Equal(t, store.DedupInFlight, st, "the key is still in flight")
 	dead, err := q.DeadLetters(ctx, 10)
 	require.NoError(t, err)
 	assert.Equal(t, before, dead, "the dead letter is still there")
@@ -96,10 +96,10 @@ func TestCancelledContext(t *testing.T) {
 func TestEndFailureDeliversAgain(t *testing.T) {
 	tests := []struct {
 		name string
-		end  func(q *redisstore.Queue, ctx context.Context, d cardbot.Delivery) error
+		end  func(q *redisstore.Queue, ctx context.Context, d store.Delivery) error
 	}{
-		{"Ack", func(q *redisstore.Queue, ctx context.Context, d cardbot.Delivery) error { return q.Ack(ctx, d) }},
-		{"DeadLetter", func(q *redisstore.Queue, ctx context.Context, d cardbot.Delivery) error {
+		{"Ack", func(q *redisstore.Queue, ctx context.Context, d store.Delivery) error { return q.Ack(ctx, d) }},
+		{"DeadLetter", func(q *redisstore.Queue, ctx context.Context, d store.Delivery) error {
 			return q.DeadLetter(ctx, d, "failed")
 		}},
 	}
@@ -141,14 +141,14 @@ func TestStateLoadBadVersion(t *testing.T) {
 	require.NoError(t, rc.HSet(t.Context(), redisstore.StateKey(states, "conv"), "v", "abc", "s", "a").Err())
 	rec, err := states.Load(t.Context(), "conv")
 	require.ErrorContains(t, err, `redisstore: state load: a version that is no number: "abc"`)
-	assert.Equal(t, cardbot.StateRecord{}, rec)
+	assert.Equal(t, store.StateRecord{}, rec)
 }
 
 // TestConsumeClosedClient: Consume on a closed client fails at once.
 func TestConsumeClosedClient(t *testing.T) {
 	q, rc := newQueue(t, testConfig(t))
 	require.NoError(t, rc.Close())
-	err := q.Consume(t.Context(), func(cardbot.Delivery) {})
+	err := q.Consume(t.Context(), func(store.Delivery) {})
 	require.ErrorIs(t, err, redis.ErrClosed)
 	assert.ErrorContains(t, err, "redisstore: consume:")
 }

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 	"github.com/redis/go-redis/v9"
 )
 
-// SendLedger is a cardbot.SendLedger on Redis that several bot instances
+// SendLedger is a store.SendLedger on Redis that several bot instances
 // share, so that an update handled again by another instance (a
 // redelivery after a 503, a partition taken over after a crash) does not
 // make the sends a handling completed before. An update's records are the
@@ -24,7 +24,7 @@ type SendLedger struct {
 	prefix string
 }
 
-var _ cardbot.SendLedger = (*SendLedger)(nil)
+var _ store.SendLedger = (*SendLedger)(nil)
 
 // NewSendLedger returns a SendLedger on client; it reads cfg.Prefix.
 func NewSendLedger(client redis.UniversalClient, cfg Config) (*SendLedger, error) {
@@ -40,18 +40,18 @@ func NewSendLedger(client redis.UniversalClient, cfg Config) (*SendLedger, error
 
 // SendLedger returns a send ledger on the Queue's client and prefix, so
 // that a bot whose queue is q records its sends on the same Redis (see
-// cardbot.LedgerSource).
-func (q *Queue) SendLedger() cardbot.SendLedger { return &SendLedger{c: q.c, prefix: q.cfg.Prefix} }
+// store.LedgerSource).
+func (q *Queue) SendLedger() store.SendLedger { return &SendLedger{c: q.c, prefix: q.cfg.Prefix} }
 
 // SendLedger returns a send ledger on the DedupStore's client and prefix
-// (see cardbot.LedgerSource).
-func (s *DedupStore) SendLedger() cardbot.SendLedger {
+// (see store.LedgerSource).
+func (s *DedupStore) SendLedger() store.SendLedger {
 	return &SendLedger{c: s.c, prefix: s.cfg.Prefix}
 }
 
 func (l *SendLedger) key(update string) string { return "{" + l.prefix + ":l:" + keyHash(update) + "}" }
 
-// Sends implements cardbot.SendLedger.
+// Sends implements store.SendLedger.
 func (l *SendLedger) Sends(ctx context.Context, update string) (map[string][]byte, error) {
 	m, err := l.c.HGetAll(ctx, l.key(update)).Result()
 	if err != nil {
@@ -67,7 +67,7 @@ func (l *SendLedger) Sends(ctx context.Context, update string) (map[string][]byt
 	return out, nil
 }
 
-// Record implements cardbot.SendLedger in one transaction.
+// Record implements store.SendLedger in one transaction.
 func (l *SendLedger) Record(ctx context.Context, update, slot string, result []byte, ttl time.Duration) error {
 	if ttl <= 0 {
 		return fmt.Errorf("redisstore: ledger record: ttl %v is not positive", ttl)
@@ -84,7 +84,7 @@ func (l *SendLedger) Record(ctx context.Context, update, slot string, result []b
 	return nil
 }
 
-// Forget implements cardbot.SendLedger.
+// Forget implements store.SendLedger.
 func (l *SendLedger) Forget(ctx context.Context, update string) error {
 	if err := l.c.Del(ctx, l.key(update)).Err(); err != nil {
 		return fmt.Errorf("redisstore: ledger forget: %w", err)

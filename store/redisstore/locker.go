@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 	"github.com/redis/go-redis/v9"
 )
 
-// Locker is a cardbot.Locker on Redis: a lease is the key
+// Locker is a store.Locker on Redis: a lease is the key
 // "{<prefix>:lock:<name>}", which holds its owner and expires after its
 // ttl. It starts no goroutine.
 type Locker struct {
@@ -18,7 +18,7 @@ type Locker struct {
 	prefix string
 }
 
-var _ cardbot.Locker = (*Locker)(nil)
+var _ store.Locker = (*Locker)(nil)
 
 // NewLocker returns a Locker on client; it reads cfg.Prefix.
 func NewLocker(client redis.UniversalClient, cfg Config) (*Locker, error) {
@@ -36,7 +36,7 @@ func (l *Locker) key(name string) string {
 	return "{" + l.prefix + ":lock:" + name + "}"
 }
 
-// Acquire implements cardbot.Locker in one script: it sets the lease when
+// Acquire implements store.Locker in one script: it sets the lease when
 // it is free, or extends it when owner holds it. A ttl below a
 // millisecond counts as one.
 func (l *Locker) Acquire(ctx context.Context, name, owner string, ttl time.Duration) (bool, error) {
@@ -47,7 +47,7 @@ func (l *Locker) Acquire(ctx context.Context, name, owner string, ttl time.Durat
 	return n == 1, nil
 }
 
-// Release implements cardbot.Locker: it deletes the lease when owner
+// Release implements store.Locker: it deletes the lease when owner
 // holds it, in one script.
 func (l *Locker) Release(ctx context.Context, name, owner string) error {
 	if err := lockReleaseScript.Run(ctx, l.c, []string{l.key(name)}, owner).Err(); err != nil {

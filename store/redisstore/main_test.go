@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/internal/redistest"
+	"github.com/cardbot/cardbot/store"
 	"github.com/cardbot/cardbot/store/redisstore"
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
@@ -54,11 +54,11 @@ func newQueue(t testing.TB, cfg redisstore.Config) (*redisstore.Queue, redis.Uni
 	return q, c
 }
 
-func entry(chat, key, update string) cardbot.Entry {
-	return cardbot.Entry{Provider: "greenapi", ChatID: chat, Key: key, Update: []byte(update), Pushed: time.Now()}
+func entry(chat, key, update string) store.Entry {
+	return store.Entry{Provider: "greenapi", ChatID: chat, Key: key, Update: []byte(update), Pushed: time.Now()}
 }
 
-func push(t testing.TB, q cardbot.Queue, es ...cardbot.Entry) {
+func push(t testing.TB, q store.Queue, es ...store.Entry) {
 	t.Helper()
 	for _, e := range es {
 		ok, err := q.Push(context.Background(), e)
@@ -73,17 +73,17 @@ type consumer struct {
 	q      *redisstore.Queue
 	cancel context.CancelFunc
 	done   chan error
-	ch     chan cardbot.Delivery
+	ch     chan store.Delivery
 }
 
 // consume starts q.Consume; each delivery goes to the consumer's channel,
 // unless handle is given, which then gets it (in the reader's goroutine).
-func consume(t testing.TB, q *redisstore.Queue, handle func(cardbot.Delivery)) *consumer {
+func consume(t testing.TB, q *redisstore.Queue, handle func(store.Delivery)) *consumer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	c := &consumer{t: t, q: q, cancel: cancel, done: make(chan error, 1), ch: make(chan cardbot.Delivery, 10_000)}
+	c := &consumer{t: t, q: q, cancel: cancel, done: make(chan error, 1), ch: make(chan store.Delivery, 10_000)}
 	if handle == nil {
-		handle = func(d cardbot.Delivery) { c.ch <- d }
+		handle = func(d store.Delivery) { c.ch <- d }
 	}
 	go func() { c.done <- q.Consume(ctx, handle) }()
 	t.Cleanup(func() {
@@ -99,20 +99,20 @@ func consume(t testing.TB, q *redisstore.Queue, handle func(cardbot.Delivery)) *
 
 // next returns the next delivery, failing after a wait long enough for a
 // takeover.
-func (c *consumer) next() cardbot.Delivery {
+func (c *consumer) next() store.Delivery {
 	c.t.Helper()
 	select {
 	case d := <-c.ch:
 		return d
 	case <-time.After(5 * testLease):
 		c.t.Fatalf("no delivery in %v", 5*testLease)
-		return cardbot.Delivery{}
+		return store.Delivery{}
 	}
 }
 
-func (c *consumer) nextN(n int) []cardbot.Delivery {
+func (c *consumer) nextN(n int) []store.Delivery {
 	c.t.Helper()
-	ds := make([]cardbot.Delivery, n)
+	ds := make([]store.Delivery, n)
 	for i := range ds {
 		ds[i] = c.next()
 	}
@@ -143,14 +143,14 @@ func (c *consumer) stop() error {
 	}
 }
 
-func ackAll(t testing.TB, q cardbot.Queue, ds []cardbot.Delivery) {
+func ackAll(t testing.TB, q store.Queue, ds []store.Delivery) {
 	t.Helper()
 	for _, d := range ds {
 		require.NoError(t, q.Ack(context.Background(), d))
 	}
 }
 
-func updates(ds []cardbot.Delivery) []string {
+func updates(ds []store.Delivery) []string {
 	s := make([]string, len(ds))
 	for i, d := range ds {
 		s[i] = string(d.Update)
@@ -162,7 +162,7 @@ func updates(ds []cardbot.Delivery) []string {
 func chatIn(p, n int) string {
 	for i := 0; ; i++ {
 		chat := fmt.Sprintf("chat-%d", i)
-		if cardbot.Partition("greenapi", chat, n) == p {
+		if store.Partition("greenapi", chat, n) == p {
 			return chat
 		}
 	}
@@ -196,8 +196,8 @@ func newRecorder() *recorder {
 	return &recorder{inFlight: map[string]string{}, seen: map[string]int{}, order: map[string][]string{}, byName: map[string]int{}}
 }
 
-func (r *recorder) handler(t testing.TB, name string, q cardbot.Queue, pause time.Duration) func(cardbot.Delivery) {
-	return func(d cardbot.Delivery) {
+func (r *recorder) handler(t testing.TB, name string, q store.Queue, pause time.Duration) func(store.Delivery) {
+	return func(d store.Delivery) {
 		u := string(d.Update)
 		r.mu.Lock()
 		if other, ok := r.inFlight[u]; ok {

@@ -6,12 +6,12 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 )
 
 var (
-	_ cardbot.Pinger = (*Queue)(nil)
-	_ cardbot.Pinger = (*DedupStore)(nil)
+	_ store.Pinger = (*Queue)(nil)
+	_ store.Pinger = (*DedupStore)(nil)
 )
 
 // Ping reports whether the queue's Redis answers a PING within ctx.

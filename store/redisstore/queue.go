@@ -11,7 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -23,7 +23,7 @@ const (
 	consumerName = "owner"
 )
 
-// Queue is a cardbot.Queue on Redis that several bot instances share; see
+// Queue is a store.Queue on Redis that several bot instances share; see
 // the package doc for how it keeps entries, orders them and splits them
 // among consumers. It is safe for concurrent use; Consume runs once at a
 // time per Queue value.
@@ -39,7 +39,7 @@ type Queue struct {
 	cons atomic.Pointer[consumer] // the running Consume, or nil
 }
 
-var _ cardbot.Queue = (*Queue)(nil)
+var _ store.Queue = (*Queue)(nil)
 
 // NewQueue returns a Queue on client, configured by cfg (see Config for
 // the defaults). It does no I/O: a Redis that is down shows in the first
@@ -67,11 +67,11 @@ func NewQueue(client redis.UniversalClient, cfg Config) (*Queue, error) {
 	return q, nil
 }
 
-// Push implements cardbot.Queue: one script, one round trip, stores the
+// Push implements store.Queue: one script, one round trip, stores the
 // entry in its partition's stream unless its Provider and Key were pushed
 // within Config.DedupTTL, and wakes the consumers.
-func (q *Queue) Push(ctx context.Context, e cardbot.Entry) (bool, error) {
-	p := cardbot.Partition(e.Provider, e.ChatID, q.cfg.Partitions)
+func (q *Queue) Push(ctx context.Context, e store.Entry) (bool, error) {
+	p := store.Partition(e.Provider, e.ChatID, q.cfg.Partitions)
 	k := q.parts[p]
 	keys := []string{k.stream}
 	if e.Key != "" {
@@ -85,9 +85,9 @@ func (q *Queue) Push(ctx context.Context, e cardbot.Entry) (bool, error) {
 	return n == 1, nil
 }
 
-// Ack implements cardbot.Queue: the entry leaves the pending list and the
+// Ack implements store.Queue: the entry leaves the pending list and the
 // stream. Acknowledging an entry that is not pending does nothing.
-func (q *Queue) Ack(ctx context.Context, d cardbot.Delivery) error {
+func (q *Queue) Ack(ctx context.Context, d store.Delivery) error {
 	p, sid, err := q.parseID(d.ID)
 	if err != nil {
 		return err
@@ -100,12 +100,12 @@ func (q *Queue) Ack(ctx context.Context, d cardbot.Delivery) error {
 	return nil
 }
 
-// Release implements cardbot.Queue. It writes nothing: the entry stays
+// Release implements store.Queue. It writes nothing: the entry stays
 // pending. Its partition's reader delivers nothing more until every entry
 // it delivered has ended, then reads the pending entries again from the
 // start, so the released entry comes again before the later entries of
 // its chat.
-func (q *Queue) Release(_ context.Context, d cardbot.Delivery) error {
+func (q *Queue) Release(_ context.Context, d store.Delivery) error {
 	p, _, err := q.parseID(d.ID)
 	if err != nil {
 		return err
@@ -114,11 +114,11 @@ func (q *Queue) Release(_ context.Context, d cardbot.Delivery) error {
 	return nil
 }
 
-// DeadLetter implements cardbot.Queue: one script acknowledges the entry,
+// DeadLetter implements store.Queue: one script acknowledges the entry,
 // deletes it from the stream and adds it, with reason and the time, to
 // its partition's dead letters. An entry that is not pending (ended
 // already) is left alone.
-func (q *Queue) DeadLetter(ctx context.Context, d cardbot.Delivery, reason string) error {
+func (q *Queue) DeadLetter(ctx context.Context, d store.Delivery, reason string) error {
 	p, sid, err := q.parseID(d.ID)
 	if err != nil {
 		return err
@@ -141,9 +141,9 @@ func (q *Queue) ended(p int, id string, again bool) {
 	}
 }
 
-// DeadLetters implements cardbot.Queue: the oldest dead letters of all
+// DeadLetters implements store.Queue: the oldest dead letters of all
 // partitions (by the time they were dead lettered), up to limit.
-func (q *Queue) DeadLetters(ctx context.Context, limit int) ([]cardbot.DeadLetter, error) {
+func (q *Queue) DeadLetters(ctx context.Context, limit int) ([]store.DeadLetter, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
@@ -158,7 +158,7 @@ func (q *Queue) DeadLetters(ctx context.Context, limit int) ([]cardbot.DeadLette
 	type item struct {
 		ms, seq uint64
 		p       int
-		dl      cardbot.DeadLetter
+		dl      store.DeadLetter
 	}
 	var all []item
 	for p, cmd := range cmds {
@@ -168,7 +168,7 @@ func (q *Queue) DeadLetters(ctx context.Context, limit int) ([]cardbot.DeadLette
 				continue
 			}
 			f := fields(m.Values)
-			all = append(all, item{ms: ms, seq: seq, p: p, dl: cardbot.DeadLetter{
+			all = append(all, item{ms: ms, seq: seq, p: p, dl: store.DeadLetter{
 				Entry:  f.entry(strconv.Itoa(p) + "-" + m.ID),
 				Reason: f["reason"],
 				Failed: parseTime(f["failed"]),
@@ -178,20 +178,20 @@ func (q *Queue) DeadLetters(ctx context.Context, limit int) ([]cardbot.DeadLette
 	slices.SortFunc(all, func(a, b item) int {
 		return cmp.Or(cmp.Compare(a.ms, b.ms), cmp.Compare(a.seq, b.seq), cmp.Compare(a.p, b.p))
 	})
-	out := make([]cardbot.DeadLetter, 0, min(limit, len(all)))
+	out := make([]store.DeadLetter, 0, min(limit, len(all)))
 	for _, it := range all[:min(limit, len(all))] {
 		out = append(out, it.dl)
 	}
 	return out, nil
 }
 
-// Replay implements cardbot.Queue: one script moves the dead letter to the
+// Replay implements store.Queue: one script moves the dead letter to the
 // end of its partition's stream, with no dedup check, and wakes the
 // consumers.
 func (q *Queue) Replay(ctx context.Context, id string) error {
 	p, sid, err := q.parseID(id)
 	if err != nil {
-		return cardbot.ErrNoDeadLetter
+		return store.ErrNoDeadLetter
 	}
 	k := q.parts[p]
 	n, err := replayScript.Run(ctx, q.c, []string{k.dead, k.stream}, sid, q.wake, k.p).Int()
@@ -199,23 +199,23 @@ func (q *Queue) Replay(ctx context.Context, id string) error {
 	case err != nil:
 		return fmt.Errorf("redisstore: replay %s: %w", id, err)
 	case n == 0:
-		return cardbot.ErrNoDeadLetter
+		return store.ErrNoDeadLetter
 	}
 	return nil
 }
 
-// DropDeadLetter implements cardbot.Queue.
+// DropDeadLetter implements store.Queue.
 func (q *Queue) DropDeadLetter(ctx context.Context, id string) error {
 	p, sid, err := q.parseID(id)
 	if err != nil {
-		return cardbot.ErrNoDeadLetter
+		return store.ErrNoDeadLetter
 	}
 	n, err := q.c.XDel(ctx, q.parts[p].dead, sid).Result()
 	switch {
 	case err != nil:
 		return fmt.Errorf("redisstore: drop dead letter %s: %w", id, err)
 	case n == 0:
-		return cardbot.ErrNoDeadLetter
+		return store.ErrNoDeadLetter
 	}
 	return nil
 }
@@ -274,8 +274,8 @@ func fieldList(v []any) fieldMap {
 	return f
 }
 
-func (f fieldMap) entry(id string) cardbot.Entry {
-	return cardbot.Entry{
+func (f fieldMap) entry(id string) store.Entry {
+	return store.Entry{
 		ID:       id,
 		Provider: f["provider"],
 		ChatID:   f["chat"],

@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/internal/redistest"
+	"github.com/cardbot/cardbot/store"
 	"github.com/cardbot/cardbot/store/redisstore"
 )
 
@@ -61,12 +61,12 @@ func TestPushDedup(t *testing.T) {
 	ctx := t.Context()
 	for _, tc := range []struct {
 		name string
-		e    cardbot.Entry
+		e    store.Entry
 		want bool
 	}{
 		{"first", entry("c1", "k1", "1"), true},
 		{"same key", entry("c1", "k1", "2"), false},
-		{"same key, other provider", cardbot.Entry{Provider: "aitu", ChatID: "c1", Key: "k1"}, true},
+		{"same key, other provider", store.Entry{Provider: "aitu", ChatID: "c1", Key: "k1"}, true},
 		{"other key", entry("c1", "k2", "3"), true},
 		{"no key", entry("c1", "", "4"), true},
 		{"no key again", entry("c1", "", "4"), true},
@@ -98,8 +98,8 @@ func TestPushDedup(t *testing.T) {
 func TestEntryFields(t *testing.T) {
 	q, _ := newQueue(t, testConfig(t))
 	pushed := time.Date(2026, 5, 4, 3, 2, 1, 123456789, time.UTC)
-	e := cardbot.Entry{Provider: "aitu", ChatID: "chat\x00é", Key: "k", Update: []byte{0, 1, 2, 0xff}, Pushed: pushed}
-	push(t, q, e, cardbot.Entry{Provider: "aitu", ChatID: "chat\x00é"})
+	e := store.Entry{Provider: "aitu", ChatID: "chat\x00é", Key: "k", Update: []byte{0, 1, 2, 0xff}, Pushed: pushed}
+	push(t, q, e, store.Entry{Provider: "aitu", ChatID: "chat\x00é"})
 	c := consume(t, q, nil)
 	d := c.next()
 	assert.NotEmpty(t, d.ID)
@@ -113,7 +113,7 @@ func TestEntryFields(t *testing.T) {
 	d2 := c.next()
 	assert.True(t, d2.Pushed.IsZero(), "a zero Pushed stays zero")
 	assert.Empty(t, d2.Update)
-	ackAll(t, q, []cardbot.Delivery{d, d2})
+	ackAll(t, q, []store.Delivery{d, d2})
 	require.NoError(t, c.stop())
 }
 
@@ -196,14 +196,14 @@ func TestBadIDs(t *testing.T) {
 	q, _ := newQueue(t, testConfig(t))
 	ctx := t.Context()
 	for _, id := range []string{"", "x", "1", "1-", "-1-0", "01-1-0", "16-1-0", "1-1", "1-a-0", "1-01-0", "1-1-0-0"} {
-		d := cardbot.Delivery{Entry: cardbot.Entry{ID: id}}
+		d := store.Delivery{Entry: store.Entry{ID: id}}
 		assert.Error(t, q.Ack(ctx, d), "Ack %q", id)
 		assert.Error(t, q.Release(ctx, d), "Release %q", id)
 		assert.Error(t, q.DeadLetter(ctx, d, "r"), "DeadLetter %q", id)
-		assert.ErrorIs(t, q.Replay(ctx, id), cardbot.ErrNoDeadLetter, "Replay %q", id)
-		assert.ErrorIs(t, q.DropDeadLetter(ctx, id), cardbot.ErrNoDeadLetter, "DropDeadLetter %q", id)
+		assert.ErrorIs(t, q.Replay(ctx, id), store.ErrNoDeadLetter, "Replay %q", id)
+		assert.ErrorIs(t, q.DropDeadLetter(ctx, id), store.ErrNoDeadLetter, "DropDeadLetter %q", id)
 	}
-	unknown := cardbot.Delivery{Entry: cardbot.Entry{ID: "3-12-0"}}
+	unknown := store.Delivery{Entry: store.Entry{ID: "3-12-0"}}
 	assert.NoError(t, q.Ack(ctx, unknown), "acknowledging an unknown entry does nothing")
 	assert.NoError(t, q.DeadLetter(ctx, unknown, "r"))
 	assert.NoError(t, q.Release(ctx, unknown))
@@ -223,7 +223,7 @@ func TestDeadLetters(t *testing.T) {
 	push(t, q, entry(chatIn(1, 16), "k1", "1"), entry(chatIn(5, 16), "k2", "2"), entry(chatIn(9, 16), "k3", "3"))
 	c := consume(t, q, nil)
 	got := c.nextN(3)
-	byUpdate := map[string]cardbot.Delivery{}
+	byUpdate := map[string]store.Delivery{}
 	for _, d := range got {
 		byUpdate[string(d.Update)] = d
 	}
@@ -265,11 +265,11 @@ func TestDeadLetters(t *testing.T) {
 	assert.Equal(t, "2", string(d.Update))
 	assert.Equal(t, "k2", d.Key)
 	require.NoError(t, q.Ack(ctx, d))
-	assert.ErrorIs(t, q.Replay(ctx, dl[0].ID), cardbot.ErrNoDeadLetter, "replayed already")
+	assert.ErrorIs(t, q.Replay(ctx, dl[0].ID), store.ErrNoDeadLetter, "replayed already")
 
 	require.NoError(t, q.DropDeadLetter(ctx, dl[1].ID))
-	assert.ErrorIs(t, q.DropDeadLetter(ctx, dl[1].ID), cardbot.ErrNoDeadLetter)
-	assert.ErrorIs(t, q.Replay(ctx, dl[1].ID), cardbot.ErrNoDeadLetter)
+	assert.ErrorIs(t, q.DropDeadLetter(ctx, dl[1].ID), store.ErrNoDeadLetter)
+	assert.ErrorIs(t, q.Replay(ctx, dl[1].ID), store.ErrNoDeadLetter)
 
 	left, err := q.DeadLetters(ctx, 10)
 	require.NoError(t, err)
@@ -287,7 +287,7 @@ func TestDeadLettersAreBounded(t *testing.T) {
 	for i := range 300 {
 		push(t, q, entry("c", "", strconv.Itoa(i)))
 	}
-	c := consume(t, q, func(d cardbot.Delivery) {
+	c := consume(t, q, func(d store.Delivery) {
 		assert.NoError(t, q.DeadLetter(context.Background(), d, "no"))
 	})
 	eventually(t, func() bool {
@@ -345,14 +345,14 @@ func TestConsumeErrors(t *testing.T) {
 
 	c := consume(t, q, nil)
 	eventually(t, func() bool { return len(redisstore.Owned(q)) > 0 }, 5*time.Second, "no partition taken")
-	err := q.Consume(t.Context(), func(cardbot.Delivery) {})
+	err := q.Consume(t.Context(), func(store.Delivery) {})
 	require.ErrorContains(t, err, "another Consume")
 	require.NoError(t, c.stop())
 
 	// Another partition count on the same prefix is refused.
 	cfg.Partitions = 8
 	q8, _ := newQueue(t, cfg)
-	err = q8.Consume(t.Context(), func(cardbot.Delivery) {})
+	err = q8.Consume(t.Context(), func(store.Delivery) {})
 	require.ErrorContains(t, err, "partitions")
 }
 
@@ -360,5 +360,5 @@ func TestConsumeReturnsWhenCancelledBeforeStart(t *testing.T) {
 	q, _ := newQueue(t, testConfig(t))
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	require.NoError(t, q.Consume(ctx, func(cardbot.Delivery) {}))
+	require.NoError(t, q.Consume(ctx, func(store.Delivery) {}))
 }

@@ -178,7 +178,7 @@ return redis.call('ZRANGE', KEYS[1], 0, -1)
 // dedupBeginScript: done, in flight, or marked in flight now.
 //
 // KEYS: in-flight mark, done mark. ARGV: token, lease ms. Returns 0
-// (new), 1 (in flight) or 2 (done), the values of cardbot.DedupState.
+// (new), 1 (in flight) or 2 (done), the values of store.DedupState.
 var dedupBeginScript = redis.NewScript(`
 if redis.call('EXISTS', KEYS[2]) == 1 then return 2 end
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 0 end

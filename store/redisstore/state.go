@@ -7,11 +7,11 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 	"github.com/redis/go-redis/v9"
 )
 
-// StateStore is a cardbot.StateStore on Redis that several bot instances
+// StateStore is a store.StateStore on Redis that several bot instances
 // share: a conversation is the hash "{<prefix>:s:<hash>}" (the hash of the
 // conversation's key), with the fields v (version), s (state), u (update)
 // and d (data), which expires with its time to live. Save is one script
@@ -27,7 +27,7 @@ type StateStore struct {
 	prefix string
 }
 
-var _ cardbot.StateStore = (*StateStore)(nil)
+var _ store.StateStore = (*StateStore)(nil)
 
 // NewStateStore returns a StateStore on client; it reads cfg.Prefix.
 func NewStateStore(client redis.UniversalClient, cfg Config) (*StateStore, error) {
@@ -43,29 +43,29 @@ func NewStateStore(client redis.UniversalClient, cfg Config) (*StateStore, error
 
 func (s *StateStore) key(key string) string { return "{" + s.prefix + ":s:" + keyHash(key) + "}" }
 
-// Load implements cardbot.StateStore.
-func (s *StateStore) Load(ctx context.Context, key string) (cardbot.StateRecord, error) {
+// Load implements store.StateStore.
+func (s *StateStore) Load(ctx context.Context, key string) (store.StateRecord, error) {
 	vals, err := s.c.HMGet(ctx, s.key(key), "v", "s", "u", "d").Result()
 	if err != nil {
-		return cardbot.StateRecord{}, fmt.Errorf("redisstore: state load: %w", err)
+		return store.StateRecord{}, fmt.Errorf("redisstore: state load: %w", err)
 	}
 	if len(vals) != 4 || vals[0] == nil {
-		return cardbot.StateRecord{}, nil
+		return store.StateRecord{}, nil
 	}
 	str := func(v any) string { s, _ := v.(string); return s }
 	version, err := strconv.ParseUint(str(vals[0]), 10, 64)
 	if err != nil {
-		return cardbot.StateRecord{}, fmt.Errorf("redisstore: state load: a version that is no number: %q", str(vals[0]))
+		return store.StateRecord{}, fmt.Errorf("redisstore: state load: a version that is no number: %q", str(vals[0]))
 	}
-	rec := cardbot.StateRecord{State: str(vals[1]), Update: str(vals[2]), Version: version}
+	rec := store.StateRecord{State: str(vals[1]), Update: str(vals[2]), Version: version}
 	if d := str(vals[3]); d != "" {
 		rec.Data = []byte(d)
 	}
 	return rec, nil
 }
 
-// Save implements cardbot.StateStore in one script.
-func (s *StateStore) Save(ctx context.Context, key string, rec cardbot.StateRecord, ttl time.Duration) (uint64, error) {
+// Save implements store.StateStore in one script.
+func (s *StateStore) Save(ctx context.Context, key string, rec store.StateRecord, ttl time.Duration) (uint64, error) {
 	var ttlMS int64
 	if ttl > 0 {
 		ttlMS = ms(ttl)
@@ -83,7 +83,7 @@ func (s *StateStore) Save(ctx context.Context, key string, rec cardbot.StateReco
 		return 0, fmt.Errorf("redisstore: state save: the script returned %q", res)
 	}
 	if res[0] != "ok" {
-		return 0, fmt.Errorf("redisstore: state save: %w: key at version %s, not %d", cardbot.ErrStateConflict, res[1], rec.Version)
+		return 0, fmt.Errorf("redisstore: state save: %w: key at version %s, not %d", store.ErrStateConflict, res[1], rec.Version)
 	}
 	v, err := strconv.ParseUint(res[1], 10, 64)
 	if err != nil {

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/internal/redistest"
+	"github.com/cardbot/cardbot/store"
 	"github.com/cardbot/cardbot/store/redisstore"
 	"github.com/cardbot/cardbot/store/storetest"
 	"github.com/redis/go-redis/v9"
@@ -28,8 +28,8 @@ func conformance(t *testing.T, client func(t *testing.T) redis.UniversalClient) 
 		cfg    redisstore.Config
 		client redis.UniversalClient
 	}
-	queues := map[cardbot.Queue]opened{}
-	open := func(t *testing.T, cfg redisstore.Config) cardbot.Queue {
+	queues := map[store.Queue]opened{}
+	open := func(t *testing.T, cfg redisstore.Config) store.Queue {
 		c := client(t)
 		q, err := redisstore.NewQueue(c, cfg)
 		require.NoError(t, err)
@@ -38,20 +38,20 @@ func conformance(t *testing.T, client func(t *testing.T) redis.UniversalClient) 
 		mu.Unlock()
 		return q
 	}
-	of := func(q cardbot.Queue) opened {
+	of := func(q store.Queue) opened {
 		mu.Lock()
 		defer mu.Unlock()
 		return queues[q]
 	}
 
 	t.Run("Queue", func(t *testing.T) {
-		storetest.TestQueue(t, func(t *testing.T) cardbot.Queue {
+		storetest.TestQueue(t, func(t *testing.T) store.Queue {
 			return open(t, testConfig(t))
 		}, storetest.QueueOptions{
-			Reopen: func(t *testing.T, q cardbot.Queue) cardbot.Queue {
+			Reopen: func(t *testing.T, q store.Queue) store.Queue {
 				return open(t, of(q).cfg)
 			},
-			Crash: func(t *testing.T, q cardbot.Queue) {
+			Crash: func(t *testing.T, q store.Queue) {
 				require.NoError(t, of(q).client.Close())
 			},
 			Shared:   true,
@@ -59,7 +59,7 @@ func conformance(t *testing.T, client func(t *testing.T) redis.UniversalClient) 
 		})
 	})
 	t.Run("DedupStore", func(t *testing.T) {
-		storetest.TestDedupStore(t, func(t *testing.T, lease time.Duration) cardbot.DedupStore {
+		storetest.TestDedupStore(t, func(t *testing.T, lease time.Duration) store.DedupStore {
 			cfg := testConfig(t)
 			cfg.InFlightLease = lease
 			s, err := redisstore.NewDedupStore(client(t), cfg)
@@ -68,14 +68,14 @@ func conformance(t *testing.T, client func(t *testing.T) redis.UniversalClient) 
 		})
 	})
 	t.Run("Locker", func(t *testing.T) {
-		storetest.TestLocker(t, func(t *testing.T) cardbot.Locker {
+		storetest.TestLocker(t, func(t *testing.T) store.Locker {
 			l, err := redisstore.NewLocker(client(t), testConfig(t))
 			require.NoError(t, err)
 			return l
 		})
 	})
 	t.Run("StateStore", func(t *testing.T) {
-		first, reopen := reopenable(func(t *testing.T, cfg redisstore.Config) cardbot.StateStore {
+		first, reopen := reopenable(func(t *testing.T, cfg redisstore.Config) store.StateStore {
 			s, err := redisstore.NewStateStore(client(t), cfg)
 			require.NoError(t, err)
 			return s
@@ -83,7 +83,7 @@ func conformance(t *testing.T, client func(t *testing.T) redis.UniversalClient) 
 		storetest.TestStateStore(t, first, storetest.StateOptions{Reopen: reopen})
 	})
 	t.Run("SendLedger", func(t *testing.T) {
-		first, reopen := reopenable(func(t *testing.T, cfg redisstore.Config) cardbot.SendLedger {
+		first, reopen := reopenable(func(t *testing.T, cfg redisstore.Config) store.SendLedger {
 			l, err := redisstore.NewSendLedger(client(t), cfg)
 			require.NoError(t, err)
 			return l

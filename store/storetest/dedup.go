@@ -8,44 +8,44 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 )
 
-// TestDedupStore runs the conformance suite of cardbot.DedupStore, one
+// TestDedupStore runs the conformance suite of store.DedupStore, one
 // subtest per promise. newStore returns a new, empty store whose
 // in-flight mark lasts lease without End (the store's
 // DefaultInFlightLease, or its option of that name); it should clean up
 // with t.Cleanup. The suite asks for a lease of a minute, except where it
 // waits for one to pass: then a fifth of a second.
-func TestDedupStore(t *testing.T, newStore func(t *testing.T, lease time.Duration) cardbot.DedupStore) {
+func TestDedupStore(t *testing.T, newStore func(t *testing.T, lease time.Duration) store.DedupStore) {
 	const long, short = time.Minute, 200 * time.Millisecond
 	t.Run("BeginMarksInFlight", func(t *testing.T) {
 		s := dedupStore{t, newStore(t, long)}
-		s.begin("alpha\x00k1", cardbot.DedupNew)
-		s.begin("alpha\x00k1", cardbot.DedupInFlight)
-		s.begin("alpha\x00k1", cardbot.DedupInFlight)
-		s.begin("alpha\x00k2", cardbot.DedupNew) // another key
+		s.begin("alpha\x00k1", store.DedupNew)
+		s.begin("alpha\x00k1", store.DedupInFlight)
+		s.begin("alpha\x00k1", store.DedupInFlight)
+		s.begin("alpha\x00k2", store.DedupNew) // another key
 		s.end("alpha\x00k2", true)
-		s.begin("alpha\x00k1", cardbot.DedupInFlight) // the End of another key does not end it
+		s.begin("alpha\x00k1", store.DedupInFlight) // the End of another key does not end it
 	})
 	t.Run("FailureIsForgotten", func(t *testing.T) {
 		s := dedupStore{t, newStore(t, long)}
-		s.begin("alpha\x00k", cardbot.DedupNew)
+		s.begin("alpha\x00k", store.DedupNew)
 		s.end("alpha\x00k", false)
-		s.begin("alpha\x00k", cardbot.DedupNew)
-		s.begin("alpha\x00k", cardbot.DedupInFlight)
+		s.begin("alpha\x00k", store.DedupNew)
+		s.begin("alpha\x00k", store.DedupInFlight)
 		s.end("alpha\x00k", false)
-		s.begin("alpha\x00k", cardbot.DedupNew)
+		s.begin("alpha\x00k", store.DedupNew)
 	})
 	t.Run("SuccessIsRemembered", func(t *testing.T) {
 		s := dedupStore{t, newStore(t, long)}
-		s.begin("alpha\x00k", cardbot.DedupNew)
+		s.begin("alpha\x00k", store.DedupNew)
 		s.end("alpha\x00k", true)
-		s.begin("alpha\x00k", cardbot.DedupDone)
-		s.begin("alpha\x00k", cardbot.DedupDone)
-		s.begin("alpha\x00other", cardbot.DedupNew)
+		s.begin("alpha\x00k", store.DedupDone)
+		s.begin("alpha\x00k", store.DedupDone)
+		s.begin("alpha\x00other", store.DedupNew)
 		s.end("alpha\x00other", false)
-		s.begin("alpha\x00k", cardbot.DedupDone)
+		s.begin("alpha\x00k", store.DedupDone)
 	})
 	t.Run("KeysAreDistinct", func(t *testing.T) {
 		s := dedupStore{t, newStore(t, long)}
@@ -55,24 +55,24 @@ func TestDedupStore(t *testing.T, newStore func(t *testing.T, lease time.Duratio
 			"alpha\x00" + strings.Repeat("x", 4096), "alpha\x00" + strings.Repeat("x", 4095) + "y",
 		}
 		for _, k := range keys {
-			s.begin(k, cardbot.DedupNew)
+			s.begin(k, store.DedupNew)
 		}
 		for i, k := range keys {
 			s.end(k, i%2 == 0)
 		}
 		for i, k := range keys {
 			if i%2 == 0 {
-				s.begin(k, cardbot.DedupDone)
+				s.begin(k, store.DedupDone)
 			} else {
-				s.begin(k, cardbot.DedupNew)
+				s.begin(k, store.DedupNew)
 			}
 		}
 	})
 	t.Run("InFlightLeaseExpires", func(t *testing.T) {
 		s := dedupStore{t, newStore(t, short)}
-		s.begin("alpha\x00left", cardbot.DedupNew) // and never ended
-		s.begin("alpha\x00left", cardbot.DedupInFlight)
-		s.begin("alpha\x00handled", cardbot.DedupNew)
+		s.begin("alpha\x00left", store.DedupNew) // and never ended
+		s.begin("alpha\x00left", store.DedupInFlight)
+		s.begin("alpha\x00handled", store.DedupNew)
 		s.end("alpha\x00handled", true)
 		time.Sleep(short)
 		deadline := time.Now().Add(baseBound)
@@ -81,7 +81,7 @@ func TestDedupStore(t *testing.T, newStore func(t *testing.T, lease time.Duratio
 			if err != nil {
 				t.Fatalf("Begin: %v", err)
 			}
-			if st == cardbot.DedupNew {
+			if st == store.DedupNew {
 				break
 			}
 			if time.Now().After(deadline) {
@@ -89,10 +89,10 @@ func TestDedupStore(t *testing.T, newStore func(t *testing.T, lease time.Duratio
 			}
 			time.Sleep(10 * time.Millisecond)
 		}
-		s.begin("alpha\x00left", cardbot.DedupInFlight) // in flight again
-		s.begin("alpha\x00handled", cardbot.DedupDone)  // the lease is not the time to live of a handled key
+		s.begin("alpha\x00left", store.DedupInFlight) // in flight again
+		s.begin("alpha\x00handled", store.DedupDone)  // the lease is not the time to live of a handled key
 		s.end("alpha\x00left", true)
-		s.begin("alpha\x00left", cardbot.DedupDone)
+		s.begin("alpha\x00left", store.DedupDone)
 	})
 	t.Run("ConcurrentBegins", func(t *testing.T) {
 		s := dedupStore{t, newStore(t, long)}
@@ -155,10 +155,10 @@ func TestDedupStore(t *testing.T, newStore func(t *testing.T, lease time.Duratio
 // dedupStore is a DedupStore under test.
 type dedupStore struct {
 	t *testing.T
-	s cardbot.DedupStore
+	s store.DedupStore
 }
 
-func (s dedupStore) begin(key string, want cardbot.DedupState) {
+func (s dedupStore) begin(key string, want store.DedupState) {
 	s.t.Helper()
 	st, err := s.s.Begin(context.Background(), key)
 	if err != nil {
@@ -176,13 +176,13 @@ func (s dedupStore) end(key string, handled bool) {
 	}
 }
 
-func stateName(st cardbot.DedupState) string {
+func stateName(st store.DedupState) string {
 	switch st {
-	case cardbot.DedupNew:
+	case store.DedupNew:
 		return "DedupNew"
-	case cardbot.DedupInFlight:
+	case store.DedupInFlight:
 		return "DedupInFlight"
-	case cardbot.DedupDone:
+	case store.DedupDone:
 		return "DedupDone"
 	}
 	return fmt.Sprintf("DedupState(%d)", st)

@@ -1,6 +1,6 @@
 // Package storetest is the conformance suite of cardbot's stores: every
-// cardbot.Queue, cardbot.DedupStore, cardbot.Locker, cardbot.StateStore
-// and cardbot.SendLedger (the in-memory ones of package cardbot, boltstore's, redisstore's, and
+// store.Queue, store.DedupStore, store.Locker, store.StateStore
+// and store.SendLedger (the in-memory ones of package cardbot, boltstore's, redisstore's, and
 // any other) runs it from its own tests, as a net.Conn runs
 // golang.org/x/net/nettest.TestConn.
 // What the suite checks is what the doc comments of those interfaces
@@ -11,32 +11,32 @@
 // returns a new, empty store for each subtest:
 //
 //	func TestQueue(t *testing.T) {
-//		storetest.TestQueue(t, func(t *testing.T) cardbot.Queue {
-//			return cardbot.NewMemoryQueue(4096, time.Second)
+//		storetest.TestQueue(t, func(t *testing.T) store.Queue {
+//			return store.NewMemoryQueue(4096, time.Second)
 //		}, storetest.QueueOptions{})
 //	}
 //
 //	func TestDedupStore(t *testing.T) {
-//		storetest.TestDedupStore(t, func(t *testing.T, lease time.Duration) cardbot.DedupStore {
-//			return cardbot.NewMemoryDedupStore(0, 0).WithInFlightLease(lease)
+//		storetest.TestDedupStore(t, func(t *testing.T, lease time.Duration) store.DedupStore {
+//			return store.NewMemoryDedupStore(store.MemoryDedupConfig{InFlightLease: lease})
 //		})
 //	}
 //
 //	func TestLocker(t *testing.T) {
-//		storetest.TestLocker(t, func(t *testing.T) cardbot.Locker {
-//			return cardbot.NewMemoryLocker()
+//		storetest.TestLocker(t, func(t *testing.T) store.Locker {
+//			return store.NewMemoryLocker()
 //		})
 //	}
 //
 //	func TestStateStore(t *testing.T) {
-//		storetest.TestStateStore(t, func(t *testing.T) cardbot.StateStore {
-//			return cardbot.NewMemoryStateStore()
+//		storetest.TestStateStore(t, func(t *testing.T) store.StateStore {
+//			return store.NewMemoryStateStore()
 //		}, storetest.StateOptions{})
 //	}
 //
 //	func TestSendLedger(t *testing.T) {
-//		storetest.TestSendLedger(t, func(t *testing.T) cardbot.SendLedger {
-//			return cardbot.NewMemorySendLedger(0)
+//		storetest.TestSendLedger(t, func(t *testing.T) store.SendLedger {
+//			return store.NewMemorySendLedger(0)
 //		}, storetest.LedgerOptions{})
 //	}
 //

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 )
 
 // The harness follows the entries of one subtest through a Queue: which
@@ -42,7 +42,7 @@ const (
 // item is an entry the harness follows. Its Update, unique in a subtest,
 // names it.
 type item struct {
-	e     cardbot.Entry // as pushed
+	e     store.Entry // as pushed
 	chat  string
 	phase phase
 	by    *holding // when held: the delivery that holds it
@@ -67,7 +67,7 @@ type item struct {
 // holding is one delivery of an item to a consumer.
 type holding struct {
 	c *consumer
-	d cardbot.Delivery
+	d store.Delivery
 }
 
 // owned reports whether the delivery is still owned by a consumer that
@@ -174,12 +174,12 @@ func chatOf(provider, chatID string) string { return provider + "\x00" + chatID 
 
 // entry returns a new entry of the chat (provider, chatID) with key. Its
 // Update is unique in the subtest, and holds bytes that are not UTF-8.
-func (h *harness) entry(provider, chatID, key string) cardbot.Entry {
+func (h *harness) entry(provider, chatID, key string) store.Entry {
 	h.mu.Lock()
 	h.serial++
 	n := h.serial
 	h.mu.Unlock()
-	return cardbot.Entry{
+	return store.Entry{
 		Provider: provider,
 		ChatID:   chatID,
 		Key:      key,
@@ -189,7 +189,7 @@ func (h *harness) entry(provider, chatID, key string) cardbot.Entry {
 }
 
 // push pushes e and follows it if it was stored.
-func (h *harness) push(ctx context.Context, q cardbot.Queue, e cardbot.Entry) (bool, error) {
+func (h *harness) push(ctx context.Context, q store.Queue, e store.Entry) (bool, error) {
 	h.expect(e)
 	ok, err := q.Push(ctx, e)
 	if err != nil || !ok {
@@ -199,7 +199,7 @@ func (h *harness) push(ctx context.Context, q cardbot.Queue, e cardbot.Entry) (b
 }
 
 // mustPush pushes e, a new entry, and follows it.
-func (h *harness) mustPush(q cardbot.Queue, e cardbot.Entry) {
+func (h *harness) mustPush(q store.Queue, e store.Entry) {
 	h.t.Helper()
 	ok, err := h.push(context.Background(), q, e)
 	if err != nil {
@@ -212,7 +212,7 @@ func (h *harness) mustPush(q cardbot.Queue, e cardbot.Entry) {
 
 // pushAsync is push for goroutines other than the test's: it records a
 // problem when e is not stored.
-func (h *harness) pushAsync(q cardbot.Queue, e cardbot.Entry) {
+func (h *harness) pushAsync(q store.Queue, e store.Entry) {
 	ok, err := h.push(context.Background(), q, e)
 	switch {
 	case err != nil:
@@ -223,7 +223,7 @@ func (h *harness) pushAsync(q cardbot.Queue, e cardbot.Entry) {
 }
 
 // expect follows e from now on, behind the entries of its chat.
-func (h *harness) expect(e cardbot.Entry) {
+func (h *harness) expect(e store.Entry) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	name := string(e.Update)
@@ -236,7 +236,7 @@ func (h *harness) expect(e cardbot.Entry) {
 }
 
 // forget stops following e, which was not stored.
-func (h *harness) forget(e cardbot.Entry) {
+func (h *harness) forget(e store.Entry) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	it := h.items[string(e.Update)]
@@ -245,7 +245,7 @@ func (h *harness) forget(e cardbot.Entry) {
 }
 
 // delivered checks a delivery to c as deliver is called, and records it.
-func (h *harness) delivered(c *consumer, d cardbot.Delivery) {
+func (h *harness) delivered(c *consumer, d store.Delivery) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	c.count++
@@ -327,7 +327,7 @@ func (how ending) String() string {
 
 // heldBy returns the item d names when c holds it now, else nil; h.mu is
 // held.
-func (h *harness) heldBy(c *consumer, d cardbot.Delivery) *item {
+func (h *harness) heldBy(c *consumer, d store.Delivery) *item {
 	it := h.items[string(d.Update)]
 	if it == nil || it.phase != held || it.by.c != c {
 		return nil
@@ -337,7 +337,7 @@ func (h *harness) heldBy(c *consumer, d cardbot.Delivery) *item {
 
 // ending records that an end of d by c begins, and returns the holding
 // it ends, or nil when c does not hold d's entry.
-func (h *harness) ending(c *consumer, d cardbot.Delivery) *holding {
+func (h *harness) ending(c *consumer, d store.Delivery) *holding {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	it := h.heldBy(c, d)
@@ -349,7 +349,7 @@ func (h *harness) ending(c *consumer, d cardbot.Delivery) *holding {
 }
 
 // ended records an end of hd, the holding of d by c, that returned err.
-func (h *harness) ended(c *consumer, d cardbot.Delivery, hd *holding, how ending, err error) {
+func (h *harness) ended(c *consumer, d store.Delivery, hd *holding, how ending, err error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	it := h.items[string(d.Update)]
@@ -379,7 +379,7 @@ func (h *harness) ended(c *consumer, d cardbot.Delivery, hd *holding, how ending
 
 // replaying records that the dead letter of e is about to be replayed: it
 // comes again, behind the entries of its chat, maybe with another ID.
-func (h *harness) replaying(e cardbot.Entry) {
+func (h *harness) replaying(e store.Entry) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	it := h.items[string(e.Update)]
@@ -390,14 +390,14 @@ func (h *harness) replaying(e cardbot.Entry) {
 // waitStarted waits a little for a delivery of e to begin, so that a
 // Release that follows comes while Consume waits in deliver (or holds e
 // back, having nothing else to deliver).
-func (h *harness) waitStarted(e cardbot.Entry) {
+func (h *harness) waitStarted(e store.Entry) {
 	for deadline := time.Now().Add(100 * time.Millisecond); h.deliveries(e) == 0 && time.Now().Before(deadline); {
 		time.Sleep(time.Millisecond)
 	}
 }
 
 // deliveries returns how many times e was delivered.
-func (h *harness) deliveries(e cardbot.Entry) int {
+func (h *harness) deliveries(e store.Entry) int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.items[string(e.Update)].n
@@ -456,11 +456,11 @@ func (h *harness) waitFor(what string, cond func() bool) {
 type consumer struct {
 	h      *harness
 	name   string
-	q      cardbot.Queue
-	handle func(*consumer, cardbot.Delivery)
+	q      store.Queue
+	handle func(*consumer, store.Delivery)
 
-	got      chan cardbot.Delivery // deliveries for the test, when handle is pass
-	quit     chan struct{}         // closed when nobody takes from got any more
+	got      chan store.Delivery // deliveries for the test, when handle is pass
+	quit     chan struct{}       // closed when nobody takes from got any more
 	quitOnce sync.Once
 	cancel   context.CancelFunc
 	done     chan struct{} // closed when Consume returned
@@ -469,21 +469,21 @@ type consumer struct {
 	ends     sync.WaitGroup // ends that run in goroutines of their own
 
 	// Guarded by h.mu.
-	active map[string]int     // calls of deliver that run, by chat
-	count  int                // deliveries
-	open   []cardbot.Delivery // taken by the test and not ended
-	kept   []cardbot.Delivery // kept by handle keep
+	active map[string]int   // calls of deliver that run, by chat
+	count  int              // deliveries
+	open   []store.Delivery // taken by the test and not ended
+	kept   []store.Delivery // kept by handle keep
 }
 
 // consume starts a consumer of q, whose Consume's context is ctx's child.
-func (h *harness) consume(ctx context.Context, name string, q cardbot.Queue, handle func(*consumer, cardbot.Delivery)) *consumer {
+func (h *harness) consume(ctx context.Context, name string, q store.Queue, handle func(*consumer, store.Delivery)) *consumer {
 	ctx, cancel := context.WithCancel(ctx)
 	c := &consumer{
 		h:      h,
 		name:   name,
 		q:      q,
 		handle: handle,
-		got:    make(chan cardbot.Delivery),
+		got:    make(chan store.Delivery),
 		quit:   make(chan struct{}),
 		cancel: cancel,
 		done:   make(chan struct{}),
@@ -498,7 +498,7 @@ func (h *harness) consume(ctx context.Context, name string, q cardbot.Queue, han
 	return c
 }
 
-func (c *consumer) deliver(d cardbot.Delivery) {
+func (c *consumer) deliver(d store.Delivery) {
 	if c.crashed.Load() {
 		return // a dead process sees nothing
 	}
@@ -511,7 +511,7 @@ func (c *consumer) deliver(d cardbot.Delivery) {
 
 // pass is a handle that hands d to the test, which takes it with next or
 // expect; deliver returns once the test took it.
-func pass(c *consumer, d cardbot.Delivery) {
+func pass(c *consumer, d store.Delivery) {
 	select {
 	case c.got <- d:
 	case <-c.quit:
@@ -519,7 +519,7 @@ func pass(c *consumer, d cardbot.Delivery) {
 }
 
 // ackAsync is a handle that acknowledges d from a goroutine of its own.
-func ackAsync(c *consumer, d cardbot.Delivery) {
+func ackAsync(c *consumer, d store.Delivery) {
 	c.ends.Add(1)
 	go func() {
 		defer c.ends.Done()
@@ -530,7 +530,7 @@ func ackAsync(c *consumer, d cardbot.Delivery) {
 }
 
 // keep is a handle that keeps d, never ending it.
-func keep(c *consumer, d cardbot.Delivery) {
+func keep(c *consumer, d store.Delivery) {
 	c.h.mu.Lock()
 	c.kept = append(c.kept, d)
 	c.h.mu.Unlock()
@@ -566,7 +566,7 @@ func (c *consumer) deliveries() int {
 }
 
 // take records d as taken by the test.
-func (c *consumer) take(d cardbot.Delivery) cardbot.Delivery {
+func (c *consumer) take(d store.Delivery) store.Delivery {
 	c.h.mu.Lock()
 	c.open = append(c.open, d)
 	c.h.mu.Unlock()
@@ -574,7 +574,7 @@ func (c *consumer) take(d cardbot.Delivery) cardbot.Delivery {
 }
 
 // next returns the next delivery.
-func (c *consumer) next() cardbot.Delivery {
+func (c *consumer) next() store.Delivery {
 	c.h.t.Helper()
 	timer := time.NewTimer(c.h.bound)
 	defer timer.Stop()
@@ -586,18 +586,18 @@ func (c *consumer) next() cardbot.Delivery {
 	case <-timer.C:
 		c.h.fatalf("%s: no delivery within %v; not ended: %s", c.name, c.h.bound, strings.Join(c.h.notEnded(), ", "))
 	}
-	return cardbot.Delivery{}
+	return store.Delivery{}
 }
 
 // expect takes the next len(entries) deliveries, which must be those of
 // entries in any order (the harness checks the order of each chat), and
 // returns them in the order of entries.
-func (c *consumer) expect(entries ...cardbot.Entry) []cardbot.Delivery {
+func (c *consumer) expect(entries ...store.Entry) []store.Delivery {
 	c.h.t.Helper()
-	list := make([]cardbot.Delivery, len(entries))
+	list := make([]store.Delivery, len(entries))
 	for range entries {
 		d := c.next()
-		i := slices.IndexFunc(entries, func(e cardbot.Entry) bool { return string(e.Update) == string(d.Update) })
+		i := slices.IndexFunc(entries, func(e store.Entry) bool { return string(e.Update) == string(d.Update) })
 		if i < 0 || list[i].Update != nil {
 			c.h.fatalf("%s: delivered %q (ID %q); the test waited for %s", c.name, show(d.Update), d.ID, missing(entries, list))
 		}
@@ -607,12 +607,12 @@ func (c *consumer) expect(entries ...cardbot.Entry) []cardbot.Delivery {
 }
 
 // expectAck is expect that acknowledges each delivery as it comes.
-func (c *consumer) expectAck(entries ...cardbot.Entry) []cardbot.Delivery {
+func (c *consumer) expectAck(entries ...store.Entry) []store.Delivery {
 	c.h.t.Helper()
-	list := make([]cardbot.Delivery, len(entries))
+	list := make([]store.Delivery, len(entries))
 	for range entries {
 		d := c.next()
-		i := slices.IndexFunc(entries, func(e cardbot.Entry) bool { return string(e.Update) == string(d.Update) })
+		i := slices.IndexFunc(entries, func(e store.Entry) bool { return string(e.Update) == string(d.Update) })
 		if i < 0 || list[i].Update != nil {
 			c.h.fatalf("%s: delivered %q (ID %q); the test waited for %s", c.name, show(d.Update), d.ID, missing(entries, list))
 		}
@@ -623,7 +623,7 @@ func (c *consumer) expectAck(entries ...cardbot.Entry) []cardbot.Delivery {
 }
 
 // missing lists the entries that have no delivery in list.
-func missing(entries []cardbot.Entry, list []cardbot.Delivery) string {
+func missing(entries []store.Entry, list []store.Delivery) string {
 	var want []string
 	for i, e := range entries {
 		if list[i].Update == nil {
@@ -635,9 +635,9 @@ func missing(entries []cardbot.Entry, list []cardbot.Delivery) string {
 
 // until takes deliveries until one of e, and returns it and those that
 // came before it, which the test still has to end.
-func (c *consumer) until(e cardbot.Entry) (cardbot.Delivery, []cardbot.Delivery) {
+func (c *consumer) until(e store.Entry) (store.Delivery, []store.Delivery) {
 	c.h.t.Helper()
-	var before []cardbot.Delivery
+	var before []store.Delivery
 	for {
 		d := c.next()
 		if string(d.Update) == string(e.Update) {
@@ -648,7 +648,7 @@ func (c *consumer) until(e cardbot.Entry) (cardbot.Delivery, []cardbot.Delivery)
 }
 
 // end ends d as how says.
-func (c *consumer) end(how ending, d cardbot.Delivery, reason string) error {
+func (c *consumer) end(how ending, d store.Delivery, reason string) error {
 	hd := c.h.ending(c, d)
 	ctx := context.Background()
 	var err error
@@ -662,7 +662,7 @@ func (c *consumer) end(how ending, d cardbot.Delivery, reason string) error {
 	}
 	c.h.ended(c, d, hd, how, err)
 	c.h.mu.Lock()
-	c.open = slices.DeleteFunc(c.open, func(o cardbot.Delivery) bool {
+	c.open = slices.DeleteFunc(c.open, func(o store.Delivery) bool {
 		return o.ID == d.ID && string(o.Update) == string(d.Update)
 	})
 	c.h.mu.Unlock()
@@ -670,7 +670,7 @@ func (c *consumer) end(how ending, d cardbot.Delivery, reason string) error {
 }
 
 // mustEnd ends d, failing the test on an error.
-func (c *consumer) mustEnd(how ending, d cardbot.Delivery) {
+func (c *consumer) mustEnd(how ending, d store.Delivery) {
 	c.h.t.Helper()
 	if err := c.end(how, d, ""); err != nil {
 		c.h.fatalf("%s: %v of %q: %v", c.name, how, show(d.Update), err)
@@ -678,7 +678,7 @@ func (c *consumer) mustEnd(how ending, d cardbot.Delivery) {
 }
 
 // takeOpen returns what the test took and did not end.
-func (c *consumer) takeOpen() []cardbot.Delivery {
+func (c *consumer) takeOpen() []store.Delivery {
 	c.h.mu.Lock()
 	defer c.h.mu.Unlock()
 	return slices.Clone(c.open)

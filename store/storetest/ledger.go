@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -18,13 +18,13 @@ type LedgerOptions struct {
 	// storage, as after a restart (the file closed and opened again, a new
 	// Redis client); the suite then checks that records survive it. The
 	// old value is not used afterwards.
-	Reopen func(t *testing.T, l cardbot.SendLedger) cardbot.SendLedger
+	Reopen func(t *testing.T, l store.SendLedger) store.SendLedger
 }
 
-// TestSendLedger runs the conformance suite of cardbot.SendLedger, one
+// TestSendLedger runs the conformance suite of store.SendLedger, one
 // subtest per promise of its doc comment. newLedger returns a new, empty
 // ledger; it should clean up with t.Cleanup.
-func TestSendLedger(t *testing.T, newLedger func(t *testing.T) cardbot.SendLedger, opts LedgerOptions) {
+func TestSendLedger(t *testing.T, newLedger func(t *testing.T) store.SendLedger, opts LedgerOptions) {
 	const long = time.Hour
 	// An update's name as the bot makes it: the provider, a zero byte, the
 	// key.
@@ -137,7 +137,7 @@ func TestSendLedger(t *testing.T, newLedger func(t *testing.T) cardbot.SendLedge
 // ledger wraps a SendLedger with calls that fail the test on an error.
 type ledger struct {
 	t *testing.T
-	l cardbot.SendLedger
+	l store.SendLedger
 }
 
 func (l ledger) sends(update string) map[string][]byte {

@@ -7,13 +7,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 )
 
-// TestLocker runs the conformance suite of cardbot.Locker, one subtest per
+// TestLocker runs the conformance suite of store.Locker, one subtest per
 // promise. newLocker returns a new Locker that holds no lease; it should
 // clean up with t.Cleanup.
-func TestLocker(t *testing.T, newLocker func(t *testing.T) cardbot.Locker) {
+func TestLocker(t *testing.T, newLocker func(t *testing.T) store.Locker) {
 	const long = time.Minute
 	t.Run("AcquireAndRenew", func(t *testing.T) {
 		l := locker{t, newLocker(t)}
@@ -105,7 +105,7 @@ func TestLocker(t *testing.T, newLocker func(t *testing.T) cardbot.Locker) {
 // locker is a Locker under test.
 type locker struct {
 	t *testing.T
-	l cardbot.Locker
+	l store.Locker
 }
 
 func (l locker) acquire(name, owner string, ttl time.Duration, want bool) {

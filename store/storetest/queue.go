@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 )
 
 // QueueOptions says what a Queue can do beyond what every Queue does, so
@@ -23,7 +23,7 @@ type QueueOptions struct {
 	// Unless Shared, the suite uses q no more, and ends every Consume of
 	// q before it calls Reopen. Nil means the queue keeps nothing across
 	// values (MemoryQueue): the subtests of restarts are skipped.
-	Reopen func(t *testing.T, q cardbot.Queue) cardbot.Queue
+	Reopen func(t *testing.T, q store.Queue) store.Queue
 
 	// Crash, when set with Reopen, makes q act as a process that died:
 	// from now on it renews no lease, ends no entry and stores nothing,
@@ -33,7 +33,7 @@ type QueueOptions struct {
 	// and never ended is then abandoned, and a Queue from Reopen must
 	// deliver it again (after LeaseTTL when Shared). Nil: the subtests of
 	// crashes are skipped.
-	Crash func(t *testing.T, q cardbot.Queue)
+	Crash func(t *testing.T, q store.Queue)
 
 	// Shared means that several Queue values on one storage (one from
 	// newQueue, the others from Reopen) may Consume at once, as the
@@ -50,20 +50,20 @@ type QueueOptions struct {
 	LeaseTTL time.Duration
 }
 
-// TestQueue runs the conformance suite of cardbot.Queue, one subtest per
+// TestQueue runs the conformance suite of store.Queue, one subtest per
 // promise. newQueue returns a new Queue on new, empty storage, for one
 // subtest; it should clean up with t.Cleanup. The queue must hold 2 000
 // entries that are not acknowledged without failing a Push; the suite
 // keeps fewer stored at once.
 //
-// Where the doc comments of cardbot.Queue leave room, the suite reads
+// Where the doc comments of store.Queue leave room, the suite reads
 // them so: an entry delivered again keeps its ID (a replayed one may get
 // another); Pushed is kept to the millisecond; DeadLetters with a limit of
 // 0 lists nothing; Consume hands over the later entries of a chat while
 // earlier ones are held, without waiting for their end; and a Release may
 // be overtaken by the one later entry of its chat that Consume had picked
 // already, since Consume picks an entry before it calls deliver.
-func TestQueue(t *testing.T, newQueue func(t *testing.T) cardbot.Queue, opts QueueOptions) {
+func TestQueue(t *testing.T, newQueue func(t *testing.T) store.Queue, opts QueueOptions) {
 	if opts.Shared && opts.LeaseTTL <= 0 {
 		t.Fatal("storetest: QueueOptions.Shared needs QueueOptions.LeaseTTL")
 	}
@@ -92,12 +92,12 @@ func TestQueue(t *testing.T, newQueue func(t *testing.T) cardbot.Queue, opts Que
 }
 
 type queueSuite struct {
-	newQueue func(t *testing.T) cardbot.Queue
+	newQueue func(t *testing.T) store.Queue
 	opts     QueueOptions
 }
 
 // start returns the harness and the queue of a subtest.
-func (s *queueSuite) start(t *testing.T) (*harness, cardbot.Queue) {
+func (s *queueSuite) start(t *testing.T) (*harness, store.Queue) {
 	return newHarness(t, s.opts), s.newQueue(t)
 }
 
@@ -126,7 +126,7 @@ func (s *queueSuite) needShared(t *testing.T) {
 // pushAndDeliver: what Push stores comes back as it was, with an ID.
 func (s *queueSuite) pushAndDeliver(t *testing.T) {
 	h, q := s.start(t)
-	entries := []cardbot.Entry{
+	entries := []store.Entry{
 		h.entry("alpha", "chat-1", "key-1"),
 		h.entry("alpha", "chat-2", ""),
 		h.entry("beta", "chat-1", "key-1"),
@@ -138,7 +138,7 @@ func (s *queueSuite) pushAndDeliver(t *testing.T) {
 	for _, e := range entries {
 		h.mustPush(q, e)
 	}
-	c := h.consume(t.Context(), "consumer", q, func(c *consumer, d cardbot.Delivery) {
+	c := h.consume(t.Context(), "consumer", q, func(c *consumer, d store.Delivery) {
 		if d.Owned != nil && d.Owned.Err() != nil {
 			c.h.failf("%q delivered with its Owned ended, to the only consumer", show(d.Update))
 		}
@@ -152,7 +152,7 @@ func (s *queueSuite) pushAndDeliver(t *testing.T) {
 // not stored; the same Key under another Provider, and empty Keys, do not.
 func (s *queueSuite) dedup(t *testing.T) {
 	h, q := s.start(t)
-	notStored := func(q cardbot.Queue, e cardbot.Entry, why string) {
+	notStored := func(q store.Queue, e store.Entry, why string) {
 		t.Helper()
 		ok, err := h.push(t.Context(), q, e)
 		if err != nil {
@@ -205,10 +205,10 @@ func (s *queueSuite) concurrentPushesOfOneKey(t *testing.T) {
 	var (
 		wg      sync.WaitGroup
 		mu      sync.Mutex
-		stored  []cardbot.Entry
+		stored  []store.Entry
 		errs    []error
 		start   = make(chan struct{})
-		entries = make([]cardbot.Entry, pushers)
+		entries = make([]store.Entry, pushers)
 	)
 	for i := range entries {
 		// A chat each: the harness then needs no order among them.
@@ -237,7 +237,7 @@ func (s *queueSuite) concurrentPushesOfOneKey(t *testing.T) {
 	c := h.consume(t.Context(), "consumer", q, pass)
 	c.expectAck(stored[0])
 	// A duplicate stored would come before the sentinel of its chat.
-	sentinels := make([]cardbot.Entry, pushers)
+	sentinels := make([]store.Entry, pushers)
 	for i := range sentinels {
 		sentinels[i] = h.entry("alpha", fmt.Sprint("chat-", i), "")
 		h.mustPush(q, sentinels[i])
@@ -277,7 +277,7 @@ func (s *queueSuite) perChatOrder(t *testing.T) {
 // restart.
 func (s *queueSuite) ackIsFinal(t *testing.T) {
 	h, q := s.start(t)
-	var entries []cardbot.Entry
+	var entries []store.Entry
 	for i := range 10 {
 		e := h.entry("alpha", fmt.Sprint("chat-", i%2), fmt.Sprint("key-", i))
 		entries = append(entries, e)
@@ -313,7 +313,7 @@ func (s *queueSuite) ackIsFinal(t *testing.T) {
 // comes.
 func (s *queueSuite) release(t *testing.T) {
 	h, q := s.start(t)
-	var e []cardbot.Entry
+	var e []store.Entry
 	for i := range 8 {
 		e = append(e, h.entry("alpha", "chat", fmt.Sprint("key-", i)))
 	}
@@ -321,7 +321,7 @@ func (s *queueSuite) release(t *testing.T) {
 		h.mustPush(q, x)
 	}
 	c := h.consume(t.Context(), "consumer", q, pass)
-	ackAll := func(list []cardbot.Delivery) {
+	ackAll := func(list []store.Delivery) {
 		t.Helper()
 		for _, d := range list {
 			c.mustEnd(ack, d)
@@ -375,7 +375,7 @@ func (s *queueSuite) backPressure(t *testing.T) {
 	gate := make(chan struct{})
 	open := sync.OnceFunc(func() { close(gate) })
 	var first atomic.Bool
-	c := h.consume(t.Context(), "consumer", q, func(c *consumer, d cardbot.Delivery) {
+	c := h.consume(t.Context(), "consumer", q, func(c *consumer, d store.Delivery) {
 		if first.CompareAndSwap(false, true) {
 			select {
 			case <-gate:
@@ -406,9 +406,12 @@ func (s *queueSuite) backPressure(t *testing.T) {
 // replayed or dropped.
 func (s *queueSuite) deadLetters(t *testing.T) {
 	h, q := s.start(t)
+	if _, ok := q.(store.DeadLetterAdmin); !ok {
+		t.Skip("the queue is not a store.DeadLetterAdmin: its dead letters cannot be listed")
+	}
 	a1, a2, a3 := h.entry("alpha", "chat-a", "key-a1"), h.entry("alpha", "chat-a", "key-a2"), h.entry("alpha", "chat-a", "")
 	b1 := h.entry("beta", "chat-b", "key-b1")
-	for _, e := range []cardbot.Entry{a1, a2, b1, a3} {
+	for _, e := range []store.Entry{a1, a2, b1, a3} {
 		h.mustPush(q, e)
 	}
 	c := h.consume(t.Context(), "consumer", q, pass)
@@ -416,10 +419,10 @@ func (s *queueSuite) deadLetters(t *testing.T) {
 	// Dead letter a1, b1 and a3 as they come, a2 is acknowledged.
 	type window struct{ from, to time.Time }
 	var (
-		dead    []cardbot.Entry // in the order dead lettered
+		dead    []store.Entry // in the order dead lettered
 		reasons []string
 		windows []window
-		acked   cardbot.Delivery
+		acked   store.Delivery
 	)
 	for range 4 {
 		d := c.next()
@@ -434,8 +437,8 @@ func (s *queueSuite) deadLetters(t *testing.T) {
 			h.fatalf("DeadLetter of %q: %v", show(d.Update), err)
 		}
 		windows = append(windows, window{from, time.Now()})
-		dead = append(dead, cardbot.Entry{Provider: d.Provider, ChatID: d.ChatID, Key: d.Key, Update: d.Update})
-		for _, e := range []cardbot.Entry{a1, b1, a3} {
+		dead = append(dead, store.Entry{Provider: d.Provider, ChatID: d.ChatID, Key: d.Key, Update: d.Update})
+		for _, e := range []store.Entry{a1, b1, a3} {
 			if string(e.Update) == string(d.Update) {
 				dead[len(dead)-1].Pushed = e.Pushed
 			}
@@ -457,15 +460,15 @@ func (s *queueSuite) deadLetters(t *testing.T) {
 
 	// listed checks that DeadLetters(limit) lists the dead letters but
 	// those of gone, oldest first.
-	listed := func(limit int, gone ...cardbot.Entry) []cardbot.DeadLetter {
+	listed := func(limit int, gone ...store.Entry) []store.DeadLetter {
 		t.Helper()
 		var want []int
 		for i, e := range dead {
-			if len(want) < limit && !slices.ContainsFunc(gone, func(g cardbot.Entry) bool { return string(g.Update) == string(e.Update) }) {
+			if len(want) < limit && !slices.ContainsFunc(gone, func(g store.Entry) bool { return string(g.Update) == string(e.Update) }) {
 				want = append(want, i)
 			}
 		}
-		list, err := q.DeadLetters(t.Context(), limit)
+		list, err := q.(store.DeadLetterAdmin).DeadLetters(t.Context(), limit)
 		if err != nil {
 			h.fatalf("DeadLetters(%d): %v", limit, err)
 		}
@@ -521,12 +524,12 @@ func (s *queueSuite) deadLetters(t *testing.T) {
 	// Replay puts b1 back: it comes again, as it was, and no more a
 	// dead letter; its Key does not make it a duplicate.
 	h.replaying(b1)
-	if err := q.Replay(t.Context(), ids[string(b1.Update)]); err != nil {
+	if err := q.(store.DeadLetterAdmin).Replay(t.Context(), ids[string(b1.Update)]); err != nil {
 		h.fatalf("Replay of the dead letter %q: %v", ids[string(b1.Update)], err)
 	}
 	c.mustEnd(ack, c.expect(b1)[0])
 	listed(10, b1)
-	if err := q.Replay(t.Context(), ids[string(b1.Update)]); !errors.Is(err, cardbot.ErrNoDeadLetter) {
+	if err := q.(store.DeadLetterAdmin).Replay(t.Context(), ids[string(b1.Update)]); !errors.Is(err, store.ErrNoDeadLetter) {
 		t.Errorf("Replay of a dead letter replayed already: %v; want ErrNoDeadLetter", err)
 	}
 
@@ -540,7 +543,7 @@ func (s *queueSuite) deadLetters(t *testing.T) {
 	a5 := h.entry("alpha", "chat-a", "key-a5")
 	h.mustPush(q, a5)
 	h.replaying(a1)
-	if err := q.Replay(t.Context(), ids[string(a1.Update)]); err != nil {
+	if err := q.(store.DeadLetterAdmin).Replay(t.Context(), ids[string(a1.Update)]); err != nil {
 		h.fatalf("Replay of the dead letter %q: %v", ids[string(a1.Update)], err)
 	}
 	for _, d := range append(c.expect(gated, a5, a1), gd) {
@@ -549,7 +552,7 @@ func (s *queueSuite) deadLetters(t *testing.T) {
 	listed(10, b1, a1)
 
 	// DropDeadLetter deletes a3 for good.
-	if err := q.DropDeadLetter(t.Context(), ids[string(a3.Update)]); err != nil {
+	if err := q.(store.DeadLetterAdmin).DropDeadLetter(t.Context(), ids[string(a3.Update)]); err != nil {
 		h.fatalf("DropDeadLetter of %q: %v", ids[string(a3.Update)], err)
 	}
 	listed(10, b1, a1, a3)
@@ -567,10 +570,10 @@ func (s *queueSuite) deadLetters(t *testing.T) {
 		"never there (not number)": "no such dead letter",
 	}
 	for what, id := range unknown {
-		if err := q.Replay(t.Context(), id); !errors.Is(err, cardbot.ErrNoDeadLetter) {
+		if err := q.(store.DeadLetterAdmin).Replay(t.Context(), id); !errors.Is(err, store.ErrNoDeadLetter) {
 			t.Errorf("Replay(%q) of a dead letter %s: %v; want ErrNoDeadLetter", id, what, err)
 		}
-		if err := q.DropDeadLetter(t.Context(), id); !errors.Is(err, cardbot.ErrNoDeadLetter) {
+		if err := q.(store.DeadLetterAdmin).DropDeadLetter(t.Context(), id); !errors.Is(err, store.ErrNoDeadLetter) {
 			t.Errorf("DropDeadLetter(%q) of a dead letter %s: %v; want ErrNoDeadLetter", id, what, err)
 		}
 	}
@@ -581,12 +584,12 @@ func (s *queueSuite) deadLetters(t *testing.T) {
 // when, every entry it delivered is ended.
 func (s *queueSuite) shutdown(t *testing.T) {
 	h, q := s.start(t)
-	entries := []cardbot.Entry{h.entry("alpha", "chat", ""), h.entry("alpha", "chat", ""), h.entry("beta", "chat", "")}
+	entries := []store.Entry{h.entry("alpha", "chat", ""), h.entry("alpha", "chat", ""), h.entry("beta", "chat", "")}
 	for _, e := range entries {
 		h.mustPush(q, e)
 	}
 	c := h.consume(t.Context(), "consumer", q, pass)
-	holding := []cardbot.Delivery{c.next()}
+	holding := []store.Delivery{c.next()}
 	c.cancel()
 
 	// hold takes, for a while, what comes (a queue that keeps nothing
@@ -646,9 +649,9 @@ func (s *queueSuite) consumeEndedContext(t *testing.T) {
 
 // pushInterleaved pushes perChat entries to each of the chats, the chats
 // in turns, and returns them in push order.
-func pushInterleaved(h *harness, q cardbot.Queue, chats []string, perChat int) []cardbot.Entry {
+func pushInterleaved(h *harness, q store.Queue, chats []string, perChat int) []store.Entry {
 	h.t.Helper()
-	var list []cardbot.Entry
+	var list []store.Entry
 	for i := range perChat {
 		for _, chat := range chats {
 			e := h.entry("alpha", chat, fmt.Sprint("key-", chat, "-", i))
@@ -666,14 +669,14 @@ func (s *queueSuite) restartRedeliversReleased(t *testing.T) {
 	h, q := s.start(t)
 	pushInterleaved(h, q, []string{"chat-a", "chat-b", "chat-c"}, 4)
 	c := h.consume(t.Context(), "consumer", q, pass)
-	first := []cardbot.Delivery{c.next(), c.next(), c.next()}
+	first := []store.Delivery{c.next(), c.next(), c.next()}
 	c.mustEnd(ack, first[0])
 	c.stop(release) // releases first[1] and first[2], and what else comes
 	q = s.opts.Reopen(t, q)
 	c = h.consume(t.Context(), "consumer after Reopen", q, ackAsync)
 	h.waitEnded()
 	for _, d := range first[1:] {
-		if n := h.deliveries(cardbot.Entry{Update: d.Update}); n != 2 {
+		if n := h.deliveries(store.Entry{Update: d.Update}); n != 2 {
 			t.Errorf("%q, released at the end of a Consume, was delivered %d times; want 2", show(d.Update), n)
 		}
 	}
@@ -687,14 +690,14 @@ func (s *queueSuite) crashRedelivers(t *testing.T) {
 	h, q := s.start(t)
 	pushInterleaved(h, q, []string{"chat-a", "chat-b", "chat-c"}, 4)
 	c := h.consume(t.Context(), "consumer", q, pass)
-	first := []cardbot.Delivery{c.next(), c.next(), c.next()}
+	first := []store.Delivery{c.next(), c.next(), c.next()}
 	c.mustEnd(ack, first[0])
 	c.crash() // with first[1] and first[2] held
 	q = s.opts.Reopen(t, q)
 	c = h.consume(t.Context(), "consumer after the crash", q, ackAsync)
 	h.waitEnded()
 	for _, d := range first[1:] {
-		if n := h.deliveries(cardbot.Entry{Update: d.Update}); n != 2 {
+		if n := h.deliveries(store.Entry{Update: d.Update}); n != 2 {
 			t.Errorf("%q, held by a consumer that crashed, was delivered %d times; want 2", show(d.Update), n)
 		}
 	}
@@ -703,7 +706,7 @@ func (s *queueSuite) crashRedelivers(t *testing.T) {
 
 // balance pushes rounds of entries to many chats until both consumers had
 // some.
-func balance(h *harness, queues [2]cardbot.Queue, c1, c2 *consumer, done func() bool) {
+func balance(h *harness, queues [2]store.Queue, c1, c2 *consumer, done func() bool) {
 	h.t.Helper()
 	deadline := time.Now().Add(h.bound)
 	for round := 0; ; round++ {
@@ -731,7 +734,7 @@ func (s *queueSuite) sharedConsumers(t *testing.T) {
 	q2 := s.opts.Reopen(t, q1)
 	c1 := h.consume(t.Context(), "first consumer", q1, ackAsync)
 	c2 := h.consume(t.Context(), "second consumer", q2, ackAsync)
-	balance(h, [2]cardbot.Queue{q1, q2}, c1, c2, func() bool { return len(h.notEnded()) == 0 })
+	balance(h, [2]store.Queue{q1, q2}, c1, c2, func() bool { return len(h.notEnded()) == 0 })
 
 	const chats, perChat, producers = 50, 10, 5
 	var wg sync.WaitGroup
@@ -739,7 +742,7 @@ func (s *queueSuite) sharedConsumers(t *testing.T) {
 		wg.Go(func() {
 			for i := range perChat {
 				for chat := p; chat < chats; chat += producers {
-					q := [2]cardbot.Queue{q1, q2}[(chat+i)%2]
+					q := [2]store.Queue{q1, q2}[(chat+i)%2]
 					h.pushAsync(q, h.entry("alpha", fmt.Sprint("chat-", chat), fmt.Sprint("key-", chat, "-", i)))
 				}
 			}
@@ -759,7 +762,7 @@ func (s *queueSuite) sharedTakeover(t *testing.T) {
 	h, q1 := s.start(t)
 	q2 := s.opts.Reopen(t, q1)
 	var keeping atomic.Bool
-	c1 := h.consume(t.Context(), "first consumer", q1, func(c *consumer, d cardbot.Delivery) {
+	c1 := h.consume(t.Context(), "first consumer", q1, func(c *consumer, d store.Delivery) {
 		if keeping.Load() {
 			keep(c, d)
 		} else {
@@ -767,7 +770,7 @@ func (s *queueSuite) sharedTakeover(t *testing.T) {
 		}
 	})
 	c2 := h.consume(t.Context(), "second consumer", q2, ackAsync)
-	balance(h, [2]cardbot.Queue{q1, q2}, c1, c2, func() bool { return len(h.notEnded()) == 0 })
+	balance(h, [2]store.Queue{q1, q2}, c1, c2, func() bool { return len(h.notEnded()) == 0 })
 
 	// The first consumer keeps what it gets from now on.
 	keeping.Store(true)
@@ -821,7 +824,7 @@ func (s *queueSuite) sharedTakeover(t *testing.T) {
 	}
 	h.waitEnded()
 	for _, d := range kept {
-		if n := h.deliveries(cardbot.Entry{Update: d.Update}); n != 2 {
+		if n := h.deliveries(store.Entry{Update: d.Update}); n != 2 {
 			t.Errorf("%q, held by a consumer that crashed, was delivered %d times; want 2", show(d.Update), n)
 		}
 	}

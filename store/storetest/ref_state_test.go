@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 )
 
 // refState is a StateStore written for the suite's own tests: a map
@@ -26,7 +26,7 @@ type refStateData struct {
 }
 
 type refRecord struct {
-	rec     cardbot.StateRecord
+	rec     store.StateRecord
 	expires time.Time // zero for never
 }
 
@@ -50,17 +50,17 @@ func (s *refState) name(key string) string {
 	return key
 }
 
-func (s *refState) Load(_ context.Context, key string) (cardbot.StateRecord, error) {
+func (s *refState) Load(_ context.Context, key string) (store.StateRecord, error) {
 	s.d.mu.Lock()
 	defer s.d.mu.Unlock()
 	r, ok := s.d.recs[s.name(key)]
 	if !ok || (s.bug != "state-no-ttl" && !r.expires.IsZero() && time.Now().After(r.expires)) {
-		return cardbot.StateRecord{}, nil
+		return store.StateRecord{}, nil
 	}
 	return r.rec, nil
 }
 
-func (s *refState) Save(ctx context.Context, key string, rec cardbot.StateRecord, ttl time.Duration) (uint64, error) {
+func (s *refState) Save(ctx context.Context, key string, rec store.StateRecord, ttl time.Duration) (uint64, error) {
 	cur, _ := s.Load(ctx, key)
 	if s.bug == "state-racy-cas" {
 		runtime.Gosched()
@@ -71,11 +71,11 @@ func (s *refState) Save(ctx context.Context, key string, rec cardbot.StateRecord
 		if r, ok := s.d.recs[s.name(key)]; ok && (r.expires.IsZero() || time.Now().Before(r.expires)) {
 			cur = r.rec
 		} else {
-			cur = cardbot.StateRecord{}
+			cur = store.StateRecord{}
 		}
 	}
 	if cur.Version != rec.Version && s.bug != "state-no-cas" {
-		return 0, cardbot.ErrStateConflict
+		return 0, store.ErrStateConflict
 	}
 	if s.bug == "state-racy-cas" {
 		s.d.mu.Lock()

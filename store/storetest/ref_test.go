@@ -9,7 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 )
 
 // The reference queue is a Queue written for the suite's own tests, small
@@ -33,7 +33,7 @@ type refStorage struct {
 	parts   [][]*refEntry // stored and not ended, in push order
 	leases  []refLease
 	keys    map[string]bool // Provider and Key pushed
-	dead    []cardbot.DeadLetter
+	dead    []store.DeadLetter
 	alive   map[*refQueue]time.Time // consumers of a shared storage, and when they were last seen
 	acked   map[string]bool         // bug "ack-redelivers": IDs acknowledged once
 	drop    int                     // bug "lossy": entries to drop
@@ -41,7 +41,7 @@ type refStorage struct {
 
 // refEntry is a stored entry.
 type refEntry struct {
-	e      cardbot.Entry
+	e      store.Entry
 	holder *refQueue // the consumer it was delivered to, nil while it is to deliver
 }
 
@@ -88,7 +88,7 @@ type refQueue struct {
 
 var errCrashed = errors.New("reference queue: crashed")
 
-func (q *refQueue) Push(_ context.Context, e cardbot.Entry) (bool, error) {
+func (q *refQueue) Push(_ context.Context, e store.Entry) (bool, error) {
 	s := q.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -110,14 +110,14 @@ func (q *refQueue) Push(_ context.Context, e cardbot.Entry) (bool, error) {
 	}
 	s.seq++
 	e.ID = strconv.FormatUint(s.seq, 10)
-	p := cardbot.Partition(e.Provider, e.ChatID, len(s.parts))
+	p := store.Partition(e.Provider, e.ChatID, len(s.parts))
 	s.parts[p] = append(s.parts[p], &refEntry{e: e})
 	s.signal()
 	return true, nil
 }
 
 // find returns the stored entry of d, and its partition.
-func (s *refStorage) find(d cardbot.Delivery) (*refEntry, int) {
+func (s *refStorage) find(d store.Delivery) (*refEntry, int) {
 	for p, part := range s.parts {
 		for _, x := range part {
 			if x.e.ID == d.ID {
@@ -132,7 +132,7 @@ func (s *refStorage) remove(x *refEntry, p int) {
 	s.parts[p] = slices.DeleteFunc(s.parts[p], func(y *refEntry) bool { return y == x })
 }
 
-func (q *refQueue) Ack(_ context.Context, d cardbot.Delivery) error {
+func (q *refQueue) Ack(_ context.Context, d store.Delivery) error {
 	s := q.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -151,7 +151,7 @@ func (q *refQueue) Ack(_ context.Context, d cardbot.Delivery) error {
 	return nil
 }
 
-func (q *refQueue) Release(_ context.Context, d cardbot.Delivery) error {
+func (q *refQueue) Release(_ context.Context, d store.Delivery) error {
 	s := q.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -173,7 +173,7 @@ func (q *refQueue) Release(_ context.Context, d cardbot.Delivery) error {
 	return nil
 }
 
-func (q *refQueue) DeadLetter(_ context.Context, d cardbot.Delivery, reason string) error {
+func (q *refQueue) DeadLetter(_ context.Context, d store.Delivery, reason string) error {
 	s := q.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -183,14 +183,14 @@ func (q *refQueue) DeadLetter(_ context.Context, d cardbot.Delivery, reason stri
 	if x, p := s.find(d); x != nil && x.holder == q {
 		s.remove(x, p)
 		if s.bug != "dead-letter-lost" {
-			s.dead = append(s.dead, cardbot.DeadLetter{Entry: x.e, Reason: reason, Failed: time.Now()})
+			s.dead = append(s.dead, store.DeadLetter{Entry: x.e, Reason: reason, Failed: time.Now()})
 		}
 		s.signal()
 	}
 	return nil
 }
 
-func (q *refQueue) DeadLetters(_ context.Context, limit int) ([]cardbot.DeadLetter, error) {
+func (q *refQueue) DeadLetters(_ context.Context, limit int) ([]store.DeadLetter, error) {
 	s := q.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -208,12 +208,12 @@ func (q *refQueue) Replay(_ context.Context, id string) error {
 	s := q.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	i := slices.IndexFunc(s.dead, func(l cardbot.DeadLetter) bool { return l.ID == id })
+	i := slices.IndexFunc(s.dead, func(l store.DeadLetter) bool { return l.ID == id })
 	if i < 0 {
 		if s.bug == "replay-unknown-error" {
 			return errors.New("no such entry")
 		}
-		return cardbot.ErrNoDeadLetter
+		return store.ErrNoDeadLetter
 	}
 	e := s.dead[i].Entry
 	if s.bug != "replay-keeps-dead-letter" {
@@ -221,7 +221,7 @@ func (q *refQueue) Replay(_ context.Context, id string) error {
 	}
 	s.seq++
 	e.ID = strconv.FormatUint(s.seq, 10)
-	p := cardbot.Partition(e.Provider, e.ChatID, len(s.parts))
+	p := store.Partition(e.Provider, e.ChatID, len(s.parts))
 	if s.bug == "replay-to-the-front" {
 		s.parts[p] = slices.Insert(s.parts[p], 0, &refEntry{e: e})
 	} else {
@@ -235,9 +235,9 @@ func (q *refQueue) DropDeadLetter(_ context.Context, id string) error {
 	s := q.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	i := slices.IndexFunc(s.dead, func(l cardbot.DeadLetter) bool { return l.ID == id })
+	i := slices.IndexFunc(s.dead, func(l store.DeadLetter) bool { return l.ID == id })
 	if i < 0 {
-		return cardbot.ErrNoDeadLetter
+		return store.ErrNoDeadLetter
 	}
 	s.dead = slices.Delete(s.dead, i, i+1)
 	return nil
@@ -245,7 +245,7 @@ func (q *refQueue) DropDeadLetter(_ context.Context, id string) error {
 
 // Consume delivers from one goroutine, its caller's: the first entry to
 // deliver of each partition it owns, in turns.
-func (q *refQueue) Consume(ctx context.Context, deliver func(cardbot.Delivery)) (err error) {
+func (q *refQueue) Consume(ctx context.Context, deliver func(store.Delivery)) (err error) {
 	s := q.s
 	defer func() {
 		s.mu.Lock()
@@ -290,7 +290,7 @@ func (q *refQueue) Consume(ctx context.Context, deliver func(cardbot.Delivery)) 
 		if s.shared {
 			s.lease(q, closing)
 		}
-		var d cardbot.Delivery
+		var d store.Delivery
 		found := false
 		for i := range s.parts {
 			p := (next + i) % len(s.parts)
@@ -312,7 +312,7 @@ func (q *refQueue) Consume(ctx context.Context, deliver func(cardbot.Delivery)) 
 				x = s.parts[p][j]
 			}
 			x.holder = q
-			d = cardbot.Delivery{Entry: x.e}
+			d = store.Delivery{Entry: x.e}
 			if s.shared {
 				d.Owned = s.leases[p].owned
 			}
@@ -452,7 +452,7 @@ func (s *refDedup) key(k string) string {
 	return k
 }
 
-func (s *refDedup) Begin(_ context.Context, key string) (cardbot.DedupState, error) {
+func (s *refDedup) Begin(_ context.Context, key string) (store.DedupState, error) {
 	key = s.key(key)
 	now := time.Now()
 	s.mu.Lock()
@@ -465,12 +465,12 @@ func (s *refDedup) Begin(_ context.Context, key string) (cardbot.DedupState, err
 	defer s.mu.Unlock()
 	switch {
 	case ok && m.done && now.Before(m.expires):
-		return cardbot.DedupDone, nil
+		return store.DedupDone, nil
 	case ok && (now.Before(m.expires) || s.bug == "dedup-no-lease"):
-		return cardbot.DedupInFlight, nil
+		return store.DedupInFlight, nil
 	}
 	s.keys[key] = refMark{expires: now.Add(s.lease)}
-	return cardbot.DedupNew, nil
+	return store.DedupNew, nil
 }
 
 func (s *refDedup) End(_ context.Context, key string, handled bool) error {

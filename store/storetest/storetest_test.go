@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 	"github.com/cardbot/cardbot/store/storetest"
 )
 
@@ -20,16 +20,16 @@ import (
 func refSuite(t *testing.T, config, bug string) {
 	switch config {
 	case "dedup":
-		storetest.TestDedupStore(t, func(_ *testing.T, lease time.Duration) cardbot.DedupStore {
+		storetest.TestDedupStore(t, func(_ *testing.T, lease time.Duration) store.DedupStore {
 			return newRefDedup(bug, lease)
 		})
 		return
 	case "locker":
-		storetest.TestLocker(t, func(*testing.T) cardbot.Locker { return newRefLocker(bug) })
+		storetest.TestLocker(t, func(*testing.T) store.Locker { return newRefLocker(bug) })
 		return
 	case "state":
-		storetest.TestStateStore(t, func(*testing.T) cardbot.StateStore { return newRefState(bug) },
-			storetest.StateOptions{Reopen: func(_ *testing.T, s cardbot.StateStore) cardbot.StateStore {
+		storetest.TestStateStore(t, func(*testing.T) store.StateStore { return newRefState(bug) },
+			storetest.StateOptions{Reopen: func(_ *testing.T, s store.StateStore) store.StateStore {
 				return s.(*refState).reopen()
 			}})
 		return
@@ -41,13 +41,13 @@ func refSuite(t *testing.T, config, bug string) {
 	shared := config == "shared"
 	opts := storetest.QueueOptions{Shared: shared}
 	if config != "memory" {
-		opts.Reopen = func(_ *testing.T, q cardbot.Queue) cardbot.Queue { return &refQueue{s: q.(*refQueue).s} }
-		opts.Crash = func(_ *testing.T, q cardbot.Queue) { q.(*refQueue).crash() }
+		opts.Reopen = func(_ *testing.T, q store.Queue) store.Queue { return &refQueue{s: q.(*refQueue).s} }
+		opts.Crash = func(_ *testing.T, q store.Queue) { q.(*refQueue).crash() }
 	}
 	if shared {
 		opts.LeaseTTL = ttl
 	}
-	storetest.TestQueue(t, func(*testing.T) cardbot.Queue {
+	storetest.TestQueue(t, func(*testing.T) store.Queue {
 		return &refQueue{s: newRefStorage(bug, shared, ttl)}
 	}, opts)
 }
@@ -63,26 +63,26 @@ func TestReference(t *testing.T) {
 // TestMemory runs the suites on the stores of package cardbot.
 func TestMemory(t *testing.T) {
 	t.Run("Queue", func(t *testing.T) {
-		storetest.TestQueue(t, func(*testing.T) cardbot.Queue {
-			return cardbot.NewMemoryQueue(4096, time.Second)
+		storetest.TestQueue(t, func(*testing.T) store.Queue {
+			return store.NewMemoryQueue(4096, time.Second)
 		}, storetest.QueueOptions{})
 	})
 	t.Run("DedupStore", func(t *testing.T) {
-		storetest.TestDedupStore(t, func(_ *testing.T, lease time.Duration) cardbot.DedupStore {
-			return cardbot.NewMemoryDedupStore(0, 0).WithInFlightLease(lease)
+		storetest.TestDedupStore(t, func(_ *testing.T, lease time.Duration) store.DedupStore {
+			return store.NewMemoryDedupStore(store.MemoryDedupConfig{InFlightLease: lease})
 		})
 	})
 	t.Run("Locker", func(t *testing.T) {
-		storetest.TestLocker(t, func(*testing.T) cardbot.Locker { return cardbot.NewMemoryLocker() })
+		storetest.TestLocker(t, func(*testing.T) store.Locker { return store.NewMemoryLocker() })
 	})
 	t.Run("StateStore", func(t *testing.T) {
-		storetest.TestStateStore(t, func(*testing.T) cardbot.StateStore {
-			return cardbot.NewMemoryStateStore()
+		storetest.TestStateStore(t, func(*testing.T) store.StateStore {
+			return store.NewMemoryStateStore()
 		}, storetest.StateOptions{})
 	})
 	t.Run("SendLedger", func(t *testing.T) {
-		storetest.TestSendLedger(t, func(*testing.T) cardbot.SendLedger {
-			return cardbot.NewMemorySendLedger(0)
+		storetest.TestSendLedger(t, func(*testing.T) store.SendLedger {
+			return store.NewMemorySendLedger(0)
 		}, storetest.LedgerOptions{})
 	})
 }

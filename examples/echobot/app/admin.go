@@ -11,7 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 )
 
 // deadLetterView is a dead letter as GET /admin/deadletters lists it.
@@ -33,9 +33,9 @@ type deadLetterView struct {
 //	POST   /admin/deadletters/:id/replay     queue one again
 //	DELETE /admin/deadletters/:id            delete one
 //
-// The routes call the methods of q, the queue of async delivery; a sync bot
-// has none (q is nil): 409.
-func mountAdmin(e *echo.Echo, q cardbot.Queue, token string) {
+// The routes call the methods of q, the dead-letter admin of the async
+// queue; a sync bot has none (q is nil): 409.
+func mountAdmin(e *echo.Echo, q store.DeadLetterAdmin, token string) {
 	g := e.Group("/admin", func(next echo.HandlerFunc) echo.HandlerFunc {
 		want := []byte("Bearer " + token)
 		return func(c echo.Context) error {
@@ -92,11 +92,11 @@ var errNoQueue = errors.New("the bot delivers synchronously and has no queue")
 // adminError is the answer to a failed dead-letter call.
 func adminError(err error) error {
 	switch {
-	case errors.Is(err, cardbot.ErrNoDeadLetter):
+	case errors.Is(err, store.ErrNoDeadLetter):
 		return echo.NewHTTPError(http.StatusNotFound, "no such dead letter")
 	case errors.Is(err, errNoQueue):
 		return echo.NewHTTPError(http.StatusConflict, "DELIVERY=sync: the bot has no queue and no dead letters")
-	case errors.Is(err, cardbot.ErrQueueFull):
+	case errors.Is(err, store.ErrQueueFull):
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "the queue is full; try again")
 	}
 	return echo.NewHTTPError(http.StatusInternalServerError, strings.TrimPrefix(err.Error(), "cardbot: "))

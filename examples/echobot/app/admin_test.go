@@ -12,8 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/provider/greenapi/greenapitest"
+	"github.com/cardbot/cardbot/store"
 )
 
 // GET /admin/deadletters?limit=N lists N at most, and DELETE drops one.
@@ -70,9 +70,9 @@ func TestAdminError(t *testing.T) {
 		code int
 		msg  string
 	}{
-		{fmt.Errorf("replay: %w", cardbot.ErrNoDeadLetter), http.StatusNotFound, "no such dead letter"},
+		{fmt.Errorf("replay: %w", store.ErrNoDeadLetter), http.StatusNotFound, "no such dead letter"},
 		{errNoQueue, http.StatusConflict, "DELIVERY=sync: the bot has no queue and no dead letters"},
-		{fmt.Errorf("replay: %w", cardbot.ErrQueueFull), http.StatusServiceUnavailable, "the queue is full; try again"},
+		{fmt.Errorf("replay: %w", store.ErrQueueFull), http.StatusServiceUnavailable, "the queue is full; try again"},
 		{errors.New("cardbot: store: connection refused"), http.StatusInternalServerError, "store: connection refused"},
 	}
 	for _, tt := range tests {

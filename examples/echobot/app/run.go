@@ -14,6 +14,7 @@ import (
 	"github.com/cardbot/cardbot/middleware"
 	"github.com/cardbot/cardbot/prom"
 	"github.com/cardbot/cardbot/sandbox"
+	"github.com/cardbot/cardbot/store"
 	"github.com/cardbot/cardbot/webhook"
 )
 
@@ -51,15 +52,16 @@ func Run(ctx context.Context, getenv func(string) string, log *slog.Logger, list
 		return err
 	}
 	opts := []cardbot.Option{cardbot.WithLogger(log), cardbot.WithDefaultRegion(cfg.Region), cardbot.WithDedupStore(st.dedup),
-		cardbot.WithSendLedger(st.ledger, 0), cardbot.WithObserver(metrics)}
-	var queue cardbot.Queue // async only: the admin routes reach its dead letters
+		cardbot.WithSendLedger(cardbot.LedgerConfig{Ledger: st.ledger}), cardbot.WithObserver(metrics)}
+	var dead store.DeadLetterAdmin // async only: the admin routes reach the queue's dead letters
 	if cfg.async() {
 		// Default bounds: a full in-memory queue answers 503 and the
 		// provider redelivers; a durable queue keeps what it took.
-		queue = st.queue
+		queue := st.queue
 		if queue == nil {
-			queue = cardbot.NewMemoryQueue(delivery.DefaultQueueSize, delivery.DefaultQueueWait)
+			queue = store.NewMemoryQueue(store.DefaultQueueSize, delivery.DefaultQueueWait)
 		}
+		dead, _ = queue.(store.DeadLetterAdmin)
 		opts = append(opts, delivery.WithAsync(delivery.Config{
 			Queue: queue, MaxAttempts: cfg.Retry.MaxAttempts, MinRetryWait: cfg.Retry.MinWait,
 		}))
@@ -112,7 +114,7 @@ func Run(ctx context.Context, getenv func(string) string, log *slog.Logger, list
 		sb.Mount(srv.Echo)
 	}
 	if cfg.AdminToken != "" {
-		mountAdmin(srv.Echo, queue, cfg.AdminToken)
+		mountAdmin(srv.Echo, dead, cfg.AdminToken)
 	}
 
 	l, err := net.Listen("tcp", cfg.Addr)

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 	"github.com/cardbot/cardbot/store/boltstore"
 )
 
@@ -14,9 +14,9 @@ import (
 // that keeps a retried handling from sending again what it sent. nil
 // fields are the bot's in-memory defaults.
 type stores struct {
-	queue  cardbot.Queue
-	dedup  cardbot.DedupStore
-	ledger cardbot.SendLedger
+	queue  store.Queue
+	dedup  store.DedupStore
+	ledger store.SendLedger
 	close  func() error
 	// checkPersistence, when not nil, logs what the store's server would
 	// lose on a restart (a Redis store's queue does it itself, when it

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/store"
 	"github.com/cardbot/cardbot/store/boltstore"
 )
 
@@ -20,7 +20,7 @@ func TestRunDamagedStore(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "echobot.db")
 	db, err := boltstore.Open(path, boltstore.Options{NoSync: true, Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
-	_, err = db.Queue().Push(t.Context(), cardbot.Entry{Provider: "p", ChatID: "c", Key: "k", Update: []byte("u")})
+	_, err = db.Queue().Push(t.Context(), store.Entry{Provider: "p", ChatID: "c", Key: "k", Update: []byte("u")})
 	require.NoError(t, err)
 	require.NoError(t, db.Close())
 	b, err := os.ReadFile(path)

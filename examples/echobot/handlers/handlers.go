@@ -1,5 +1,5 @@
 // Package handlers holds the echobot's handlers, so that the echobot and the
-// load harness (internal/loadtest) run the same bot: "/start" gets
+// load harness (tools/loadtest) run the same bot: "/start" gets
 // Greeting, any other text is echoed back, an edited text is echoed with
 // its new text after EditedPrefix, a deletion gets no answer, and every
 // contact of a shared contact, a contacts array or a .vcf upload is sent

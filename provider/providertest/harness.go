@@ -1,34 +1,16 @@
-// Package providertest is the contract every provider's API client keeps,
-// written once: a provider's tests describe their client and its fake API
-// in a Harness and call Run. The contract: the client follows no redirect
-// of its API (so no credential leaves for another host) and leaves the
-// caller's HTTP client as it was; a send is attempted at most once once
-// its request may have reached the API, unless the user opts in, while
-// reads keep their retries; a send that provably never reached the API is
-// retried; the API's failures have the same kinds everywhere; downloads
-// from a hostile server neither loop, nor reach into the bot's network,
-// nor hang; no secret is in an error or a log line; and pollers hand on
-// each update until it is handled, back off, stop when the token is
-// refused and share a lease.
 package providertest
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"strings"
-	"sync"
+	"net/netip"
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/internal/apitest"
+	"github.com/cardbot/cardbot/store"
 )
 
 // Retries is the MaxRetries a Harness's New gives its client.
@@ -39,9 +21,17 @@ const Retries = 3
 // server.
 const OtherHost = "files.example.test"
 
+// HostResolver looks up the addresses of a host name, as *net.Resolver
+// does. A client that guards its downloads against private addresses
+// resolves names with one; the contract's clients use Resolver's.
+type HostResolver interface {
+	LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error)
+}
+
 // Resolver returns a resolver for a client's downloads that resolves
-// OtherHost to 127.0.0.1, and no other name.
-func Resolver() *apitest.Resolver {
+// OtherHost to 127.0.0.1, and no other name: it never reaches a DNS
+// server.
+func Resolver() HostResolver {
 	return &apitest.Resolver{Hosts: map[string]string{OtherHost: "127.0.0.1"}}
 }
 
@@ -196,7 +186,7 @@ type Harness[C Client] struct {
 	// Poll returns the Run of a poller of c that feeds d, sharing a lease
 	// of LeaseTTL on locker when locker is not nil, with backoffs of a few
 	// milliseconds and no pause after an empty poll.
-	Poll func(c C, d cardbot.Dispatcher, locker cardbot.Locker) func(context.Context) error
+	Poll func(c C, d cardbot.Dispatcher, locker store.Locker) func(context.Context) error
 	// Hostile says how the client downloads from a hostile server.
 	Hostile Hostile
 	// Leaks, when not nil, drives the provider's own failure paths, with
@@ -229,96 +219,4 @@ func (h Harness[C]) file() Call[C] {
 	return Call[C]{Method: h.FileMethod, Do: func(ctx context.Context, c C) error {
 		return h.SendFile(ctx, c, h.Chat, cardbot.File{Name: "a.txt", Data: []byte("hello")})
 	}}
-}
-
-// recorder is a server that records every request: the host a redirect
-// points at.
-type recorder struct {
-	*httptest.Server
-	mu   sync.Mutex
-	seen []string
-}
-
-func (r *recorder) requests() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]string(nil), r.seen...)
-}
-
-func redirects[C Client](t *testing.T, h Harness[C]) {
-	other := &recorder{}
-	other.Server = httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
-		other.mu.Lock()
-		other.seen = append(other.seen, fmt.Sprint(r.Method, " ", r.URL, " ", r.Header))
-		other.mu.Unlock()
-	}))
-	t.Cleanup(other.Close)
-	// The target repeats the path and query, which may hold the token.
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, other.URL+r.URL.RequestURI(), http.StatusTemporaryRedirect)
-	}))
-	t.Cleanup(api.Close)
-
-	for _, own := range []bool{false, true} {
-		for _, call := range append([]Call[C]{h.Send}, h.Reads...) {
-			name := "default HTTP client"
-			if own {
-				name = "caller's HTTP client"
-			}
-			t.Run(call.Method+"/"+name, func(t *testing.T) {
-				var hc *http.Client
-				if own {
-					hc = &http.Client{Timeout: 5 * time.Second}
-				}
-				err := call.Do(t.Context(), h.New(t, Options{APIURL: api.URL, HTTPClient: hc}))
-				require.ErrorIs(t, err, h.Errors.Redirected)
-				method, status, ok := h.Status(err)
-				require.True(t, ok, "the provider's error: %v", err)
-				assert.Equal(t, call.Method, method)
-				assert.Equal(t, http.StatusTemporaryRedirect, status)
-				assert.False(t, cardbot.IsRetryable(err), "a redirect is not retried")
-				assert.NotContains(t, err.Error(), h.Token)
-				assert.Contains(t, err.Error(), "redirect not followed (to host 127.0.0.1)")
-				assert.Empty(t, other.requests(), "the other host got nothing")
-				if hc != nil {
-					assert.Nil(t, hc.CheckRedirect, "the caller's client is not changed")
-				}
-			})
-		}
-	}
-}
-
-func atMostOnce[C Client](t *testing.T, h Harness[C]) {
-	tests := []struct {
-		name       string
-		call       Call[C]
-		retrySends bool
-		want       int
-	}{
-		{"send", h.Send, false, 1},
-		{"send with RetrySends", h.Send, true, Retries + 1},
-		{"read " + h.Reads[0].Method, h.Reads[0], false, Retries + 1},
-	}
-	for _, mode := range []apitest.Mode{apitest.Hang, apitest.Cut} {
-		for _, tt := range tests {
-			t.Run(fmt.Sprintf("%s/server %s", tt.name, mode), func(t *testing.T) {
-				srv := apitest.NewMisbehaving(t, mode)
-				c := h.New(t, Options{APIURL: srv.URL, HTTPClient: &http.Client{Timeout: 150 * time.Millisecond}, RetrySends: tt.retrySends})
-				err := tt.call.Do(t.Context(), c)
-				require.ErrorIs(t, err, h.Errors.Transient)
-				assert.True(t, cardbot.IsRetryable(err), "a webhook answers 503")
-				assert.NotContains(t, err.Error(), h.Token)
-				assert.Equal(t, tt.want, srv.Requests())
-			})
-		}
-	}
-}
-
-func notSent[C Client](t *testing.T, h Harness[C]) {
-	dc := apitest.NewDialCounter(time.Second)
-	err := h.Send.Do(t.Context(), h.New(t, Options{APIURL: apitest.RefusedURL(t), HTTPClient: dc.Client}))
-	require.ErrorIs(t, err, h.Errors.Transient)
-	assert.False(t, strings.Contains(err.Error(), h.Token))
-	assert.Equal(t, Retries+1, dc.Dials(), "the first attempt and every retry")
-	assert.False(t, errors.Is(err, h.Errors.Redirected))
 }

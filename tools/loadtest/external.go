@@ -68,7 +68,7 @@ func printEnv(out io.Writer, cfg Config, fr *fronts) {
 		fmt.Fprintf(out, "  %s=%s\n", kv[0], kv[1])
 		pairs[i] = kv[0] + "=" + kv[1]
 	}
-	fmt.Fprintf(out, "for example (it logs a line per update):\n  env %s go run ./examples/echobot 2>echobot.log\n\n", strings.Join(pairs, " "))
+	fmt.Fprintf(out, "for example, in the repository's root (it logs a line per update):\n  env %s go run ./examples/echobot 2>echobot.log\n\n", strings.Join(pairs, " "))
 }
 
 // waitHealthy polls base's GET /healthz until it answers 200, for up to

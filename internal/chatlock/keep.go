@@ -1,4 +1,4 @@
-package cardbot
+package chatlock
 
 import (
 	"context"
@@ -7,19 +7,23 @@ import (
 	"time"
 )
 
-// keepLease renews the lease name of owner on the shared Locker every
-// third of LockTTL until the stop it returns is called, so that a
-// handling longer than LockTTL keeps its conversation and no other
+// Keep renews the lease of h on the shared Locker every third of
+// Config.TTL until the stop it returns is called, so that a
+// handling longer than TTL keeps its conversation and no other
 // instance takes it meanwhile. A renewal that fails is logged and tried
-// again soon (every tenth of LockTTL), so that an outage of the Locker
+// again soon (every tenth of TTL), so that an outage of the Locker
 // shorter than the lease costs nothing: the first renewal after it
 // extends the lease, or takes it again when the Locker lost it and
 // nobody else took it. A renewal that finds the lease taken ends the
 // renewals, and the compare-and-set of the save then decides. stop waits
-// for the renewals to end.
-func (k *stateKeeper) keepLease(logger *slog.Logger, name, owner string) (stop func()) {
-	every := max(k.cfg.LockTTL/3, time.Millisecond)
-	soon := max(k.cfg.LockTTL/10, time.Millisecond)
+// for the renewals to end. Failed renewals are logged to logger.
+func (k *Locks) Keep(h Holding, logger *slog.Logger) (stop func()) {
+	if h.lease == "" {
+		return func() {}
+	}
+	name, owner := h.lease, h.owner
+	every := max(k.cfg.TTL/3, time.Millisecond)
+	soon := max(k.cfg.TTL/10, time.Millisecond)
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -34,7 +38,7 @@ func (k *stateKeeper) keepLease(logger *slog.Logger, name, owner string) (stop f
 			case <-t.C:
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), every)
-			held, err := k.cfg.Locker.Acquire(ctx, name, owner, k.cfg.LockTTL)
+			held, err := k.cfg.Locker.Acquire(ctx, name, owner, k.cfg.TTL)
 			cancel()
 			t.Reset(every)
 			switch {

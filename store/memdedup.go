@@ -1,14 +1,13 @@
-package cardbot
+package store
 
 import (
 	"context"
+	"hash/maphash"
 	"sync"
 	"time"
-
-	"hash/maphash"
 )
 
-// Defaults of the in-memory dedup store of New.
+// Defaults of the in-memory dedup store of cardbot.New.
 const (
 	// DefaultDedupSize is how many handled keys the default store keeps.
 	DefaultDedupSize = 100_000
@@ -20,38 +19,6 @@ const (
 	// is free again. It must be longer than a sync handling may take.
 	DefaultInFlightLease = 2 * time.Minute
 )
-
-// DedupState is what a DedupStore knows of a key.
-type DedupState uint8
-
-// States of a dedup key.
-const (
-	// DedupNew means the key was neither handled nor in flight; Begin has
-	// now marked it in flight.
-	DedupNew DedupState = iota
-	// DedupInFlight means another delivery of the key is being handled.
-	DedupInFlight
-	// DedupDone means the key was handled before.
-	DedupDone
-)
-
-// DedupStore remembers which updates were handled, so that a redelivery is
-// skipped. The keys it sees are the provider's name and Update.Key joined
-// by a zero byte. Sync delivery uses it; async delivery deduplicates in its
-// Queue. An in-flight mark has a lease (DefaultInFlightLease in the stores
-// of this module): when End never comes, the key is free again once the
-// lease passes, so a process that died between Begin and End does not
-// block the key for ever on a shared store. Implementations must be safe
-// for concurrent use.
-type DedupStore interface {
-	// Begin marks key in flight and returns DedupNew, or returns the
-	// state that keeps the update from being handled now.
-	Begin(ctx context.Context, key string) (DedupState, error)
-
-	// End clears the in-flight mark of a key Begin returned DedupNew for;
-	// when handled is true, the key is remembered as done.
-	End(ctx context.Context, key string, handled bool) error
-}
 
 // MemoryDedupStore is a DedupStore in memory: bounded (when it is full, the
 // key handled longest ago goes first) and with a time to live. It needs no
@@ -82,34 +49,40 @@ type keyEntry struct {
 	inFlight bool
 }
 
-// NewMemoryDedupStore returns a store that keeps up to size handled keys
-// for ttl each. DefaultDedupSize and DefaultDedupTTL replace values of zero
-// or less.
-func NewMemoryDedupStore(size int, ttl time.Duration) *MemoryDedupStore {
-	if size <= 0 {
-		size = DefaultDedupSize
-	}
-	if ttl <= 0 {
-		ttl = DefaultDedupTTL
-	}
-	return &MemoryDedupStore{
-		ttl:   ttl,
-		lease: DefaultInFlightLease,
-		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
-		keys:  make(map[keyHash]keyEntry),
-		ring:  make([]keyHash, 0, size),
-	}
+// MemoryDedupConfig configures a MemoryDedupStore. Zero values take the
+// defaults.
+type MemoryDedupConfig struct {
+	// Size is how many handled keys the store keeps (DefaultDedupSize when
+	// zero or less); when it is full, the key handled longest ago goes.
+	Size int
+
+	// TTL is how long a handled key is kept (DefaultDedupTTL when zero or
+	// less).
+	TTL time.Duration
+
+	// InFlightLease is how long an in-flight mark lasts without End
+	// (DefaultInFlightLease when zero or less).
+	InFlightLease time.Duration
 }
 
-// WithInFlightLease sets how long an in-flight mark lasts without End,
-// DefaultInFlightLease when d is zero or less, and returns s. Call it before
-// the store is used.
-func (s *MemoryDedupStore) WithInFlightLease(d time.Duration) *MemoryDedupStore {
-	if d <= 0 {
-		d = DefaultInFlightLease
+// NewMemoryDedupStore returns a store configured by cfg.
+func NewMemoryDedupStore(cfg MemoryDedupConfig) *MemoryDedupStore {
+	if cfg.Size <= 0 {
+		cfg.Size = DefaultDedupSize
 	}
-	s.lease = d
-	return s
+	if cfg.TTL <= 0 {
+		cfg.TTL = DefaultDedupTTL
+	}
+	if cfg.InFlightLease <= 0 {
+		cfg.InFlightLease = DefaultInFlightLease
+	}
+	return &MemoryDedupStore{
+		ttl:   cfg.TTL,
+		lease: cfg.InFlightLease,
+		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
+		keys:  make(map[keyHash]keyEntry),
+		ring:  make([]keyHash, 0, cfg.Size),
+	}
 }
 
 func (s *MemoryDedupStore) hash(key string) keyHash {

@@ -14,7 +14,7 @@ import (
 )
 
 // The crash and throughput phases run the echobot as real processes: the
-// binary of ./examples/echobot, built once per run into a temporary
+// binary of examples/echobot, built once per run into a temporary
 // directory, started with exec in a process group of its own, its
 // standard output and error in a log file beside it, and killed with
 // SIGKILL, as a crash or the OOM killer ends a process: no drain, no
@@ -27,9 +27,14 @@ import (
 // procHealthWait bounds the wait for a started echobot's GET /healthz.
 const procHealthWait = 30 * time.Second
 
-// buildEchobot builds ./examples/echobot of the module the harness runs
-// in into dir, with the go build flags given (such as -race), and returns
-// the binary's path.
+// echobotPkg is the echobot's package, built by buildEchobot.
+const echobotPkg = "github.com/cardbot/cardbot/examples/echobot"
+
+// buildEchobot builds the echobot into dir, with the go build flags given
+// (such as -race), and returns the binary's path. It builds in the module
+// the harness runs in, the tools module, whose go.mod points at the
+// library in the directory above it and pins the versions the harness
+// itself was built with.
 func buildEchobot(ctx context.Context, dir string, flags ...string) (string, error) {
 	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
 	if err != nil {
@@ -37,18 +42,18 @@ func buildEchobot(ctx context.Context, dir string, flags ...string) (string, err
 	}
 	mod := strings.TrimSpace(string(out))
 	if mod == "" || mod == os.DevNull {
-		return "", errors.New("building the echobot: not inside the cardbot module")
+		return "", errors.New("building the echobot: not inside the cardbot tools module")
 	}
 	bin := filepath.Join(dir, "echobot")
-	args := append(append([]string{"build"}, flags...), "-o", bin, "./examples/echobot")
+	args := append(append([]string{"build"}, flags...), "-o", bin, echobotPkg)
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = filepath.Dir(mod)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		if ctx.Err() != nil {
 			// The bound ran out, not the compiler: say so, not "signal: killed".
-			return "", fmt.Errorf("go build ./examples/echobot did not finish in time: %w", context.Cause(ctx))
+			return "", fmt.Errorf("go build %s did not finish in time: %w", echobotPkg, context.Cause(ctx))
 		}
-		return "", fmt.Errorf("go build ./examples/echobot: %w\n%s", err, out)
+		return "", fmt.Errorf("go build %s: %w\n%s", echobotPkg, err, out)
 	}
 	return bin, nil
 }

@@ -1,4 +1,4 @@
-package cardbot
+package store
 
 import (
 	"context"
@@ -10,35 +10,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// TestStateLockSweep holds more conversations than the sweep keeps, one
-// of them all along: the free locks go, the held one stays and still
-// excludes its conversation.
-func TestStateLockSweep(t *testing.T) {
-	k := newStateKeeper(StateConfig{Store: NewMemoryStateStore(), LockWait: DefaultStateLockWait})
-	ctx := context.Background()
-	held, err := k.hold(ctx, "kept")
-	require.NoError(t, err)
-	for i := range 3 * minSweep {
-		h, err := k.hold(ctx, fmt.Sprint("c", i))
-		require.NoError(t, err)
-		k.release(ctx, h)
-	}
-	k.mu.Lock()
-	n, kept := len(k.locks), k.locks["kept"]
-	k.mu.Unlock()
-	assert.Less(t, n, 2*minSweep, "the free locks were not swept")
-	require.Same(t, held.l, kept, "a held lock was swept")
-
-	cancelled, cancel := context.WithCancel(ctx)
-	cancel()
-	_, err = k.hold(cancelled, "kept")
-	require.ErrorIs(t, err, context.Canceled, "the held conversation must stay excluded")
-	k.release(ctx, held)
-	h, err := k.hold(ctx, "kept")
-	require.NoError(t, err)
-	k.release(ctx, h)
-}
 
 // TestMemoryStateStoreSweep: when the store doubled, the expired records
 // go; the live ones stay, and the next sweep waits for the store to double

@@ -1,4 +1,4 @@
-package cardbot
+package store
 
 import (
 	"context"

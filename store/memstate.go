@@ -1,4 +1,4 @@
-package cardbot
+package store
 
 import (
 	"context"
@@ -7,8 +7,8 @@ import (
 	"time"
 )
 
-// MemoryStateStore is the StateStore in memory that WithState uses unless
-// StateConfig.Store names another: for development, tests and a single
+// MemoryStateStore is the StateStore in memory that cardbot.WithState uses unless
+// cardbot.StateConfig.Store names another: for development, tests and a single
 // instance that may lose its conversations when the process ends. It needs
 // no goroutine: an expired record counts as none, and the expired ones
 // are swept when the store has doubled since the last sweep.

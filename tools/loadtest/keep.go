@@ -6,15 +6,15 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/cardbot/cardbot"
+	cbstore "github.com/cardbot/cardbot/store"
 	"github.com/cardbot/cardbot/store/boltstore"
 )
 
 // kept is what an in-process bot keeps its state in, or nil fields for
 // the bot's defaults.
 type kept struct {
-	dedup cardbot.DedupStore // sync mode
-	queue cardbot.Queue      // async mode
+	dedup cbstore.DedupStore // sync mode
+	queue cbstore.Queue      // async mode
 }
 
 // keeper is what the bots of the shutdown phase share across the restart,
@@ -24,13 +24,13 @@ type kept struct {
 // by the next.
 type keeper struct {
 	async bool
-	dedup cardbot.DedupStore
+	dedup cbstore.DedupStore
 	dir   string
 	db    *boltstore.DB
 }
 
 func newKeeper(async bool) (*keeper, error) {
-	k := &keeper{async: async, dedup: cardbot.NewMemoryDedupStore(cardbot.DefaultDedupSize, time.Hour)}
+	k := &keeper{async: async, dedup: cbstore.NewMemoryDedupStore(cbstore.MemoryDedupConfig{Size: cbstore.DefaultDedupSize, TTL: time.Hour})}
 	if !async {
 		return k, nil
 	}

@@ -11,12 +11,16 @@
 // the floor: that server sending one text per webhook through the
 // provider's HTTP API. It exits 1 when a check fails. See BENCHMARKS.md.
 //
-//	go run ./internal/loadtest -chats 200 -messages 50
-//	go run ./internal/loadtest -bot http://127.0.0.1:8080 -mode async   # prints the echobot's environment
-//	go run ./internal/loadtest -procs-only -crash file,redis -throughput sync,memory,file,redis
+// It is a module of its own, tools/, beside the library's (its go.mod
+// points at the library with a replace), so that the library's module
+// holds only what a user imports. In the repository's root:
+//
+//	go -C tools run ./loadtest -chats 200 -messages 50
+//	go -C tools run ./loadtest -bot http://127.0.0.1:8080 -mode async   # prints the echobot's environment
+//	go -C tools run ./loadtest -procs-only -crash file,redis -throughput sync,memory,file,redis
 //
 // The crash and throughput phases (-crash, -throughput) run the echobot
-// as real processes (built from ./examples/echobot into a temporary
+// as real processes (built from examples/echobot into a temporary
 // directory) behind a round-robin balancer, with provider accounts that
 // deliver one webhook at a time and pause after a failure, as GREEN-API
 // does, and Aitu batches. The crash phase SIGKILLs a process mid-load and

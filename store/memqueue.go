@@ -1,4 +1,4 @@
-package cardbot
+package store
 
 import (
 	"cmp"
@@ -10,7 +10,7 @@ import (
 )
 
 // MemoryQueue is the Queue in memory that async delivery uses unless
-// AsyncConfig.Queue names another: for development, tests and a bot that
+// delivery.Config.Queue names another: for development, tests and a bot that
 // may lose what it acknowledged when its process dies. It is bounded: a
 // Push waits up to its wait for room, then fails with ErrQueueFull. It
 // deduplicates with a MemoryDedupStore of DefaultDedupSize keys kept for
@@ -35,6 +35,14 @@ type MemoryQueue struct {
 	notify  chan struct{} // a pending entry or an ended one; capacity 1
 }
 
+// DefaultQueueSize is how many entries a MemoryQueue stores when its size
+// is zero or less.
+const DefaultQueueSize = 1024
+
+// InProcess implements InProcess: a MemoryQueue keeps its entries in this
+// process and passes Entry.Value through.
+func (*MemoryQueue) InProcess() {}
+
 // maxDeadLetters bounds the dead letters a MemoryQueue keeps; the oldest
 // go first.
 const maxDeadLetters = 10_000
@@ -48,20 +56,15 @@ func NewMemoryQueue(size int, wait time.Duration) *MemoryQueue {
 	}
 	return &MemoryQueue{
 		wait:   max(wait, 0),
-		dedup:  NewMemoryDedupStore(DefaultDedupSize, DefaultDedupTTL),
+		dedup:  NewMemoryDedupStore(MemoryDedupConfig{}),
 		room:   make(chan struct{}, size),
 		notify: make(chan struct{}, 1),
 	}
 }
 
-// Push implements Queue.
+// Push implements Queue. Its wait for room ends with ErrQueueFull when
+// ctx ends.
 func (q *MemoryQueue) Push(ctx context.Context, e Entry) (bool, error) {
-	return q.push(ctx, e, nil)
-}
-
-// push is Push whose wait for room also ends when stop is closed, with
-// ErrShuttingDown.
-func (q *MemoryQueue) push(ctx context.Context, e Entry, stop <-chan struct{}) (bool, error) {
 	var key string
 	if e.Key != "" {
 		key = e.Provider + "\x00" + e.Key
@@ -73,7 +76,7 @@ func (q *MemoryQueue) push(ctx context.Context, e Entry, stop <-chan struct{}) (
 			return false, ErrInFlight // being pushed right now, and may yet fail
 		}
 	}
-	if err := q.acquire(ctx, stop); err != nil {
+	if err := q.acquire(ctx); err != nil {
 		if key != "" {
 			_ = q.dedup.End(ctx, key, false)
 		}
@@ -92,7 +95,7 @@ func (q *MemoryQueue) push(ctx context.Context, e Entry, stop <-chan struct{}) (
 }
 
 // acquire takes a room token, waiting up to q.wait for one.
-func (q *MemoryQueue) acquire(ctx context.Context, stop <-chan struct{}) error {
+func (q *MemoryQueue) acquire(ctx context.Context) error {
 	select {
 	case q.room <- struct{}{}:
 		return nil
@@ -110,8 +113,6 @@ func (q *MemoryQueue) acquire(ctx context.Context, stop <-chan struct{}) error {
 		return ErrQueueFull
 	case <-ctx.Done():
 		return ErrQueueFull
-	case <-stop:
-		return ErrShuttingDown
 	}
 }
 
@@ -197,11 +198,7 @@ func (q *MemoryQueue) DeadLetter(_ context.Context, d Delivery, reason string) e
 	if len(q.dead) == maxDeadLetters {
 		q.dead = append(q.dead[:0], q.dead[1:]...)
 	}
-	e := d.Entry
-	if e.Update == nil && e.update != nil {
-		e.Update, _ = EncodeUpdate(e.update) // EncodeUpdate of a decoded update does not fail
-	}
-	q.dead = append(q.dead, DeadLetter{Entry: e, Reason: reason, Failed: time.Now()})
+	q.dead = append(q.dead, DeadLetter{Entry: d.Entry, Reason: reason, Failed: time.Now()})
 	q.mu.Unlock()
 	q.end(true)
 	return nil
@@ -264,42 +261,4 @@ func (q *MemoryQueue) deadIndex(id string) int {
 		}
 	}
 	return -1
-}
-
-// MemoryLocker is a Locker within one process.
-type MemoryLocker struct {
-	mu     sync.Mutex
-	leases map[string]memoryLease
-}
-
-type memoryLease struct {
-	owner   string
-	expires time.Time
-}
-
-// NewMemoryLocker returns an empty MemoryLocker.
-func NewMemoryLocker() *MemoryLocker {
-	return &MemoryLocker{leases: make(map[string]memoryLease)}
-}
-
-// Acquire implements Locker.
-func (l *MemoryLocker) Acquire(_ context.Context, name, owner string, ttl time.Duration) (bool, error) {
-	now := time.Now()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if cur, ok := l.leases[name]; ok && cur.owner != owner && now.Before(cur.expires) {
-		return false, nil
-	}
-	l.leases[name] = memoryLease{owner: owner, expires: now.Add(ttl)}
-	return true, nil
-}
-
-// Release implements Locker.
-func (l *MemoryLocker) Release(_ context.Context, name, owner string) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if cur, ok := l.leases[name]; ok && cur.owner == owner {
-		delete(l.leases, name)
-	}
-	return nil
 }

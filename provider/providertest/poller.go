@@ -12,6 +12,7 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/internal/apitest"
+	"github.com/cardbot/cardbot/store"
 )
 
 // LeaseTTL is the lease's time to live of the pollers that share one.
@@ -43,7 +44,7 @@ func pollers[C Client](t *testing.T, h Harness[C]) {
 		enqueue(fake, "one", "two", "three")
 		// "two" fails with retryable errors, then a panic, which counts
 		// as handled.
-		rec := &apitest.Recorder{Errs: []error{nil, cardbot.Retryable(errors.New("db down")), cardbot.ErrQueueFull, &cardbot.PanicError{Value: "boom"}}}
+		rec := &apitest.Recorder{Errs: []error{nil, cardbot.Retryable(errors.New("db down")), store.ErrQueueFull, &cardbot.PanicError{Value: "boom"}}}
 		stop := apitest.Run(t, h.Poll(c, rec, nil))
 		require.Eventually(t, func() bool { return len(rec.Updates()) == 5 && fake.Pending() == 0 }, 5*time.Second, time.Millisecond)
 		require.ErrorIs(t, stop(), context.Canceled)
@@ -103,7 +104,7 @@ func shareALease[C Client](t *testing.T, h Harness[C]) {
 		n++
 		fake.Enqueue(fmt.Sprint("text ", n))
 	}
-	locker := cardbot.NewMemoryLocker()
+	locker := store.NewMemoryLocker()
 	first, second := &apitest.Recorder{}, &apitest.Recorder{}
 	stopFirst := apitest.Run(t, h.Poll(c, first, locker))
 	require.Eventually(t, func() bool { return len(fake.Calls()) > 0 }, 5*time.Second, time.Millisecond, "the first poller polls")

@@ -1,4 +1,4 @@
-package cardbot
+package store
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// A Queue stores the updates of async delivery (WithAsync) between the
+// A Queue stores the updates of async delivery (delivery.WithAsync) between the
 // webhook that brought them and the handler that handles them. The bot
 // pushes each update once it is taken, and the webhook answers 200 once
 // Push returned; the bot consumes the queue, handles each entry, and then
@@ -72,10 +72,15 @@ type Queue interface {
 	Release(ctx context.Context, d Delivery) error
 
 	// DeadLetter ends an entry whose handling failed every attempt: it is
-	// moved to the dead letters with reason, where DeadLetters lists it
-	// and Replay can push it again.
+	// moved to the dead letters with reason, where a DeadLetterAdmin lists
+	// it and can push it again.
 	DeadLetter(ctx context.Context, d Delivery, reason string) error
+}
 
+// A DeadLetterAdmin lists, replays and drops the dead letters of a Queue:
+// what an operator's tools use, apart from what the bot consumes. The
+// Queues of this module implement it.
+type DeadLetterAdmin interface {
 	// DeadLetters lists up to limit dead letters, oldest first; none for
 	// a limit of zero or less.
 	DeadLetters(ctx context.Context, limit int) ([]DeadLetter, error)
@@ -101,19 +106,34 @@ type Entry struct {
 	// ChatID).
 	Provider, ChatID string
 
-	// Key is the update's dedup key (Update.Key), or empty for none.
+	// Key is the update's dedup key (cardbot.Update.Key), or empty for none.
 	Key string
 
-	// Update is the update, encoded by the bot (EncodeUpdate). Queues
-	// store it as it is.
+	// Update is the update, encoded by the bot (cardbot.EncodeUpdate).
+	// Queues store it as it is. The bot leaves it nil when it pushes to an
+	// InProcess queue, and sets it before it dead letters an entry.
 	Update []byte
+
+	// Value is the update as the bot holds it in memory. An InProcess
+	// queue hands it back as it was pushed, so that the bot need not
+	// encode and decode it; other queues ignore it.
+	Value any
 
 	// Pushed is when the entry was pushed.
 	Pushed time.Time
+}
 
-	// update is the decoded update, which a MemoryQueue passes on so that
-	// the bot need not encode it.
-	update *Update
+// InProcess is implemented by a Queue that keeps its entries in this
+// process's memory only, as MemoryQueue does: what it holds is lost with
+// the process, so the bot handles what it holds before a graceful
+// shutdown ends, rather than leaving it for the next start. Such a queue
+// passes Entry.Value through Consume unchanged and needs no Entry.Update
+// but in DeadLetter.
+type InProcess interface {
+	Queue
+
+	// InProcess marks the queue; it does nothing.
+	InProcess()
 }
 
 // Delivery is an entry as Consume delivers it.
@@ -141,22 +161,6 @@ type DeadLetter struct {
 // ErrNoDeadLetter means Replay or DropDeadLetter named a dead letter the
 // queue does not have.
 var ErrNoDeadLetter = errors.New("cardbot: no such dead letter")
-
-// A Locker grants named leases with a time to live. Pollers take one per
-// provider account, so that of several instances only one polls it at a
-// time (GREEN-API hands a notification to every poller until it is
-// deleted). Implementations must be safe for concurrent use; a Locker
-// starts no goroutine, its holders renew.
-type Locker interface {
-	// Acquire takes the lease name for owner for ttl, or renews it when
-	// owner holds it, and reports whether owner holds it now. A lease not
-	// renewed within ttl is free for anyone.
-	Acquire(ctx context.Context, name, owner string, ttl time.Duration) (bool, error)
-
-	// Release frees the lease name when owner holds it; else it does
-	// nothing.
-	Release(ctx context.Context, name, owner string) error
-}
 
 // Partition returns the partition of the chat (provider, chatID) among n:
 // the FNV-1a hash of both, modulo n. Partitioned queues use it so that

@@ -2,7 +2,6 @@ package providertest
 
 import (
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
 	"github.com/cardbot/cardbot/contactcard"
 	"github.com/cardbot/cardbot/internal/apitest"
 )
@@ -155,21 +155,20 @@ func hostileDownloads[C Client](t *testing.T, h Harness[C]) {
 		require.ErrorIs(t, err, cardbot.ErrDownloadTimeout)
 	})
 	t.Run("slow body through Contacts", func(t *testing.T) {
-		_, err := contacts(t, nil, c, h.Chat, doc("slow"))
+		_, err := contacts(t, c, h.Chat, doc("slow"))
 		require.ErrorIs(t, err, cardbot.ErrDownloadTimeout)
 	})
 	t.Run("huge body is cut at the cap", func(t *testing.T) {
-		bot := cardbot.New(cardbot.WithMaxDocumentSize(64<<10), cardbot.WithLogger(slog.New(slog.DiscardHandler)))
-		_, err := contacts(t, bot, c, h.Chat, doc("endless"))
+		_, err := contacts(t, c, h.Chat, doc("endless"), cardbot.WithMaxDocumentSize(64<<10))
 		require.ErrorIs(t, err, cardbot.ErrDocumentTooLarge)
 	})
 
 	t.Run("the token is in no error and no log line", func(t *testing.T) {
 		leaks := apitest.NewLeaks(t)
 		c := h.New(t, Options{APIURL: srv.URL, DownloadTimeout: 100 * time.Millisecond, Logger: leaks.Logger})
-		bot := cardbot.New(cardbot.WithLogger(leaks.Logger), cardbot.WithMaxDocumentSize(4<<10))
+		bot := []cardbot.Option{cardbot.WithLogger(leaks.Logger), cardbot.WithMaxDocumentSize(4 << 10)}
 		for _, kind := range []string{"loop", "private", "metadata", "scheme", "slow", "endless", "missing", ""} {
-			_, err := contacts(t, bot, c, h.Chat, doc(kind))
+			_, err := contacts(t, c, h.Chat, doc(kind), bot...)
 			leaks.Collect(err)
 		}
 		leaks.Check(h.Token)
@@ -177,9 +176,9 @@ func hostileDownloads[C Client](t *testing.T, h Harness[C]) {
 }
 
 // contacts reads the contacts of a .vcf document in chat, as a handler
-// of bot (nil: the default one) does.
-func contacts(t *testing.T, bot *cardbot.Bot, c cardbot.Provider, chat string, doc cardbot.Document) ([]contactcard.Card, error) {
+// of a bot made with opts does.
+func contacts(t *testing.T, c cardbot.Provider, chat string, doc cardbot.Document, opts ...cardbot.Option) ([]contactcard.Card, error) {
 	doc.FileName = "x.vcf"
 	u := cardbot.Update{Kind: cardbot.KindMessage, Chat: cardbot.Chat{ID: chat}, Message: &cardbot.Message{Document: &doc}}
-	return cardbot.NewContext(t.Context(), bot, c, &u).Contacts()
+	return cardbottest.NewContext(t, c, u, opts...).Contacts()
 }
