@@ -105,5 +105,5 @@ func (h engineHost) Handle(ctx context.Context, p Provider, u *Update) (func(), 
 }
 
 func (h engineHost) Report(p Provider, u *Update, err error) {
-	h.b.report(&Context{ctx: context.Background(), bot: h.b, provider: p, update: u}, err)
+	h.b.report(newContext(context.Background(), h.b, p, u), err)
 }
