@@ -308,7 +308,7 @@ func TestUpdateCodec(t *testing.T) {
 				Document: &cardbot.Document{FileName: "a.vcf", Size: 10}, ReplyTo: &cardbot.Quote{ID: "m0"}, Forwarded: true},
 			Raw: json.RawMessage(`{"typeWebhook":"incomingMessageReceived"}`),
 		}},
-		{"status", cardbot.Update{Provider: "aitu", Kind: cardbot.KindStatus, Status: &cardbot.Status{MessageID: "m", Status: "read"}, Time: at}},
+		{"status", cardbot.Update{Provider: "aitu", Kind: cardbot.KindStatus, Status: &cardbot.Status{MessageID: "m", Name: "read"}, Time: at}},
 		{"trace context", cardbot.Update{Provider: "greenapi", Kind: cardbot.KindMessage, Time: at,
 			Trace: map[string]string{"traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "tracestate": "k=v"}}},
 		{"raw that is not JSON", cardbot.Update{Provider: "x", Raw: json.RawMessage("not \x00 json")}},

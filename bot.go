@@ -151,7 +151,7 @@ func (b *Bot) send(ctx context.Context, p Provider, chatID string, out Outgoing)
 	m, err := p.Send(ctx, chatID, out)
 	if b.observer != nil {
 		b.observer.Observe(Observation{Kind: ObsSent, Provider: p.Name(), Method: method,
-			Outcome: outcome(err), Status: statusOf(err), Duration: time.Since(start)})
+			Outcome: outcome(err), HTTPStatus: statusOf(err), Duration: time.Since(start)})
 	}
 	if end != nil {
 		end(err)

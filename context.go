@@ -120,9 +120,9 @@ func (c *Context) Args() []string {
 	return c.args
 }
 
-// Match returns the submatches of the Regexp or Pattern route that matched
+// Submatches returns the submatches of the Pattern route that matched
 // the text, the whole match first; nil for other routes.
-func (c *Context) Match() []string { return c.match }
+func (c *Context) Submatches() []string { return c.match }
 
 // Get returns the value Set stored under key, or nil.
 func (c *Context) Get(key string) any { return c.values[key] }

@@ -58,7 +58,7 @@ func (b *Bot) Dispatch(ctx context.Context, p Provider, u Update) (err error) {
 		return ErrShuttingDown
 	}
 	defer b.life.leave()
-	b.observe(Observation{Kind: ObsReceived, Provider: u.Provider, Update: u.Kind})
+	b.observe(Observation{Kind: ObsReceived, Provider: u.Provider, UpdateKind: u.Kind})
 	if b.eng != nil {
 		b.remember(p)
 		if err := b.eng.Start(); err != nil {
@@ -78,7 +78,7 @@ func (b *Bot) Dispatch(ctx context.Context, p Provider, u Update) (err error) {
 		}
 		switch st {
 		case store.DedupDone:
-			b.observe(Observation{Kind: ObsDeduplicated, Provider: u.Provider, Update: u.Kind})
+			b.observe(Observation{Kind: ObsDeduplicated, Provider: u.Provider, UpdateKind: u.Kind})
 			return nil
 		case store.DedupInFlight:
 			return store.ErrInFlight
@@ -157,7 +157,7 @@ func (b *Bot) run(ctx context.Context, p Provider, u *Update, async bool) (sent 
 		err = b.call(c)
 	}
 	if b.observer != nil {
-		b.observer.Observe(Observation{Kind: ObsHandled, Provider: u.Provider, Update: u.Kind, Route: c.route,
+		b.observer.Observe(Observation{Kind: ObsHandled, Provider: u.Provider, UpdateKind: u.Kind, Route: c.route,
 			Outcome: outcome(err), Duration: time.Since(start)})
 	}
 	switch {

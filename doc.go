@@ -83,7 +83,7 @@
 // # Routing
 //
 // Each update runs at most one handler, that of the most specific route
-// that matches: a Command, then a Regexp, Pattern or Match route, then the
+// that matches: a Command, then a Pattern or Match route, then the
 // content (OnContact, OnDocument, OnLocation, OnSticker, OnPoll,
 // OnButton, OnForm, OnText), or for an update about an earlier message its
 // kind (OnStatus, OnEdited, OnDeleted, OnReaction, OnPollVote), then

@@ -22,8 +22,8 @@ func TestKindNames(t *testing.T) {
 	}{
 		{"message", cardbot.KindMessage, "message"},
 		{"status", cardbot.KindStatus, "status"},
-		{"other kind", cardbot.Kind(0), "other"},
-		{"unknown kind", cardbot.Kind(99), "other"},
+		{"other kind", cardbot.UpdateKind(0), "other"},
+		{"unknown kind", cardbot.UpdateKind(99), "other"},
 		{"private", cardbot.ChatPrivate, "private"},
 		{"group", cardbot.ChatGroup, "group"},
 		{"channel", cardbot.ChatChannel, "channel"},
@@ -89,7 +89,7 @@ func TestReplyWithoutMessage(t *testing.T) {
 	b := newBot()
 	b.Handle(cardbot.OnStatus, func(c *cardbot.Context) error { return c.Reply("seen") })
 	f := newFake("fake")
-	status := cardbot.Update{Kind: cardbot.KindStatus, Chat: cardbot.Chat{ID: "c"}, Status: &cardbot.Status{MessageID: "m", Status: "read"}}
+	status := cardbot.Update{Kind: cardbot.KindStatus, Chat: cardbot.Chat{ID: "c"}, Status: &cardbot.Status{MessageID: "m", Name: "read"}}
 	require.NoError(t, b.Dispatch(t.Context(), f, status))
 	sent := f.Sent()
 	require.Len(t, sent, 1)

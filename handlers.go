@@ -22,7 +22,7 @@ type MiddlewareFunc func(next HandlerFunc) HandlerFunc
 // matches it:
 //
 //  1. a Command;
-//  2. a Regexp, Pattern or Match route, the first registered that matches;
+//  2. a Pattern or Match route, the first registered that matches;
 //  3. the content: OnContact (contacts or a vCard document), then
 //     OnDocument, OnLocation, OnSticker, OnPoll, OnButton, OnForm, OnText;
 //     or, for the updates that are not new messages, the route of their
@@ -30,7 +30,7 @@ type MiddlewareFunc func(next HandlerFunc) HandlerFunc
 //  4. OnMessage, for any new message (KindMessage);
 //  5. OnAny.
 //
-// Commands and Regexp and Pattern routes see only new messages: an edit
+// Commands and Pattern routes see only new messages: an edit
 // whose new text is "/start" runs OnEdited, not Command("start").
 //
 // With conversation state (WithState), routes may be bound to a state
@@ -41,7 +41,7 @@ type MiddlewareFunc func(next HandlerFunc) HandlerFunc
 // OnText) beats OnText. InState("", r) routes match only while the
 // conversation has no state.
 //
-// A message the account itself sent (Message.Outgoing: the bot's own
+// A message the account itself sent (Message.FromMe: the bot's own
 // replies, which GREEN-API reports too) goes only to a Match route or to
 // OnAny, so that a bot does not answer itself.
 //
@@ -400,7 +400,7 @@ var kindEvents = [kindEnd]Event{
 
 // kindEvent returns the route of k, or 0 for KindMessage, KindOther and
 // kinds this version does not know.
-func kindEvent(k Kind) Event {
+func kindEvent(k UpdateKind) Event {
 	if k < kindEnd {
 		return kindEvents[k]
 	}
@@ -410,7 +410,7 @@ func kindEvent(k Kind) Event {
 // outgoing reports whether u is a message the account itself sent, or an
 // edit, deletion, reaction or vote the account made.
 func outgoing(u *Update) bool {
-	return u.Kind != KindStatus && u.Kind != KindOther && u.Message != nil && u.Message.Outgoing
+	return u.Kind != KindStatus && u.Kind != KindOther && u.Message != nil && u.Message.FromMe
 }
 
 // content returns the handler of the message's content type, if any.

@@ -27,7 +27,7 @@ func registerKind(b *cardbot.Bot, name string, h cardbot.HandlerFunc) {
 var everything = append([]string{"edited", "deleted", "reaction", "pollvote", "location", "poll", "sticker", "button", "form"}, all...)
 
 func TestRoutingOfKinds(t *testing.T) {
-	upd := func(k cardbot.Kind, m cardbot.Message) cardbot.Update {
+	upd := func(k cardbot.UpdateKind, m cardbot.Message) cardbot.Update {
 		return cardbot.Update{Kind: k, Chat: cardbot.Chat{ID: "c"}, Message: &m}
 	}
 	msg := func(m cardbot.Message) cardbot.Update { return upd(cardbot.KindMessage, m) }
@@ -52,7 +52,7 @@ func TestRoutingOfKinds(t *testing.T) {
 		{"an edit without OnEdited is no text and no message", all, edit("plain"), "any"},
 		{"an edit without OnEdited or OnAny runs nothing", []string{"text", "message", "command", "pattern"}, edit("/start hello"), ""},
 		{"predicates see edits", everything, edit("vip"), "predicate"},
-		{"own edit", everything, upd(cardbot.KindEdit, cardbot.Message{Text: "plain", Replaces: "m1", Outgoing: true}), "any"},
+		{"own edit", everything, upd(cardbot.KindEdit, cardbot.Message{Text: "plain", Replaces: "m1", FromMe: true}), "any"},
 		{"deletion", everything, deletion, "deleted"},
 		{"a deletion without OnDeleted is no message", all, deletion, "any"},
 		{"reaction", everything, reaction, "reaction"},
@@ -68,7 +68,7 @@ func TestRoutingOfKinds(t *testing.T) {
 		{"a button without OnButton is a message", all, button, "message"},
 		{"form", everything, msg(cardbot.Message{Form: &cardbot.Form{ID: "f", Action: cardbot.FormClosed}}), "form"},
 		{"a reply's own text stays text", everything, msg(cardbot.Message{Text: "plain", ReplyTo: &cardbot.Quote{ID: "q", Contacts: []cardbot.VCardRef{{VCard: "x"}}}}), "text"},
-		{"an unknown kind goes to OnAny", everything, cardbot.Update{Kind: cardbot.Kind(200), Message: &cardbot.Message{Text: "plain"}}, "any"},
+		{"an unknown kind goes to OnAny", everything, cardbot.Update{Kind: cardbot.UpdateKind(200), Message: &cardbot.Message{Text: "plain"}}, "any"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -100,16 +100,16 @@ func TestEditTextIsTheNewText(t *testing.T) {
 }
 
 func TestKindAndEventNames(t *testing.T) {
-	for k, want := range map[cardbot.Kind]string{
+	for k, want := range map[cardbot.UpdateKind]string{
 		cardbot.KindOther: "other", cardbot.KindMessage: "message", cardbot.KindStatus: "status",
 		cardbot.KindEdit: "edit", cardbot.KindDeletion: "deletion", cardbot.KindReaction: "reaction",
-		cardbot.KindPollVote: "poll vote", cardbot.Kind(200): "other",
+		cardbot.KindPollVote: "poll vote", cardbot.UpdateKind(200): "other",
 	} {
 		assert.Equal(t, want, k.String())
 	}
 	// The first values never change: stored updates keep their kind.
-	assert.Equal(t, []cardbot.Kind{0, 1, 2, 3, 4, 5, 6},
-		[]cardbot.Kind{cardbot.KindOther, cardbot.KindMessage, cardbot.KindStatus, cardbot.KindEdit,
+	assert.Equal(t, []cardbot.UpdateKind{0, 1, 2, 3, 4, 5, 6},
+		[]cardbot.UpdateKind{cardbot.KindOther, cardbot.KindMessage, cardbot.KindStatus, cardbot.KindEdit,
 			cardbot.KindDeletion, cardbot.KindReaction, cardbot.KindPollVote})
 	assert.Equal(t, "OnEdited", cardbot.OnEdited.String())
 	assert.Equal(t, "OnForm", cardbot.OnForm.String())

@@ -3,7 +3,6 @@ package cardbot_test
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -46,16 +45,16 @@ func TestRoutingPrecedence(t *testing.T) {
 		{"unknown message type", all, msg(cardbot.Message{Type: "pollMessage"}), "message"},
 		{"text without OnText is a message", []string{"message", "any"}, msg(cardbot.Message{Text: "plain"}), "message"},
 		{"text without OnText or OnMessage is any", []string{"any"}, msg(cardbot.Message{Text: "plain"}), "any"},
-		{"status", all, cardbot.Update{Kind: cardbot.KindStatus, Status: &cardbot.Status{Status: "read"}}, "status"},
+		{"status", all, cardbot.Update{Kind: cardbot.KindStatus, Status: &cardbot.Status{Name: "read"}}, "status"},
 		{"status without OnStatus", []string{"message", "any"}, cardbot.Update{Kind: cardbot.KindStatus}, "any"},
 		{"system event", all, cardbot.Update{Kind: cardbot.KindOther, Raw: []byte(`{"typeWebhook":"stateInstanceChanged"}`)}, "any"},
 		{"nothing matches", []string{"text"}, cardbot.Update{Kind: cardbot.KindOther}, ""},
 		{"message without Message field", all, cardbot.Update{Kind: cardbot.KindMessage}, "message"},
-		{"own command is not a command", all, msg(cardbot.Message{Text: "/start", Outgoing: true}), "any"},
-		{"own text matches no pattern", all, msg(cardbot.Message{Text: "say hello", Outgoing: true}), "any"},
-		{"own contact is not a contact", all, msg(cardbot.Message{Contacts: []cardbot.VCardRef{{VCard: "x"}}, Outgoing: true}), "any"},
-		{"own text without OnAny runs nothing", []string{"text", "message", "command"}, msg(cardbot.Message{Text: "/start", Outgoing: true}), ""},
-		{"predicates see own messages", all, msg(cardbot.Message{Text: "vip", Outgoing: true}), "predicate"},
+		{"own command is not a command", all, msg(cardbot.Message{Text: "/start", FromMe: true}), "any"},
+		{"own text matches no pattern", all, msg(cardbot.Message{Text: "say hello", FromMe: true}), "any"},
+		{"own contact is not a contact", all, msg(cardbot.Message{Contacts: []cardbot.VCardRef{{VCard: "x"}}, FromMe: true}), "any"},
+		{"own text without OnAny runs nothing", []string{"text", "message", "command"}, msg(cardbot.Message{Text: "/start", FromMe: true}), ""},
+		{"predicates see own messages", all, msg(cardbot.Message{Text: "vip", FromMe: true}), "predicate"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -122,8 +121,8 @@ func TestRegistrationOrder(t *testing.T) {
 func TestPatternSubmatches(t *testing.T) {
 	b := newBot()
 	var m []string
-	b.Handle(cardbot.Regexp(regexp.MustCompile(`^call (\d+)$`)), func(c *cardbot.Context) error {
-		m = c.Match()
+	b.Handle(cardbot.Pattern(`^call (\d+)$`), func(c *cardbot.Context) error {
+		m = c.Submatches()
 		return nil
 	})
 	require.NoError(t, b.Dispatch(t.Context(), newFake("fake"), textUpdate("c", "call 42")))
@@ -234,7 +233,6 @@ func TestRegistrationPanics(t *testing.T) {
 		{"slash only", func(*cardbot.Bot) { cardbot.Command("/") }, "cardbot: Command with an empty name"},
 		{"command with space", func(*cardbot.Bot) { cardbot.Command("a b") }, `cardbot: Command name "a b" has a space`},
 		{"bad pattern", func(*cardbot.Bot) { cardbot.Pattern("(") }, "cardbot: Pattern \"(\" does not compile: error parsing regexp: missing closing ): `(`"},
-		{"nil regexp", func(*cardbot.Bot) { cardbot.Regexp(nil) }, "cardbot: Regexp with a nil *regexp.Regexp"},
 		{"nil predicate", func(*cardbot.Bot) { cardbot.Match(nil) }, "cardbot: Match with a nil predicate"},
 		{"zero event", func(b *cardbot.Bot) { b.Handle(cardbot.Event(0), ok) }, "cardbot: Handle with an unknown event Event(0)"},
 		{"event past the last", func(b *cardbot.Bot) { b.Handle(cardbot.Event(200), ok) }, "cardbot: Handle with an unknown event Event(200)"},
@@ -322,7 +320,7 @@ func TestGlobalMiddlewareSeesUnroutedUpdates(t *testing.T) {
 	var got []string
 	b.Use(trace(&got, "global"))
 	b.Handle(cardbot.OnText, record(&got, "text"), trace(&got, "route"))
-	status := cardbot.Update{Kind: cardbot.KindStatus, Chat: cardbot.Chat{ID: "c"}, Status: &cardbot.Status{MessageID: "m", Status: "read"}}
+	status := cardbot.Update{Kind: cardbot.KindStatus, Chat: cardbot.Chat{ID: "c"}, Status: &cardbot.Status{MessageID: "m", Name: "read"}}
 	require.NoError(t, b.Dispatch(t.Context(), newFake("fake"), status))
 	assert.Equal(t, []string{"global"}, got, "the global middleware ran, and nothing else")
 }

@@ -97,8 +97,8 @@ type Observation struct {
 
 	// Provider is the provider's name ("greenapi", "aitu").
 	Provider string
-	// Update is the kind of the update.
-	Update Kind
+	// UpdateKind is the kind of the update.
+	UpdateKind UpdateKind
 	// Route is the route that handled the update, as its String method
 	// says ("/start", "OnText", "Pattern(^hi)"), or "" when none matched.
 	Route string
@@ -107,9 +107,9 @@ type Observation struct {
 	// Method is what was sent: "text", "contact", "file"; "other" for
 	// an Outgoing of another type.
 	Method string
-	// Status is the HTTP status of a failed send's last response, when the
+	// HTTPStatus is the HTTP status of a failed send's last response, when the
 	// provider's error says it (see StatusError); 0 otherwise.
-	Status int
+	HTTPStatus int
 	// Duration is how long the handling or the send took.
 	Duration time.Duration
 	// Depth is the number of updates the async queue has delivered to the

@@ -79,12 +79,12 @@ func TestObserverSync(t *testing.T) {
 
 	msg := cardbot.KindMessage
 	assert.Len(t, rec.of(cardbot.ObsReceived), 8)
-	assert.Equal(t, []cardbot.Observation{{Kind: cardbot.ObsDeduplicated, Provider: "fake", Update: msg}}, rec.of(cardbot.ObsDeduplicated))
+	assert.Equal(t, []cardbot.Observation{{Kind: cardbot.ObsDeduplicated, Provider: "fake", UpdateKind: msg}}, rec.of(cardbot.ObsDeduplicated))
 	handled := func(route, outcome string) cardbot.Observation {
-		return cardbot.Observation{Kind: cardbot.ObsHandled, Provider: "fake", Update: msg, Route: route, Outcome: outcome}
+		return cardbot.Observation{Kind: cardbot.ObsHandled, Provider: "fake", UpdateKind: msg, Route: route, Outcome: outcome}
 	}
 	none := handled("", cardbot.OutcomeOK)
-	none.Update = cardbot.KindStatus
+	none.UpdateKind = cardbot.KindStatus
 	assert.Equal(t, []cardbot.Observation{
 		handled("OnText", cardbot.OutcomeOK),
 		handled("/start", cardbot.OutcomeOK),
@@ -95,7 +95,7 @@ func TestObserverSync(t *testing.T) {
 		none,
 	}, rec.of(cardbot.ObsHandled))
 	sent := func(outcome string, status int) cardbot.Observation {
-		return cardbot.Observation{Kind: cardbot.ObsSent, Provider: "fake", Method: "text", Outcome: outcome, Status: status}
+		return cardbot.Observation{Kind: cardbot.ObsSent, Provider: "fake", Method: "text", Outcome: outcome, HTTPStatus: status}
 	}
 	assert.Equal(t, []cardbot.Observation{sent(cardbot.OutcomeOK, 0), sent(cardbot.OutcomeOK, 0), sent(cardbot.OutcomeError, 429)},
 		rec.of(cardbot.ObsSent))
@@ -131,8 +131,8 @@ func TestObserverAsync(t *testing.T) {
 
 	msg := cardbot.KindMessage
 	assert.Len(t, rec.of(cardbot.ObsQueued), 2)
-	assert.Equal(t, []cardbot.Observation{{Kind: cardbot.ObsDeduplicated, Provider: "fake", Update: msg}}, rec.of(cardbot.ObsDeduplicated))
-	assert.Equal(t, []cardbot.Observation{{Kind: cardbot.ObsDeadLettered, Provider: "fake", Update: msg}}, rec.of(cardbot.ObsDeadLettered))
+	assert.Equal(t, []cardbot.Observation{{Kind: cardbot.ObsDeduplicated, Provider: "fake", UpdateKind: msg}}, rec.of(cardbot.ObsDeduplicated))
+	assert.Equal(t, []cardbot.Observation{{Kind: cardbot.ObsDeadLettered, Provider: "fake", UpdateKind: msg}}, rec.of(cardbot.ObsDeadLettered))
 	depth := rec.of(cardbot.ObsQueueDepth)
 	require.Len(t, depth, 2, "one per update taken, not per attempt")
 	for _, d := range depth {

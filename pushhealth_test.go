@@ -85,7 +85,7 @@ func TestPushFailureIsNotSilent(t *testing.T) {
 	assert.Contains(t, out.String(), "no space left on device")
 	failed := rec.of(cardbot.ObsPushFailed)
 	require.Len(t, failed, 3, "every failure is counted")
-	assert.Equal(t, cardbot.Observation{Kind: cardbot.ObsPushFailed, Provider: "fake", Update: cardbot.KindMessage,
+	assert.Equal(t, cardbot.Observation{Kind: cardbot.ObsPushFailed, Provider: "fake", UpdateKind: cardbot.KindMessage,
 		Outcome: cardbot.PushFailedError}, failed[0])
 
 	q.setFull(false)

@@ -8,7 +8,7 @@ import (
 )
 
 // Route selects the updates a handler receives: an Event (OnText, …), a
-// Command, a Regexp or Pattern, or a Match predicate.
+// Command, a Pattern, or a Match predicate.
 type Route interface {
 	// String describes the route for messages ("/start", "OnText").
 	String() string
@@ -99,17 +99,9 @@ func Command(name string) Route {
 	return commandRoute{strings.ToLower(n)}
 }
 
-// Regexp returns the route of the messages whose text re matches; the
-// submatches are in Context.Match. It panics on a nil re.
-func Regexp(re *regexp.Regexp) Route {
-	if re == nil {
-		panic("cardbot: Regexp with a nil *regexp.Regexp")
-	}
-	return patternRoute{re}
-}
-
-// Pattern is Regexp(regexp.MustCompile(expr)), with a clearer panic on an
-// expression that does not compile.
+// Pattern returns the route of the messages whose text the regular
+// expression expr matches; the submatches are in Context.Submatches. It
+// panics, saying why, on an expression that does not compile.
 func Pattern(expr string) Route {
 	re, err := regexp.Compile(expr)
 	if err != nil {

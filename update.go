@@ -7,8 +7,8 @@ import (
 	"time"
 )
 
-// Kind is the kind of an update.
-type Kind uint8
+// UpdateKind is the kind of an update.
+type UpdateKind uint8
 
 // Kinds of updates.
 const (
@@ -16,7 +16,7 @@ const (
 	// system events (instance state, calls, blocks, quota) and types the
 	// provider's decoder does not know. Such updates keep their Raw JSON
 	// and reach OnAny and predicates.
-	KindOther Kind = iota
+	KindOther UpdateKind = iota
 	// KindMessage is a message in a chat, incoming or outgoing; Message is
 	// set.
 	KindMessage
@@ -51,7 +51,7 @@ var kindNames = [kindEnd]string{"other", "message", "status", "edit", "deletion"
 
 // String returns "other", "message", "status", "edit", "deletion",
 // "reaction" or "poll vote"; "other" for an unknown value.
-func (k Kind) String() string {
+func (k UpdateKind) String() string {
 	if k < kindEnd {
 		return kindNames[k]
 	}
@@ -98,7 +98,7 @@ type Update struct {
 	Provider string
 
 	// Kind says which of Message and Status is set.
-	Kind Kind
+	Kind UpdateKind
 
 	// Key identifies the delivery for deduplication: two updates with the
 	// same provider and Key are one event delivered twice. The decoder sets
@@ -182,11 +182,12 @@ type Message struct {
 	// Forwarded is set when the message was forwarded from another chat.
 	Forwarded bool
 
-	// Outgoing is set for a message the account itself sent (from the
+	// FromMe is set for a message the account itself sent (from the
 	// phone, or through the API: the bot's own replies, which providers
 	// such as GREEN-API report too). Only Match routes and OnAny see
 	// outgoing messages, so that a bot never answers itself.
-	Outgoing bool
+	// It is encoded as "Outgoing", its name before v1.
+	FromMe bool `json:"Outgoing"`
 
 	// Replaces is, for an edit (KindEdit), the id of the message whose
 	// content the edit replaces. ID is the id of the edit itself, which
@@ -295,9 +296,10 @@ type Quote struct {
 type Status struct {
 	// MessageID is the id of the message whose status changed.
 	MessageID string
-	// Status is the provider's status name ("sent", "delivered", "read",
+	// Name is the provider's status name ("sent", "delivered", "read",
 	// "failed", …).
-	Status string
+	// It is encoded as "Status", its name before v1.
+	Name string `json:"Status"`
 	// Description says why, for failures, when the provider says.
 	Description string
 }

@@ -15,7 +15,7 @@ const updateVersion = 1
 type storedUpdate struct {
 	V        int               `json:"v"`
 	Provider string            `json:"provider"`
-	Kind     Kind              `json:"kind"`
+	Kind     UpdateKind        `json:"kind"`
 	Key      string            `json:"key,omitempty"`
 	Chat     Chat              `json:"chat"`
 	Sender   User              `json:"sender"`

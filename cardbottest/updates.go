@@ -67,7 +67,7 @@ func WithReplyTo(q cardbot.Quote) UpdateOption {
 
 // build makes an update of kind in ChatID from UserID with m as its message,
 // then applies opts.
-func build(kind cardbot.Kind, m *cardbot.Message, opts []UpdateOption) cardbot.Update {
+func build(kind cardbot.UpdateKind, m *cardbot.Message, opts []UpdateOption) cardbot.Update {
 	if m != nil && m.ID == "" {
 		m.ID = MessageID
 	}
@@ -162,7 +162,7 @@ func PollVote(question string, chosen []string, opts ...UpdateOption) cardbot.Up
 // "read", "failed").
 func Status(status string, opts ...UpdateOption) cardbot.Update {
 	u := build(cardbot.KindStatus, nil, opts)
-	u.Status = &cardbot.Status{MessageID: EarlierID, Status: status}
+	u.Status = &cardbot.Status{MessageID: EarlierID, Name: status}
 	return u
 }
 

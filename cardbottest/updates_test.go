@@ -97,5 +97,5 @@ func TestUpdateOptions(t *testing.T) {
 	// The options about a message do nothing to an update without one.
 	s := cardbottest.Status("read", cardbottest.WithMessageID("m9"), cardbottest.WithReplyTo(cardbot.Quote{}))
 	assert.Nil(t, s.Message)
-	assert.Equal(t, &cardbot.Status{MessageID: cardbottest.EarlierID, Status: "read"}, s.Status)
+	assert.Equal(t, &cardbot.Status{MessageID: cardbottest.EarlierID, Name: "read"}, s.Status)
 }

@@ -167,7 +167,7 @@ func (e *engine) Push(ctx context.Context, u *cardbot.Update) error {
 		if !added {
 			kind = cardbot.ObsDeduplicated
 		}
-		e.h.Observe(cardbot.Observation{Kind: kind, Provider: u.Provider, Update: u.Kind})
+		e.h.Observe(cardbot.Observation{Kind: kind, Provider: u.Provider, UpdateKind: u.Kind})
 		return nil
 	case cardbot.IsRetryable(err):
 		return err
@@ -366,7 +366,7 @@ func (e *engine) retry(cq *chatQueue, j *job, err error) {
 			slog.String("key", j.u.Key), slog.Int("attempts", j.attempts), slog.Any("error", err))
 		// Reported before the chat goes on, so that reports keep its order.
 		e.h.Report(j.p, j.u, fmt.Errorf("%w after %d attempts: %w", cardbot.ErrDeadLettered, j.attempts, err))
-		e.h.Observe(cardbot.Observation{Kind: cardbot.ObsDeadLettered, Provider: j.u.Provider, Update: j.u.Kind})
+		e.h.Observe(cardbot.Observation{Kind: cardbot.ObsDeadLettered, Provider: j.u.Provider, UpdateKind: j.u.Kind})
 		e.finish(cq, j, endDeadLetter, err.Error())
 		return
 	}

@@ -97,7 +97,7 @@ func (e *engine) notePush(u *cardbot.Update, err error) {
 		return
 	}
 	reason := pushReason(err)
-	e.h.Observe(cardbot.Observation{Kind: cardbot.ObsPushFailed, Provider: u.Provider, Update: u.Kind, Outcome: reason})
+	e.h.Observe(cardbot.Observation{Kind: cardbot.ObsPushFailed, Provider: u.Provider, UpdateKind: u.Kind, Outcome: reason})
 	if reason == cardbot.PushFailedCanceled {
 		return // the caller left: nothing is known of the queue
 	}

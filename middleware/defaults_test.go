@@ -73,13 +73,13 @@ func TestSenderKeyLimitsOnlyMessagesWithASender(t *testing.T) {
 // did too; a flood of them is limited like one of messages.
 func TestRateLimitCountsEdits(t *testing.T) {
 	mw := middleware.RateLimit(rate.Every(time.Hour), 1)
-	msg := func(k cardbot.Kind) *cardbot.Update {
+	msg := func(k cardbot.UpdateKind) *cardbot.Update {
 		return &cardbot.Update{Provider: "fake", Kind: k, Chat: cardbot.Chat{ID: "a"}, Sender: cardbot.User{ID: "s"},
 			Message: &cardbot.Message{Text: "x"}}
 	}
 	_, err := run(t, mw, msg(cardbot.KindMessage), nil)
 	require.NoError(t, err)
-	for _, k := range []cardbot.Kind{cardbot.KindEdit, cardbot.KindDeletion, cardbot.KindReaction, cardbot.KindPollVote} {
+	for _, k := range []cardbot.UpdateKind{cardbot.KindEdit, cardbot.KindDeletion, cardbot.KindReaction, cardbot.KindPollVote} {
 		_, err = run(t, mw, msg(k), nil)
 		assert.ErrorIs(t, err, middleware.ErrRateLimited, k.String())
 	}

@@ -79,7 +79,7 @@ func LoggerWithConfig(cfg LoggerConfig) cardbot.MiddlewareFunc {
 			case u.Message != nil && u.Message.Type != "":
 				attrs = append(attrs, slog.String("type", u.Message.Type))
 			case u.Status != nil:
-				attrs = append(attrs, slog.String("status", u.Status.Status))
+				attrs = append(attrs, slog.String("status", u.Status.Name))
 			}
 			attrs = append(attrs, slog.Duration("duration", time.Since(start)))
 			if err != nil {

@@ -110,7 +110,7 @@ func TestLogger(t *testing.T) {
 	assert.NotContains(t, line, "error=")
 
 	buf.Reset()
-	status := &cardbot.Update{Provider: "fake", Kind: cardbot.KindStatus, Chat: cardbot.Chat{ID: "c"}, Status: &cardbot.Status{Status: "read"}}
+	status := &cardbot.Update{Provider: "fake", Kind: cardbot.KindStatus, Chat: cardbot.Chat{ID: "c"}, Status: &cardbot.Status{Name: "read"}}
 	_, err = run(t, mw, status, func(*cardbot.Context) error { return errors.New("bad") })
 	require.Error(t, err)
 	line = buf.String()

@@ -16,8 +16,8 @@ func BenchmarkObserve(b *testing.B) {
 		b.Fatal(err)
 	}
 	obs := []cardbot.Observation{
-		{Kind: cardbot.ObsReceived, Provider: "greenapi", Update: cardbot.KindMessage},
-		{Kind: cardbot.ObsHandled, Provider: "greenapi", Update: cardbot.KindMessage, Route: "OnText", Outcome: cardbot.OutcomeOK, Duration: time.Millisecond},
+		{Kind: cardbot.ObsReceived, Provider: "greenapi", UpdateKind: cardbot.KindMessage},
+		{Kind: cardbot.ObsHandled, Provider: "greenapi", UpdateKind: cardbot.KindMessage, Route: "OnText", Outcome: cardbot.OutcomeOK, Duration: time.Millisecond},
 		{Kind: cardbot.ObsSent, Provider: "greenapi", Method: "text", Outcome: cardbot.OutcomeOK, Duration: time.Millisecond},
 	}
 	b.ReportAllocs()

@@ -107,7 +107,7 @@ func New(cfg Config) (*Observer, error) {
 func (o *Observer) Observe(ob cardbot.Observation) {
 	switch ob.Kind {
 	case cardbot.ObsReceived:
-		o.counter(o.received, key{1, ob.Update, ob.Provider, "", "", ""}, 1).Inc()
+		o.counter(o.received, key{1, ob.UpdateKind, ob.Provider, "", "", ""}, 1).Inc()
 	case cardbot.ObsDeduplicated:
 		o.counter(o.deduplicated, key{2, 0, ob.Provider, "", "", ""}, 1).Inc()
 	case cardbot.ObsQueued:
@@ -117,11 +117,11 @@ func (o *Observer) Observe(ob cardbot.Observation) {
 		if route == "" {
 			route = "none"
 		}
-		o.histogram(o.handled, key{4, ob.Update, ob.Provider, route, ob.Outcome, ""}, 3).Observe(ob.Duration.Seconds())
+		o.histogram(o.handled, key{4, ob.UpdateKind, ob.Provider, route, ob.Outcome, ""}, 3).Observe(ob.Duration.Seconds())
 	case cardbot.ObsSent:
 		status := ob.Outcome
-		if ob.Status != 0 {
-			status = strconv.Itoa(ob.Status)
+		if ob.HTTPStatus != 0 {
+			status = strconv.Itoa(ob.HTTPStatus)
 		}
 		s := o.sent(key{5, 0, ob.Provider, ob.Method, status, ""})
 		s.count.Inc()
@@ -140,7 +140,7 @@ func (o *Observer) Observe(ob cardbot.Observation) {
 // b, c, d).
 type key struct {
 	metric     uint8
-	kind       cardbot.Kind
+	kind       cardbot.UpdateKind
 	a, b, c, d string
 }
 

@@ -24,20 +24,20 @@ func TestObserve(t *testing.T) {
 
 	msg := cardbot.KindMessage
 	for _, ob := range []cardbot.Observation{
-		{Kind: cardbot.ObsReceived, Provider: "greenapi", Update: msg},
-		{Kind: cardbot.ObsReceived, Provider: "greenapi", Update: msg},
-		{Kind: cardbot.ObsReceived, Provider: "aitu", Update: cardbot.KindStatus},
+		{Kind: cardbot.ObsReceived, Provider: "greenapi", UpdateKind: msg},
+		{Kind: cardbot.ObsReceived, Provider: "greenapi", UpdateKind: msg},
+		{Kind: cardbot.ObsReceived, Provider: "aitu", UpdateKind: cardbot.KindStatus},
 		{Kind: cardbot.ObsDeduplicated, Provider: "greenapi"},
 		{Kind: cardbot.ObsQueued, Provider: "aitu"},
-		{Kind: cardbot.ObsHandled, Provider: "greenapi", Update: msg, Route: "/start", Outcome: cardbot.OutcomeOK, Duration: 3 * time.Millisecond},
-		{Kind: cardbot.ObsHandled, Provider: "greenapi", Update: msg, Outcome: cardbot.OutcomeOK},
+		{Kind: cardbot.ObsHandled, Provider: "greenapi", UpdateKind: msg, Route: "/start", Outcome: cardbot.OutcomeOK, Duration: 3 * time.Millisecond},
+		{Kind: cardbot.ObsHandled, Provider: "greenapi", UpdateKind: msg, Outcome: cardbot.OutcomeOK},
 		{Kind: cardbot.ObsSent, Provider: "greenapi", Method: "text", Outcome: cardbot.OutcomeOK, Duration: time.Millisecond},
-		{Kind: cardbot.ObsSent, Provider: "greenapi", Method: "text", Outcome: cardbot.OutcomeRetryable, Status: 429},
+		{Kind: cardbot.ObsSent, Provider: "greenapi", Method: "text", Outcome: cardbot.OutcomeRetryable, HTTPStatus: 429},
 		{Kind: cardbot.ObsSent, Provider: "aitu", Method: "contact", Outcome: cardbot.OutcomeTimeout},
 		{Kind: cardbot.ObsDeadLettered, Provider: "aitu"},
 		{Kind: cardbot.ObsQueueDepth, Depth: 7, Lag: 2 * time.Second},
-		{Kind: cardbot.ObsPushFailed, Provider: "greenapi", Update: msg, Outcome: cardbot.PushFailedError},
-		{Kind: cardbot.ObsPushFailed, Provider: "greenapi", Update: msg, Outcome: cardbot.PushFailedError},
+		{Kind: cardbot.ObsPushFailed, Provider: "greenapi", UpdateKind: msg, Outcome: cardbot.PushFailedError},
+		{Kind: cardbot.ObsPushFailed, Provider: "greenapi", UpdateKind: msg, Outcome: cardbot.PushFailedError},
 		{Kind: cardbot.ObsPushFailed, Provider: "aitu", Outcome: cardbot.PushFailedFull},
 	} {
 		o.Observe(ob)
@@ -81,7 +81,7 @@ func TestHandler(t *testing.T) {
 	t.Run("own registry", func(t *testing.T) {
 		o, err := prom.New(prom.Config{})
 		require.NoError(t, err)
-		o.Observe(cardbot.Observation{Kind: cardbot.ObsReceived, Provider: "greenapi", Update: cardbot.KindMessage})
+		o.Observe(cardbot.Observation{Kind: cardbot.ObsReceived, Provider: "greenapi", UpdateKind: cardbot.KindMessage})
 		body := get(t, o.Handler())
 		assert.Contains(t, body, `cardbot_updates_received_total{kind="message",provider="greenapi"} 1`)
 	})

@@ -21,7 +21,7 @@
 // A message written in the page (or posted to a curl route) becomes the
 // webhook body the messenger would send, built by the fake, and is
 // delivered in process to the provider's real webhook handler
-// (webhook.Handler): authentication, body limit, decoding, dedup and the
+// (webhook.EchoHandler): authentication, body limit, decoding, dedup and the
 // answer's status code are those of production; no port is opened for it.
 // The bot's answers go over HTTP to the fakes, through a transport of the
 // sandbox that records every call and injects the faults the page asks for.

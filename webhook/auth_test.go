@@ -42,7 +42,7 @@ func TestUnauthenticatedRouteRefused(t *testing.T) {
 			return err
 		}},
 		{"Handler", func(d cardbot.Dispatcher, src webhook.Source, cfg webhook.Config) error {
-			_, err := webhook.Handler(d, src, cfg)
+			_, err := webhook.EchoHandler(d, src, cfg)
 			return err
 		}},
 		{"Mount", func(d cardbot.Dispatcher, src webhook.Source, cfg webhook.Config) error {

@@ -9,30 +9,30 @@ import (
 
 // What a route reads of a body over the limit before it answers 413.
 const (
-	// MaxDrain is how many bytes past the limit a route reads and throws
-	// away before it answers 413: it reads limit+MaxDrain bytes of a body
+	// MaxBodyDrain is how many bytes past the limit a route reads and throws
+	// away before it answers 413: it reads limit+MaxBodyDrain bytes of a body
 	// at most. A client that writes its whole body
 	// before it reads (Python's urllib, with Connection: close) reads the
 	// 413 only when nothing it sent is left unread as the connection
 	// closes; else the kernel resets the connection and the answer is
 	// lost. A body larger still (its declared length beyond the limit and
-	// MaxDrain) is not read at all. Only requests that passed the
+	// MaxBodyDrain) is not read at all. Only requests that passed the
 	// webhook's authentication are drained.
-	MaxDrain = 4 << 20
+	MaxBodyDrain = 4 << 20
 
-	// DrainTimeout bounds the time spent draining one body.
-	DrainTimeout = time.Second
+	// BodyDrainTimeout bounds the time spent draining one body.
+	BodyDrainTimeout = time.Second
 )
 
 // errTooLarge means the body is over the route's limit.
 var errTooLarge = errors.New("webhook: body over the limit")
 
 // readBody reads r's body, limit bytes at most: errTooLarge beyond, after
-// draining what is left (see MaxDrain). A body of a known length is read
+// draining what is left (see MaxBodyDrain). A body of a known length is read
 // into one buffer of its size.
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	if r.ContentLength > limit {
-		if r.ContentLength <= limit+MaxDrain {
+		if r.ContentLength <= limit+MaxBodyDrain {
 			drain(w, r, r.ContentLength)
 		}
 		return nil, errTooLarge
@@ -50,7 +50,7 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 		n, err := r.Body.Read(room)
 		buf = buf[:len(buf)+n]
 		if int64(len(buf)) > limit {
-			drain(w, r, limit+MaxDrain-int64(len(buf)))
+			drain(w, r, limit+MaxBodyDrain-int64(len(buf)))
 			return nil, errTooLarge
 		}
 		switch {
@@ -63,7 +63,7 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 }
 
 // drain reads and throws away what is left of a body over the limit, at
-// most n bytes for at most DrainTimeout, so that the connection is closed
+// most n bytes for at most BodyDrainTimeout, so that the connection is closed
 // with nothing unread and the client reads the 413. (A body whose declared
 // length is beyond what is drained is not read at all: its connection is
 // closed unread anyway.) The read deadline set here stays: whatever the
@@ -72,6 +72,6 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 func drain(w http.ResponseWriter, r *http.Request, n int64) {
 	// Not every ResponseWriter can set it; the server's ReadTimeout still
 	// bounds the drain then.
-	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(DrainTimeout))
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(BodyDrainTimeout))
 	_, _ = io.CopyN(io.Discard, r.Body, n)
 }

@@ -38,7 +38,7 @@ const writeMargin = 10
 // Config sets how a route reads webhooks. The zero value is the default.
 type Config struct {
 	// BodyLimit is the largest body read, in bytes; a larger one answers
-	// 413, once the route has drained it (see MaxDrain). Optional. Default
+	// 413, once the route has drained it (see MaxBodyDrain). Optional. Default
 	// DefaultBodyLimit.
 	BodyLimit int64
 
@@ -82,20 +82,20 @@ type Config struct {
 	AllowUnauthenticated bool
 }
 
-// ErrUnauthenticated is the error of NewHandler, Handler, Mount and
+// ErrUnauthenticated is the error of NewHandler, EchoHandler, Mount and
 // Server.Handle when the Source accepts a webhook request without credentials and
 // Config.AllowUnauthenticated is not set: configure the provider's webhook
 // token (greenapi.Config.WebhookToken), or opt in explicitly.
 var ErrUnauthenticated = errors.New("webhook: the source accepts requests without credentials " +
 	"(set its webhook token, or Config.AllowUnauthenticated to accept anyone)")
 
-// ErrNilArgument is the error of NewHandler, Handler, Mount and
+// ErrNilArgument is the error of NewHandler, EchoHandler, Mount and
 // Server.Handle when the Dispatcher or the Source is nil.
 var ErrNilArgument = errors.New("webhook: nil cardbot.Dispatcher or Source")
 
 // NewHandler returns the webhook route of src as an http.Handler, to
 // mount on net/http's ServeMux, chi or any router of the standard
-// interface; Handler and Mount are the same route for echo. It takes POST
+// interface; EchoHandler and Mount are the same route for echo. It takes POST
 // (other methods answer 405), checks the request's authentication, reads
 // the body within the limit, decodes it and hands the updates to d; the
 // status of its answer is one of those of the package documentation, with

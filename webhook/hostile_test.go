@@ -106,8 +106,8 @@ func TestHostileBodies(t *testing.T) {
 			}
 		})
 		assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
-		// It drained MaxDrain more for the 413's sake, and no more.
-		assert.LessOrEqual(t, srv.read.Load(), int64(2*limit+webhook.MaxDrain), "the route stopped reading near the limit")
+		// It drained MaxBodyDrain more for the 413's sake, and no more.
+		assert.LessOrEqual(t, srv.read.Load(), int64(2*limit+webhook.MaxBodyDrain), "the route stopped reading near the limit")
 		assert.Empty(t, src.Sent())
 	})
 
@@ -124,7 +124,7 @@ func TestHostileBodies(t *testing.T) {
 			return nil
 		})
 		assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
-		assert.Less(t, time.Since(begin), webhook.DrainTimeout+time.Second, "the drain gave up in time")
+		assert.Less(t, time.Since(begin), webhook.BodyDrainTimeout+time.Second, "the drain gave up in time")
 	})
 
 	t.Run("declared length beyond what is drained", func(t *testing.T) {

@@ -48,7 +48,7 @@ func TestOversizeBodyAnswered413(t *testing.T) {
 	}{
 		{"twice the limit", 2 * webhook.DefaultBodyLimit, false},
 		{"four times the limit", 4 * webhook.DefaultBodyLimit, false},
-		{"the most that is drained", webhook.DefaultBodyLimit + webhook.MaxDrain, false},
+		{"the most that is drained", webhook.DefaultBodyLimit + webhook.MaxBodyDrain, false},
 		{"twice the limit, chunked", 2 * webhook.DefaultBodyLimit, true},
 	}
 	for _, srv := range servers {

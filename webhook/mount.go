@@ -13,14 +13,14 @@ type Router interface {
 	Add(method, path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route
 }
 
-// Handler returns the echo handler of a provider's webhook route: the
+// EchoHandler returns the echo handler of a provider's webhook route: the
 // route of NewHandler, for echo. Its answers other than 200 are returned as
 // *echo.HTTPError, so that the application's HTTPErrorHandler writes them.
 // The client's address that a log line names is Config.ClientIP's, else
 // the application's IPExtractor's, else the connection's peer. Mount and
 // Server.Handle use it; call it to add the route yourself. It fails as
 // NewHandler does.
-func Handler(d cardbot.Dispatcher, src Source, cfg Config) (echo.HandlerFunc, error) {
+func EchoHandler(d cardbot.Dispatcher, src Source, cfg Config) (echo.HandlerFunc, error) {
 	h, err := newHandler(d, src, cfg)
 	if err != nil {
 		return nil, err
@@ -40,10 +40,10 @@ func Handler(d cardbot.Dispatcher, src Source, cfg Config) (echo.HandlerFunc, er
 
 // Mount adds a POST route at path that receives src's webhooks and hands
 // them to d, to an echo application or group you run yourself. It adds
-// nothing and fails as Handler does: with ErrUnauthenticated when src
+// nothing and fails as EchoHandler does: with ErrUnauthenticated when src
 // would accept a request without credentials and cfg does not allow it.
 func Mount(r Router, path string, d cardbot.Dispatcher, src Source, cfg Config) (*echo.Route, error) {
-	h, err := Handler(d, src, cfg)
+	h, err := EchoHandler(d, src, cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -113,7 +113,7 @@ func TestBotOverWebhookKeepsPeerTypesAndCorrelates(t *testing.T) {
 			assert.Equal(t, cardbot.KindStatus, st.Kind)
 			assert.Equal(t, chat, st.Chat.ID)
 			assert.Equal(t, cmd.LocalID, st.Status.MessageID)
-			assert.Equal(t, aitu.StatusAssigned, st.Status.Status)
+			assert.Equal(t, aitu.StatusAssigned, st.Status.Name)
 			assert.Equal(t, cmd.MessageID, st.Status.Description)
 			assert.Empty(t, srv.PushErrors())
 
@@ -136,7 +136,7 @@ func TestBotContactsBothWays(t *testing.T) {
 	reg := aitutest.NewUUID()
 	body := aitutest.Batch(
 		srv.IncomingUnregisteredContact(in, "Aigerim", "Sadykova", "8 701 123 45 67"),
-		srv.IncomingRegisteredContact(in, aitu.ContactUser{ID: reg, FirstName: "Alex", LastName: "Key", PhoneNumber: "+77011234568", UserName: "@alex"}),
+		srv.IncomingRegisteredContact(in, aitu.ContactUser{ID: reg, FirstName: "Alex", LastName: "Key", PhoneNumber: "+77011234568", Username: "@alex"}),
 	)
 	_, err := srv.Push(t.Context(), hook, body)
 	require.NoError(t, err)

@@ -31,7 +31,7 @@ import (
 //     Download). Message.Type is "Message", or the type of the first media.
 //   - MessageIdAssigned is cardbot.KindStatus, the answer to a command the
 //     bot sent with a localId: Status.MessageID is that localId (the ID of
-//     the SentMessage that Send returned), Status.Status is "assigned"
+//     the SentMessage that Send returned), Status.Name is "assigned"
 //     (StatusAssigned) and Status.Description is the id Aitu gave the
 //     message. Its chat is the update's dialog, or else the one the
 //     command went to, which the client remembers for 15 minutes
@@ -167,7 +167,7 @@ func (c *Client) decodeOne(raw jsontext.Value) (cardbot.Update, string) {
 		}
 		u.Kind = cardbot.KindStatus
 		u.Chat = chat
-		u.Status = &cardbot.Status{MessageID: d.LocalID, Status: StatusAssigned, Description: d.ID}
+		u.Status = &cardbot.Status{MessageID: d.LocalID, Name: StatusAssigned, Description: d.ID}
 	case TypeInvitedToGroup, TypeKickedFromGroup:
 		u.Chat = chatOf(&Peer{Type: PeerGroup, ID: d.GroupID})
 	case TypeInvitedToChannel, TypeKickedFromChannel, TypeChannelPermissionsRevoked:
@@ -257,7 +257,7 @@ func messageOf(d *UpdateData) *cardbot.Message {
 				Phone:       accountPhone(u.PhoneNumber),
 			}
 			if ref.DisplayName == "" {
-				ref.DisplayName = strings.TrimPrefix(u.UserName, "@")
+				ref.DisplayName = strings.TrimPrefix(u.Username, "@")
 			}
 			if u.ID != "" {
 				ref.Accounts = map[string]string{contactcard.MessengerAitu: u.ID}
@@ -265,7 +265,7 @@ func messageOf(d *UpdateData) *cardbot.Message {
 			m.Contacts = append(m.Contacts, ref)
 		default:
 			if md.FileID != "" && m.Document == nil {
-				m.Document = &cardbot.Document{ID: md.FileID, FileName: md.Name, MIMEType: md.MimeType, Size: md.Size}
+				m.Document = &cardbot.Document{ID: md.FileID, FileName: md.Name, MIMEType: md.MIMEType, Size: md.Size}
 			}
 		}
 	}

@@ -5,7 +5,7 @@ import "github.com/cardbot/cardbot"
 // typed returns the kind and message of the updates beyond Message that
 // the neutral model types: an edit, a button press, a form's answer. Any
 // other type stays cardbot.KindOther without a message.
-func typed(d *UpdateData) (cardbot.Kind, *cardbot.Message) {
+func typed(d *UpdateData) (cardbot.UpdateKind, *cardbot.Message) {
 	switch d.Type {
 	case TypeMessageEdited:
 		return cardbot.KindEdit, &cardbot.Message{ID: d.MessageID, Type: d.Type, Text: d.Content, Replaces: d.MessageID}

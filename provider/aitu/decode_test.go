@@ -21,7 +21,7 @@ func TestDecodeWebhookTypes(t *testing.T) {
 	channel := cardbot.Chat{ID: "CHANNEL:" + channelID, Kind: cardbot.ChatChannel}
 	tests := []struct {
 		file   string
-		kind   cardbot.Kind
+		kind   cardbot.UpdateKind
 		chat   cardbot.Chat
 		sender string // sender id
 		key    string
@@ -71,7 +71,7 @@ func TestDecodeWebhookTypes(t *testing.T) {
 			check: func(t *testing.T, u cardbot.Update) { assert.Equal(t, "Editor", u.Sender.Name) }},
 		{file: "message_id_assigned.json", kind: cardbot.KindStatus, chat: group, key: "aaaaaaaa-0000-4000-8000-000000000001",
 			check: func(t *testing.T, u cardbot.Update) {
-				assert.Equal(t, &cardbot.Status{MessageID: "54353", Status: aitu.StatusAssigned,
+				assert.Equal(t, &cardbot.Status{MessageID: "54353", Name: aitu.StatusAssigned,
 					Description: "55555555-f2af-11ea-ab1a-62e1faec30e1"}, u.Status)
 			}},
 		{file: "inline_command_selected.json", kind: cardbot.KindMessage, chat: user, sender: userID, key: "aaaaaaaa-0000-4000-8000-000000000002",

@@ -42,7 +42,7 @@ const (
 	MediaUnregisteredContact = "UnregisteredContact"
 )
 
-// StatusAssigned is cardbot.Status.Status of a MessageIdAssigned update.
+// StatusAssigned is cardbot.Status.Name of a MessageIdAssigned update.
 const StatusAssigned = "assigned"
 
 // UpdateData is one element of the Bot API's {"updates":[…]}, with the
@@ -100,7 +100,7 @@ type Media struct {
 	// Files.
 	FileID   string `json:"fileId,omitempty"`
 	Name     string `json:"name,omitempty"`
-	MimeType string `json:"mimeType,omitempty"`
+	MIMEType string `json:"mimeType,omitempty"`
 	Size     int64  `json:"size,omitempty"`
 	Width    int    `json:"width,omitempty"`
 	Height   int    `json:"height,omitempty"`
@@ -122,7 +122,7 @@ type ContactUser struct {
 	FirstName   string          `json:"firstName,omitempty"`
 	LastName    string          `json:"lastName,omitempty"`
 	PhoneNumber string          `json:"phoneNumber,omitempty"`
-	UserName    string          `json:"userName,omitempty"`
+	Username    string          `json:"userName,omitempty"`
 	Avatar      json.RawMessage `json:"avatar,omitempty"`
 }
 

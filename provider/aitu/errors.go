@@ -26,7 +26,7 @@ var (
 
 	// ErrWebhookSpecified: 400 "Webhook is specified", the answer to a poll
 	// while a webhook is set. It matches ErrValidation too. Delete the
-	// webhook (DeleteWebhook, or PollerOptions.DeleteWebhook) to poll.
+	// webhook (DeleteWebhook, or PollerConfig.DeleteWebhook) to poll.
 	ErrWebhookSpecified = errors.New("aitu: a webhook is set, updates cannot be polled")
 
 	// ErrConflict: 409 "Duplicate request not allowed in long polling",

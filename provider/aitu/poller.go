@@ -18,8 +18,8 @@ import (
 	"github.com/cardbot/cardbot/store"
 )
 
-// PollerOptions configures a Poller; the zero value is the defaults.
-type PollerOptions struct {
+// PollerConfig configures a Poller; the zero value is the defaults.
+type PollerConfig struct {
 	// Timeout bounds one poll, which Aitu holds open until updates come or
 	// its own timeout passes: 60 s when zero.
 	Timeout time.Duration
@@ -68,7 +68,7 @@ type Poller struct {
 }
 
 // NewPoller returns a poller that feeds the updates of c to d.
-func NewPoller(c *Client, d cardbot.Dispatcher, opts PollerOptions) *Poller {
+func NewPoller(c *Client, d cardbot.Dispatcher, opts PollerConfig) *Poller {
 	p := &Poller{c: c, d: d, last: opts.LastUpdateID}
 	timeout := opts.Timeout
 	if timeout <= 0 {
@@ -145,10 +145,10 @@ func (p *Poller) setLast(id string) {
 // network errors, bodies that do not decode). Run stops with an error that
 // wraps ErrUnauthorized on 401 (a wrong token, a banned bot), with one that
 // wraps ErrWebhookSpecified on 400 "Webhook is specified" (unless
-// PollerOptions.DeleteWebhook is set), and with the *APIError of any other
+// PollerConfig.DeleteWebhook is set), and with the *APIError of any other
 // failure that waiting cannot fix (another 400, 404).
 //
-// With PollerOptions.Locker, each poll waits until this poller holds the
+// With PollerConfig.Locker, each poll waits until this poller holds the
 // token's lease; Run gives the lease up when it returns.
 func (p *Poller) Run(ctx context.Context) error { return p.loop.Run(ctx) }
 

@@ -16,7 +16,7 @@ import (
 	"github.com/cardbot/cardbot/provider/aitu/aitutest"
 )
 
-var fastPolling = aitu.PollerOptions{MinBackoff: 2 * time.Millisecond, MaxBackoff: 10 * time.Millisecond, Interval: time.Millisecond}
+var fastPolling = aitu.PollerConfig{MinBackoff: 2 * time.Millisecond, MaxBackoff: 10 * time.Millisecond, Interval: time.Millisecond}
 
 // runPoller runs a poller until stop is called, which returns Run's error.
 func runPoller(t *testing.T, p *aitu.Poller) (stop func() error) {

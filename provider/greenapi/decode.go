@@ -36,7 +36,7 @@ import (
 // dedup keys add the type, and a vote's its voter and the options chosen. A MAX contact's phoneNumber, international
 // digits, gets its "+" so that it is read in its own country. Other message
 // types keep only Type; Raw holds their content.
-// Outgoing messages are messages too, with Message.Outgoing set (so that
+// Outgoing messages are messages too, with Message.FromMe set (so that
 // only Match routes and OnAny see them); their Sender is the instance's own
 // account.
 //
@@ -119,7 +119,7 @@ func (c *Client) decode(body []byte) (cardbot.Update, error) {
 		u.Chat = cardbot.Chat{ID: sd.ChatID, Kind: chatKind(sd.ChatID), Title: sd.ChatName}
 		u.Sender = senderOf(sd)
 		u.Message = messageOf(&n)
-		u.Message.Outgoing = n.TypeWebhook != typeIncomingMessage
+		u.Message.FromMe = n.TypeWebhook != typeIncomingMessage
 		u.Key = key(inst, sd.ChatID, n.IDMessage, n.TypeWebhook)
 		u.Kind, u.Key = kindOf(&n, u.Message, u.Key)
 	case typeMessageStatus:
@@ -128,7 +128,7 @@ func (c *Client) decode(body []byte) (cardbot.Update, error) {
 		}
 		u.Kind = cardbot.KindStatus
 		u.Chat = cardbot.Chat{ID: n.ChatID, Kind: chatKind(n.ChatID)}
-		u.Status = &cardbot.Status{MessageID: n.IDMessage, Status: n.Status, Description: n.Description}
+		u.Status = &cardbot.Status{MessageID: n.IDMessage, Name: n.Status, Description: n.Description}
 		u.Key = key(inst, n.ChatID, n.IDMessage, n.TypeWebhook, n.Status)
 	case typeIncomingCall:
 		u.Chat = cardbot.Chat{ID: n.From, Kind: chatKind(n.From)}

@@ -31,8 +31,8 @@ const (
 // Edits, deletions, reactions and poll votes are their own kinds; their
 // key names the type as well, and a vote's the sender and the options
 // chosen, so that no vote is taken for a redelivery of another.
-func kindOf(n *notification, m *cardbot.Message, k string) (cardbot.Kind, string) {
-	var kind cardbot.Kind
+func kindOf(n *notification, m *cardbot.Message, k string) (cardbot.UpdateKind, string) {
+	var kind cardbot.UpdateKind
 	switch n.MessageData.TypeMessage {
 	case typeEdited:
 		kind = cardbot.KindEdit

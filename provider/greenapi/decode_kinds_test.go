@@ -34,7 +34,7 @@ func TestDecodeKinds(t *testing.T) {
 			Key:  "1101000001|71234567890@c.us|10ECA1E0D26FAB972C24C56C8285ACAB|outgoingMessageReceived|editedMessage",
 			Chat: chat90, Sender: user90,
 			Message: &cardbot.Message{ID: "10ECA1E0D26FAB972C24C56C8285ACAB", Type: "editedMessage",
-				Text: "Отредактироанное сообщение", Replaces: "84514217EF972039FC3F68A53C196306", Outgoing: true},
+				Text: "Отредактироанное сообщение", Replaces: "84514217EF972039FC3F68A53C196306", FromMe: true},
 			Time: unix(1733146115),
 		}},
 		{"incoming_deleted.json", cardbot.Update{
@@ -88,7 +88,7 @@ func TestDecodeKinds(t *testing.T) {
 			Kind: cardbot.KindMessage,
 			Key:  "1101000001|71234567890@c.us|9EC825ACAB511DBFF27750DD0B4AFAE5|outgoingMessageReceived",
 			Chat: chat90, Sender: user90,
-			Message: &cardbot.Message{ID: "9EC825ACAB511DBFF27750DD0B4AFAE5", Type: "interactiveButtonsResponse", Outgoing: true,
+			Message: &cardbot.Message{ID: "9EC825ACAB511DBFF27750DD0B4AFAE5", Type: "interactiveButtonsResponse", FromMe: true,
 				Button: &cardbot.Button{ID: "2", Label: "Second Button", MessageID: "BAE5FB1FDA0E58E8"}},
 			Time: unix(1749208313),
 		}},
@@ -184,7 +184,7 @@ func TestMAXDecodeKinds(t *testing.T) {
 			Key:  "3100000000|10000000|115297976845823798|outgoingAPIMessageReceived|editedMessage",
 			Chat: maxChat, Sender: maxUser,
 			Message: &cardbot.Message{ID: "115297976845823798", Type: "editedMessage", Text: "Отредактированное сообщение",
-				Replaces: "11529797684582123", Outgoing: true},
+				Replaces: "11529797684582123", FromMe: true},
 			Time: unix(1705895506),
 		}},
 		{"max_reaction.json", cardbot.Update{

@@ -377,7 +377,7 @@ func TestMAXDecode(t *testing.T) {
 			Kind:   cardbot.KindStatus,
 			Key:    "3100000000|10000000|1762333029830|outgoingMessageStatus|delivered",
 			Chat:   cardbot.Chat{ID: "10000000", Kind: cardbot.ChatPrivate},
-			Status: &cardbot.Status{MessageID: "1762333029830", Status: "delivered"},
+			Status: &cardbot.Status{MessageID: "1762333029830", Name: "delivered"},
 			Time:   unix(1763115300),
 		}},
 	}

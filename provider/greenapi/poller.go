@@ -17,8 +17,8 @@ import (
 	"github.com/cardbot/cardbot/store"
 )
 
-// PollerOptions configures a Poller; the zero value is the defaults.
-type PollerOptions struct {
+// PollerConfig configures a Poller; the zero value is the defaults.
+type PollerConfig struct {
 	// ReceiveTimeout is how long one receiveNotification waits for a
 	// notification, in whole seconds from 5 to 60 (the API's range); 5 s
 	// when zero. The poller's HTTP client waits that long plus 15 s.
@@ -53,7 +53,7 @@ type Poller struct {
 }
 
 // NewPoller returns a poller that feeds the notifications of c to d.
-func NewPoller(c *Client, d cardbot.Dispatcher, opts PollerOptions) *Poller {
+func NewPoller(c *Client, d cardbot.Dispatcher, opts PollerConfig) *Poller {
 	p := &Poller{c: c, d: d}
 	p.timeout = int(opts.ReceiveTimeout / time.Second)
 	switch {
@@ -98,7 +98,7 @@ func NewPoller(c *Client, d cardbot.Dispatcher, opts PollerOptions) *Poller {
 // ErrUnauthorized. When a delete fails, the notification comes again; the
 // bot's deduplication (the update's Key) keeps it from being handled twice.
 //
-// With PollerOptions.Locker, each receive waits until this poller holds
+// With PollerConfig.Locker, each receive waits until this poller holds
 // the instance's lease; Run gives the lease up when it returns.
 func (p *Poller) Run(ctx context.Context) error { return p.loop.Run(ctx) }
 

@@ -18,7 +18,7 @@ import (
 	"github.com/cardbot/cardbot/store"
 )
 
-var fastPolling = greenapi.PollerOptions{MinBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond}
+var fastPolling = greenapi.PollerConfig{MinBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond}
 
 // runPoller runs a poller until stop is called, which returns Run's error.
 func runPoller(t *testing.T, c *greenapi.Client, d cardbot.Dispatcher) (stop func() error) {
