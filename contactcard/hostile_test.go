@@ -17,14 +17,11 @@ import (
 // fill returns prefix, then line as many times as fit in size bytes with
 // suffix, then suffix.
 func fill(prefix, line, suffix string, size int) []byte {
-	var b bytes.Buffer
-	b.Grow(size)
-	b.WriteString(prefix)
-	for b.Len()+len(line)+len(suffix) <= size {
-		b.WriteString(line)
-	}
-	b.WriteString(suffix)
-	return b.Bytes()
+	n := max(0, (size-len(prefix)-len(suffix))/len(line))
+	b := make([]byte, 0, len(prefix)+n*len(line)+len(suffix))
+	b = append(b, prefix...)
+	b = append(b, bytes.Repeat([]byte(line), n)...)
+	return append(b, suffix...)
 }
 
 // manyNumbers returns n numbers: prefix, then i in seven digits, for i
