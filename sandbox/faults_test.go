@@ -31,9 +31,11 @@ func setFaults(t *testing.T, base string, m Messenger, body string) Faults {
 }
 
 func TestNextSendFails(t *testing.T) {
+	t.Parallel() // each subtest has a sandbox of its own, and waits out the client's retry
 	for _, m := range Messengers() {
 		// A 429 says the send was not taken: the client tries it again.
 		t.Run(string(m)+"/"+http.StatusText(http.StatusTooManyRequests), func(t *testing.T) {
+			t.Parallel()
 			s := start(t, Config{Messengers: []Messenger{m}})
 			f := setFaults(t, s.url, m, `{"fail":429}`)
 			assert.Equal(t, Faults{FailStatus: http.StatusTooManyRequests, FailCount: 1}, f)
@@ -55,6 +57,7 @@ func TestNextSendFails(t *testing.T) {
 		// not send it twice; the webhook answers 503, and the messenger's
 		// delivery again gets the answer out.
 		t.Run(string(m)+"/"+http.StatusText(http.StatusInternalServerError), func(t *testing.T) {
+			t.Parallel()
 			s := start(t, Config{Messengers: []Messenger{m}})
 			setFaults(t, s.url, m, `{"fail":500}`)
 			status, body := do(t, http.MethodPost, s.url+"/sandbox/"+string(m)+"/text", "despite it")
@@ -73,6 +76,7 @@ func TestNextSendFails(t *testing.T) {
 // On MAX a contact is looked up (getContacts) before it is sent: the
 // fault hits the send, not the lookup.
 func TestFaultHitsTheSendOnly(t *testing.T) {
+	t.Parallel() // a sandbox of its own; waits out the client's retry
 	s := start(t, Config{Messengers: []Messenger{MAX}})
 	setFaults(t, s.url, MAX, `{"fail":429}`)
 	replies := say(t, s.url, "max/contact", victorCard)
@@ -91,6 +95,7 @@ func TestFaultHitsTheSendOnly(t *testing.T) {
 // with a retryable error: the webhook answers 503, so the messenger would
 // deliver it again; "deliver again" then gets the answer out.
 func TestFaultOutlastingRetries(t *testing.T) {
+	t.Parallel() // a sandbox of its own; waits out the client's retries
 	s := start(t, Config{Messengers: []Messenger{WhatsApp}})
 	setFaults(t, s.url, WhatsApp, `{"fail":429,"count":4}`)
 	status, body := do(t, http.MethodPost, s.url+"/sandbox/whatsapp/text", "later")

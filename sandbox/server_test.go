@@ -18,6 +18,7 @@ import (
 // server's WriteTimeout, and Close before Shutdown lets the server stop at
 // once although a page is open.
 func TestOnWebhookServer(t *testing.T) {
+	t.Parallel() // a bot, sandbox and server of its own; waits out a write timeout
 	bot := newEchoBot()
 	sb, err := New(bot, Config{Getenv: noEnv, Logger: quiet, Messengers: []Messenger{WhatsApp}})
 	require.NoError(t, err)

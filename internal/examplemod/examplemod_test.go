@@ -60,7 +60,10 @@ func TestExamplesBuildOutsideTheRepository(t *testing.T) {
 	ctx, cancel := context.WithTimeoutCause(context.Background(), limit,
 		fmt.Errorf("the build limit of %s ran out", limit.Round(time.Second)))
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", append(append([]string{"build"}, raceBuildFlags...), "./...")...)
+	// The three examples are linked, as any build of a main package is;
+	// without a symbol table and DWARF (-s -w), which nothing here reads
+	// and which take a good part of a link's time.
+	cmd := exec.CommandContext(ctx, "go", append(append([]string{"build", "-ldflags=-s -w"}, raceBuildFlags...), "./...")...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
 	start := time.Now()

@@ -103,6 +103,7 @@ func TestPrefixDeletesItsKeysOnly(t *testing.T) {
 }
 
 func TestSpawnedServerDiesWithTheBinary(t *testing.T) {
+	t.Parallel() // a child process and server of its own
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		t.Skip("no redis-server on PATH")
 	}
@@ -173,6 +174,7 @@ func TestServerStopAndStart(t *testing.T) {
 // many slots are written and read through one client, and each master
 // holds some.
 func TestNewCluster(t *testing.T) {
+	t.Parallel() // servers of their own on ports of their own
 	cl := NewCluster(t)
 	require.Len(t, cl.Addrs(), 3)
 	c := cl.Client(t)
@@ -192,6 +194,7 @@ func TestNewCluster(t *testing.T) {
 // TestNewSentinel: a failover client reaches the master, and after
 // Failover the replica, which kept what was written before.
 func TestNewSentinel(t *testing.T) {
+	t.Parallel() // servers of its own on ports of their own; waits out the failover
 	s := NewSentinel(t)
 	require.Equal(t, s.Master.Addr(), s.MasterAddr(t))
 	c := s.Client(t)

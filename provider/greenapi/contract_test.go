@@ -33,6 +33,7 @@ const (
 // from a webhook and holds no token, so its redirects are followed, each
 // checked. It runs on a WhatsApp and on a Telegram instance.
 func TestContract(t *testing.T) {
+	t.Parallel()
 	kinds := []struct {
 		messenger greenapi.Messenger
 		opts      []greenapitest.Option
@@ -43,6 +44,7 @@ func TestContract(t *testing.T) {
 	}
 	for _, k := range kinds {
 		t.Run(k.messenger.String(), func(t *testing.T) {
+			t.Parallel() // a client and fake of its own; the suite mostly waits (retries, Retry-After, hangs)
 			contract(t, k.messenger, k.chat, k.opts...)
 		})
 	}

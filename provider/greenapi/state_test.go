@@ -127,6 +127,7 @@ func TestGetStateInstanceFails(t *testing.T) {
 // WatchState reads the state at once and at its interval, without any
 // notification; Close stops it (goleak checks).
 func TestWatchState(t *testing.T) {
+	t.Parallel() // a fake of its own; waits out the state interval
 	srv := newServer(t)
 	srv.SetState(greenapi.StateStarting)
 	c := newClient(t, srv)

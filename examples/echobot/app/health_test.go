@@ -54,6 +54,7 @@ func waitReady(t *testing.T, base string, wait time.Duration, ok func(readyz) bo
 // stateInstanceChanged webhooks alone, or read by getStateInstance alone;
 // the gauge follows.
 func TestInstanceStateReadiness(t *testing.T) {
+	t.Parallel() // each subtest has a bot and fake of its own; waits for state reads
 	tests := []struct {
 		name     string
 		interval string // INSTANCE_STATE_INTERVAL
@@ -64,6 +65,7 @@ func TestInstanceStateReadiness(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			fake := greenapitest.NewServer(greenapitest.WithWebhookToken("hook-secret"))
 			t.Cleanup(fake.Close)
 			metrics := apitest.FreeAddr(t)

@@ -20,6 +20,7 @@ import (
 // answered 200, so GREEN-API delivers nothing again and nothing is sent
 // twice.
 func TestOversizedMessages(t *testing.T) {
+	t.Parallel() // each subtest has a bot and fake of its own
 	user := greenapitest.Incoming{ChatID: "79001234567@c.us"}
 	card := func(name string, n int, number func(int) string) string {
 		var b strings.Builder
@@ -76,6 +77,7 @@ func TestOversizedMessages(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			fake := greenapitest.NewServer(greenapitest.WithWebhookToken("hook-secret"))
 			t.Cleanup(fake.Close)
 			base := start(t, map[string]string{
