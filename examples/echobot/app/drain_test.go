@@ -18,7 +18,8 @@ import (
 // drains before the sandbox closes, so the last answer is sent and the
 // caller gets both, not a 503 or a 502.
 func TestSandboxShutdownKeepsTheLastAnswer(t *testing.T) {
-	t.Parallel() // a bot of its own on a port of its own; waits out the slowed API
+	// A bot of its own on a port of its own; it waits out the slowed API.
+	t.Parallel()
 	base, stop := run(t, map[string]string{}) // no credentials: the sandbox
 	resp, err := http.Post(base+"/sandbox/whatsapp/fault", "application/json", strings.NewReader(`{"slow":true}`))
 	require.NoError(t, err)
