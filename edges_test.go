@@ -58,31 +58,6 @@ func TestDedupEndFailureIsLogged(t *testing.T) {
 	assert.Contains(t, out.String(), "dedup store gone")
 }
 
-// TestInFlightLease: an in-flight mark lasts the lease set, and the
-// default lease when the one given is zero or less.
-func TestInFlightLease(t *testing.T) {
-	tests := []struct {
-		name  string
-		lease time.Duration
-		want  store.DedupState // of a second Begin 20ms after the first
-	}{
-		{"short lease runs out", time.Millisecond, store.DedupNew},
-		{"zero is the default lease", 0, store.DedupInFlight},
-		{"negative is the default lease", -time.Second, store.DedupInFlight},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, inBubble(func(t *testing.T) { // the 20ms pass on the bubble's clock
-			s := store.NewMemoryDedupStore(store.MemoryDedupConfig{Size: 4, TTL: time.Hour, InFlightLease: tt.lease})
-			ctx := t.Context()
-			st, err := s.Begin(ctx, "k") // and no End: a handling that died
-			require.NoError(t, err)
-			require.Equal(t, store.DedupNew, st)
-			time.Sleep(20 * time.Millisecond)
-			assert.Equal(t, tt.want, state(t, s, "k"))
-		}))
-	}
-}
-
 // TestReplyWithoutMessage: Reply to an update that carries no message
 // sends the text quoting nothing.
 func TestReplyWithoutMessage(t *testing.T) {

@@ -1,4 +1,4 @@
-package cardbot_test
+package store_test
 
 import (
 	"context"
@@ -77,4 +77,29 @@ func TestMemoryDedupStore(t *testing.T) {
 		require.NoError(t, s.End(context.Background(), "never", true))
 		assert.Equal(t, store.DedupNew, state(t, s, "never"))
 	})
+}
+
+// TestInFlightLease: an in-flight mark lasts the lease set, and the
+// default lease when the one given is zero or less.
+func TestInFlightLease(t *testing.T) {
+	tests := []struct {
+		name  string
+		lease time.Duration
+		want  store.DedupState // of a second Begin 20ms after the first
+	}{
+		{"short lease runs out", time.Millisecond, store.DedupNew},
+		{"zero is the default lease", 0, store.DedupInFlight},
+		{"negative is the default lease", -time.Second, store.DedupInFlight},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, inBubble(func(t *testing.T) { // the 20ms pass on the bubble's clock
+			s := store.NewMemoryDedupStore(store.MemoryDedupConfig{Size: 4, TTL: time.Hour, InFlightLease: tt.lease})
+			ctx := t.Context()
+			st, err := s.Begin(ctx, "k") // and no End: a handling that died
+			require.NoError(t, err)
+			require.Equal(t, store.DedupNew, st)
+			time.Sleep(20 * time.Millisecond)
+			assert.Equal(t, tt.want, state(t, s, "k"))
+		}))
+	}
 }

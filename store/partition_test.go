@@ -1,4 +1,4 @@
-package cardbot_test
+package store_test
 
 import (
 	"fmt"
