@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
 	"github.com/cardbot/cardbot/delivery"
 	"github.com/cardbot/cardbot/store"
 )
@@ -106,24 +107,6 @@ func TestDedup(t *testing.T) {
 	})
 }
 
-// errorRecorder is an error handler that keeps what it gets.
-type errorRecorder struct {
-	mu   sync.Mutex
-	errs []error
-}
-
-func (r *errorRecorder) handle(_ *cardbot.Context, err error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.errs = append(r.errs, err)
-}
-
-func (r *errorRecorder) get() []error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]error(nil), r.errs...)
-}
-
 func TestSyncErrors(t *testing.T) {
 	permanent := errors.New("bad input")
 	tests := []struct {
@@ -148,16 +131,16 @@ func TestSyncErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var rec errorRecorder
-			b := newBot(cardbot.WithErrorHandler(rec.handle))
+			var rec cardbottest.Errors
+			b := newBot(cardbot.WithErrorHandler(rec.Handle))
 			b.Handle(cardbot.OnText, tt.handler)
 			err := b.Dispatch(t.Context(), newFake("fake"), textUpdate("c", "x"))
 			assert.Equal(t, tt.retryable, cardbot.IsRetryable(err))
 			if tt.reported {
-				require.Len(t, rec.get(), 1)
-				assert.Equal(t, err, rec.get()[0])
+				require.Len(t, rec.Get(), 1)
+				assert.Equal(t, err, rec.Get()[0])
 			} else {
-				assert.Empty(t, rec.get())
+				assert.Empty(t, rec.Get())
 			}
 			if tt.check != nil {
 				tt.check(t, err)
@@ -167,13 +150,13 @@ func TestSyncErrors(t *testing.T) {
 }
 
 func TestPanicInPredicateIsRecovered(t *testing.T) {
-	var rec errorRecorder
-	b := newBot(cardbot.WithErrorHandler(rec.handle))
+	var rec cardbottest.Errors
+	b := newBot(cardbot.WithErrorHandler(rec.Handle))
 	b.Handle(cardbot.Match(func(*cardbot.Update) bool { panic("predicate") }), func(*cardbot.Context) error { return nil })
 	err := b.Dispatch(t.Context(), newFake("fake"), textUpdate("c", "x"))
 	var pe *cardbot.PanicError
 	require.ErrorAs(t, err, &pe)
-	assert.Len(t, rec.get(), 1)
+	assert.Len(t, rec.Get(), 1)
 }
 
 func TestPanicInErrorHandlerIsRecovered(t *testing.T) {
@@ -249,8 +232,8 @@ func TestAsyncPerChatOrder(t *testing.T) {
 		maxRun  atomic.Int32
 		wg      sync.WaitGroup
 	)
-	var rec errorRecorder
-	b := newBot(delivery.WithAsync(delivery.Config{QueueSize: chats * perChat, Concurrency: workers}), cardbot.WithErrorHandler(rec.handle))
+	var rec cardbottest.Errors
+	b := newBot(delivery.WithAsync(delivery.Config{QueueSize: chats * perChat, Concurrency: workers}), cardbot.WithErrorHandler(rec.Handle))
 	b.Handle(cardbot.OnText, func(c *cardbot.Context) error {
 		defer wg.Done()
 		n := running.Add(1)
@@ -288,7 +271,7 @@ func TestAsyncPerChatOrder(t *testing.T) {
 	}
 	assert.LessOrEqual(t, maxRun.Load(), int32(workers))
 	assert.Greater(t, maxRun.Load(), int32(1), "chats ran in parallel")
-	assert.Empty(t, rec.get())
+	assert.Empty(t, rec.Get())
 }
 
 // blockingBot is an async bot whose OnText handler waits for release.
@@ -436,13 +419,13 @@ func TestShutdownDrains(t *testing.T) {
 func TestShutdownTimeoutCancelsHandlers(t *testing.T) {
 	for _, async := range []bool{false, true} {
 		t.Run(fmt.Sprint("async=", async), func(t *testing.T) {
-			var rec errorRecorder
+			var rec cardbottest.Errors
 			started := make(chan struct{}, 10)
 			var opts []cardbot.Option
 			if async {
 				opts = append(opts, delivery.WithAsync(delivery.Config{QueueSize: 10, Concurrency: 1}))
 			}
-			b := newBot(append(opts, cardbot.WithErrorHandler(rec.handle))...)
+			b := newBot(append(opts, cardbot.WithErrorHandler(rec.Handle))...)
 			cancelled := make(chan error, 10)
 			b.Handle(cardbot.OnText, func(c *cardbot.Context) error {
 				started <- struct{}{}
@@ -490,8 +473,8 @@ func TestSyncShutdownWaitsForRunning(t *testing.T) {
 }
 
 func TestAsyncErrorsGoToErrorHandler(t *testing.T) {
-	var rec errorRecorder
-	b := newBot(delivery.WithAsync(delivery.Config{MaxAttempts: -1}), cardbot.WithErrorHandler(rec.handle))
+	var rec cardbottest.Errors
+	b := newBot(delivery.WithAsync(delivery.Config{MaxAttempts: -1}), cardbot.WithErrorHandler(rec.Handle))
 	b.Handle(cardbot.OnText, func(c *cardbot.Context) error {
 		if c.Text() == "panic" {
 			panic("boom")
@@ -502,7 +485,7 @@ func TestAsyncErrorsGoToErrorHandler(t *testing.T) {
 	require.NoError(t, b.Dispatch(t.Context(), p, textUpdate("a", "x")))
 	require.NoError(t, b.Dispatch(t.Context(), p, textUpdate("a", "panic")))
 	require.NoError(t, b.Shutdown(t.Context()))
-	errs := rec.get()
+	errs := rec.Get()
 	require.Len(t, errs, 2)
 	assert.True(t, cardbot.IsRetryable(errs[0]))
 	assert.ErrorIs(t, errs[0], cardbot.ErrDeadLettered, "one attempt, then the dead letters")

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
 	"github.com/cardbot/cardbot/store"
 )
 
@@ -83,14 +84,14 @@ func TestContactsWithoutMessage(t *testing.T) {
 // TestObservedSendOfAFile: a send of a file is observed with the method
 // "file".
 func TestObservedSendOfAFile(t *testing.T) {
-	var rec recorder
+	var rec cardbottest.Observations
 	f := newFake("fake")
 	b := newBot(cardbot.WithObserver(&rec), cardbot.WithProviders(f))
 	_, err := b.Send(t.Context(), "fake", "c", cardbot.File{Name: "a.txt", Data: []byte("x")})
 	require.NoError(t, err)
 	require.Len(t, f.Sent(), 1)
 	assert.Equal(t, []cardbot.Observation{{Kind: cardbot.ObsSent, Provider: "fake", Method: "file", Outcome: cardbot.OutcomeOK}},
-		rec.of(cardbot.ObsSent))
+		rec.Of(cardbot.ObsSent))
 }
 
 // TestEncodeUpdateFailure: an update JSON cannot carry (a time past year

@@ -5,6 +5,8 @@ import (
 
 	"github.com/cardbot/cardbot"
 	"github.com/cardbot/cardbot/cardbottest"
+	"github.com/cardbot/cardbot/internal/apitest"
+	"github.com/cardbot/cardbot/store"
 )
 
 // fakeProvider is the kit's provider: it records what the bot sends,
@@ -48,4 +50,22 @@ func textUpdate(chat, text string) cardbot.Update {
 func keyed(u cardbot.Update, key string) cardbot.Update {
 	u.Key = key
 	return u
+}
+
+// durable is a Queue that is not a store.InProcess (its MemoryQueue's
+// methods but InProcess), so that the bot encodes each update and treats
+// the queue as one that keeps what it holds.
+type durable struct{ adminQueue }
+
+// adminQueue is a Queue with its dead-letter admin, as the queues of this
+// module are.
+type adminQueue interface {
+	store.Queue
+	store.DeadLetterAdmin
+}
+
+// logged returns a logger that writes to a new buffer, and the buffer.
+func logged() (*slog.Logger, *apitest.SyncBuffer) {
+	l := new(apitest.SyncBuffer)
+	return slog.New(slog.NewTextHandler(l, nil)), l
 }

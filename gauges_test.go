@@ -9,12 +9,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
 	"github.com/cardbot/cardbot/delivery"
 )
 
 // gaugeRecorder is a GaugeReader that keeps the reader it is handed.
 type gaugeRecorder struct {
-	recorder
+	cardbottest.Observations
 	read func() cardbot.Gauges
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
 )
 
 // record returns a handler that appends name to *got.
@@ -298,8 +299,8 @@ type foreignRoute struct{ cardbot.Route }
 // fails each update with a *PanicError to the error handler, and no
 // handler runs.
 func TestMiddlewareReturningNilHandler(t *testing.T) {
-	var rec errorRecorder
-	b := newBot(cardbot.WithErrorHandler(rec.handle))
+	var rec cardbottest.Errors
+	b := newBot(cardbot.WithErrorHandler(rec.Handle))
 	ran := false
 	b.Handle(cardbot.OnText, func(*cardbot.Context) error { ran = true; return nil },
 		func(cardbot.HandlerFunc) cardbot.HandlerFunc { return nil })
@@ -308,7 +309,7 @@ func TestMiddlewareReturningNilHandler(t *testing.T) {
 	require.ErrorAs(t, err, &pe)
 	assert.Contains(t, pe.Error(), "a middleware returned a nil handler")
 	assert.False(t, ran)
-	errs := rec.get()
+	errs := rec.Get()
 	require.Len(t, errs, 1)
 	assert.ErrorAs(t, errs[0], &pe)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -12,34 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
 	"github.com/cardbot/cardbot/delivery"
 )
-
-// recorder is an Observer that keeps what it is told.
-type recorder struct {
-	mu  sync.Mutex
-	obs []cardbot.Observation
-}
-
-func (r *recorder) Observe(o cardbot.Observation) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.obs = append(r.obs, o)
-}
-
-// of returns the observations of kind k, durations and lags zeroed.
-func (r *recorder) of(k cardbot.ObservationKind) []cardbot.Observation {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []cardbot.Observation
-	for _, o := range r.obs {
-		if o.Kind == k {
-			o.Duration, o.Lag = 0, 0
-			out = append(out, o)
-		}
-	}
-	return out
-}
 
 // statusErr is a provider error with an HTTP status.
 type statusErr struct{ status int }
@@ -48,7 +22,7 @@ func (e statusErr) Error() string   { return fmt.Sprintf("status %d", e.status) 
 func (e statusErr) HTTPStatus() int { return e.status }
 
 func TestObserverSync(t *testing.T) {
-	rec := &recorder{}
+	rec := &cardbottest.Observations{}
 	p := newFake("fake")
 	bot := newBot(cardbot.WithObserver(rec), cardbot.WithErrorHandler(func(*cardbot.Context, error) {}))
 	bot.Handle(cardbot.Command("start"), func(c *cardbot.Context) error { return c.Send("hi") })
@@ -78,8 +52,8 @@ func TestObserverSync(t *testing.T) {
 	require.NoError(t, bot.Dispatch(ctx, p, cardbot.Update{Kind: cardbot.KindStatus, Chat: cardbot.Chat{ID: "c1"}}), "no route")
 
 	msg := cardbot.KindMessage
-	assert.Len(t, rec.of(cardbot.ObsReceived), 8)
-	assert.Equal(t, []cardbot.Observation{{Kind: cardbot.ObsDeduplicated, Provider: "fake", UpdateKind: msg}}, rec.of(cardbot.ObsDeduplicated))
+	assert.Len(t, rec.Of(cardbot.ObsReceived), 8)
+	assert.Equal(t, []cardbot.Observation{{Kind: cardbot.ObsDeduplicated, Provider: "fake", UpdateKind: msg}}, rec.Of(cardbot.ObsDeduplicated))
 	handled := func(route, outcome string) cardbot.Observation {
 		return cardbot.Observation{Kind: cardbot.ObsHandled, Provider: "fake", UpdateKind: msg, Route: route, Outcome: outcome}
 	}
@@ -93,17 +67,17 @@ func TestObserverSync(t *testing.T) {
 		handled("OnText", cardbot.OutcomeRetryable),
 		handled("OnText", cardbot.OutcomeError),
 		none,
-	}, rec.of(cardbot.ObsHandled))
+	}, rec.Of(cardbot.ObsHandled))
 	sent := func(outcome string, status int) cardbot.Observation {
 		return cardbot.Observation{Kind: cardbot.ObsSent, Provider: "fake", Method: "text", Outcome: outcome, HTTPStatus: status}
 	}
 	assert.Equal(t, []cardbot.Observation{sent(cardbot.OutcomeOK, 0), sent(cardbot.OutcomeOK, 0), sent(cardbot.OutcomeError, 429)},
-		rec.of(cardbot.ObsSent))
-	assert.Empty(t, rec.of(cardbot.ObsQueued), "sync delivery queues nothing")
+		rec.Of(cardbot.ObsSent))
+	assert.Empty(t, rec.Of(cardbot.ObsQueued), "sync delivery queues nothing")
 }
 
 func TestObserverAsync(t *testing.T) {
-	rec := &recorder{}
+	rec := &cardbottest.Observations{}
 	p := newFake("fake")
 	bot := newBot(cardbot.WithObserver(rec), cardbot.WithErrorHandler(func(*cardbot.Context, error) {}),
 		delivery.WithAsync(delivery.Config{MaxAttempts: 2, MinRetryWait: time.Millisecond, MaxRetryWait: time.Millisecond}))
@@ -127,18 +101,18 @@ func TestObserverAsync(t *testing.T) {
 			t.Fatal("not handled")
 		}
 	}
-	require.Eventually(t, func() bool { return len(rec.of(cardbot.ObsDeadLettered)) == 1 }, 5*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return len(rec.Of(cardbot.ObsDeadLettered)) == 1 }, 5*time.Second, time.Millisecond)
 
 	msg := cardbot.KindMessage
-	assert.Len(t, rec.of(cardbot.ObsQueued), 2)
-	assert.Equal(t, []cardbot.Observation{{Kind: cardbot.ObsDeduplicated, Provider: "fake", UpdateKind: msg}}, rec.of(cardbot.ObsDeduplicated))
-	assert.Equal(t, []cardbot.Observation{{Kind: cardbot.ObsDeadLettered, Provider: "fake", UpdateKind: msg}}, rec.of(cardbot.ObsDeadLettered))
-	depth := rec.of(cardbot.ObsQueueDepth)
+	assert.Len(t, rec.Of(cardbot.ObsQueued), 2)
+	assert.Equal(t, []cardbot.Observation{{Kind: cardbot.ObsDeduplicated, Provider: "fake", UpdateKind: msg}}, rec.Of(cardbot.ObsDeduplicated))
+	assert.Equal(t, []cardbot.Observation{{Kind: cardbot.ObsDeadLettered, Provider: "fake", UpdateKind: msg}}, rec.Of(cardbot.ObsDeadLettered))
+	depth := rec.Of(cardbot.ObsQueueDepth)
 	require.Len(t, depth, 2, "one per update taken, not per attempt")
 	for _, d := range depth {
 		assert.GreaterOrEqual(t, d.Depth, 1)
 	}
-	assert.Len(t, rec.of(cardbot.ObsHandled), 3)
+	assert.Len(t, rec.Of(cardbot.ObsHandled), 3)
 }
 
 func TestObservationKindString(t *testing.T) {

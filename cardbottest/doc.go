@@ -26,6 +26,9 @@
 // SendOnly gives one that implements none of the optional provider
 // interfaces.
 //
+// Errors (an error handler) and Observations (an Observer) keep what the
+// bot reports, for a test to read.
+//
 // The builders fill an update with the defaults ChatID, UserID, UserName,
 // MessageID and EarlierID, and leave Key empty, so that the bot does not
 // deduplicate updates built alike; WithKey and the other UpdateOptions

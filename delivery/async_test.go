@@ -1,4 +1,4 @@
-package cardbot_test
+package delivery_test
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
 	"github.com/cardbot/cardbot/delivery"
 	"github.com/cardbot/cardbot/store"
 )
@@ -69,10 +70,10 @@ func TestAsyncRetries(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Run("a retryable failure is tried again, and the chat waits", func(t *testing.T) {
-				var rec errorRecorder
+				var rec cardbottest.Errors
 				var j journal
 				var fails atomic.Int32
-				b := newBot(delivery.WithAsync(fastRetries(delivery.Config{Queue: tt.queue()})), cardbot.WithErrorHandler(rec.handle))
+				b := newBot(delivery.WithAsync(fastRetries(delivery.Config{Queue: tt.queue()})), cardbot.WithErrorHandler(rec.Handle))
 				b.Handle(cardbot.OnText, func(c *cardbot.Context) error {
 					j.add(c.Chat().ID, c.Text())
 					if c.Text() == "flaky" && fails.Add(1) <= 2 {
@@ -86,13 +87,13 @@ func TestAsyncRetries(t *testing.T) {
 				require.Eventually(t, func() bool { return len(j.get("a")) == 4 }, 5*time.Second, time.Millisecond)
 				require.NoError(t, b.Shutdown(t.Context()))
 				assert.Equal(t, []string{"flaky", "flaky", "flaky", "next"}, j.get("a"))
-				assert.Empty(t, rec.get(), "a failure that was retried away is no error")
+				assert.Empty(t, rec.Get(), "a failure that was retried away is no error")
 			})
 			t.Run("a failure that is not retryable is handled once", func(t *testing.T) {
-				var rec errorRecorder
+				var rec cardbottest.Errors
 				var calls atomic.Int32
 				q := tt.queue()
-				b := newBot(delivery.WithAsync(fastRetries(delivery.Config{Queue: q})), cardbot.WithErrorHandler(rec.handle))
+				b := newBot(delivery.WithAsync(fastRetries(delivery.Config{Queue: q})), cardbot.WithErrorHandler(rec.Handle))
 				b.Handle(cardbot.OnText, func(*cardbot.Context) error {
 					calls.Add(1)
 					return errors.New("bad input")
@@ -100,17 +101,17 @@ func TestAsyncRetries(t *testing.T) {
 				require.NoError(t, b.Dispatch(t.Context(), newFake("fake"), textUpdate("a", "x")))
 				require.NoError(t, b.Shutdown(t.Context()))
 				assert.EqualValues(t, 1, calls.Load())
-				require.Len(t, rec.get(), 1)
+				require.Len(t, rec.Get(), 1)
 				dead, err := q.DeadLetters(t.Context(), 10)
 				require.NoError(t, err)
 				assert.Empty(t, dead)
 			})
 			t.Run("dead letters: listed, replayed, dropped", func(t *testing.T) {
-				var rec errorRecorder
+				var rec cardbottest.Errors
 				var j journal
 				var healthy atomic.Bool
 				q := tt.queue()
-				b := newBot(delivery.WithAsync(fastRetries(delivery.Config{Queue: q, MaxAttempts: 3})), cardbot.WithErrorHandler(rec.handle))
+				b := newBot(delivery.WithAsync(fastRetries(delivery.Config{Queue: q, MaxAttempts: 3})), cardbot.WithErrorHandler(rec.Handle))
 				b.Handle(cardbot.OnText, func(c *cardbot.Context) error {
 					j.add(c.Chat().ID, c.Text())
 					if !healthy.Load() && c.Text() != "fine" {
@@ -140,7 +141,7 @@ func TestAsyncRetries(t *testing.T) {
 					assert.Equal(t, d.ChatID, u.Chat.ID)
 				}
 				assert.Equal(t, map[string]string{"a": "send one: 503", "b": "send two: 503"}, reasons)
-				errs := rec.get()
+				errs := rec.Get()
 				require.Len(t, errs, 2)
 				for _, err := range errs {
 					assert.ErrorIs(t, err, cardbot.ErrDeadLettered)

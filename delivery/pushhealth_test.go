@@ -1,4 +1,4 @@
-package cardbot_test
+package delivery_test
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cardbot/cardbot"
+	"github.com/cardbot/cardbot/cardbottest"
 	"github.com/cardbot/cardbot/delivery"
 	"github.com/cardbot/cardbot/store"
 )
@@ -59,7 +60,7 @@ func queueCheck(t *testing.T, err error) cardbot.Check {
 // makes the bot not ready, with the reason, until a push succeeds.
 func TestPushFailureIsNotSilent(t *testing.T) {
 	q := &diskQueue{durable: durable{store.NewMemoryQueue(0, 0)}}
-	rec := &recorder{}
+	rec := &cardbottest.Observations{}
 	log, out := logged()
 	b := cardbot.New(cardbot.WithLogger(log), cardbot.WithObserver(rec), delivery.WithAsync(delivery.Config{Queue: q}))
 	t.Cleanup(func() { require.NoError(t, b.Shutdown(context.Background())) })
@@ -83,7 +84,7 @@ func TestPushFailureIsNotSilent(t *testing.T) {
 
 	assert.Equal(t, 1, strings.Count(out.String(), "push to the queue failed"), "rate-limited:\n%s", out)
 	assert.Contains(t, out.String(), "no space left on device")
-	failed := rec.of(cardbot.ObsPushFailed)
+	failed := rec.Of(cardbot.ObsPushFailed)
 	require.Len(t, failed, 3, "every failure is counted")
 	assert.Equal(t, cardbot.Observation{Kind: cardbot.ObsPushFailed, Provider: "fake", UpdateKind: cardbot.KindMessage,
 		Outcome: cardbot.PushFailedError}, failed[0])
@@ -108,17 +109,17 @@ func TestPushFailureThatSaysNothingOfTheQueue(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			q := &failingQueue{durable: durable{store.NewMemoryQueue(0, 0)}, pushErr: tt.err}
-			rec := &recorder{}
+			rec := &cardbottest.Observations{}
 			b := newBot(cardbot.WithObserver(rec), delivery.WithAsync(delivery.Config{Queue: q}))
 			t.Cleanup(func() { require.NoError(t, b.Shutdown(context.Background())) })
 			require.Error(t, b.Dispatch(t.Context(), newFake("fake"), textUpdate("a", "x")))
 			assert.NoError(t, b.Ready(t.Context()))
 			if tt.counted == "" {
-				assert.Empty(t, rec.of(cardbot.ObsPushFailed))
+				assert.Empty(t, rec.Of(cardbot.ObsPushFailed))
 				return
 			}
-			require.Len(t, rec.of(cardbot.ObsPushFailed), 1)
-			assert.Equal(t, tt.counted, rec.of(cardbot.ObsPushFailed)[0].Outcome)
+			require.Len(t, rec.Of(cardbot.ObsPushFailed), 1)
+			assert.Equal(t, tt.counted, rec.Of(cardbot.ObsPushFailed)[0].Outcome)
 		})
 	}
 }

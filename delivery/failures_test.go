@@ -1,4 +1,4 @@
-package cardbot_test
+package delivery_test
 
 import (
 	"context"
