@@ -27,8 +27,14 @@ func TestExternalBot(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a load run")
 	}
+	// In parallel with each other and with the process phases' tests: each
+	// run has fakes and an echobot of its own, on ports of their own, and
+	// checks no goroutine or heap of this process (only TestRun does, and
+	// it is not parallel).
+	t.Parallel()
 	for _, delivery := range []string{"sync", "async"} {
 		t.Run(delivery, func(t *testing.T) {
+			t.Parallel()
 			cfg, err := parseFlags([]string{
 				"-bot", "http://" + apitest.FreeAddr(t), "-mode", delivery,
 				"-greenapi-addr", "127.0.0.1:0", "-max-addr", "127.0.0.1:0", "-aitu-addr", "127.0.0.1:0",

@@ -94,6 +94,7 @@ func TestCrashLosesInMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs echobot processes")
 	}
+	t.Parallel() // its processes, store and fakes are its own; it sets no environment
 	h := procHarness(t, "-crash", storeMemory)
 	p := h.runCrash(ctxFor(t, time.Minute), storeMemory)
 	require.NoError(t, p.Err)
