@@ -29,10 +29,12 @@
 //
 // # Architecture
 //
-// Each package knows only those below it: webhook, the providers, the
-// stores, delivery, middleware, prom and tracing import this package (the
-// providers contactcard too), never one another; sandbox sits on top of
-// them all.
+// Each package knows only those below it. The stores (store and its
+// implementations) import nothing of the bot; this package imports store,
+// the contracts, and no store implementation nor delivery; webhook, the
+// providers, delivery, middleware, prom and tracing import this package
+// (the providers contactcard too), never one another; sandbox sits on top
+// of them all.
 //
 //   - cardbot (this package): Bot, routing, Context, the Update model,
 //     options and the Provider interface; sync delivery (dedup,
