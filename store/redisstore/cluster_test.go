@@ -21,6 +21,7 @@ import (
 // three masters: every script of the stores touches the keys of one slot,
 // or the cluster would refuse it (CROSSSLOT).
 func TestConformanceCluster(t *testing.T) {
+	t.Parallel()
 	cl := redistest.NewCluster(t)
 	conformance(t, func(t *testing.T) redis.UniversalClient { return cl.Client(t) })
 }
@@ -28,6 +29,7 @@ func TestConformanceCluster(t *testing.T) {
 // TestConformanceSentinel runs the shared suite through Sentinel: a
 // failover client that asks the Sentinel for the master.
 func TestConformanceSentinel(t *testing.T) {
+	t.Parallel()
 	s := redistest.NewSentinel(t)
 	conformance(t, func(t *testing.T) redis.UniversalClient { return s.Client(t) })
 }
@@ -40,6 +42,7 @@ var hashTag = regexp.MustCompile(`\{([^}]+)\}`)
 // letters, lease and fence, the dedup marks, the members) share one slot,
 // and the DedupStore's and StateStore's keys spread over the masters.
 func TestClusterHashTags(t *testing.T) {
+	t.Parallel()
 	cl := redistest.NewCluster(t)
 	client := cl.Client(t)
 	ctx := t.Context()
@@ -125,6 +128,7 @@ func TestClusterHashTags(t *testing.T) {
 // pushed and not yet replicated when the master dies is lost: Redis
 // replicates asynchronously; see the package doc.)
 func TestSentinelFailover(t *testing.T) {
+	t.Parallel()
 	s := redistest.NewSentinel(t)
 	client := s.Client(t)
 	ctx := t.Context()
