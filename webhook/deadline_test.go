@@ -49,6 +49,7 @@ func newHangingAPI(t *testing.T) *hangingAPI {
 // included), however the route is mounted: the provider reads 503, not a
 // closed connection, and the send was stopped.
 func TestSyncDeadlineWithHangingAPI(t *testing.T) {
+	t.Parallel()
 	const writeTimeout = time.Second
 	const hookToken = "deadline-hook-token"
 	quiet := slog.New(slog.DiscardHandler)
@@ -87,6 +88,7 @@ func TestSyncDeadlineWithHangingAPI(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			api := newHangingAPI(t)
 			transport := &http.Transport{}
 			t.Cleanup(transport.CloseIdleConnections)
