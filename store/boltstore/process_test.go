@@ -101,6 +101,7 @@ func pushUntilKilled(t *testing.T, path string) {
 }
 
 func TestLockedByAnotherProcess(t *testing.T) {
+	t.Parallel()
 	path := tempPath(t)
 	_, stdin, out := child(t, "hold", path)
 	require.True(t, out.Scan(), "the child says nothing")
@@ -127,8 +128,10 @@ func TestLockedByAnotherProcess(t *testing.T) {
 // as it can with SIGKILL, and checks the file: every entry whose Push
 // returned is there, unless its Ack returned; none lost.
 func TestKill9(t *testing.T) {
+	t.Parallel()
 	for round := range 3 {
 		t.Run(fmt.Sprint("round ", round), func(t *testing.T) {
+			t.Parallel()
 			kill9(t, 200+300*round)
 		})
 	}
