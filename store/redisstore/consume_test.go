@@ -243,10 +243,13 @@ func TestWakeUpIsQuick(t *testing.T) {
 	t.Parallel()
 	cfg := testConfig(t)
 	cfg.PollInterval = time.Minute
-	q, _ := newQueue(t, cfg)
+	q, rc := newQueue(t, cfg)
 	c := consume(t, q, nil)
-	eventually(t, func() bool { return len(redisstore.Owned(q)) == redisstore.DefaultPartitions }, 5*time.Second, "no partitions")
-	time.Sleep(100 * time.Millisecond) // the subscription is up
+	wake := cfg.Prefix + ":wake"
+	eventually(t, func() bool {
+		n, err := rc.PubSubNumSub(t.Context(), wake).Result()
+		return err == nil && n[wake] == 1 && len(redisstore.Owned(q)) == redisstore.DefaultPartitions
+	}, 5*time.Second, "not subscribed, or no partitions")
 	for i := range 5 {
 		start := time.Now()
 		push(t, q, entry(fmt.Sprint("c", i), "", "x"))
