@@ -153,7 +153,7 @@ func TestBuggy(t *testing.T) {
 	// its waits run out, and they last ten leases: short leases fail them
 	// sooner. The reference queue's leases lapse only when a consumer
 	// crashed, so a short one takes nothing away from a live consumer.
-	refSuite(t, os.Getenv("STORETEST_CONFIG"), bug, 250*time.Millisecond)
+	refSuite(t, os.Getenv("STORETEST_CONFIG"), bug, 100*time.Millisecond)
 }
 
 // TestSuiteCatchesBugs checks that each bug of the reference queue fails
