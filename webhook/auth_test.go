@@ -19,6 +19,7 @@ import (
 // request without credentials is refused with ErrUnauthenticated, by every
 // way of mounting it, unless the Config opts in; then it serves anyone.
 func TestUnauthenticatedRouteRefused(t *testing.T) {
+	t.Parallel()
 	quiet := slog.New(slog.DiscardHandler)
 	newGreenAPI := func(t *testing.T, hookToken string) webhook.Source {
 		c, err := greenapi.New(greenapi.Config{IDInstance: "1101000001", APITokenInstance: "tok-0123456789",
@@ -87,6 +88,7 @@ func TestUnauthenticatedRouteRefused(t *testing.T) {
 // TestAllowUnauthenticatedServesAnyone: the opt-in does what it says, and
 // a route without it is not mounted at all.
 func TestAllowUnauthenticatedServesAnyone(t *testing.T) {
+	t.Parallel()
 	quiet := slog.New(slog.DiscardHandler)
 	tests := []struct {
 		name  string
@@ -113,6 +115,7 @@ func TestAllowUnauthenticatedServesAnyone(t *testing.T) {
 
 // TestNilArguments: a nil Dispatcher or Source is an error, not a panic.
 func TestNilArguments(t *testing.T) {
+	t.Parallel()
 	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)))
 	tests := []struct {
 		name string

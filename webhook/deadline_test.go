@@ -48,6 +48,11 @@ func newHangingAPI(t *testing.T) *hangingAPI {
 // server's WriteTimeout, counted from the request's arrival (a slow body
 // included), however the route is mounted: the provider reads 503, not a
 // closed connection, and the send was stopped.
+//
+// It is not parallel with the other tests: its subtests (parallel with
+// each other, and mostly waiting) must answer within a tenth of the
+// WriteTimeout, which the CPU-bound tests of the package (the hostile
+// bodies) would take from them.
 func TestSyncDeadlineWithHangingAPI(t *testing.T) {
 	const writeTimeout = time.Second
 	const hookToken = "deadline-hook-token"
@@ -87,6 +92,7 @@ func TestSyncDeadlineWithHangingAPI(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			api := newHangingAPI(t)
 			transport := &http.Transport{}
 			t.Cleanup(transport.CloseIdleConnections)

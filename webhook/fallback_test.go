@@ -90,6 +90,7 @@ func TestReadyHandlerLogsToTheDefault(t *testing.T) {
 // TestServeOnAClosedListener: Serve fails, saying so, when its listener
 // does not accept; only a Shutdown ends it with nil.
 func TestServeOnAClosedListener(t *testing.T) {
+	t.Parallel()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	require.NoError(t, l.Close())
@@ -102,6 +103,7 @@ func TestServeOnAClosedListener(t *testing.T) {
 // TestListenAndServeEndsWithShutdown: ListenAndServe serves until
 // Shutdown, and then returns nil.
 func TestListenAndServeEndsWithShutdown(t *testing.T) {
+	t.Parallel()
 	s := webhook.NewServer(&plainDispatcher{}, webhook.ServerConfig{Addr: "127.0.0.1:0"})
 	done := make(chan error, 1)
 	go func() { done <- s.ListenAndServe() }()

@@ -74,6 +74,7 @@ func rawRequest(t *testing.T, addr, head string, bodyFn func(io.Writer) error) *
 }
 
 func TestHostileBodies(t *testing.T) {
+	t.Parallel()
 	const limit = 64 << 10
 	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)))
 	bot.Handle(cardbot.OnAny, echoText)
@@ -154,6 +155,7 @@ func TestHostileBodies(t *testing.T) {
 }
 
 func TestHostileJSON(t *testing.T) {
+	t.Parallel()
 	quiet := slog.New(slog.DiscardHandler)
 	gc, err := greenapi.New(greenapi.Config{IDInstance: "1101000001", APITokenInstance: "tok-0123456789", Logger: quiet})
 	require.NoError(t, err)
@@ -180,8 +182,13 @@ func TestHostileJSON(t *testing.T) {
 		{"aitu huge array of numbers", ac, `{"updates":` + hugeArray + `}`, http.StatusBadRequest},
 		{"aitu huge batch of empty updates", ac, `{"updates":[` + manyObjects + `]}`, http.StatusOK},
 	}
+	// After the subtests, which run in parallel.
+	t.Cleanup(func() {
+		assert.EqualValues(t, 1+250_001, handled.Load(), "the unknown type once, and every empty update")
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			require.Less(t, len(tt.body), webhook.DefaultBodyLimit)
 			e := echo.New()
 			_, err := webhook.Mount(e, "/hook", bot, tt.src, webhook.Config{Logger: quiet, AllowUnauthenticated: true})
@@ -198,10 +205,10 @@ func TestHostileJSON(t *testing.T) {
 			assert.Equal(t, tt.status, resp.StatusCode)
 		})
 	}
-	assert.EqualValues(t, 1+250_001, handled.Load(), "the unknown type once, and every empty update")
 }
 
 func TestServerSlowBody(t *testing.T) {
+	t.Parallel()
 	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)))
 	bot.Handle(cardbot.OnAny, echoText)
 	src := &testSource{}

@@ -24,6 +24,7 @@ import (
 // closes, so the kernel does not reset it with the answer unread. Twenty
 // times each, since a reset is a race.
 func TestOversizeBodyAnswered413(t *testing.T) {
+	t.Parallel()
 	quiet := slog.New(slog.DiscardHandler)
 	bot := cardbot.New(cardbot.WithLogger(quiet))
 	bot.Handle(cardbot.OnAny, echoText)
@@ -51,9 +52,12 @@ func TestOversizeBodyAnswered413(t *testing.T) {
 		{"the most that is drained", webhook.DefaultBodyLimit + webhook.MaxBodyDrain, false},
 		{"twice the limit, chunked", 2 * webhook.DefaultBodyLimit, true},
 	}
+	// After the subtests, which run in parallel.
+	t.Cleanup(func() { assert.Empty(t, src.Sent()) })
 	for _, srv := range servers {
 		for _, tt := range tests {
 			t.Run(srv.name+"/"+tt.name, func(t *testing.T) {
+				t.Parallel()
 				for i := range 20 {
 					status, err := postAllThenRead(srv.l.Addr().String(), tt.size, tt.chunked)
 					require.NoError(t, err, "attempt %d: the 413 was read", i)
@@ -62,7 +66,6 @@ func TestOversizeBodyAnswered413(t *testing.T) {
 			})
 		}
 	}
-	assert.Empty(t, src.Sent())
 }
 
 // postAllThenRead posts size bytes to /hook with Connection: close, writing

@@ -75,6 +75,7 @@ func postForged(t *testing.T, url string) {
 // the connection's peer, not what X-Forwarded-For claims, unless trusted
 // proxies were configured, in the Config or in the echo application.
 func TestAuthFailureLogsPeer(t *testing.T) {
+	t.Parallel()
 	trustLoopback := echo.ExtractIPFromXFFHeader(echo.TrustLoopback(true))
 	tests := []struct {
 		name        string

@@ -21,6 +21,7 @@ import (
 // 422, is logged once with what the route expected and what came, and is
 // answered through no instance; the Telegram route handles it.
 func TestMisroutedNotification(t *testing.T) {
+	t.Parallel()
 	for _, m := range mounts {
 		t.Run(m.name, func(t *testing.T) {
 			wa := greenapitest.NewServer(greenapitest.WithCredentials("4100000000", ""), greenapitest.WithWebhookToken("hook-token"))

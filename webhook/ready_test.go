@@ -36,6 +36,7 @@ func (r readier) Ready(ctx context.Context) error {
 }
 
 func TestReadyHandler(t *testing.T) {
+	t.Parallel()
 	full := &cardbot.NotReadyError{Checks: []cardbot.Check{
 		{Component: "queue", Err: &delivery.PushError{Err: &fs.PathError{Op: "write", Path: "/data/bot.db", Err: syscall.ENOSPC}}},
 		{Component: "greenapi 1101000001", Err: stateErr("notAuthorized")},
@@ -90,6 +91,7 @@ func (e stateErr) ReadyReason() string { return string(e) }
 
 // A bot lists every component it asked, ready ones as "ok".
 func TestReadyHandlerBot(t *testing.T) {
+	t.Parallel()
 	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)), delivery.WithAsync(delivery.Config{}))
 	t.Cleanup(func() { require.NoError(t, bot.Shutdown(context.Background())) })
 	rec := httptest.NewRecorder()
@@ -107,6 +109,7 @@ func shutDown(t *testing.T) *cardbot.Bot {
 // The Server serves /readyz from the bot and /metrics from the handler it
 // is given, each only when asked to.
 func TestServerProbes(t *testing.T) {
+	t.Parallel()
 	metrics := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("cardbot_up 1\n")) })
 	get := func(srv *webhook.Server, path string) (int, string) {
 		rec := httptest.NewRecorder()

@@ -64,6 +64,7 @@ func waitRun(t *testing.T, done <-chan error) error {
 // TestRunServesUntilContextEnds: Run serves until its context ends, then
 // returns nil and the address no longer accepts connections.
 func TestRunServesUntilContextEnds(t *testing.T) {
+	t.Parallel()
 	s, l := runServer(t, 0, func(*cardbot.Context) error { return nil })
 	addr := l.Addr().String()
 	ctx, cancel := context.WithCancel(t.Context())
@@ -86,6 +87,7 @@ func TestRunServesUntilContextEnds(t *testing.T) {
 // flight runs to the end and is answered; Run returns after it, with nil.
 // The OnShutdown functions run first, while the server still answers.
 func TestRunDrainsRequestsInFlight(t *testing.T) {
+	t.Parallel()
 	started, release := make(chan struct{}), make(chan struct{})
 	s, l := runServer(t, 0, func(*cardbot.Context) error {
 		close(started)
@@ -126,6 +128,7 @@ func TestRunDrainsRequestsInFlight(t *testing.T) {
 // TestRunGivesUpAfterTheBound: a request that outlasts DrainTimeout ends
 // the drain with an error that says so; the bot is stopped all the same.
 func TestRunGivesUpAfterTheBound(t *testing.T) {
+	t.Parallel()
 	started, release := make(chan struct{}), make(chan struct{})
 	s, l := runServer(t, 20*time.Millisecond, func(*cardbot.Context) error {
 		close(started)
@@ -158,6 +161,7 @@ func (l errListener) Accept() (net.Conn, error) { return nil, l.err }
 // start or an address that cannot be listened on end Run at once, with
 // the error, while its context is still alive.
 func TestRunReturnsServeErrors(t *testing.T) {
+	t.Parallel()
 	errAccept := errors.New("accept failed")
 	t.Run("listener fails", func(t *testing.T) {
 		s, l := runServer(t, 0, func(*cardbot.Context) error { return nil })
@@ -188,6 +192,7 @@ func TestRunReturnsServeErrors(t *testing.T) {
 
 // TestRunReturnsOnShutdownErrors: an OnShutdown function's error is Run's.
 func TestRunReturnsOnShutdownErrors(t *testing.T) {
+	t.Parallel()
 	errHook := errors.New("hook failed")
 	s, l := runServer(t, 0, func(*cardbot.Context) error { return nil })
 	s.OnShutdown(func(context.Context) error { return errHook })

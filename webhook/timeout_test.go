@@ -21,6 +21,7 @@ import (
 // TestSyncTimeout: a sync handling that outlasts Config.Timeout answers
 // 503 in time: the handler's context ends, and its sends with it.
 func TestSyncTimeout(t *testing.T) {
+	t.Parallel()
 	const timeout = 100 * time.Millisecond
 	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)))
 	var deadline bool
@@ -48,6 +49,7 @@ func TestSyncTimeout(t *testing.T) {
 // loaded machine still meets (50 ms, with a WriteTimeout of 500 ms, it
 // did not always).
 func TestServerTimeoutBelowWriteTimeout(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	defer close(release)
 	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)))
@@ -80,6 +82,7 @@ func TestServerTimeoutBelowWriteTimeout(t *testing.T) {
 // TestServerShutdownAlwaysStopsTheBot: when requests in flight outlast the
 // shutdown's context, the bot is shut down all the same.
 func TestServerShutdownAlwaysStopsTheBot(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	started := make(chan struct{})
 	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)))

@@ -128,6 +128,7 @@ func post(t *testing.T, url, auth, payload string) *http.Response {
 }
 
 func TestStatusCodes(t *testing.T) {
+	t.Parallel()
 	errPermanent := errors.New("bad input from the user")
 	tests := []struct {
 		name    string
@@ -191,6 +192,7 @@ func TestStatusCodes(t *testing.T) {
 func echoText(c *cardbot.Context) error { return c.Send(c.Text()) }
 
 func TestBodyLimit(t *testing.T) {
+	t.Parallel()
 	for _, m := range mounts {
 		t.Run(m.name, func(t *testing.T) { testBodyLimit(t, m.serve) })
 	}
@@ -226,6 +228,7 @@ func testBodyLimit(t *testing.T, serve func(*testing.T, *cardbot.Bot, webhook.So
 }
 
 func TestDuplicateDelivery(t *testing.T) {
+	t.Parallel()
 	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)))
 	fail := true
 	bot.Handle(cardbot.OnAny, func(c *cardbot.Context) error {
@@ -245,6 +248,7 @@ func TestDuplicateDelivery(t *testing.T) {
 }
 
 func TestAsyncQueueFull(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	bot := cardbot.New(
 		cardbot.WithLogger(slog.New(slog.DiscardHandler)),
@@ -265,6 +269,7 @@ func TestAsyncQueueFull(t *testing.T) {
 }
 
 func TestServerHealthAndGracefulShutdown(t *testing.T) {
+	t.Parallel()
 	started, release := make(chan struct{}), make(chan struct{})
 	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)))
 	bot.Handle(cardbot.OnAny, func(c *cardbot.Context) error {
@@ -318,6 +323,7 @@ func TestServerHealthAndGracefulShutdown(t *testing.T) {
 }
 
 func TestServerSlowClient(t *testing.T) {
+	t.Parallel()
 	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)))
 	s := webhook.NewServer(bot, webhook.ServerConfig{ReadHeaderTimeout: 100 * time.Millisecond})
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -338,6 +344,7 @@ func TestServerSlowClient(t *testing.T) {
 }
 
 func TestListenAndServeBadAddress(t *testing.T) {
+	t.Parallel()
 	s := webhook.NewServer(cardbot.New(), webhook.ServerConfig{Addr: "256.0.0.1:http"})
 	err := s.ListenAndServe()
 	require.Error(t, err)
@@ -346,6 +353,7 @@ func TestListenAndServeBadAddress(t *testing.T) {
 
 // Mount works on a group of an existing app, beside its own routes.
 func TestMountOnGroup(t *testing.T) {
+	t.Parallel()
 	e := echo.New()
 	e.GET("/", func(c echo.Context) error { return c.String(http.StatusOK, "app") })
 	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)))
@@ -377,6 +385,7 @@ func newTestServer(t *testing.T, h http.Handler) *httptest.Server {
 // TestNetHTTPHandler: mounted with net/http, the route takes POST only,
 // and the application's other routes are its own.
 func TestNetHTTPHandler(t *testing.T) {
+	t.Parallel()
 	bot := cardbot.New(cardbot.WithLogger(slog.New(slog.DiscardHandler)))
 	bot.Handle(cardbot.OnAny, echoText)
 	src := &testSource{token: token}

@@ -12,6 +12,7 @@ import (
 // errCheckTimeout (not ErrFormat: the file may be sound), and Open says
 // so, naming the file.
 func TestCheckFileDeadline(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "cardbot.db")
 	db, err := Open(path, Options{NoSync: true})
 	require.NoError(t, err)

@@ -15,12 +15,14 @@ import (
 // TestDecodeDeadBadEntry: a dead letter whose frame decodes but whose
 // entry does not is refused, naming the dead letter.
 func TestDecodeDeadBadEntry(t *testing.T) {
+	t.Parallel()
 	_, err := decodeDead("7", encodeDead([]byte{9, 9, 9}, "why", time.Unix(1, 0)))
 	require.ErrorIs(t, err, errEncoding)
 	assert.ErrorContains(t, err, "dead letter 7")
 }
 
 func TestSeqOf(t *testing.T) {
+	t.Parallel()
 	assert.Equal(t, uint64(42), seqOf(u64(42)))
 	assert.Equal(t, uint64(1<<64-1), seqOf(u64(1<<64-1)))
 	for _, k := range [][]byte{nil, {}, {1, 2, 3}, make([]byte, 9)} {
@@ -32,6 +34,7 @@ func TestSeqOf(t *testing.T) {
 // DeadLetters and Replay (which leaves it where it is), and can still be
 // dropped, which is how an operator gets rid of it.
 func TestCorruptDeadLetter(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		value []byte
@@ -75,6 +78,7 @@ func TestCorruptDeadLetter(t *testing.T) {
 // undecodable, they all go to the dead letters and Consume waits for new
 // entries, which it delivers.
 func TestOnlyUndecodableEntries(t *testing.T) {
+	t.Parallel()
 	db := testDB(t, Options{NoSync: true})
 	q := db.Queue()
 	ctx := t.Context()
@@ -122,6 +126,7 @@ func TestOnlyUndecodableEntries(t *testing.T) {
 // TestCorruptStateRecord: a conversation record that does not decode fails
 // Load and Save, and Save leaves it as it is.
 func TestCorruptStateRecord(t *testing.T) {
+	t.Parallel()
 	db := testDB(t, Options{NoSync: true})
 	s := db.StateStore()
 	ctx := t.Context()

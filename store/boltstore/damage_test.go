@@ -110,6 +110,7 @@ func (f storeFile) setMetas(b []byte, off int, v uint64) {
 // the file and what to do; none crashes the process, as each did in bbolt
 // before Open checked the file.
 func TestOpenDamaged(t *testing.T) {
+	t.Parallel()
 	f := writeStore(t)
 	branch, leaf, freelist := f.byType[typeBranch][0], f.byType[typeLeaf][0], f.byType[typeFreelist][0]
 	used := f.pages * f.pageSize
@@ -175,6 +176,7 @@ func TestOpenDamaged(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			path := tempPath(t)
 			require.NoError(t, os.WriteFile(path, tt.damage(append([]byte(nil), f.b...)), 0o600))
 			db, err := boltstore.Open(path, boltstore.Options{Logger: quiet})
@@ -199,6 +201,7 @@ func TestOpenDamaged(t *testing.T) {
 // TestOpenUndamaged: the check passes the store written, and the store
 // opens with what it held.
 func TestOpenUndamaged(t *testing.T) {
+	t.Parallel()
 	f := writeStore(t)
 	path := tempPath(t)
 	require.NoError(t, os.WriteFile(path, f.b, 0o600))

@@ -12,6 +12,7 @@ import (
 )
 
 func TestDeadLetters(t *testing.T) {
+	t.Parallel()
 	path := tempPath(t)
 	db := open(t, path, boltstore.Options{})
 	q := db.Queue()
@@ -86,6 +87,7 @@ func TestDeadLetters(t *testing.T) {
 }
 
 func TestNoDeadLetter(t *testing.T) {
+	t.Parallel()
 	db := open(t, tempPath(t), boltstore.Options{})
 	q := db.Queue()
 	_, err := q.Push(t.Context(), entry("c", "", "u"))
@@ -104,6 +106,7 @@ func TestNoDeadLetter(t *testing.T) {
 }
 
 func TestDeadLetterLimit(t *testing.T) {
+	t.Parallel()
 	path := tempPath(t)
 	db := open(t, path, boltstore.Options{DeadLetterLimit: 3})
 	q := db.Queue()

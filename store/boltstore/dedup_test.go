@@ -13,6 +13,7 @@ import (
 )
 
 func TestDedupStore(t *testing.T) {
+	t.Parallel()
 	type step struct {
 		op   string // "begin", "end", "fail" (End not handled)
 		want store.DedupState
@@ -61,6 +62,7 @@ func TestDedupStore(t *testing.T) {
 }
 
 func TestDedupStoreExpiry(t *testing.T) {
+	t.Parallel()
 	clk := boltstore.NewClock()
 	db := openClock(t, tempPath(t), boltstore.Options{InFlightLease: time.Minute, DedupTTL: time.Hour}, clk)
 	s := db.DedupStore()
@@ -98,6 +100,7 @@ func TestDedupStoreExpiry(t *testing.T) {
 }
 
 func TestDedupStoreErrors(t *testing.T) {
+	t.Parallel()
 	db := open(t, tempPath(t), boltstore.Options{})
 	s := db.DedupStore()
 	_, err := s.Begin(t.Context(), "")
@@ -110,6 +113,7 @@ func TestDedupStoreErrors(t *testing.T) {
 }
 
 func TestDedupStoreIsNotPushDedup(t *testing.T) {
+	t.Parallel()
 	db := open(t, tempPath(t), boltstore.Options{})
 	ok, err := db.Queue().Push(t.Context(), store.Entry{Provider: "greenapi", ChatID: "c", Key: "k"})
 	require.NoError(t, err)

@@ -14,6 +14,7 @@ import (
 )
 
 func TestEncoding(t *testing.T) {
+	t.Parallel()
 	pushed := time.Unix(1_700_000_000, 42)
 	tests := []store.Entry{
 		{Provider: "greenapi", ChatID: "79001234567@c.us", Key: "k", Update: []byte(`{"a":1}`)},
@@ -47,6 +48,7 @@ func TestEncoding(t *testing.T) {
 }
 
 func TestParseID(t *testing.T) {
+	t.Parallel()
 	for id, want := range map[string]uint64{"1": 1, "42": 42, "18446744073709551615": 1<<64 - 1} {
 		got, ok := parseID(id)
 		assert.True(t, ok, id)
@@ -79,6 +81,7 @@ func counts(t *testing.T, db *DB, buckets ...[]byte) []int {
 }
 
 func TestPurge(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "x.db")
 	opts := Options{DedupTTL: time.Hour, InFlightLease: time.Minute, NoSync: true, Logger: slog.New(slog.DiscardHandler)}
 	clk := NewClock()
@@ -125,6 +128,7 @@ func TestPurge(t *testing.T) {
 }
 
 func TestPurgeIndex(t *testing.T) {
+	t.Parallel()
 	db := testDB(t, Options{})
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
 		set := func(key string, exp int64) {
@@ -152,6 +156,7 @@ func TestPurgeIndex(t *testing.T) {
 }
 
 func TestUndecodableEntry(t *testing.T) {
+	t.Parallel()
 	db := testDB(t, Options{})
 	q := db.Queue()
 	ctx := t.Context()
@@ -188,6 +193,7 @@ func TestUndecodableEntry(t *testing.T) {
 // TestConsumeSkipsInFlight: a Consume called again after one that failed
 // does not deliver again what the caller still handles.
 func TestConsumeSkipsInFlight(t *testing.T) {
+	t.Parallel()
 	db := testDB(t, Options{})
 	q := db.Queue()
 	ctx := t.Context()
@@ -215,6 +221,7 @@ func TestConsumeSkipsInFlight(t *testing.T) {
 }
 
 func TestStateEncoding(t *testing.T) {
+	t.Parallel()
 	tests := []store.StateRecord{
 		{Version: 1},
 		{State: "ask_list", Data: []byte(`{"a":1}`), Update: "greenapi\x00k", Version: 1 << 40},
@@ -246,6 +253,7 @@ func TestStateEncoding(t *testing.T) {
 }
 
 func TestStatePurge(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "x.db")
 	opts := Options{NoSync: true, Logger: slog.New(slog.DiscardHandler)}
 	clk := NewClock()

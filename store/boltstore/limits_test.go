@@ -19,6 +19,7 @@ import (
 // TestCancelledContext: the calls that take a context fail at once with
 // its error when it has ended, and change nothing.
 func TestCancelledContext(t *testing.T) {
+	t.Parallel()
 	db := open(t, tempPath(t), boltstore.Options{NoSync: true})
 	q, s := db.Queue(), db.StateStore()
 	ctx := t.Context()
@@ -72,6 +73,7 @@ func TestCancelledContext(t *testing.T) {
 }
 
 func TestStateSaveEmptyKey(t *testing.T) {
+	t.Parallel()
 	db := open(t, tempPath(t), boltstore.Options{NoSync: true})
 	s := db.StateStore()
 	v, err := s.Save(t.Context(), "", store.StateRecord{State: "a"}, time.Minute)
@@ -91,6 +93,7 @@ const maxKey = 32768
 // the transaction is rolled back as a whole, so the call fails again the
 // next time instead of finding a half-written mark.
 func TestKeyTooLarge(t *testing.T) {
+	t.Parallel()
 	db := open(t, tempPath(t), boltstore.Options{NoSync: true})
 	q, dd, s := db.Queue(), db.DedupStore(), db.StateStore()
 	ctx := t.Context()
@@ -145,6 +148,7 @@ func TestKeyTooLarge(t *testing.T) {
 // entry in flight: Consume returns ErrClosed at once, and the entry, never
 // acknowledged, is delivered again after the next Open.
 func TestCloseWhileDraining(t *testing.T) {
+	t.Parallel()
 	path := tempPath(t)
 	db := open(t, path, boltstore.Options{NoSync: true})
 	q := db.Queue()
@@ -173,6 +177,7 @@ func TestCloseWhileDraining(t *testing.T) {
 // TestOpenDevice: a path that is no regular file, and that bbolt cannot
 // sync, fails Open with an error that names the path and is not ErrFormat.
 func TestOpenDevice(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS != "linux" {
 		t.Skip("fdatasync of /dev/null fails on Linux")
 	}

@@ -14,6 +14,7 @@ import (
 )
 
 func TestOpenCreates(t *testing.T) {
+	t.Parallel()
 	path := tempPath(t)
 	db := open(t, path, boltstore.Options{})
 	assert.Equal(t, path, db.Path())
@@ -26,6 +27,7 @@ func TestOpenCreates(t *testing.T) {
 }
 
 func TestOpenEmptyFile(t *testing.T) {
+	t.Parallel()
 	path := tempPath(t)
 	require.NoError(t, os.WriteFile(path, nil, 0o600))
 	db := open(t, path, boltstore.Options{})
@@ -35,6 +37,7 @@ func TestOpenEmptyFile(t *testing.T) {
 }
 
 func TestOpenRefuses(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		make   func(t *testing.T, path string)
@@ -106,6 +109,7 @@ func TestOpenRefuses(t *testing.T) {
 }
 
 func TestOpenTwiceInProcess(t *testing.T) {
+	t.Parallel()
 	path := tempPath(t)
 	open(t, path, boltstore.Options{})
 	_, err := boltstore.Open(path, boltstore.Options{OpenTimeout: 50 * time.Millisecond, Logger: quiet})

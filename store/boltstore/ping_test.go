@@ -12,6 +12,7 @@ import (
 )
 
 func TestPing(t *testing.T) {
+	t.Parallel()
 	db, err := boltstore.Open(filepath.Join(t.TempDir(), "bot.db"), boltstore.Options{})
 	require.NoError(t, err)
 	ctx := context.Background()

@@ -18,6 +18,7 @@ import (
 )
 
 func TestPushDedup(t *testing.T) {
+	t.Parallel()
 	type push struct {
 		provider, key string
 		want          bool
@@ -66,6 +67,7 @@ func TestPushDedup(t *testing.T) {
 }
 
 func TestPushDedupWindow(t *testing.T) {
+	t.Parallel()
 	clk := boltstore.NewClock()
 	db := openClock(t, tempPath(t), boltstore.Options{DedupTTL: time.Hour}, clk)
 	q := db.Queue()
@@ -84,6 +86,7 @@ func TestPushDedupWindow(t *testing.T) {
 }
 
 func TestPushConcurrentDuplicates(t *testing.T) {
+	t.Parallel()
 	db := open(t, tempPath(t), boltstore.Options{NoSync: true})
 	q := db.Queue()
 	const keys, pushers = 20, 8
@@ -110,6 +113,7 @@ func TestPushConcurrentDuplicates(t *testing.T) {
 }
 
 func TestPushKeepsEntry(t *testing.T) {
+	t.Parallel()
 	db := open(t, tempPath(t), boltstore.Options{})
 	q := db.Queue()
 	pushed := time.Date(2025, 3, 1, 12, 0, 0, 123, time.UTC)
@@ -136,6 +140,7 @@ func TestPushKeepsEntry(t *testing.T) {
 }
 
 func TestPushCancelled(t *testing.T) {
+	t.Parallel()
 	db := open(t, tempPath(t), boltstore.Options{})
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
@@ -147,6 +152,7 @@ func TestPushCancelled(t *testing.T) {
 }
 
 func TestOrder(t *testing.T) {
+	t.Parallel()
 	db := open(t, tempPath(t), boltstore.Options{NoSync: true})
 	q := db.Queue()
 	const n = 300 // more than one batch of Consume
@@ -176,6 +182,7 @@ func TestOrder(t *testing.T) {
 }
 
 func TestAckIsGoneAfterReopen(t *testing.T) {
+	t.Parallel()
 	path := tempPath(t)
 	db := open(t, path, boltstore.Options{})
 	q := db.Queue()
@@ -206,6 +213,7 @@ func TestAckIsGoneAfterReopen(t *testing.T) {
 }
 
 func TestAckTwiceAndUnknown(t *testing.T) {
+	t.Parallel()
 	db := open(t, tempPath(t), boltstore.Options{})
 	q := db.Queue()
 	_, err := q.Push(t.Context(), entry("c", "", "1"))
@@ -232,6 +240,7 @@ func TestAckTwiceAndUnknown(t *testing.T) {
 // DB is closed under Consume (as good as a crash: nothing ended them) come
 // again after Open, first, in order, and no acknowledged one does.
 func TestRedeliveryAfterRestart(t *testing.T) {
+	t.Parallel()
 	path := tempPath(t)
 	db := open(t, path, boltstore.Options{})
 	q := db.Queue()
@@ -265,6 +274,7 @@ func TestRedeliveryAfterRestart(t *testing.T) {
 }
 
 func TestRelease(t *testing.T) {
+	t.Parallel()
 	db := open(t, tempPath(t), boltstore.Options{})
 	q := db.Queue()
 	push := func(chat, u string) {
@@ -341,8 +351,10 @@ func TestRelease(t *testing.T) {
 // does not take deliveries: the entry Consume is handing over then was
 // chosen before the Releases, and may come first.
 func TestReleaseRandom(t *testing.T) {
+	t.Parallel()
 	for seed := range uint64(5) {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
+			t.Parallel()
 			releaseRandom(t, seed)
 		})
 	}
@@ -441,6 +453,7 @@ func releaseRandom(t *testing.T, seed uint64) {
 }
 
 func TestShutdown(t *testing.T) {
+	t.Parallel()
 	db := open(t, tempPath(t), boltstore.Options{})
 	q := db.Queue()
 	for i := range 3 {
@@ -477,6 +490,7 @@ func TestShutdown(t *testing.T) {
 }
 
 func TestConsumeOnceAtATime(t *testing.T) {
+	t.Parallel()
 	db := open(t, tempPath(t), boltstore.Options{})
 	q := db.Queue()
 	_, err := q.Push(t.Context(), entry("c", "", "u"))

@@ -34,8 +34,10 @@ func stateBot(t *testing.T, db *boltstore.DB, async bool) *cardbot.Bot {
 // TestStateRestart stops the bot in the middle of a conversation, closes
 // the file and opens it again: the conversation goes on where it was.
 func TestStateRestart(t *testing.T) {
+	t.Parallel()
 	for _, async := range []bool{false, true} {
 		t.Run(map[bool]string{false: "sync", true: "async"}[async], func(t *testing.T) {
+			t.Parallel()
 			path := tempPath(t)
 			p := flowtest.NewProvider()
 			db := open(t, path, boltstore.Options{NoSync: true})
@@ -68,6 +70,7 @@ func TestStateRestart(t *testing.T) {
 // bots that share one file (in one process: a file has one), sync: every
 // step runs once. Async delivery from a file has one consumer, so one bot.
 func TestStateTwoBotsOneFile(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		async bool
@@ -78,6 +81,7 @@ func TestStateTwoBotsOneFile(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			db := open(t, tempPath(t), boltstore.Options{NoSync: true})
 			var bots []*cardbot.Bot
 			for range tc.bots {

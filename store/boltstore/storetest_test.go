@@ -15,6 +15,7 @@ import (
 // closes the file and opens it again; a crash closes it under Consume and
 // whatever it delivered.
 func TestConformance(t *testing.T) {
+	t.Parallel()
 	var (
 		mu  sync.Mutex
 		dbs = make(map[store.Queue]*boltstore.DB)
@@ -33,6 +34,7 @@ func TestConformance(t *testing.T) {
 	}
 
 	t.Run("Queue", func(t *testing.T) {
+		t.Parallel()
 		storetest.TestQueue(t, func(t *testing.T) store.Queue {
 			return openQueue(t, tempPath(t))
 		}, storetest.QueueOptions{
@@ -47,20 +49,24 @@ func TestConformance(t *testing.T) {
 		})
 	})
 	t.Run("DedupStore", func(t *testing.T) {
+		t.Parallel()
 		storetest.TestDedupStore(t, func(t *testing.T, lease time.Duration) store.DedupStore {
 			return open(t, tempPath(t), boltstore.Options{InFlightLease: lease}).DedupStore()
 		})
 	})
 	t.Run("Locker", func(t *testing.T) {
+		t.Parallel()
 		storetest.TestLocker(t, func(t *testing.T) store.Locker {
 			return open(t, tempPath(t), boltstore.Options{}).Locker()
 		})
 	})
 	t.Run("StateStore", func(t *testing.T) {
+		t.Parallel()
 		first, reopen := reopenable(func(db *boltstore.DB) store.StateStore { return db.StateStore() })
 		storetest.TestStateStore(t, first, storetest.StateOptions{Reopen: reopen})
 	})
 	t.Run("SendLedger", func(t *testing.T) {
+		t.Parallel()
 		first, reopen := reopenable(func(db *boltstore.DB) store.SendLedger { return db.SendLedger() })
 		storetest.TestSendLedger(t, first, storetest.LedgerOptions{Reopen: reopen})
 	})

@@ -17,17 +17,29 @@ import (
 	"github.com/cardbot/cardbot/store/redisstore"
 )
 
-// TestConformanceCluster runs the shared suite on a real Redis Cluster of
-// three masters: every script of the stores touches the keys of one slot,
-// or the cluster would refuse it (CROSSSLOT).
-func TestConformanceCluster(t *testing.T) {
+// TestCluster runs its subtests on one real Redis Cluster of three
+// masters, started once for the package; each subtest has key prefixes of
+// its own. Conformance runs the shared suite on it: every script of the
+// stores touches the keys of one slot, or the cluster would refuse it
+// (CROSSSLOT).
+func TestCluster(t *testing.T) {
+	t.Parallel()
 	cl := redistest.NewCluster(t)
-	conformance(t, func(t *testing.T) redis.UniversalClient { return cl.Client(t) })
+	t.Run("Conformance", func(t *testing.T) {
+		t.Parallel()
+		conformance(t, func(t *testing.T) redis.UniversalClient { return cl.Client(t) })
+	})
+	t.Run("HashTags", func(t *testing.T) {
+		t.Parallel()
+		clusterHashTags(t, cl)
+	})
 }
 
 // TestConformanceSentinel runs the shared suite through Sentinel: a
-// failover client that asks the Sentinel for the master.
+// failover client that asks the Sentinel for the master. It has a Sentinel
+// of its own, as TestSentinelFailover has: a failover would fail the suite.
 func TestConformanceSentinel(t *testing.T) {
+	t.Parallel()
 	s := redistest.NewSentinel(t)
 	conformance(t, func(t *testing.T) redis.UniversalClient { return s.Client(t) })
 }
@@ -35,12 +47,11 @@ func TestConformanceSentinel(t *testing.T) {
 // hashTag is the hash tag of a Redis key: what Cluster hashes.
 var hashTag = regexp.MustCompile(`\{([^}]+)\}`)
 
-// TestClusterHashTags: on a Cluster, every key the stores write carries a
+// clusterHashTags: on a Cluster, every key the stores write carries a
 // hash tag; all the keys of a Queue (every partition's stream, dead
 // letters, lease and fence, the dedup marks, the members) share one slot,
 // and the DedupStore's and StateStore's keys spread over the masters.
-func TestClusterHashTags(t *testing.T) {
-	cl := redistest.NewCluster(t)
+func clusterHashTags(t *testing.T, cl *redistest.Cluster) {
 	client := cl.Client(t)
 	ctx := t.Context()
 	cfg := testConfig(t)
@@ -125,6 +136,7 @@ func TestClusterHashTags(t *testing.T) {
 // pushed and not yet replicated when the master dies is lost: Redis
 // replicates asynchronously; see the package doc.)
 func TestSentinelFailover(t *testing.T) {
+	t.Parallel()
 	s := redistest.NewSentinel(t)
 	client := s.Client(t)
 	ctx := t.Context()

@@ -19,6 +19,7 @@ import (
 // TestShutdownWaitsForDeliveries: when ctx ends, Consume keeps its leases
 // until every delivery ended, then gives them up and leaves.
 func TestShutdownWaitsForDeliveries(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t)
 	q, rc := newQueue(t, cfg)
 	push(t, q, entry("c", "", "1"), entry("c", "", "2"))
@@ -64,8 +65,10 @@ func TestShutdownWaitsForDeliveries(t *testing.T) {
 // to the next consumer, before the later entries of their chat, whether
 // the first gave its leases up or crashed with them.
 func TestRedeliveryAfterCrash(t *testing.T) {
+	t.Parallel()
 	for _, crash := range []bool{false, true} {
 		t.Run(map[bool]string{false: "leases given up", true: "crashed"}[crash], func(t *testing.T) {
+			t.Parallel()
 			cfg := testConfig(t)
 			q1, c1 := newQueue(t, cfg)
 			push(t, q1, entry("c", "", "1"), entry("c", "", "2"), entry("other", "", "x"))
@@ -114,6 +117,7 @@ func TestRedeliveryAfterCrash(t *testing.T) {
 // TestTwoConsumersSplit: two consumers share the partitions, and no entry
 // is delivered to one while the other handles it.
 func TestTwoConsumersSplit(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t)
 	qa, _ := newQueue(t, cfg)
 	qb, _ := newQueue(t, cfg)
@@ -166,6 +170,7 @@ func TestTwoConsumersSplit(t *testing.T) {
 // partitions after the lease and delivers their pending entries first, in
 // order.
 func TestMemberDies(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t)
 	qa, ca := newQueue(t, cfg)
 	qb, _ := newQueue(t, cfg)
@@ -210,6 +215,7 @@ func TestMemberDies(t *testing.T) {
 // ends the Owned context of its deliveries, and the consumer takes the
 // partition again with a new token, delivering the pending entries again.
 func TestLostLeaseCancelsOwned(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t)
 	cfg.Partitions = 1
 	q, rc := newQueue(t, cfg)
@@ -234,12 +240,16 @@ func TestLostLeaseCancelsOwned(t *testing.T) {
 // TestWakeUpIsQuick: a push reaches an idle consumer through pub/sub, well
 // before the poll.
 func TestWakeUpIsQuick(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t)
 	cfg.PollInterval = time.Minute
-	q, _ := newQueue(t, cfg)
+	q, rc := newQueue(t, cfg)
 	c := consume(t, q, nil)
-	eventually(t, func() bool { return len(redisstore.Owned(q)) == redisstore.DefaultPartitions }, 5*time.Second, "no partitions")
-	time.Sleep(100 * time.Millisecond) // the subscription is up
+	wake := cfg.Prefix + ":wake"
+	eventually(t, func() bool {
+		n, err := rc.PubSubNumSub(t.Context(), wake).Result()
+		return err == nil && n[wake] == 1 && len(redisstore.Owned(q)) == redisstore.DefaultPartitions
+	}, 5*time.Second, "not subscribed, or no partitions")
 	for i := range 5 {
 		start := time.Now()
 		push(t, q, entry(fmt.Sprint("c", i), "", "x"))
@@ -253,6 +263,7 @@ func TestWakeUpIsQuick(t *testing.T) {
 // TestOwnedPartitionsAreDisjoint samples the leases of three consumers
 // while they start and stop: a partition is never held by two.
 func TestOwnedPartitionsAreDisjoint(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t)
 	var qs []*redisstore.Queue
 	var cs []*consumer
@@ -296,6 +307,7 @@ func TestOwnedPartitionsAreDisjoint(t *testing.T) {
 // and Owned ends; when it is back (empty: it kept nothing), Consume takes
 // the partitions again and delivers what is pushed, without a restart.
 func TestRedisOutage(t *testing.T) {
+	t.Parallel()
 	srv := redistest.NewServer(t)
 	client := redis.NewClient(&redis.Options{Addr: srv.Addr(), MaxRetries: -1, DialerRetries: 1,
 		DialTimeout: 200 * time.Millisecond, ReadTimeout: 200 * time.Millisecond, WriteTimeout: 200 * time.Millisecond})

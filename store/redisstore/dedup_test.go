@@ -24,6 +24,7 @@ func twoDedupStores(t *testing.T, cfg redisstore.Config) (*redisstore.DedupStore
 }
 
 func TestDedupStore(t *testing.T) {
+	t.Parallel()
 	a, b := twoDedupStores(t, testConfig(t))
 	ctx := t.Context()
 	type step struct {
@@ -61,6 +62,7 @@ func TestDedupStore(t *testing.T) {
 }
 
 func TestDedupLeasesExpire(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t)
 	cfg.InFlightLease = 200 * time.Millisecond
 	cfg.DoneTTL = 400 * time.Millisecond
@@ -91,6 +93,7 @@ func TestDedupLeasesExpire(t *testing.T) {
 }
 
 func TestDedupConcurrentBegin(t *testing.T) {
+	t.Parallel()
 	a, b := twoDedupStores(t, testConfig(t))
 	var mu sync.Mutex
 	count := map[store.DedupState]int{}

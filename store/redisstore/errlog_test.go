@@ -37,6 +37,7 @@ func attrs(rec slog.Record) map[string]slog.Value {
 // TestErrLog: the background work's failures are logged at most once per
 // errLogEvery; the next line logged tells how many were kept back.
 func TestErrLog(t *testing.T) {
+	t.Parallel()
 	var h records
 	l := &errLog{log: slog.New(&h)}
 	boom := errors.New("boom")

@@ -21,6 +21,7 @@ import (
 // TestCancelledContext: the stores' calls fail with the context's error
 // when it has ended, and change nothing in Redis.
 func TestCancelledContext(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t)
 	q, rc := newQueue(t, cfg)
 	states, err := redisstore.NewStateStore(rc, cfg)
@@ -94,6 +95,7 @@ func TestCancelledContext(t *testing.T) {
 // TestEndFailureDeliversAgain: an Ack or DeadLetter that fails leaves the
 // entry pending, and the running Consume delivers it again.
 func TestEndFailureDeliversAgain(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		end  func(q *redisstore.Queue, ctx context.Context, d store.Delivery) error
@@ -105,6 +107,7 @@ func TestEndFailureDeliversAgain(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			cfg := testConfig(t)
 			cfg.Partitions = 1
 			q, _ := newQueue(t, cfg)
@@ -134,6 +137,7 @@ func TestEndFailureDeliversAgain(t *testing.T) {
 // TestStateLoadBadVersion: a conversation whose version field is no number
 // (written by something else) fails Load instead of being read as new.
 func TestStateLoadBadVersion(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t)
 	rc := redistest.Client(t)
 	states, err := redisstore.NewStateStore(rc, cfg)
@@ -146,6 +150,7 @@ func TestStateLoadBadVersion(t *testing.T) {
 
 // TestConsumeClosedClient: Consume on a closed client fails at once.
 func TestConsumeClosedClient(t *testing.T) {
+	t.Parallel()
 	q, rc := newQueue(t, testConfig(t))
 	require.NoError(t, rc.Close())
 	err := q.Consume(t.Context(), func(store.Delivery) {})
@@ -165,8 +170,10 @@ func outageClient(t *testing.T, srv *redistest.Server) *redis.Client {
 // start logs it and tries again, until Redis answers (then it delivers) or
 // its ctx ends (then it returns nil).
 func TestConsumeStartsDuringOutage(t *testing.T) {
+	t.Parallel()
 	for _, back := range []bool{true, false} {
 		t.Run(map[bool]string{true: "Redis comes back", false: "ctx ends"}[back], func(t *testing.T) {
+			t.Parallel()
 			srv := redistest.NewServer(t)
 			srv.Stop()
 			cfg := testConfig(t)
@@ -197,6 +204,7 @@ func TestConsumeStartsDuringOutage(t *testing.T) {
 // cannot give up its leases or leave the members (they expire), and
 // returns nil once its deliveries ended, without hanging.
 func TestShutdownDuringOutage(t *testing.T) {
+	t.Parallel()
 	srv := redistest.NewServer(t)
 	cfg := testConfig(t)
 	cfg.Partitions = 2
@@ -217,6 +225,7 @@ func TestShutdownDuringOutage(t *testing.T) {
 // TestWakeChannelGarbage: messages on the wake channel that name no
 // partition of the queue are ignored; Consume goes on delivering.
 func TestWakeChannelGarbage(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t)
 	cfg.Partitions = 2
 	cfg.PollInterval = time.Minute // a delivery needs a working wake-up
@@ -246,6 +255,7 @@ func TestWakeChannelGarbage(t *testing.T) {
 // delivery made under the lost lease has ended, and then does not deliver
 // that one again once acknowledged.
 func TestLeaseLostWhileIdle(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t)
 	cfg.Partitions = 1
 	cfg.PollInterval = time.Minute

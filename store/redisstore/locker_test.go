@@ -11,6 +11,7 @@ import (
 )
 
 func TestLocker(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t)
 	l, err := redisstore.NewLocker(redistest.Client(t), cfg)
 	require.NoError(t, err)

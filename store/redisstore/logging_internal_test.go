@@ -14,6 +14,7 @@ import (
 // Warn, one line per interval for each kind of message; the next line of a
 // kind counts those kept back.
 func TestClientLoggerRateLimit(t *testing.T) {
+	t.Parallel()
 	var h records
 	l := NewClientLogger(slog.New(&h), time.Minute)
 	now := time.Unix(1000, 0)
@@ -41,6 +42,7 @@ func TestClientLoggerRateLimit(t *testing.T) {
 }
 
 func TestClientLoggerDefaults(t *testing.T) {
+	t.Parallel()
 	l := NewClientLogger(nil, 0)
 	assert.Same(t, slog.Default(), l.log)
 	assert.Equal(t, DefaultClientLogEvery, l.every)

@@ -17,6 +17,7 @@ import (
 // other consumer took them, and a delivery under way stays owned: the
 // handling that may have written to the provider is not cancelled.
 func TestShortOutageKeepsLeases(t *testing.T) {
+	t.Parallel()
 	srv := redistest.NewServer(t)
 	cfg := testConfig(t)
 	cfg.Partitions = 2

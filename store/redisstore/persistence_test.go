@@ -19,6 +19,7 @@ import (
 // persistence, and the risks they name; a server whose CONFIG command is
 // disabled (as on managed Redis) is read by INFO.
 func TestReadPersistence(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		args   []string
@@ -53,6 +54,7 @@ func TestReadPersistence(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			srv := redistest.NewServer(t, tt.args...)
 			c := redis.NewClient(&redis.Options{Addr: srv.Addr()})
 			t.Cleanup(func() { _ = c.Close() })
@@ -76,6 +78,7 @@ func TestReadPersistence(t *testing.T) {
 // TestReadPersistenceDown: a server that does not answer is an error,
 // not a guess.
 func TestReadPersistenceDown(t *testing.T) {
+	t.Parallel()
 	srv := redistest.NewServer(t)
 	srv.Stop()
 	c := redis.NewClient(&redis.Options{Addr: srv.Addr(), MaxRetries: -1, DialerRetries: 1})
@@ -122,6 +125,7 @@ func (w warnings) waitWarning(t *testing.T, part string, wait time.Duration) str
 // once Redis answers after an outage (it may come back with other
 // settings).
 func TestConsumeWarnsPersistence(t *testing.T) {
+	t.Parallel()
 	srv := redistest.NewServer(t)
 	client := redis.NewClient(&redis.Options{Addr: srv.Addr(), MaxRetries: -1, DialerRetries: 1,
 		DialTimeout: 200 * time.Millisecond, ReadTimeout: 200 * time.Millisecond, WriteTimeout: 200 * time.Millisecond})

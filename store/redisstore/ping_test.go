@@ -14,6 +14,7 @@ import (
 )
 
 func TestPing(t *testing.T) {
+	t.Parallel()
 	cfg := redisstore.Config{Prefix: redistest.Prefix(t)}
 	ctx := context.Background()
 

@@ -17,6 +17,7 @@ import (
 )
 
 func TestConfigErrors(t *testing.T) {
+	t.Parallel()
 	c := redistest.Client(t)
 	for _, tc := range []struct {
 		name string
@@ -55,6 +56,7 @@ func TestConfigErrors(t *testing.T) {
 }
 
 func TestPushDedup(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t)
 	cfg.DedupTTL = 300 * time.Millisecond
 	q, _ := newQueue(t, cfg)
@@ -96,6 +98,7 @@ func TestPushDedup(t *testing.T) {
 }
 
 func TestEntryFields(t *testing.T) {
+	t.Parallel()
 	q, _ := newQueue(t, testConfig(t))
 	pushed := time.Date(2026, 5, 4, 3, 2, 1, 123456789, time.UTC)
 	e := store.Entry{Provider: "aitu", ChatID: "chat\x00é", Key: "k", Update: []byte{0, 1, 2, 0xff}, Pushed: pushed}
@@ -118,6 +121,7 @@ func TestEntryFields(t *testing.T) {
 }
 
 func TestPerChatOrderManyChats(t *testing.T) {
+	t.Parallel()
 	q, _ := newQueue(t, testConfig(t))
 	const chats, per = 40, 25
 	var wg sync.WaitGroup
@@ -148,6 +152,7 @@ func TestPerChatOrderManyChats(t *testing.T) {
 }
 
 func TestAckedIsNeverDeliveredAgain(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t)
 	q, rc := newQueue(t, cfg)
 	for i := range 10 {
@@ -170,6 +175,7 @@ func TestAckedIsNeverDeliveredAgain(t *testing.T) {
 }
 
 func TestReleaseDeliversAgainInOrder(t *testing.T) {
+	t.Parallel()
 	q, _ := newQueue(t, testConfig(t))
 	push(t, q, entry("c", "", "1"), entry("c", "", "2"), entry("c", "", "3"))
 	c := consume(t, q, nil)
@@ -193,6 +199,7 @@ func TestReleaseDeliversAgainInOrder(t *testing.T) {
 }
 
 func TestBadIDs(t *testing.T) {
+	t.Parallel()
 	q, _ := newQueue(t, testConfig(t))
 	ctx := t.Context()
 	for _, id := range []string{"", "x", "1", "1-", "-1-0", "01-1-0", "16-1-0", "1-1", "1-a-0", "1-01-0", "1-1-0-0"} {
@@ -213,6 +220,7 @@ func TestBadIDs(t *testing.T) {
 }
 
 func TestDeadLetters(t *testing.T) {
+	t.Parallel()
 	q, _ := newQueue(t, testConfig(t))
 	ctx := t.Context()
 	dl, err := q.DeadLetters(ctx, 10)
@@ -280,6 +288,7 @@ func TestDeadLetters(t *testing.T) {
 }
 
 func TestDeadLettersAreBounded(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t)
 	cfg.Partitions = 1
 	cfg.MaxDeadLetters = 5
@@ -302,6 +311,7 @@ func TestDeadLettersAreBounded(t *testing.T) {
 }
 
 func TestConcurrentProducers(t *testing.T) {
+	t.Parallel()
 	q, _ := newQueue(t, testConfig(t))
 	const producers, each, keys = 8, 100, 300
 	var stored sync.Map
@@ -339,6 +349,7 @@ func TestConcurrentProducers(t *testing.T) {
 }
 
 func TestConsumeErrors(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t)
 	q, _ := newQueue(t, cfg)
 	require.Error(t, q.Consume(t.Context(), nil))
@@ -357,6 +368,7 @@ func TestConsumeErrors(t *testing.T) {
 }
 
 func TestConsumeReturnsWhenCancelledBeforeStart(t *testing.T) {
+	t.Parallel()
 	q, _ := newQueue(t, testConfig(t))
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()

@@ -50,6 +50,7 @@ func stateBot(t *testing.T, cfg redisstore.Config, in instance, p cardbot.Provid
 // to two bots that share Redis: every step of the counting flow runs
 // exactly once, and the counts end at ten.
 func TestStateTwoInstances(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		in   instance
@@ -60,6 +61,7 @@ func TestStateTwoInstances(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			cfg := testConfig(t)
 			p := flowtest.NewProvider()
 			a, states, _ := stateBot(t, cfg, tc.in, p)
@@ -83,8 +85,10 @@ func TestStateTwoInstances(t *testing.T) {
 // TestStateRestartRedis stops the bot in the middle of a conversation and
 // starts another on a new client: the conversation goes on.
 func TestStateRestartRedis(t *testing.T) {
+	t.Parallel()
 	for _, in := range []instance{{}, {async: true}} {
 		t.Run(map[bool]string{false: "sync", true: "async"}[in.async], func(t *testing.T) {
+			t.Parallel()
 			cfg := testConfig(t)
 			p := flowtest.NewProvider()
 			b, _, c := stateBot(t, cfg, in, p)
@@ -109,6 +113,7 @@ func TestStateRestartRedis(t *testing.T) {
 // TestStateRedisDown checks that a conversation whose store fails is not
 // handled, and fails retryably, so the provider delivers it again.
 func TestStateRedisDown(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t)
 	p := flowtest.NewProvider()
 	b, _, c := stateBot(t, cfg, instance{}, p)
@@ -125,6 +130,7 @@ func TestStateRedisDown(t *testing.T) {
 // provider (here Race) answers by delivering again. So a step may be sent
 // twice, but no change is lost or applied twice: the count ends at ten.
 func TestStateConflictWithoutLocker(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t)
 	p := flowtest.NewProvider()
 	a, states, _ := stateBot(t, cfg, instance{}, p)

@@ -16,6 +16,7 @@ import (
 // TestConformance runs the stores through the shared suite on the test
 // server.
 func TestConformance(t *testing.T) {
+	t.Parallel()
 	conformance(t, func(t *testing.T) redis.UniversalClient { return redistest.Client(t) })
 }
 
@@ -45,6 +46,7 @@ func conformance(t *testing.T, client func(t *testing.T) redis.UniversalClient) 
 	}
 
 	t.Run("Queue", func(t *testing.T) {
+		t.Parallel()
 		storetest.TestQueue(t, func(t *testing.T) store.Queue {
 			return open(t, testConfig(t))
 		}, storetest.QueueOptions{
@@ -59,6 +61,7 @@ func conformance(t *testing.T, client func(t *testing.T) redis.UniversalClient) 
 		})
 	})
 	t.Run("DedupStore", func(t *testing.T) {
+		t.Parallel()
 		storetest.TestDedupStore(t, func(t *testing.T, lease time.Duration) store.DedupStore {
 			cfg := testConfig(t)
 			cfg.InFlightLease = lease
@@ -68,6 +71,7 @@ func conformance(t *testing.T, client func(t *testing.T) redis.UniversalClient) 
 		})
 	})
 	t.Run("Locker", func(t *testing.T) {
+		t.Parallel()
 		storetest.TestLocker(t, func(t *testing.T) store.Locker {
 			l, err := redisstore.NewLocker(client(t), testConfig(t))
 			require.NoError(t, err)
@@ -75,6 +79,7 @@ func conformance(t *testing.T, client func(t *testing.T) redis.UniversalClient) 
 		})
 	})
 	t.Run("StateStore", func(t *testing.T) {
+		t.Parallel()
 		first, reopen := reopenable(func(t *testing.T, cfg redisstore.Config) store.StateStore {
 			s, err := redisstore.NewStateStore(client(t), cfg)
 			require.NoError(t, err)
@@ -83,6 +88,7 @@ func conformance(t *testing.T, client func(t *testing.T) redis.UniversalClient) 
 		storetest.TestStateStore(t, first, storetest.StateOptions{Reopen: reopen})
 	})
 	t.Run("SendLedger", func(t *testing.T) {
+		t.Parallel()
 		first, reopen := reopenable(func(t *testing.T, cfg redisstore.Config) store.SendLedger {
 			l, err := redisstore.NewSendLedger(client(t), cfg)
 			require.NoError(t, err)

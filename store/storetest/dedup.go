@@ -20,6 +20,7 @@ import (
 func TestDedupStore(t *testing.T, newStore func(t *testing.T, lease time.Duration) store.DedupStore) {
 	const long, short = time.Minute, 200 * time.Millisecond
 	t.Run("BeginMarksInFlight", func(t *testing.T) {
+		t.Parallel()
 		s := dedupStore{t, newStore(t, long)}
 		s.begin("alpha\x00k1", store.DedupNew)
 		s.begin("alpha\x00k1", store.DedupInFlight)
@@ -29,6 +30,7 @@ func TestDedupStore(t *testing.T, newStore func(t *testing.T, lease time.Duratio
 		s.begin("alpha\x00k1", store.DedupInFlight) // the End of another key does not end it
 	})
 	t.Run("FailureIsForgotten", func(t *testing.T) {
+		t.Parallel()
 		s := dedupStore{t, newStore(t, long)}
 		s.begin("alpha\x00k", store.DedupNew)
 		s.end("alpha\x00k", false)
@@ -38,6 +40,7 @@ func TestDedupStore(t *testing.T, newStore func(t *testing.T, lease time.Duratio
 		s.begin("alpha\x00k", store.DedupNew)
 	})
 	t.Run("SuccessIsRemembered", func(t *testing.T) {
+		t.Parallel()
 		s := dedupStore{t, newStore(t, long)}
 		s.begin("alpha\x00k", store.DedupNew)
 		s.end("alpha\x00k", true)
@@ -48,6 +51,7 @@ func TestDedupStore(t *testing.T, newStore func(t *testing.T, lease time.Duratio
 		s.begin("alpha\x00k", store.DedupDone)
 	})
 	t.Run("KeysAreDistinct", func(t *testing.T) {
+		t.Parallel()
 		s := dedupStore{t, newStore(t, long)}
 		keys := []string{
 			"alpha\x00k", "alpha\x00k2", "alpha\x00k\x00", "alphak", "beta\x00k", "alpha\x00K",
@@ -69,6 +73,7 @@ func TestDedupStore(t *testing.T, newStore func(t *testing.T, lease time.Duratio
 		}
 	})
 	t.Run("InFlightLeaseExpires", func(t *testing.T) {
+		t.Parallel()
 		s := dedupStore{t, newStore(t, short)}
 		s.begin("alpha\x00left", store.DedupNew) // and never ended
 		s.begin("alpha\x00left", store.DedupInFlight)
@@ -95,6 +100,7 @@ func TestDedupStore(t *testing.T, newStore func(t *testing.T, lease time.Duratio
 		s.begin("alpha\x00left", store.DedupDone)
 	})
 	t.Run("ConcurrentBegins", func(t *testing.T) {
+		t.Parallel()
 		s := dedupStore{t, newStore(t, long)}
 		const goroutines = 32
 		// beginAll begins each key from goroutines at once, and returns

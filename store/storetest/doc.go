@@ -47,8 +47,14 @@
 // StateOptions.Reopen.
 //
 // Each check is a subtest (t.Run), so one can be run alone with go test
-// -run 'TestQueue/Release'. The suite waits for events rather than
-// sleeping where it can, and every wait is bounded: a broken backend fails
-// with a message that says what it did, rather than hanging. Against the
-// in-memory stores the whole suite takes about a second.
+// -run 'TestQueue/Release'. The subtests run in parallel (t.Parallel),
+// each on a store of its own: a factory is called from several goroutines
+// at once, the stores it returns must not share their storage (a Redis
+// store takes a key prefix of its own, a file store a file of its own),
+// and they are cleaned up with t.Cleanup, not defer, since the suite's
+// functions return before their subtests have run. The suite waits for
+// events rather than sleeping where it can, and every wait is bounded: a
+// broken backend fails with a message that says what it did, rather than
+// hanging. Against the in-memory stores the whole suite takes about a
+// second.
 package storetest

@@ -30,10 +30,12 @@ func TestSendLedger(t *testing.T, newLedger func(t *testing.T) store.SendLedger,
 	// key.
 	const upd = "greenapi\x00BAE5F4886F5E4B1C"
 	t.Run("SendsOfNone", func(t *testing.T) {
+		t.Parallel()
 		l := ledger{t, newLedger(t)}
 		assert.Empty(t, l.sends(upd))
 	})
 	t.Run("RecordAndSends", func(t *testing.T) {
+		t.Parallel()
 		l := ledger{t, newLedger(t)}
 		bin := []byte{0, 0xff, 'x', 0x80}
 		l.record(upd, "p:0", []byte(`{"id":"a"}`), long)
@@ -42,12 +44,14 @@ func TestSendLedger(t *testing.T, newLedger func(t *testing.T) store.SendLedger,
 		assert.Equal(t, map[string][]byte{"p:0": []byte(`{"id":"a"}`), "p:1": bin, "k:welcome\x00": {}}, nonNil(l.sends(upd)))
 	})
 	t.Run("RecordReplaces", func(t *testing.T) {
+		t.Parallel()
 		l := ledger{t, newLedger(t)}
 		l.record(upd, "p:0", []byte("one"), long)
 		l.record(upd, "p:0", []byte("two"), long)
 		assert.Equal(t, map[string][]byte{"p:0": []byte("two")}, l.sends(upd))
 	})
 	t.Run("UpdatesApart", func(t *testing.T) {
+		t.Parallel()
 		l := ledger{t, newLedger(t)}
 		other := "greenapi\x00BAE5F4886F5E4B1D"
 		l.record(upd, "p:0", []byte("mine"), long)
@@ -59,6 +63,7 @@ func TestSendLedger(t *testing.T, newLedger func(t *testing.T) store.SendLedger,
 		assert.Equal(t, map[string][]byte{"p:0": []byte("mine")}, l.sends(upd), "Forget of one update deleted another's")
 	})
 	t.Run("Forget", func(t *testing.T) {
+		t.Parallel()
 		l := ledger{t, newLedger(t)}
 		require.NoError(t, l.l.Forget(context.Background(), upd), "Forget of an update without records")
 		l.record(upd, "p:0", []byte("a"), long)
@@ -69,6 +74,7 @@ func TestSendLedger(t *testing.T, newLedger func(t *testing.T) store.SendLedger,
 		assert.Equal(t, map[string][]byte{"p:1": []byte("c")}, l.sends(upd), "records of a forgotten update came back")
 	})
 	t.Run("Expire", func(t *testing.T) {
+		t.Parallel()
 		l := ledger{t, newLedger(t)}
 		const ttl = 300 * time.Millisecond
 		l.record(upd, "p:0", []byte("a"), ttl)
@@ -79,6 +85,7 @@ func TestSendLedger(t *testing.T, newLedger func(t *testing.T) store.SendLedger,
 		assert.Equal(t, map[string][]byte{"p:0": []byte("k")}, l.sends("kept"))
 	})
 	t.Run("RecordExtends", func(t *testing.T) {
+		t.Parallel()
 		// Every Record makes every record of the update last ttl from
 		// then: the first send of a handling lives as long as the last.
 		l := ledger{t, newLedger(t)}
@@ -93,6 +100,7 @@ func TestSendLedger(t *testing.T, newLedger func(t *testing.T) store.SendLedger,
 		}
 	})
 	t.Run("Concurrent", func(t *testing.T) {
+		t.Parallel()
 		l := ledger{t, newLedger(t)}
 		const n = 16
 		var wg sync.WaitGroup
@@ -114,6 +122,7 @@ func TestSendLedger(t *testing.T, newLedger func(t *testing.T) store.SendLedger,
 		}
 	})
 	t.Run("CallerOwnsTheMap", func(t *testing.T) {
+		t.Parallel()
 		l := ledger{t, newLedger(t)}
 		l.record(upd, "p:0", []byte("a"), long)
 		got := l.sends(upd)
@@ -123,6 +132,7 @@ func TestSendLedger(t *testing.T, newLedger func(t *testing.T) store.SendLedger,
 	})
 	if opts.Reopen != nil {
 		t.Run("Reopen", func(t *testing.T) {
+			t.Parallel()
 			l := ledger{t, newLedger(t)}
 			l.record(upd, "p:0", []byte("a"), long)
 			l.record("gone", "p:0", []byte("g"), long)

@@ -16,6 +16,7 @@ import (
 func TestLocker(t *testing.T, newLocker func(t *testing.T) store.Locker) {
 	const long = time.Minute
 	t.Run("AcquireAndRenew", func(t *testing.T) {
+		t.Parallel()
 		l := locker{t, newLocker(t)}
 		l.acquire("poller:1", "a", long, true)
 		l.acquire("poller:1", "b", long, false)
@@ -26,6 +27,7 @@ func TestLocker(t *testing.T, newLocker func(t *testing.T) store.Locker) {
 		l.acquire("poller:1", "b", long, false)
 	})
 	t.Run("Release", func(t *testing.T) {
+		t.Parallel()
 		l := locker{t, newLocker(t)}
 		l.acquire("poller", "a", long, true)
 		l.release("poller", "b") // not the owner: nothing
@@ -38,6 +40,7 @@ func TestLocker(t *testing.T, newLocker func(t *testing.T) store.Locker) {
 		l.acquire("free", "b", long, true)
 	})
 	t.Run("Expiry", func(t *testing.T) {
+		t.Parallel()
 		const ttl = 200 * time.Millisecond
 		l := locker{t, newLocker(t)}
 		l.acquire("poller", "a", ttl, true)
@@ -60,6 +63,7 @@ func TestLocker(t *testing.T, newLocker func(t *testing.T) store.Locker) {
 		l.acquire("poller", "a", long, false) // b holds it now
 	})
 	t.Run("RenewalExtends", func(t *testing.T) {
+		t.Parallel()
 		const ttl = 300 * time.Millisecond
 		l := locker{t, newLocker(t)}
 		l.acquire("poller", "a", ttl, true)
@@ -69,6 +73,7 @@ func TestLocker(t *testing.T, newLocker func(t *testing.T) store.Locker) {
 		l.acquire("poller", "b", long, false)
 	})
 	t.Run("ConcurrentAcquirers", func(t *testing.T) {
+		t.Parallel()
 		l := locker{t, newLocker(t)}
 		const goroutines = 16
 		var (

@@ -87,7 +87,10 @@ func TestQueue(t *testing.T, newQueue func(t *testing.T) store.Queue, opts Queue
 		{"SharedConsumers", s.sharedConsumers},
 		{"SharedTakeover", s.sharedTakeover},
 	} {
-		t.Run(sub.name, sub.run)
+		t.Run(sub.name, func(t *testing.T) {
+			t.Parallel()
+			sub.run(t)
+		})
 	}
 }
 

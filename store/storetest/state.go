@@ -28,10 +28,12 @@ type StateOptions struct {
 func TestStateStore(t *testing.T, newStore func(t *testing.T) store.StateStore, opts StateOptions) {
 	const long = time.Hour
 	t.Run("LoadMissing", func(t *testing.T) {
+		t.Parallel()
 		s := stateStore{t, newStore(t)}
 		assert.Equal(t, store.StateRecord{}, s.load("c\x00alpha\x00nobody"))
 	})
 	t.Run("SaveAndLoad", func(t *testing.T) {
+		t.Parallel()
 		s := stateStore{t, newStore(t)}
 		rec := store.StateRecord{State: "ask_list", Data: []byte(`{"n":1}`), Update: "alpha\x00k1"}
 		v := s.save("k", rec, long)
@@ -48,6 +50,7 @@ func TestStateStore(t *testing.T, newStore func(t *testing.T) store.StateStore, 
 		assert.Equal(t, v2, got.Version)
 	})
 	t.Run("CompareAndSet", func(t *testing.T) {
+		t.Parallel()
 		s := stateStore{t, newStore(t)}
 		v1 := s.save("k", store.StateRecord{State: "one"}, long)
 		v2 := s.save("k", store.StateRecord{State: "two", Version: v1}, long)
@@ -73,6 +76,7 @@ func TestStateStore(t *testing.T, newStore func(t *testing.T) store.StateStore, 
 		assert.Equal(t, store.StateRecord{}, s.load("missing"))
 	})
 	t.Run("Delete", func(t *testing.T) {
+		t.Parallel()
 		s := stateStore{t, newStore(t)}
 		v1 := s.save("k", store.StateRecord{State: "one", Data: []byte(`1`)}, long)
 		assert.Zero(t, s.save("k", store.StateRecord{Version: v1}, long), "Save of an empty record must return 0")
@@ -86,6 +90,7 @@ func TestStateStore(t *testing.T, newStore func(t *testing.T) store.StateStore, 
 		assert.Equal(t, store.StateRecord{Update: "alpha\x00last", Version: v3}, s.load("k"))
 	})
 	t.Run("KeysAreDistinct", func(t *testing.T) {
+		t.Parallel()
 		s := stateStore{t, newStore(t)}
 		keys := []string{
 			"c\x00alpha\x00chat", "c\x00alpha\x00chat\x00", "c\x00alpha\x00cha", "c\x00beta\x00chat",
@@ -102,6 +107,7 @@ func TestStateStore(t *testing.T, newStore func(t *testing.T) store.StateStore, 
 		}
 	})
 	t.Run("TimeToLive", func(t *testing.T) {
+		t.Parallel()
 		// Long enough that a loaded machine does not pass it between a
 		// Save and the Load that checks it is still there.
 		const ttl = time.Second
@@ -120,6 +126,7 @@ func TestStateStore(t *testing.T, newStore func(t *testing.T) store.StateStore, 
 		assert.Equal(t, "c2", s.load("renewed").State, "a Save did not set a new time to live")
 	})
 	t.Run("ConcurrentSaves", func(t *testing.T) {
+		t.Parallel()
 		s := stateStore{t, newStore(t)}
 		const goroutines = 16
 		v := s.save("k", store.StateRecord{State: "start"}, long)
@@ -149,6 +156,7 @@ func TestStateStore(t *testing.T, newStore func(t *testing.T) store.StateStore, 
 		assert.Equal(t, won[0], s.load("k").State)
 	})
 	t.Run("ContextEnded", func(t *testing.T) {
+		t.Parallel()
 		s := stateStore{t, newStore(t)}
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
@@ -161,6 +169,7 @@ func TestStateStore(t *testing.T, newStore func(t *testing.T) store.StateStore, 
 	})
 	if opts.Reopen != nil {
 		t.Run("Reopen", func(t *testing.T) {
+			t.Parallel()
 			s := stateStore{t, newStore(t)}
 			v := s.save("k", store.StateRecord{State: "ask_list", Data: []byte(`{"n":2}`), Update: "alpha\x00u"}, long)
 			s.save("gone", store.StateRecord{State: "x"}, 200*time.Millisecond)
