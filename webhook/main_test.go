@@ -1,10 +1,9 @@
 package webhook_test
 
 import (
-	"flag"
-	"runtime"
-	"strconv"
 	"testing"
+
+	"github.com/cardbot/cardbot/internal/waitingtests"
 
 	"go.uber.org/goleak"
 )
@@ -14,11 +13,6 @@ import (
 // computing: more of them run at once than there are cores, unless go
 // test's -parallel says how many.
 func TestMain(m *testing.M) {
-	flag.Parse()
-	given := false
-	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
-	if !given {
-		_ = flag.Set("test.parallel", strconv.Itoa(4*runtime.GOMAXPROCS(0)))
-	}
+	waitingtests.RaiseParallel(4)
 	goleak.VerifyTestMain(m)
 }

@@ -2,13 +2,12 @@ package boltstore_test
 
 import (
 	"context"
-	"flag"
 	"log/slog"
 	"path/filepath"
-	"runtime"
-	"strconv"
 	"testing"
 	"time"
+
+	"github.com/cardbot/cardbot/internal/waitingtests"
 
 	"github.com/cardbot/cardbot/store"
 	"github.com/cardbot/cardbot/store/boltstore"
@@ -21,12 +20,7 @@ import (
 // not computing: more of them run at once than there are cores, unless go
 // test's -parallel says how many.
 func TestMain(m *testing.M) {
-	flag.Parse()
-	given := false
-	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
-	if !given {
-		_ = flag.Set("test.parallel", strconv.Itoa(4*runtime.GOMAXPROCS(0)))
-	}
+	waitingtests.RaiseParallel(4)
 	goleak.VerifyTestMain(m)
 }
 

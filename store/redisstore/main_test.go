@@ -2,16 +2,15 @@ package redisstore_test
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
-	"runtime"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/cardbot/cardbot/internal/waitingtests"
 
 	"github.com/cardbot/cardbot/internal/redistest"
 	"github.com/cardbot/cardbot/store"
@@ -26,12 +25,7 @@ import (
 // failovers), not computing: more of them run at once than there are
 // cores, unless go test's -parallel says how many.
 func TestMain(m *testing.M) {
-	flag.Parse()
-	given := false
-	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
-	if !given {
-		_ = flag.Set("test.parallel", strconv.Itoa(4*runtime.GOMAXPROCS(0)))
-	}
+	waitingtests.RaiseParallel(4)
 	goleak.VerifyTestMain(m)
 }
 

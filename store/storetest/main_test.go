@@ -1,11 +1,10 @@
 package storetest_test
 
 import (
-	"flag"
 	"os"
-	"runtime"
-	"strconv"
 	"testing"
+
+	"github.com/cardbot/cardbot/internal/waitingtests"
 )
 
 // TestMain lets more tests run at once than there are cores, unless go
@@ -13,11 +12,6 @@ import (
 // waiting (for leases and TTLs, and for the processes of
 // TestSuiteCatchesBugs), not computing.
 func TestMain(m *testing.M) {
-	flag.Parse()
-	given := false
-	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
-	if !given {
-		_ = flag.Set("test.parallel", strconv.Itoa(4*runtime.GOMAXPROCS(0)))
-	}
+	waitingtests.RaiseParallel(4)
 	os.Exit(m.Run())
 }
