@@ -59,7 +59,7 @@ func TestLayers(t *testing.T) {
 func listDeps(t *testing.T, pkg string) []string {
 	t.Helper()
 	_, file, _, _ := runtime.Caller(0)
-	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "list", "-deps", pkg)
+	cmd := exec.Command("go", "list", "-deps", pkg)
 	cmd.Dir = filepath.Join(filepath.Dir(file), "..", "..")
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "go list -deps %s: %s", pkg, out)
