@@ -64,11 +64,9 @@ type engine struct {
 	ctx      context.Context    // Consume's
 	cancel   context.CancelFunc // ends Consume
 	consumed chan struct{}      // closed when Consume returned
-	dropped  chan struct{}      // closed when Shutdown gave up
-	// droppedCtx ends when dropped is closed.
-	droppedCtx context.Context
-	endDropped context.CancelFunc
-	wg         sync.WaitGroup
+	dropped  context.Context    // ends when Shutdown gave up
+	drop     context.CancelFunc // ends dropped
+	wg       sync.WaitGroup
 }
 
 // newEngine makes the engine of a bot; cfg has its defaults.
@@ -91,10 +89,9 @@ func newEngine(h cardbot.EngineHost, cfg Config) *engine {
 		waiting:  make(map[*job]*chatQueue),
 		ready:    make(chan *chatQueue, cfg.QueueSize),
 		consumed: make(chan struct{}),
-		dropped:  make(chan struct{}),
 	}
 	e.ctx, e.cancel = context.WithCancel(context.Background())
-	e.droppedCtx, e.endDropped = context.WithCancel(context.Background())
+	e.dropped, e.drop = context.WithCancel(context.Background())
 	return e
 }
 
@@ -181,7 +178,7 @@ func (e *engine) Push(ctx context.Context, u *cardbot.Update) error {
 func (e *engine) pushLocal(ctx context.Context, en store.Entry) (bool, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	defer context.AfterFunc(e.droppedCtx, cancel)()
+	defer context.AfterFunc(e.dropped, cancel)()
 	added, err := e.q.Push(ctx, en)
 	if err != nil && e.isDropped() {
 		return false, cardbot.ErrShuttingDown
@@ -195,7 +192,7 @@ func (e *engine) deliver(d store.Delivery) {
 	select {
 	case e.room <- struct{}{}:
 		e.holding.Add(1)
-	case <-e.dropped:
+	case <-e.dropped.Done():
 		e.end(d, endRelease, "")
 		return
 	}
@@ -314,12 +311,7 @@ func lost(d store.Delivery) bool { return d.Owned != nil && d.Owned.Err() != nil
 
 // isDropped reports whether Shutdown gave up: nothing more runs.
 func (e *engine) isDropped() bool {
-	select {
-	case <-e.dropped:
-		return true
-	default:
-		return false
-	}
+	return e.dropped.Err() != nil
 }
 
 // work runs the first job of a ready chat, then puts the chat back at the
@@ -484,8 +476,7 @@ func (e *engine) Drop() {
 		e.mu.Unlock()
 		return
 	}
-	close(e.dropped)
-	e.endDropped()
+	e.drop()
 	e.mu.Unlock()
 	e.cancel()
 	e.releaseWaiting()
