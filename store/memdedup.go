@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// Defaults of the in-memory dedup store of cardbot.New.
+// Defaults of MemoryDedupStore, for the zero values of MemoryDedupConfig.
 const (
 	// DefaultDedupSize is how many handled keys the default store keeps.
 	DefaultDedupSize = 100_000
